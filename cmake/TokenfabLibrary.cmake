@@ -1,0 +1,32 @@
+# One helper declares every library and test so that each folder's CMake reads
+# the same (after abseil's absl_cc_library).
+#
+#   tokenfab_library(NAME core SRCS units.cc ... DEPS PUBLIC fmt::fmt PRIVATE yaml-cpp)
+#   tokenfab_test(NAME core_test SRCS units_test.cc DEPS tokenfab::core)
+include_guard(GLOBAL)
+
+function(tokenfab_library)
+  cmake_parse_arguments(ARG "" "NAME" "SRCS;PUBLIC;PRIVATE" ${ARGN})
+  add_library(tokenfab_${ARG_NAME} STATIC ${ARG_SRCS})
+  add_library(tokenfab::${ARG_NAME} ALIAS tokenfab_${ARG_NAME})
+  target_include_directories(tokenfab_${ARG_NAME} PUBLIC ${PROJECT_SOURCE_DIR})
+  target_link_libraries(tokenfab_${ARG_NAME} PUBLIC ${ARG_PUBLIC} PRIVATE ${ARG_PRIVATE})
+  target_compile_options(tokenfab_${ARG_NAME} PRIVATE ${TOKENFAB_WARNINGS})
+endfunction()
+
+# A doctest binary whose cases ctest runs one process each (a SystemC kernel
+# elaborates once per process). The shared main lives in tests/doctest_main.cc.
+function(tokenfab_test)
+  cmake_parse_arguments(ARG "" "NAME" "SRCS;DEPS;LABELS" ${ARGN})
+  if(NOT TOKENFAB_BUILD_TESTS)
+    return()
+  endif()
+  add_executable(${ARG_NAME} ${ARG_SRCS})
+  target_link_libraries(${ARG_NAME} PRIVATE tokenfab::test_main ${ARG_DEPS})
+  target_compile_options(${ARG_NAME} PRIVATE ${TOKENFAB_WARNINGS})
+  doctest_discover_tests(${ARG_NAME}
+    TEST_PREFIX "${ARG_NAME}: "
+    WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
+    PROPERTIES LABELS "unit;${ARG_LABELS}"
+               ENVIRONMENT "SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1;TOKENFAB_ROOT=${PROJECT_SOURCE_DIR}")
+endfunction()
