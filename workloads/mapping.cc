@@ -1,0 +1,74 @@
+#include "workloads/mapping.h"
+
+#include <charconv>
+
+namespace tokenfab {
+
+std::string Mapping::str() const {
+  return "tp=" + std::to_string(tp) + ",attn_dp=" + std::to_string(attn_dp) + ",ep=" + std::to_string(ep) +
+         ",pp=" + std::to_string(pp) + ",dp=" + std::to_string(dp);
+}
+
+Mapping parse_mapping(std::string_view text, Diagnostics& diags, const Location& where) {
+  Mapping m;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t comma = text.find(',', pos);
+    std::string_view part = text.substr(pos, comma == std::string_view::npos ? text.npos : comma - pos);
+    pos = comma == std::string_view::npos ? text.size() : comma + 1;
+    std::size_t eq = part.find('=');
+    std::string_view key = part.substr(0, eq);
+    int value = 0;
+    bool ok = eq != std::string_view::npos;
+    if (ok) {
+      std::string_view num = part.substr(eq + 1);
+      auto [p, ec] = std::from_chars(num.data(), num.data() + num.size(), value);
+      ok = ec == std::errc() && p == num.data() + num.size() && value >= 1;
+    }
+    int* slot = key == "tp" ? &m.tp : key == "attn_dp" ? &m.attn_dp : key == "ep" ? &m.ep : key == "pp" ? &m.pp
+                : key == "dp" ? &m.dp : nullptr;
+    if (!slot) {
+      std::string near = nearest_name(std::string(key), {"tp", "attn_dp", "ep", "pp", "dp"});
+      diags.error(where, "mapping", "unknown parallelism '" + std::string(key) + "'" +
+                                        (near.empty() ? " (tp, attn_dp, ep, pp, dp)" : "; did you mean '" + near + "'?"));
+      continue;
+    }
+    if (!ok) {
+      diags.error(where, "mapping", "expected " + std::string(key) + "=<integer >= 1>, got '" + std::string(part) + "'");
+      continue;
+    }
+    *slot = value;
+  }
+  return m;
+}
+
+void validate_mapping(const Mapping& map, const ModelSpec& model, Diagnostics& diags, const Location& where) {
+  auto fail = [&](const std::string& msg) { diags.error(where, "mapping", msg); };
+  if (model.heads % map.tp != 0) {
+    fail("tp=" + std::to_string(map.tp) + " must divide the " + std::to_string(model.heads) + " attention heads");
+  }
+  if (model.intermediate % map.tp != 0) {
+    fail("tp=" + std::to_string(map.tp) + " must divide the dense FFN width " + std::to_string(model.intermediate));
+  }
+  if (map.pp > model.layers) fail("pp=" + std::to_string(map.pp) + " exceeds the " + std::to_string(model.layers) + " layers");
+  if (map.stage_devices() % map.ep != 0) {
+    fail("ep=" + std::to_string(map.ep) + " must divide the tp*attn_dp=" + std::to_string(map.stage_devices()) +
+         " devices of a stage");
+    return;
+  }
+  if (!model.moe) {
+    if (map.ep > 1) fail("ep=" + std::to_string(map.ep) + " needs a mixture-of-experts model");
+    return;
+  }
+  // ep need not divide the experts: 256 experts over EP 72 puts 4 on some
+  // devices and 3 on others (DeepSeek's EPLB fills the gaps with redundant copies).
+  if (model.moe->routed_experts < map.ep) {
+    fail("ep=" + std::to_string(map.ep) + " exceeds the " + std::to_string(model.moe->routed_experts) + " routed experts");
+  }
+  if (model.moe->expert_intermediate % map.expert_tp() != 0) {
+    fail("expert tensor parallelism tp*attn_dp/ep=" + std::to_string(map.expert_tp()) + " must divide the expert width " +
+         std::to_string(model.moe->expert_intermediate));
+  }
+}
+
+}  // namespace tokenfab

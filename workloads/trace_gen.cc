@@ -1,0 +1,298 @@
+#include "workloads/trace_gen.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace tokenfab {
+namespace {
+
+// FLOPs per element of the elementwise ops: RMSNorm squares, sums, scales by
+// rsqrt and by the weight (4); RoPE rotates pairs (2 multiplies + 1 add per
+// element); SiLU-gated product x*sigmoid(x)*y (exp, add, divide, 2 multiplies);
+// softmax per score (subtract max, exp, sum, divide, compare).
+constexpr double kNormFlopsPerElement = 4;
+constexpr double kRopeFlopsPerElement = 3;
+constexpr double kSwigluFlopsPerElement = 5;
+constexpr double kSoftmaxFlopsPerScore = 5;
+constexpr double kBf16 = 2;  // bytes of a BF16 value: elementwise ops and GEMM outputs
+
+class DeviceBuilder {
+ public:
+  DeviceBuilder(const ModelSpec& model, const Precision& precision, const Mapping& map, const Workload& w,
+                DeviceTrace& out)
+      : m_(model), p_(precision), map_(map), w_(w), out_(out) {
+    tokens_ = out.sequences * w.tokens;
+    stage_tokens_ = w.batch * w.tokens;
+    heads_ = m_.heads / map_.tp;
+    kv_heads_ = std::max<std::int64_t>(1, m_.kv_heads / map_.tp);
+  }
+
+  void build() {
+    auto [first, last] = stage_layers(m_, map_.pp, out_.stage);
+    if (out_.stage == 0) embedding();
+    for (std::int64_t layer = first; layer < last; ++layer) {
+      layer_ = static_cast<int>(layer);
+      attention_block();
+      const LayerSpec& spec = m_.layer_specs[static_cast<std::size_t>(layer)];
+      if (spec.moe) {
+        moe_block();
+      } else {
+        if (tokens_ > 0) norm("post_attention_norm", tokens_, m_.hidden);
+        gated_ffn("mlp", tokens_, m_.intermediate / map_.tp, p_.weights);
+        tp_all_reduce("mlp.all_reduce");
+      }
+    }
+    layer_ = static_cast<int>(last);
+    if (out_.stage + 1 < map_.pp) {
+      collective("pp.send", CollectiveKind::send_recv, "pp", 2, tokens_ * m_.hidden * bytes_per_element(p_.activations));
+    } else {
+      lm_head();
+    }
+  }
+
+ private:
+  Op& push(std::string name, OpKind kind, Dtype dtype) {
+    Op op;
+    op.layer = layer_;
+    op.name = std::move(name);
+    op.kind = kind;
+    op.dtype = dtype;
+    out_.ops.push_back(std::move(op));
+    return out_.ops.back();
+  }
+
+  // `count` GEMMs of rows x k by k x n whose weights are read `weight_sets` times.
+  void gemm(std::string name, double rows, std::int64_t k, std::int64_t n, Dtype weights, double weight_sets = 1,
+            std::int64_t count = 1, OpKind kind = OpKind::gemm) {
+    if (rows <= 0) return;
+    Op& op = push(std::move(name), kind, p_.activations);
+    op.m = static_cast<std::int64_t>(std::ceil(rows / count));
+    op.k = k;
+    op.n = n;
+    op.count = count;
+    op.flops = Flops(2.0 * rows * k * n);
+    op.weight_bytes = Bytes(weight_sets * static_cast<double>(k) * n * bytes_per_element(weights));
+    op.activation_bytes = Bytes(rows * (k * bytes_per_element(p_.activations) + n * kBf16));
+  }
+
+  void elementwise(std::string name, OpKind kind, double elements, double flops_per_element, double reads_per_element,
+                   double weight_elements = 0) {
+    if (elements <= 0) return;
+    Op& op = push(std::move(name), kind, Dtype::bf16);
+    op.m = static_cast<std::int64_t>(elements);
+    op.flops = Flops(elements * flops_per_element);
+    op.activation_bytes = Bytes(elements * (reads_per_element + 1) * kBf16);
+    op.weight_bytes = Bytes(weight_elements * kBf16);
+  }
+
+  void norm(std::string name, double rows, std::int64_t width) {
+    elementwise(std::move(name), OpKind::norm, rows * width, kNormFlopsPerElement, 1, static_cast<double>(width));
+  }
+
+  void collective(std::string name, CollectiveKind kind, std::string group, int size, double bytes) {
+    if (size <= 1) return;
+    Op& op = push(std::move(name), OpKind::collective, p_.activations);
+    op.collective = Collective{kind, std::move(group), size, Bytes(bytes)};
+  }
+
+  void tp_all_reduce(std::string name) {
+    collective(std::move(name), CollectiveKind::all_reduce, "tp", map_.tp, tokens_ * m_.hidden * kBf16);
+  }
+
+  void embedding() {
+    if (tokens_ <= 0) return;
+    Op& op = push("embedding", OpKind::embedding, p_.embeddings);
+    op.m = tokens_;
+    op.n = m_.hidden;
+    // A row lookup: only the rows of this step's tokens are read.
+    op.weight_bytes = Bytes(static_cast<double>(tokens_) * m_.hidden * bytes_per_element(p_.embeddings) / map_.tp);
+    op.activation_bytes = Bytes(static_cast<double>(tokens_) * m_.hidden * kBf16);
+    tp_all_reduce("embedding.all_reduce");
+  }
+
+  // Query-key pairs one sequence scores in this step, with an optional window.
+  double scored_pairs(std::int64_t window) const {
+    double pairs = 0;
+    for (std::int64_t i = 1; i <= w_.tokens; ++i) {
+      std::int64_t visible = w_.context + i;
+      pairs += static_cast<double>(window > 0 ? std::min(visible, window) : visible);
+    }
+    return pairs;
+  }
+  // Cached tokens a sequence reads from HBM: decode reads the whole cache once
+  // for the step; prefill reads the prior context (new K/V stay on chip).
+  double cached_tokens_read(std::int64_t window) const {
+    std::int64_t kept = w_.phase == Phase::decode ? w_.context + w_.tokens : w_.context;
+    if (w_.phase == Phase::decode) kept -= 1;  // the new token's K/V is written, not read
+    return static_cast<double>(window > 0 ? std::min(kept, window) : kept);
+  }
+
+  void attention_op(std::string name, double score_dim, double value_dim, double kv_elements_per_token) {
+    std::int64_t window = m_.layer_specs[static_cast<std::size_t>(layer_)].window;
+    double pairs = scored_pairs(window) * out_.sequences;
+    Op& op = push(std::move(name), OpKind::attention, p_.kv_cache);
+    op.m = tokens_;
+    op.n = static_cast<std::int64_t>(cached_tokens_read(window)) + w_.tokens;
+    op.k = static_cast<std::int64_t>(score_dim);
+    op.count = heads_;
+    op.flops = Flops(pairs * heads_ * (2.0 * (score_dim + value_dim) + kSoftmaxFlopsPerScore));
+    double kv_bytes = bytes_per_element(p_.kv_cache);
+    op.kv_read = Bytes(out_.sequences * cached_tokens_read(window) * kv_elements_per_token * kv_bytes);
+    op.kv_write = Bytes(static_cast<double>(tokens_) * kv_elements_per_token * kv_bytes);
+    op.activation_bytes = Bytes(static_cast<double>(tokens_) * heads_ * (score_dim + value_dim) * kBf16);
+  }
+
+  void attention_block() {
+    if (tokens_ <= 0) return;
+    norm("input_norm", tokens_, m_.hidden);
+    if (m_.attention == AttentionKind::mla) {
+      mla();
+    } else {
+      gqa();
+    }
+    tp_all_reduce("attn.all_reduce");
+  }
+
+  void gqa() {
+    const std::int64_t hd = m_.head_dim;
+    gemm("attn.qkv_proj", tokens_, m_.hidden, (heads_ + 2 * kv_heads_) * hd, p_.attention_weights);
+    if (m_.qk_norm) norm("attn.qk_norm", tokens_ * (heads_ + kv_heads_), hd);
+    elementwise("attn.rope", OpKind::rope, static_cast<double>(tokens_) * (heads_ + kv_heads_) * hd, kRopeFlopsPerElement, 1);
+    attention_op("attn.attention", static_cast<double>(hd), static_cast<double>(hd), 2.0 * kv_heads_ * hd);
+    gemm("attn.o_proj", tokens_, heads_ * hd, m_.hidden, p_.attention_weights);
+  }
+
+  void mla() {
+    const MlaDims& a = m_.mla;
+    const std::int64_t qk = a.qk_nope_head_dim + a.qk_rope_head_dim;
+    if (a.q_lora_rank > 0) {
+      gemm("attn.q_a_proj", tokens_, m_.hidden, a.q_lora_rank, p_.attention_weights);
+      norm("attn.q_a_norm", tokens_, a.q_lora_rank);
+      gemm("attn.q_b_proj", tokens_, a.q_lora_rank, heads_ * qk, p_.attention_weights);
+    } else {
+      gemm("attn.q_proj", tokens_, m_.hidden, heads_ * qk, p_.attention_weights);
+    }
+    gemm("attn.kv_a_proj", tokens_, m_.hidden, a.kv_lora_rank + a.qk_rope_head_dim, p_.attention_weights);
+    norm("attn.kv_a_norm", tokens_, a.kv_lora_rank);
+    elementwise("attn.rope", OpKind::rope, static_cast<double>(tokens_) * (heads_ + 1) * a.qk_rope_head_dim,
+                kRopeFlopsPerElement, 1);
+    const double latent = static_cast<double>(a.kv_lora_rank + a.qk_rope_head_dim);
+    if (w_.phase == Phase::decode) {
+      // Absorbed: queries move into the latent space, attention runs over the
+      // cached latent directly, and values come back out per head.
+      gemm("attn.w_uk", static_cast<double>(tokens_) * heads_, a.qk_nope_head_dim, a.kv_lora_rank, p_.attention_weights,
+           static_cast<double>(heads_), heads_, OpKind::grouped_gemm);
+      attention_op("attn.attention", latent, static_cast<double>(a.kv_lora_rank), latent);
+      gemm("attn.w_uv", static_cast<double>(tokens_) * heads_, a.kv_lora_rank, a.v_head_dim, p_.attention_weights,
+           static_cast<double>(heads_), heads_, OpKind::grouped_gemm);
+    } else {
+      // Expanded: keys and values of every visible token are rebuilt per head.
+      double rows = static_cast<double>(out_.sequences) * (w_.context + w_.tokens);
+      gemm("attn.kv_b_proj", rows, a.kv_lora_rank, heads_ * (a.qk_nope_head_dim + a.v_head_dim), p_.attention_weights);
+      attention_op("attn.attention", static_cast<double>(qk), static_cast<double>(a.v_head_dim), latent);
+    }
+    gemm("attn.o_proj", tokens_, heads_ * a.v_head_dim, m_.hidden, p_.attention_weights);
+  }
+
+  // Gate and up projections fused, SiLU-gated product, down projection.
+  void gated_ffn(const std::string& name, double rows, std::int64_t width, Dtype weights, double weight_sets = 1,
+                 std::int64_t count = 1) {
+    if (rows <= 0 || width <= 0) return;
+    OpKind kind = count > 1 ? OpKind::grouped_gemm : OpKind::gemm;
+    gemm(name + ".gate_up_proj", rows, m_.hidden, 2 * width, weights, weight_sets, count, kind);
+    elementwise(name + ".act", OpKind::activation, rows * width, kSwigluFlopsPerElement, 2);
+    gemm(name + ".down_proj", rows, width, m_.hidden, weights, weight_sets, count, kind);
+  }
+
+  void moe_block() {
+    const MoeDims& e = *m_.moe;
+    const bool attention_dp = map_.attn_dp > 1;
+    const int group = map_.stage_devices();
+    if (tokens_ > 0) {
+      norm("post_attention_norm", tokens_, m_.hidden);
+      gemm("moe.router", tokens_, m_.hidden, e.routed_experts, Dtype::bf16, 1, 1, OpKind::router);
+    }
+    const double sent = static_cast<double>(tokens_) * e.experts_per_token * m_.hidden / map_.tp;
+    if (attention_dp) {
+      collective("moe.dispatch", CollectiveKind::all_to_all, "ep", group, sent * bytes_per_element(p_.activations));
+    }
+    // This device's expert-parallel rank holds E/ep experts, one more on the
+    // first E%ep ranks, and receives their share of the routed rows.
+    const int ep_rank = (out_.device % map_.stage_devices()) / map_.expert_tp();
+    const double local_experts =
+        static_cast<double>(e.routed_experts / map_.ep + (ep_rank < e.routed_experts % map_.ep ? 1 : 0));
+    const double rows = static_cast<double>(stage_tokens_) * e.experts_per_token * local_experts / e.routed_experts;
+    const double untouched = std::pow(1.0 - static_cast<double>(e.experts_per_token) / e.routed_experts,
+                                      static_cast<double>(stage_tokens_));
+    const double touched = local_experts * (1.0 - untouched);
+    gated_ffn("moe.experts", rows, e.expert_intermediate / map_.expert_tp(), p_.weights, touched,
+              std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(touched))));
+    if (attention_dp) {
+      collective("moe.combine", CollectiveKind::all_to_all, "ep", group, sent * kBf16);
+    }
+    if (e.shared_experts > 0) {
+      gated_ffn("moe.shared", tokens_, e.shared_experts * e.expert_intermediate / map_.tp, p_.weights);
+    }
+    if (!attention_dp) {
+      collective("moe.all_reduce", CollectiveKind::all_reduce, "tp", group, tokens_ * m_.hidden * kBf16);
+    } else {
+      tp_all_reduce("moe.shared.all_reduce");
+    }
+  }
+
+  void lm_head() {
+    if (out_.sequences <= 0) return;
+    // Only the last position of each sequence is sampled.
+    const double rows = static_cast<double>(out_.sequences) * (w_.phase == Phase::decode ? w_.tokens : 1);
+    norm("final_norm", rows, m_.hidden);
+    gemm("lm_head", rows, m_.hidden, m_.vocab / map_.tp, p_.embeddings);
+    collective("lm_head.all_gather", CollectiveKind::all_gather, "tp", map_.tp, rows * m_.vocab / map_.tp * 4.0);
+    elementwise("sampling", OpKind::sampling, rows * m_.vocab, 2, 0);
+  }
+
+  const ModelSpec& m_;
+  const Precision& p_;
+  const Mapping& map_;
+  const Workload& w_;
+  DeviceTrace& out_;
+  int layer_ = -1;
+  std::int64_t tokens_ = 0;        // tokens through this device's attention
+  std::int64_t stage_tokens_ = 0;  // tokens through the whole stage
+  std::int64_t heads_ = 0;
+  std::int64_t kv_heads_ = 0;
+};
+
+}  // namespace
+
+std::pair<std::int64_t, std::int64_t> stage_layers(const ModelSpec& model, int pp, int stage) {
+  std::int64_t base = model.layers / pp, extra = model.layers % pp;
+  std::int64_t first = stage * base + std::min<std::int64_t>(stage, extra);
+  return {first, first + base + (stage < extra ? 1 : 0)};
+}
+
+std::int64_t sequences_of_rank(std::int64_t batch, int attn_dp, int rank) {
+  return batch / attn_dp + (rank < batch % attn_dp ? 1 : 0);
+}
+
+DeviceTrace generate_device_trace(const ModelSpec& model, const Precision& precision, const Mapping& mapping,
+                                  const Workload& workload, int device) {
+  DeviceTrace out;
+  out.device = device;
+  out.tp_rank = device % mapping.tp;
+  out.attn_rank = (device / mapping.tp) % mapping.attn_dp;
+  out.stage = device / mapping.stage_devices();
+  out.sequences = sequences_of_rank(workload.batch, mapping.attn_dp, out.attn_rank);
+  DeviceBuilder(model, precision, mapping, workload, out).build();
+  return out;
+}
+
+Trace generate_trace(const ModelSpec& model, const Precision& precision, const Mapping& mapping,
+                     const Workload& workload) {
+  Trace t{model.name, workload, mapping, precision, {}};
+  for (int d = 0; d < mapping.replica_devices(); ++d) {
+    t.devices.push_back(generate_device_trace(model, precision, mapping, workload, d));
+  }
+  return t;
+}
+
+}  // namespace tokenfab

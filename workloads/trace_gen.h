@@ -1,0 +1,40 @@
+// Generates the operator trace of one step for every device of a replica.
+//
+//   Trace t = generate_trace(model, precision, parse_mapping("attn_dp=72,ep=72", ...),
+//                            Workload{Phase::decode, 64, 1, 8192});
+//
+// Modelling choices, each the common practice of current serving engines
+// (vLLM, SGLang, TensorRT-LLM):
+// - MLA runs in absorbed form for decode (attention over the 576-wide latent,
+//   W_UK/W_UV applied per head) and in expanded form for prefill.
+// - Under attention-DP the sequences split over attn_dp ranks; MoE layers
+//   dispatch tokens to experts with an all-to-all and combine with another
+//   (dispatch in the activation format, combine in BF16). Without attention-DP
+//   tokens are replicated over the group and one all-reduce combines.
+// - Routing is uniform: a device holding E_local experts receives
+//   tokens*top_k*E_local/E expert rows in expectation and touches
+//   E_local*(1-(1-k/E)^tokens) distinct experts, whose weights it must read.
+// - q_a/kv_a projections of MLA are replicated over tensor-parallel ranks;
+//   norms and RoPE cost a few FLOPs per element (constants in trace_gen.cc).
+#pragma once
+
+#include "workloads/model.h"
+#include "workloads/op.h"
+
+namespace tokenfab {
+
+// All devices of replica 0 (other replicas are identical).
+Trace generate_trace(const ModelSpec& model, const Precision& precision, const Mapping& mapping,
+                     const Workload& workload);
+
+// One device, by index within the replica.
+DeviceTrace generate_device_trace(const ModelSpec& model, const Precision& precision, const Mapping& mapping,
+                                  const Workload& workload, int device);
+
+// Layers [first, last) that pipeline stage `stage` runs.
+std::pair<std::int64_t, std::int64_t> stage_layers(const ModelSpec& model, int pp, int stage);
+
+// Sequences served by attention-DP rank `rank`.
+std::int64_t sequences_of_rank(std::int64_t batch, int attn_dp, int rank);
+
+}  // namespace tokenfab

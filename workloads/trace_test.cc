@@ -1,0 +1,158 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "workloads/hf_config.h"
+#include "workloads/trace_gen.h"
+#include "workloads/trace_io.h"
+
+namespace tokenfab {
+namespace {
+
+// Totals over every device of the replica, per kind of op.
+struct Sums {
+  double gemm_flops = 0, attention_flops = 0, weight_bytes = 0, kv_read = 0, kv_write = 0;
+  std::int64_t all_to_all_per_device = 0;
+};
+
+Sums sum(const Trace& t) {
+  Sums s;
+  for (const auto& d : t.devices) {
+    std::int64_t a2a = 0;
+    for (const auto& op : d.ops) {
+      if (op.kind == OpKind::gemm || op.kind == OpKind::grouped_gemm || op.kind == OpKind::router) {
+        s.gemm_flops += op.flops.value();
+      }
+      if (op.kind == OpKind::attention) s.attention_flops += op.flops.value();
+      s.weight_bytes += op.weight_bytes.value();
+      s.kv_read += op.kv_read.value();
+      s.kv_write += op.kv_write.value();
+      if (op.collective && op.collective->kind == CollectiveKind::all_to_all) ++a2a;
+    }
+    s.all_to_all_per_device = std::max(s.all_to_all_per_device, a2a);
+  }
+  return s;
+}
+
+TEST_CASE("trace: DeepSeek-R1 decode, batch 64, context 8192, EP 72 matches hand formulas") {
+  ModelSpec m = load_hf_config("workloads/models/deepseek-r1.json");
+  Precision p{Dtype::fp4, Dtype::fp8, Dtype::bf16, Dtype::fp8, Dtype::fp8};
+  Mapping map{.tp = 1, .attn_dp = 72, .ep = 72};
+  const double B = 64, L = 8192;
+  Trace t = generate_trace(m, p, map, Workload{Phase::decode, 64, 1, 8192});
+  REQUIRE(t.devices.size() == 72);
+  Sums s = sum(t);
+
+  // Matmul weights one token multiplies, per layer, in the absorbed MLA form:
+  // q_a 7168x1536, q_b 1536x(128*192), kv_a 7168x576, W_UK 128 heads x 128x512,
+  // W_UV 128 x 512x128, o 128*128 x 7168.
+  const double attn = 7168.0 * 1536 + 1536.0 * 128 * 192 + 7168.0 * 576 + 128.0 * 128 * 512 + 128.0 * 512 * 128 +
+                      128.0 * 128 * 7168;
+  const double dense_ffn = 3.0 * 7168 * 18432;
+  const double expert = 3.0 * 7168 * 2048;
+  const double router = 7168.0 * 256;
+  const double lm_head = 7168.0 * 129280;
+  const double per_token = 61 * attn + 3 * dense_ffn + 58 * (9 * expert + router) + lm_head;
+  CHECK(s.gemm_flops / B == doctest::Approx(2 * per_token).epsilon(1e-9));
+
+  // Attention over the latent: each token scores L+1 positions in 128 heads
+  // with a 576-wide key and 512-wide value, 2 FLOPs per MAC, 5 per softmax score.
+  CHECK(s.attention_flops / B == doctest::Approx(61 * 128 * (L + 1) * (2.0 * (576 + 512) + 5)).epsilon(1e-9));
+
+  // The KV cache of the L cached tokens is read once, 576 FP8 values (with the
+  // FP8 block-scale allowance) per token per layer; the new token's is written.
+  const double fp8 = 1 + 4.0 / 16384;
+  CHECK(s.kv_read / B == doctest::Approx(L * 61 * 576 * fp8).epsilon(1e-9));
+  CHECK(s.kv_write / B == doctest::Approx(61 * 576 * fp8).epsilon(1e-9));
+
+  // Weights read: every one of the 64 busy attention ranks reads all attention
+  // and dense-FFN weights (FP8 attention, FP4 FFN); experts are read once each
+  // when touched: 256 * (1 - (1 - 8/256)^64) of them per MoE layer, plus the
+  // shared expert on each busy rank; the embedding rows of 64 tokens; one
+  // LM head per rank that samples.
+  const double fp4 = 0.5 + 1.0 / 16;
+  const double attn_weights = 61 * attn * fp8;
+  const double touched = 256 * (1 - std::pow(1 - 8.0 / 256, 64));
+  const double expected_weights = B * (attn_weights + 3 * dense_ffn * fp4 + 58 * (expert * fp4 + router * 2) +
+                                       lm_head * 2 + 7168 * 2 /* embedding row */) +
+                                  58 * touched * expert * fp4;
+  double norms = 0;  // norm weights, BF16: per layer 2*7168 + q_a 1536 + kv_a 512, final 7168
+  norms = B * (61 * (2 * 7168 + 1536 + 512) + 7168) * 2.0;
+  CHECK(s.weight_bytes == doctest::Approx(expected_weights + norms).epsilon(1e-9));
+
+  // Two all-to-alls (dispatch and combine) in each of the 58 MoE layers.
+  CHECK(s.all_to_all_per_device == 116);
+}
+
+TEST_CASE("trace: tensor parallel Llama-3.1-70B all-reduces twice per layer") {
+  ModelSpec m = load_hf_config("workloads/models/llama-3.1-70b.json");
+  Trace t = generate_trace(m, Precision{}, Mapping{.tp = 8}, Workload{Phase::decode, 16, 1, 4096});
+  REQUIRE(t.devices.size() == 8);
+  std::int64_t all_reduce = 0;
+  for (const auto& op : t.devices[3].ops) {
+    if (op.collective && op.collective->kind == CollectiveKind::all_reduce) {
+      ++all_reduce;
+      // 16 tokens x 8192 hidden in BF16.
+      if (op.layer >= 0) CHECK(op.collective->bytes.value() == 16 * 8192 * 2);
+    }
+  }
+  CHECK(all_reduce == 80 * 2 + 1 /* vocab-parallel embedding */);
+  // Each rank holds 1/8 of every linear layer: 70.55B total minus 2 x 1.05B embedding tables.
+  ParamCounts c = count_params(m);
+  double per_rank_linear = (c.attention + c.dense_ffn) / 8 + c.lm_head / 8;
+  OpTotals tot = totals(t.devices[3].ops);
+  double norms_and_rows = (80 * 2 * 8192 + 8192) * 2.0 + 16 * 8192 * 2.0 / 8;
+  CHECK(tot.weight_bytes.value() == doctest::Approx(per_rank_linear * 2 + norms_and_rows).epsilon(1e-9));
+}
+
+TEST_CASE("trace: prefill attention is causal") {
+  ModelSpec m = load_hf_config("workloads/models/llama-3.1-8b.json");
+  Trace t = generate_trace(m, Precision{}, Mapping{}, Workload{Phase::prefill, 1, 1000, 0});
+  double attention = 0;
+  for (const auto& op : t.devices[0].ops) {
+    if (op.kind == OpKind::attention) attention += op.flops.value();
+  }
+  // Token i scores i positions: 1000*1001/2 pairs, 32 heads, 128+128 dims.
+  CHECK(attention == doctest::Approx(32.0 * 500500 * (2 * 256 + 5) * 32));
+}
+
+TEST_CASE("trace: CSV and JSON lines round-trip exactly") {
+  ModelSpec m = load_hf_config("workloads/models/gpt-oss-120b.json");
+  Trace t = generate_trace(m, Precision{}, Mapping{.tp = 2, .attn_dp = 2, .ep = 4, .pp = 2}, Workload{Phase::decode, 5, 1, 300});
+  for (TraceFormat f : {TraceFormat::csv, TraceFormat::jsonl}) {
+    std::string text = write_trace(t, f);
+    Trace back = read_trace_text(text, f, "t");
+    CHECK(write_trace(back, f) == text);
+    REQUIRE(back.devices.size() == t.devices.size());
+    CHECK(back.mapping.str() == t.mapping.str());
+    CHECK(totals(back.devices[5].ops).flops.value() == totals(t.devices[5].ops).flops.value());
+  }
+}
+
+TEST_CASE("trace: bad rows are reported with line and column") {
+  std::string text = write_trace(generate_trace(load_hf_config("workloads/models/llama-3.1-8b.json"), Precision{},
+                                                Mapping{}, Workload{}),
+                                 TraceFormat::csv);
+  auto pos = text.find(",gemm,");
+  text.replace(pos, 6, ",gemn,");
+  try {
+    read_trace_text(text, TraceFormat::csv, "x.csv");
+    FAIL("expected an error");
+  } catch (const InputError& e) {
+    CHECK(std::string(e.what()).find("kind: expected one of") != std::string::npos);
+    CHECK(std::string(e.what()).find("did you mean 'gemm'?") != std::string::npos);
+  }
+}
+
+TEST_CASE("mapping: errors name the constraint") {
+  ModelSpec m = load_hf_config("workloads/models/llama-3.1-70b.json");
+  Diagnostics d;
+  Mapping map = parse_mapping("tp=3,ep=2,foo=1", d, {"cli"});
+  validate_mapping(map, m, d, {"cli"});
+  std::string all = d.render();
+  CHECK(all.find("unknown parallelism 'foo'") != std::string::npos);
+  CHECK(all.find("tp=3 must divide the 64 attention heads") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace tokenfab
