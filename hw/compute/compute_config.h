@@ -1,0 +1,34 @@
+// Parameters of a chip's matrix and vector engines.
+//
+// Peaks are dense (not 2:4 sparse) per format, from datasheets.
+// `gemm_efficiency` is the sustained fraction of peak on large GEMMs (Azure
+// measured 2,744 TFLOP/s FP8 on a 5 PFLOP/s GB200 GPU, 55%). Small-M decode
+// GEMMs lose more to tile quantisation: a GEMM of m rows occupies
+// ceil(m / tile_m) * tile_m rows of the engine.
+#pragma once
+
+#include <optional>
+
+#include "core/schema.h"
+#include "workloads/precision.h"
+
+namespace tokenfab {
+
+struct ComputeConfig {
+  std::optional<FlopsPerSecond> fp4;
+  std::optional<FlopsPerSecond> fp8;
+  FlopsPerSecond bf16;
+  std::optional<FlopsPerSecond> int8;
+  FlopsPerSecond vector;        // non-tensor (elementwise, softmax) throughput
+  double gemm_efficiency = 1.0;  // sustained / peak on large GEMMs
+  int tile_m = 1;                // rows per MMA tile; small-M GEMMs round up to it
+  Seconds launch_overhead;       // per kernel: launch and the gap to the next
+  std::optional<Hertz> clock;
+
+  // Peak for a format; formats without their own unit run on the next wider one.
+  FlopsPerSecond peak(Dtype d) const;
+};
+
+const Schema<ComputeConfig>& compute_schema();
+
+}  // namespace tokenfab

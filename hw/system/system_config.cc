@@ -1,0 +1,65 @@
+#include "hw/system/system_config.h"
+
+namespace tokenfab {
+
+const Schema<FabricConfig>& fabric_schema() {
+  static const Schema<FabricConfig> schema = [] {
+    Schema<FabricConfig> s("a fabric joining chips");
+    s.add("domain", &FabricConfig::domain, "chips that reach each other on this fabric").at_least(1);
+    s.add("switch_hops", &FabricConfig::switch_hops, "switch traversals between two chips (0: direct links)")
+        .default_value(1)
+        .at_least(0);
+    s.add("collective_overhead", &FabricConfig::collective_overhead,
+          "software and synchronisation time of one collective, before any byte moves")
+        .at_least(Seconds(0));
+    s.add("all_reduce", &FabricConfig::all_reduce, "all-reduce algorithm").default_value(AllReduceAlgorithm::ring);
+    s.add("in_network_reduction", &FabricConfig::in_network_reduction, "switches reduce in the network (NVLink SHARP)")
+        .default_value(false);
+    s.check([](const FabricConfig& f, Checker& k) {
+      if (f.all_reduce == AllReduceAlgorithm::in_switch && !f.in_network_reduction) {
+        k.fail("all_reduce", "in_switch all-reduce needs in_network_reduction: true");
+      }
+    });
+    return s;
+  }();
+  return schema;
+}
+
+namespace {
+const Schema<SystemEconomics>& economics_schema() {
+  static const Schema<SystemEconomics> schema = [] {
+    Schema<SystemEconomics> s("power and cost");
+    s.add("all_in_power_per_chip", &SystemEconomics::all_in_power_per_chip,
+          "power per chip including host, network and cooling share")
+        .positive();
+    s.add("system_power", &SystemEconomics::system_power, "power of the whole system").positive();
+    s.add("price", &SystemEconomics::price, "purchase price of the system").positive();
+    s.add("tco_per_chip", &SystemEconomics::tco_per_chip, "total cost of ownership per chip-hour").positive();
+    return s;
+  }();
+  return schema;
+}
+}  // namespace
+
+const Schema<SystemConfig>& system_schema() {
+  static const Schema<SystemConfig> schema = [] {
+    Schema<SystemConfig> s("a system of identical chips");
+    s.add("name", &SystemConfig::name, "display name");
+    s.section("chip", &SystemConfig::chip, chip_schema());
+    s.add("chips", &SystemConfig::chips, "chips in the system").at_least(1);
+    s.section("scale_up", &SystemConfig::scale_up, fabric_schema());
+    s.section("scale_out", &SystemConfig::scale_out, fabric_schema());
+    s.section("economics", &SystemConfig::economics, economics_schema());
+    s.check([](const SystemConfig& c, Checker& k) {
+      if (c.scale_up.domain > c.chips) k.fail("scale_up", "a scale-up domain cannot hold more chips than the system");
+      if (c.chips > c.scale_up.domain && !c.scale_out) {
+        k.fail("scale_out", "a system of several scale-up domains needs a scale_out fabric");
+      }
+      if (c.scale_out && !c.chip.scale_out) k.fail("scale_out", "a scale_out fabric needs chip.scale_out (the NIC)");
+    });
+    return s;
+  }();
+  return schema;
+}
+
+}  // namespace tokenfab
