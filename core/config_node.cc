@@ -1,5 +1,6 @@
 #include "core/config_node.h"
 
+#include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -37,7 +38,7 @@ Location at(const std::string& file, const YAML::Mark& mark) {
   return {file, mark.line + 1, mark.column + 1};
 }
 
-ConfigNode convert(const YAML::Node& n, const std::string& file, Diagnostics& diags) {
+ConfigNode convert(const YAML::Node& n, const std::string& file, Diagnostics& diags, const std::string& path) {
   ConfigNode out;
   out.loc = at(file, n.Mark());
   switch (n.Type()) {
@@ -52,7 +53,9 @@ ConfigNode convert(const YAML::Node& n, const std::string& file, Diagnostics& di
       return out;
     case YAML::NodeType::Sequence:
       out.kind = ConfigNode::Kind::Sequence;
-      for (const auto& item : n) out.items.push_back(convert(item, file, diags));
+      for (const auto& item : n) {
+        out.items.push_back(convert(item, file, diags, path + "." + std::to_string(out.items.size())));
+      }
       return out;
     case YAML::NodeType::Map: {
       out.kind = ConfigNode::Kind::Map;
@@ -64,11 +67,12 @@ ConfigNode convert(const YAML::Node& n, const std::string& file, Diagnostics& di
           continue;
         }
         std::string key = kv.first.Scalar();
+        std::string child = path.empty() ? key : path + "." + key;
         if (!seen.insert(key).second) {
-          diags.error(key_loc, key, "duplicate key (each key may appear once in a map)");
+          diags.error(key_loc, child, "duplicate key (each key may appear once in a map)");
           continue;
         }
-        out.entries.push_back({key, key_loc, convert(kv.second, file, diags)});
+        out.entries.push_back({key, key_loc, convert(kv.second, file, diags, child)});
       }
       return out;
     }
@@ -140,11 +144,40 @@ void resolve_bases(ConfigNode& node, const std::filesystem::path& dir, Diagnosti
   node = std::move(merged);
 }
 
+// yaml-cpp accepts trailing commas and garbage in JSON and points at the end
+// of the enclosing map on a missing comma; a strict JSON parser finds the
+// real position first.
+bool valid_json(const std::string& text, const std::string& file, Diagnostics& diags) {
+  try {
+    (void)nlohmann::json::parse(text);
+    return true;
+  } catch (const nlohmann::json::parse_error& e) {
+    // e.byte is just past the offending token; point at the token's start.
+    std::size_t end = std::min<std::size_t>(e.byte, text.size());
+    std::size_t start = end > 0 ? end - 1 : 0;
+    if (start > 0 && text[start] == '"') start = text.rfind('"', start - 1);
+    Location loc{file, 1, 1};
+    for (std::size_t i = 0; i < start; ++i) {
+      if (text[i] == '\n') {
+        ++loc.line;
+        loc.col = 1;
+      } else {
+        ++loc.col;
+      }
+    }
+    std::string what = e.what();
+    auto colon = what.find(": ", what.find("column"));
+    diags.error(loc, "", "syntax error: " + (colon == std::string::npos ? what : what.substr(colon + 2)));
+    return false;
+  }
+}
+
 }  // namespace
 
 ConfigNode parse_config_text(const std::string& text, const std::string& file, Diagnostics& diags) {
+  if (file.size() > 5 && file.compare(file.size() - 5, 5, ".json") == 0 && !valid_json(text, file, diags)) return {};
   try {
-    return convert(YAML::Load(text), file, diags);
+    return convert(YAML::Load(text), file, diags, "");
   } catch (const YAML::Exception& e) {
     diags.error(at(file, e.mark), "", "syntax error: " + e.msg);
     return {};

@@ -59,8 +59,9 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
 }  // namespace
 
 std::string nearest_name(const std::string& word, const std::vector<std::string>& candidates) {
+  // Up to half the word may differ ("batchsize" -> "batch", "decoding" -> "decode").
   std::string best;
-  std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
+  std::size_t best_distance = std::max<std::size_t>(2, (word.size() + 1) / 2) + 1;
   for (const auto& c : candidates) {
     std::size_t d = edit_distance(word, c);
     if (d < best_distance) {

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "workloads/hf_config.h"
+#include "workloads/footprint.h"
 #include "workloads/trace_gen.h"
 #include "workloads/trace_io.h"
 
@@ -152,6 +153,32 @@ TEST_CASE("mapping: errors name the constraint") {
   std::string all = d.render();
   CHECK(all.find("unknown parallelism 'foo'") != std::string::npos);
   CHECK(all.find("tp=3 must divide the 64 attention heads") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace tokenfab
+
+namespace tokenfab {
+namespace {
+
+TEST_CASE("footprint: one device holds the whole model; shards add back up") {
+  ModelSpec m = load_hf_config("workloads/models/qwen3-235b-a22b.json");
+  Precision p{Dtype::fp8, Dtype::fp8, Dtype::bf16, Dtype::fp8, Dtype::fp8};
+  Workload w{Phase::decode, 8, 1, 1000};
+  double whole = weight_bytes(m, p).value();
+  CHECK(device_footprint(m, p, Mapping{}, w, 0).weights.value() == doctest::Approx(whole).epsilon(1e-9));
+  // Over EP 8 with attention-DP 8 the experts split 16 per device and the
+  // rest (attention, routers, norms, embeddings) is replicated 8 times.
+  Mapping wide{.attn_dp = 8, .ep = 8};
+  ParamCounts c = count_params(m);
+  // Router biases are part of c.routers; everything but routed experts is replicated.
+  double replicated = whole - c.routed_experts * bytes_per_element(Dtype::fp8);
+  double sum = 0;
+  for (int d = 0; d < 8; ++d) sum += device_footprint(m, p, wide, w, d).weights.value();
+  CHECK(sum == doctest::Approx(8 * replicated + c.routed_experts * bytes_per_element(Dtype::fp8)).epsilon(1e-9));
+  // KV: 8 sequences of 1001 tokens, 94 layers, 2 x 4 KV heads x 128, FP8.
+  CHECK(device_footprint(m, p, Mapping{}, w, 0).kv_cache.value() ==
+        doctest::Approx(8.0 * 1001 * 94 * 2 * 4 * 128 * bytes_per_element(Dtype::fp8)));
 }
 
 }  // namespace

@@ -11,24 +11,9 @@
 #include <optional>
 
 #include "hw/chip/chip_config.h"
+#include "hw/link/fabric_config.h"
 
 namespace tokenfab {
-
-enum class AllReduceAlgorithm { ring, tree, in_switch };
-
-template <>
-struct EnumNames<AllReduceAlgorithm> {
-  static constexpr std::array<std::pair<AllReduceAlgorithm, std::string_view>, 3> table{
-      {{AllReduceAlgorithm::ring, "ring"}, {AllReduceAlgorithm::tree, "tree"}, {AllReduceAlgorithm::in_switch, "in_switch"}}};
-};
-
-struct FabricConfig {
-  int domain = 1;                   // chips that reach each other on this fabric
-  int switch_hops = 1;              // switch traversals between two chips (0: direct links)
-  Seconds collective_overhead;      // software and synchronisation cost of one collective
-  AllReduceAlgorithm all_reduce = AllReduceAlgorithm::ring;
-  bool in_network_reduction = false;  // switches can reduce (NVLink SHARP)
-};
 
 struct SystemEconomics {
   Watts all_in_power_per_chip;  // chip share of host, network, cooling: what a MW buys
@@ -46,7 +31,6 @@ struct SystemConfig {
   SystemEconomics economics;
 };
 
-const Schema<FabricConfig>& fabric_schema();
 const Schema<SystemConfig>& system_schema();
 
 }  // namespace tokenfab

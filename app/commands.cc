@@ -1,0 +1,158 @@
+#include "app/commands.h"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "app/run_config.h"
+#include "app/run_results.h"
+#include "core/atomic_file.h"
+#include "hw/analytical/estimate.h"
+#include "hw/system/pod_config.h"
+#include "workloads/trace_gen.h"
+#include "workloads/trace_io.h"
+
+namespace tokenfab {
+namespace {
+
+struct RunOptions {
+  std::string run_file = "configs/runs/default.yaml";
+  std::string system, model;
+  std::vector<std::string> sets;
+  std::string out = "out/run";
+  std::string trace_in;
+  bool quiet = false;
+};
+
+void add_run_options(CLI::App* cmd, RunOptions& o) {
+  cmd->add_option("run_file", o.run_file, "run description (YAML)")->capture_default_str();
+  cmd->add_option("--system", o.system, "system YAML replacing the run file's system");
+  cmd->add_option("--model", o.model, "Hugging Face config.json replacing the run file's model");
+  cmd->add_option("--set", o.sets, "override key.path=value (repeatable), e.g. workload.batch=128");
+}
+
+LoadedRun load(const RunOptions& o) {
+  RunOverrides overrides;
+  if (!o.system.empty()) overrides.system = o.system;
+  if (!o.model.empty()) overrides.model = o.model;
+  overrides.sets = o.sets;
+  return load_run(o.run_file, overrides);
+}
+
+int cmd_run(const RunOptions& o, const std::vector<std::string>& args) {
+  LoadedRun run = load(o);
+  Trace imported;
+  if (!o.trace_in.empty()) {
+    imported = read_trace_file(o.trace_in);
+    // A trace carries its own mapping, sizes and formats.
+    run.config.mapping = imported.mapping;
+    run.config.workload = imported.workload;
+    run.config.precision = imported.precision;
+  }
+  const RunConfig& c = run.config;
+  Estimate e = estimate({c.system, run.model, c.precision, c.mapping, c.workload, o.trace_in.empty() ? nullptr : &imported});
+  if (!e.fits) {
+    throw InputError({o.run_file}, fmt::format("{} does not fit {} per chip: {} weights + {} KV cache = {}, over by {}",
+                                               run.model.name, to_string(e.capacity), to_string(e.footprint.weights),
+                                               to_string(e.footprint.kv_cache), to_string(e.footprint.total()),
+                                               to_string(e.footprint.total() - e.capacity)));
+  }
+  auto results = results_json(run, e, "run", args);
+  write_results(o.out, results);
+  if (!o.quiet) std::cout << terminal_summary(run, e) << "  wrote " << o.out << "/results.json, summary.csv, ops.csv\n";
+  return 0;
+}
+
+int cmd_trace(const RunOptions& o, const std::string& format) {
+  LoadedRun run = load(o);
+  const RunConfig& c = run.config;
+  Trace t = generate_trace(run.model, c.precision, c.mapping, c.workload);
+  TraceFormat f = format.empty() ? trace_format_for(o.out) : format == "csv" ? TraceFormat::csv : TraceFormat::jsonl;
+  write_file_atomically(o.out, write_trace(t, f));
+  if (o.quiet) return 0;
+  OpTotals sum;
+  std::int64_t ops = 0;
+  for (const auto& d : t.devices) {
+    for (const auto& op : d.ops) sum.add(op);
+    ops += static_cast<std::int64_t>(d.ops.size());
+  }
+  const double tokens = static_cast<double>(c.workload.batch * c.workload.tokens);
+  std::cout << fmt::format("{} {} ops on {} devices ({}) -> {}\n", ops, enum_name(c.workload.phase), t.devices.size(),
+                           c.mapping.str(), o.out);
+  std::cout << fmt::format("  per token: {} , {} weights read, {} KV read, {} collective payload in {} collectives\n",
+                           to_string(Flops(sum.flops.value() / tokens)), to_string(Bytes(sum.weight_bytes.value() / tokens)),
+                           to_string(Bytes(sum.kv_read.value() / tokens)),
+                           to_string(Bytes(sum.collective_bytes.value() / tokens)), sum.collectives);
+  return 0;
+}
+
+template <class T>
+void print_params(const Schema<T>& schema) {
+  std::cout << "| key | type | default | range | description |\n|---|---|---|---|---|\n";
+  for (const auto& row : schema.document()) {
+    std::cout << "| `" << row.key << "` | " << row.type << " | " << row.default_text << " | " << row.range << " | "
+              << row.description << " |\n";
+  }
+}
+
+int cmd_params(const std::string& what) {
+  if (what == "run") print_params(run_schema());
+  else if (what == "system") print_params(system_schema());
+  else if (what == "chip") print_params(chip_schema());
+  else if (what == "link") print_params(link_schema());
+  else if (what == "fabric") print_params(fabric_schema());
+  else if (what == "pod") print_params(pod_schema());
+  else throw InputError({"params"}, "unknown document '" + what + "' (run, system, chip, link, fabric, pod)");
+  return 0;
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{"tokenfab: performance model of AI inference token factories"};
+  app.require_subcommand(1);
+  std::vector<std::string> args(argv + 1, argv + argc);
+
+  RunOptions run_opts;
+  auto* run = app.add_subcommand("run", "estimate one prefill or decode step and write results.json");
+  add_run_options(run, run_opts);
+  run->add_option("--out", run_opts.out, "output directory")->capture_default_str();
+  run->add_option("--trace", run_opts.trace_in, "time this trace file (CSV or JSON lines) instead of generating one");
+  run->add_flag("--quiet", run_opts.quiet, "print nothing on success");
+
+  RunOptions trace_opts;
+  trace_opts.out = "out/trace.csv";
+  std::string trace_format;
+  auto* trace = app.add_subcommand("trace", "write the per-device operator trace of one step");
+  add_run_options(trace, trace_opts);
+  trace->add_option("--out", trace_opts.out, "trace file (.csv or .jsonl)")->capture_default_str();
+  trace->add_option("--format", trace_format, "csv or jsonl (default: from the file name)")
+      ->check(CLI::IsMember({"csv", "jsonl"}));
+  trace->add_flag("--quiet", trace_opts.quiet, "print nothing on success");
+
+  std::string params_what = "run";
+  auto* params = app.add_subcommand("params", "print the parameters of a config document as a Markdown table");
+  params->add_option("document", params_what, "run, system, chip, link, fabric or pod")->capture_default_str();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  try {
+    if (*run) return cmd_run(run_opts, args);
+    if (*trace) return cmd_trace(trace_opts, trace_format);
+    if (*params) return cmd_params(params_what);
+  } catch (const InputError& e) {
+    std::cerr << e.what();
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
+  return 1;
+}
+
+}  // namespace tokenfab

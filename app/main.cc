@@ -1,0 +1,11 @@
+// tokenfab: performance model of AI inference token factories.
+//
+//   tokenfab run configs/runs/default.yaml
+//   tokenfab trace configs/runs/default.yaml --out r1.csv
+//   tokenfab params system
+//
+// Exit codes: 0 success, 2 bad input (every problem printed with its
+// file:line:col), 1 anything else.
+#include "app/commands.h"
+
+int main(int argc, char** argv) { return tokenfab::run_cli(argc, argv); }

@@ -1,0 +1,81 @@
+#include "app/run_config.h"
+
+#include "core/config_loader.h"
+#include "workloads/hf_config.h"
+#include "workloads/workload_config.h"
+
+namespace tokenfab {
+
+const Schema<RunConfig>& run_schema() {
+  static const Schema<RunConfig> schema = [] {
+    Schema<RunConfig> s("one simulated step: system, model, workload, mapping, formats");
+    s.section("system", &RunConfig::system, system_schema());
+    s.add("model", &RunConfig::model, "path of a Hugging Face config.json, relative to the file that names it");
+    s.section("workload", &RunConfig::workload, workload_schema());
+    s.section("mapping", &RunConfig::mapping, mapping_schema());
+    s.section("precision", &RunConfig::precision, precision_schema());
+    return s;
+  }();
+  return schema;
+}
+
+namespace {
+
+// A map node {base: path}, so the system file is merged in like any base.
+void replace_system(ConfigNode& root, const std::filesystem::path& system, Diagnostics& diags) {
+  ConfigNode tree = load_config_file(system, diags);
+  if (!diags.ok()) return;
+  if (ConfigNode* existing = root.find("system")) {
+    *existing = std::move(tree);
+  } else {
+    root.entries.push_back({"system", {"--system"}, std::move(tree)});
+  }
+}
+
+void replace_model(ConfigNode& root, const std::filesystem::path& model) {
+  ConfigNode value;
+  value.kind = ConfigNode::Kind::Scalar;
+  value.scalar = std::filesystem::absolute(model).string();
+  value.loc = {"--model"};
+  if (ConfigNode* existing = root.find("model")) {
+    *existing = std::move(value);
+  } else {
+    root.entries.push_back({"model", {"--model"}, std::move(value)});
+  }
+}
+
+}  // namespace
+
+LoadedRun load_run(const std::filesystem::path& file, const RunOverrides& overrides) {
+  LoadedRun out;
+  Diagnostics diags;
+  out.resolved = load_config_file(file, diags);
+  if (diags.ok() && !out.resolved.is_map()) diags.error(out.resolved.loc, "", "expected a run description (a map)");
+  if (diags.ok() && overrides.system) replace_system(out.resolved, *overrides.system, diags);
+  if (diags.ok() && overrides.model) replace_model(out.resolved, *overrides.model);
+  if (diags.ok()) {
+    for (const auto& set : overrides.sets) apply_override(out.resolved, set, diags);
+  }
+  if (diags.ok()) {
+    BindContext ctx{diags, &out.provenance, "", ""};
+    out.config = run_schema().read(out.resolved, "", ctx);
+  }
+  diags.throw_if_any();
+
+  // The model path is relative to the file (or flag) that set it.
+  const ConfigNode* model_node = out.resolved.find("model");
+  std::filesystem::path model_path = out.config.model;
+  if (model_path.is_relative() && model_node->loc.line > 0) {
+    model_path = std::filesystem::path(model_node->loc.file).parent_path() / model_path;
+  }
+  out.model = load_hf_config(model_path.lexically_normal());
+  out.config.model = model_path.lexically_normal().string();
+
+  Diagnostics mapping_diags;
+  Location where = out.resolved.find("mapping") ? out.resolved.find("mapping")->loc : out.resolved.loc;
+  validate_mapping(out.config.mapping, out.model, mapping_diags, where);
+  mapping_diags.throw_if_any();
+  return out;
+}
+
+}  // namespace tokenfab

@@ -1,0 +1,197 @@
+#include "app/run_results.h"
+
+#include <fmt/format.h>
+
+#include <map>
+
+#include "core/atomic_file.h"
+#include "core/config_json.h"
+
+namespace tokenfab {
+namespace {
+
+nlohmann::ordered_json breakdown_json(const ResourceTimes& t, const SystemConfig& system) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();
+  for (Resource r : kResources) {
+    if (r == Resource::scale_out && !system.chip.scale_out) continue;
+    out[resource_key(r, system)] = t[r].value();
+  }
+  return out;
+}
+
+nlohmann::ordered_json model_json(const ModelSpec& m, const Precision& p) {
+  ParamCounts c = count_params(m);
+  return {{"name", m.name},
+          {"model_type", m.model_type},
+          {"layers", m.layers},
+          {"total_params", c.total()},
+          {"active_params", c.active_with_embeddings()},
+          {"weight_bytes", weight_bytes(m, p).value()},
+          {"kv_bytes_per_token", kv_bytes_per_token(m, p.kv_cache).value()}};
+}
+
+nlohmann::ordered_json op_json(const StageEstimate& s, const Op& op, const OpTiming& t, const SystemConfig& system) {
+  return {{"stage", s.stage},
+          {"layer", op.layer},
+          {"name", op.name},
+          {"kind", std::string(enum_name(op.kind))},
+          {"start_s", t.start.value()},
+          {"end_s", (t.start + t.time).value()},
+          {"time_s", t.time.value()},
+          {"bound", resource_key(t.bound, system)},
+          {"compute_s", t.compute.value()},
+          {"memory_s", t.memory.value()},
+          {"flops", op.flops.value()},
+          {"weight_bytes", op.weight_bytes.value()},
+          {"activation_bytes", op.activation_bytes.value()},
+          {"kv_bytes", (op.kv_read + op.kv_write).value()},
+          {"comm_bytes", op.collective ? op.collective->bytes.value() : 0.0}};
+}
+
+// Per-layer records: sums of the ops of each layer, bound by largest charge.
+nlohmann::ordered_json layers_json(const StageEstimate& s, const SystemConfig& system) {
+  std::map<int, std::pair<ResourceTimes, std::pair<double, double>>> layers;
+  for (std::size_t i = 0; i < s.ops.size(); ++i) {
+    auto& [times, work] = layers[s.ops[i].layer];
+    times += s.timings[i].charged;
+    work.first += s.ops[i].flops.value();
+    work.second += (s.ops[i].weight_bytes + s.ops[i].activation_bytes + s.ops[i].kv_read + s.ops[i].kv_write).value();
+  }
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const auto& [layer, rec] : layers) {
+    out.push_back({{"stage", s.stage},
+                   {"layer", layer},
+                   {"time_s", rec.first.total().value()},
+                   {"bound", resource_key(rec.first.largest(), system)},
+                   {"flops", rec.second.first},
+                   {"memory_bytes", rec.second.second},
+                   {"breakdown_s", breakdown_json(rec.first, system)}});
+  }
+  return out;
+}
+
+std::string csv_cell(const nlohmann::ordered_json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  return v.dump();
+}
+
+}  // namespace
+
+nlohmann::ordered_json results_json(const LoadedRun& run, const Estimate& e, const std::string& command,
+                                    const std::vector<std::string>& arguments) {
+  const RunConfig& c = run.config;
+  nlohmann::ordered_json j;
+  j["format"] = "tokenfab-results";
+  j["schema_version"] = 1;
+  j["tool"] = {{"name", "tokenfab"}, {"version", kToolVersion}, {"model", "analytical"}};
+  j["command"] = command;
+  j["arguments"] = arguments;
+  j["inputs"] = {{"model_file", c.model},
+                 {"system", c.system.name},
+                 {"workload",
+                  {{"phase", std::string(enum_name(c.workload.phase))},
+                   {"batch", c.workload.batch},
+                   {"tokens", c.workload.tokens},
+                   {"context", c.workload.context}}},
+                 {"mapping", c.mapping.str()}};
+  j["config"] = to_json(run.resolved);
+  j["provenance"] = to_json(run.provenance);
+  j["model"] = model_json(run.model, c.precision);
+  nlohmann::ordered_json summary;
+  summary["step_time_s"] = e.step_time.value();
+  summary["tokens_per_s_per_user"] = e.tokens_per_second_per_user;
+  summary["tokens_per_s_per_replica"] = e.tokens_per_second_per_replica;
+  summary["tokens_per_s_per_device"] = e.tokens_per_second_per_device;
+  summary["tokens_per_s_per_system"] = e.tokens_per_second_per_system;
+  summary["tokens_per_s_per_mw"] = e.tokens_per_second_per_mw;
+  summary["bound"] = resource_key(e.bound, c.system);
+  summary["breakdown_s"] = breakdown_json(e.breakdown, c.system);
+  summary["devices_per_replica"] = c.mapping.replica_devices();
+  summary["memory"] = {{"capacity_bytes", e.capacity.value()},
+                       {"weight_bytes", e.footprint.weights.value()},
+                       {"kv_cache_bytes", e.footprint.kv_cache.value()},
+                       {"fits", e.fits}};
+  j["summary"] = summary;
+  j["stages"] = nlohmann::ordered_json::array();
+  j["layers"] = nlohmann::ordered_json::array();
+  j["ops"] = nlohmann::ordered_json::array();
+  for (const auto& s : e.stages) {
+    j["stages"].push_back({{"stage", s.stage},
+                           {"device", s.device},
+                           {"sequences", s.sequences},
+                           {"time_s", s.time.value()},
+                           {"breakdown_s", breakdown_json(s.by_resource, c.system)},
+                           {"weight_bytes", s.footprint.weights.value()},
+                           {"kv_cache_bytes", s.footprint.kv_cache.value()}});
+    for (auto& layer : layers_json(s, c.system)) j["layers"].push_back(std::move(layer));
+    for (std::size_t i = 0; i < s.ops.size(); ++i) j["ops"].push_back(op_json(s, s.ops[i], s.timings[i], c.system));
+  }
+  return j;
+}
+
+std::string summary_csv(const nlohmann::ordered_json& results) {
+  std::string out = "key,value\n";
+  auto flatten = [&](auto& self, const nlohmann::ordered_json& v, const std::string& prefix) -> void {
+    if (v.is_object()) {
+      for (const auto& [k, child] : v.items()) self(self, child, prefix.empty() ? k : prefix + "." + k);
+      return;
+    }
+    out += prefix + "," + csv_cell(v) + "\n";
+  };
+  flatten(flatten, results["summary"], "");
+  return out;
+}
+
+std::string ops_csv(const nlohmann::ordered_json& results) {
+  const auto& ops = results["ops"];
+  if (ops.empty()) return "";
+  std::string out;
+  for (const auto& [k, v] : ops[0].items()) out += (out.empty() ? "" : ",") + k;
+  out += "\n";
+  for (const auto& op : ops) {
+    std::string row;
+    for (const auto& [k, v] : op.items()) row += (row.empty() ? "" : ",") + csv_cell(v);
+    out += row + "\n";
+  }
+  return out;
+}
+
+void write_results(const std::filesystem::path& dir, const nlohmann::ordered_json& results) {
+  write_file_atomically(dir / "results.json", results.dump(1) + "\n");
+  write_file_atomically(dir / "summary.csv", summary_csv(results));
+  write_file_atomically(dir / "ops.csv", ops_csv(results));
+}
+
+std::string terminal_summary(const LoadedRun& run, const Estimate& e) {
+  const RunConfig& c = run.config;
+  const Workload& w = c.workload;
+  std::string out = fmt::format("{} {} on {} ({}; batch {}, {} new token{}, context {})\n", run.model.name,
+                                enum_name(w.phase), c.system.name, c.mapping.str(), w.batch, w.tokens,
+                                w.tokens == 1 ? "" : "s", w.context);
+  if (w.phase == Phase::decode) {
+    out += fmt::format("  {:.1f} tok/s per user (a token every {}), {:.1f} tok/s per chip, {:.0f} tok/s per system\n",
+                       e.tokens_per_second_per_user, to_string(e.step_time), e.tokens_per_second_per_device,
+                       e.tokens_per_second_per_system);
+  } else {
+    out += fmt::format("  time to first token {}, {:.0f} prompt tok/s per chip, {:.0f} per system\n", to_string(e.step_time),
+                       e.tokens_per_second_per_device, e.tokens_per_second_per_system);
+  }
+  out += fmt::format("  {:.3g} tok/s per MW at {} all-in per chip\n", e.tokens_per_second_per_mw,
+                     to_string(c.system.economics.all_in_power_per_chip));
+  const Seconds total = e.breakdown.total();
+  out += fmt::format("  bound: {} ({:.0f}% of the step)\n", resource_key(e.bound, c.system),
+                     100.0 * e.breakdown[e.bound].value() / total.value());
+  out += "  time by resource:";
+  for (Resource r : kResources) {
+    if (r == Resource::scale_out && !c.system.chip.scale_out) continue;
+    out += fmt::format(" {} {} ({:.0f}%)", resource_key(r, c.system), to_string(e.breakdown[r]),
+                       100.0 * e.breakdown[r].value() / total.value());
+    if (r != Resource::overhead) out += " |";
+  }
+  out += "\n";
+  out += fmt::format("  memory per chip: {} weights + {} KV cache of {}{}\n", to_string(e.footprint.weights),
+                     to_string(e.footprint.kv_cache), to_string(e.capacity), e.fits ? "" : "  DOES NOT FIT");
+  return out;
+}
+
+}  // namespace tokenfab

@@ -1,0 +1,28 @@
+// What `tokenfab run` writes: results.json (schema in docs/results.md), its
+// CSV flattenings (summary.csv: key,value; ops.csv: one row per timed op) and
+// the terminal summary, answer first. Every number comes from the Estimate;
+// nothing is computed twice or scraped from text.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "app/run_config.h"
+#include "hw/analytical/estimate.h"
+
+namespace tokenfab {
+
+inline constexpr const char* kToolVersion = "0.1.0";
+
+nlohmann::ordered_json results_json(const LoadedRun& run, const Estimate& e, const std::string& command,
+                                    const std::vector<std::string>& arguments);
+std::string summary_csv(const nlohmann::ordered_json& results);
+std::string ops_csv(const nlohmann::ordered_json& results);
+std::string terminal_summary(const LoadedRun& run, const Estimate& e);
+
+// Writes results.json, summary.csv and ops.csv into `dir`, each atomically.
+void write_results(const std::filesystem::path& dir, const nlohmann::ordered_json& results);
+
+}  // namespace tokenfab

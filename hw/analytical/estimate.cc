@@ -1,0 +1,135 @@
+#include "hw/analytical/estimate.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "hw/compute/compute_timing.h"
+#include "hw/memory/memory_timing.h"
+#include "workloads/trace_gen.h"
+
+namespace tokenfab {
+
+Seconds ResourceTimes::total() const {
+  Seconds t;
+  for (const auto& s : by) t += s;
+  return t;
+}
+
+Resource ResourceTimes::largest() const {
+  Resource best = Resource::memory;
+  for (Resource r : kResources) {
+    if ((*this)[r] > (*this)[best]) best = r;
+  }
+  return best;
+}
+
+ResourceTimes& ResourceTimes::operator+=(const ResourceTimes& o) {
+  for (std::size_t i = 0; i < by.size(); ++i) by[i] += o.by[i];
+  return *this;
+}
+
+std::string resource_key(Resource r, const SystemConfig& system) {
+  switch (r) {
+    case Resource::memory: return system.chip.hbm ? "hbm" : "sram";
+    case Resource::compute: return "compute";
+    case Resource::scale_up: return std::string(enum_name(system.chip.scale_up.kind));
+    case Resource::scale_out:
+      return system.chip.scale_out ? std::string(enum_name(system.chip.scale_out->kind)) : "scale_out";
+    case Resource::overhead: return "launch_sync";
+  }
+  return "?";
+}
+
+Route route_for(const SystemConfig& system, int group) {
+  if (group <= system.scale_up.domain) return {&system.chip.scale_up, &system.scale_up, Resource::scale_up};
+  if (!system.scale_out || !system.chip.scale_out) {
+    throw InputError({system.name}, "a collective over " + std::to_string(group) + " chips leaves the " +
+                                        std::to_string(system.scale_up.domain) +
+                                        "-chip scale-up domain, and the system has no scale_out fabric");
+  }
+  return {&*system.chip.scale_out, &*system.scale_out, Resource::scale_out};
+}
+
+namespace {
+
+OpTiming time_op(const SystemConfig& system, const Op& op, Seconds start) {
+  OpTiming t;
+  t.start = start;
+  if (op.collective) {
+    Route route = route_for(system, op.collective->group_size);
+    CollectiveTime c = collective_time(*op.collective, *route.link, *route.fabric);
+    t.charged[Resource::overhead] = c.overhead;
+    t.charged[route.resource] = c.latency + c.transfer;
+    t.bound = route.resource;
+    t.time = c.total();
+    return t;
+  }
+  const ChipConfig& chip = system.chip;
+  t.compute = compute_time(chip.compute, op);
+  t.memory = stream_time(chip.weight_memory(), op.weight_bytes + op.activation_bytes + op.kv_read + op.kv_write);
+  t.bound = t.compute > t.memory ? Resource::compute : Resource::memory;
+  t.charged[t.bound] = std::max(t.compute, t.memory);
+  t.charged[Resource::overhead] = chip.compute.launch_overhead;
+  t.time = t.charged.total();
+  return t;
+}
+
+DeviceTrace traced_device(const Trace& trace, int device) {
+  for (const auto& d : trace.devices) {
+    if (d.device == device) return d;
+  }
+  throw InputError({"trace"}, "the trace has no ops for device " + std::to_string(device) +
+                                  ", the busiest device of its pipeline stage");
+}
+
+}  // namespace
+
+Estimate estimate(const EstimateInput& in) {
+  Estimate e;
+  const Mapping& map = in.mapping;
+  // Under pipeline parallelism decode keeps pp micro-batches in flight, each
+  // holding batch/pp sequences; prefill pushes the batch through once.
+  Workload pass = in.workload;
+  const bool pipelined_decode = in.workload.phase == Phase::decode && map.pp > 1;
+  if (pipelined_decode) pass.batch = (in.workload.batch + map.pp - 1) / map.pp;
+
+  Seconds pass_time, slowest_stage;
+  for (int stage = 0; stage < map.pp; ++stage) {
+    StageEstimate s;
+    s.stage = stage;
+    s.device = stage * map.stage_devices();
+    DeviceTrace trace = in.trace ? traced_device(*in.trace, s.device)
+                                 : generate_device_trace(in.model, in.precision, map, pass, s.device);
+    s.sequences = trace.sequences;
+    s.footprint = device_footprint(in.model, in.precision, map, pass, s.device);
+    s.ops = std::move(trace.ops);
+    Seconds clock;
+    for (const Op& op : s.ops) {
+      OpTiming t = time_op(in.system, op, clock);
+      clock += t.time;
+      s.by_resource += t.charged;
+      s.timings.push_back(t);
+    }
+    s.time = clock;
+    pass_time += clock;
+    slowest_stage = std::max(slowest_stage, clock);
+    e.breakdown += s.by_resource;
+    if (s.footprint.total() > e.footprint.total()) e.footprint = s.footprint;
+    e.stages.push_back(std::move(s));
+  }
+
+  const Workload& w = in.workload;
+  e.step_time = pipelined_decode ? std::max(pass_time, slowest_stage * map.pp) : pass_time;
+  e.bound = e.breakdown.largest();
+  const double new_tokens = static_cast<double>(w.batch) * w.tokens;
+  e.tokens_per_second_per_user = w.phase == Phase::decode ? w.tokens / e.step_time.value() : 0.0;
+  e.tokens_per_second_per_replica = new_tokens / e.step_time.value();
+  e.tokens_per_second_per_device = e.tokens_per_second_per_replica / map.replica_devices();
+  e.tokens_per_second_per_system = e.tokens_per_second_per_device * in.system.chips;
+  e.tokens_per_second_per_mw = e.tokens_per_second_per_device / in.system.economics.all_in_power_per_chip.value() * 1e6;
+  e.capacity = in.system.chip.weight_memory().capacity;
+  e.fits = e.footprint.total() <= e.capacity;
+  return e;
+}
+
+}  // namespace tokenfab

@@ -1,0 +1,102 @@
+// Level-1 model: a roofline with latency terms, microseconds per configuration.
+//
+// Each op of the busiest device of each pipeline stage takes
+//   max(compute time, memory time) + launch overhead          (kernels)
+//   collective overhead + alpha terms + beta terms             (collectives)
+// and ops run one after another, so a stage's time is their sum and the
+// breakdown by resource adds up to it exactly. Overlap of communication with
+// compute and contention between flows are the SystemC model's business; this
+// estimate stays as its oracle in uncontended cases.
+//
+//   Estimate e = estimate({system, model, precision, mapping, workload});
+//   e.tokens_per_second_per_user, e.bound, e.breakdown[Resource::scale_up]
+#pragma once
+
+#include <array>
+#include <string>
+#include <vector>
+
+#include "hw/link/collective_timing.h"
+#include "hw/system/system_config.h"
+#include "workloads/footprint.h"
+#include "workloads/model.h"
+#include "workloads/op.h"
+
+namespace tokenfab {
+
+enum class Resource { memory, compute, scale_up, scale_out, overhead };
+inline constexpr std::array kResources = {Resource::memory, Resource::compute, Resource::scale_up, Resource::scale_out,
+                                          Resource::overhead};
+
+// Time charged to each resource; adds up to the time of what it describes.
+struct ResourceTimes {
+  std::array<Seconds, 5> by{};
+  Seconds& operator[](Resource r) { return by[static_cast<std::size_t>(r)]; }
+  Seconds operator[](Resource r) const { return by[static_cast<std::size_t>(r)]; }
+  Seconds total() const;
+  Resource largest() const;
+  ResourceTimes& operator+=(const ResourceTimes& o);
+};
+
+// Name of a resource on this system: "hbm"/"sram", "compute", the scale-up
+// and scale-out link kinds ("nvlink", "ethernet"), "launch_sync".
+std::string resource_key(Resource r, const SystemConfig& system);
+
+struct OpTiming {
+  Seconds start;
+  Seconds time;
+  Seconds compute;  // engine time alone
+  Seconds memory;   // memory time alone
+  Resource bound = Resource::compute;
+  ResourceTimes charged;
+};
+
+struct StageEstimate {
+  int stage = 0;
+  int device = 0;  // the busiest device of the stage, whose ops are timed
+  std::int64_t sequences = 0;
+  std::vector<Op> ops;
+  std::vector<OpTiming> timings;  // one per op
+  Seconds time;
+  ResourceTimes by_resource;
+  Footprint footprint;
+};
+
+struct EstimateInput {
+  const SystemConfig& system;
+  const ModelSpec& model;
+  Precision precision;
+  Mapping mapping;
+  Workload workload;
+  const Trace* trace = nullptr;  // time this trace (made elsewhere) instead of generating one
+};
+
+struct Estimate {
+  // Decode: time between a user's tokens. Prefill: time to the first token.
+  Seconds step_time;
+  double tokens_per_second_per_user = 0;
+  double tokens_per_second_per_replica = 0;
+  double tokens_per_second_per_device = 0;
+  double tokens_per_second_per_system = 0;
+  double tokens_per_second_per_mw = 0;  // at the system's all-in power per chip
+  Resource bound = Resource::memory;
+  ResourceTimes breakdown;  // of one pass through all stages
+  std::vector<StageEstimate> stages;
+  Bytes capacity;        // weight memory per chip
+  Footprint footprint;   // the fullest device
+  bool fits = true;
+};
+
+Estimate estimate(const EstimateInput& in);
+
+// Which fabric and link a collective of `group` devices crosses.
+struct Route {
+  const LinkConfig* link = nullptr;
+  const FabricConfig* fabric = nullptr;
+  Resource resource = Resource::scale_up;
+};
+// Throws InputError when the group leaves the scale-up domain of a system
+// without a scale-out fabric.
+Route route_for(const SystemConfig& system, int group);
+
+}  // namespace tokenfab

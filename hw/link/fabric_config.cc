@@ -1,0 +1,28 @@
+#include "hw/link/fabric_config.h"
+
+namespace tokenfab {
+
+const Schema<FabricConfig>& fabric_schema() {
+  static const Schema<FabricConfig> schema = [] {
+    Schema<FabricConfig> s("a fabric joining chips");
+    s.add("domain", &FabricConfig::domain, "chips that reach each other on this fabric").at_least(1);
+    s.add("switch_hops", &FabricConfig::switch_hops, "switch traversals between two chips (0: direct links)")
+        .default_value(1)
+        .at_least(0);
+    s.add("collective_overhead", &FabricConfig::collective_overhead,
+          "software and synchronisation time of one collective, before any byte moves")
+        .at_least(Seconds(0));
+    s.add("all_reduce", &FabricConfig::all_reduce, "all-reduce algorithm").default_value(AllReduceAlgorithm::ring);
+    s.add("in_network_reduction", &FabricConfig::in_network_reduction, "switches reduce in the network (NVLink SHARP)")
+        .default_value(false);
+    s.check([](const FabricConfig& f, Checker& k) {
+      if (f.all_reduce == AllReduceAlgorithm::in_switch && !f.in_network_reduction) {
+        k.fail("all_reduce", "in_switch all-reduce needs in_network_reduction: true");
+      }
+    });
+    return s;
+  }();
+  return schema;
+}
+
+}  // namespace tokenfab

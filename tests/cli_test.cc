@@ -1,0 +1,102 @@
+// End-to-end tests of the tokenfab command line, run from the source root as
+// a user would. Each TEST_CASE is its own ctest process.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+namespace {
+
+struct Result {
+  int code;
+  std::string out;
+};
+
+Result tokenfab(const std::string& args, const std::string& tag) {
+  std::string log = std::string(TOKENFAB_TEST_OUT) + "/" + tag + ".log";
+  std::string cmd = std::string(TOKENFAB_BIN) + " " + args + " > " + log + " 2>&1";
+  int status = std::system(cmd.c_str());
+  std::ifstream in(log);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return {WEXITSTATUS(status), ss.str()};
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string out_dir(const std::string& name) { return std::string(TOKENFAB_TEST_OUT) + "/" + name; }
+
+TEST_CASE("cli: run writes results whose breakdown adds up to the step") {
+  std::system(("mkdir -p " + std::string(TOKENFAB_TEST_OUT)).c_str());
+  Result r = tokenfab("run configs/runs/default.yaml --out " + out_dir("run_default"), "run_default");
+  REQUIRE_MESSAGE(r.code == 0, r.out);
+  CHECK(r.out.find("tok/s per user") != std::string::npos);
+  CHECK(r.out.find("bound: ") != std::string::npos);
+  auto j = nlohmann::json::parse(slurp(out_dir("run_default") + "/results.json"));
+  CHECK(j["format"] == "tokenfab-results");
+  const auto& s = j["summary"];
+  double sum = 0;
+  for (const auto& [k, v] : s["breakdown_s"].items()) sum += v.get<double>();
+  CHECK(sum == doctest::Approx(s["step_time_s"].get<double>()).epsilon(1e-12));
+  // One user's speed is the inverse of the step; the rack serves 64 of them.
+  CHECK(s["tokens_per_s_per_user"].get<double>() * s["step_time_s"].get<double>() == doctest::Approx(1.0));
+  CHECK(s["tokens_per_s_per_replica"].get<double>() == doctest::Approx(64 * s["tokens_per_s_per_user"].get<double>()));
+  // Every op's record is in the CSV flattening too.
+  std::string ops = slurp(out_dir("run_default") + "/ops.csv");
+  CHECK(static_cast<std::size_t>(std::count(ops.begin(), ops.end(), '\n')) == j["ops"].size() + 1);
+  CHECK(!j["provenance"].empty());
+}
+
+TEST_CASE("cli: same inputs give the same bytes") {
+  std::system(("mkdir -p " + std::string(TOKENFAB_TEST_OUT)).c_str());
+  REQUIRE(tokenfab("run --out " + out_dir("det"), "det").code == 0);
+  std::string first = slurp(out_dir("det") + "/results.json");
+  REQUIRE(tokenfab("run --out " + out_dir("det"), "det").code == 0);
+  CHECK(first == slurp(out_dir("det") + "/results.json"));
+}
+
+TEST_CASE("cli: --set reaches the hardware and changes the answer") {
+  std::system(("mkdir -p " + std::string(TOKENFAB_TEST_OUT)).c_str());
+  REQUIRE(tokenfab("run --out " + out_dir("set_base"), "set_base").code == 0);
+  Result r = tokenfab("run --out " + out_dir("set_hbm") + " --set 'system.chip.hbm.bandwidth=16 TB/s'", "set_hbm");
+  REQUIRE_MESSAGE(r.code == 0, r.out);
+  auto base = nlohmann::json::parse(slurp(out_dir("set_base") + "/results.json"))["summary"];
+  auto fast = nlohmann::json::parse(slurp(out_dir("set_hbm") + "/results.json"))["summary"];
+  // Twice the bandwidth halves the HBM transfer time; per-access latency stays.
+  CHECK(fast["breakdown_s"]["hbm"].get<double>() < 0.6 * base["breakdown_s"]["hbm"].get<double>());
+  CHECK(fast["breakdown_s"]["nvlink"].get<double>() == base["breakdown_s"]["nvlink"].get<double>());
+}
+
+TEST_CASE("cli: a trace written by tokenfab times the same when read back") {
+  std::system(("mkdir -p " + std::string(TOKENFAB_TEST_OUT)).c_str());
+  for (const char* ext : {"csv", "jsonl"}) {
+    std::string file = out_dir(std::string("r1.") + ext);
+    Result t = tokenfab("trace configs/runs/default.yaml --out " + file, std::string("trace_") + ext);
+    REQUIRE_MESSAGE(t.code == 0, t.out);
+    CHECK(t.out.find("per token") != std::string::npos);
+    REQUIRE(tokenfab("run --out " + out_dir("gen"), "gen").code == 0);
+    Result r = tokenfab("run --trace " + file + " --out " + out_dir(std::string("imported_") + ext), "imported");
+    REQUIRE_MESSAGE(r.code == 0, r.out);
+    auto a = nlohmann::json::parse(slurp(out_dir("gen") + "/results.json"))["summary"];
+    auto b = nlohmann::json::parse(slurp(out_dir(std::string("imported_") + ext) + "/results.json"))["summary"];
+    CHECK(a["step_time_s"].get<double>() == b["step_time_s"].get<double>());
+  }
+}
+
+TEST_CASE("cli: params documents every key from the schemas") {
+  std::system(("mkdir -p " + std::string(TOKENFAB_TEST_OUT)).c_str());
+  Result r = tokenfab("params system", "params_system");
+  REQUIRE(r.code == 0);
+  CHECK(r.out.find("| `chip.hbm.bandwidth` | a bandwidth | required | > 0 | peak read bandwidth |") != std::string::npos);
+  CHECK(r.out.find("`scale_up.collective_overhead`") != std::string::npos);
+}
+
+}  // namespace

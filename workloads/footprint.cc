@@ -1,0 +1,69 @@
+#include "workloads/footprint.h"
+
+#include <algorithm>
+
+#include "workloads/trace_gen.h"
+
+namespace tokenfab {
+
+Footprint device_footprint(const ModelSpec& m, const Precision& p, const Mapping& map, const Workload& w, int device) {
+  const int stage = device / map.stage_devices();
+  const int attn_rank = (device / map.tp) % map.attn_dp;
+  const int ep_rank = (device % map.stage_devices()) / map.expert_tp();
+  const auto [first, last] = stage_layers(m, map.pp, stage);
+  const double tp = map.tp;
+  const double h = static_cast<double>(m.hidden);
+  const double attn_bytes = bytes_per_element(p.attention_weights);
+  const double ffn_bytes = bytes_per_element(p.weights);
+
+  // One layer's attention weights held by this device.
+  double attention = 0;
+  if (m.attention == AttentionKind::mla) {
+    const MlaDims& a = m.mla;
+    const double qk = static_cast<double>(a.qk_nope_head_dim + a.qk_rope_head_dim);
+    double replicated = h * (a.kv_lora_rank + a.qk_rope_head_dim) + (a.q_lora_rank > 0 ? h * a.q_lora_rank : 0);
+    double split = (a.q_lora_rank > 0 ? a.q_lora_rank : h) * m.heads * qk +
+                   static_cast<double>(a.kv_lora_rank) * m.heads * (a.qk_nope_head_dim + a.v_head_dim) +
+                   static_cast<double>(m.heads) * a.v_head_dim * h;
+    attention = replicated + split / tp;
+  } else {
+    double kv_heads = std::max<double>(1.0, static_cast<double>(m.kv_heads) / tp);
+    const double q_out = m.heads / tp * m.head_dim, kv_out = kv_heads * m.head_dim;
+    attention = h * (q_out + 2 * kv_out) + q_out * h;
+    if (m.attention_bias) attention += q_out + 2 * kv_out + h;
+    if (m.qk_norm) attention += 2.0 * m.head_dim;
+    if (m.attention_sinks) attention += m.heads / tp;
+  }
+
+  Footprint f;
+  double weights = 0, kv_elements = 0;
+  const std::int64_t seqs = sequences_of_rank(w.batch, map.attn_dp, attn_rank);
+  const double kv_share = m.attention == AttentionKind::mla
+                              ? 1.0
+                              : std::max<double>(1.0, static_cast<double>(m.kv_heads) / tp) / static_cast<double>(m.kv_heads);
+  for (std::int64_t l = first; l < last; ++l) {
+    const LayerSpec& spec = m.layer_specs[static_cast<std::size_t>(l)];
+    weights += attention * attn_bytes + 2 * h * 2 /* norms, BF16 */;
+    if (spec.moe) {
+      const MoeDims& e = *m.moe;
+      double local = static_cast<double>(e.routed_experts / map.ep + (ep_rank < e.routed_experts % map.ep ? 1 : 0));
+      double expert = 3.0 * h * e.expert_intermediate;
+      double expert_bias = e.expert_bias ? 2.0 * e.expert_intermediate + h : 0.0;
+      weights += (local * (expert + expert_bias) / map.expert_tp() + e.shared_experts * expert / tp) * ffn_bytes;
+      weights += static_cast<double>(e.routed_experts) * (h + 1) * 2;  // router weights and bias, BF16
+    } else {
+      weights += 3.0 * h * m.intermediate / tp * ffn_bytes;
+    }
+    std::int64_t kept = w.context + w.tokens;
+    if (spec.window > 0) kept = std::min(kept, spec.window);
+    kv_elements += static_cast<double>(seqs) * kept * kv_elements_per_token_per_layer(m) * kv_share;
+  }
+  const double vocab_share = static_cast<double>(m.vocab) * h / tp * bytes_per_element(p.embeddings);
+  if (stage == 0) weights += vocab_share;
+  if (stage == map.pp - 1) weights += (m.tie_embeddings ? 0.0 : vocab_share) + h * 2 /* final norm */;
+  f.weights = Bytes(weights);
+  f.kv_cache = Bytes(kv_elements * bytes_per_element(p.kv_cache));
+  return f;
+}
+
+}  // namespace tokenfab

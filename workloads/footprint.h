@@ -1,0 +1,26 @@
+// What one device must hold in memory for a step: its share of the weights
+// and the KV cache of the sequences it serves.
+//
+//   Footprint f = device_footprint(model, precision, mapping, workload, 0);
+//   f.total() <= chip.weight_memory().capacity
+#pragma once
+
+#include "workloads/model.h"
+#include "workloads/op.h"
+
+namespace tokenfab {
+
+struct Footprint {
+  Bytes weights;
+  Bytes kv_cache;
+  Bytes total() const { return weights + kv_cache; }
+};
+
+// Resident bytes on `device` (index within the replica, as in trace_gen.h):
+// attention and dense FFN split over tp (MLA's q_a/kv_a projections and the
+// latent cache are replicated), experts by ep and expert tensor parallelism,
+// embeddings and LM head vocabulary-split over tp on the first and last stage.
+Footprint device_footprint(const ModelSpec& model, const Precision& precision, const Mapping& mapping,
+                           const Workload& workload, int device);
+
+}  // namespace tokenfab
