@@ -1,7 +1,7 @@
 #include "app/commands.h"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include <iostream>
 
@@ -51,7 +51,8 @@ int cmd_run(const RunOptions& o, const std::vector<std::string>& args) {
     run.config.precision = imported.precision;
   }
   const RunConfig& c = run.config;
-  Estimate e = estimate({c.system, run.model, c.precision, c.mapping, c.workload, o.trace_in.empty() ? nullptr : &imported});
+  Estimate e =
+      estimate({c.system, run.model, c.precision, c.mapping, c.workload, o.trace_in.empty() ? nullptr : &imported});
   if (!e.fits) {
     throw InputError({o.run_file}, fmt::format("{} does not fit {} per chip: {} weights + {} KV cache = {}, over by {}",
                                                run.model.name, to_string(e.capacity), to_string(e.footprint.weights),
@@ -81,7 +82,8 @@ int cmd_trace(const RunOptions& o, const std::string& format) {
   std::cout << fmt::format("{} {} ops on {} devices ({}) -> {}\n", ops, enum_name(c.workload.phase), t.devices.size(),
                            c.mapping.str(), o.out);
   std::cout << fmt::format("  per token: {} , {} weights read, {} KV read, {} collective payload in {} collectives\n",
-                           to_string(Flops(sum.flops.value() / tokens)), to_string(Bytes(sum.weight_bytes.value() / tokens)),
+                           to_string(Flops(sum.flops.value() / tokens)),
+                           to_string(Bytes(sum.weight_bytes.value() / tokens)),
                            to_string(Bytes(sum.kv_read.value() / tokens)),
                            to_string(Bytes(sum.collective_bytes.value() / tokens)), sum.collectives);
   return 0;
@@ -97,13 +99,20 @@ void print_params(const Schema<T>& schema) {
 }
 
 int cmd_params(const std::string& what) {
-  if (what == "run") print_params(run_schema());
-  else if (what == "system") print_params(system_schema());
-  else if (what == "chip") print_params(chip_schema());
-  else if (what == "link") print_params(link_schema());
-  else if (what == "fabric") print_params(fabric_schema());
-  else if (what == "pod") print_params(pod_schema());
-  else throw InputError({"params"}, "unknown document '" + what + "' (run, system, chip, link, fabric, pod)");
+  if (what == "run")
+    print_params(run_schema());
+  else if (what == "system")
+    print_params(system_schema());
+  else if (what == "chip")
+    print_params(chip_schema());
+  else if (what == "link")
+    print_params(link_schema());
+  else if (what == "fabric")
+    print_params(fabric_schema());
+  else if (what == "pod")
+    print_params(pod_schema());
+  else
+    throw InputError({"params"}, "unknown document '" + what + "' (run, system, chip, link, fabric, pod)");
   return 0;
 }
 

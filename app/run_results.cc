@@ -165,16 +165,16 @@ void write_results(const std::filesystem::path& dir, const nlohmann::ordered_jso
 std::string terminal_summary(const LoadedRun& run, const Estimate& e) {
   const RunConfig& c = run.config;
   const Workload& w = c.workload;
-  std::string out = fmt::format("{} {} on {} ({}; batch {}, {} new token{}, context {})\n", run.model.name,
-                                enum_name(w.phase), c.system.name, c.mapping.str(), w.batch, w.tokens,
-                                w.tokens == 1 ? "" : "s", w.context);
+  std::string out =
+      fmt::format("{} {} on {} ({}; batch {}, {} new token{}, context {})\n", run.model.name, enum_name(w.phase),
+                  c.system.name, c.mapping.str(), w.batch, w.tokens, w.tokens == 1 ? "" : "s", w.context);
   if (w.phase == Phase::decode) {
     out += fmt::format("  {:.1f} tok/s per user (a token every {}), {:.1f} tok/s per chip, {:.0f} tok/s per system\n",
                        e.tokens_per_second_per_user, to_string(e.step_time), e.tokens_per_second_per_device,
                        e.tokens_per_second_per_system);
   } else {
-    out += fmt::format("  time to first token {}, {:.0f} prompt tok/s per chip, {:.0f} per system\n", to_string(e.step_time),
-                       e.tokens_per_second_per_device, e.tokens_per_second_per_system);
+    out += fmt::format("  time to first token {}, {:.0f} prompt tok/s per chip, {:.0f} per system\n",
+                       to_string(e.step_time), e.tokens_per_second_per_device, e.tokens_per_second_per_system);
   }
   out += fmt::format("  {:.3g} tok/s per MW at {} all-in per chip\n", e.tokens_per_second_per_mw,
                      to_string(c.system.economics.all_in_power_per_chip));

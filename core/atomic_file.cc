@@ -17,7 +17,8 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
   std::filesystem::create_directories(dir, ec);
   std::string tmpl = (dir / ("." + path.filename().string() + ".tmp.XXXXXX")).string();
   int fd = ::mkstemp(tmpl.data());
-  if (fd < 0) throw std::runtime_error("cannot create a temporary file in " + dir.string() + ": " + std::strerror(errno));
+  if (fd < 0)
+    throw std::runtime_error("cannot create a temporary file in " + dir.string() + ": " + std::strerror(errno));
   const char* p = content.data();
   std::size_t left = content.size();
   bool ok = true;

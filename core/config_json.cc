@@ -6,17 +6,20 @@ namespace tokenfab {
 
 nlohmann::ordered_json to_json(const ConfigNode& node) {
   switch (node.kind) {
-    case ConfigNode::Kind::Null: return nullptr;
+    case ConfigNode::Kind::Null:
+      return nullptr;
     case ConfigNode::Kind::Scalar: {
       if (node.quoted) return node.scalar;
       if (node.scalar == "true" || node.scalar == "false") return node.scalar == "true";
       const std::string& s = node.scalar;
       std::int64_t i = 0;
-      if (auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), i); ec == std::errc() && p == s.data() + s.size()) {
+      if (auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), i);
+          ec == std::errc() && p == s.data() + s.size()) {
         return i;
       }
       double d = 0;
-      if (auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), d); ec == std::errc() && p == s.data() + s.size()) {
+      if (auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), d);
+          ec == std::errc() && p == s.data() + s.size()) {
         return d;
       }
       return s;
@@ -38,7 +41,8 @@ nlohmann::ordered_json to_json(const ConfigNode& node) {
 nlohmann::ordered_json to_json(const std::vector<Provenance>& provenance) {
   nlohmann::ordered_json out = nlohmann::ordered_json::array();
   for (const auto& p : provenance) {
-    out.push_back({{"path", p.path}, {"value", p.value}, {"source", p.source}, {"status", p.status}, {"at", p.loc.str()}});
+    out.push_back(
+        {{"path", p.path}, {"value", p.value}, {"source", p.source}, {"status", p.status}, {"at", p.loc.str()}});
   }
   return out;
 }

@@ -20,8 +20,9 @@ ConfigNode load_resolved_tree(const std::filesystem::path& file, const std::vect
                               Diagnostics& diags);
 
 template <class T>
-T load_config(const std::filesystem::path& file, const Schema<T>& schema, const std::vector<std::string>& overrides = {},
-              std::vector<Provenance>* provenance = nullptr, ConfigNode* resolved = nullptr) {
+T load_config(const std::filesystem::path& file, const Schema<T>& schema,
+              const std::vector<std::string>& overrides = {}, std::vector<Provenance>* provenance = nullptr,
+              ConfigNode* resolved = nullptr) {
   Diagnostics diags;
   ConfigNode root = load_resolved_tree(file, overrides, diags);
   T out{};

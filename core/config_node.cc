@@ -1,7 +1,7 @@
 #include "core/config_node.h"
 
-#include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <charconv>
@@ -24,19 +24,21 @@ ConfigNode* ConfigNode::find(std::string_view key) {
 
 std::string ConfigNode::kind_name() const {
   switch (kind) {
-    case Kind::Null: return "nothing";
-    case Kind::Scalar: return "'" + scalar + "'";
-    case Kind::Map: return "a map";
-    case Kind::Sequence: return "a list";
+    case Kind::Null:
+      return "nothing";
+    case Kind::Scalar:
+      return "'" + scalar + "'";
+    case Kind::Map:
+      return "a map";
+    case Kind::Sequence:
+      return "a list";
   }
   return "?";
 }
 
 namespace {
 
-Location at(const std::string& file, const YAML::Mark& mark) {
-  return {file, mark.line + 1, mark.column + 1};
-}
+Location at(const std::string& file, const YAML::Mark& mark) { return {file, mark.line + 1, mark.column + 1}; }
 
 ConfigNode convert(const YAML::Node& n, const std::string& file, Diagnostics& diags, const std::string& path) {
   ConfigNode out;
@@ -255,7 +257,8 @@ void apply_override(ConfigNode& root, std::string_view assignment, Diagnostics& 
         std::vector<std::string> names;
         for (const auto& e : node->entries) names.push_back(e.key);
         std::string near = nearest_name(key, names);
-        diags.error(where, walked, "no such section" + (near.empty() ? std::string() : "; did you mean '" + near + "'?"));
+        diags.error(where, walked,
+                    "no such section" + (near.empty() ? std::string() : "; did you mean '" + near + "'?"));
         return;
       }
       node->entries.push_back({key, where, ConfigNode{}});

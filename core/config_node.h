@@ -30,9 +30,9 @@ class ConfigNode {
 
   Kind kind = Kind::Null;
   Location loc;
-  std::string scalar;   // text of a scalar
-  bool quoted = false;  // a quoted scalar is always a string
-  std::vector<Entry> entries;   // a map, in file order
+  std::string scalar;             // text of a scalar
+  bool quoted = false;            // a quoted scalar is always a string
+  std::vector<Entry> entries;     // a map, in file order
   std::vector<ConfigNode> items;  // a sequence
 
   bool is_null() const { return kind == Kind::Null; }

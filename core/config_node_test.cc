@@ -67,7 +67,8 @@ TEST_CASE("config: overrides walk maps and lists") {
   CHECK(n.find("links")->items[0].find("rate")->scalar == "2");
   apply_override(n, "gpu.hmb.bandwidth=1 TB/s", d);
   REQUIRE(d.errors().size() == 1);
-  CHECK(d.errors()[0].str() == "error: --set 'gpu.hmb.bandwidth=1 TB/s': gpu.hmb: no such section; did you mean 'hbm'?");
+  CHECK(d.errors()[0].str() ==
+        "error: --set 'gpu.hmb.bandwidth=1 TB/s': gpu.hmb: no such section; did you mean 'hbm'?");
 }
 
 }  // namespace

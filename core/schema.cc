@@ -11,9 +11,7 @@ void Checker::fail(std::string_view key, const std::string& message) {
 
 namespace schema_detail {
 
-std::string join(const std::string& path, const std::string& key) {
-  return path.empty() ? key : path + "." + key;
-}
+std::string join(const std::string& path, const std::string& key) { return path.empty() ? key : path + "." + key; }
 
 std::string parent_path(const std::string& path, const std::string& key) {
   if (path.size() <= key.size()) return "";
@@ -40,7 +38,8 @@ void apply_section_provenance(const ConfigNode& node, const std::string& path, B
     }
   }
   if (const ConfigNode* s = node.find("status")) {
-    if (auto text = codec_detail::read_enum_text(*s, {kStatusNames.begin(), kStatusNames.end()}, join(path, "status"), ctx)) {
+    if (auto text =
+            codec_detail::read_enum_text(*s, {kStatusNames.begin(), kStatusNames.end()}, join(path, "status"), ctx)) {
       ctx.status = *text;
     }
   }

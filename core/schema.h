@@ -41,7 +41,8 @@ struct ParamDoc {
 // Reports a cross-field error at the key's own location when it is present.
 class Checker {
  public:
-  Checker(const ConfigNode& node, std::string path, BindContext& ctx) : node_(node), path_(std::move(path)), ctx_(ctx) {}
+  Checker(const ConfigNode& node, std::string path, BindContext& ctx)
+      : node_(node), path_(std::move(path)), ctx_(ctx) {}
   void fail(std::string_view key, const std::string& message);
 
  private:
@@ -96,10 +97,22 @@ class ValueField : public FieldBase<T> {
   ValueField(std::string key, M T::*member, std::string description)
       : FieldBase<T>(std::move(key), std::move(description)), member_(member) {}
 
-  ValueField& default_value(V v) { default_ = std::move(v); return *this; }
-  ValueField& at_least(V v) { min_ = std::move(v); return *this; }
-  ValueField& at_most(V v) { max_ = std::move(v); return *this; }
-  ValueField& positive() { positive_ = true; return *this; }
+  ValueField& default_value(V v) {
+    default_ = std::move(v);
+    return *this;
+  }
+  ValueField& at_least(V v) {
+    min_ = std::move(v);
+    return *this;
+  }
+  ValueField& at_most(V v) {
+    max_ = std::move(v);
+    return *this;
+  }
+  ValueField& positive() {
+    positive_ = true;
+    return *this;
+  }
 
   bool required() const override { return !kOptional && !default_; }
 
@@ -109,8 +122,9 @@ class ValueField : public FieldBase<T> {
       if (default_) {
         out.*member_ = *default_;
       } else if (!kOptional) {
-        ctx.diags.error(parent.loc, schema_detail::parent_path(path, this->key_),
-                        "missing required key '" + this->key_ + "' (" + this->description_ + "; " + Codec<V>::type_name() + ")");
+        ctx.diags.error(
+            parent.loc, schema_detail::parent_path(path, this->key_),
+            "missing required key '" + this->key_ + "' (" + this->description_ + "; " + Codec<V>::type_name() + ")");
       }
       return;
     }
@@ -123,7 +137,8 @@ class ValueField : public FieldBase<T> {
       if (positive_ && Codec<V>::order(*value) <= 0) bound = "> 0";
       if (!bound.empty()) {
         const ConfigNode* shown = node->is_map() && node->find("value") ? node->find("value") : node;
-        ctx.diags.error(shown->loc, path, "expected " + Codec<V>::type_name() + " " + bound + ", got '" + shown->scalar + "'");
+        ctx.diags.error(shown->loc, path,
+                        "expected " + Codec<V>::type_name() + " " + bound + ", got '" + shown->scalar + "'");
         return;
       }
     }
@@ -230,7 +245,8 @@ class SectionField : public FieldBase<T> {
     if (!node || node->is_null()) {
       if (kOptional) return;
       if (schema_.has_required()) {
-        ctx.diags.error(parent.loc, schema_detail::parent_path(path, this->key_), "missing required section '" + this->key_ + "' (" + this->description_ + ")");
+        ctx.diags.error(parent.loc, schema_detail::parent_path(path, this->key_),
+                        "missing required section '" + this->key_ + "' (" + this->description_ + ")");
         return;
       }
       ConfigNode empty;
@@ -264,7 +280,9 @@ class ListField : public FieldBase<T> {
   void read(T& out, const ConfigNode* node, const ConfigNode& parent, const std::string& path,
             BindContext& ctx) const override {
     if (!node || node->is_null()) {
-      if (min_items_ > 0) ctx.diags.error(parent.loc, schema_detail::parent_path(path, this->key_), "missing required list '" + this->key_ + "'");
+      if (min_items_ > 0)
+        ctx.diags.error(parent.loc, schema_detail::parent_path(path, this->key_),
+                        "missing required list '" + this->key_ + "'");
       return;
     }
     if (!node->is_sequence()) {
@@ -282,8 +300,8 @@ class ListField : public FieldBase<T> {
   }
   void document(const std::string& prefix, std::vector<ParamDoc>& rows) const override {
     std::string key = schema_detail::join(prefix, this->key_) + "[]";
-    rows.push_back({key, "list", min_items_ ? "required" : "optional", min_items_ ? ">= " + std::to_string(min_items_) + " items" : "",
-                    this->description_});
+    rows.push_back({key, "list", min_items_ ? "required" : "optional",
+                    min_items_ ? ">= " + std::to_string(min_items_) + " items" : "", this->description_});
     auto sub = schema_.document(key);
     rows.insert(rows.end(), sub.begin(), sub.end());
   }

@@ -76,11 +76,14 @@ TEST_CASE("schema: collects every error with its position") {
   Chip c;
   Diagnostics d = read("name: B200\nhbm:\n  capacity: 186\n  bandwith: 8 TB/s\n  stacks: 0\nfabric: ethernt\n", c);
   std::string all = d.render();
-  CHECK(all.find("error: c.yaml:3:13: hbm.capacity: expected a size in bytes such as '288 GB', got '186' without a unit") != std::string::npos);
+  CHECK(all.find(
+            "error: c.yaml:3:13: hbm.capacity: expected a size in bytes such as '288 GB', got '186' without a unit") !=
+        std::string::npos);
   CHECK(all.find("error: c.yaml:4:3: hbm.bandwith: unknown key; did you mean 'bandwidth'?") != std::string::npos);
   CHECK(all.find("error: c.yaml:5:11: hbm.stacks: expected an integer >= 1, got '0'") != std::string::npos);
   CHECK(all.find("hbm: missing required key 'bandwidth'") != std::string::npos);
-  CHECK(all.find("error: c.yaml:6:9: fabric: expected one of nvlink, ethernet, got 'ethernt'; did you mean 'ethernet'?") !=
+  CHECK(all.find(
+            "error: c.yaml:6:9: fabric: expected one of nvlink, ethernet, got 'ethernt'; did you mean 'ethernet'?") !=
         std::string::npos);
   CHECK(d.errors().size() == 5);
 }

@@ -43,11 +43,23 @@ struct Prefix {
   double scale;
 };
 constexpr std::array kPrefixes = {
-    Prefix{"Ki", 1024.0},       Prefix{"Mi", 1048576.0},       Prefix{"Gi", 1073741824.0},
-    Prefix{"Ti", 1099511627776.0}, Prefix{"Pi", 1125899906842624.0},
-    Prefix{"k", 1e3},  Prefix{"K", 1e3},  Prefix{"M", 1e6},   Prefix{"G", 1e9},
-    Prefix{"T", 1e12}, Prefix{"P", 1e15}, Prefix{"E", 1e18},  Prefix{"m", 1e-3},
-    Prefix{"u", 1e-6}, Prefix{"µ", 1e-6}, Prefix{"n", 1e-9},  Prefix{"p", 1e-12},
+    Prefix{"Ki", 1024.0},
+    Prefix{"Mi", 1048576.0},
+    Prefix{"Gi", 1073741824.0},
+    Prefix{"Ti", 1099511627776.0},
+    Prefix{"Pi", 1125899906842624.0},
+    Prefix{"k", 1e3},
+    Prefix{"K", 1e3},
+    Prefix{"M", 1e6},
+    Prefix{"G", 1e9},
+    Prefix{"T", 1e12},
+    Prefix{"P", 1e15},
+    Prefix{"E", 1e18},
+    Prefix{"m", 1e-3},
+    Prefix{"u", 1e-6},
+    Prefix{"µ", 1e-6},
+    Prefix{"n", 1e-9},
+    Prefix{"p", 1e-12},
 };
 
 struct Term {
@@ -185,9 +197,17 @@ std::string format_si(double v, Dims d) {
     std::snprintf(buf, sizeof buf, "%.3g $/Mtok", v * 1e6);
     return buf;
   }
-  static constexpr std::array<std::pair<double, const char*>, 11> kSteps = {{
-      {1e18, "E"}, {1e15, "P"}, {1e12, "T"}, {1e9, "G"}, {1e6, "M"}, {1e3, "k"},
-      {1.0, ""}, {1e-3, "m"}, {1e-6, "u"}, {1e-9, "n"}, {1e-12, "p"}}};
+  static constexpr std::array<std::pair<double, const char*>, 11> kSteps = {{{1e18, "E"},
+                                                                             {1e15, "P"},
+                                                                             {1e12, "T"},
+                                                                             {1e9, "G"},
+                                                                             {1e6, "M"},
+                                                                             {1e3, "k"},
+                                                                             {1.0, ""},
+                                                                             {1e-3, "m"},
+                                                                             {1e-6, "u"},
+                                                                             {1e-9, "n"},
+                                                                             {1e-12, "p"}}};
   double scale = 1.0;
   const char* prefix = "";
   if (double mag = std::fabs(v); mag > 0.0) {

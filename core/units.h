@@ -49,11 +49,20 @@ class Quantity {
   constexpr Quantity operator+(Quantity o) const { return Quantity(value_ + o.value_); }
   constexpr Quantity operator-(Quantity o) const { return Quantity(value_ - o.value_); }
   constexpr Quantity operator-() const { return Quantity(-value_); }
-  constexpr Quantity& operator+=(Quantity o) { value_ += o.value_; return *this; }
-  constexpr Quantity& operator-=(Quantity o) { value_ -= o.value_; return *this; }
+  constexpr Quantity& operator+=(Quantity o) {
+    value_ += o.value_;
+    return *this;
+  }
+  constexpr Quantity& operator-=(Quantity o) {
+    value_ -= o.value_;
+    return *this;
+  }
   constexpr Quantity operator*(double k) const { return Quantity(value_ * k); }
   constexpr Quantity operator/(double k) const { return Quantity(value_ / k); }
-  constexpr Quantity& operator*=(double k) { value_ *= k; return *this; }
+  constexpr Quantity& operator*=(double k) {
+    value_ *= k;
+    return *this;
+  }
   friend constexpr Quantity operator*(double k, Quantity q) { return Quantity(k * q.value_); }
   constexpr auto operator<=>(const Quantity&) const = default;
 
@@ -121,8 +130,8 @@ ParseResult<Q> parse_quantity_as(std::string_view text) {
   if (auto* err = std::get_if<std::string>(&parsed)) return *err;
   const auto& p = std::get<ParsedQuantity>(parsed);
   if (!(p.dims == Q::dims)) {
-    return "expected " + dimension_name(Q::dims) + " such as '" + dimension_example(Q::dims) +
-           "', got " + dimension_name(p.dims) + " '" + std::string(text) + "'";
+    return "expected " + dimension_name(Q::dims) + " such as '" + dimension_example(Q::dims) + "', got " +
+           dimension_name(p.dims) + " '" + std::string(text) + "'";
   }
   return Q(p.si_value);
 }

@@ -25,9 +25,10 @@ const ConfigNode* number_node(const ConfigNode& n, const std::string& path, Bind
   for (const auto& e : n.entries) {
     if (e.key != "value" && e.key != "source" && e.key != "status") {
       std::string near = nearest_name(e.key, {"value", "source", "status"});
-      ctx.diags.error(e.key_loc, path + "." + e.key,
-                      "unknown key in a number with provenance" +
-                          (near.empty() ? std::string(" (keys: value, source, status)") : "; did you mean '" + near + "'?"));
+      ctx.diags.error(
+          e.key_loc, path + "." + e.key,
+          "unknown key in a number with provenance" +
+              (near.empty() ? std::string(" (keys: value, source, status)") : "; did you mean '" + near + "'?"));
     }
   }
   if (!value) {
@@ -77,7 +78,8 @@ std::optional<double> read_real(const ConfigNode& raw, const std::string& path, 
   return q.si_value;
 }
 
-std::optional<ParsedQuantity> read_quantity(const ConfigNode& raw, Dims dims, const std::string& path, BindContext& ctx) {
+std::optional<ParsedQuantity> read_quantity(const ConfigNode& raw, Dims dims, const std::string& path,
+                                            BindContext& ctx) {
   const ConfigNode* n = number_node(raw, path, ctx);
   std::string expected = dimension_name(dims) + " such as '" + dimension_example(dims) + "'";
   if (!n || !scalar_or_error(*n, path, expected, ctx)) return std::nullopt;

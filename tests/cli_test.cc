@@ -95,7 +95,8 @@ TEST_CASE("cli: params documents every key from the schemas") {
   std::system(("mkdir -p " + std::string(TOKENFAB_TEST_OUT)).c_str());
   Result r = tokenfab("params system", "params_system");
   REQUIRE(r.code == 0);
-  CHECK(r.out.find("| `chip.hbm.bandwidth` | a bandwidth | required | > 0 | peak read bandwidth |") != std::string::npos);
+  CHECK(r.out.find("| `chip.hbm.bandwidth` | a bandwidth | required | > 0 | peak read bandwidth |") !=
+        std::string::npos);
   CHECK(r.out.find("`scale_up.collective_overhead`") != std::string::npos);
 }
 

@@ -38,9 +38,10 @@ Footprint device_footprint(const ModelSpec& m, const Precision& p, const Mapping
   Footprint f;
   double weights = 0, kv_elements = 0;
   const std::int64_t seqs = sequences_of_rank(w.batch, map.attn_dp, attn_rank);
-  const double kv_share = m.attention == AttentionKind::mla
-                              ? 1.0
-                              : std::max<double>(1.0, static_cast<double>(m.kv_heads) / tp) / static_cast<double>(m.kv_heads);
+  const double kv_share =
+      m.attention == AttentionKind::mla
+          ? 1.0
+          : std::max<double>(1.0, static_cast<double>(m.kv_heads) / tp) / static_cast<double>(m.kv_heads);
   for (std::int64_t l = first; l < last; ++l) {
     const LayerSpec& spec = m.layer_specs[static_cast<std::size_t>(l)];
     weights += attention * attn_bytes + 2 * h * 2 /* norms, BF16 */;

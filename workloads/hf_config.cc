@@ -174,7 +174,9 @@ ModelSpec read_hf_config(const ConfigNode& root, const std::string& name, Diagno
   if (gqa_moe || mla || gpt_oss) {
     MoeDims e;
     // Each family names its expert count differently.
-    e.routed_experts = r.integer(mla ? "n_routed_experts" : m.model_type == "qwen3_moe" ? "num_experts" : "num_local_experts");
+    e.routed_experts = r.integer(mla                           ? "n_routed_experts"
+                                 : m.model_type == "qwen3_moe" ? "num_experts"
+                                                               : "num_local_experts");
     e.experts_per_token = r.integer("num_experts_per_tok");
     e.shared_experts = r.integer_or("n_shared_experts", 0);
     e.expert_intermediate = r.integer_or("moe_intermediate_size", m.intermediate, 1);

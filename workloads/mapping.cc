@@ -25,16 +25,22 @@ Mapping parse_mapping(std::string_view text, Diagnostics& diags, const Location&
       auto [p, ec] = std::from_chars(num.data(), num.data() + num.size(), value);
       ok = ec == std::errc() && p == num.data() + num.size() && value >= 1;
     }
-    int* slot = key == "tp" ? &m.tp : key == "attn_dp" ? &m.attn_dp : key == "ep" ? &m.ep : key == "pp" ? &m.pp
-                : key == "dp" ? &m.dp : nullptr;
+    int* slot = key == "tp"        ? &m.tp
+                : key == "attn_dp" ? &m.attn_dp
+                : key == "ep"      ? &m.ep
+                : key == "pp"      ? &m.pp
+                : key == "dp"      ? &m.dp
+                                   : nullptr;
     if (!slot) {
       std::string near = nearest_name(std::string(key), {"tp", "attn_dp", "ep", "pp", "dp"});
-      diags.error(where, "mapping", "unknown parallelism '" + std::string(key) + "'" +
-                                        (near.empty() ? " (tp, attn_dp, ep, pp, dp)" : "; did you mean '" + near + "'?"));
+      diags.error(where, "mapping",
+                  "unknown parallelism '" + std::string(key) + "'" +
+                      (near.empty() ? " (tp, attn_dp, ep, pp, dp)" : "; did you mean '" + near + "'?"));
       continue;
     }
     if (!ok) {
-      diags.error(where, "mapping", "expected " + std::string(key) + "=<integer >= 1>, got '" + std::string(part) + "'");
+      diags.error(where, "mapping",
+                  "expected " + std::string(key) + "=<integer >= 1>, got '" + std::string(part) + "'");
       continue;
     }
     *slot = value;
@@ -50,7 +56,8 @@ void validate_mapping(const Mapping& map, const ModelSpec& model, Diagnostics& d
   if (model.intermediate % map.tp != 0) {
     fail("tp=" + std::to_string(map.tp) + " must divide the dense FFN width " + std::to_string(model.intermediate));
   }
-  if (map.pp > model.layers) fail("pp=" + std::to_string(map.pp) + " exceeds the " + std::to_string(model.layers) + " layers");
+  if (map.pp > model.layers)
+    fail("pp=" + std::to_string(map.pp) + " exceeds the " + std::to_string(model.layers) + " layers");
   if (map.stage_devices() % map.ep != 0) {
     fail("ep=" + std::to_string(map.ep) + " must divide the tp*attn_dp=" + std::to_string(map.stage_devices()) +
          " devices of a stage");
@@ -63,11 +70,12 @@ void validate_mapping(const Mapping& map, const ModelSpec& model, Diagnostics& d
   // ep need not divide the experts: 256 experts over EP 72 puts 4 on some
   // devices and 3 on others (DeepSeek's EPLB fills the gaps with redundant copies).
   if (model.moe->routed_experts < map.ep) {
-    fail("ep=" + std::to_string(map.ep) + " exceeds the " + std::to_string(model.moe->routed_experts) + " routed experts");
+    fail("ep=" + std::to_string(map.ep) + " exceeds the " + std::to_string(model.moe->routed_experts) +
+         " routed experts");
   }
   if (model.moe->expert_intermediate % map.expert_tp() != 0) {
-    fail("expert tensor parallelism tp*attn_dp/ep=" + std::to_string(map.expert_tp()) + " must divide the expert width " +
-         std::to_string(model.moe->expert_intermediate));
+    fail("expert tensor parallelism tp*attn_dp/ep=" + std::to_string(map.expert_tp()) +
+         " must divide the expert width " + std::to_string(model.moe->expert_intermediate));
   }
 }
 

@@ -23,17 +23,16 @@ enum class Phase { prefill, decode };
 
 template <>
 struct EnumNames<OpKind> {
-  static constexpr std::array<std::pair<OpKind, std::string_view>, 10> table{
-      {{OpKind::embedding, "embedding"},
-       {OpKind::norm, "norm"},
-       {OpKind::gemm, "gemm"},
-       {OpKind::grouped_gemm, "grouped_gemm"},
-       {OpKind::rope, "rope"},
-       {OpKind::attention, "attention"},
-       {OpKind::activation, "activation"},
-       {OpKind::router, "router"},
-       {OpKind::collective, "collective"},
-       {OpKind::sampling, "sampling"}}};
+  static constexpr std::array<std::pair<OpKind, std::string_view>, 10> table{{{OpKind::embedding, "embedding"},
+                                                                              {OpKind::norm, "norm"},
+                                                                              {OpKind::gemm, "gemm"},
+                                                                              {OpKind::grouped_gemm, "grouped_gemm"},
+                                                                              {OpKind::rope, "rope"},
+                                                                              {OpKind::attention, "attention"},
+                                                                              {OpKind::activation, "activation"},
+                                                                              {OpKind::router, "router"},
+                                                                              {OpKind::collective, "collective"},
+                                                                              {OpKind::sampling, "sampling"}}};
 };
 template <>
 struct EnumNames<CollectiveKind> {

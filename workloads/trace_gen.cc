@@ -44,7 +44,8 @@ class DeviceBuilder {
     }
     layer_ = static_cast<int>(last);
     if (out_.stage + 1 < map_.pp) {
-      collective("pp.send", CollectiveKind::send_recv, "pp", 2, tokens_ * m_.hidden * bytes_per_element(p_.activations));
+      collective("pp.send", CollectiveKind::send_recv, "pp", 2,
+                 tokens_ * m_.hidden * bytes_per_element(p_.activations));
     } else {
       lm_head();
     }
@@ -157,7 +158,8 @@ class DeviceBuilder {
     const std::int64_t hd = m_.head_dim;
     gemm("attn.qkv_proj", tokens_, m_.hidden, (heads_ + 2 * kv_heads_) * hd, p_.attention_weights);
     if (m_.qk_norm) norm("attn.qk_norm", tokens_ * (heads_ + kv_heads_), hd);
-    elementwise("attn.rope", OpKind::rope, static_cast<double>(tokens_) * (heads_ + kv_heads_) * hd, kRopeFlopsPerElement, 1);
+    elementwise("attn.rope", OpKind::rope, static_cast<double>(tokens_) * (heads_ + kv_heads_) * hd,
+                kRopeFlopsPerElement, 1);
     attention_op("attn.attention", static_cast<double>(hd), static_cast<double>(hd), 2.0 * kv_heads_ * hd);
     gemm("attn.o_proj", tokens_, heads_ * hd, m_.hidden, p_.attention_weights);
   }
@@ -222,8 +224,8 @@ class DeviceBuilder {
     const double local_experts =
         static_cast<double>(e.routed_experts / map_.ep + (ep_rank < e.routed_experts % map_.ep ? 1 : 0));
     const double rows = static_cast<double>(stage_tokens_) * e.experts_per_token * local_experts / e.routed_experts;
-    const double untouched = std::pow(1.0 - static_cast<double>(e.experts_per_token) / e.routed_experts,
-                                      static_cast<double>(stage_tokens_));
+    const double untouched =
+        std::pow(1.0 - static_cast<double>(e.experts_per_token) / e.routed_experts, static_cast<double>(stage_tokens_));
     const double touched = local_experts * (1.0 - untouched);
     gated_ffn("moe.experts", rows, e.expert_intermediate / map_.expert_tp(), p_.weights, touched,
               std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(touched))));

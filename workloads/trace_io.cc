@@ -74,12 +74,18 @@ Column quantity_column(const char* name, Q Op::*member) {
 
 const std::vector<Column>& columns() {
   static const std::vector<Column> cols = {
-      int_column("device", [](auto& d, auto&) { return &d.device; }, 0),
-      int_column("stage", [](auto& d, auto&) { return &d.stage; }, 0),
-      int_column("attn_rank", [](auto& d, auto&) { return &d.attn_rank; }, 0),
-      int_column("tp_rank", [](auto& d, auto&) { return &d.tp_rank; }, 0),
-      int_column("sequences", [](auto& d, auto&) { return &d.sequences; }, 0),
-      int_column("layer", [](auto&, auto& o) { return &o.layer; }, -1),
+      int_column(
+          "device", [](auto& d, auto&) { return &d.device; }, 0),
+      int_column(
+          "stage", [](auto& d, auto&) { return &d.stage; }, 0),
+      int_column(
+          "attn_rank", [](auto& d, auto&) { return &d.attn_rank; }, 0),
+      int_column(
+          "tp_rank", [](auto& d, auto&) { return &d.tp_rank; }, 0),
+      int_column(
+          "sequences", [](auto& d, auto&) { return &d.sequences; }, 0),
+      int_column(
+          "layer", [](auto&, auto& o) { return &o.layer; }, -1),
       {"name", [](const DeviceTrace&, const Op& o) { return o.name; },
        [](DeviceTrace&, Op& o, const std::string& s) {
          o.name = s;
@@ -89,16 +95,21 @@ const std::vector<Column>& columns() {
        [](DeviceTrace&, Op& o, const std::string& s) { return parse_enum(s, o.kind); }},
       {"dtype", [](const DeviceTrace&, const Op& o) { return std::string(enum_name(o.dtype)); },
        [](DeviceTrace&, Op& o, const std::string& s) { return parse_enum(s, o.dtype); }},
-      int_column("m", [](auto&, auto& o) { return &o.m; }, 0),
-      int_column("n", [](auto&, auto& o) { return &o.n; }, 0),
-      int_column("k", [](auto&, auto& o) { return &o.k; }, 0),
-      int_column("count", [](auto&, auto& o) { return &o.count; }, 1),
+      int_column(
+          "m", [](auto&, auto& o) { return &o.m; }, 0),
+      int_column(
+          "n", [](auto&, auto& o) { return &o.n; }, 0),
+      int_column(
+          "k", [](auto&, auto& o) { return &o.k; }, 0),
+      int_column(
+          "count", [](auto&, auto& o) { return &o.count; }, 1),
       quantity_column("flops", &Op::flops),
       quantity_column("weight_bytes", &Op::weight_bytes),
       quantity_column("activation_bytes", &Op::activation_bytes),
       quantity_column("kv_read_bytes", &Op::kv_read),
       quantity_column("kv_write_bytes", &Op::kv_write),
-      {"collective", [](const DeviceTrace&, const Op& o) { return o.collective ? std::string(enum_name(o.collective->kind)) : ""; },
+      {"collective",
+       [](const DeviceTrace&, const Op& o) { return o.collective ? std::string(enum_name(o.collective->kind)) : ""; },
        [](DeviceTrace&, Op& o, const std::string& s) {
          if (s.empty()) return std::string();
          if (!o.collective) o.collective.emplace();
@@ -109,12 +120,14 @@ const std::vector<Column>& columns() {
          if (o.collective) o.collective->group = s;
          return std::string();
        }},
-      {"group_size", [](const DeviceTrace&, const Op& o) { return o.collective ? std::to_string(o.collective->group_size) : ""; },
+      {"group_size",
+       [](const DeviceTrace&, const Op& o) { return o.collective ? std::to_string(o.collective->group_size) : ""; },
        [](DeviceTrace&, Op& o, const std::string& s) {
          if (!o.collective) return s.empty() ? std::string() : std::string("a group size needs a collective");
          return parse_int<int>(s, o.collective->group_size, 2);
        }},
-      {"comm_bytes", [](const DeviceTrace&, const Op& o) { return o.collective ? show_number(o.collective->bytes.value()) : ""; },
+      {"comm_bytes",
+       [](const DeviceTrace&, const Op& o) { return o.collective ? show_number(o.collective->bytes.value()) : ""; },
        [](DeviceTrace&, Op& o, const std::string& s) {
          if (!o.collective) return s.empty() ? std::string() : std::string("comm bytes need a collective");
          double v = 0;
@@ -142,20 +155,32 @@ std::vector<std::pair<std::string, std::string>> metadata(const Trace& t) {
           {"activations", std::string(enum_name(p.activations))}};
 }
 
-std::string apply_meta(Trace& t, const std::string& key, const std::string& value, Diagnostics& diags, const Location& at) {
+std::string apply_meta(Trace& t, const std::string& key, const std::string& value, Diagnostics& diags,
+                       const Location& at) {
   Workload& w = t.workload;
   Precision& p = t.precision;
-  if (key == "model") t.model = value;
-  else if (key == "phase") return parse_enum(value, w.phase);
-  else if (key == "batch") return parse_int<std::int64_t>(value, w.batch, 1);
-  else if (key == "tokens") return parse_int<std::int64_t>(value, w.tokens, 1);
-  else if (key == "context") return parse_int<std::int64_t>(value, w.context, 0);
-  else if (key == "mapping") t.mapping = parse_mapping(value, diags, at);
-  else if (key == "weights") return parse_enum(value, p.weights);
-  else if (key == "attention_weights") return parse_enum(value, p.attention_weights);
-  else if (key == "embeddings") return parse_enum(value, p.embeddings);
-  else if (key == "kv_cache") return parse_enum(value, p.kv_cache);
-  else if (key == "activations") return parse_enum(value, p.activations);
+  if (key == "model")
+    t.model = value;
+  else if (key == "phase")
+    return parse_enum(value, w.phase);
+  else if (key == "batch")
+    return parse_int<std::int64_t>(value, w.batch, 1);
+  else if (key == "tokens")
+    return parse_int<std::int64_t>(value, w.tokens, 1);
+  else if (key == "context")
+    return parse_int<std::int64_t>(value, w.context, 0);
+  else if (key == "mapping")
+    t.mapping = parse_mapping(value, diags, at);
+  else if (key == "weights")
+    return parse_enum(value, p.weights);
+  else if (key == "attention_weights")
+    return parse_enum(value, p.attention_weights);
+  else if (key == "embeddings")
+    return parse_enum(value, p.embeddings);
+  else if (key == "kv_cache")
+    return parse_enum(value, p.kv_cache);
+  else if (key == "activations")
+    return parse_enum(value, p.activations);
   else {
     std::vector<std::string> keys;
     for (const auto& [k, v] : metadata(Trace{})) keys.push_back(k);
@@ -219,8 +244,8 @@ Trace read_csv(const std::string& text, const std::string& file, Diagnostics& di
       continue;
     }
     if (cells.size() != columns().size()) {
-      diags.error({file, line_no, 1}, "", "expected " + std::to_string(columns().size()) + " fields, got " +
-                                              std::to_string(cells.size()));
+      diags.error({file, line_no, 1}, "",
+                  "expected " + std::to_string(columns().size()) + " fields, got " + std::to_string(cells.size()));
       continue;
     }
     DeviceTrace d;
@@ -291,7 +316,8 @@ Trace read_jsonl(const std::string& text, const std::string& file, Diagnostics& 
     }
     append(t, d, std::move(op));
   }
-  if (!header_seen) diags.error({file, 1, 1}, "", "empty trace: expected a first line {\"format\": \"tokenfab-trace\", ...}");
+  if (!header_seen)
+    diags.error({file, 1, 1}, "", "empty trace: expected a first line {\"format\": \"tokenfab-trace\", ...}");
   return t;
 }
 

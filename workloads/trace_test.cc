@@ -2,8 +2,8 @@
 
 #include <cmath>
 
-#include "workloads/hf_config.h"
 #include "workloads/footprint.h"
+#include "workloads/hf_config.h"
 #include "workloads/trace_gen.h"
 #include "workloads/trace_io.h"
 
@@ -47,8 +47,8 @@ TEST_CASE("trace: DeepSeek-R1 decode, batch 64, context 8192, EP 72 matches hand
   // Matmul weights one token multiplies, per layer, in the absorbed MLA form:
   // q_a 7168x1536, q_b 1536x(128*192), kv_a 7168x576, W_UK 128 heads x 128x512,
   // W_UV 128 x 512x128, o 128*128 x 7168.
-  const double attn = 7168.0 * 1536 + 1536.0 * 128 * 192 + 7168.0 * 576 + 128.0 * 128 * 512 + 128.0 * 512 * 128 +
-                      128.0 * 128 * 7168;
+  const double attn =
+      7168.0 * 1536 + 1536.0 * 128 * 192 + 7168.0 * 576 + 128.0 * 128 * 512 + 128.0 * 512 * 128 + 128.0 * 128 * 7168;
   const double dense_ffn = 3.0 * 7168 * 18432;
   const double expert = 3.0 * 7168 * 2048;
   const double router = 7168.0 * 256;
@@ -119,7 +119,8 @@ TEST_CASE("trace: prefill attention is causal") {
 
 TEST_CASE("trace: CSV and JSON lines round-trip exactly") {
   ModelSpec m = load_hf_config("workloads/models/gpt-oss-120b.json");
-  Trace t = generate_trace(m, Precision{}, Mapping{.tp = 2, .attn_dp = 2, .ep = 4, .pp = 2}, Workload{Phase::decode, 5, 1, 300});
+  Trace t = generate_trace(m, Precision{}, Mapping{.tp = 2, .attn_dp = 2, .ep = 4, .pp = 2},
+                           Workload{Phase::decode, 5, 1, 300});
   for (TraceFormat f : {TraceFormat::csv, TraceFormat::jsonl}) {
     std::string text = write_trace(t, f);
     Trace back = read_trace_text(text, f, "t");
@@ -131,9 +132,9 @@ TEST_CASE("trace: CSV and JSON lines round-trip exactly") {
 }
 
 TEST_CASE("trace: bad rows are reported with line and column") {
-  std::string text = write_trace(generate_trace(load_hf_config("workloads/models/llama-3.1-8b.json"), Precision{},
-                                                Mapping{}, Workload{}),
-                                 TraceFormat::csv);
+  std::string text = write_trace(
+      generate_trace(load_hf_config("workloads/models/llama-3.1-8b.json"), Precision{}, Mapping{}, Workload{}),
+      TraceFormat::csv);
   auto pos = text.find(",gemm,");
   text.replace(pos, 6, ",gemn,");
   try {

@@ -19,7 +19,9 @@ const Schema<Workload>& workload_schema() {
 const Schema<Mapping>& mapping_schema() {
   static const Schema<Mapping> schema = [] {
     Schema<Mapping> s("parallel mapping of one model replica");
-    s.add("tp", &Mapping::tp, "tensor parallel: attention heads and dense FFN split tp ways").default_value(1).at_least(1);
+    s.add("tp", &Mapping::tp, "tensor parallel: attention heads and dense FFN split tp ways")
+        .default_value(1)
+        .at_least(1);
     s.add("attn_dp", &Mapping::attn_dp, "attention data parallel groups of tp devices").default_value(1).at_least(1);
     s.add("ep", &Mapping::ep, "expert parallel: routed experts spread over ep devices").default_value(1).at_least(1);
     s.add("pp", &Mapping::pp, "pipeline stages").default_value(1).at_least(1);
@@ -33,10 +35,12 @@ const Schema<Precision>& precision_schema() {
   static const Schema<Precision> schema = [] {
     Schema<Precision> s("number formats");
     s.add("weights", &Precision::weights, "FFN and expert weights").default_value(Dtype::bf16);
-    s.add("attention_weights", &Precision::attention_weights, "attention projection weights").default_value(Dtype::bf16);
+    s.add("attention_weights", &Precision::attention_weights, "attention projection weights")
+        .default_value(Dtype::bf16);
     s.add("embeddings", &Precision::embeddings, "token embedding and LM head").default_value(Dtype::bf16);
     s.add("kv_cache", &Precision::kv_cache, "KV cache").default_value(Dtype::bf16);
-    s.add("activations", &Precision::activations, "GEMM inputs and activations sent between devices").default_value(Dtype::bf16);
+    s.add("activations", &Precision::activations, "GEMM inputs and activations sent between devices")
+        .default_value(Dtype::bf16);
     return s;
   }();
   return schema;

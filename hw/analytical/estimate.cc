@@ -30,12 +30,16 @@ ResourceTimes& ResourceTimes::operator+=(const ResourceTimes& o) {
 
 std::string resource_key(Resource r, const SystemConfig& system) {
   switch (r) {
-    case Resource::memory: return system.chip.hbm ? "hbm" : "sram";
-    case Resource::compute: return "compute";
-    case Resource::scale_up: return std::string(enum_name(system.chip.scale_up.kind));
+    case Resource::memory:
+      return system.chip.hbm ? "hbm" : "sram";
+    case Resource::compute:
+      return "compute";
+    case Resource::scale_up:
+      return std::string(enum_name(system.chip.scale_up.kind));
     case Resource::scale_out:
       return system.chip.scale_out ? std::string(enum_name(system.chip.scale_out->kind)) : "scale_out";
-    case Resource::overhead: return "launch_sync";
+    case Resource::overhead:
+      return "launch_sync";
   }
   return "?";
 }

@@ -82,8 +82,8 @@ struct Estimate {
   Resource bound = Resource::memory;
   ResourceTimes breakdown;  // of one pass through all stages
   std::vector<StageEstimate> stages;
-  Bytes capacity;        // weight memory per chip
-  Footprint footprint;   // the fullest device
+  Bytes capacity;       // weight memory per chip
+  Footprint footprint;  // the fullest device
   bool fits = true;
 };
 

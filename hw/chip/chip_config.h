@@ -19,7 +19,8 @@ enum class ChipKind { gpu, lpu };
 
 template <>
 struct EnumNames<ChipKind> {
-  static constexpr std::array<std::pair<ChipKind, std::string_view>, 2> table{{{ChipKind::gpu, "gpu"}, {ChipKind::lpu, "lpu"}}};
+  static constexpr std::array<std::pair<ChipKind, std::string_view>, 2> table{
+      {{ChipKind::gpu, "gpu"}, {ChipKind::lpu, "lpu"}}};
 };
 
 struct ChipConfig {
@@ -28,7 +29,7 @@ struct ChipConfig {
   std::optional<MemoryConfig> hbm;   // off-chip stacked DRAM (GPUs)
   std::optional<MemoryConfig> sram;  // on-chip SRAM that holds weights (LPUs)
   ComputeConfig compute;
-  LinkConfig scale_up;                 // NVLink or chip-to-chip links
+  LinkConfig scale_up;                  // NVLink or chip-to-chip links
   std::optional<LinkConfig> scale_out;  // NIC into the scale-out network
   Watts tdp;
 

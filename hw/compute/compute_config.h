@@ -19,7 +19,7 @@ struct ComputeConfig {
   std::optional<FlopsPerSecond> fp8;
   FlopsPerSecond bf16;
   std::optional<FlopsPerSecond> int8;
-  FlopsPerSecond vector;        // non-tensor (elementwise, softmax) throughput
+  FlopsPerSecond vector;         // non-tensor (elementwise, softmax) throughput
   double gemm_efficiency = 1.0;  // sustained / peak on large GEMMs
   int tile_m = 1;                // rows per MMA tile; small-M GEMMs round up to it
   Seconds launch_overhead;       // per kernel: launch and the gap to the next

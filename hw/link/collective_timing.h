@@ -14,16 +14,16 @@
 // These are the oracle the SystemC collectives are tested against.
 #pragma once
 
-#include "hw/link/link_config.h"
 #include "hw/link/fabric_config.h"
+#include "hw/link/link_config.h"
 #include "workloads/op.h"
 
 namespace tokenfab {
 
 struct CollectiveTime {
-  Seconds overhead;   // software and synchronisation
-  Seconds latency;    // alpha terms
-  Seconds transfer;   // beta terms
+  Seconds overhead;  // software and synchronisation
+  Seconds latency;   // alpha terms
+  Seconds transfer;  // beta terms
   Seconds total() const { return overhead + latency + transfer; }
 };
 

@@ -13,13 +13,15 @@ enum class AllReduceAlgorithm { ring, tree, in_switch };
 template <>
 struct EnumNames<AllReduceAlgorithm> {
   static constexpr std::array<std::pair<AllReduceAlgorithm, std::string_view>, 3> table{
-      {{AllReduceAlgorithm::ring, "ring"}, {AllReduceAlgorithm::tree, "tree"}, {AllReduceAlgorithm::in_switch, "in_switch"}}};
+      {{AllReduceAlgorithm::ring, "ring"},
+       {AllReduceAlgorithm::tree, "tree"},
+       {AllReduceAlgorithm::in_switch, "in_switch"}}};
 };
 
 struct FabricConfig {
-  int domain = 1;                   // chips that reach each other on this fabric
-  int switch_hops = 1;              // switch traversals between two chips (0: direct links)
-  Seconds collective_overhead;      // software and synchronisation cost of one collective
+  int domain = 1;               // chips that reach each other on this fabric
+  int switch_hops = 1;          // switch traversals between two chips (0: direct links)
+  Seconds collective_overhead;  // software and synchronisation cost of one collective
   AllReduceAlgorithm all_reduce = AllReduceAlgorithm::ring;
   bool in_network_reduction = false;  // switches can reduce (NVLink SHARP)
 };

@@ -12,10 +12,10 @@ namespace tokenfab {
 
 struct MemoryConfig {
   Bytes capacity;
-  BytesPerSecond bandwidth;   // peak, all stacks or banks together
-  int stacks = 1;             // HBM stacks or SRAM slices sharing the bandwidth
-  double efficiency = 1.0;    // sustained / peak for streaming reads
-  Seconds latency;            // first-byte latency of an access
+  BytesPerSecond bandwidth;  // peak, all stacks or banks together
+  int stacks = 1;            // HBM stacks or SRAM slices sharing the bandwidth
+  double efficiency = 1.0;   // sustained / peak for streaming reads
+  Seconds latency;           // first-byte latency of an access
 
   BytesPerSecond sustained_bandwidth() const { return bandwidth * efficiency; }
 };

@@ -19,8 +19,8 @@ struct PoolConfig {
 struct PodConfig {
   std::string name;
   std::vector<PoolConfig> pools;
-  LinkConfig interconnect;      // the link a chip uses to reach another pool
-  Seconds crossing_overhead;    // software cost of one crossing between pools
+  LinkConfig interconnect;    // the link a chip uses to reach another pool
+  Seconds crossing_overhead;  // software cost of one crossing between pools
 };
 
 const Schema<PodConfig>& pod_schema();
