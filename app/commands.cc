@@ -79,13 +79,14 @@ int cmd_trace(const RunOptions& o, const std::string& format) {
     ops += static_cast<std::int64_t>(d.ops.size());
   }
   const double tokens = static_cast<double>(c.workload.batch * c.workload.tokens);
-  std::cout << fmt::format("{} {} ops on {} devices ({}) -> {}\n", ops, enum_name(c.workload.phase), t.devices.size(),
+  std::cout << fmt::format("{} ops of one {} step on {} devices ({}) -> {}\n", ops, enum_name(c.workload.phase), t.devices.size(),
                            c.mapping.str(), o.out);
-  std::cout << fmt::format("  per token: {} , {} weights read, {} KV read, {} collective payload in {} collectives\n",
-                           to_string(Flops(sum.flops.value() / tokens)),
-                           to_string(Bytes(sum.weight_bytes.value() / tokens)),
+  std::cout << fmt::format("  per token: {}, {} of weights and {} of KV cache read, {} sent in collectives\n",
+                           to_string(Flops(sum.flops.value() / tokens)), to_string(Bytes(sum.weight_bytes.value() / tokens)),
                            to_string(Bytes(sum.kv_read.value() / tokens)),
-                           to_string(Bytes(sum.collective_bytes.value() / tokens)), sum.collectives);
+                           to_string(Bytes(sum.collective_bytes.value() / tokens)));
+  std::cout << fmt::format("  {} collectives over all devices, {} per device\n", sum.collectives,
+                           sum.collectives / static_cast<std::int64_t>(t.devices.size()));
   return 0;
 }
 
