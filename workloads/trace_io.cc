@@ -212,19 +212,32 @@ std::vector<std::pair<std::string, int>> split_csv(const std::string& line) {
   }
 }
 
-Trace read_csv(const std::string& text, const std::string& file, Diagnostics& diags) {
-  Trace t;
+// Calls fn(line_no, line) for each non-empty line, CR/LF endings alike.
+template <class F>
+void for_each_line(const std::string& text, F fn) {
   std::istringstream in(text);
   std::string line;
   int line_no = 0;
-  bool header_seen = false;
   while (std::getline(in, line)) {
     ++line_no;
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) continue;
+    if (!line.empty()) fn(line_no, line);
+  }
+}
+
+std::string header_line() {
+  std::string header;
+  for (const auto& c : columns()) header += (header.empty() ? "" : ",") + std::string(c.name);
+  return header;
+}
+
+Trace read_csv(const std::string& text, const std::string& file, Diagnostics& diags) {
+  Trace t;
+  bool header_seen = false;
+  for_each_line(text, [&](int line_no, const std::string& line) {
     if (line[0] == '#') {
       auto colon = line.find(':');
-      if (colon == std::string::npos) continue;  // a comment
+      if (colon == std::string::npos) return;  // a comment
       auto trim = [](std::string s) {
         s.erase(0, s.find_first_not_of(' '));
         s.erase(s.find_last_not_of(' ') + 1);
@@ -233,20 +246,18 @@ Trace read_csv(const std::string& text, const std::string& file, Diagnostics& di
       std::string key = trim(line.substr(1, colon - 1)), value = trim(line.substr(colon + 1));
       Location at{file, line_no, static_cast<int>(colon) + 2};
       if (std::string err = apply_meta(t, key, value, diags, at); !err.empty()) diags.error(at, key, err);
-      continue;
+      return;
     }
     auto cells = split_csv(line);
     if (!header_seen) {
       header_seen = true;
-      std::string expected;
-      for (const auto& c : columns()) expected += (expected.empty() ? "" : ",") + std::string(c.name);
-      if (line != expected) diags.error({file, line_no, 1}, "", "expected the header '" + expected + "'");
-      continue;
+      if (line != header_line()) diags.error({file, line_no, 1}, "", "expected the header '" + header_line() + "'");
+      return;
     }
     if (cells.size() != columns().size()) {
       diags.error({file, line_no, 1}, "",
                   "expected " + std::to_string(columns().size()) + " fields, got " + std::to_string(cells.size()));
-      continue;
+      return;
     }
     DeviceTrace d;
     Op op;
@@ -256,7 +267,7 @@ Trace read_csv(const std::string& text, const std::string& file, Diagnostics& di
       }
     }
     append(t, d, std::move(op));
-  }
+  });
   if (!header_seen) diags.error({file, 1, 1}, "", "no header line: not a tokenfab CSV trace");
   return t;
 }
@@ -270,37 +281,35 @@ Location json_error_location(const std::string& file, int line_no, const std::st
 
 Trace read_jsonl(const std::string& text, const std::string& file, Diagnostics& diags) {
   Trace t;
-  std::istringstream in(text);
-  std::string line;
-  int line_no = 0;
   bool header_seen = false;
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (line.empty()) continue;
+  bool stop = false;
+  for_each_line(text, [&](int line_no, const std::string& line) {
+    if (stop) return;
     nlohmann::json j;
     try {
       j = nlohmann::json::parse(line);
     } catch (const nlohmann::json::parse_error& e) {
       diags.error(json_error_location(file, line_no, e.what()), "", "syntax error: " + std::string(e.what()));
-      continue;
+      return;
     }
     if (!j.is_object()) {
       diags.error({file, line_no, 1}, "", "expected a JSON object");
-      continue;
+      return;
     }
     Location at{file, line_no, 1};
     if (!header_seen) {
       header_seen = true;
       if (j.value("format", "") != "tokenfab-trace") {
         diags.error(at, "format", "expected a first line {\"format\": \"tokenfab-trace\", ...}");
-        return t;
+        stop = true;
+        return;
       }
       for (auto& [key, value] : j.items()) {
         if (key == "format") continue;
         std::string v = value.is_string() ? value.get<std::string>() : value.dump();
         if (std::string err = apply_meta(t, key, v, diags, at); !err.empty()) diags.error(at, key, err);
       }
-      continue;
+      return;
     }
     DeviceTrace d;
     Op op;
@@ -315,7 +324,7 @@ Trace read_jsonl(const std::string& text, const std::string& file, Diagnostics& 
       if (!known) diags.error(at, key, "unknown op field");
     }
     append(t, d, std::move(op));
-  }
+  });
   if (!header_seen)
     diags.error({file, 1, 1}, "", "empty trace: expected a first line {\"format\": \"tokenfab-trace\", ...}");
   return t;
@@ -328,9 +337,7 @@ std::string write_trace(const Trace& trace, TraceFormat format) {
   if (format == TraceFormat::csv) {
     out += "# tokenfab trace\n";
     for (const auto& [k, v] : metadata(trace)) out += "# " + k + ": " + v + "\n";
-    std::string header;
-    for (const auto& c : columns()) header += (header.empty() ? "" : ",") + std::string(c.name);
-    out += header + "\n";
+    out += header_line() + "\n";
     for (const auto& d : trace.devices) {
       for (const auto& op : d.ops) {
         std::string row;
