@@ -29,20 +29,33 @@ class DeviceBuilder {
 
   void build() {
     auto [first, last] = stage_layers(m_, map_.pp, out_.stage);
+    head();
+    for (std::int64_t layer = first; layer < last; ++layer) this->layer(layer);
+    tail();
+  }
+
+  // Ops before the first layer of the stage (the embedding on stage 0).
+  void head() {
+    layer_ = -1;
     if (out_.stage == 0) embedding();
-    for (std::int64_t layer = first; layer < last; ++layer) {
-      layer_ = static_cast<int>(layer);
-      attention_block();
-      const LayerSpec& spec = m_.layer_specs[static_cast<std::size_t>(layer)];
-      if (spec.moe) {
-        moe_block();
-      } else {
-        if (tokens_ > 0) norm("post_attention_norm", tokens_, m_.hidden);
-        gated_ffn("mlp", tokens_, m_.intermediate / map_.tp, p_.weights);
-        tp_all_reduce("mlp.all_reduce");
-      }
+  }
+
+  void layer(std::int64_t layer) {
+    layer_ = static_cast<int>(layer);
+    attention_block();
+    const LayerSpec& spec = m_.layer_specs[static_cast<std::size_t>(layer)];
+    if (spec.moe) {
+      moe_block();
+    } else {
+      if (tokens_ > 0) norm("post_attention_norm", tokens_, m_.hidden);
+      gated_ffn("mlp", tokens_, m_.intermediate / map_.tp, p_.weights);
+      tp_all_reduce("mlp.all_reduce");
     }
-    layer_ = static_cast<int>(last);
+  }
+
+  // Ops after the last layer: the send to the next stage, or the LM head.
+  void tail() {
+    layer_ = static_cast<int>(stage_layers(m_, map_.pp, out_.stage).second);
     if (out_.stage + 1 < map_.pp) {
       collective("pp.send", CollectiveKind::send_recv, "pp", 2,
                  tokens_ * m_.hidden * bytes_per_element(p_.activations));
@@ -276,16 +289,53 @@ std::int64_t sequences_of_rank(std::int64_t batch, int attn_dp, int rank) {
   return batch / attn_dp + (rank < batch % attn_dp ? 1 : 0);
 }
 
-DeviceTrace generate_device_trace(const ModelSpec& model, const Precision& precision, const Mapping& mapping,
-                                  const Workload& workload, int device) {
+namespace {
+DeviceTrace device_header(const Mapping& mapping, const Workload& workload, int device) {
   DeviceTrace out;
   out.device = device;
   out.tp_rank = device % mapping.tp;
   out.attn_rank = (device / mapping.tp) % mapping.attn_dp;
   out.stage = device / mapping.stage_devices();
   out.sequences = sequences_of_rank(workload.batch, mapping.attn_dp, out.attn_rank);
+  return out;
+}
+}  // namespace
+
+DeviceTrace generate_device_trace(const ModelSpec& model, const Precision& precision, const Mapping& mapping,
+                                  const Workload& workload, int device) {
+  DeviceTrace out = device_header(mapping, workload, device);
   DeviceBuilder(model, precision, mapping, workload, out).build();
   return out;
+}
+
+CompactDeviceTrace generate_compact_device_trace(const ModelSpec& model, const Precision& precision,
+                                                 const Mapping& mapping, const Workload& workload, int device) {
+  CompactDeviceTrace c;
+  c.device = device_header(mapping, workload, device);
+  DeviceTrace& scratch = c.device;
+  DeviceBuilder builder(model, precision, mapping, workload, scratch);
+  builder.head();
+  c.head = std::move(scratch.ops);
+  scratch.ops.clear();
+  auto [first, last] = stage_layers(model, mapping.pp, scratch.stage);
+  for (std::int64_t l = first; l < last; ++l) {
+    const LayerSpec& spec = model.layer_specs[static_cast<std::size_t>(l)];
+    auto same = [&](const LayerGroup& g) {
+      const LayerSpec& other = model.layer_specs[static_cast<std::size_t>(g.first_layer)];
+      return other.moe == spec.moe && other.window == spec.window;
+    };
+    if (auto it = std::find_if(c.groups.begin(), c.groups.end(), same); it != c.groups.end()) {
+      ++it->count;
+      continue;
+    }
+    builder.layer(l);
+    c.groups.push_back({l, 1, std::move(scratch.ops)});
+    scratch.ops.clear();
+  }
+  builder.tail();
+  c.tail = std::move(scratch.ops);
+  scratch.ops.clear();
+  return c;
 }
 
 Trace generate_trace(const ModelSpec& model, const Precision& precision, const Mapping& mapping,

@@ -31,6 +31,24 @@ Trace generate_trace(const ModelSpec& model, const Precision& precision, const M
 DeviceTrace generate_device_trace(const ModelSpec& model, const Precision& precision, const Mapping& mapping,
                                   const Workload& workload, int device);
 
+// The same ops with identical layers stored once: a layer's ops depend only
+// on whether it is MoE and on its attention window, so a 61-layer DeepSeek
+// stage holds two groups (3 dense, 58 MoE). For sweeps that need sums, not
+// per-layer records.
+struct LayerGroup {
+  std::int64_t first_layer = 0;
+  std::int64_t count = 0;  // layers with these ops
+  std::vector<Op> ops;     // labelled with first_layer
+};
+struct CompactDeviceTrace {
+  DeviceTrace device;  // coordinates and sequences; ops empty
+  std::vector<Op> head;
+  std::vector<LayerGroup> groups;
+  std::vector<Op> tail;
+};
+CompactDeviceTrace generate_compact_device_trace(const ModelSpec& model, const Precision& precision,
+                                                 const Mapping& mapping, const Workload& workload, int device);
+
 // Layers [first, last) that pipeline stage `stage` runs.
 std::pair<std::int64_t, std::int64_t> stage_layers(const ModelSpec& model, int pp, int stage);
 

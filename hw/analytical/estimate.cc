@@ -102,21 +102,31 @@ Estimate estimate(const EstimateInput& in) {
     StageEstimate s;
     s.stage = stage;
     s.device = stage * map.stage_devices();
-    DeviceTrace trace = in.trace ? traced_device(*in.trace, s.device)
-                                 : generate_device_trace(in.model, in.precision, map, pass, s.device);
-    s.sequences = trace.sequences;
     s.footprint = device_footprint(in.model, in.precision, map, pass, s.device);
-    s.ops = std::move(trace.ops);
-    Seconds clock;
-    for (const Op& op : s.ops) {
-      OpTiming t = time_op(in.system, op, clock);
-      clock += t.time;
-      s.by_resource += t.charged;
-      s.timings.push_back(t);
+    auto time_all = [&](const std::vector<Op>& ops, double repeat, bool keep) {
+      for (const Op& op : ops) {
+        OpTiming t = time_op(in.system, op, s.time);
+        for (auto& charged : t.charged.by) charged *= repeat;
+        s.time += t.time * repeat;
+        s.by_resource += t.charged;
+        if (keep) s.timings.push_back(t);
+      }
+    };
+    if (in.per_op || in.trace) {
+      DeviceTrace trace = in.trace ? traced_device(*in.trace, s.device)
+                                   : generate_device_trace(in.model, in.precision, map, pass, s.device);
+      s.sequences = trace.sequences;
+      s.ops = std::move(trace.ops);
+      time_all(s.ops, 1.0, true);
+    } else {
+      CompactDeviceTrace c = generate_compact_device_trace(in.model, in.precision, map, pass, s.device);
+      s.sequences = c.device.sequences;
+      time_all(c.head, 1.0, false);
+      for (const auto& g : c.groups) time_all(g.ops, static_cast<double>(g.count), false);
+      time_all(c.tail, 1.0, false);
     }
-    s.time = clock;
-    pass_time += clock;
-    slowest_stage = std::max(slowest_stage, clock);
+    pass_time += s.time;
+    slowest_stage = std::max(slowest_stage, s.time);
     e.breakdown += s.by_resource;
     if (s.footprint.total() > e.footprint.total()) e.footprint = s.footprint;
     e.stages.push_back(std::move(s));

@@ -69,6 +69,9 @@ struct EstimateInput {
   Mapping mapping;
   Workload workload;
   const Trace* trace = nullptr;  // time this trace (made elsewhere) instead of generating one
+  // false: sums only, identical layers timed once (fast path for sweeps);
+  // stages then carry no ops or timings.
+  bool per_op = true;
 };
 
 struct Estimate {

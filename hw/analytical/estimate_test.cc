@@ -1,0 +1,93 @@
+#include "hw/analytical/estimate.h"
+
+#include <doctest/doctest.h>
+
+#include "core/config_loader.h"
+#include "hw/compute/compute_timing.h"
+#include "workloads/hf_config.h"
+
+namespace tokenfab {
+namespace {
+
+SystemConfig gb200(const std::vector<std::string>& sets = {}) {
+  return load_config<SystemConfig>("configs/systems/gb200_nvl72.yaml", system_schema(), sets);
+}
+
+TEST_CASE("estimate: the compact path sums to the per-op path") {
+  SystemConfig sys = gb200();
+  struct Case {
+    const char* model;
+    Mapping map;
+    Workload w;
+  };
+  const Case cases[] = {
+      {"deepseek-r1", {.attn_dp = 72, .ep = 72}, {Phase::decode, 64, 1, 8192}},
+      {"gpt-oss-120b", {.tp = 2, .attn_dp = 2, .ep = 4, .pp = 2}, {Phase::decode, 9, 1, 3000}},
+      {"llama-3.1-70b", {.tp = 8}, {Phase::prefill, 2, 2048, 0}},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.model);
+    ModelSpec m = load_hf_config(std::string("workloads/models/") + c.model + ".json");
+    Precision p{Dtype::fp8, Dtype::fp8, Dtype::bf16, Dtype::fp8, Dtype::fp8};
+    Estimate full = estimate({sys, m, p, c.map, c.w});
+    Estimate fast = estimate({sys, m, p, c.map, c.w, nullptr, false});
+    CHECK(fast.step_time.value() == doctest::Approx(full.step_time.value()).epsilon(1e-12));
+    for (Resource r : kResources)
+      CHECK(fast.breakdown[r].value() == doctest::Approx(full.breakdown[r].value()).epsilon(1e-12));
+    CHECK(fast.stages[0].ops.empty());
+  }
+}
+
+TEST_CASE("estimate: a memory-bound decode streams its bytes at the sustained bandwidth") {
+  // With no latencies or launch costs and a single chip, each op of a batch-1
+  // decode is memory-bound, so the step is (all bytes moved) / (8 TB/s * 0.92).
+  SystemConfig sys = gb200({"chip.hbm.latency=0 s", "chip.compute.launch_overhead=0 s"});
+  ModelSpec m = load_hf_config("workloads/models/llama-3.1-8b.json");
+  Precision p;
+  Workload w{Phase::decode, 1, 1, 1024};
+  Estimate e = estimate({sys, m, p, Mapping{}, w});
+  double bytes = 0;
+  for (const Op& op : e.stages[0].ops)
+    bytes += (op.weight_bytes + op.activation_bytes + op.kv_read + op.kv_write).value();
+  for (const auto& t : e.stages[0].timings) CHECK(t.bound == Resource::memory);
+  CHECK(e.step_time.value() == doctest::Approx(bytes / (8e12 * 0.92)).epsilon(1e-12));
+  // 16 GB of BF16 weights dominate: about 2.2 ms, 460 tok/s.
+  CHECK(e.tokens_per_second_per_user == doctest::Approx(1.0 / e.step_time.value()));
+  CHECK(e.bound == Resource::memory);
+}
+
+TEST_CASE("compute: tile quantisation at small M") {
+  // m=8 rows on 64-row tiles fill 1/8 of the engine; m=65 needs two tiles.
+  CHECK(tile_utilization(8, 64) == 0.125);
+  CHECK(tile_utilization(65, 64) == doctest::Approx(65.0 / 128));
+  CHECK(tile_utilization(128, 64) == 1.0);
+}
+
+TEST_CASE("collectives: closed forms") {
+  LinkConfig link;
+  link.bandwidth = BytesPerSecond(1e12);
+  link.latency = Seconds(1e-6);
+  FabricConfig fabric;
+  fabric.collective_overhead = Seconds(5e-6);
+  Collective c{CollectiveKind::all_reduce, "tp", 8, Bytes(8e6)};
+  // Ring: 2*7 hops of 1 us + 2*7/8 * 8 MB / 1 TB/s = 14 us + 14 us, plus 5 us.
+  CHECK(collective_time(c, link, fabric).total().value() == doctest::Approx(33e-6));
+  // In the switch: 2 hops + one pass of the buffer: 2 + 8 + 5 us.
+  fabric.all_reduce = AllReduceAlgorithm::in_switch;
+  CHECK(collective_time(c, link, fabric).total().value() == doctest::Approx(15e-6));
+  // All-to-all of 8 MB sent by each: 7/8 leaves the device: 1 + 7 + 5 us.
+  c.kind = CollectiveKind::all_to_all;
+  CHECK(collective_time(c, link, fabric).total().value() == doctest::Approx(13e-6));
+}
+
+TEST_CASE("estimate: capacity shortfall is reported") {
+  SystemConfig sys = load_config<SystemConfig>("configs/systems/hgx_h100.yaml", system_schema());
+  ModelSpec m = load_hf_config("workloads/models/llama-3.1-405b.json");
+  Estimate e = estimate({sys, m, Precision{}, Mapping{.tp = 8}, {Phase::decode, 1, 1, 1000}});
+  // 405.9B BF16 weights over 8 GPUs = 101 GB each, above 80 GB.
+  CHECK(!e.fits);
+  CHECK(e.footprint.weights.value() == doctest::Approx(101.5e9).epsilon(0.01));
+}
+
+}  // namespace
+}  // namespace tokenfab
