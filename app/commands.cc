@@ -5,6 +5,7 @@
 
 #include <iostream>
 
+#include "app/ceiling.h"
 #include "app/run_config.h"
 #include "app/run_results.h"
 #include "core/atomic_file.h"
@@ -90,6 +91,14 @@ int cmd_trace(const RunOptions& o, const std::string& format) {
   return 0;
 }
 
+int cmd_ceiling(const RunOptions& o, std::int64_t max_batch) {
+  LoadedRun run = load(o);
+  CeilingResult c = find_ceiling(run, max_batch);
+  write_file_atomically(std::filesystem::path(o.out) / "ceiling.json", ceiling_json(run, c).dump(1) + "\n");
+  if (!o.quiet) std::cout << ceiling_report(run, c) << "  wrote " << o.out << "/ceiling.json\n";
+  return 0;
+}
+
 template <class T>
 void print_params(const Schema<T>& schema) {
   std::cout << "| key | type | default | range | description |\n|---|---|---|---|---|\n";
@@ -141,6 +150,16 @@ int run_cli(int argc, char** argv) {
       ->check(CLI::IsMember({"csv", "jsonl"}));
   trace->add_flag("--quiet", trace_opts.quiet, "print nothing on success");
 
+  RunOptions ceiling_opts;
+  ceiling_opts.out = "out/ceiling";
+  std::int64_t max_batch = 256;
+  auto* ceiling = app.add_subcommand("ceiling", "search mappings and batches for the fastest decode per user");
+  add_run_options(ceiling, ceiling_opts);
+  ceiling->add_option("--out", ceiling_opts.out, "output directory")->capture_default_str();
+  ceiling->add_option("--max-batch", max_batch, "largest batch per replica tried")->capture_default_str()->check(
+      CLI::PositiveNumber);
+  ceiling->add_flag("--quiet", ceiling_opts.quiet, "print nothing on success");
+
   std::string params_what = "run";
   auto* params = app.add_subcommand("params", "print the parameters of a config document as a Markdown table");
   params->add_option("document", params_what, "run, system, chip, link, fabric or pod")->capture_default_str();
@@ -155,6 +174,7 @@ int run_cli(int argc, char** argv) {
     if (*run) return cmd_run(run_opts, args);
     if (*trace) return cmd_trace(trace_opts, trace_format);
     if (*params) return cmd_params(params_what);
+    if (*ceiling) return cmd_ceiling(ceiling_opts, max_batch);
   } catch (const InputError& e) {
     std::cerr << e.what();
     return 2;

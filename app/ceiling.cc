@@ -1,0 +1,145 @@
+#include "app/ceiling.h"
+
+#include <fmt/format.h>
+
+#include <functional>
+
+namespace tokenfab {
+namespace {
+
+struct Change {
+  const char* label;
+  std::function<void(SystemConfig&)> apply;
+};
+
+// One hardware term at a time; each names what it changes on this system.
+std::vector<Change> changes() {
+  auto memory = [](SystemConfig& s) -> MemoryConfig& { return s.chip.hbm ? *s.chip.hbm : *s.chip.sram; };
+  return {
+      {"2x scale-up bandwidth", [](SystemConfig& s) { s.chip.scale_up.bandwidth *= 2.0; }},
+      {"half scale-up hop latency", [](SystemConfig& s) { s.chip.scale_up.latency *= 0.5; }},
+      {"half collective overhead", [](SystemConfig& s) { s.scale_up.collective_overhead *= 0.5; }},
+      {"2x memory bandwidth", [memory](SystemConfig& s) { memory(s).bandwidth *= 2.0; }},
+      {"half kernel launch overhead", [](SystemConfig& s) { s.chip.compute.launch_overhead *= 0.5; }},
+      {"2x tensor compute", [](SystemConfig& s) {
+         auto& c = s.chip.compute;
+         c.bf16 *= 2.0;
+         for (auto* peak : {&c.fp4, &c.fp8, &c.int8}) {
+           if (*peak) **peak *= 2.0;
+         }
+       }},
+  };
+}
+
+std::string mapping_label(const Mapping& m) {
+  std::string out;
+  auto add = [&](const char* k, int v) {
+    if (v > 1) out += (out.empty() ? "" : ",") + fmt::format("{}={}", k, v);
+  };
+  add("tp", m.tp);
+  add("attn_dp", m.attn_dp);
+  add("ep", m.ep);
+  add("pp", m.pp);
+  return out.empty() ? "1 chip" : out;
+}
+
+}  // namespace
+
+CeilingResult find_ceiling(const LoadedRun& run, std::int64_t max_batch) {
+  const RunConfig& c = run.config;
+  CeilingResult r;
+  auto search = [&](const SystemConfig& system) {
+    auto points = sweep(system, run.model, c.precision, c.workload.context, default_space(system, run.model, max_batch));
+    if (points.empty()) {
+      throw InputError({c.system.name}, fmt::format("{} does not fit {} in any mapping of up to {} chips", run.model.name,
+                                                    system.name, system.chips));
+    }
+    return points;
+  };
+  auto points = search(c.system);
+  r.points = points.size();
+  r.best = fastest(points);
+  std::sort(points.begin(), points.end(), [](const Point& a, const Point& b) {
+    return a.tokens_per_second_per_user > b.tokens_per_second_per_user;
+  });
+  for (const auto& p : points) {
+    if (r.runners_up.size() == 5) break;
+    bool seen = mapping_label(p.mapping) == mapping_label(r.best.mapping);
+    for (const auto& q : r.runners_up) seen = seen || mapping_label(q.mapping) == mapping_label(p.mapping);
+    if (!seen) r.runners_up.push_back(p);
+  }
+  for (const auto& change : changes()) {
+    SystemConfig modified = c.system;
+    change.apply(modified);
+    r.sensitivity.push_back({change.label, fastest(search(modified))});
+  }
+  return r;
+}
+
+std::string ceiling_report(const LoadedRun& run, const CeilingResult& c) {
+  const SystemConfig& sys = run.config.system;
+  const Point& b = c.best;
+  const Seconds total = b.breakdown.total();
+  std::string out = fmt::format("{} on {}, decode at context {}: {} mappings and batches searched\n", run.model.name,
+                                sys.name, run.config.workload.context, c.points);
+  out += fmt::format("  ceiling: {:.0f} tok/s per user ({}, batch {}, {} per token)\n", b.tokens_per_second_per_user,
+                     mapping_label(b.mapping), b.batch, to_string(b.step_time));
+  out += fmt::format("  limiting term: {} ({:.0f}% of the token time)\n", resource_key(b.bound, sys),
+                     100.0 * b.breakdown[b.bound].value() / total.value());
+  out += "  token time by resource:";
+  for (Resource r : kResources) {
+    if (r == Resource::scale_out && !sys.chip.scale_out) continue;
+    out += fmt::format(" {} {}", resource_key(r, sys), to_string(b.breakdown[r]));
+  }
+  out += "\n  next fastest mappings:\n";
+  for (const auto& p : c.runners_up) {
+    out += fmt::format("    {:>24}  batch {:>4}  {:>6.0f} tok/s/user  bound {}\n", mapping_label(p.mapping), p.batch,
+                       p.tokens_per_second_per_user, resource_key(p.bound, sys));
+  }
+  out += "  sensitivity (ceiling after one change):\n";
+  for (const auto& s : c.sensitivity) {
+    out += fmt::format("    {:<28} {:>6.0f} tok/s/user ({:+.0f}%)  {}  bound {}\n", s.change,
+                       s.best.tokens_per_second_per_user,
+                       100.0 * (s.best.tokens_per_second_per_user / b.tokens_per_second_per_user - 1.0),
+                       mapping_label(s.best.mapping), resource_key(s.best.bound, sys));
+  }
+  return out;
+}
+
+nlohmann::ordered_json point_json(const Point& p, const SystemConfig& system) {
+  nlohmann::ordered_json breakdown = nlohmann::ordered_json::object();
+  for (Resource r : kResources) breakdown[resource_key(r, system)] = p.breakdown[r].value();
+  return {{"mapping", p.mapping.str()},
+          {"batch", p.batch},
+          {"step_time_s", p.step_time.value()},
+          {"tokens_per_s_per_user", p.tokens_per_second_per_user},
+          {"tokens_per_s_per_device", p.tokens_per_second_per_device},
+          {"tokens_per_s_per_mw", p.tokens_per_second_per_mw},
+          {"bound", resource_key(p.bound, system)},
+          {"breakdown_s", breakdown},
+          {"weight_bytes", p.footprint.weights.value()},
+          {"kv_cache_bytes", p.footprint.kv_cache.value()}};
+}
+
+nlohmann::ordered_json ceiling_json(const LoadedRun& run, const CeilingResult& c) {
+  const SystemConfig& sys = run.config.system;
+  nlohmann::ordered_json j;
+  j["format"] = "tokenfab-ceiling";
+  j["schema_version"] = 1;
+  j["model"] = run.model.name;
+  j["system"] = sys.name;
+  j["context"] = run.config.workload.context;
+  j["points_searched"] = c.points;
+  j["best"] = point_json(c.best, sys);
+  j["runners_up"] = nlohmann::ordered_json::array();
+  for (const auto& p : c.runners_up) j["runners_up"].push_back(point_json(p, sys));
+  j["sensitivity"] = nlohmann::ordered_json::array();
+  for (const auto& s : c.sensitivity) {
+    auto entry = point_json(s.best, sys);
+    entry["change"] = s.change;
+    j["sensitivity"].push_back(entry);
+  }
+  return j;
+}
+
+}  // namespace tokenfab

@@ -1,0 +1,94 @@
+#include "hw/analytical/mapping_search.h"
+
+#include <algorithm>
+
+namespace tokenfab {
+namespace {
+
+std::vector<int> powers_of_two_and(int limit, int extra) {
+  std::vector<int> out;
+  for (int v = 1; v <= limit; v *= 2) out.push_back(v);
+  if (extra <= limit && std::find(out.begin(), out.end(), extra) == out.end()) out.push_back(extra);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+SearchSpace default_space(const SystemConfig& system, const ModelSpec& model, std::int64_t max_batch) {
+  SearchSpace s;
+  s.max_devices = system.chips;
+  const int domain = system.scale_up.domain;
+  for (int v : powers_of_two_and(std::min(domain, system.chips), domain)) {
+    if (model.heads % v == 0) s.tp.push_back(v);
+  }
+  s.attn_dp = powers_of_two_and(system.chips, std::min(domain, system.chips));
+  s.ep = model.moe ? powers_of_two_and(system.chips, std::min(domain, system.chips)) : std::vector<int>{1};
+  s.pp = {1, 2, 4, 8};
+  for (std::int64_t b = 1; b <= max_batch; b *= 2) s.batch.push_back(b);
+  return s;
+}
+
+std::vector<Point> sweep(const SystemConfig& system, const ModelSpec& model, const Precision& precision,
+                         std::int64_t context, const SearchSpace& space) {
+  std::vector<Point> out;
+  const Bytes capacity = system.chip.weight_memory().capacity;
+  for (int pp : space.pp) {
+    for (int tp : space.tp) {
+      for (int attn_dp : space.attn_dp) {
+        for (int ep : space.ep) {
+          Mapping map{.tp = tp, .attn_dp = attn_dp, .ep = ep, .pp = pp};
+          if (map.replica_devices() > space.max_devices) continue;
+          Diagnostics diags;
+          validate_mapping(map, model, diags, {});
+          if (!diags.ok()) continue;
+          for (std::int64_t batch : space.batch) {
+            if (batch < attn_dp) continue;  // an idle attention rank only adds devices
+            Workload w{Phase::decode, batch, 1, context};
+            // Memory first: the footprint grows with the batch, so stop at the first miss.
+            Workload per_pass = w;
+            per_pass.batch = (batch + pp - 1) / pp;
+            if (device_footprint(model, precision, map, per_pass, 0).total() > capacity) break;
+            Estimate e = estimate({system, model, precision, map, w, nullptr, false});
+            out.push_back({map, batch, e.step_time, e.tokens_per_second_per_user, e.tokens_per_second_per_device,
+                           e.tokens_per_second_per_mw, e.bound, e.breakdown, e.footprint});
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+const Point& fastest(const std::vector<Point>& points) {
+  return *std::max_element(points.begin(), points.end(), [](const Point& a, const Point& b) {
+    if (a.tokens_per_second_per_user != b.tokens_per_second_per_user) {
+      return a.tokens_per_second_per_user < b.tokens_per_second_per_user;
+    }
+    return a.tokens_per_second_per_device < b.tokens_per_second_per_device;
+  });
+}
+
+std::vector<Point> pareto_front(const std::vector<Point>& points) {
+  std::vector<Point> sorted = points;
+  std::sort(sorted.begin(), sorted.end(), [](const Point& a, const Point& b) {
+    if (a.tokens_per_second_per_user != b.tokens_per_second_per_user) {
+      return a.tokens_per_second_per_user > b.tokens_per_second_per_user;
+    }
+    return a.tokens_per_second_per_device > b.tokens_per_second_per_device;
+  });
+  // Walking from the fastest per user down, keep each point that beats every
+  // faster one on throughput.
+  std::vector<Point> front;
+  double best = -1;
+  for (const auto& p : sorted) {
+    if (p.tokens_per_second_per_device > best) {
+      front.push_back(p);
+      best = p.tokens_per_second_per_device;
+    }
+  }
+  std::reverse(front.begin(), front.end());
+  return front;
+}
+
+}  // namespace tokenfab

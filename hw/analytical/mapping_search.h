@@ -1,0 +1,50 @@
+// Searches parallel mappings and batch sizes of a model on a system with the
+// analytical estimate: every candidate that fits memory and the system's chip
+// count, timed on the fast path (a few microseconds each).
+//
+//   SearchSpace space = default_space(system, model, 256);
+//   std::vector<Point> points = sweep(system, model, precision, context, space);
+//   const Point& best = fastest(points);   // the per-user speed ceiling
+//   auto front = pareto_front(points);     // throughput vs interactivity
+#pragma once
+
+#include <vector>
+
+#include "hw/analytical/estimate.h"
+
+namespace tokenfab {
+
+struct SearchSpace {
+  std::vector<int> tp, attn_dp, ep, pp;
+  std::vector<std::int64_t> batch;
+  int max_devices = 1;  // a replica may use at most this many chips
+};
+
+// Powers of two (and the scale-up domain size) that divide the model's heads,
+// experts and widths, up to the system's chips; batches 1, 2, 4 ... max_batch.
+SearchSpace default_space(const SystemConfig& system, const ModelSpec& model, std::int64_t max_batch);
+
+struct Point {
+  Mapping mapping;
+  std::int64_t batch = 0;
+  Seconds step_time;
+  double tokens_per_second_per_user = 0;
+  double tokens_per_second_per_device = 0;
+  double tokens_per_second_per_mw = 0;
+  Resource bound = Resource::memory;
+  ResourceTimes breakdown;
+  Footprint footprint;
+};
+
+// Every valid candidate of a decode step at `context`, in a fixed order.
+std::vector<Point> sweep(const SystemConfig& system, const ModelSpec& model, const Precision& precision,
+                         std::int64_t context, const SearchSpace& space);
+
+// The fastest per user; ties go to more throughput per device. Requires a
+// non-empty sweep.
+const Point& fastest(const std::vector<Point>& points);
+
+// Points not beaten on both tok/s/user and tok/s/device, by rising tok/s/user.
+std::vector<Point> pareto_front(const std::vector<Point>& points);
+
+}  // namespace tokenfab
