@@ -21,7 +21,8 @@ std::vector<Change> changes() {
       {"half collective overhead", [](SystemConfig& s) { s.scale_up.collective_overhead *= 0.5; }},
       {"2x memory bandwidth", [memory](SystemConfig& s) { memory(s).bandwidth *= 2.0; }},
       {"half kernel launch overhead", [](SystemConfig& s) { s.chip.compute.launch_overhead *= 0.5; }},
-      {"2x tensor compute", [](SystemConfig& s) {
+      {"2x tensor compute",
+       [](SystemConfig& s) {
          auto& c = s.chip.compute;
          c.bf16 *= 2.0;
          for (auto* peak : {&c.fp4, &c.fp8, &c.int8}) {
@@ -48,20 +49,20 @@ std::string mapping_label(const Mapping& m) {
 CeilingResult find_ceiling(const LoadedRun& run, std::int64_t max_batch) {
   const RunConfig& c = run.config;
   CeilingResult r;
-  auto search = [&](const SystemConfig& system) {
-    auto points = sweep(system, run.model, c.precision, c.workload.context, default_space(system, run.model, max_batch));
+  auto search = [&](const SystemConfig& system, const EngineConfig& engine) {
+    auto points =
+        sweep(system, run.model, c.precision, engine, c.workload.context, default_space(system, run.model, max_batch));
     if (points.empty()) {
-      throw InputError({c.system.name}, fmt::format("{} does not fit {} in any mapping of up to {} chips", run.model.name,
-                                                    system.name, system.chips));
+      throw InputError({c.system.name}, fmt::format("{} does not fit {} in any mapping of up to {} chips",
+                                                    run.model.name, system.name, system.chips));
     }
     return points;
   };
-  auto points = search(c.system);
+  auto points = search(c.system, c.engine);
   r.points = points.size();
   r.best = fastest(points);
-  std::sort(points.begin(), points.end(), [](const Point& a, const Point& b) {
-    return a.tokens_per_second_per_user > b.tokens_per_second_per_user;
-  });
+  std::sort(points.begin(), points.end(),
+            [](const Point& a, const Point& b) { return a.tokens_per_second_per_user > b.tokens_per_second_per_user; });
   for (const auto& p : points) {
     if (r.runners_up.size() == 5) break;
     bool seen = mapping_label(p.mapping) == mapping_label(r.best.mapping);
@@ -71,8 +72,13 @@ CeilingResult find_ceiling(const LoadedRun& run, std::int64_t max_batch) {
   for (const auto& change : changes()) {
     SystemConfig modified = c.system;
     change.apply(modified);
-    r.sensitivity.push_back({change.label, fastest(search(modified))});
+    r.sensitivity.push_back({change.label, fastest(search(modified, c.engine))});
   }
+  // The software side, for scale: every elementwise op as its own kernel.
+  EngineConfig unfused = c.engine;
+  unfused.fuse_elementwise = !c.engine.fuse_elementwise;
+  r.sensitivity.push_back(
+      {c.engine.fuse_elementwise ? "no elementwise fusion" : "elementwise fusion", fastest(search(c.system, unfused))});
   return r;
 }
 

@@ -52,8 +52,8 @@ int cmd_run(const RunOptions& o, const std::vector<std::string>& args) {
     run.config.precision = imported.precision;
   }
   const RunConfig& c = run.config;
-  Estimate e =
-      estimate({c.system, run.model, c.precision, c.mapping, c.workload, o.trace_in.empty() ? nullptr : &imported});
+  Estimate e = estimate({c.system, run.model, c.precision, c.mapping, c.workload,
+                         o.trace_in.empty() ? nullptr : &imported, true, c.engine});
   if (!e.fits) {
     throw InputError({o.run_file}, fmt::format("{} does not fit {} per chip: {} weights + {} KV cache = {}, over by {}",
                                                run.model.name, to_string(e.capacity), to_string(e.footprint.weights),
@@ -80,12 +80,12 @@ int cmd_trace(const RunOptions& o, const std::string& format) {
     ops += static_cast<std::int64_t>(d.ops.size());
   }
   const double tokens = static_cast<double>(c.workload.batch * c.workload.tokens);
-  std::cout << fmt::format("{} ops of one {} step on {} devices ({}) -> {}\n", ops, enum_name(c.workload.phase), t.devices.size(),
-                           c.mapping.str(), o.out);
-  std::cout << fmt::format("  per token: {}, {} of weights and {} of KV cache read, {} sent in collectives\n",
-                           to_string(Flops(sum.flops.value() / tokens)), to_string(Bytes(sum.weight_bytes.value() / tokens)),
-                           to_string(Bytes(sum.kv_read.value() / tokens)),
-                           to_string(Bytes(sum.collective_bytes.value() / tokens)));
+  std::cout << fmt::format("{} ops of one {} step on {} devices ({}) -> {}\n", ops, enum_name(c.workload.phase),
+                           t.devices.size(), c.mapping.str(), o.out);
+  std::cout << fmt::format(
+      "  per token: {}, {} of weights and {} of KV cache read, {} sent in collectives\n",
+      to_string(Flops(sum.flops.value() / tokens)), to_string(Bytes(sum.weight_bytes.value() / tokens)),
+      to_string(Bytes(sum.kv_read.value() / tokens)), to_string(Bytes(sum.collective_bytes.value() / tokens)));
   std::cout << fmt::format("  {} collectives over all devices, {} per device\n", sum.collectives,
                            sum.collectives / static_cast<std::int64_t>(t.devices.size()));
   return 0;
@@ -156,8 +156,9 @@ int run_cli(int argc, char** argv) {
   auto* ceiling = app.add_subcommand("ceiling", "search mappings and batches for the fastest decode per user");
   add_run_options(ceiling, ceiling_opts);
   ceiling->add_option("--out", ceiling_opts.out, "output directory")->capture_default_str();
-  ceiling->add_option("--max-batch", max_batch, "largest batch per replica tried")->capture_default_str()->check(
-      CLI::PositiveNumber);
+  ceiling->add_option("--max-batch", max_batch, "largest batch per replica tried")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   ceiling->add_flag("--quiet", ceiling_opts.quiet, "print nothing on success");
 
   std::string params_what = "run";

@@ -14,6 +14,7 @@ const Schema<RunConfig>& run_schema() {
     s.section("workload", &RunConfig::workload, workload_schema());
     s.section("mapping", &RunConfig::mapping, mapping_schema());
     s.section("precision", &RunConfig::precision, precision_schema());
+    s.section("engine", &RunConfig::engine, engine_schema());
     return s;
   }();
   return schema;

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "hw/analytical/engine_config.h"
 #include "hw/system/system_config.h"
 #include "workloads/model.h"
 #include "workloads/op.h"
@@ -28,6 +29,7 @@ struct RunConfig {
   Workload workload;
   Mapping mapping;
   Precision precision;
+  EngineConfig engine;
 };
 
 const Schema<RunConfig>& run_schema();

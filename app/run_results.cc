@@ -186,7 +186,7 @@ std::string terminal_summary(const LoadedRun& run, const Estimate& e) {
     if (r == Resource::scale_out && !c.system.chip.scale_out) continue;
     out += fmt::format(" {} {} ({:.0f}%)", resource_key(r, c.system), to_string(e.breakdown[r]),
                        100.0 * e.breakdown[r].value() / total.value());
-    if (r != Resource::overhead) out += " |";
+    if (r != Resource::sync) out += " |";
   }
   out += "\n";
   out += fmt::format("  memory per chip: {} weights + {} KV cache of {}{}\n", to_string(e.footprint.weights),

@@ -20,7 +20,7 @@ void BM_EstimateDeepSeekR1Decode(benchmark::State& state) {
   const LoadedRun& run = default_run();
   const RunConfig& c = run.config;
   for (auto _ : state) {
-    Estimate e = estimate({c.system, run.model, c.precision, c.mapping, c.workload, nullptr, false});
+    Estimate e = estimate({c.system, run.model, c.precision, c.mapping, c.workload, nullptr, false, c.engine});
     benchmark::DoNotOptimize(e.step_time);
   }
 }
@@ -31,7 +31,7 @@ void BM_EstimateDeepSeekR1DecodePerOp(benchmark::State& state) {
   const LoadedRun& run = default_run();
   const RunConfig& c = run.config;
   for (auto _ : state) {
-    Estimate e = estimate({c.system, run.model, c.precision, c.mapping, c.workload});
+    Estimate e = estimate({c.system, run.model, c.precision, c.mapping, c.workload, nullptr, true, c.engine});
     benchmark::DoNotOptimize(e.step_time);
   }
 }

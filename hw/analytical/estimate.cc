@@ -38,8 +38,10 @@ std::string resource_key(Resource r, const SystemConfig& system) {
       return std::string(enum_name(system.chip.scale_up.kind));
     case Resource::scale_out:
       return system.chip.scale_out ? std::string(enum_name(system.chip.scale_out->kind)) : "scale_out";
-    case Resource::overhead:
-      return "launch_sync";
+    case Resource::launch:
+      return "launch";
+    case Resource::sync:
+      return "sync";
   }
   return "?";
 }
@@ -56,13 +58,16 @@ Route route_for(const SystemConfig& system, int group) {
 
 namespace {
 
-OpTiming time_op(const SystemConfig& system, const Op& op, Seconds start) {
+bool elementwise(OpKind k) { return k == OpKind::norm || k == OpKind::rope || k == OpKind::activation; }
+
+OpTiming time_op(const SystemConfig& system, const EngineConfig& engine, const Op& op, Seconds start) {
   OpTiming t;
   t.start = start;
+  if (engine.fuse_elementwise && elementwise(op.kind)) return t;  // inside its neighbour: no time of its own
   if (op.collective) {
     Route route = route_for(system, op.collective->group_size);
     CollectiveTime c = collective_time(*op.collective, *route.link, *route.fabric);
-    t.charged[Resource::overhead] = c.overhead;
+    t.charged[Resource::sync] = c.overhead;
     t.charged[route.resource] = c.latency + c.transfer;
     t.bound = route.resource;
     t.time = c.total();
@@ -73,7 +78,7 @@ OpTiming time_op(const SystemConfig& system, const Op& op, Seconds start) {
   t.memory = stream_time(chip.weight_memory(), op.weight_bytes + op.activation_bytes + op.kv_read + op.kv_write);
   t.bound = t.compute > t.memory ? Resource::compute : Resource::memory;
   t.charged[t.bound] = std::max(t.compute, t.memory);
-  t.charged[Resource::overhead] = chip.compute.launch_overhead;
+  t.charged[Resource::launch] = chip.compute.launch_overhead;
   t.time = t.charged.total();
   return t;
 }
@@ -105,7 +110,7 @@ Estimate estimate(const EstimateInput& in) {
     s.footprint = device_footprint(in.model, in.precision, map, pass, s.device);
     auto time_all = [&](const std::vector<Op>& ops, double repeat, bool keep) {
       for (const Op& op : ops) {
-        OpTiming t = time_op(in.system, op, s.time);
+        OpTiming t = time_op(in.system, in.engine, op, s.time);
         for (auto& charged : t.charged.by) charged *= repeat;
         s.time += t.time * repeat;
         s.by_resource += t.charged;

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "hw/analytical/engine_config.h"
 #include "hw/link/collective_timing.h"
 #include "hw/system/system_config.h"
 #include "workloads/footprint.h"
@@ -24,13 +25,15 @@
 
 namespace tokenfab {
 
-enum class Resource { memory, compute, scale_up, scale_out, overhead };
-inline constexpr std::array kResources = {Resource::memory, Resource::compute, Resource::scale_up, Resource::scale_out,
-                                          Resource::overhead};
+// `launch`: kernel launch and inter-kernel gaps; `sync`: the fixed software
+// and synchronisation cost of each collective.
+enum class Resource { memory, compute, scale_up, scale_out, launch, sync };
+inline constexpr std::array kResources = {Resource::memory,    Resource::compute, Resource::scale_up,
+                                          Resource::scale_out, Resource::launch,  Resource::sync};
 
 // Time charged to each resource; adds up to the time of what it describes.
 struct ResourceTimes {
-  std::array<Seconds, 5> by{};
+  std::array<Seconds, kResources.size()> by{};
   Seconds& operator[](Resource r) { return by[static_cast<std::size_t>(r)]; }
   Seconds operator[](Resource r) const { return by[static_cast<std::size_t>(r)]; }
   Seconds total() const;
@@ -39,7 +42,7 @@ struct ResourceTimes {
 };
 
 // Name of a resource on this system: "hbm"/"sram", "compute", the scale-up
-// and scale-out link kinds ("nvlink", "ethernet"), "launch_sync".
+// and scale-out link kinds ("nvlink", "ethernet"), "launch", "sync".
 std::string resource_key(Resource r, const SystemConfig& system);
 
 struct OpTiming {
@@ -72,6 +75,7 @@ struct EstimateInput {
   // false: sums only, identical layers timed once (fast path for sweeps);
   // stages then carry no ops or timings.
   bool per_op = true;
+  EngineConfig engine;
 };
 
 struct Estimate {

@@ -29,8 +29,8 @@ TEST_CASE("estimate: the compact path sums to the per-op path") {
     CAPTURE(c.model);
     ModelSpec m = load_hf_config(std::string("workloads/models/") + c.model + ".json");
     Precision p{Dtype::fp8, Dtype::fp8, Dtype::bf16, Dtype::fp8, Dtype::fp8};
-    Estimate full = estimate({sys, m, p, c.map, c.w});
-    Estimate fast = estimate({sys, m, p, c.map, c.w, nullptr, false});
+    Estimate full = estimate({sys, m, p, c.map, c.w, nullptr, true, {}});
+    Estimate fast = estimate({sys, m, p, c.map, c.w, nullptr, false, {}});
     CHECK(fast.step_time.value() == doctest::Approx(full.step_time.value()).epsilon(1e-12));
     for (Resource r : kResources)
       CHECK(fast.breakdown[r].value() == doctest::Approx(full.breakdown[r].value()).epsilon(1e-12));
@@ -45,7 +45,8 @@ TEST_CASE("estimate: a memory-bound decode streams its bytes at the sustained ba
   ModelSpec m = load_hf_config("workloads/models/llama-3.1-8b.json");
   Precision p;
   Workload w{Phase::decode, 1, 1, 1024};
-  Estimate e = estimate({sys, m, p, Mapping{}, w});
+  // Every op as its own kernel, so that each op's bytes cross memory.
+  Estimate e = estimate({sys, m, p, Mapping{}, w, nullptr, true, EngineConfig{.fuse_elementwise = false}});
   double bytes = 0;
   for (const Op& op : e.stages[0].ops)
     bytes += (op.weight_bytes + op.activation_bytes + op.kv_read + op.kv_write).value();
@@ -83,7 +84,7 @@ TEST_CASE("collectives: closed forms") {
 TEST_CASE("estimate: capacity shortfall is reported") {
   SystemConfig sys = load_config<SystemConfig>("configs/systems/hgx_h100.yaml", system_schema());
   ModelSpec m = load_hf_config("workloads/models/llama-3.1-405b.json");
-  Estimate e = estimate({sys, m, Precision{}, Mapping{.tp = 8}, {Phase::decode, 1, 1, 1000}});
+  Estimate e = estimate({sys, m, Precision{}, Mapping{.tp = 8}, {Phase::decode, 1, 1, 1000}, nullptr, true, {}});
   // 405.9B BF16 weights over 8 GPUs = 101 GB each, above 80 GB.
   CHECK(!e.fits);
   CHECK(e.footprint.weights.value() == doctest::Approx(101.5e9).epsilon(0.01));

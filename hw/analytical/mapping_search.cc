@@ -30,7 +30,7 @@ SearchSpace default_space(const SystemConfig& system, const ModelSpec& model, st
 }
 
 std::vector<Point> sweep(const SystemConfig& system, const ModelSpec& model, const Precision& precision,
-                         std::int64_t context, const SearchSpace& space) {
+                         const EngineConfig& engine, std::int64_t context, const SearchSpace& space) {
   std::vector<Point> out;
   const Bytes capacity = system.chip.weight_memory().capacity;
   for (int pp : space.pp) {
@@ -49,7 +49,7 @@ std::vector<Point> sweep(const SystemConfig& system, const ModelSpec& model, con
             Workload per_pass = w;
             per_pass.batch = (batch + pp - 1) / pp;
             if (device_footprint(model, precision, map, per_pass, 0).total() > capacity) break;
-            Estimate e = estimate({system, model, precision, map, w, nullptr, false});
+            Estimate e = estimate({system, model, precision, map, w, nullptr, false, engine});
             out.push_back({map, batch, e.step_time, e.tokens_per_second_per_user, e.tokens_per_second_per_device,
                            e.tokens_per_second_per_mw, e.bound, e.breakdown, e.footprint});
           }

@@ -38,7 +38,7 @@ struct Point {
 
 // Every valid candidate of a decode step at `context`, in a fixed order.
 std::vector<Point> sweep(const SystemConfig& system, const ModelSpec& model, const Precision& precision,
-                         std::int64_t context, const SearchSpace& space);
+                         const EngineConfig& engine, std::int64_t context, const SearchSpace& space);
 
 // The fastest per user; ties go to more throughput per device. Requires a
 // non-empty sweep.
