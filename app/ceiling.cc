@@ -20,6 +20,7 @@ std::vector<Change> changes() {
       {"half scale-up hop latency", [](SystemConfig& s) { s.chip.scale_up.latency *= 0.5; }},
       {"half collective overhead", [](SystemConfig& s) { s.scale_up.collective_overhead *= 0.5; }},
       {"2x memory bandwidth", [memory](SystemConfig& s) { memory(s).bandwidth *= 2.0; }},
+      {"half memory access latency", [memory](SystemConfig& s) { memory(s).latency *= 0.5; }},
       {"half kernel launch overhead", [](SystemConfig& s) { s.chip.compute.launch_overhead *= 0.5; }},
       {"2x tensor compute",
        [](SystemConfig& s) {
