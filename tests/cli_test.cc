@@ -101,3 +101,27 @@ TEST_CASE("cli: params documents every key from the schemas") {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_CASE("cli: ceiling finds the fastest mapping and better hardware never lowers it") {
+  std::system(("mkdir -p " + std::string(TOKENFAB_TEST_OUT)).c_str());
+  Result r = tokenfab("ceiling --system configs/systems/vr_nvl72.yaml --out " + out_dir("ceiling"), "ceiling");
+  REQUIRE_MESSAGE(r.code == 0, r.out);
+  CHECK(r.out.find("limiting term:") != std::string::npos);
+  auto j = nlohmann::json::parse(slurp(out_dir("ceiling") + "/ceiling.json"));
+  const double best = j["best"]["tokens_per_s_per_user"].get<double>();
+  CHECK(best > 0);
+  for (const auto& p : j["runners_up"]) CHECK(p["tokens_per_s_per_user"].get<double>() <= best);
+  for (const auto& s : j["sensitivity"]) {
+    INFO(s["change"].get<std::string>());
+    // Every hardware change is an improvement; only the software row may go down.
+    if (s["change"] != "no elementwise fusion") CHECK(s["tokens_per_s_per_user"].get<double>() >= best * (1 - 1e-12));
+  }
+  // The breakdown of the best point adds up to its token time.
+  double sum = 0;
+  for (const auto& [k, v] : j["best"]["breakdown_s"].items()) sum += v.get<double>();
+  CHECK(sum == doctest::Approx(j["best"]["step_time_s"].get<double>()).epsilon(1e-12));
+}
+
+}  // namespace
