@@ -10,6 +10,7 @@
 #include "app/run_results.h"
 #include "core/atomic_file.h"
 #include "hw/analytical/estimate.h"
+#include "hw/rack/rack.h"
 #include "hw/system/pod_config.h"
 #include "workloads/trace_gen.h"
 #include "workloads/trace_io.h"
@@ -23,6 +24,8 @@ struct RunOptions {
   std::vector<std::string> sets;
   std::string out = "out/run";
   std::string trace_in;
+  std::string engine = "analytical";
+  std::string timeline;
   bool quiet = false;
 };
 
@@ -52,15 +55,18 @@ int cmd_run(const RunOptions& o, const std::vector<std::string>& args) {
     run.config.precision = imported.precision;
   }
   const RunConfig& c = run.config;
-  Estimate e = estimate({c.system, run.model, c.precision, c.mapping, c.workload,
-                         o.trace_in.empty() ? nullptr : &imported, true, c.engine});
+  EstimateInput input{c.system, run.model, c.precision, c.mapping, c.workload, o.trace_in.empty() ? nullptr : &imported,
+                      true,     c.engine};
+  SimulationOptions sim;
+  if (!o.timeline.empty()) sim.timeline = o.timeline;
+  Estimate e = o.engine == "systemc" ? simulate_step(input, sim) : estimate(input);
   if (!e.fits) {
     throw InputError({o.run_file}, fmt::format("{} does not fit {} per chip: {} weights + {} KV cache = {}, over by {}",
                                                run.model.name, to_string(e.capacity), to_string(e.footprint.weights),
                                                to_string(e.footprint.kv_cache), to_string(e.footprint.total()),
                                                to_string(e.footprint.total() - e.capacity)));
   }
-  auto results = results_json(run, e, "run", args);
+  auto results = results_json(run, e, "run", args, o.engine);
   write_results(o.out, results);
   if (!o.quiet) std::cout << terminal_summary(run, e) << "  wrote " << o.out << "/results.json, summary.csv, ops.csv\n";
   return 0;
@@ -139,6 +145,10 @@ int run_cli(int argc, char** argv) {
   run->add_option("--out", run_opts.out, "output directory")->capture_default_str();
   run->add_option("--trace", run_opts.trace_in, "time this trace file (CSV or JSON lines) instead of generating one");
   run->add_flag("--quiet", run_opts.quiet, "print nothing on success");
+  run->add_option("--engine", run_opts.engine, "analytical (roofline + latency terms) or systemc (transaction level)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"analytical", "systemc"}));
+  run->add_option("--timeline", run_opts.timeline, "Chrome/Perfetto trace of the step (systemc engine)");
 
   RunOptions trace_opts;
   trace_opts.out = "out/trace.csv";

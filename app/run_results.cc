@@ -78,12 +78,12 @@ std::string csv_cell(const nlohmann::ordered_json& v) {
 }  // namespace
 
 nlohmann::ordered_json results_json(const LoadedRun& run, const Estimate& e, const std::string& command,
-                                    const std::vector<std::string>& arguments) {
+                                    const std::vector<std::string>& arguments, const std::string& engine) {
   const RunConfig& c = run.config;
   nlohmann::ordered_json j;
   j["format"] = "tokenfab-results";
   j["schema_version"] = 1;
-  j["tool"] = {{"name", "tokenfab"}, {"version", kToolVersion}, {"model", "analytical"}};
+  j["tool"] = {{"name", "tokenfab"}, {"version", kToolVersion}, {"model", engine}};
   j["command"] = command;
   j["arguments"] = arguments;
   j["inputs"] = {{"model_file", c.model},

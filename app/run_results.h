@@ -16,8 +16,9 @@ namespace tokenfab {
 
 inline constexpr const char* kToolVersion = "0.1.0";
 
+// `engine` names the model that produced `e`: "analytical" or "systemc".
 nlohmann::ordered_json results_json(const LoadedRun& run, const Estimate& e, const std::string& command,
-                                    const std::vector<std::string>& arguments);
+                                    const std::vector<std::string>& arguments, const std::string& engine);
 std::string summary_csv(const nlohmann::ordered_json& results);
 std::string ops_csv(const nlohmann::ordered_json& results);
 std::string terminal_summary(const LoadedRun& run, const Estimate& e);

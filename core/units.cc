@@ -102,7 +102,7 @@ ParseResult<ParsedQuantity> parse_quantity(std::string_view text) {
   ParsedQuantity out{number, {}};
   if (unit.empty()) return out;
   if (unit == "%") {
-    out.si_value = number / 100.0;
+    out.value_si = number / 100.0;
     return out;
   }
   // unit := term ('/' term)*; the first term may be omitted ("1/s").
@@ -118,7 +118,7 @@ ParseResult<ParsedQuantity> parse_quantity(std::string_view text) {
                "' (units: B, b, bit, s, min, h, Hz, FLOP, FLOP/s, OP, W, J, Wh, $, tok; prefixes k M "
                "G T P E, Ki Mi Gi Ti, m u n p)";
       }
-      out.si_value = numerator ? out.si_value * term->scale : out.si_value / term->scale;
+      out.value_si = numerator ? out.value_si * term->scale : out.value_si / term->scale;
       out.dims = numerator ? out.dims + term->dims : out.dims - term->dims;
     }
     if (slash == std::string_view::npos) break;

@@ -42,7 +42,7 @@ class Quantity {
  public:
   static constexpr Dims dims = D;
   constexpr Quantity() = default;
-  constexpr explicit Quantity(double si_value) : value_(si_value) {}
+  constexpr explicit Quantity(double value_si) : value_(value_si) {}
   // SI value (bytes, seconds, FLOP, joules, dollars, tokens and their ratios).
   constexpr double value() const { return value_; }
 
@@ -110,7 +110,7 @@ using DollarsPerToken = Quantity<Dims{.dollar = 1, .token = -1}>;
 
 // A parsed "<number> <unit>" before its dimension is checked.
 struct ParsedQuantity {
-  double si_value = 0.0;
+  double value_si = 0.0;
   Dims dims;
 };
 
@@ -133,11 +133,11 @@ ParseResult<Q> parse_quantity_as(std::string_view text) {
     return "expected " + dimension_name(Q::dims) + " such as '" + dimension_example(Q::dims) + "', got " +
            dimension_name(p.dims) + " '" + std::string(text) + "'";
   }
-  return Q(p.si_value);
+  return Q(p.value_si);
 }
 
 // "7.16 GB", "22 TB/s", "12.5 us": three significant digits, engineering prefix.
-std::string format_si(double si_value, Dims d);
+std::string format_si(double value_si, Dims d);
 template <Dims D>
 std::string to_string(Quantity<D> q) {
   return format_si(q.value(), D);

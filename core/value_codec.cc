@@ -75,7 +75,7 @@ std::optional<double> read_real(const ConfigNode& raw, const std::string& path, 
     ctx.diags.error(n->loc, path, "expected a plain number, got " + dimension_name(q.dims) + " '" + n->scalar + "'");
     return std::nullopt;
   }
-  return q.si_value;
+  return q.value_si;
 }
 
 std::optional<ParsedQuantity> read_quantity(const ConfigNode& raw, Dims dims, const std::string& path,

@@ -92,7 +92,7 @@ struct Codec<Quantity<D>> {
   static std::optional<Quantity<D>> read(const ConfigNode& n, const std::string& path, BindContext& ctx) {
     auto q = codec_detail::read_quantity(n, D, path, ctx);
     if (!q) return std::nullopt;
-    return Quantity<D>(q->si_value);
+    return Quantity<D>(q->value_si);
   }
   static std::string type_name() { return dimension_name(D); }
   static std::string show(Quantity<D> v) { return to_string(v); }

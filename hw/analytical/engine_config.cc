@@ -13,4 +13,8 @@ const Schema<EngineConfig>& engine_schema() {
   return schema;
 }
 
+bool fused_away(const EngineConfig& engine, OpKind kind) {
+  return engine.fuse_elementwise && (kind == OpKind::norm || kind == OpKind::rope || kind == OpKind::activation);
+}
+
 }  // namespace tokenfab

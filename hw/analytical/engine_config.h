@@ -9,6 +9,7 @@
 #pragma once
 
 #include "core/schema.h"
+#include "workloads/op.h"
 
 namespace tokenfab {
 
@@ -17,5 +18,8 @@ struct EngineConfig {
 };
 
 const Schema<EngineConfig>& engine_schema();
+
+// True when the engine runs `kind` inside a neighbouring kernel.
+bool fused_away(const EngineConfig& engine, OpKind kind);
 
 }  // namespace tokenfab

@@ -46,6 +46,10 @@ std::string resource_key(Resource r, const SystemConfig& system) {
   return "?";
 }
 
+int collective_span(const Collective& c, const Mapping& mapping) {
+  return c.group == "pp" ? mapping.stage_devices() + 1 : c.group_size;
+}
+
 Route route_for(const SystemConfig& system, int group) {
   if (group <= system.scale_up.domain) return {&system.chip.scale_up, &system.scale_up, Resource::scale_up};
   if (!system.scale_out || !system.chip.scale_out) {
@@ -58,14 +62,13 @@ Route route_for(const SystemConfig& system, int group) {
 
 namespace {
 
-bool elementwise(OpKind k) { return k == OpKind::norm || k == OpKind::rope || k == OpKind::activation; }
-
-OpTiming time_op(const SystemConfig& system, const EngineConfig& engine, const Op& op, Seconds start) {
+OpTiming time_op(const SystemConfig& system, const Mapping& mapping, const EngineConfig& engine, const Op& op,
+                 Seconds start) {
   OpTiming t;
   t.start = start;
-  if (engine.fuse_elementwise && elementwise(op.kind)) return t;  // inside its neighbour: no time of its own
+  if (fused_away(engine, op.kind)) return t;  // inside its neighbour: no time of its own
   if (op.collective) {
-    Route route = route_for(system, op.collective->group_size);
+    Route route = route_for(system, collective_span(*op.collective, mapping));
     CollectiveTime c = collective_time(*op.collective, *route.link, *route.fabric);
     t.charged[Resource::sync] = c.overhead;
     t.charged[route.resource] = c.latency + c.transfer;
@@ -96,11 +99,7 @@ DeviceTrace traced_device(const Trace& trace, int device) {
 Estimate estimate(const EstimateInput& in) {
   Estimate e;
   const Mapping& map = in.mapping;
-  // Under pipeline parallelism decode keeps pp micro-batches in flight, each
-  // holding batch/pp sequences; prefill pushes the batch through once.
-  Workload pass = in.workload;
-  const bool pipelined_decode = in.workload.phase == Phase::decode && map.pp > 1;
-  if (pipelined_decode) pass.batch = (in.workload.batch + map.pp - 1) / map.pp;
+  const Workload pass = pass_workload(in);
 
   Seconds pass_time, slowest_stage;
   for (int stage = 0; stage < map.pp; ++stage) {
@@ -110,7 +109,7 @@ Estimate estimate(const EstimateInput& in) {
     s.footprint = device_footprint(in.model, in.precision, map, pass, s.device);
     auto time_all = [&](const std::vector<Op>& ops, double repeat, bool keep) {
       for (const Op& op : ops) {
-        OpTiming t = time_op(in.system, in.engine, op, s.time);
+        OpTiming t = time_op(in.system, map, in.engine, op, s.time);
         for (auto& charged : t.charged.by) charged *= repeat;
         s.time += t.time * repeat;
         s.by_resource += t.charged;
@@ -137,8 +136,23 @@ Estimate estimate(const EstimateInput& in) {
     e.stages.push_back(std::move(s));
   }
 
+  finish_estimate(e, in, pass_time, slowest_stage);
+  return e;
+}
+
+Workload pass_workload(const EstimateInput& in) {
+  Workload pass = in.workload;
+  if (in.workload.phase == Phase::decode && in.mapping.pp > 1) {
+    pass.batch = (in.workload.batch + in.mapping.pp - 1) / in.mapping.pp;
+  }
+  return pass;
+}
+
+void finish_estimate(Estimate& e, const EstimateInput& in, Seconds pass_time, Seconds slowest_stage) {
+  const Mapping& map = in.mapping;
   const Workload& w = in.workload;
-  e.step_time = pipelined_decode ? std::max(pass_time, slowest_stage * map.pp) : pass_time;
+  e.step_time =
+      in.workload.phase == Phase::decode && map.pp > 1 ? std::max(pass_time, slowest_stage * map.pp) : pass_time;
   e.bound = e.breakdown.largest();
   const double new_tokens = static_cast<double>(w.batch) * w.tokens;
   e.tokens_per_second_per_user = w.phase == Phase::decode ? w.tokens / e.step_time.value() : 0.0;
@@ -148,7 +162,6 @@ Estimate estimate(const EstimateInput& in) {
   e.tokens_per_second_per_mw = e.tokens_per_second_per_device / in.system.economics.all_in_power_per_chip.value() * 1e6;
   e.capacity = in.system.chip.weight_memory().capacity;
   e.fits = e.footprint.total() <= e.capacity;
-  return e;
 }
 
 }  // namespace tokenfab

@@ -96,14 +96,25 @@ struct Estimate {
 
 Estimate estimate(const EstimateInput& in);
 
+// The workload of one pass: a pipelined decode keeps pp micro-batches of
+// batch/pp sequences in flight; anything else passes the batch through once.
+Workload pass_workload(const EstimateInput& in);
+
+// Fills the step time, throughputs, bound and capacity of `e` from its stages:
+// `pass_time` is one pass through all stages, `slowest_stage` the longest
+// stage; a pipelined decode keeps pp micro-batches in flight.
+void finish_estimate(Estimate& e, const EstimateInput& in, Seconds pass_time, Seconds slowest_stage);
+
 // Which fabric and link a collective of `group` devices crosses.
 struct Route {
   const LinkConfig* link = nullptr;
   const FabricConfig* fabric = nullptr;
   Resource resource = Resource::scale_up;
 };
-// Throws InputError when the group leaves the scale-up domain of a system
-// without a scale-out fabric.
-Route route_for(const SystemConfig& system, int group);
+// `span` is how many consecutive devices the members stretch over: the group
+// size, or for a pipeline send the stage size plus one. Throws InputError when
+// the span leaves the scale-up domain of a system without a scale-out fabric.
+Route route_for(const SystemConfig& system, int span);
+int collective_span(const Collective& c, const Mapping& mapping);
 
 }  // namespace tokenfab

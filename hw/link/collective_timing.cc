@@ -20,7 +20,7 @@ CollectiveTime collective_time(const Collective& c, const LinkConfig& link, cons
           break;
         case AllReduceAlgorithm::tree:
           t.latency = alpha * (2 * std::ceil(std::log2(g)));
-          t.transfer = s_over_beta * 2;
+          t.transfer = s_over_beta * (2 * std::ceil(std::log2(g)));
           break;
         case AllReduceAlgorithm::in_switch:
           t.latency = alpha * 2;

@@ -3,7 +3,8 @@
 // bandwidth, S the payload of one device, g the group size.
 //
 //   ring all-reduce      2(g-1) alpha + 2(g-1)/g S/beta
-//   tree all-reduce      2 ceil(log2 g) alpha + 2 S/beta
+//   tree all-reduce      2 ceil(log2 g) (alpha + S/beta)  (binomial, reduce up then broadcast down;
+//                        exact for powers of two, an upper bound otherwise)
 //   in-switch all-reduce 2 alpha + S/beta        (NVLink SHARP: reduce in the switch, multicast back)
 //   all-gather (ring)    (g-1) alpha + (g-1) S/beta       (S: this device's share)
 //   reduce-scatter       (g-1) alpha + (g-1)/g S/beta     (S: the whole buffer)

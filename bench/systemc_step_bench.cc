@@ -1,0 +1,65 @@
+// Wall time of one SystemC decode step, DeepSeek-R1 on a 72-GPU GB200 NVL72
+// rack (the shipped default run). SystemC elaborates once per process, so
+// each repetition is a forked child that simulates once and reports its time
+// through a pipe; the parent never touches SystemC (toolchain.md §5).
+// Run from the source root: ./build/bench/systemc_step_bench [repetitions] [run.yaml]
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "app/run_config.h"
+#include "hw/rack/rack.h"
+
+extern "C" int sc_main(int, char**) { return 0; }
+
+namespace {
+
+// Child: simulate once; returns seconds spent in simulate_step.
+double one_step(const tokenfab::LoadedRun& run) {
+  const auto& c = run.config;
+  tokenfab::EstimateInput in{c.system, run.model, c.precision, c.mapping, c.workload, nullptr, true, c.engine};
+  auto t0 = std::chrono::steady_clock::now();
+  tokenfab::Estimate e = tokenfab::simulate_step(in);
+  auto t1 = std::chrono::steady_clock::now();
+  if (e.step_time.value() <= 0) return -1;
+  return std::chrono::duration<double>(t1 - t0).count();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int reps = argc > 1 ? std::stoi(argv[1]) : 7;
+  const std::string file = argc > 2 ? argv[2] : "configs/runs/default.yaml";
+  // Loading configs is not part of the step; do it once before forking.
+  tokenfab::LoadedRun run = tokenfab::load_run(file, {});
+  std::vector<double> times;
+  for (int i = 0; i < reps; ++i) {
+    int fd[2];
+    if (pipe(fd) != 0) return 1;
+    std::fflush(nullptr);
+    pid_t pid = fork();
+    if (pid == 0) {
+      double t = one_step(run);
+      if (write(fd[1], &t, sizeof t) != sizeof t) _exit(2);
+      _exit(0);
+    }
+    double t = -1;
+    if (read(fd[0], &t, sizeof t) != sizeof t) t = -1;
+    close(fd[0]);
+    close(fd[1]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    if (t < 0) return 1;
+    times.push_back(t);
+  }
+  std::sort(times.begin(), times.end());
+  std::printf("systemc decode step of %s on %s (%d devices): median %.2f ms, min %.2f ms over %d runs\n",
+              run.model.name.c_str(), run.config.system.name.c_str(), run.config.mapping.replica_devices(),
+              times[times.size() / 2] * 1e3, times.front() * 1e3, reps);
+  return 0;
+}

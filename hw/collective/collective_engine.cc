@@ -1,0 +1,80 @@
+#include "hw/collective/collective_engine.h"
+
+#include <algorithm>
+
+#include "hw/analytical/estimate.h"
+#include "hw/gpu/op_payload.h"
+
+namespace tokenfab {
+
+CollectiveEngine::CollectiveEngine(const SystemConfig& system, const Mapping& mapping)
+    : system_(system), mapping_(mapping), scale_up_(system.chip.scale_up, mapping.replica_devices()) {
+  if (system.chip.scale_out)
+    scale_out_ = std::make_unique<FabricTiming>(*system.chip.scale_out, mapping.replica_devices());
+  for (int d = 0; d < mapping.replica_devices(); ++d) {
+    done_.push_back(std::make_unique<sc_core::sc_event>());
+    start_.push_back(std::make_unique<sc_core::sc_event>());
+  }
+  sequence_.resize(static_cast<std::size_t>(mapping.replica_devices()));
+}
+
+CollectiveEngine::Group CollectiveEngine::group_of(int device, const Op& op) const {
+  if (op.collective->group == "tp") return {0, device - device % mapping_.tp, mapping_.tp};
+  const int stage = mapping_.stage_devices();
+  return {1, device - device % stage, stage};
+}
+
+sc_core::sc_event& CollectiveEngine::arrive(int device, const Op& op, Seconds arrival, CollectiveCharge* charge) {
+  const Route route = route_for(system_, collective_span(*op.collective, mapping_));
+  const Seconds ready = arrival + route.fabric->collective_overhead;
+  const Seconds now = from_sc(sc_core::sc_time_stamp());
+  charge->scale_out = route.resource == Resource::scale_out;
+  if (op.collective->group == "pp") {
+    // Only the sender runs this op; its peer in the next stage starts when the data is in.
+    const int peer = device + mapping_.stage_devices();
+    FabricTiming& f = charge->scale_out ? *scale_out_ : scale_up_;
+    const Seconds done = f.send(device, peer, op.collective->bytes, ready);
+    start_[static_cast<std::size_t>(peer)]->notify(to_sc(done - now));
+    charge->wait = Seconds(0);
+    charge->link = done - ready;
+    done_[static_cast<std::size_t>(device)]->notify(to_sc(done - now));
+    return *done_[static_cast<std::size_t>(device)];
+  }
+  const Group g = group_of(device, op);
+  const int seq = sequence_[static_cast<std::size_t>(device)][static_cast<std::size_t>(g.kind)]++;
+  const std::uint64_t key = (static_cast<std::uint64_t>(g.kind) << 60) | (static_cast<std::uint64_t>(g.first) << 32) |
+                            static_cast<std::uint32_t>(seq);
+  Pending& p = pending_[key];
+  if (p.ready.empty()) {
+    p.ready.resize(static_cast<std::size_t>(g.count));
+    p.bytes.resize(static_cast<std::size_t>(g.count));
+    p.charges.resize(static_cast<std::size_t>(g.count));
+    p.kind = op.collective->kind;
+  }
+  const auto slot = static_cast<std::size_t>(device - g.first);
+  p.ready[slot] = ready;
+  p.bytes[slot] = op.collective->bytes;
+  p.charges[slot] = charge;
+  if (++p.arrived == g.count) {
+    complete(g, p);
+    pending_.erase(key);
+  }
+  return *done_[static_cast<std::size_t>(device)];
+}
+
+void CollectiveEngine::complete(const Group& g, Pending& p) {
+  const Route route = route_for(system_, g.count);
+  FabricTiming& f = route.resource == Resource::scale_out ? *scale_out_ : scale_up_;
+  std::vector<int> members(static_cast<std::size_t>(g.count));
+  for (int i = 0; i < g.count; ++i) members[static_cast<std::size_t>(i)] = g.first + i;
+  std::vector<Seconds> done = simulate_collective(f, *route.fabric, p.kind, members, p.ready, p.bytes);
+  const Seconds all_ready = *std::max_element(p.ready.begin(), p.ready.end());
+  const Seconds now = from_sc(sc_core::sc_time_stamp());
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    p.charges[i]->wait = all_ready - p.ready[i];
+    p.charges[i]->link = done[i] - all_ready;
+    done_[static_cast<std::size_t>(members[i])]->notify(to_sc(done[i] - now));
+  }
+}
+
+}  // namespace tokenfab

@@ -1,0 +1,25 @@
+// A chip's tensor and vector engines as a TLM-2.0 loosely-timed target: one
+// server with a next-free time, so ops that overlap in time queue. The time of
+// an op is compute_time() (tile quantisation, GEMM efficiency, vector rate).
+#pragma once
+
+#include <tlm_utils/simple_target_socket.h>
+#include <systemc>
+
+#include "hw/compute/compute_config.h"
+#include "hw/link/fabric_timing.h"
+
+namespace tokenfab {
+
+class ComputeEngine : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_target_socket<ComputeEngine> socket;
+  ComputeEngine(sc_core::sc_module_name name, const ComputeConfig& config);
+
+ private:
+  void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  ComputeConfig config_;
+  PortServer engine_;
+};
+
+}  // namespace tokenfab

@@ -1,0 +1,29 @@
+// The TLM extension that tells a memory or compute target which op a
+// transaction belongs to. Transfers are whole ops (chunks of megabytes), not
+// cache lines, so a decode step of a 1T-parameter model stays cheap; the
+// generic payload's 32-bit data length cannot hold them, hence `bytes`.
+#pragma once
+
+#include <tlm>
+
+#include "core/units.h"
+#include "workloads/op.h"
+
+namespace tokenfab {
+
+struct OpPayload : tlm::tlm_extension<OpPayload> {
+  const Op* op = nullptr;
+  Bytes bytes;
+
+  tlm::tlm_extension_base* clone() const override { return new OpPayload(*this); }
+  void copy_from(const tlm::tlm_extension_base& other) override { *this = static_cast<const OpPayload&>(other); }
+};
+
+// sc_time and Seconds convert at the kernel's default 1 ps resolution, by
+// integer picoseconds (sc_time's double constructor costs more than the op).
+inline sc_core::sc_time to_sc(Seconds s) {
+  return sc_core::sc_time::from_value(static_cast<sc_dt::uint64>(s.value() * 1e12 + 0.5));
+}
+inline Seconds from_sc(const sc_core::sc_time& t) { return Seconds(t.to_seconds()); }
+
+}  // namespace tokenfab

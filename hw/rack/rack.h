@@ -1,0 +1,31 @@
+// Level 2: one step of a model replica simulated in SystemC. Builds a GPU
+// module per device of the replica (each with its HBM and compute engine on
+// TLM sockets) and a collective engine over the scale-up and scale-out
+// fabrics, runs every device's op trace, and reports the step the way the
+// analytical estimate does, so that the two can be compared line by line.
+//
+//   Estimate e = simulate_step(input);   // once per process: SystemC elaborates once
+//
+// Devices with identical traces (same stage, sequences and expert share)
+// share one op list.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+
+#include "hw/analytical/estimate.h"
+
+namespace tokenfab {
+
+struct SimulationOptions {
+  // Chrome/Perfetto trace-event JSON of the step, a process per GPU and a
+  // lane per resource; empty for none.
+  std::optional<std::filesystem::path> timeline;
+};
+
+// The whole replica's ops are simulated; `stages` carry, for each pipeline
+// stage, the device that finished last (the critical one) and its timings.
+// Must be called at most once per process.
+Estimate simulate_step(const EstimateInput& in, const SimulationOptions& options = {});
+
+}  // namespace tokenfab
