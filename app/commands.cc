@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "app/ceiling.h"
+#include "app/pareto.h"
 #include "app/run_config.h"
 #include "app/run_results.h"
 #include "core/atomic_file.h"
@@ -105,6 +106,14 @@ int cmd_ceiling(const RunOptions& o, std::int64_t max_batch) {
   return 0;
 }
 
+int cmd_pareto(const RunOptions& o, std::int64_t max_batch) {
+  LoadedRun run = load(o);
+  ParetoResult p = find_pareto(run, max_batch);
+  write_file_atomically(std::filesystem::path(o.out) / "pareto.csv", pareto_csv(run, p));
+  if (!o.quiet) std::cout << pareto_report(run, p) << "  wrote " << o.out << "/pareto.csv\n";
+  return 0;
+}
+
 template <class T>
 void print_params(const Schema<T>& schema) {
   std::cout << "| key | type | default | range | description |\n|---|---|---|---|---|\n";
@@ -171,6 +180,17 @@ int run_cli(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   ceiling->add_flag("--quiet", ceiling_opts.quiet, "print nothing on success");
 
+  RunOptions pareto_opts;
+  pareto_opts.out = "out/pareto";
+  std::int64_t pareto_max_batch = 4096;
+  auto* pareto = app.add_subcommand("pareto", "throughput-interactivity frontier over mappings and batches");
+  add_run_options(pareto, pareto_opts);
+  pareto->add_option("--out", pareto_opts.out, "output directory")->capture_default_str();
+  pareto->add_option("--max-batch", pareto_max_batch, "largest batch per replica tried")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  pareto->add_flag("--quiet", pareto_opts.quiet, "print nothing on success");
+
   std::string params_what = "run";
   auto* params = app.add_subcommand("params", "print the parameters of a config document as a Markdown table");
   params->add_option("document", params_what, "run, system, chip, link, fabric or pod")->capture_default_str();
@@ -186,6 +206,7 @@ int run_cli(int argc, char** argv) {
     if (*trace) return cmd_trace(trace_opts, trace_format);
     if (*params) return cmd_params(params_what);
     if (*ceiling) return cmd_ceiling(ceiling_opts, max_batch);
+    if (*pareto) return cmd_pareto(pareto_opts, pareto_max_batch);
   } catch (const InputError& e) {
     std::cerr << e.what();
     return 2;

@@ -125,3 +125,38 @@ TEST_CASE("cli: ceiling finds the fastest mapping and better hardware never lowe
 }
 
 }  // namespace
+
+namespace {
+
+TEST_CASE("cli: pareto writes every point and a frontier no point beats") {
+  std::system(("mkdir -p " + std::string(TOKENFAB_TEST_OUT)).c_str());
+  Result r = tokenfab("pareto --max-batch 512 --out " + out_dir("pareto"), "pareto");
+  REQUIRE_MESSAGE(r.code == 0, r.out);
+  std::istringstream csv(slurp(out_dir("pareto") + "/pareto.csv"));
+  std::string line;
+  std::getline(csv, line);
+  CHECK(line.find("tokens_per_s_per_user") != std::string::npos);
+  struct P {
+    double user, chip;
+    bool front;
+  };
+  std::vector<P> points;
+  while (std::getline(csv, line)) {
+    std::vector<std::string> cells;
+    std::stringstream ss(line);
+    for (std::string cell; std::getline(ss, cell, ',');) cells.push_back(cell);
+    REQUIRE(cells.size() == 14);
+    points.push_back({std::stod(cells[9]), std::stod(cells[10]), cells[13] == "1"});
+  }
+  REQUIRE(points.size() > 100);
+  std::size_t on_front = 0;
+  for (const auto& f : points) {
+    if (!f.front) continue;
+    ++on_front;
+    // No point is at least as fast per user and strictly better per chip.
+    for (const auto& q : points) CHECK_FALSE((q.user >= f.user && q.chip > f.chip));
+  }
+  CHECK(on_front >= 3);
+}
+
+}  // namespace

@@ -1,0 +1,55 @@
+#include "app/pareto.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace tokenfab {
+
+ParetoResult find_pareto(const LoadedRun& run, std::int64_t max_batch) {
+  const RunConfig& c = run.config;
+  ParetoResult r;
+  r.points = sweep(c.system, run.model, c.precision, c.engine, c.workload.context,
+                   default_space(c.system, run.model, max_batch));
+  if (r.points.empty()) {
+    throw InputError({c.system.name}, fmt::format("{} does not fit {} in any mapping of up to {} chips", run.model.name,
+                                                  c.system.name, c.system.chips));
+  }
+  r.front = pareto_front(r.points);
+  return r;
+}
+
+std::string pareto_csv(const LoadedRun& run, const ParetoResult& p) {
+  const SystemConfig& sys = run.config.system;
+  std::string out =
+      "system,model,context,tp,attn_dp,ep,pp,batch,step_time_s,tokens_per_s_per_user,tokens_per_s_per_device,"
+      "tokens_per_s_per_mw,bound,frontier\n";
+  auto on_front = [&](const Point& q) {
+    return std::any_of(p.front.begin(), p.front.end(), [&](const Point& f) {
+      return f.batch == q.batch && f.mapping.str() == q.mapping.str();
+    });
+  };
+  for (const auto& q : p.points) {
+    const Mapping& m = q.mapping;
+    out += fmt::format("{},{},{},{},{},{},{},{},{:.9g},{:.9g},{:.9g},{:.9g},{},{}\n", sys.name, run.model.name,
+                       run.config.workload.context, m.tp, m.attn_dp, m.ep, m.pp, q.batch, q.step_time.value(),
+                       q.tokens_per_second_per_user, q.tokens_per_second_per_device, q.tokens_per_second_per_mw,
+                       resource_key(q.bound, sys), on_front(q) ? 1 : 0);
+  }
+  return out;
+}
+
+std::string pareto_report(const LoadedRun& run, const ParetoResult& p) {
+  const SystemConfig& sys = run.config.system;
+  std::string out = fmt::format("{} decode on {} at context {}: {} points, {} on the frontier\n", run.model.name,
+                                sys.name, run.config.workload.context, p.points.size(), p.front.size());
+  out += "  tok/s/user  tok/s/chip     tok/s/MW  batch  mapping                          bound\n";
+  for (const auto& q : p.front) {
+    out += fmt::format("  {:>10.1f}  {:>10.1f}  {:>11.4g}  {:>5}  {:<32} {}\n", q.tokens_per_second_per_user,
+                       q.tokens_per_second_per_device, q.tokens_per_second_per_mw, q.batch, q.mapping.str(),
+                       resource_key(q.bound, sys));
+  }
+  return out;
+}
+
+}  // namespace tokenfab
