@@ -51,8 +51,8 @@ CeilingResult find_ceiling(const LoadedRun& run, std::int64_t max_batch) {
   const RunConfig& c = run.config;
   CeilingResult r;
   auto search = [&](const SystemConfig& system, const EngineConfig& engine) {
-    auto points =
-        sweep(system, run.model, c.precision, engine, c.workload.context, default_space(system, run.model, max_batch));
+    auto points = sweep(system, run.model, c.precision, engine, decode_shape(c.workload.context),
+                        default_space(system, run.model, max_batch));
     if (points.empty()) {
       throw InputError({c.system.name}, fmt::format("{} does not fit {} in any mapping of up to {} chips",
                                                     run.model.name, system.name, system.chips));

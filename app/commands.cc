@@ -9,6 +9,7 @@
 #include "app/pareto.h"
 #include "app/run_config.h"
 #include "app/run_results.h"
+#include "app/validate.h"
 #include "core/atomic_file.h"
 #include "hw/analytical/estimate.h"
 #include "hw/rack/rack.h"
@@ -114,6 +115,15 @@ int cmd_pareto(const RunOptions& o, std::int64_t max_batch) {
   return 0;
 }
 
+int cmd_validate(const std::string& file, const std::vector<std::string>& sets, const std::string& out, bool strict) {
+  ValidationSet set = load_validation(file, sets);
+  auto results = validate(set);
+  write_file_atomically(std::filesystem::path(out) / "validation.csv", validation_csv(results));
+  std::cout << validation_report(results) << "  wrote " << out << "/validation.csv\n";
+  bool all = std::all_of(results.begin(), results.end(), [](const auto& r) { return r.within; });
+  return strict && !all ? 1 : 0;
+}
+
 template <class T>
 void print_params(const Schema<T>& schema) {
   std::cout << "| key | type | default | range | description |\n|---|---|---|---|---|\n";
@@ -191,6 +201,15 @@ int run_cli(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   pareto->add_flag("--quiet", pareto_opts.quiet, "print nothing on success");
 
+  std::string validation_file = "configs/validation/published.yaml", validation_out = "out/validation";
+  std::vector<std::string> validation_sets;
+  bool strict = false;
+  auto* val = app.add_subcommand("validate", "compare the model with published measurements");
+  val->add_option("file", validation_file, "published points (YAML)")->capture_default_str();
+  val->add_option("--set", validation_sets, "override key.path=value, e.g. points.0.tolerance=0.2");
+  val->add_option("--out", validation_out, "output directory")->capture_default_str();
+  val->add_flag("--strict", strict, "exit with 1 when a point is outside its tolerance");
+
   std::string params_what = "run";
   auto* params = app.add_subcommand("params", "print the parameters of a config document as a Markdown table");
   params->add_option("document", params_what, "run, system, chip, link, fabric or pod")->capture_default_str();
@@ -207,6 +226,7 @@ int run_cli(int argc, char** argv) {
     if (*params) return cmd_params(params_what);
     if (*ceiling) return cmd_ceiling(ceiling_opts, max_batch);
     if (*pareto) return cmd_pareto(pareto_opts, pareto_max_batch);
+    if (*val) return cmd_validate(validation_file, validation_sets, validation_out, strict);
   } catch (const InputError& e) {
     std::cerr << e.what();
     return 2;

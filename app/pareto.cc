@@ -9,7 +9,7 @@ namespace tokenfab {
 ParetoResult find_pareto(const LoadedRun& run, std::int64_t max_batch) {
   const RunConfig& c = run.config;
   ParetoResult r;
-  r.points = sweep(c.system, run.model, c.precision, c.engine, c.workload.context,
+  r.points = sweep(c.system, run.model, c.precision, c.engine, decode_shape(c.workload.context),
                    default_space(c.system, run.model, max_batch));
   if (r.points.empty()) {
     throw InputError({c.system.name}, fmt::format("{} does not fit {} in any mapping of up to {} chips", run.model.name,
@@ -25,9 +25,8 @@ std::string pareto_csv(const LoadedRun& run, const ParetoResult& p) {
       "system,model,context,tp,attn_dp,ep,pp,batch,step_time_s,tokens_per_s_per_user,tokens_per_s_per_device,"
       "tokens_per_s_per_mw,bound,frontier\n";
   auto on_front = [&](const Point& q) {
-    return std::any_of(p.front.begin(), p.front.end(), [&](const Point& f) {
-      return f.batch == q.batch && f.mapping.str() == q.mapping.str();
-    });
+    return std::any_of(p.front.begin(), p.front.end(),
+                       [&](const Point& f) { return f.batch == q.batch && f.mapping.str() == q.mapping.str(); });
   };
   for (const auto& q : p.points) {
     const Mapping& m = q.mapping;

@@ -30,7 +30,7 @@ SearchSpace default_space(const SystemConfig& system, const ModelSpec& model, st
 }
 
 std::vector<Point> sweep(const SystemConfig& system, const ModelSpec& model, const Precision& precision,
-                         const EngineConfig& engine, std::int64_t context, const SearchSpace& space) {
+                         const EngineConfig& engine, const Workload& shape, const SearchSpace& space) {
   std::vector<Point> out;
   const Bytes capacity = system.chip.weight_memory().capacity;
   for (int pp : space.pp) {
@@ -44,12 +44,12 @@ std::vector<Point> sweep(const SystemConfig& system, const ModelSpec& model, con
           if (!diags.ok()) continue;
           for (std::int64_t batch : space.batch) {
             if (batch < attn_dp) continue;  // an idle attention rank only adds devices
-            Workload w{Phase::decode, batch, 1, context};
+            Workload w = shape;
+            w.batch = batch;
+            EstimateInput in{system, model, precision, map, w, nullptr, false, engine};
             // Memory first: the footprint grows with the batch, so stop at the first miss.
-            Workload per_pass = w;
-            per_pass.batch = (batch + pp - 1) / pp;
-            if (device_footprint(model, precision, map, per_pass, 0).total() > capacity) break;
-            Estimate e = estimate({system, model, precision, map, w, nullptr, false, engine});
+            if (device_footprint(model, precision, map, pass_workload(in), 0).total() > capacity) break;
+            Estimate e = estimate(in);
             out.push_back({map, batch, e.step_time, e.tokens_per_second_per_user, e.tokens_per_second_per_device,
                            e.tokens_per_second_per_mw, e.bound, e.breakdown, e.footprint});
           }

@@ -36,9 +36,12 @@ struct Point {
   Footprint footprint;
 };
 
-// Every valid candidate of a decode step at `context`, in a fixed order.
+// Every valid candidate of a step shaped like `shape` (phase, new tokens per
+// sequence, context; the batch comes from the space), in a fixed order.
 std::vector<Point> sweep(const SystemConfig& system, const ModelSpec& model, const Precision& precision,
-                         const EngineConfig& engine, std::int64_t context, const SearchSpace& space);
+                         const EngineConfig& engine, const Workload& shape, const SearchSpace& space);
+// A decode step of one new token per sequence at `context`.
+inline Workload decode_shape(std::int64_t context) { return {Phase::decode, 1, 1, context}; }
 
 // The fastest per user; ties go to more throughput per device. Requires a
 // non-empty sweep.

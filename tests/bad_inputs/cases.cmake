@@ -31,3 +31,5 @@ bad_input(trace_negative_flops "flops: expected a number >= 0, got '-5'" run con
 bad_input(missing_run_file "cannot open file" run @no_such_run.yaml)
 bad_input(unknown_params_document "unknown document 'chips'" params chips)
 bad_input(unknown_cli_option "--batch" run configs/runs/default.yaml --batch 4)
+bad_input(unknown_engine "--engine: verilog not in" run configs/runs/default.yaml --engine verilog)
+bad_input(validation_bad_kind "points.0.kind: expected one of estimate, upper_bound, got 'upper'" validate @validation_bad_kind.yaml)
