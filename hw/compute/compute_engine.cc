@@ -7,7 +7,7 @@ namespace tokenfab {
 
 ComputeEngine::ComputeEngine(sc_core::sc_module_name name, const ComputeConfig& config)
     : sc_module(name), socket("socket"), config_(config) {
-  socket.register_b_transport(this, &ComputeEngine::b_transport);
+  socket.bind(*this);
 }
 
 void ComputeEngine::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {

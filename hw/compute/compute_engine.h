@@ -3,21 +3,24 @@
 // an op is compute_time() (tile quantisation, GEMM efficiency, vector rate).
 #pragma once
 
-#include <tlm_utils/simple_target_socket.h>
+#include <tlm>
+
 #include <systemc>
+#include "hw/gpu/lt_sockets.h"
 
 #include "hw/compute/compute_config.h"
 #include "hw/link/fabric_timing.h"
 
 namespace tokenfab {
 
-class ComputeEngine : public sc_core::sc_module {
+class ComputeEngine : public sc_core::sc_module, public LtTarget {
  public:
-  tlm_utils::simple_target_socket<ComputeEngine> socket;
+  tlm::tlm_target_socket<> socket;
   ComputeEngine(sc_core::sc_module_name name, const ComputeConfig& config);
 
+  void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) override;
+
  private:
-  void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   ComputeConfig config_;
   PortServer engine_;
 };

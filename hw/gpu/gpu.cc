@@ -13,8 +13,11 @@ GpuModule::GpuModule(sc_core::sc_module_name name, int device, int stage, const 
       chip_(chip),
       engine_(engine),
       collectives_(collectives) {
+  hbm_socket.bind(*this);
+  compute_socket.bind(*this);
   SC_HAS_PROCESS(GpuModule);
   SC_METHOD(step);
+  timings_.reserve(ops.size());
   trans_.set_command(tlm::TLM_READ_COMMAND);
   trans_.set_extension(&payload_);
 }

@@ -9,20 +9,21 @@
 // of a thread's context switch, which keeps a 72-GPU step to milliseconds.
 #pragma once
 
-#include <tlm_utils/simple_initiator_socket.h>
 #include <systemc>
+#include <tlm>
 
 #include "hw/analytical/engine_config.h"
 #include "hw/analytical/estimate.h"
 #include "hw/collective/collective_engine.h"
+#include "hw/gpu/lt_sockets.h"
 #include "hw/gpu/op_payload.h"
 
 namespace tokenfab {
 
-class GpuModule : public sc_core::sc_module {
+class GpuModule : public sc_core::sc_module, public LtInitiator {
  public:
-  tlm_utils::simple_initiator_socket<GpuModule> hbm_socket;
-  tlm_utils::simple_initiator_socket<GpuModule> compute_socket;
+  tlm::tlm_initiator_socket<> hbm_socket;
+  tlm::tlm_initiator_socket<> compute_socket;
 
   GpuModule(sc_core::sc_module_name name, int device, int stage, const std::vector<Op>& ops, const ChipConfig& chip,
             const EngineConfig& engine, CollectiveEngine& collectives);

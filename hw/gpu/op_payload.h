@@ -20,10 +20,11 @@ struct OpPayload : tlm::tlm_extension<OpPayload> {
 };
 
 // sc_time and Seconds convert at the kernel's default 1 ps resolution, by
-// integer picoseconds (sc_time's double constructor costs more than the op).
+// integer picoseconds (sc_time's double conversions cost more than the op;
+// rack.cc checks the resolution before elaborating).
 inline sc_core::sc_time to_sc(Seconds s) {
   return sc_core::sc_time::from_value(static_cast<sc_dt::uint64>(s.value() * 1e12 + 0.5));
 }
-inline Seconds from_sc(const sc_core::sc_time& t) { return Seconds(t.to_seconds()); }
+inline Seconds from_sc(const sc_core::sc_time& t) { return Seconds(static_cast<double>(t.value()) * 1e-12); }
 
 }  // namespace tokenfab

@@ -6,7 +6,7 @@ namespace tokenfab {
 
 HbmModule::HbmModule(sc_core::sc_module_name name, const MemoryConfig& config)
     : sc_module(name), socket("socket"), server_(config) {
-  socket.register_b_transport(this, &HbmModule::b_transport);
+  socket.bind(*this);
 }
 
 void HbmModule::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {

@@ -1,22 +1,25 @@
 // HBM (or LPU SRAM) as a TLM-2.0 loosely-timed target: a thin sc_module over
-// MemoryServer. A transaction carries an OpPayload with the bytes to move;
+// MemoryServer, bound to its socket directly (lt_sockets.h). A transaction carries an OpPayload with the bytes to move;
 // the target adds to the annotated delay the time until the last byte is in.
 #pragma once
 
-#include <tlm_utils/simple_target_socket.h>
+#include <tlm>
+
 #include <systemc>
+#include "hw/gpu/lt_sockets.h"
 
 #include "hw/memory/memory_server.h"
 
 namespace tokenfab {
 
-class HbmModule : public sc_core::sc_module {
+class HbmModule : public sc_core::sc_module, public LtTarget {
  public:
-  tlm_utils::simple_target_socket<HbmModule> socket;
+  tlm::tlm_target_socket<> socket;
   HbmModule(sc_core::sc_module_name name, const MemoryConfig& config);
 
+  void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) override;
+
  private:
-  void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   MemoryServer server_;
 };
 

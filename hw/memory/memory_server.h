@@ -1,10 +1,10 @@
-// A memory as a shared resource: its stacks (or SRAM slices) are servers with
-// a next-free time; a transfer spreads evenly over them (address
-// interleaving), so two streams that overlap in time share the bandwidth.
-// Alone, a transfer takes exactly stream_time() (memory_timing.h).
+// A memory as a shared resource with a next-free time. Addresses interleave
+// over all stacks (or SRAM slices), so every transfer spreads evenly and all
+// stacks are always equally busy: one server at the sustained bandwidth of
+// them all is exactly equivalent, and costs one reservation instead of one per
+// stack. Two streams that overlap in time queue behind each other; alone, a
+// transfer takes exactly stream_time() (memory_timing.h).
 #pragma once
-
-#include <vector>
 
 #include "hw/link/fabric_timing.h"
 #include "hw/memory/memory_config.h"
@@ -19,7 +19,7 @@ class MemoryServer {
 
  private:
   MemoryConfig config_;
-  std::vector<PortServer> stacks_;
+  PortServer stacks_;
 };
 
 }  // namespace tokenfab

@@ -105,6 +105,11 @@ void write_timeline(const std::filesystem::path& file, const Replica& r, const S
 Estimate simulate_step(const EstimateInput& in, const SimulationOptions& options) {
   const Mapping& map = in.mapping;
   const Workload pass = pass_workload(in);
+  // from_sc/to_sc count integer picoseconds.
+  if (sc_core::sc_get_time_resolution() != sc_core::sc_time::from_value(1) ||
+      sc_core::sc_time(1, sc_core::SC_PS).value() != 1) {
+    throw std::logic_error("the SystemC time resolution must be 1 ps");
+  }
 
   Replica replica("replica", in, pass);
   sc_core::sc_start();
