@@ -63,10 +63,11 @@ int cmd_run(const RunOptions& o, const std::vector<std::string>& args) {
   if (!o.timeline.empty()) sim.timeline = o.timeline;
   Estimate e = o.engine == "systemc" ? simulate_step(input, sim) : estimate(input);
   if (!e.fits) {
-    throw InputError({o.run_file}, fmt::format("{} does not fit {} per chip: {} weights + {} KV cache = {}, over by {}",
-                                               run.model.name, to_string(e.capacity), to_string(e.footprint.weights),
-                                               to_string(e.footprint.kv_cache), to_string(e.footprint.total()),
-                                               to_string(e.footprint.total() - e.capacity)));
+    throw InputError({o.run_file},
+                     fmt::format("{} does not fit {} per chip: {} weights + {} KV cache + {} activations = {}, over by {}",
+                                 run.model.name, to_string(e.capacity), to_string(e.footprint.weights),
+                                 to_string(e.footprint.kv_cache), to_string(e.footprint.activations),
+                                 to_string(e.footprint.total()), to_string(e.footprint.total() - e.capacity)));
   }
   auto results = results_json(run, e, "run", args, o.engine);
   write_results(o.out, results);

@@ -110,6 +110,7 @@ nlohmann::ordered_json results_json(const LoadedRun& run, const Estimate& e, con
   summary["memory"] = {{"capacity_bytes", e.capacity.value()},
                        {"weight_bytes", e.footprint.weights.value()},
                        {"kv_cache_bytes", e.footprint.kv_cache.value()},
+                       {"activation_bytes", e.footprint.activations.value()},
                        {"fits", e.fits}};
   j["summary"] = summary;
   j["stages"] = nlohmann::ordered_json::array();
@@ -189,8 +190,9 @@ std::string terminal_summary(const LoadedRun& run, const Estimate& e) {
     if (r != Resource::sync) out += " |";
   }
   out += "\n";
-  out += fmt::format("  memory per chip: {} weights + {} KV cache of {}{}\n", to_string(e.footprint.weights),
-                     to_string(e.footprint.kv_cache), to_string(e.capacity), e.fits ? "" : "  DOES NOT FIT");
+  out += fmt::format("  memory per chip: {} weights + {} KV cache + {} activations of {}{}\n",
+                     to_string(e.footprint.weights), to_string(e.footprint.kv_cache),
+                     to_string(e.footprint.activations), to_string(e.capacity), e.fits ? "" : "  DOES NOT FIT");
   return out;
 }
 

@@ -64,6 +64,17 @@ Footprint device_footprint(const ModelSpec& m, const Precision& p, const Mapping
   if (stage == map.pp - 1) weights += (m.tie_embeddings ? 0.0 : vocab_share) + h * 2 /* final norm */;
   f.weights = Bytes(weights);
   f.kv_cache = Bytes(kv_elements * bytes_per_element(p.kv_cache));
+
+  const double tokens = static_cast<double>(seqs * w.tokens);
+  double widest = tokens * (static_cast<double>(m.heads) / tp * (m.q_head_dim() + m.v_dim()) + 2.0 * m.kv_heads * m.head_dim);
+  widest = std::max(widest, tokens * 2.0 * m.intermediate / tp);
+  if (m.moe) {
+    const MoeDims& e = *m.moe;
+    const double local = static_cast<double>(e.routed_experts / map.ep + (ep_rank < e.routed_experts % map.ep ? 1 : 0));
+    const double rows = static_cast<double>(w.batch * w.tokens) * e.experts_per_token * local / e.routed_experts;
+    widest = std::max(widest, rows * 2.0 * e.expert_intermediate / map.expert_tp());
+  }
+  f.activations = Bytes((tokens * 2.0 * h + widest) * 2.0);
   return f;
 }
 

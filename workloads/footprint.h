@@ -13,13 +13,17 @@ namespace tokenfab {
 struct Footprint {
   Bytes weights;
   Bytes kv_cache;
-  Bytes total() const { return weights + kv_cache; }
+  Bytes activations;  // peak transient working set of one layer, BF16
+  Bytes total() const { return weights + kv_cache + activations; }
 };
 
 // Resident bytes on `device` (index within the replica, as in trace_gen.h):
 // attention and dense FFN split over tp (MLA's q_a/kv_a projections and the
 // latent cache are replicated), experts by ep and expert tensor parallelism,
 // embeddings and LM head vocabulary-split over tp on the first and last stage.
+// Activations: the residual stream and its normalised copy, plus the widest
+// intermediate of a layer (query/key/value, the FFN's gate and up halves, or
+// the expert rows this device receives), for the tokens of one pass.
 Footprint device_footprint(const ModelSpec& model, const Precision& precision, const Mapping& mapping,
                            const Workload& workload, int device);
 

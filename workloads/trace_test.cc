@@ -182,5 +182,14 @@ TEST_CASE("footprint: one device holds the whole model; shards add back up") {
         doctest::Approx(8.0 * 1001 * 94 * 2 * 4 * 128 * bytes_per_element(Dtype::fp8)));
 }
 
+TEST_CASE("footprint: activations of a prefill pass") {
+  // Llama-3.1-8B, one prompt of 1000 tokens on one chip: the widest buffer is
+  // the FFN's gate and up halves, 1000 x 2 x 14336, beside the residual stream
+  // and its normalised copy, 1000 x 2 x 4096; all BF16.
+  ModelSpec m = load_hf_config("workloads/models/llama-3.1-8b.json");
+  Footprint f = device_footprint(m, Precision{}, Mapping{}, Workload{Phase::prefill, 1, 1000, 0}, 0);
+  CHECK(f.activations.value() == doctest::Approx((1000.0 * 2 * 4096 + 1000.0 * 2 * 14336) * 2));
+}
+
 }  // namespace
 }  // namespace tokenfab
