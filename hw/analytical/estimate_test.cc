@@ -64,6 +64,21 @@ TEST_CASE("compute: tile quantisation at small M") {
   CHECK(tile_utilization(128, 64) == 1.0);
 }
 
+TEST_CASE("compute: wave quantisation of large GEMMs") {
+  ComputeConfig c;
+  c.tile_m = 64;
+  c.tile_n = 128;
+  c.units = 148;
+  // 4096 x 7168 output: 64 x 56 = 3,584 tiles in ceil(3584/148) = 25 waves of
+  // 148: the last wave runs 32 tiles on 148 units, 3584 / 3700 busy.
+  CHECK(wave_utilization(c, 4096, 7168, 1) == doctest::Approx(3584.0 / 3700));
+  // A skinny decode GEMM (one row, 12 tiles) splits K across the machine.
+  CHECK(wave_utilization(c, 1, 1536, 1) == 1.0);
+  // Without a unit count there is no wave model.
+  c.units.reset();
+  CHECK(wave_utilization(c, 4096, 7168, 1) == 1.0);
+}
+
 TEST_CASE("collectives: closed forms") {
   LinkConfig link;
   link.bandwidth = BytesPerSecond(1e12);

@@ -34,6 +34,9 @@ const Schema<ComputeConfig>& compute_schema() {
         .at_least(0.01)
         .at_most(1.0);
     s.add("tile_m", &ComputeConfig::tile_m, "GEMM rows per MMA tile; small M rounds up to it").at_least(1);
+    s.add("tile_n", &ComputeConfig::tile_n, "GEMM columns per output tile, for wave quantisation").at_least(1);
+    s.add("units", &ComputeConfig::units, "streaming multiprocessors that each run one output tile at a time")
+        .at_least(1);
     s.add("launch_overhead", &ComputeConfig::launch_overhead, "time per kernel for launch and inter-kernel gap")
         .at_least(Seconds(0));
     s.add("clock", &ComputeConfig::clock, "core clock").positive();

@@ -13,6 +13,11 @@ namespace tokenfab {
 
 // Fraction of the engine's rows an m-row GEMM fills: m / (ceil(m/tile) * tile).
 double tile_utilization(std::int64_t m, int tile_m);
+// Fraction of the machine the output tiles of `count` m x n GEMMs keep busy
+// over their waves: tiles / (ceil(tiles / units) * units). GEMMs with fewer
+// tiles than units are taken to split K across the machine (as cuBLAS and
+// CUTLASS do for skinny GEMMs), so only the last of several waves idles units.
+double wave_utilization(const ComputeConfig& compute, std::int64_t m, std::int64_t n, std::int64_t count);
 
 // Engine time of `op`: GEMMs and attention on the tensor units at the op's
 // format, the rest on the vector units. Collectives and lookups take none.
