@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 
 #include "core/atomic_file.h"
@@ -190,6 +191,19 @@ std::string terminal_summary(const LoadedRun& run, const Estimate& e) {
     if (r != Resource::sync) out += " |";
   }
   out += "\n";
+  for (const auto& s : e.stages) {
+    // The device whose timeline sets the stage, and where its time went by op.
+    std::map<std::string, Seconds> by_name;
+    for (std::size_t i = 0; i < s.ops.size(); ++i) by_name[s.ops[i].name] += s.timings[i].time;
+    std::vector<std::pair<std::string, Seconds>> top(by_name.begin(), by_name.end());
+    std::sort(top.begin(), top.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    out += fmt::format("  critical path, stage {}: device {} ({} sequence{}), {}; most time in", s.stage, s.device,
+                       s.sequences, s.sequences == 1 ? "" : "s", to_string(s.time));
+    for (std::size_t i = 0; i < std::min<std::size_t>(3, top.size()); ++i) {
+      out += fmt::format("{} {} {}", i ? "," : "", top[i].first, to_string(top[i].second));
+    }
+    out += "\n";
+  }
   out += fmt::format("  memory per chip: {} weights + {} KV cache + {} activations of {}{}\n",
                      to_string(e.footprint.weights), to_string(e.footprint.kv_cache),
                      to_string(e.footprint.activations), to_string(e.capacity), e.fits ? "" : "  DOES NOT FIT");
