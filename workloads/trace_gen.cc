@@ -24,6 +24,8 @@ class DeviceBuilder {
     tokens_ = out.sequences * w.tokens;
     stage_tokens_ = w.batch * w.tokens;
     heads_ = m_.heads / map_.tp;
+    // About two dozen ops per layer: reserve once instead of moving records on growth.
+    out_.ops.reserve(out_.ops.size() + static_cast<std::size_t>(m_.layers / map_.pp + 1) * 24);
     kv_heads_ = std::max<std::int64_t>(1, m_.kv_heads / map_.tp);
   }
 

@@ -121,6 +121,7 @@ Estimate estimate(const EstimateInput& in) {
                                    : generate_device_trace(in.model, in.precision, map, pass, s.device);
       s.sequences = trace.sequences;
       s.ops = std::move(trace.ops);
+      s.timings.reserve(s.ops.size());
       time_all(s.ops, 1.0, true);
     } else {
       CompactDeviceTrace c = generate_compact_device_trace(in.model, in.precision, map, pass, s.device);

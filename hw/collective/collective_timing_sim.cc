@@ -63,12 +63,11 @@ Times all_to_all(FabricTiming& f, const std::vector<int>& members, const Times& 
     latest = std::max(latest, last_out[i]);
   }
   // Each member receives 1/g of every other member's payload.
+  Bytes all;
+  for (const Bytes& b : bytes) all += b;
   Times done(g);
   for (std::size_t j = 0; j < g; ++j) {
-    Bytes incoming;
-    for (std::size_t i = 0; i < g; ++i) {
-      if (i != j) incoming += bytes[i] / static_cast<double>(g);
-    }
+    const Bytes incoming = (all - bytes[j]) / static_cast<double>(g);
     Seconds in = f.enter(members[j], incoming, earliest + f.link().latency);
     done[j] = std::max(in, latest + f.link().latency);
   }
