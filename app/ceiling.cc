@@ -47,17 +47,26 @@ std::string mapping_label(const Mapping& m) {
 
 }  // namespace
 
+std::vector<Point> decode_points(const LoadedRun& run, const SystemConfig& system, const EngineConfig& engine,
+                                 std::int64_t max_batch) {
+  const RunConfig& c = run.config;
+  if (c.workload.phase != Phase::decode) {
+    throw InputError({"workload.phase"}, "the search covers decode steps; the run's workload.phase is prefill");
+  }
+  auto points = sweep(system, run.model, c.precision, engine, decode_shape(c.workload.context),
+                      default_space(system, run.model, max_batch));
+  if (points.empty()) {
+    throw InputError({system.name}, fmt::format("{} does not fit {} in any mapping of up to {} chips", run.model.name,
+                                                system.name, system.chips));
+  }
+  return points;
+}
+
 CeilingResult find_ceiling(const LoadedRun& run, std::int64_t max_batch) {
   const RunConfig& c = run.config;
   CeilingResult r;
   auto search = [&](const SystemConfig& system, const EngineConfig& engine) {
-    auto points = sweep(system, run.model, c.precision, engine, decode_shape(c.workload.context),
-                        default_space(system, run.model, max_batch));
-    if (points.empty()) {
-      throw InputError({c.system.name}, fmt::format("{} does not fit {} in any mapping of up to {} chips",
-                                                    run.model.name, system.name, system.chips));
-    }
-    return points;
+    return decode_points(run, system, engine, max_batch);
   };
   auto points = search(c.system, c.engine);
   r.points = points.size();

@@ -25,6 +25,12 @@ struct CeilingResult {
   std::size_t points = 0;
 };
 
+// Every decode point of the run's model on `system` (see mapping_search.h),
+// at the run's context. Throws InputError when the run is not a decode or
+// nothing fits.
+std::vector<Point> decode_points(const LoadedRun& run, const SystemConfig& system, const EngineConfig& engine,
+                                 std::int64_t max_batch);
+
 CeilingResult find_ceiling(const LoadedRun& run, std::int64_t max_batch);
 std::string ceiling_report(const LoadedRun& run, const CeilingResult& c);
 nlohmann::ordered_json ceiling_json(const LoadedRun& run, const CeilingResult& c);

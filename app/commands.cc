@@ -14,6 +14,7 @@
 #include "hw/analytical/estimate.h"
 #include "hw/rack/rack.h"
 #include "hw/system/pod_config.h"
+#include "workloads/trace_check.h"
 #include "workloads/trace_gen.h"
 #include "workloads/trace_io.h"
 
@@ -43,14 +44,29 @@ LoadedRun load(const RunOptions& o) {
   if (!o.system.empty()) overrides.system = o.system;
   if (!o.model.empty()) overrides.model = o.model;
   overrides.sets = o.sets;
+  overrides.check_mapping = o.trace_in.empty();
   return load_run(o.run_file, overrides);
 }
 
 int cmd_run(const RunOptions& o, const std::vector<std::string>& args) {
+  if (!o.timeline.empty() && o.engine != "systemc") {
+    throw InputError({"--timeline"}, "a timeline comes from the SystemC engine: add --engine systemc");
+  }
+  for (const auto& set : o.sets) {
+    for (const char* taken : {"mapping.", "workload.", "precision."}) {
+      if (!o.trace_in.empty() && set.rfind(taken, 0) == 0) {
+        throw InputError({"--set '" + set + "'"},
+                         "with --trace the mapping, workload and precision come from the trace");
+      }
+    }
+  }
   LoadedRun run = load(o);
   Trace imported;
   if (!o.trace_in.empty()) {
     imported = read_trace_file(o.trace_in);
+    Diagnostics diags;
+    check_trace(imported, run.model, o.trace_in, diags);
+    diags.throw_if_any();
     // A trace carries its own mapping, sizes and formats.
     run.config.mapping = imported.mapping;
     run.config.workload = imported.workload;
@@ -63,11 +79,12 @@ int cmd_run(const RunOptions& o, const std::vector<std::string>& args) {
   if (!o.timeline.empty()) sim.timeline = o.timeline;
   Estimate e = o.engine == "systemc" ? simulate_step(input, sim) : estimate(input);
   if (!e.fits) {
-    throw InputError({o.run_file},
-                     fmt::format("{} does not fit {} per chip: {} weights + {} KV cache + {} activations = {}, over by {}",
-                                 run.model.name, to_string(e.capacity), to_string(e.footprint.weights),
-                                 to_string(e.footprint.kv_cache), to_string(e.footprint.activations),
-                                 to_string(e.footprint.total()), to_string(e.footprint.total() - e.capacity)));
+    throw InputError(
+        {o.run_file},
+        fmt::format("{} does not fit {} per chip: {} weights + {} KV cache + {} activations = {}, over by {}",
+                    run.model.name, to_string(e.capacity), to_string(e.footprint.weights),
+                    to_string(e.footprint.kv_cache), to_string(e.footprint.activations), to_string(e.footprint.total()),
+                    to_string(e.footprint.total() - e.capacity)));
   }
   auto results = results_json(run, e, "run", args, o.engine);
   write_results(o.out, results);
@@ -188,7 +205,7 @@ int run_cli(int argc, char** argv) {
   ceiling->add_option("--out", ceiling_opts.out, "output directory")->capture_default_str();
   ceiling->add_option("--max-batch", max_batch, "largest batch per replica tried")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 20));
   ceiling->add_flag("--quiet", ceiling_opts.quiet, "print nothing on success");
 
   RunOptions pareto_opts;
@@ -199,7 +216,7 @@ int run_cli(int argc, char** argv) {
   pareto->add_option("--out", pareto_opts.out, "output directory")->capture_default_str();
   pareto->add_option("--max-batch", pareto_max_batch, "largest batch per replica tried")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 20));
   pareto->add_flag("--quiet", pareto_opts.quiet, "print nothing on success");
 
   std::string validation_file = "configs/validation/published.yaml", validation_out = "out/validation";

@@ -1,5 +1,7 @@
 #include "app/pareto.h"
 
+#include "app/ceiling.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -9,12 +11,7 @@ namespace tokenfab {
 ParetoResult find_pareto(const LoadedRun& run, std::int64_t max_batch) {
   const RunConfig& c = run.config;
   ParetoResult r;
-  r.points = sweep(c.system, run.model, c.precision, c.engine, decode_shape(c.workload.context),
-                   default_space(c.system, run.model, max_batch));
-  if (r.points.empty()) {
-    throw InputError({c.system.name}, fmt::format("{} does not fit {} in any mapping of up to {} chips", run.model.name,
-                                                  c.system.name, c.system.chips));
-  }
+  r.points = decode_points(run, c.system, c.engine, max_batch);
   r.front = pareto_front(r.points);
   return r;
 }

@@ -72,6 +72,7 @@ LoadedRun load_run(const std::filesystem::path& file, const RunOverrides& overri
   out.model = load_hf_config(model_path.lexically_normal());
   out.config.model = model_path.lexically_normal().string();
 
+  if (!overrides.check_mapping) return out;
   Diagnostics mapping_diags;
   Location where = out.resolved.find("mapping") ? out.resolved.find("mapping")->loc : out.resolved.loc;
   validate_mapping(out.config.mapping, out.model, mapping_diags, where);

@@ -39,6 +39,7 @@ struct RunOverrides {
   std::optional<std::filesystem::path> system;
   std::optional<std::filesystem::path> model;
   std::vector<std::string> sets;
+  bool check_mapping = true;  // off when a trace brings its own mapping
 };
 
 struct LoadedRun {

@@ -15,6 +15,7 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -114,6 +115,10 @@ struct Codec<int> {
   static std::optional<int> read(const ConfigNode& n, const std::string& path, BindContext& ctx) {
     auto v = codec_detail::read_integer(n, path, ctx);
     if (!v) return std::nullopt;
+    if (*v < std::numeric_limits<int>::min() || *v > std::numeric_limits<int>::max()) {
+      ctx.diags.error(n.loc, path, "expected an integer that fits in 32 bits, got " + std::to_string(*v));
+      return std::nullopt;
+    }
     return static_cast<int>(*v);
   }
   static std::string type_name() { return "an integer"; }

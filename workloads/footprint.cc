@@ -61,12 +61,19 @@ Footprint device_footprint(const ModelSpec& m, const Precision& p, const Mapping
   }
   const double vocab_share = static_cast<double>(m.vocab) * h / tp * bytes_per_element(p.embeddings);
   if (stage == 0) weights += vocab_share;
-  if (stage == map.pp - 1) weights += (m.tie_embeddings ? 0.0 : vocab_share) + h * 2 /* final norm */;
+  // A tied LM head shares the embedding table only when both sit on one stage.
+  const bool own_head = !m.tie_embeddings || map.pp > 1;
+  if (stage == map.pp - 1) weights += (own_head ? vocab_share : 0.0) + h * 2 /* final norm */;
   f.weights = Bytes(weights);
   f.kv_cache = Bytes(kv_elements * bytes_per_element(p.kv_cache));
 
   const double tokens = static_cast<double>(seqs * w.tokens);
-  double widest = tokens * (static_cast<double>(m.heads) / tp * (m.q_head_dim() + m.v_dim()) + 2.0 * m.kv_heads * m.head_dim);
+  // Queries and attention outputs of this device's heads, plus its keys and
+  // values (for MLA, the latent and rope key every rank holds).
+  const double kv_width = m.attention == AttentionKind::mla
+                              ? static_cast<double>(kv_elements_per_token_per_layer(m))
+                              : 2.0 * std::max<double>(1.0, static_cast<double>(m.kv_heads) / tp) * m.head_dim;
+  double widest = tokens * (static_cast<double>(m.heads) / tp * (m.q_head_dim() + m.v_dim()) + kv_width);
   widest = std::max(widest, tokens * 2.0 * m.intermediate / tp);
   if (m.moe) {
     const MoeDims& e = *m.moe;

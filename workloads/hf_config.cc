@@ -25,6 +25,9 @@ class Reader {
     if (!n || n->is_null()) return fallback;
     return checked(*n, key, min);
   }
+  // Every size a transformer config holds is far below this; larger values
+  // are typos that would otherwise exhaust memory.
+  static constexpr std::int64_t kLargest = std::int64_t{1} << 24;
   bool boolean_or(const char* key, bool fallback) {
     const ConfigNode* n = root_.find(key);
     if (!n || n->is_null()) return fallback;
@@ -43,9 +46,11 @@ class Reader {
   std::int64_t checked(const ConfigNode& n, const char* key, std::int64_t min) {
     auto v = Codec<std::int64_t>::read(n, key, ctx_);
     if (!v) return 0;
-    if (*v < min) {
-      ctx_.diags.error(n.loc, key, "expected an integer >= " + std::to_string(min) + ", got " + std::to_string(*v));
-      return 0;
+    if (*v < min || *v > kLargest) {
+      ctx_.diags.error(n.loc, key,
+                       "expected an integer from " + std::to_string(min) + " to " + std::to_string(kLargest) +
+                           ", got " + std::to_string(*v));
+      return min;
     }
     return *v;
   }
@@ -85,11 +90,15 @@ void read_mla(Reader& r, ModelSpec& m) {
   m.mtp_layers = r.integer_or("num_nextn_predict_layers", 0);
 }
 
-// Which layers are MoE: DeepSeek's first_k_dense_replace and moe_layer_freq,
-// Qwen's mlp_only_layers and decoder_sparse_step.
-void mark_moe_layers(Reader& r, ModelSpec& m) {
-  std::int64_t first_dense = r.integer_or("first_k_dense_replace", 0);
-  std::int64_t freq = r.integer_or("moe_layer_freq", r.integer_or("decoder_sparse_step", 1, 1), 1);
+// Which layers are MoE, by each family's own rule (as in transformers):
+// DeepSeek-V3/Kimi: i >= first_k_dense_replace and i % moe_layer_freq == 0;
+// Qwen-MoE: (i + 1) % decoder_sparse_step == 0 unless i is in mlp_only_layers;
+// Mixtral and gpt-oss: every layer.
+void mark_moe_layers(Reader& r, ModelSpec& m, bool deepseek_rule) {
+  const std::int64_t first_dense = r.integer_or("first_k_dense_replace", 0);
+  const std::int64_t freq = r.integer_or("moe_layer_freq", 1, 1);
+  const std::int64_t step = r.integer_or("decoder_sparse_step", 1, 1);
+  if (!r.diags().ok()) return;  // a zero period would divide by zero below
   std::vector<std::int64_t> dense_only;
   if (const ConfigNode* n = r.node("mlp_only_layers"); n && n->is_sequence()) {
     BindContext ctx{r.diags(), nullptr, "", ""};
@@ -98,9 +107,10 @@ void mark_moe_layers(Reader& r, ModelSpec& m) {
     }
   }
   for (std::int64_t i = 0; i < m.layers; ++i) {
-    bool dense = i < first_dense || (i - first_dense) % freq != 0 ||
-                 std::find(dense_only.begin(), dense_only.end(), i) != dense_only.end();
-    m.layer_specs[static_cast<std::size_t>(i)].moe = !dense;
+    const bool moe =
+        deepseek_rule ? i >= first_dense && i % freq == 0
+                      : (i + 1) % step == 0 && std::find(dense_only.begin(), dense_only.end(), i) == dense_only.end();
+    m.layer_specs[static_cast<std::size_t>(i)].moe = moe;
   }
 }
 
@@ -186,7 +196,7 @@ ModelSpec read_hf_config(const ConfigNode& root, const std::string& name, Diagno
                   "cannot exceed the number of routed experts (" + std::to_string(e.routed_experts) + ")");
     }
     m.moe = e;
-    mark_moe_layers(r, m);
+    mark_moe_layers(r, m, mla);
   }
   return m;
 }

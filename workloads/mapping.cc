@@ -1,6 +1,7 @@
 #include "workloads/mapping.h"
 
 #include <charconv>
+#include <set>
 
 namespace tokenfab {
 
@@ -11,6 +12,7 @@ std::string Mapping::str() const {
 
 Mapping parse_mapping(std::string_view text, Diagnostics& diags, const Location& where) {
   Mapping m;
+  std::set<std::string> seen;
   std::size_t pos = 0;
   while (pos < text.size()) {
     std::size_t comma = text.find(',', pos);
@@ -24,6 +26,10 @@ Mapping parse_mapping(std::string_view text, Diagnostics& diags, const Location&
       std::string_view num = part.substr(eq + 1);
       auto [p, ec] = std::from_chars(num.data(), num.data() + num.size(), value);
       ok = ec == std::errc() && p == num.data() + num.size() && value >= 1;
+    }
+    if (!seen.insert(std::string(key)).second) {
+      diags.error(where, "mapping", "'" + std::string(key) + "' is given twice");
+      continue;
     }
     int* slot = key == "tp"        ? &m.tp
                 : key == "attn_dp" ? &m.attn_dp
@@ -50,6 +56,14 @@ Mapping parse_mapping(std::string_view text, Diagnostics& diags, const Location&
 
 void validate_mapping(const Mapping& map, const ModelSpec& model, Diagnostics& diags, const Location& where) {
   auto fail = [&](const std::string& msg) { diags.error(where, "mapping", msg); };
+  // Device counts are ints; keep their products far from overflow.
+  constexpr std::int64_t kMaxDevices = std::int64_t{1} << 20;
+  const std::int64_t devices = std::int64_t{map.tp} * map.attn_dp * map.pp * map.dp;
+  if (map.tp < 1 || map.attn_dp < 1 || map.ep < 1 || map.pp < 1 || map.dp < 1 || devices > kMaxDevices) {
+    fail("tp*attn_dp*pp*dp must be between 1 and " + std::to_string(kMaxDevices) + " devices, got " +
+         std::to_string(devices));
+    return;
+  }
   if (model.heads % map.tp != 0) {
     fail("tp=" + std::to_string(map.tp) + " must divide the " + std::to_string(model.heads) + " attention heads");
   }

@@ -135,12 +135,10 @@ class DeviceBuilder {
     }
     return pairs;
   }
-  // Cached tokens a sequence reads from HBM: decode reads the whole cache once
-  // for the step; prefill reads the prior context (new K/V stay on chip).
+  // Cached tokens a sequence reads from HBM: the whole cache, once per step
+  // (the step's new tokens' K/V are written and stay on chip for their own scores).
   double cached_tokens_read(std::int64_t window) const {
-    std::int64_t kept = w_.phase == Phase::decode ? w_.context + w_.tokens : w_.context;
-    if (w_.phase == Phase::decode) kept -= 1;  // the new token's K/V is written, not read
-    return static_cast<double>(window > 0 ? std::min(kept, window) : kept);
+    return static_cast<double>(window > 0 ? std::min(w_.context, window) : w_.context);
   }
 
   void attention_op(std::string name, double score_dim, double value_dim, double kv_elements_per_token) {

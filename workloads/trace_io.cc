@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <fstream>
 #include <functional>
+#include <set>
 #include <sstream>
 
 namespace tokenfab {
@@ -212,6 +213,13 @@ std::vector<std::pair<std::string, int>> split_csv(const std::string& line) {
   }
 }
 
+// A trace without these cannot be timed; the rest have defaults.
+void require_metadata(const std::set<std::string>& given, const std::string& file, Diagnostics& diags) {
+  for (const char* key : {"model", "phase", "batch", "mapping"}) {
+    if (!given.count(key)) diags.error({file, 1, 1}, key, "missing trace metadata");
+  }
+}
+
 // Calls fn(line_no, line) for each non-empty line, CR/LF endings alike.
 template <class F>
 void for_each_line(const std::string& text, F fn) {
@@ -233,6 +241,7 @@ std::string header_line() {
 
 Trace read_csv(const std::string& text, const std::string& file, Diagnostics& diags) {
   Trace t;
+  std::set<std::string> given;
   bool header_seen = false;
   for_each_line(text, [&](int line_no, const std::string& line) {
     if (line[0] == '#') {
@@ -245,6 +254,7 @@ Trace read_csv(const std::string& text, const std::string& file, Diagnostics& di
       };
       std::string key = trim(line.substr(1, colon - 1)), value = trim(line.substr(colon + 1));
       Location at{file, line_no, static_cast<int>(colon) + 2};
+      given.insert(key);
       if (std::string err = apply_meta(t, key, value, diags, at); !err.empty()) diags.error(at, key, err);
       return;
     }
@@ -269,6 +279,7 @@ Trace read_csv(const std::string& text, const std::string& file, Diagnostics& di
     append(t, d, std::move(op));
   });
   if (!header_seen) diags.error({file, 1, 1}, "", "no header line: not a tokenfab CSV trace");
+  require_metadata(given, file, diags);
   return t;
 }
 
@@ -281,6 +292,7 @@ Location json_error_location(const std::string& file, int line_no, const std::st
 
 Trace read_jsonl(const std::string& text, const std::string& file, Diagnostics& diags) {
   Trace t;
+  std::set<std::string> given;
   bool header_seen = false;
   bool stop = false;
   for_each_line(text, [&](int line_no, const std::string& line) {
@@ -307,6 +319,7 @@ Trace read_jsonl(const std::string& text, const std::string& file, Diagnostics& 
       for (auto& [key, value] : j.items()) {
         if (key == "format") continue;
         std::string v = value.is_string() ? value.get<std::string>() : value.dump();
+        given.insert(key);
         if (std::string err = apply_meta(t, key, v, diags, at); !err.empty()) diags.error(at, key, err);
       }
       return;
@@ -327,6 +340,7 @@ Trace read_jsonl(const std::string& text, const std::string& file, Diagnostics& 
   });
   if (!header_seen)
     diags.error({file, 1, 1}, "", "empty trace: expected a first line {\"format\": \"tokenfab-trace\", ...}");
+  if (header_seen && diags.ok()) require_metadata(given, file, diags);
   return t;
 }
 

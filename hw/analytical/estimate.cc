@@ -46,12 +46,18 @@ std::string resource_key(Resource r, const SystemConfig& system) {
   return "?";
 }
 
-int collective_span(const Collective& c, const Mapping& mapping) {
-  return c.group == "pp" ? mapping.stage_devices() + 1 : c.group_size;
+DeviceSpan collective_span(const Collective& c, const Mapping& mapping, int device) {
+  if (c.group == "pp") return {device, mapping.stage_devices() + 1};
+  const int size = c.group == "tp" ? mapping.tp : mapping.stage_devices();
+  return {device - device % size, size};
 }
 
-Route route_for(const SystemConfig& system, int group) {
-  if (group <= system.scale_up.domain) return {&system.chip.scale_up, &system.scale_up, Resource::scale_up};
+Route route_for(const SystemConfig& system, DeviceSpan span) {
+  const int domain = system.scale_up.domain;
+  if (span.first / domain == (span.first + span.count - 1) / domain) {
+    return {&system.chip.scale_up, &system.scale_up, Resource::scale_up};
+  }
+  const int group = span.count;
   if (!system.scale_out || !system.chip.scale_out) {
     throw InputError({system.name}, "a collective over " + std::to_string(group) + " chips leaves the " +
                                         std::to_string(system.scale_up.domain) +
@@ -62,13 +68,13 @@ Route route_for(const SystemConfig& system, int group) {
 
 namespace {
 
-OpTiming time_op(const SystemConfig& system, const Mapping& mapping, const EngineConfig& engine, const Op& op,
-                 Seconds start) {
+OpTiming time_op(const SystemConfig& system, const Mapping& mapping, int device, const EngineConfig& engine,
+                 const Op& op, Seconds start) {
   OpTiming t;
   t.start = start;
   if (fused_away(engine, op.kind)) return t;  // inside its neighbour: no time of its own
   if (op.collective) {
-    Route route = route_for(system, collective_span(*op.collective, mapping));
+    Route route = route_for(system, collective_span(*op.collective, mapping, device));
     CollectiveTime c = collective_time(*op.collective, *route.link, *route.fabric);
     t.charged[Resource::sync] = c.overhead;
     t.charged[route.resource] = c.latency + c.transfer;
@@ -109,7 +115,7 @@ Estimate estimate(const EstimateInput& in) {
     s.footprint = device_footprint(in.model, in.precision, map, pass, s.device);
     auto time_all = [&](const std::vector<Op>& ops, double repeat, bool keep) {
       for (const Op& op : ops) {
-        OpTiming t = time_op(in.system, map, in.engine, op, s.time);
+        OpTiming t = time_op(in.system, map, s.device, in.engine, op, s.time);
         for (auto& charged : t.charged.by) charged *= repeat;
         s.time += t.time * repeat;
         s.by_resource += t.charged;
@@ -154,12 +160,17 @@ void finish_estimate(Estimate& e, const EstimateInput& in, Seconds pass_time, Se
   const Workload& w = in.workload;
   e.step_time =
       in.workload.phase == Phase::decode && map.pp > 1 ? std::max(pass_time, slowest_stage * map.pp) : pass_time;
+  if (e.step_time.value() <= 0) throw InputError({"trace"}, "the step has no timed ops (every op is fused or empty)");
   e.bound = e.breakdown.largest();
   const double new_tokens = static_cast<double>(w.batch) * w.tokens;
   e.tokens_per_second_per_user = w.phase == Phase::decode ? w.tokens / e.step_time.value() : 0.0;
   e.tokens_per_second_per_replica = new_tokens / e.step_time.value();
   e.tokens_per_second_per_device = e.tokens_per_second_per_replica / map.replica_devices();
-  e.tokens_per_second_per_system = e.tokens_per_second_per_device * in.system.chips;
+  // A system holds as many whole replicas as fit; a replica bigger than one
+  // system is counted by its share of chips.
+  const int replicas = in.system.chips / map.replica_devices();
+  e.tokens_per_second_per_system =
+      replicas > 0 ? e.tokens_per_second_per_replica * replicas : e.tokens_per_second_per_device * in.system.chips;
   e.tokens_per_second_per_mw = e.tokens_per_second_per_device / in.system.economics.all_in_power_per_chip.value() * 1e6;
   e.capacity = in.system.chip.weight_memory().capacity;
   e.fits = e.footprint.total() <= e.capacity;

@@ -111,10 +111,17 @@ struct Route {
   const FabricConfig* fabric = nullptr;
   Resource resource = Resource::scale_up;
 };
-// `span` is how many consecutive devices the members stretch over: the group
-// size, or for a pipeline send the stage size plus one. Throws InputError when
-// the span leaves the scale-up domain of a system without a scale-out fabric.
-Route route_for(const SystemConfig& system, int span);
-int collective_span(const Collective& c, const Mapping& mapping);
+// The consecutive devices a collective's members stretch over.
+struct DeviceSpan {
+  int first = 0;
+  int count = 1;
+};
+// For `device`'s collective: its tp group, its whole stage (ep), or itself and
+// its peer one stage on (pp).
+DeviceSpan collective_span(const Collective& c, const Mapping& mapping, int device);
+// Scale-up when the span sits inside one scale-up domain, scale-out otherwise.
+// Throws InputError when it must leave the domain of a system without a
+// scale-out fabric.
+Route route_for(const SystemConfig& system, DeviceSpan span);
 
 }  // namespace tokenfab

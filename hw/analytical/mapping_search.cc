@@ -25,7 +25,10 @@ SearchSpace default_space(const SystemConfig& system, const ModelSpec& model, st
   s.attn_dp = powers_of_two_and(system.chips, std::min(domain, system.chips));
   s.ep = model.moe ? powers_of_two_and(system.chips, std::min(domain, system.chips)) : std::vector<int>{1};
   s.pp = {1, 2, 4, 8};
-  for (std::int64_t b = 1; b <= max_batch; b *= 2) s.batch.push_back(b);
+  for (std::int64_t b = 1; b <= max_batch; b *= 2) {
+    s.batch.push_back(b);
+    if (b > max_batch / 2) break;  // the next doubling would pass the limit (or overflow)
+  }
   return s;
 }
 
@@ -50,6 +53,7 @@ std::vector<Point> sweep(const SystemConfig& system, const ModelSpec& model, con
             // Memory first: the footprint grows with the batch, so stop at the first miss.
             if (device_footprint(model, precision, map, pass_workload(in), 0).total() > capacity) break;
             Estimate e = estimate(in);
+            if (!e.fits) break;  // a later stage holds more than the first
             out.push_back({map, batch, e.step_time, e.tokens_per_second_per_user, e.tokens_per_second_per_device,
                            e.tokens_per_second_per_mw, e.bound, e.breakdown, e.footprint});
           }

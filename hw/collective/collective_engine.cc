@@ -25,7 +25,7 @@ CollectiveEngine::Group CollectiveEngine::group_of(int device, const Op& op) con
 }
 
 sc_core::sc_event& CollectiveEngine::arrive(int device, const Op& op, Seconds arrival, CollectiveCharge* charge) {
-  const Route route = route_for(system_, collective_span(*op.collective, mapping_));
+  const Route route = route_for(system_, collective_span(*op.collective, mapping_, device));
   const Seconds ready = arrival + route.fabric->collective_overhead;
   const Seconds now = from_sc(sc_core::sc_time_stamp());
   charge->scale_out = route.resource == Resource::scale_out;
@@ -63,7 +63,7 @@ sc_core::sc_event& CollectiveEngine::arrive(int device, const Op& op, Seconds ar
 }
 
 void CollectiveEngine::complete(const Group& g, Pending& p) {
-  const Route route = route_for(system_, g.count);
+  const Route route = route_for(system_, {g.first, g.count});
   FabricTiming& f = route.resource == Resource::scale_out ? *scale_out_ : scale_up_;
   std::vector<int> members(static_cast<std::size_t>(g.count));
   for (int i = 0; i < g.count; ++i) members[static_cast<std::size_t>(i)] = g.first + i;

@@ -10,8 +10,8 @@ double tile_utilization(std::int64_t m, int tile_m) {
 
 double wave_utilization(const ComputeConfig& compute, std::int64_t m, std::int64_t n, std::int64_t count) {
   if (!compute.units || !compute.tile_n || m <= 0 || n <= 0) return 1.0;
-  const std::int64_t tiles = ((m + compute.tile_m - 1) / compute.tile_m) * ((n + *compute.tile_n - 1) / *compute.tile_n) *
-                             std::max<std::int64_t>(count, 1);
+  const std::int64_t tiles = ((m + compute.tile_m - 1) / compute.tile_m) *
+                             ((n + *compute.tile_n - 1) / *compute.tile_n) * std::max<std::int64_t>(count, 1);
   const std::int64_t units = *compute.units;
   if (tiles <= units) return 1.0;
   const std::int64_t waves = (tiles + units - 1) / units;

@@ -24,6 +24,11 @@ class Replica : public sc_core::sc_module {
     const ChipConfig& chip = in.system.chip;
     for (int d = 0; d < map.replica_devices(); ++d) {
       const std::vector<Op>& ops = ops_for(in, pass, d);
+      // Input errors surface here, before the kernel runs, rather than as a
+      // SystemC report from inside a process.
+      for (const Op& op : ops) {
+        if (op.collective) route_for(in.system, collective_span(*op.collective, map, d));
+      }
       const std::string id = std::to_string(d);
       hbm_.push_back(std::make_unique<HbmModule>(("hbm" + id).c_str(), chip.weight_memory()));
       compute_.push_back(std::make_unique<ComputeEngine>(("compute" + id).c_str(), chip.compute));
@@ -37,8 +42,7 @@ class Replica : public sc_core::sc_module {
 
  private:
   // Devices whose traces are identical share one list: the trace depends on
-  // the stage, the sequences of the attention rank, the experts held and
-  // whether the device is the first of its stage (pipeline sends).
+  // the stage, the sequences of the attention rank and the experts held.
   const std::vector<Op>& ops_for(const EstimateInput& in, const Workload& pass, int device) {
     if (in.trace) {
       for (const auto& d : in.trace->devices) {

@@ -1,0 +1,61 @@
+#include "workloads/trace_check.h"
+
+#include <set>
+
+#include "workloads/trace_gen.h"
+
+namespace tokenfab {
+
+void check_trace(const Trace& t, const ModelSpec& model, const std::string& file, Diagnostics& diags) {
+  const Location at{file};
+  if (t.model != model.name) {
+    diags.error(at, "model", "the trace is of '" + t.model + "' but the run's model is '" + model.name + "'");
+  }
+  validate_mapping(t.mapping, model, diags, at);
+  if (!diags.ok()) return;  // the checks below divide by the mapping's sizes
+  const Mapping& map = t.mapping;
+  std::set<int> seen;
+  for (const auto& d : t.devices) {
+    const std::string where = "device " + std::to_string(d.device);
+    if (!seen.insert(d.device).second) {
+      diags.error(at, where, "its rows are split by another device's; keep each device's ops together");
+    }
+    if (d.device >= map.replica_devices()) {
+      diags.error(
+          at, where,
+          "is outside the replica of " + std::to_string(map.replica_devices()) + " devices (" + map.str() + ")");
+      continue;
+    }
+    if (d.stage != d.device / map.stage_devices() || d.tp_rank != d.device % map.tp ||
+        d.attn_rank != (d.device / map.tp) % map.attn_dp) {
+      diags.error(at, where, "stage, attn_rank or tp_rank do not match the device index under " + map.str());
+    }
+    for (const Op& op : d.ops) {
+      const std::string op_where = where + ", " + op.name;
+      if (op.layer < -1 || op.layer > model.layers) {
+        diags.error(at, op_where,
+                    "layer " + std::to_string(op.layer) + " is outside -1.." + std::to_string(model.layers));
+      }
+      if (!op.collective) continue;
+      const Collective& c = *op.collective;
+      if (c.group == "tp" && c.group_size != map.tp) {
+        diags.error(at, op_where, "a tp collective needs group_size " + std::to_string(map.tp));
+      } else if (c.group == "ep" && c.group_size != map.stage_devices()) {
+        diags.error(at, op_where,
+                    "an ep collective spans the stage: group_size " + std::to_string(map.stage_devices()));
+      } else if (c.group == "pp" && (c.group_size != 2 || d.stage + 1 >= map.pp)) {
+        diags.error(at, op_where, "a pp send needs group_size 2 and a next stage");
+      } else if (c.group != "tp" && c.group != "ep" && c.group != "pp") {
+        diags.error(at, op_where, "group '" + c.group + "' is not one of tp, ep, pp");
+      }
+    }
+  }
+  for (int d = 0; d < map.replica_devices(); ++d) {
+    if (!seen.count(d)) {
+      diags.error(at, "device " + std::to_string(d), "has no ops; a trace covers every device of the replica");
+      break;
+    }
+  }
+}
+
+}  // namespace tokenfab
