@@ -7,9 +7,7 @@
 namespace tokenfab {
 
 Footprint device_footprint(const ModelSpec& m, const Precision& p, const Mapping& map, const Workload& w, int device) {
-  const int stage = device / map.stage_devices();
-  const int attn_rank = (device / map.tp) % map.attn_dp;
-  const int ep_rank = (device % map.stage_devices()) / map.expert_tp();
+  const auto [stage, attn_rank, tp_rank, ep_rank] = map.coords(device);
   const auto [first, last] = stage_layers(m, map.pp, stage);
   const double tp = map.tp;
   const double h = static_cast<double>(m.hidden);
@@ -47,7 +45,7 @@ Footprint device_footprint(const ModelSpec& m, const Precision& p, const Mapping
     weights += attention * attn_bytes + 2 * h * 2 /* norms, BF16 */;
     if (spec.moe) {
       const MoeDims& e = *m.moe;
-      double local = static_cast<double>(e.routed_experts / map.ep + (ep_rank < e.routed_experts % map.ep ? 1 : 0));
+      const double local = static_cast<double>(local_experts(e, map, ep_rank));
       double expert = 3.0 * h * e.expert_intermediate;
       double expert_bias = e.expert_bias ? 2.0 * e.expert_intermediate + h : 0.0;
       weights += (local * (expert + expert_bias) / map.expert_tp() + e.shared_experts * expert / tp) * ffn_bytes;
@@ -77,7 +75,7 @@ Footprint device_footprint(const ModelSpec& m, const Precision& p, const Mapping
   widest = std::max(widest, tokens * 2.0 * m.intermediate / tp);
   if (m.moe) {
     const MoeDims& e = *m.moe;
-    const double local = static_cast<double>(e.routed_experts / map.ep + (ep_rank < e.routed_experts % map.ep ? 1 : 0));
+    const double local = static_cast<double>(local_experts(e, map, ep_rank));
     const double rows = static_cast<double>(w.batch * w.tokens) * e.experts_per_token * local / e.routed_experts;
     widest = std::max(widest, rows * 2.0 * e.expert_intermediate / map.expert_tp());
   }

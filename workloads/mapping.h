@@ -20,6 +20,14 @@
 
 namespace tokenfab {
 
+// Where a device (its index within the replica) sits in the mapping.
+struct DeviceCoords {
+  int stage = 0;
+  int attn_rank = 0;  // attention data-parallel rank within the stage
+  int tp_rank = 0;
+  int ep_rank = 0;  // expert-parallel rank within the stage
+};
+
 struct Mapping {
   int tp = 1;
   int attn_dp = 1;
@@ -32,7 +40,18 @@ struct Mapping {
   int total_devices() const { return replica_devices() * dp; }
   int expert_tp() const { return stage_devices() / ep; }
   std::string str() const;  // "tp=1,attn_dp=72,ep=72,pp=1,dp=1"
+  // Devices are numbered (stage * attn_dp + attn_rank) * tp + tp_rank; expert
+  // ranks group consecutive devices of a stage expert_tp() at a time.
+  DeviceCoords coords(int device) const {
+    return {device / stage_devices(), (device / tp) % attn_dp, device % tp, (device % stage_devices()) / expert_tp()};
+  }
 };
+
+// Routed experts held by expert-parallel rank `ep_rank`: E/ep each, one more on
+// the first E%ep ranks (256 experts over EP 72: 4 on ranks 0-39, 3 on the rest).
+inline std::int64_t local_experts(const MoeDims& moe, const Mapping& map, int ep_rank) {
+  return moe.routed_experts / map.ep + (ep_rank < moe.routed_experts % map.ep ? 1 : 0);
+}
 
 // Parses "tp=8,ep=8" (missing keys stay 1); errors name the bad part.
 Mapping parse_mapping(std::string_view text, Diagnostics& diags, const Location& where);

@@ -26,8 +26,8 @@ void check_trace(const Trace& t, const ModelSpec& model, const std::string& file
           "is outside the replica of " + std::to_string(map.replica_devices()) + " devices (" + map.str() + ")");
       continue;
     }
-    if (d.stage != d.device / map.stage_devices() || d.tp_rank != d.device % map.tp ||
-        d.attn_rank != (d.device / map.tp) % map.attn_dp) {
+    const DeviceCoords expected = map.coords(d.device);
+    if (d.stage != expected.stage || d.tp_rank != expected.tp_rank || d.attn_rank != expected.attn_rank) {
       diags.error(at, where, "stage, attn_rank or tp_rank do not match the device index under " + map.str());
     }
     for (const Op& op : d.ops) {

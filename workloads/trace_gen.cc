@@ -233,13 +233,11 @@ class DeviceBuilder {
     }
     // This device's expert-parallel rank holds E/ep experts, one more on the
     // first E%ep ranks, and receives their share of the routed rows.
-    const int ep_rank = (out_.device % map_.stage_devices()) / map_.expert_tp();
-    const double local_experts =
-        static_cast<double>(e.routed_experts / map_.ep + (ep_rank < e.routed_experts % map_.ep ? 1 : 0));
-    const double rows = static_cast<double>(stage_tokens_) * e.experts_per_token * local_experts / e.routed_experts;
+    const double local = static_cast<double>(local_experts(e, map_, map_.coords(out_.device).ep_rank));
+    const double rows = static_cast<double>(stage_tokens_) * e.experts_per_token * local / e.routed_experts;
     const double untouched =
         std::pow(1.0 - static_cast<double>(e.experts_per_token) / e.routed_experts, static_cast<double>(stage_tokens_));
-    const double touched = local_experts * (1.0 - untouched);
+    const double touched = local * (1.0 - untouched);
     gated_ffn("moe.experts", rows, e.expert_intermediate / map_.expert_tp(), p_.weights, touched,
               std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(touched))));
     if (attention_dp) {
@@ -293,9 +291,10 @@ namespace {
 DeviceTrace device_header(const Mapping& mapping, const Workload& workload, int device) {
   DeviceTrace out;
   out.device = device;
-  out.tp_rank = device % mapping.tp;
-  out.attn_rank = (device / mapping.tp) % mapping.attn_dp;
-  out.stage = device / mapping.stage_devices();
+  const DeviceCoords at = mapping.coords(device);
+  out.tp_rank = at.tp_rank;
+  out.attn_rank = at.attn_rank;
+  out.stage = at.stage;
   out.sequences = sequences_of_rank(workload.batch, mapping.attn_dp, out.attn_rank);
   return out;
 }

@@ -39,7 +39,7 @@ const Schema<ComputeConfig>& compute_schema() {
         .at_least(1);
     s.add("launch_overhead", &ComputeConfig::launch_overhead, "time per kernel for launch and inter-kernel gap")
         .at_least(Seconds(0));
-    s.add("clock", &ComputeConfig::clock, "core clock").positive();
+    s.add("clock", &ComputeConfig::clock, "core clock; informational for GPUs (peaks are given directly)").positive();
     return s;
   }();
   return schema;

@@ -52,13 +52,10 @@ class Replica : public sc_core::sc_module {
                                       "; the SystemC engine needs every device of the replica");
     }
     const Mapping& map = in.mapping;
-    const int stage = device / map.stage_devices();
-    const int attn_rank = (device / map.tp) % map.attn_dp;
-    const int ep_rank = (device % map.stage_devices()) / map.expert_tp();
-    const std::int64_t seqs = sequences_of_rank(pass.batch, map.attn_dp, attn_rank);
-    const std::int64_t experts = in.model.moe ? in.model.moe->routed_experts : 0;
-    const bool more_experts = in.model.moe && ep_rank < experts % map.ep;
-    auto key = std::make_tuple(stage, seqs, more_experts);
+    const DeviceCoords at = map.coords(device);
+    const std::int64_t seqs = sequences_of_rank(pass.batch, map.attn_dp, at.attn_rank);
+    const std::int64_t experts = in.model.moe ? local_experts(*in.model.moe, map, at.ep_rank) : 0;
+    auto key = std::make_tuple(at.stage, seqs, experts);
     auto it = shared_.find(key);
     if (it == shared_.end()) {
       it = shared_.emplace(key, generate_device_trace(in.model, in.precision, map, pass, device).ops).first;
@@ -67,7 +64,7 @@ class Replica : public sc_core::sc_module {
   }
 
   CollectiveEngine collectives_;
-  std::map<std::tuple<int, std::int64_t, bool>, std::vector<Op>> shared_;
+  std::map<std::tuple<int, std::int64_t, std::int64_t>, std::vector<Op>> shared_;
   std::vector<std::unique_ptr<HbmModule>> hbm_;
   std::vector<std::unique_ptr<ComputeEngine>> compute_;
   std::vector<std::unique_ptr<GpuModule>> gpus_;
