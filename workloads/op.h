@@ -20,6 +20,10 @@ namespace tokenfab {
 enum class OpKind { embedding, norm, gemm, grouped_gemm, rope, attention, activation, router, collective, sampling };
 enum class CollectiveKind { all_reduce, all_gather, reduce_scatter, all_to_all, send_recv };
 enum class Phase { prefill, decode };
+// Which devices take part in a collective: the tp devices of an attention
+// group, every device of the pipeline stage (expert parallelism), or a device
+// and its peer one stage on.
+enum class CollectiveGroup { tp, ep, pp };
 
 template <>
 struct EnumNames<OpKind> {
@@ -44,6 +48,11 @@ struct EnumNames<CollectiveKind> {
        {CollectiveKind::send_recv, "send_recv"}}};
 };
 template <>
+struct EnumNames<CollectiveGroup> {
+  static constexpr std::array<std::pair<CollectiveGroup, std::string_view>, 3> table{
+      {{CollectiveGroup::tp, "tp"}, {CollectiveGroup::ep, "ep"}, {CollectiveGroup::pp, "pp"}}};
+};
+template <>
 struct EnumNames<Phase> {
   static constexpr std::array<std::pair<Phase, std::string_view>, 2> table{
       {{Phase::prefill, "prefill"}, {Phase::decode, "decode"}}};
@@ -51,7 +60,7 @@ struct EnumNames<Phase> {
 
 struct Collective {
   CollectiveKind kind = CollectiveKind::all_reduce;
-  std::string group;   // "tp", "ep", "pp": which devices take part
+  CollectiveGroup group = CollectiveGroup::tp;
   int group_size = 1;  // devices in the group
   Bytes bytes;         // this device's payload (its buffer size)
 };

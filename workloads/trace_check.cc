@@ -38,15 +38,23 @@ void check_trace(const Trace& t, const ModelSpec& model, const std::string& file
       }
       if (!op.collective) continue;
       const Collective& c = *op.collective;
-      if (c.group == "tp" && c.group_size != map.tp) {
-        diags.error(at, op_where, "a tp collective needs group_size " + std::to_string(map.tp));
-      } else if (c.group == "ep" && c.group_size != map.stage_devices()) {
-        diags.error(at, op_where,
-                    "an ep collective spans the stage: group_size " + std::to_string(map.stage_devices()));
-      } else if (c.group == "pp" && (c.group_size != 2 || d.stage + 1 >= map.pp)) {
-        diags.error(at, op_where, "a pp send needs group_size 2 and a next stage");
-      } else if (c.group != "tp" && c.group != "ep" && c.group != "pp") {
-        diags.error(at, op_where, "group '" + c.group + "' is not one of tp, ep, pp");
+      switch (c.group) {
+        case CollectiveGroup::tp:
+          if (c.group_size != map.tp) {
+            diags.error(at, op_where, "a tp collective needs group_size " + std::to_string(map.tp));
+          }
+          break;
+        case CollectiveGroup::ep:
+          if (c.group_size != map.stage_devices()) {
+            diags.error(at, op_where,
+                        "an ep collective spans the stage: group_size " + std::to_string(map.stage_devices()));
+          }
+          break;
+        case CollectiveGroup::pp:
+          if (c.group_size != 2 || d.stage + 1 >= map.pp) {
+            diags.error(at, op_where, "a pp send needs group_size 2 and a next stage");
+          }
+          break;
       }
     }
   }

@@ -59,7 +59,7 @@ class DeviceBuilder {
   void tail() {
     layer_ = static_cast<int>(stage_layers(m_, map_.pp, out_.stage).second);
     if (out_.stage + 1 < map_.pp) {
-      collective("pp.send", CollectiveKind::send_recv, "pp", 2,
+      collective("pp.send", CollectiveKind::send_recv, CollectiveGroup::pp, 2,
                  tokens_ * m_.hidden * bytes_per_element(p_.activations));
     } else {
       lm_head();
@@ -105,14 +105,14 @@ class DeviceBuilder {
     elementwise(std::move(name), OpKind::norm, rows * width, kNormFlopsPerElement, 1, static_cast<double>(width));
   }
 
-  void collective(std::string name, CollectiveKind kind, std::string group, int size, double bytes) {
+  void collective(std::string name, CollectiveKind kind, CollectiveGroup group, int size, double bytes) {
     if (size <= 1) return;
     Op& op = push(std::move(name), OpKind::collective, p_.activations);
-    op.collective = Collective{kind, std::move(group), size, Bytes(bytes)};
+    op.collective = Collective{kind, group, size, Bytes(bytes)};
   }
 
   void tp_all_reduce(std::string name) {
-    collective(std::move(name), CollectiveKind::all_reduce, "tp", map_.tp, tokens_ * m_.hidden * kBf16);
+    collective(std::move(name), CollectiveKind::all_reduce, CollectiveGroup::tp, map_.tp, tokens_ * m_.hidden * kBf16);
   }
 
   void embedding() {
@@ -229,7 +229,8 @@ class DeviceBuilder {
     }
     const double sent = static_cast<double>(tokens_) * e.experts_per_token * m_.hidden / map_.tp;
     if (attention_dp) {
-      collective("moe.dispatch", CollectiveKind::all_to_all, "ep", group, sent * bytes_per_element(p_.activations));
+      collective("moe.dispatch", CollectiveKind::all_to_all, CollectiveGroup::ep, group,
+                 sent * bytes_per_element(p_.activations));
     }
     // This device's expert-parallel rank holds E/ep experts, one more on the
     // first E%ep ranks, and receives their share of the routed rows.
@@ -241,13 +242,13 @@ class DeviceBuilder {
     gated_ffn("moe.experts", rows, e.expert_intermediate / map_.expert_tp(), p_.weights, touched,
               std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(touched))));
     if (attention_dp) {
-      collective("moe.combine", CollectiveKind::all_to_all, "ep", group, sent * kBf16);
+      collective("moe.combine", CollectiveKind::all_to_all, CollectiveGroup::ep, group, sent * kBf16);
     }
     if (e.shared_experts > 0) {
       gated_ffn("moe.shared", tokens_, e.shared_experts * e.expert_intermediate / map_.tp, p_.weights);
     }
     if (!attention_dp) {
-      collective("moe.all_reduce", CollectiveKind::all_reduce, "tp", group, tokens_ * m_.hidden * kBf16);
+      collective("moe.all_reduce", CollectiveKind::all_reduce, CollectiveGroup::tp, group, tokens_ * m_.hidden * kBf16);
     } else {
       tp_all_reduce("moe.shared.all_reduce");
     }
@@ -259,7 +260,8 @@ class DeviceBuilder {
     const double rows = static_cast<double>(out_.sequences) * (w_.phase == Phase::decode ? w_.tokens : 1);
     norm("final_norm", rows, m_.hidden);
     gemm("lm_head", rows, m_.hidden, m_.vocab / map_.tp, p_.embeddings);
-    collective("lm_head.all_gather", CollectiveKind::all_gather, "tp", map_.tp, rows * m_.vocab / map_.tp * 4.0);
+    collective("lm_head.all_gather", CollectiveKind::all_gather, CollectiveGroup::tp, map_.tp,
+               rows * m_.vocab / map_.tp * 4.0);
     elementwise("sampling", OpKind::sampling, rows * m_.vocab, 2, 0);
   }
 

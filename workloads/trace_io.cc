@@ -116,9 +116,13 @@ const std::vector<Column>& columns() {
          if (!o.collective) o.collective.emplace();
          return parse_enum(s, o.collective->kind);
        }},
-      {"group", [](const DeviceTrace&, const Op& o) { return o.collective ? o.collective->group : ""; },
+      {"group",
+       [](const DeviceTrace&, const Op& o) {
+         return o.collective ? std::string(enum_name(o.collective->group)) : std::string();
+       },
        [](DeviceTrace&, Op& o, const std::string& s) {
-         if (o.collective) o.collective->group = s;
+         if (!o.collective) return s.empty() ? std::string() : std::string("a group needs a collective");
+         return parse_enum(s, o.collective->group);
          return std::string();
        }},
       {"group_size",

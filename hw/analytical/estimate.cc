@@ -47,9 +47,15 @@ std::string resource_key(Resource r, const SystemConfig& system) {
 }
 
 DeviceSpan collective_span(const Collective& c, const Mapping& mapping, int device) {
-  if (c.group == "pp") return {device, mapping.stage_devices() + 1};
-  const int size = c.group == "tp" ? mapping.tp : mapping.stage_devices();
-  return {device - device % size, size};
+  switch (c.group) {
+    case CollectiveGroup::pp:
+      return {device, mapping.stage_devices() + 1};
+    case CollectiveGroup::tp:
+      return {device - device % mapping.tp, mapping.tp};
+    case CollectiveGroup::ep:
+      return {device - device % mapping.stage_devices(), mapping.stage_devices()};
+  }
+  return {device, 1};
 }
 
 Route route_for(const SystemConfig& system, DeviceSpan span) {

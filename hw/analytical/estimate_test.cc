@@ -85,7 +85,7 @@ TEST_CASE("collectives: closed forms") {
   link.latency = Seconds(1e-6);
   FabricConfig fabric;
   fabric.collective_overhead = Seconds(5e-6);
-  Collective c{CollectiveKind::all_reduce, "tp", 8, Bytes(8e6)};
+  Collective c{CollectiveKind::all_reduce, CollectiveGroup::tp, 8, Bytes(8e6)};
   // Ring: 2*7 hops of 1 us + 2*7/8 * 8 MB / 1 TB/s = 14 us + 14 us, plus 5 us.
   CHECK(collective_time(c, link, fabric).total().value() == doctest::Approx(33e-6));
   // In the switch: 2 hops + one pass of the buffer: 2 + 8 + 5 us.

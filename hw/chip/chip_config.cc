@@ -12,7 +12,9 @@ const Schema<ChipConfig>& chip_schema() {
     s.section("compute", &ChipConfig::compute, compute_schema());
     s.section("scale_up", &ChipConfig::scale_up, link_schema());
     s.section("scale_out", &ChipConfig::scale_out, link_schema());
-    s.add("tdp", &ChipConfig::tdp, "thermal design power of the package; informational: throughput per MW uses the system's all-in power").positive();
+    s.add("tdp", &ChipConfig::tdp,
+          "thermal design power of the package; informational: throughput per MW uses the system's all-in power")
+        .positive();
     s.check([](const ChipConfig& c, Checker& k) {
       if (!c.hbm && !c.sram) k.fail("kind", "a chip needs an 'hbm' or an 'sram' section to hold weights");
       if (c.kind == ChipKind::gpu && !c.hbm) k.fail("kind", "a gpu needs an 'hbm' section");

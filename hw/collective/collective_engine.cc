@@ -19,7 +19,7 @@ CollectiveEngine::CollectiveEngine(const SystemConfig& system, const Mapping& ma
 }
 
 CollectiveEngine::Group CollectiveEngine::group_of(int device, const Op& op) const {
-  if (op.collective->group == "tp") return {0, device - device % mapping_.tp, mapping_.tp};
+  if (op.collective->group == CollectiveGroup::tp) return {0, device - device % mapping_.tp, mapping_.tp};
   const int stage = mapping_.stage_devices();
   return {1, device - device % stage, stage};
 }
@@ -29,7 +29,7 @@ sc_core::sc_event& CollectiveEngine::arrive(int device, const Op& op, Seconds ar
   const Seconds ready = arrival + route.fabric->collective_overhead;
   const Seconds now = from_sc(sc_core::sc_time_stamp());
   charge->scale_out = route.resource == Resource::scale_out;
-  if (op.collective->group == "pp") {
+  if (op.collective->group == CollectiveGroup::pp) {
     // Only the sender runs this op; its peer in the next stage starts when the data is in.
     const int peer = device + mapping_.stage_devices();
     FabricTiming& f = charge->scale_out ? *scale_out_ : scale_up_;

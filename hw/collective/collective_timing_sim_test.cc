@@ -34,7 +34,7 @@ double simulated(CollectiveKind kind, AllReduceAlgorithm algo, int g, double byt
 double closed(CollectiveKind kind, AllReduceAlgorithm algo, int g, double bytes) {
   FabricConfig fabric;
   fabric.all_reduce = algo;
-  return collective_time(Collective{kind, "tp", g, Bytes(bytes)}, test_link(), fabric).total().value();
+  return collective_time(Collective{kind, CollectiveGroup::tp, g, Bytes(bytes)}, test_link(), fabric).total().value();
 }
 
 TEST_CASE("collectives: simulation equals the closed form when uncontended") {

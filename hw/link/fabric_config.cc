@@ -6,7 +6,9 @@ const Schema<FabricConfig>& fabric_schema() {
   static const Schema<FabricConfig> schema = [] {
     Schema<FabricConfig> s("a fabric joining chips");
     s.add("domain", &FabricConfig::domain, "chips that reach each other on this fabric").at_least(1);
-    s.add("switch_hops", &FabricConfig::switch_hops, "switch traversals between two chips (0: direct links); informational: the link latency already includes them")
+    s.add(
+         "switch_hops", &FabricConfig::switch_hops,
+         "switch traversals between two chips (0: direct links); informational: the link latency already includes them")
         .default_value(1)
         .at_least(0);
     s.add("collective_overhead", &FabricConfig::collective_overhead,

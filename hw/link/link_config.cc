@@ -8,7 +8,9 @@ const Schema<LinkConfig>& link_schema() {
     s.add("name", &LinkConfig::name, "display name");
     s.add("kind", &LinkConfig::kind, "link technology");
     s.add("bandwidth", &LinkConfig::bandwidth, "bandwidth per direction per device").positive();
-    s.add("lanes", &LinkConfig::lanes, "links or ports that make up the bandwidth; informational: the bandwidth is their sum").at_least(1);
+    s.add("lanes", &LinkConfig::lanes,
+          "links or ports that make up the bandwidth; informational: the bandwidth is their sum")
+        .at_least(1);
     s.add("efficiency", &LinkConfig::efficiency, "achievable fraction of bandwidth for large transfers")
         .at_least(0.01)
         .at_most(1.0);

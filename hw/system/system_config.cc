@@ -9,7 +9,9 @@ const Schema<SystemEconomics>& economics_schema() {
     s.add("all_in_power_per_chip", &SystemEconomics::all_in_power_per_chip,
           "power per chip including host, network and cooling share")
         .positive();
-    s.add("system_power", &SystemEconomics::system_power, "power of the whole system; informational: throughput per MW uses the all-in power per chip").positive();
+    s.add("system_power", &SystemEconomics::system_power,
+          "power of the whole system; informational: throughput per MW uses the all-in power per chip")
+        .positive();
     s.add("price", &SystemEconomics::price, "purchase price of the system").positive();
     s.add("tco_per_chip", &SystemEconomics::tco_per_chip, "total cost of ownership per chip-hour").positive();
     return s;

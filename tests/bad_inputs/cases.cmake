@@ -46,3 +46,4 @@ bad_input(timeline_without_systemc "a timeline comes from the SystemC engine" ru
 bad_input(trace_with_mapping_set "with --trace the mapping, workload and precision come from the trace" run configs/runs/default.yaml --trace @trace_bad_mapping.csv --set mapping.tp=2)
 bad_input(ceiling_of_prefill "the search covers decode steps" ceiling @prefill_run.yaml)
 bad_input(max_batch_too_large "--max-batch" pareto --max-batch 9223372036854775807)
+bad_input(trace_bad_group "group: expected one of tp, ep, pp, got 'xp'; did you mean" run --model workloads/models/llama-3.1-8b.json --trace @trace_bad_group.csv)
