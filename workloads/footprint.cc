@@ -42,14 +42,14 @@ Footprint device_footprint(const ModelSpec& m, const Precision& p, const Mapping
           : std::max<double>(1.0, static_cast<double>(m.kv_heads) / tp) / static_cast<double>(m.kv_heads);
   for (std::int64_t l = first; l < last; ++l) {
     const LayerSpec& spec = m.layer_specs[static_cast<std::size_t>(l)];
-    weights += attention * attn_bytes + 2 * h * 2 /* norms, BF16 */;
+    weights += attention * attn_bytes + 2 * h * kBf16Bytes;  // and the two norms
     if (spec.moe) {
       const MoeDims& e = *m.moe;
       const double local = static_cast<double>(local_experts(e, map, ep_rank));
       double expert = 3.0 * h * e.expert_intermediate;
       double expert_bias = e.expert_bias ? 2.0 * e.expert_intermediate + h : 0.0;
       weights += (local * (expert + expert_bias) / map.expert_tp() + e.shared_experts * expert / tp) * ffn_bytes;
-      weights += static_cast<double>(e.routed_experts) * (h + 1) * 2;  // router weights and bias, BF16
+      weights += static_cast<double>(e.routed_experts) * (h + 1) * kBf16Bytes;  // router weights and bias
     } else {
       weights += 3.0 * h * m.intermediate / tp * ffn_bytes;
     }
@@ -61,7 +61,7 @@ Footprint device_footprint(const ModelSpec& m, const Precision& p, const Mapping
   if (stage == 0) weights += vocab_share;
   // A tied LM head shares the embedding table only when both sit on one stage.
   const bool own_head = !m.tie_embeddings || map.pp > 1;
-  if (stage == map.pp - 1) weights += (own_head ? vocab_share : 0.0) + h * 2 /* final norm */;
+  if (stage == map.pp - 1) weights += (own_head ? vocab_share : 0.0) + h * kBf16Bytes;  // and the final norm
   f.weights = Bytes(weights);
   f.kv_cache = Bytes(kv_elements * bytes_per_element(p.kv_cache));
 
@@ -79,7 +79,7 @@ Footprint device_footprint(const ModelSpec& m, const Precision& p, const Mapping
     const double rows = static_cast<double>(w.batch * w.tokens) * e.experts_per_token * local / e.routed_experts;
     widest = std::max(widest, rows * 2.0 * e.expert_intermediate / map.expert_tp());
   }
-  f.activations = Bytes((tokens * 2.0 * h + widest) * 2.0);
+  f.activations = Bytes((tokens * 2.0 * h + widest) * kBf16Bytes);
   return f;
 }
 

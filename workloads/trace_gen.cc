@@ -14,7 +14,6 @@ constexpr double kNormFlopsPerElement = 4;
 constexpr double kRopeFlopsPerElement = 3;
 constexpr double kSwigluFlopsPerElement = 5;
 constexpr double kSoftmaxFlopsPerScore = 5;
-constexpr double kBf16 = 2;  // bytes of a BF16 value: elementwise ops and GEMM outputs
 
 class DeviceBuilder {
  public:
@@ -88,7 +87,7 @@ class DeviceBuilder {
     op.count = count;
     op.flops = Flops(2.0 * rows * k * n);
     op.weight_bytes = Bytes(weight_sets * static_cast<double>(k) * n * bytes_per_element(weights));
-    op.activation_bytes = Bytes(rows * (k * bytes_per_element(p_.activations) + n * kBf16));
+    op.activation_bytes = Bytes(rows * (k * bytes_per_element(p_.activations) + n * kBf16Bytes));
   }
 
   void elementwise(std::string name, OpKind kind, double elements, double flops_per_element, double reads_per_element,
@@ -97,8 +96,8 @@ class DeviceBuilder {
     Op& op = push(std::move(name), kind, Dtype::bf16);
     op.m = static_cast<std::int64_t>(elements);
     op.flops = Flops(elements * flops_per_element);
-    op.activation_bytes = Bytes(elements * (reads_per_element + 1) * kBf16);
-    op.weight_bytes = Bytes(weight_elements * kBf16);
+    op.activation_bytes = Bytes(elements * (reads_per_element + 1) * kBf16Bytes);
+    op.weight_bytes = Bytes(weight_elements * kBf16Bytes);
   }
 
   void norm(std::string name, double rows, std::int64_t width) {
@@ -112,7 +111,8 @@ class DeviceBuilder {
   }
 
   void tp_all_reduce(std::string name) {
-    collective(std::move(name), CollectiveKind::all_reduce, CollectiveGroup::tp, map_.tp, tokens_ * m_.hidden * kBf16);
+    collective(std::move(name), CollectiveKind::all_reduce, CollectiveGroup::tp, map_.tp,
+               tokens_ * m_.hidden * kBf16Bytes);
   }
 
   void embedding() {
@@ -122,7 +122,7 @@ class DeviceBuilder {
     op.n = m_.hidden;
     // A row lookup: only the rows of this step's tokens are read.
     op.weight_bytes = Bytes(static_cast<double>(tokens_) * m_.hidden * bytes_per_element(p_.embeddings) / map_.tp);
-    op.activation_bytes = Bytes(static_cast<double>(tokens_) * m_.hidden * kBf16);
+    op.activation_bytes = Bytes(static_cast<double>(tokens_) * m_.hidden * kBf16Bytes);
     tp_all_reduce("embedding.all_reduce");
   }
 
@@ -153,7 +153,7 @@ class DeviceBuilder {
     double kv_bytes = bytes_per_element(p_.kv_cache);
     op.kv_read = Bytes(out_.sequences * cached_tokens_read(window) * kv_elements_per_token * kv_bytes);
     op.kv_write = Bytes(static_cast<double>(tokens_) * kv_elements_per_token * kv_bytes);
-    op.activation_bytes = Bytes(static_cast<double>(tokens_) * heads_ * (score_dim + value_dim) * kBf16);
+    op.activation_bytes = Bytes(static_cast<double>(tokens_) * heads_ * (score_dim + value_dim) * kBf16Bytes);
   }
 
   void attention_block() {
@@ -242,13 +242,14 @@ class DeviceBuilder {
     gated_ffn("moe.experts", rows, e.expert_intermediate / map_.expert_tp(), p_.weights, touched,
               std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(touched))));
     if (attention_dp) {
-      collective("moe.combine", CollectiveKind::all_to_all, CollectiveGroup::ep, group, sent * kBf16);
+      collective("moe.combine", CollectiveKind::all_to_all, CollectiveGroup::ep, group, sent * kBf16Bytes);
     }
     if (e.shared_experts > 0) {
       gated_ffn("moe.shared", tokens_, e.shared_experts * e.expert_intermediate / map_.tp, p_.weights);
     }
     if (!attention_dp) {
-      collective("moe.all_reduce", CollectiveKind::all_reduce, CollectiveGroup::tp, group, tokens_ * m_.hidden * kBf16);
+      collective("moe.all_reduce", CollectiveKind::all_reduce, CollectiveGroup::tp, group,
+                 tokens_ * m_.hidden * kBf16Bytes);
     } else {
       tp_all_reduce("moe.shared.all_reduce");
     }
@@ -261,7 +262,7 @@ class DeviceBuilder {
     norm("final_norm", rows, m_.hidden);
     gemm("lm_head", rows, m_.hidden, m_.vocab / map_.tp, p_.embeddings);
     collective("lm_head.all_gather", CollectiveKind::all_gather, CollectiveGroup::tp, map_.tp,
-               rows * m_.vocab / map_.tp * 4.0);
+               rows * m_.vocab / map_.tp * kFp32Bytes);
     elementwise("sampling", OpKind::sampling, rows * m_.vocab, 2, 0);
   }
 

@@ -177,7 +177,9 @@ void finish_estimate(Estimate& e, const EstimateInput& in, Seconds pass_time, Se
   const int replicas = in.system.chips / map.replica_devices();
   e.tokens_per_second_per_system =
       replicas > 0 ? e.tokens_per_second_per_replica * replicas : e.tokens_per_second_per_device * in.system.chips;
-  e.tokens_per_second_per_mw = e.tokens_per_second_per_device / in.system.economics.all_in_power_per_chip.value() * 1e6;
+  // Chips one all-in megawatt powers, times each chip's rate.
+  const double chips_per_mw = Watts(1e6) / in.system.economics.all_in_power_per_chip;
+  e.tokens_per_second_per_mw = e.tokens_per_second_per_device * chips_per_mw;
   e.capacity = in.system.chip.weight_memory().capacity;
   e.fits = e.footprint.total() <= e.capacity;
 }
