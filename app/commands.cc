@@ -29,6 +29,7 @@ struct RunOptions {
   std::string trace_in;
   std::string engine = "analytical";
   std::string timeline;
+  bool all_devices = false;
   bool quiet = false;
 };
 
@@ -77,6 +78,7 @@ int cmd_run(const RunOptions& o, const std::vector<std::string>& args) {
                       true,     c.engine};
   SimulationOptions sim;
   if (!o.timeline.empty()) sim.timeline = o.timeline;
+  sim.share_identical_groups = !o.all_devices;
   Estimate e = o.engine == "systemc" ? simulate_step(input, sim) : estimate(input);
   if (!e.fits) {
     throw InputError(
@@ -186,6 +188,8 @@ int run_cli(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::IsMember({"analytical", "systemc"}));
   run->add_option("--timeline", run_opts.timeline, "Chrome/Perfetto trace of the step (systemc engine)");
+  run->add_flag("--all-devices", run_opts.all_devices,
+                "systemc engine: simulate every device, not one attention group per identical set");
 
   RunOptions trace_opts;
   trace_opts.out = "out/trace.csv";

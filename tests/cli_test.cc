@@ -160,3 +160,30 @@ TEST_CASE("cli: pareto writes every point and a frontier no point beats") {
 }
 
 }  // namespace
+
+namespace {
+
+// Simulating one attention group per identical set must give exactly the
+// result of simulating every device.
+TEST_CASE("cli: systemc sharing of identical groups is exact") {
+  std::system(("mkdir -p " + std::string(TOKENFAB_TEST_OUT)).c_str());
+  const char* mappings[] = {
+      "",  // attention-DP 72, EP 72: four kinds of device among 72
+      "--set mapping.tp=8 --set mapping.attn_dp=9",
+      "--set mapping.pp=2 --set mapping.attn_dp=36 --set mapping.ep=36",
+  };
+  int i = 0;
+  for (const char* m : mappings) {
+    CAPTURE(m);
+    const std::string shared = out_dir("share_" + std::to_string(i)), all = out_dir("all_" + std::to_string(i));
+    REQUIRE(tokenfab(std::string("run --engine systemc ") + m + " --out " + shared, "share").code == 0);
+    REQUIRE(tokenfab(std::string("run --engine systemc --all-devices ") + m + " --out " + all, "all").code == 0);
+    auto a = nlohmann::json::parse(slurp(shared + "/results.json"))["summary"];
+    auto b = nlohmann::json::parse(slurp(all + "/results.json"))["summary"];
+    CHECK(a["step_time_s"] == b["step_time_s"]);
+    CHECK(a["breakdown_s"] == b["breakdown_s"]);
+    ++i;
+  }
+}
+
+}  // namespace

@@ -16,6 +16,22 @@ CollectiveEngine::CollectiveEngine(const SystemConfig& system, const Mapping& ma
     start_.push_back(std::make_unique<sc_core::sc_event>());
   }
   sequence_.resize(static_cast<std::size_t>(mapping.replica_devices()));
+  std::vector<int> self(static_cast<std::size_t>(mapping.replica_devices()));
+  for (int d = 0; d < mapping.replica_devices(); ++d) self[static_cast<std::size_t>(d)] = d;
+  set_representatives(std::move(self));
+}
+
+void CollectiveEngine::set_representatives(std::vector<int> representative) {
+  representative_ = std::move(representative);
+  stands_for_.assign(representative_.size(), {});
+  for (std::size_t d = 0; d < representative_.size(); ++d) {
+    auto& list = stands_for_[static_cast<std::size_t>(representative_[d])];
+    if (static_cast<int>(d) == representative_[d]) {
+      list.insert(list.begin(), static_cast<int>(d));
+    } else {
+      list.push_back(static_cast<int>(d));
+    }
+  }
 }
 
 CollectiveEngine::Group CollectiveEngine::group_of(int device, const Op& op) const {
@@ -30,11 +46,18 @@ sc_core::sc_event& CollectiveEngine::arrive(int device, const Op& op, Seconds ar
   const Seconds now = from_sc(sc_core::sc_time_stamp());
   charge->scale_out = route.resource == Resource::scale_out;
   if (op.collective->group == CollectiveGroup::pp) {
-    // Only the sender runs this op; its peer in the next stage starts when the data is in.
-    const int peer = device + mapping_.stage_devices();
+    // Only the sender runs this op; its peer in the next stage starts when the
+    // data is in. A representative sends for the devices it stands for.
     FabricTiming& f = charge->scale_out ? *scale_out_ : scale_up_;
-    const Seconds done = f.send(device, peer, op.collective->bytes, ready);
-    start_[static_cast<std::size_t>(peer)]->notify(to_sc(done - now));
+    Seconds done;
+    for (int sender : stands_for_[static_cast<std::size_t>(device)]) {
+      const int peer = sender + mapping_.stage_devices();
+      const Seconds arrived = f.send(sender, peer, op.collective->bytes, ready);
+      if (sender == device) done = arrived;
+      if (representative_[static_cast<std::size_t>(peer)] == peer) {
+        start_[static_cast<std::size_t>(peer)]->notify(to_sc(arrived - now));
+      }
+    }
     charge->wait = Seconds(0);
     charge->link = done - ready;
     done_[static_cast<std::size_t>(device)]->notify(to_sc(done - now));
@@ -51,11 +74,17 @@ sc_core::sc_event& CollectiveEngine::arrive(int device, const Op& op, Seconds ar
     p.charges.resize(static_cast<std::size_t>(g.count));
     p.kind = op.collective->kind;
   }
-  const auto slot = static_cast<std::size_t>(device - g.first);
-  p.ready[slot] = ready;
-  p.bytes[slot] = op.collective->bytes;
-  p.charges[slot] = charge;
-  if (++p.arrived == g.count) {
+  // A representative arrives for itself and for the devices it stands for
+  // that are members of this group.
+  for (int member : stands_for_[static_cast<std::size_t>(device)]) {
+    if (member < g.first || member >= g.first + g.count) continue;
+    const auto slot = static_cast<std::size_t>(member - g.first);
+    p.ready[slot] = ready;
+    p.bytes[slot] = op.collective->bytes;
+    p.charges[slot] = member == device ? charge : nullptr;
+    ++p.arrived;
+  }
+  if (p.arrived == g.count) {
     complete(g, p);
     pending_.erase(key);
   }
@@ -71,6 +100,7 @@ void CollectiveEngine::complete(const Group& g, Pending& p) {
   const Seconds all_ready = *std::max_element(p.ready.begin(), p.ready.end());
   const Seconds now = from_sc(sc_core::sc_time_stamp());
   for (std::size_t i = 0; i < members.size(); ++i) {
+    if (!p.charges[i]) continue;  // stood for by its representative
     p.charges[i]->wait = all_ready - p.ready[i];
     p.charges[i]->link = done[i] - all_ready;
     done_[static_cast<std::size_t>(members[i])]->notify(to_sc(done[i] - now));

@@ -35,6 +35,12 @@ class CollectiveEngine {
   // simulation time: GPUs run ahead in local time). Returns the event that
   // fires when this member is done; `charge` is filled in by then.
   sc_core::sc_event& arrive(int device, const Op& op, Seconds arrival, CollectiveCharge* charge);
+  // Devices that are not simulated because they behave exactly like another
+  // (`representative[d] != d`): their representative's arrival at a
+  // stage-wide collective stands for them too, with the same readiness and
+  // payload, and their ports are reserved like its. Default: every device is
+  // its own representative.
+  void set_representatives(std::vector<int> representative);
   // Fires when the previous stage's data has reached `device`.
   sc_core::sc_event& start_event(int device) { return *start_[static_cast<std::size_t>(device)]; }
 
@@ -61,6 +67,8 @@ class CollectiveEngine {
   std::unique_ptr<FabricTiming> scale_out_;
   std::vector<std::unique_ptr<sc_core::sc_event>> done_, start_;
   std::vector<std::array<int, 2>> sequence_;  // per device, per group kind: collectives so far
+  std::vector<int> representative_;
+  std::vector<std::vector<int>> stands_for_;  // per representative: the devices it stands for, itself first
   std::unordered_map<std::uint64_t, Pending> pending_;
 };
 

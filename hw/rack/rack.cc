@@ -1,5 +1,6 @@
 #include "hw/rack/rack.h"
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -18,11 +19,14 @@ namespace {
 // The modules of one replica: GPUs with their memories and engines.
 class Replica : public sc_core::sc_module {
  public:
-  Replica(sc_core::sc_module_name name, const EstimateInput& in, const Workload& pass)
+  Replica(sc_core::sc_module_name name, const EstimateInput& in, const Workload& pass, bool share)
       : sc_module(name), collectives_(in.system, in.mapping) {
     const Mapping& map = in.mapping;
     const ChipConfig& chip = in.system.chip;
+    const std::vector<int> representative = representatives(in, pass, share && !in.trace);
+    collectives_.set_representatives(representative);
     for (int d = 0; d < map.replica_devices(); ++d) {
+      if (representative[static_cast<std::size_t>(d)] != d) continue;
       const std::vector<Op>& ops = ops_for(in, pass, d);
       // Input errors surface here, before the kernel runs, rather than as a
       // SystemC report from inside a process.
@@ -41,6 +45,38 @@ class Replica : public sc_core::sc_module {
   const std::vector<std::unique_ptr<GpuModule>>& gpus() const { return gpus_; }
 
  private:
+  std::tuple<int, std::int64_t, std::int64_t> trace_key(const EstimateInput& in, const Workload& pass, int device) const {
+    const DeviceCoords at = in.mapping.coords(device);
+    const std::int64_t seqs = sequences_of_rank(pass.batch, in.mapping.attn_dp, at.attn_rank);
+    const std::int64_t experts = in.model.moe ? local_experts(*in.model.moe, in.mapping, at.ep_rank) : 0;
+    return {at.stage, seqs, experts};
+  }
+
+  // Each device's representative: the device at the same position of the
+  // first attention group of its stage whose members have, position by
+  // position, the same traces. Inside a group whose members all have the same
+  // trace, the first member stands for all of them when the group's
+  // collectives are symmetric (in-switch or ring all-reduce, ring all-gather:
+  // equal members finish together; a tree does not).
+  std::vector<int> representatives(const EstimateInput& in, const Workload& pass, bool share) const {
+    const Mapping& map = in.mapping;
+    std::vector<int> rep(static_cast<std::size_t>(map.replica_devices()));
+    for (int d = 0; d < map.replica_devices(); ++d) rep[static_cast<std::size_t>(d)] = d;
+    if (!share) return rep;
+    const bool symmetric_collectives = in.system.scale_up.all_reduce != AllReduceAlgorithm::tree;
+    std::map<std::vector<std::tuple<int, std::int64_t, std::int64_t>>, int> first_group;
+    for (int group = 0; group < map.pp * map.attn_dp; ++group) {
+      std::vector<std::tuple<int, std::int64_t, std::int64_t>> signature;
+      for (int r = 0; r < map.tp; ++r) signature.push_back(trace_key(in, pass, group * map.tp + r));
+      const bool uniform = std::all_of(signature.begin(), signature.end(), [&](const auto& k) { return k == signature[0]; });
+      const int first = first_group.emplace(signature, group).first->second;
+      for (int r = 0; r < map.tp; ++r) {
+        rep[static_cast<std::size_t>(group * map.tp + r)] = first * map.tp + (uniform && symmetric_collectives ? 0 : r);
+      }
+    }
+    return rep;
+  }
+
   // Devices whose traces are identical share one list: the trace depends on
   // the stage, the sequences of the attention rank and the experts held.
   const std::vector<Op>& ops_for(const EstimateInput& in, const Workload& pass, int device) {
@@ -51,14 +87,10 @@ class Replica : public sc_core::sc_module {
       throw InputError({"trace"}, "the trace has no ops for device " + std::to_string(device) +
                                       "; the SystemC engine needs every device of the replica");
     }
-    const Mapping& map = in.mapping;
-    const DeviceCoords at = map.coords(device);
-    const std::int64_t seqs = sequences_of_rank(pass.batch, map.attn_dp, at.attn_rank);
-    const std::int64_t experts = in.model.moe ? local_experts(*in.model.moe, map, at.ep_rank) : 0;
-    auto key = std::make_tuple(at.stage, seqs, experts);
+    const auto key = trace_key(in, pass, device);
     auto it = shared_.find(key);
     if (it == shared_.end()) {
-      it = shared_.emplace(key, generate_device_trace(in.model, in.precision, map, pass, device).ops).first;
+      it = shared_.emplace(key, generate_device_trace(in.model, in.precision, in.mapping, pass, device).ops).first;
     }
     return it->second;
   }
@@ -112,7 +144,7 @@ Estimate simulate_step(const EstimateInput& in, const SimulationOptions& options
     throw std::logic_error("the SystemC time resolution must be 1 ps");
   }
 
-  Replica replica("replica", in, pass);
+  Replica replica("replica", in, pass, options.share_identical_groups);
   sc_core::sc_start();
 
   Estimate e;

@@ -7,7 +7,7 @@
 //   Estimate e = simulate_step(input);   // once per process: SystemC elaborates once
 //
 // Devices with identical traces (same stage, sequences and expert share)
-// share one op list.
+// share one op list, and identical attention groups one simulation.
 #pragma once
 
 #include <filesystem>
@@ -21,6 +21,12 @@ struct SimulationOptions {
   // Chrome/Perfetto trace-event JSON of the step, a process per GPU and a
   // lane per resource; empty for none.
   std::optional<std::filesystem::path> timeline;
+  // Simulate one attention group per set of identical groups (same stage,
+  // same sequences and expert shares, position by position) and let it stand
+  // for the others at stage-wide collectives. Exact for generated traces:
+  // such groups see the same ports, payloads and timings. Off: every device
+  // is simulated (for checking the sharing, and always for imported traces).
+  bool share_identical_groups = true;
 };
 
 // The whole replica's ops are simulated; `stages` carry, for each pipeline
