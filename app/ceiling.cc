@@ -14,13 +14,12 @@ struct Change {
 
 // One hardware term at a time; each names what it changes on this system.
 std::vector<Change> changes() {
-  auto memory = [](SystemConfig& s) -> MemoryConfig& { return s.chip.hbm ? *s.chip.hbm : *s.chip.sram; };
   return {
       {"2x scale-up bandwidth", [](SystemConfig& s) { s.chip.scale_up.bandwidth *= 2.0; }},
       {"half scale-up hop latency", [](SystemConfig& s) { s.chip.scale_up.latency *= 0.5; }},
       {"half collective overhead", [](SystemConfig& s) { s.scale_up.collective_overhead *= 0.5; }},
-      {"2x memory bandwidth", [memory](SystemConfig& s) { memory(s).bandwidth *= 2.0; }},
-      {"half memory access latency", [memory](SystemConfig& s) { memory(s).latency *= 0.5; }},
+      {"2x memory bandwidth", [](SystemConfig& s) { s.chip.weight_memory().bandwidth *= 2.0; }},
+      {"half memory access latency", [](SystemConfig& s) { s.chip.weight_memory().latency *= 0.5; }},
       {"half kernel launch overhead", [](SystemConfig& s) { s.chip.compute.launch_overhead *= 0.5; }},
       {"2x tensor compute",
        [](SystemConfig& s) {
@@ -31,18 +30,6 @@ std::vector<Change> changes() {
          }
        }},
   };
-}
-
-std::string mapping_label(const Mapping& m) {
-  std::string out;
-  auto add = [&](const char* k, int v) {
-    if (v > 1) out += (out.empty() ? "" : ",") + fmt::format("{}={}", k, v);
-  };
-  add("tp", m.tp);
-  add("attn_dp", m.attn_dp);
-  add("ep", m.ep);
-  add("pp", m.pp);
-  return out.empty() ? "1 chip" : out;
 }
 
 }  // namespace
@@ -75,8 +62,8 @@ CeilingResult find_ceiling(const LoadedRun& run, std::int64_t max_batch) {
             [](const Point& a, const Point& b) { return a.tokens_per_second_per_user > b.tokens_per_second_per_user; });
   for (const auto& p : points) {
     if (r.runners_up.size() == 5) break;
-    bool seen = mapping_label(p.mapping) == mapping_label(r.best.mapping);
-    for (const auto& q : r.runners_up) seen = seen || mapping_label(q.mapping) == mapping_label(p.mapping);
+    bool seen = p.mapping.label() == r.best.mapping.label();
+    for (const auto& q : r.runners_up) seen = seen || q.mapping.label() == p.mapping.label();
     if (!seen) r.runners_up.push_back(p);
   }
   for (const auto& change : changes()) {
@@ -99,7 +86,7 @@ std::string ceiling_report(const LoadedRun& run, const CeilingResult& c) {
   std::string out = fmt::format("{} on {}, decode at context {}: {} mappings and batches searched\n", run.model.name,
                                 sys.name, run.config.workload.context, c.points);
   out += fmt::format("  ceiling: {:.0f} tok/s per user ({}, batch {}, {} per token)\n", b.tokens_per_second_per_user,
-                     mapping_label(b.mapping), b.batch, to_string(b.step_time));
+                     b.mapping.label(), b.batch, to_string(b.step_time));
   out += fmt::format("  limiting term: {} ({:.0f}% of the token time)\n", resource_key(b.bound, sys),
                      100.0 * b.breakdown[b.bound].value() / total.value());
   out += "  token time by resource:";
@@ -109,7 +96,7 @@ std::string ceiling_report(const LoadedRun& run, const CeilingResult& c) {
   }
   out += "\n  next fastest mappings:\n";
   for (const auto& p : c.runners_up) {
-    out += fmt::format("    {:>24}  batch {:>4}  {:>6.0f} tok/s/user  bound {}\n", mapping_label(p.mapping), p.batch,
+    out += fmt::format("    {:>24}  batch {:>4}  {:>6.0f} tok/s/user  bound {}\n", p.mapping.label(), p.batch,
                        p.tokens_per_second_per_user, resource_key(p.bound, sys));
   }
   out += "  sensitivity (ceiling after one change):\n";
@@ -117,7 +104,7 @@ std::string ceiling_report(const LoadedRun& run, const CeilingResult& c) {
     out += fmt::format("    {:<28} {:>6.0f} tok/s/user ({:+.0f}%)  {}  bound {}\n", s.change,
                        s.best.tokens_per_second_per_user,
                        100.0 * (s.best.tokens_per_second_per_user / b.tokens_per_second_per_user - 1.0),
-                       mapping_label(s.best.mapping), resource_key(s.best.bound, sys));
+                       s.best.mapping.label(), resource_key(s.best.bound, sys));
   }
   return out;
 }

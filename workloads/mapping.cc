@@ -10,6 +10,14 @@ std::string Mapping::str() const {
          ",pp=" + std::to_string(pp) + ",dp=" + std::to_string(dp);
 }
 
+std::string Mapping::label() const {
+  std::string out;
+  for (const auto& [key, value] : {std::pair{"tp", tp}, {"attn_dp", attn_dp}, {"ep", ep}, {"pp", pp}, {"dp", dp}}) {
+    if (value > 1) out += (out.empty() ? "" : ",") + std::string(key) + "=" + std::to_string(value);
+  }
+  return out.empty() ? "1 chip" : out;
+}
+
 Mapping parse_mapping(std::string_view text, Diagnostics& diags, const Location& where) {
   Mapping m;
   std::set<std::string> seen;

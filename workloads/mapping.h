@@ -39,7 +39,8 @@ struct Mapping {
   int replica_devices() const { return stage_devices() * pp; }
   int total_devices() const { return replica_devices() * dp; }
   int expert_tp() const { return stage_devices() / ep; }
-  std::string str() const;  // "tp=1,attn_dp=72,ep=72,pp=1,dp=1"
+  std::string str() const;    // "tp=1,attn_dp=72,ep=72,pp=1,dp=1", every degree
+  std::string label() const;  // "attn_dp=72,ep=72": degrees above 1 only, "1 chip" when none
   // Devices are numbered (stage * attn_dp + attn_rank) * tp + tp_rank; expert
   // ranks group consecutive devices of a stage expert_tp() at a time.
   DeviceCoords coords(int device) const {

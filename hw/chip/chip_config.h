@@ -35,6 +35,7 @@ struct ChipConfig {
 
   // The memory that holds weights and KV cache: HBM when present, else SRAM.
   const MemoryConfig& weight_memory() const { return hbm ? *hbm : *sram; }
+  MemoryConfig& weight_memory() { return hbm ? *hbm : *sram; }
 };
 
 const Schema<ChipConfig>& chip_schema();

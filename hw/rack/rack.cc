@@ -45,7 +45,8 @@ class Replica : public sc_core::sc_module {
   const std::vector<std::unique_ptr<GpuModule>>& gpus() const { return gpus_; }
 
  private:
-  std::tuple<int, std::int64_t, std::int64_t> trace_key(const EstimateInput& in, const Workload& pass, int device) const {
+  std::tuple<int, std::int64_t, std::int64_t> trace_key(const EstimateInput& in, const Workload& pass,
+                                                        int device) const {
     const DeviceCoords at = in.mapping.coords(device);
     const std::int64_t seqs = sequences_of_rank(pass.batch, in.mapping.attn_dp, at.attn_rank);
     const std::int64_t experts = in.model.moe ? local_experts(*in.model.moe, in.mapping, at.ep_rank) : 0;
@@ -68,7 +69,8 @@ class Replica : public sc_core::sc_module {
     for (int group = 0; group < map.pp * map.attn_dp; ++group) {
       std::vector<std::tuple<int, std::int64_t, std::int64_t>> signature;
       for (int r = 0; r < map.tp; ++r) signature.push_back(trace_key(in, pass, group * map.tp + r));
-      const bool uniform = std::all_of(signature.begin(), signature.end(), [&](const auto& k) { return k == signature[0]; });
+      const bool uniform =
+          std::all_of(signature.begin(), signature.end(), [&](const auto& k) { return k == signature[0]; });
       const int first = first_group.emplace(signature, group).first->second;
       for (int r = 0; r < map.tp; ++r) {
         rep[static_cast<std::size_t>(group * map.tp + r)] = first * map.tp + (uniform && symmetric_collectives ? 0 : r);
