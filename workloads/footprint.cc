@@ -15,23 +15,7 @@ Footprint device_footprint(const ModelSpec& m, const Precision& p, const Mapping
   const double ffn_bytes = bytes_per_element(p.weights);
 
   // One layer's attention weights held by this device.
-  double attention = 0;
-  if (m.attention == AttentionKind::mla) {
-    const MlaDims& a = m.mla;
-    const double qk = static_cast<double>(a.qk_nope_head_dim + a.qk_rope_head_dim);
-    double replicated = h * (a.kv_lora_rank + a.qk_rope_head_dim) + (a.q_lora_rank > 0 ? h * a.q_lora_rank : 0);
-    double split = (a.q_lora_rank > 0 ? a.q_lora_rank : h) * m.heads * qk +
-                   static_cast<double>(a.kv_lora_rank) * m.heads * (a.qk_nope_head_dim + a.v_head_dim) +
-                   static_cast<double>(m.heads) * a.v_head_dim * h;
-    attention = replicated + split / tp;
-  } else {
-    double kv_heads = std::max<double>(1.0, static_cast<double>(m.kv_heads) / tp);
-    const double q_out = m.heads / tp * m.head_dim, kv_out = kv_heads * m.head_dim;
-    attention = h * (q_out + 2 * kv_out) + q_out * h;
-    if (m.attention_bias) attention += q_out + 2 * kv_out + h;
-    if (m.qk_norm) attention += 2.0 * m.head_dim;
-    if (m.attention_sinks) attention += m.heads / tp;
-  }
+  const double attention = attention_weights(m).on_device(m, map.tp);
 
   Footprint f;
   double weights = 0, kv_elements = 0;

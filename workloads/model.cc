@@ -22,28 +22,6 @@ double ParamCounts::active_without_embedding() const { return active_with_embedd
 
 namespace {
 
-// Attention weights of one layer.
-double attention_params(const ModelSpec& m) {
-  const double h = static_cast<double>(m.hidden);
-  if (m.attention == AttentionKind::mla) {
-    const MlaDims& a = m.mla;
-    const double qk = static_cast<double>(a.qk_nope_head_dim + a.qk_rope_head_dim);
-    double q = a.q_lora_rank > 0 ? h * a.q_lora_rank + a.q_lora_rank /* q_a_layernorm */ + a.q_lora_rank * m.heads * qk
-                                 : h * m.heads * qk;
-    double kv_a = h * (a.kv_lora_rank + a.qk_rope_head_dim) + a.kv_lora_rank /* kv_a_layernorm */;
-    double kv_b = static_cast<double>(a.kv_lora_rank) * m.heads * (a.qk_nope_head_dim + a.v_head_dim);
-    double o = static_cast<double>(m.heads) * a.v_head_dim * h;
-    return q + kv_a + kv_b + o;
-  }
-  const double q_out = static_cast<double>(m.heads * m.head_dim);
-  const double kv_out = static_cast<double>(m.kv_heads * m.head_dim);
-  double weights = h * (q_out + 2 * kv_out) + q_out * h;
-  double biases = m.attention_bias ? q_out + 2 * kv_out + h : 0.0;
-  double qk_norm = m.qk_norm ? 2.0 * m.head_dim : 0.0;
-  double sinks = m.attention_sinks ? static_cast<double>(m.heads) : 0.0;
-  return weights + biases + qk_norm + sinks;
-}
-
 // A gated (SwiGLU) FFN of width `inter`: gate, up and down projections.
 double gated_ffn_params(std::int64_t hidden, std::int64_t inter, bool bias) {
   double w = 3.0 * static_cast<double>(hidden) * inter;
@@ -52,13 +30,43 @@ double gated_ffn_params(std::int64_t hidden, std::int64_t inter, bool bias) {
 
 }  // namespace
 
+AttentionWeights attention_weights(const ModelSpec& m) {
+  const double h = static_cast<double>(m.hidden);
+  AttentionWeights w;
+  if (m.attention == AttentionKind::mla) {
+    const MlaDims& a = m.mla;
+    const double qk = static_cast<double>(a.qk_nope_head_dim + a.qk_rope_head_dim);
+    // Down-projections to the query and KV latents, with their norms, serve every head.
+    w.replicated = h * (a.kv_lora_rank + a.qk_rope_head_dim) + a.kv_lora_rank;
+    if (a.q_lora_rank > 0) w.replicated += h * a.q_lora_rank + a.q_lora_rank;
+    w.per_head = (a.q_lora_rank > 0 ? static_cast<double>(a.q_lora_rank) : h) * m.heads * qk +
+                 static_cast<double>(a.kv_lora_rank) * m.heads * (a.qk_nope_head_dim + a.v_head_dim) +
+                 static_cast<double>(m.heads) * a.v_head_dim * h;
+    return w;
+  }
+  const double q_out = static_cast<double>(m.heads * m.head_dim);
+  const double kv_out = static_cast<double>(m.kv_heads * m.head_dim);
+  w.per_head = 2.0 * h * q_out + (m.attention_bias ? q_out : 0.0) + (m.attention_sinks ? m.heads : 0.0);
+  w.per_kv_head = 2.0 * h * kv_out + (m.attention_bias ? 2.0 * kv_out : 0.0);
+  w.replicated = (m.attention_bias ? h : 0.0) + (m.qk_norm ? 2.0 * m.head_dim : 0.0);
+  return w;
+}
+
+double AttentionWeights::on_device(const ModelSpec& m, int tp) const {
+  // KV heads are replicated when there are fewer of them than tp ranks.
+  const double kv_share = m.attention == AttentionKind::mla
+                              ? 0.0
+                              : std::max(1.0, static_cast<double>(m.kv_heads) / tp) / static_cast<double>(m.kv_heads);
+  return replicated + per_head / tp + per_kv_head * kv_share;
+}
+
 ParamCounts count_params(const ModelSpec& m) {
   ParamCounts c;
   c.embedding = static_cast<double>(m.vocab) * m.hidden;
   c.lm_head = m.tie_embeddings ? 0.0 : c.embedding;
   c.norms = static_cast<double>(m.hidden);  // final norm
   for (const auto& layer : m.layer_specs) {
-    c.attention += attention_params(m);
+    c.attention += attention_weights(m).total();
     c.norms += 2.0 * m.hidden;
     if (!layer.moe) {
       c.dense_ffn += gated_ffn_params(m.hidden, m.intermediate, false);

@@ -71,6 +71,17 @@ struct ModelSpec {
   std::int64_t v_dim() const;       // value width per head
 };
 
+// One layer's attention weights by how tensor parallelism splits them.
+struct AttentionWeights {
+  double per_head = 0;     // split over tp by query heads (q/o projections, MLA up-projections)
+  double per_kv_head = 0;  // split over tp by KV heads (GQA k/v projections)
+  double replicated = 0;   // on every rank (MLA down-projections and norms, qk norms, o bias)
+  double total() const { return per_head + per_kv_head + replicated; }
+  // Weights one of `tp` ranks holds.
+  double on_device(const ModelSpec& m, int tp) const;
+};
+AttentionWeights attention_weights(const ModelSpec& m);
+
 // Parameters by part; each is a count of weights (and biases).
 struct ParamCounts {
   double embedding = 0;
