@@ -33,11 +33,20 @@ struct RunOptions {
   bool quiet = false;
 };
 
-void add_run_options(CLI::App* cmd, RunOptions& o) {
+// The options every command that reads a run document shares.
+void add_run_options(CLI::App* cmd, RunOptions& o, const char* out_help) {
   cmd->add_option("run_file", o.run_file, "run description (YAML)")->capture_default_str();
   cmd->add_option("--system", o.system, "system YAML replacing the run file's system");
   cmd->add_option("--model", o.model, "Hugging Face config.json replacing the run file's model");
   cmd->add_option("--set", o.sets, "override key.path=value (repeatable), e.g. workload.batch=128");
+  cmd->add_option("--out", o.out, out_help)->capture_default_str();
+  cmd->add_flag("--quiet", o.quiet, "print nothing on success");
+}
+
+void add_max_batch(CLI::App* cmd, std::int64_t& max_batch) {
+  cmd->add_option("--max-batch", max_batch, "largest batch per replica tried")
+      ->capture_default_str()
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 20));
 }
 
 LoadedRun load(const RunOptions& o) {
@@ -180,10 +189,8 @@ int run_cli(int argc, char** argv) {
 
   RunOptions run_opts;
   auto* run = app.add_subcommand("run", "estimate one prefill or decode step and write results.json");
-  add_run_options(run, run_opts);
-  run->add_option("--out", run_opts.out, "output directory")->capture_default_str();
+  add_run_options(run, run_opts, "output directory");
   run->add_option("--trace", run_opts.trace_in, "time this trace file (CSV or JSON lines) instead of generating one");
-  run->add_flag("--quiet", run_opts.quiet, "print nothing on success");
   run->add_option("--engine", run_opts.engine, "analytical (roofline + latency terms) or systemc (transaction level)")
       ->capture_default_str()
       ->check(CLI::IsMember({"analytical", "systemc"}));
@@ -195,33 +202,23 @@ int run_cli(int argc, char** argv) {
   trace_opts.out = "out/trace.csv";
   std::string trace_format;
   auto* trace = app.add_subcommand("trace", "write the per-device operator trace of one step");
-  add_run_options(trace, trace_opts);
-  trace->add_option("--out", trace_opts.out, "trace file (.csv or .jsonl)")->capture_default_str();
+  add_run_options(trace, trace_opts, "trace file (.csv or .jsonl)");
   trace->add_option("--format", trace_format, "csv or jsonl (default: from the file name)")
       ->check(CLI::IsMember({"csv", "jsonl"}));
-  trace->add_flag("--quiet", trace_opts.quiet, "print nothing on success");
 
   RunOptions ceiling_opts;
   ceiling_opts.out = "out/ceiling";
   std::int64_t max_batch = 256;
   auto* ceiling = app.add_subcommand("ceiling", "search mappings and batches for the fastest decode per user");
-  add_run_options(ceiling, ceiling_opts);
-  ceiling->add_option("--out", ceiling_opts.out, "output directory")->capture_default_str();
-  ceiling->add_option("--max-batch", max_batch, "largest batch per replica tried")
-      ->capture_default_str()
-      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 20));
-  ceiling->add_flag("--quiet", ceiling_opts.quiet, "print nothing on success");
+  add_run_options(ceiling, ceiling_opts, "output directory");
+  add_max_batch(ceiling, max_batch);
 
   RunOptions pareto_opts;
   pareto_opts.out = "out/pareto";
   std::int64_t pareto_max_batch = 4096;
   auto* pareto = app.add_subcommand("pareto", "throughput-interactivity frontier over mappings and batches");
-  add_run_options(pareto, pareto_opts);
-  pareto->add_option("--out", pareto_opts.out, "output directory")->capture_default_str();
-  pareto->add_option("--max-batch", pareto_max_batch, "largest batch per replica tried")
-      ->capture_default_str()
-      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 20));
-  pareto->add_flag("--quiet", pareto_opts.quiet, "print nothing on success");
+  add_run_options(pareto, pareto_opts, "output directory");
+  add_max_batch(pareto, pareto_max_batch);
 
   std::string validation_file = "configs/validation/published.yaml", validation_out = "out/validation";
   std::vector<std::string> validation_sets;

@@ -15,27 +15,18 @@ const LoadedRun& default_run() {
   return run;
 }
 
-// The sweep path: sums only, identical layers timed once.
+// Argument 0: the sweep path (sums only, identical layers timed once).
+// Argument 1: the `tokenfab run` path (every op of every layer timed and kept).
 void BM_EstimateDeepSeekR1Decode(benchmark::State& state) {
   const LoadedRun& run = default_run();
   const RunConfig& c = run.config;
+  const bool per_op = state.range(0) != 0;
   for (auto _ : state) {
-    Estimate e = estimate({c.system, run.model, c.precision, c.mapping, c.workload, nullptr, false, c.engine});
+    Estimate e = estimate({c.system, run.model, c.precision, c.mapping, c.workload, nullptr, per_op, c.engine});
     benchmark::DoNotOptimize(e.step_time);
   }
 }
-BENCHMARK(BM_EstimateDeepSeekR1Decode);
-
-// The `tokenfab run` path: every op of every layer timed and kept.
-void BM_EstimateDeepSeekR1DecodePerOp(benchmark::State& state) {
-  const LoadedRun& run = default_run();
-  const RunConfig& c = run.config;
-  for (auto _ : state) {
-    Estimate e = estimate({c.system, run.model, c.precision, c.mapping, c.workload, nullptr, true, c.engine});
-    benchmark::DoNotOptimize(e.step_time);
-  }
-}
-BENCHMARK(BM_EstimateDeepSeekR1DecodePerOp);
+BENCHMARK(BM_EstimateDeepSeekR1Decode)->Arg(0)->Arg(1);
 
 void BM_DeviceTraceDeepSeekR1Decode(benchmark::State& state) {
   const LoadedRun& run = default_run();
