@@ -1,0 +1,114 @@
+#include "emulator/assembler.h"
+
+#include <doctest/doctest.h>
+
+#include "emulator/program_binary.h"
+
+namespace tokenfab::lpu {
+namespace {
+
+const LpuParams& tsp() {
+  static const LpuParams p = load_lpu_params("configs/lpu/tsp_v1.yaml");
+  return p;
+}
+
+std::string error_of(const std::string& text) {
+  try {
+    assemble(text, "t.s", tsp());
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST_CASE("isa: the opcode table is indexed by opcode") {
+  for (std::size_t i = 0; i < op_table().size(); ++i) CHECK(static_cast<std::size_t>(op_table()[i].op) == i);
+  CHECK(stream_named("E3") == 3);
+  CHECK(stream_named("W5") == 37);
+  CHECK(stream_name(37) == "W5");
+  CHECK(!stream_named("E32"));
+}
+
+TEST_CASE("presets: tsp-v1 geometry and derived rates") {
+  const LpuParams& p = tsp();
+  CHECK(p.vector_bytes() == 320);
+  // 2 hemispheres x 44 slices x 20 tiles x 2 banks x 4096 words x 16 B = 220 MiB.
+  CHECK(p.sram_capacity().value() == 220.0 * 1024 * 1024);
+  // 320 B at 14 GB/s = 22.9 ns = 20.6 cycles at 900 MHz: 21 cycles per vector.
+  CHECK(p.c2c_cycles_per_vector() == 21);
+  CHECK(p.delay(Opcode::read).d_func == 3);
+  LpuParams lp30 = load_lpu_params("configs/lpu/lp30.yaml");
+  // 2 x 96 x 20 x 2 x 4096 x 16 B = 503 MB, the published ~500 MB.
+  CHECK(lp30.sram_capacity().value() == doctest::Approx(503.3e6).epsilon(1e-3));
+  LpuParams tiny = load_lpu_params("configs/lpu/tiny.yaml");
+  CHECK(tiny.vector_bytes() == 16);
+}
+
+const char* kSample = R"(
+.arch tsp-v1
+# copy a vector from slice 12 to slice 30 of the east hemisphere
+.queue MEM.E.12
+    read a=0x000 s=E3
+    repeat n=319 d=1 astride=1
+.queue MEM.E.30
+    nop n=7
+    write a=0x800 s=E3
+.queue VXM.3
+    add in=E3,E4 out=W5 type=f32
+.queue MXM.W.0
+    lw s=E0..E7 plane=0 buf=1
+    abc s=E16 plane=0 n=26
+.queue C2C.5
+    send s=W8 link=5 n=52
+)";
+
+TEST_CASE("assembler: text, disassembly and binary round-trip") {
+  Program p = assemble(kSample, "sample.s", tsp());
+  REQUIRE(p.queues.size() == 5);
+  CHECK(queue_name(p.queues[0].id) == "MEM.E.12");
+  CHECK(p.queues[0].code[0].op == Opcode::read);
+  CHECK(std::get<std::int64_t>(p.queues[0].code[1].operands.at(Field::n)) == 319);
+  CHECK(std::get<Streams>(p.queues[3].code[0].operands.at(Field::s)) == Streams{0, 1, 2, 3, 4, 5, 6, 7});
+  CHECK(p.queues[0].code[0].loc.str() == "sample.s:5:5");
+  std::string text = disassemble(p);
+  CHECK(text.find("    lw s=E0..E7 buf=1 plane=0") != std::string::npos);  // operands in canonical order
+  Program again = assemble(text, "again.s", tsp());
+  CHECK(again == p);
+  CHECK(disassemble(again) == text);
+  CHECK(decode(encode(p), "sample.bin", tsp()) == p);
+}
+
+TEST_CASE("assembler: errors name the place and what was expected") {
+  CHECK(error_of(".arch tsp-v1\n.queue VXM.3\n    ad in=E1 out=E2 type=f32\n") ==
+        "error: t.s:3:5: unknown instruction 'ad'; did you mean 'add'?\n");
+  CHECK(error_of(".arch tsp-v1\n.queue VXM.3\n    read a=1 s=E2\n") ==
+        "error: t.s:3:5: 'read' is a MEM instruction; queue VXM.3 is VXM\n");
+  CHECK(error_of(".arch tsp-v1\n.queue MEM.E.1\n    read a=1\n") == "error: t.s:3:5: 'read' needs operand s=\n");
+  CHECK(error_of(".arch tsp-v1\n.queue MEM.E.1\n    read a=1 s=E2 n=3\n") ==
+        "error: t.s:3:19: 'read' takes a, s=..., got 'n=3'\n");
+  CHECK(error_of(".arch tsp-v1\n.queue MEM.E.1\n    read a=1 s=E40\n") ==
+        "error: t.s:3:16: expected streams such as E3, E3,E4 or E0..E7, got 'E40'\n");
+  CHECK(error_of(".arch tsp-v1\n.queue MEM.E.44\n") ==
+        "error: t.s:2:8: queue 'MEM.E.44': index must be 0..43 on tsp-v1\n");
+  CHECK(error_of(".queue MEM.E.1\n    nop n=1\n") == "error: t.s:1:1: missing '.arch tsp-v1'\n");
+  CHECK(error_of(".arch lp30\n") == "error: t.s:1:7: the program is for 'lp30' but the chip is 'tsp-v1'\n");
+  CHECK(error_of(".arch tsp-v1\n.queue VXM.1\n.queue VXM.1\n").find("appears twice") != std::string::npos);
+  CHECK(error_of(".arch tsp-v1\n.queue VXM.1\n    add in=E1 out=E2 type=f33\n").find("expected an element type") !=
+        std::string::npos);
+}
+
+TEST_CASE("binary: malformed images are rejected with the byte offset") {
+  std::vector<std::uint8_t> bytes = encode(assemble(kSample, "sample.s", tsp()));
+  std::vector<std::uint8_t> cut(bytes.begin(), bytes.begin() + 30);
+  try {
+    decode(cut, "cut.bin", tsp());
+    FAIL("expected an error");
+  } catch (const InputError& e) {
+    CHECK(std::string(e.what()).find("truncated") != std::string::npos);
+  }
+  bytes[0] = 'X';
+  CHECK_THROWS_AS(decode(bytes, "bad.bin", tsp()), InputError);
+}
+
+}  // namespace
+}  // namespace tokenfab::lpu

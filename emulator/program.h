@@ -1,0 +1,54 @@
+// An LPU program: one instruction stream per queue of one chip. The schedule
+// is implicit, as on the hardware: each queue issues its next instruction one
+// cycle after the previous one, later by the cycles of nops and repeats.
+//
+// Queues are named by unit and place: MEM.E.12 (east hemisphere, slice 12),
+// VXM.3 (ALU 3), MXM.W.0, SXM.E.5, C2C.7 (link 7).
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/diagnostics.h"
+#include "emulator/chip_params.h"
+#include "emulator/isa.h"
+
+namespace tokenfab::lpu {
+
+struct Instruction {
+  Opcode op = Opcode::nop;
+  std::map<Field, Operand> operands;
+  Location loc;  // where it was assembled from (empty for decoded binaries)
+
+  bool operator==(const Instruction& o) const { return op == o.op && operands == o.operands; }
+};
+
+enum class Hemisphere : std::uint8_t { none, east, west };
+
+struct QueueId {
+  Unit unit = Unit::icu;
+  Hemisphere hemisphere = Hemisphere::none;  // MEM, MXM, SXM
+  int index = 0;
+  bool operator==(const QueueId&) const = default;
+  auto operator<=>(const QueueId&) const = default;
+};
+
+std::string queue_name(const QueueId& q);
+// Parses "MEM.E.12"; checks the index against the chip's queue counts.
+// Returns an error message in `error` when the name is not a queue of `p`.
+std::optional<QueueId> parse_queue(std::string_view name, const LpuParams& p, std::string& error);
+
+struct QueueCode {
+  QueueId id;
+  std::vector<Instruction> code;
+  bool operator==(const QueueCode& o) const { return id == o.id && code == o.code; }
+};
+
+struct Program {
+  std::string arch;  // the preset's name
+  std::vector<QueueCode> queues;
+  bool operator==(const Program&) const = default;
+};
+
+}  // namespace tokenfab::lpu
