@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "app/ceiling.h"
 #include "app/pareto.h"
@@ -11,6 +13,8 @@
 #include "app/run_results.h"
 #include "app/validate.h"
 #include "core/atomic_file.h"
+#include "emulator/assembler.h"
+#include "emulator/program_binary.h"
 #include "hw/analytical/estimate.h"
 #include "hw/rack/rack.h"
 #include "hw/system/pod_config.h"
@@ -153,6 +157,28 @@ int cmd_validate(const std::string& file, const std::vector<std::string>& sets, 
   return strict && !all ? 1 : 0;
 }
 
+std::string read_all(const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw InputError({file}, "cannot open file");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// LPU programs: text -> binary, or binary -> text, checked against a chip preset.
+int cmd_lpu_program(const std::string& input, const std::string& chip, const std::string& out, bool to_binary) {
+  const lpu::LpuParams params = lpu::load_lpu_params(chip);
+  const std::string data = read_all(input);
+  if (to_binary) {
+    std::vector<std::uint8_t> bytes = lpu::encode(lpu::assemble(data, input, params));
+    write_file_atomically(out, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  } else {
+    write_file_atomically(out, lpu::disassemble(lpu::decode({data.begin(), data.end()}, input, params)));
+  }
+  std::cout << "wrote " << out << "\n";
+  return 0;
+}
+
 template <class T>
 void print_params(const Schema<T>& schema) {
   std::cout << "| key | type | default | range | description |\n|---|---|---|---|---|\n";
@@ -175,8 +201,10 @@ int cmd_params(const std::string& what) {
     print_params(fabric_schema());
   else if (what == "pod")
     print_params(pod_schema());
+  else if (what == "lpu")
+    print_params(lpu::lpu_params_schema());
   else
-    throw InputError({"params"}, "unknown document '" + what + "' (run, system, chip, link, fabric, pod)");
+    throw InputError({"params"}, "unknown document '" + what + "' (run, system, chip, link, fabric, pod, lpu)");
   return 0;
 }
 
@@ -229,9 +257,18 @@ int run_cli(int argc, char** argv) {
   val->add_option("--out", validation_out, "output directory")->capture_default_str();
   val->add_flag("--strict", strict, "exit with 1 when a point is outside its tolerance");
 
+  std::string lpu_in, lpu_chip = "configs/lpu/tsp_v1.yaml", lpu_out;
+  auto* assemble_cmd = app.add_subcommand("assemble", "assemble an LPU program (text) into its binary form");
+  auto* disassemble_cmd = app.add_subcommand("disassemble", "turn an LPU binary back into text");
+  for (auto* cmd : {assemble_cmd, disassemble_cmd}) {
+    cmd->add_option("file", lpu_in, "input program")->required();
+    cmd->add_option("--chip", lpu_chip, "LPU preset (configs/lpu/*.yaml)")->capture_default_str();
+    cmd->add_option("--out", lpu_out, "output file")->required();
+  }
+
   std::string params_what = "run";
   auto* params = app.add_subcommand("params", "print the parameters of a config document as a Markdown table");
-  params->add_option("document", params_what, "run, system, chip, link, fabric or pod")->capture_default_str();
+  params->add_option("document", params_what, "run, system, chip, link, fabric, pod or lpu")->capture_default_str();
 
   try {
     app.parse(argc, argv);
@@ -246,6 +283,8 @@ int run_cli(int argc, char** argv) {
     if (*ceiling) return cmd_ceiling(ceiling_opts, max_batch);
     if (*pareto) return cmd_pareto(pareto_opts, pareto_max_batch);
     if (*val) return cmd_validate(validation_file, validation_sets, validation_out, strict);
+    if (*assemble_cmd) return cmd_lpu_program(lpu_in, lpu_chip, lpu_out, true);
+    if (*disassemble_cmd) return cmd_lpu_program(lpu_in, lpu_chip, lpu_out, false);
   } catch (const InputError& e) {
     std::cerr << e.what();
     return 2;

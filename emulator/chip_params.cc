@@ -14,8 +14,8 @@ Bytes LpuParams::sram_capacity() const {
 }
 
 const Delay& LpuParams::delay(Opcode op) const {
-  const std::string_view name = info(op).name;
-  return *std::find_if(delays.begin(), delays.end(), [&](const Delay& d) { return d.op == name; });
+  const std::string_view op_name = info(op).name;
+  return *std::find_if(delays.begin(), delays.end(), [&](const Delay& d) { return d.op == op_name; });
 }
 
 int LpuParams::c2c_cycles_per_vector() const {

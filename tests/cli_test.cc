@@ -187,3 +187,19 @@ TEST_CASE("cli: systemc sharing of identical groups is exact") {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_CASE("cli: LPU programs assemble to binary and disassemble back") {
+  std::system(("mkdir -p " + std::string(TOKENFAB_TEST_OUT)).c_str());
+  const std::string bin = out_dir("copy_and_add.bin"), text = out_dir("copy_and_add.s");
+  REQUIRE(tokenfab("assemble emulator/examples/copy_and_add.s --out " + bin, "asm").code == 0);
+  REQUIRE(tokenfab("disassemble " + bin + " --out " + text, "disasm").code == 0);
+  const std::string once = slurp(text);
+  CHECK(once.find("add in=E0..E7 out=W0..W3 type=f32") != std::string::npos);
+  // The disassembly assembles to the same binary.
+  REQUIRE(tokenfab("assemble " + text + " --out " + bin + "2", "asm2").code == 0);
+  CHECK(slurp(bin) == slurp(bin + "2"));
+}
+
+}  // namespace

@@ -47,3 +47,6 @@ bad_input(trace_with_mapping_set "with --trace the mapping, workload and precisi
 bad_input(ceiling_of_prefill "the search covers decode steps" ceiling @prefill_run.yaml)
 bad_input(max_batch_too_large "--max-batch" pareto --max-batch 9223372036854775807)
 bad_input(trace_bad_group "group: expected one of tp, ep, pp, got 'xp'; did you mean" run --model workloads/models/llama-3.1-8b.json --trace @trace_bad_group.csv)
+bad_input(lpu_bad_operand "lpu_bad_operand.s:3:22: 'add' takes in, out, type=..., got 'typ=f32'" assemble @lpu_bad_operand.s --out /tmp/tokenfab_bad.bin)
+bad_input(lpu_bad_queue "lpu_bad_queue.s:2:8: queue 'MEM.W.50': index must be 0..43 on tsp-v1" assemble @lpu_bad_queue.s --out /tmp/tokenfab_bad.bin)
+bad_input(lpu_truncated "truncated" disassemble @lpu_truncated.bin --out /tmp/tokenfab_bad.s)

@@ -1,0 +1,41 @@
+// Every shipped LPU preset loads, and every number in it names its source
+// and status.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+
+#include "core/config_loader.h"
+#include "emulator/chip_params.h"
+
+namespace tokenfab::lpu {
+namespace {
+
+TEST_CASE("presets: every LPU preset loads with sourced numbers") {
+  int presets = 0;
+  for (const auto& e : std::filesystem::directory_iterator("configs/lpu")) {
+    if (e.path().extension() != ".yaml") continue;
+    ++presets;
+    CAPTURE(e.path());
+    std::vector<Provenance> prov;
+    load_config(e.path(), lpu_params_schema(), {}, &prov);
+    CHECK(!prov.empty());
+    for (const auto& p : prov) {
+      INFO(p.loc.str() << ": " << p.path);
+      CHECK(!p.source.empty());
+      CHECK(!p.status.empty());
+    }
+  }
+  CHECK(presets >= 3);
+}
+
+TEST_CASE("presets: a delay table must cover every opcode") {
+  try {
+    load_lpu_params("configs/lpu/tiny.yaml", {"delays=[{op: read, d_func: 3}]"});
+    FAIL("expected an error");
+  } catch (const InputError& e) {
+    CHECK(std::string(e.what()).find("no delay for opcode 'nop'") != std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace tokenfab::lpu
