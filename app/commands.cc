@@ -14,6 +14,7 @@
 #include "app/validate.h"
 #include "core/atomic_file.h"
 #include "emulator/assembler.h"
+#include "emulator/chip.h"
 #include "emulator/program_binary.h"
 #include "hw/analytical/estimate.h"
 #include "hw/rack/rack.h"
@@ -179,6 +180,24 @@ int cmd_lpu_program(const std::string& input, const std::string& chip, const std
   return 0;
 }
 
+// Runs an LPU assembly file on one chip: cycles, time at the clock, what
+// issued; schedule errors are errors in the program (exit code 2).
+int cmd_emulate(const std::string& input, const std::string& chip_file, bool timing_only) {
+  const lpu::LpuParams params = lpu::load_lpu_params(chip_file);
+  const lpu::Program program = lpu::assemble(read_all(input), input, params);
+  lpu::Chip chip(params, timing_only ? lpu::Mode::timing_only : lpu::Mode::functional);
+  const lpu::RunResult r = chip.run(program);
+  if (!r.errors.empty()) {
+    for (const auto& e : r.errors) std::cerr << e.str() << "\n";
+    return 2;
+  }
+  std::cout << fmt::format("{}: {} cycles = {} at {} on {}; {} instructions issued\n", input, r.cycles,
+                           to_string(Seconds(static_cast<double>(r.cycles) / params.clock.value())),
+                           to_string(params.clock), params.name, r.instructions);
+  for (const auto& [unit, count] : r.issued) std::cout << fmt::format("  {}: {}\n", lpu::unit_name(unit), count);
+  return 0;
+}
+
 template <class T>
 void print_params(const Schema<T>& schema) {
   std::cout << "| key | type | default | range | description |\n|---|---|---|---|---|\n";
@@ -266,6 +285,13 @@ int run_cli(int argc, char** argv) {
     cmd->add_option("--out", lpu_out, "output file")->required();
   }
 
+  std::string emulate_in;
+  bool timing_only = false;
+  auto* emulate_cmd = app.add_subcommand("emulate", "run an LPU assembly program on one emulated chip");
+  emulate_cmd->add_option("file", emulate_in, "program (assembly text)")->required();
+  emulate_cmd->add_option("--chip", lpu_chip, "LPU preset (configs/lpu/*.yaml)")->capture_default_str();
+  emulate_cmd->add_flag("--timing-only", timing_only, "move no payloads: cycle counts only");
+
   std::string params_what = "run";
   auto* params = app.add_subcommand("params", "print the parameters of a config document as a Markdown table");
   params->add_option("document", params_what, "run, system, chip, link, fabric, pod or lpu")->capture_default_str();
@@ -284,6 +310,7 @@ int run_cli(int argc, char** argv) {
     if (*pareto) return cmd_pareto(pareto_opts, pareto_max_batch);
     if (*val) return cmd_validate(validation_file, validation_sets, validation_out, strict);
     if (*assemble_cmd) return cmd_lpu_program(lpu_in, lpu_chip, lpu_out, true);
+    if (*emulate_cmd) return cmd_emulate(emulate_in, lpu_chip, timing_only);
     if (*disassemble_cmd) return cmd_lpu_program(lpu_in, lpu_chip, lpu_out, false);
   } catch (const InputError& e) {
     std::cerr << e.what();

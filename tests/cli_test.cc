@@ -196,7 +196,7 @@ TEST_CASE("cli: LPU programs assemble to binary and disassemble back") {
   REQUIRE(tokenfab("assemble emulator/examples/copy_and_add.s --out " + bin, "asm").code == 0);
   REQUIRE(tokenfab("disassemble " + bin + " --out " + text, "disasm").code == 0);
   const std::string once = slurp(text);
-  CHECK(once.find("add in=E0..E7 out=W0..W3 type=f32") != std::string::npos);
+  CHECK(once.find("add in=W0..W1 out=E0 type=i8") != std::string::npos);
   // The disassembly assembles to the same binary.
   REQUIRE(tokenfab("assemble " + text + " --out " + bin + "2", "asm2").code == 0);
   CHECK(slurp(bin) == slurp(bin + "2"));

@@ -1,0 +1,416 @@
+#include "emulator/chip.h"
+
+#include <Eigen/Core>
+
+#include <cmath>
+#include <cstring>
+#include <functional>
+#include <queue>
+
+namespace tokenfab::lpu {
+
+std::string ScheduleError::str() const {
+  return "error: " + loc.str() + ": cycle " + std::to_string(cycle) + ", " + queue + ": " + message;
+}
+
+Chip::Chip(const LpuParams& params, Mode mode) : params_(params), mode_(mode) {}
+
+namespace {
+
+std::int64_t slice_words(const LpuParams& p) { return static_cast<std::int64_t>(p.banks) * p.words_per_bank; }
+
+// Values of one operand, one per lane, widened for arithmetic.
+using Lanes = Eigen::ArrayXd;
+
+std::int64_t integer(const Instruction& ins, Field f, std::int64_t fallback = 0) {
+  auto it = ins.operands.find(f);
+  return it == ins.operands.end() ? fallback : std::get<std::int64_t>(it->second);
+}
+const Streams& streams(const Instruction& ins, Field f) { return std::get<Streams>(ins.operands.at(f)); }
+ElemType elem(const Instruction& ins, Field f) { return std::get<ElemType>(ins.operands.at(f)); }
+
+// Lane values of `type` from its byte planes (byte k of every lane on plane k).
+Lanes decode_lanes(const std::vector<const std::vector<std::uint8_t>*>& planes, ElemType type, int lanes) {
+  Lanes out(lanes);
+  for (int l = 0; l < lanes; ++l) {
+    std::uint32_t raw = 0;
+    for (std::size_t k = 0; k < planes.size(); ++k)
+      raw |= static_cast<std::uint32_t>((*planes[k])[static_cast<std::size_t>(l)]) << (8 * k);
+    switch (type) {
+      case ElemType::i8:
+        out[l] = static_cast<std::int8_t>(raw);
+        break;
+      case ElemType::i16:
+        out[l] = static_cast<std::int16_t>(raw);
+        break;
+      case ElemType::i32:
+        out[l] = static_cast<std::int32_t>(raw);
+        break;
+      case ElemType::f16:
+        out[l] = static_cast<float>(Eigen::numext::bit_cast<Eigen::half>(static_cast<std::uint16_t>(raw)));
+        break;
+      case ElemType::bf16:
+        out[l] = static_cast<float>(Eigen::numext::bit_cast<Eigen::bfloat16>(static_cast<std::uint16_t>(raw)));
+        break;
+      case ElemType::f32:
+        out[l] = Eigen::numext::bit_cast<float>(raw);
+        break;
+      case ElemType::f8:
+        out[l] = 0;
+        break;  // refused before execution
+    }
+  }
+  return out;
+}
+
+// Rounds or wraps each lane to `type` and splits it into byte planes.
+std::vector<std::vector<std::uint8_t>> encode_lanes(const Lanes& v, ElemType type) {
+  const int bytes = elem_bytes(type);
+  std::vector<std::vector<std::uint8_t>> planes(static_cast<std::size_t>(bytes),
+                                                std::vector<std::uint8_t>(static_cast<std::size_t>(v.size())));
+  for (Eigen::Index l = 0; l < v.size(); ++l) {
+    std::uint32_t raw = 0;
+    switch (type) {
+      case ElemType::i8:
+      case ElemType::i16:
+      case ElemType::i32: {
+        // Two's-complement wrap, as integer ALUs do.
+        const auto wide = static_cast<std::int64_t>(std::llround(v[l]));
+        raw = static_cast<std::uint32_t>(static_cast<std::uint64_t>(wide));
+        break;
+      }
+      case ElemType::f16:
+        raw = Eigen::numext::bit_cast<std::uint16_t>(Eigen::half(static_cast<float>(v[l])));
+        break;
+      case ElemType::bf16:
+        raw = Eigen::numext::bit_cast<std::uint16_t>(Eigen::bfloat16(static_cast<float>(v[l])));
+        break;
+      case ElemType::f32:
+        raw = Eigen::numext::bit_cast<std::uint32_t>(static_cast<float>(v[l]));
+        break;
+      case ElemType::f8:
+        break;
+    }
+    for (int k = 0; k < bytes; ++k)
+      planes[static_cast<std::size_t>(k)][static_cast<std::size_t>(l)] = static_cast<std::uint8_t>(raw >> (8 * k));
+  }
+  return planes;
+}
+
+bool is_float(ElemType t) {
+  return t == ElemType::f16 || t == ElemType::bf16 || t == ElemType::f32 || t == ElemType::f8;
+}
+
+// The arithmetic of one VXM op on lane values (in the op's element type).
+Lanes vxm_compute(Opcode op, ElemType type, const std::vector<Lanes>& in) {
+  const bool fp = is_float(type);
+  auto rounded = [&](const Lanes& x) -> Lanes { return fp ? x.cast<float>().cast<double>() : x; };
+  switch (op) {
+    case Opcode::add:
+      return rounded(in[0] + in[1]);
+    case Opcode::sub:
+      return rounded(in[0] - in[1]);
+    case Opcode::mul:
+      return rounded(in[0] * in[1]);
+    case Opcode::max:
+      return in[0].max(in[1]);
+    case Opcode::min:
+      return in[0].min(in[1]);
+    case Opcode::cmp_gt:
+      return (in[0] > in[1]).cast<double>();
+    case Opcode::select:
+      return (in[0] != 0).select(in[1], in[2]);
+    case Opcode::neg:
+      return -in[0];
+    case Opcode::abs:
+      return in[0].abs();
+    case Opcode::relu:
+      return in[0].max(0.0);
+    case Opcode::exp:
+      return rounded(in[0].cast<float>().exp().cast<double>());
+    case Opcode::tanh:
+      return rounded(in[0].cast<float>().tanh().cast<double>());
+    case Opcode::rsqrt:
+      return rounded(in[0].cast<float>().rsqrt().cast<double>());
+    case Opcode::recip:
+      return rounded(in[0].cast<float>().inverse().cast<double>());
+    default:
+      return in[0];  // conv: the value itself, re-encoded by the caller
+  }
+}
+
+int vxm_operands(Opcode op) {
+  switch (op) {
+    case Opcode::add:
+    case Opcode::sub:
+    case Opcode::mul:
+    case Opcode::max:
+    case Opcode::min:
+    case Opcode::cmp_gt:
+      return 2;
+    case Opcode::select:
+      return 3;
+    default:
+      return 1;
+  }
+}
+
+}  // namespace
+
+struct Chip::Impl {
+  struct Event {
+    std::int64_t cycle;
+    int phase;  // 0: values land on streams, 1: queues issue, 2: operands are read
+    std::uint64_t seq;
+    std::function<void()> fn;
+    bool operator>(const Event& o) const { return std::tie(cycle, phase, seq) > std::tie(o.cycle, o.phase, o.seq); }
+  };
+  struct QueueState {
+    const QueueCode* code;
+    std::size_t pc = 0;
+    bool parked = false;
+  };
+
+  Chip& chip;
+  StreamFabric fabric;
+  std::priority_queue<Event, std::vector<Event>, std::greater<>> events;
+  std::uint64_t seq = 0;
+  std::int64_t last = -1;
+  RunResult result;
+  std::vector<QueueState> queues;
+
+  Impl(Chip& c) : chip(c), fabric(c.params_.streams_per_direction, c.positions()) {}
+
+  void at(std::int64_t cycle, int phase, std::function<void()> fn) {
+    events.push({cycle, phase, seq++, std::move(fn)});
+  }
+  // The run lasts until the last cycle in which something happened.
+  void happened(std::int64_t cycle) { last = std::max(last, cycle); }
+
+  void fail(std::int64_t cycle, const QueueState& q, const Instruction& ins, std::string message) {
+    result.errors.push_back({cycle, queue_name(q.code->id), std::move(message), ins.loc});
+  }
+
+  void inject(std::int64_t cycle, const QueueState& q, const Instruction& ins, int stream, Payload value) {
+    at(cycle, 0, [this, cycle, &q, &ins, stream, value] {
+      happened(cycle);
+      if (std::string err = fabric.inject(stream, chip.position(q.code->id), cycle, value); !err.empty())
+        fail(cycle, q, ins, err);
+    });
+  }
+
+  // The values on `ids` at this queue's position now; reports stale reads.
+  std::optional<std::vector<Payload>> operands(std::int64_t cycle, const QueueState& q, const Instruction& ins,
+                                               const Streams& ids) {
+    happened(cycle);
+    std::vector<Payload> out;
+    for (int s : ids) {
+      auto v = fabric.read(s, chip.position(q.code->id), cycle);
+      if (!v) {
+        fail(cycle, q, ins,
+             "stale read: no value on stream " + stream_name(s) + " at position " +
+                 std::to_string(chip.position(q.code->id)));
+        return std::nullopt;
+      }
+      out.push_back(*v);
+    }
+    return out;
+  }
+
+  void perform(std::int64_t t, QueueState& q, const Instruction& ins, std::int64_t address_offset) {
+    const LpuParams& p = chip.params_;
+    const Delay& d = p.delay(ins.op);
+    ++result.issued[info(ins.op).unit];
+    ++result.instructions;
+    const SliceId slice{q.code->id.hemisphere, q.code->id.index};
+    switch (ins.op) {
+      case Opcode::read:
+      case Opcode::write: {
+        const std::int64_t a = integer(ins, Field::a) + address_offset;
+        if (a < 0 || a >= slice_words(p)) {
+          fail(t, q, ins,
+               "address " + std::to_string(a) + " outside the slice (" + std::to_string(slice_words(p)) + " vectors)");
+          return;
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    switch (ins.op) {
+      case Opcode::read: {
+        const std::int64_t a = integer(ins, Field::a) + address_offset;
+        Payload value;
+        if (chip.mode_ == Mode::functional)
+          value = std::make_shared<std::vector<std::uint8_t>>(chip.read_vector(slice, a));
+        for (int s : streams(ins, Field::s)) inject(t + d.d_func, q, ins, s, value);
+        return;
+      }
+      case Opcode::write: {
+        const std::int64_t a = integer(ins, Field::a) + address_offset;
+        const std::int64_t when = t + d.d_skew;
+        at(when, 2, [this, when, &q, &ins, slice, a] {
+          auto v = operands(when, q, ins, {streams(ins, Field::s).front()});
+          if (v && chip.mode_ == Mode::functional) chip.write_vector(slice, a, *v->front());
+        });
+        return;
+      }
+      default:
+        break;
+    }
+    // VXM: operands at t + d_skew, results at t + d_func.
+    const std::int64_t when = t + d.d_skew;
+    at(when, 2, [this, when, t, d, &q, &ins] {
+      const Streams& in = streams(ins, Field::in);
+      auto values = operands(when, q, ins, in);
+      if (!values) return;
+      const Streams& out = streams(ins, Field::out);
+      if (chip.mode_ == Mode::timing_only) {
+        for (int s : out) inject(t + d.d_func, q, ins, s, nullptr);
+        return;
+      }
+      const ElemType from = ins.op == Opcode::conv ? elem(ins, Field::from) : elem(ins, Field::type);
+      const ElemType to = ins.op == Opcode::conv ? elem(ins, Field::to) : from;
+      const int width = elem_bytes(from), lanes = chip.params_.vector_bytes();
+      std::vector<Lanes> args;
+      for (int k = 0; k < vxm_operands(ins.op); ++k) {
+        std::vector<const std::vector<std::uint8_t>*> planes;
+        for (int b = 0; b < width; ++b) planes.push_back((*values)[static_cast<std::size_t>(k * width + b)].get());
+        args.push_back(decode_lanes(planes, from, lanes));
+      }
+      auto planes = encode_lanes(vxm_compute(ins.op, from, args), to);
+      for (std::size_t b = 0; b < planes.size(); ++b) {
+        inject(t + d.d_func, q, ins, out[b], std::make_shared<const std::vector<std::uint8_t>>(std::move(planes[b])));
+      }
+    });
+  }
+
+  // Checks the operands an instruction needs can run here; empty when fine.
+  std::string refuse(const Instruction& ins) const {
+    switch (info(ins.op).unit) {
+      case Unit::icu:
+        return "";
+      case Unit::mem:
+        return ins.op == Opcode::read || ins.op == Opcode::write ? "" : "MEM gather/scatter";
+      case Unit::mxm:
+        return "MXM instructions";
+      case Unit::sxm:
+        return "SXM instructions";
+      case Unit::c2c:
+        return "C2C instructions";
+      case Unit::vxm:
+        break;
+    }
+    const ElemType from = ins.op == Opcode::conv ? elem(ins, Field::from) : elem(ins, Field::type);
+    const ElemType to = ins.op == Opcode::conv ? elem(ins, Field::to) : from;
+    if (from == ElemType::f8 || to == ElemType::f8) return "f8 arithmetic";
+    const std::size_t need = static_cast<std::size_t>(vxm_operands(ins.op) * elem_bytes(from));
+    if (streams(ins, Field::in).size() != need) {
+      return "'" + std::string(info(ins.op).name) + "' on " + std::string(elem_type_name(from)) + " needs " +
+             std::to_string(need) + " input streams; this";
+    }
+    if (streams(ins, Field::out).size() != static_cast<std::size_t>(elem_bytes(to))) {
+      return "'" + std::string(info(ins.op).name) + "' to " + std::string(elem_type_name(to)) + " needs " +
+             std::to_string(elem_bytes(to)) + " output streams; this";
+    }
+    return "";
+  }
+
+  void issue(std::int64_t t, QueueState& q) {
+    if (q.pc >= q.code->code.size()) return;
+    happened(t);
+    const Instruction& ins = q.code->code[q.pc++];
+    std::int64_t next = t + 1;
+    switch (ins.op) {
+      case Opcode::nop:
+        next = t + std::max<std::int64_t>(1, integer(ins, Field::n));
+        break;
+      case Opcode::repeat: {
+        const std::int64_t n = integer(ins, Field::n), d = integer(ins, Field::d),
+                           stride = integer(ins, Field::astride);
+        if (q.pc < 2 || info(q.code->code[q.pc - 2].op).unit == Unit::icu || d < 1) {
+          fail(t, q, ins, "repeat needs a preceding non-ICU instruction and d >= 1");
+          return;
+        }
+        const Instruction& prev = q.code->code[q.pc - 2];
+        for (std::int64_t k = 0; k < n; ++k) perform(t + k * d, q, prev, stride * (k + 1));
+        next = t + n * d;
+        break;
+      }
+      case Opcode::sync:
+        ++result.issued[Unit::icu];
+        q.parked = true;
+        return;
+      case Opcode::notify:
+        ++result.issued[Unit::icu];
+        for (auto& other : queues) {
+          if (!other.parked) continue;
+          other.parked = false;
+          at(t + 1, 1, [this, t, &other] { issue(t + 1, other); });
+        }
+        break;
+      default:
+        perform(t, q, ins, 0);
+        break;
+    }
+    at(next, 1, [this, next, &q] { issue(next, q); });
+  }
+};
+
+void Chip::write_vector(SliceId slice, std::int64_t address, const std::vector<std::uint8_t>& bytes) {
+  auto& mem = sram_[slice];
+  const auto v = static_cast<std::size_t>(params_.vector_bytes());
+  if (mem.empty()) mem.assign(static_cast<std::size_t>(slice_words(params_)) * v, 0);
+  std::memcpy(mem.data() + static_cast<std::size_t>(address) * v, bytes.data(), std::min(bytes.size(), v));
+}
+
+std::vector<std::uint8_t> Chip::read_vector(SliceId slice, std::int64_t address) const {
+  const auto v = static_cast<std::size_t>(params_.vector_bytes());
+  auto it = sram_.find(slice);
+  if (it == sram_.end()) return std::vector<std::uint8_t>(v, 0);
+  return {it->second.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(address) * v),
+          it->second.begin() + static_cast<std::ptrdiff_t>((static_cast<std::size_t>(address) + 1) * v)};
+}
+
+int Chip::position(const QueueId& q) const {
+  const int p = params_.stream_positions;
+  switch (q.unit) {
+    case Unit::mem: {
+      // Slice 0 sits next to the VXM; positions group slices outward.
+      const int offset = 1 + q.index * p / params_.mem_slices;
+      return q.hemisphere == Hemisphere::east ? p + offset : p - offset;
+    }
+    case Unit::vxm:
+      return p;
+    case Unit::icu:
+    case Unit::mxm:
+    case Unit::sxm:
+    case Unit::c2c:
+      return q.hemisphere == Hemisphere::west ? 0 : 2 * p;
+  }
+  return p;
+}
+
+RunResult Chip::run(const Program& program) {
+  Impl impl(*this);
+  impl.queues.reserve(program.queues.size());
+  for (const auto& q : program.queues) {
+    for (const auto& ins : q.code) {
+      if (std::string what = impl.refuse(ins); !what.empty()) {
+        impl.result.errors.push_back({0, queue_name(q.id), what + " not supported by this emulator version", ins.loc});
+      }
+    }
+    impl.queues.push_back({&q});
+  }
+  if (!impl.result.errors.empty()) return impl.result;
+  for (auto& q : impl.queues) impl.at(0, 1, [&impl, &q] { impl.issue(0, q); });
+  while (!impl.events.empty()) {
+    Impl::Event e = impl.events.top();
+    impl.events.pop();
+    e.fn();
+  }
+  impl.result.cycles = impl.last + 1;
+  return impl.result;
+}
+
+}  // namespace tokenfab::lpu

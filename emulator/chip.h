@@ -1,0 +1,77 @@
+// One LPU chip executing a program: every queue issues in order, values move
+// on the stream fabric, MEM slices hold a byte-exact SRAM image, the VXM
+// computes real values. Event-driven: the next cycle anything happens is
+// taken from an event queue, so long nops and idle stretches cost nothing.
+//
+//   Chip chip(params, Mode::functional);
+//   chip.write_vector({Hemisphere::east, 12}, 0x000, bytes);
+//   RunResult r = chip.run(program);   // r.cycles, r.errors
+//
+// Timing per instruction: issue at t (one per queue per cycle, later by nops
+// and repeats), operands read at t + d_skew, result on its streams at
+// t + d_func, both from the preset's delay table. A value read where none is,
+// or two values put on one stream at one place and cycle, is a schedule
+// error with cycle, queue and stream, never a stall. Same program, same
+// cycle count, whatever the data; timing-only mode moves no payloads.
+//
+// This version executes ICU (nop, repeat, sync, notify), MEM read/write and
+// the VXM elementwise, transcendental and conversion ops; programs using MXM,
+// SXM, C2C, gather or scatter are refused with an error naming the
+// instruction.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "emulator/program.h"
+#include "emulator/stream_fabric.h"
+
+namespace tokenfab::lpu {
+
+enum class Mode { functional, timing_only };
+
+struct ScheduleError {
+  std::int64_t cycle = 0;
+  std::string queue;
+  std::string message;
+  Location loc;
+  std::string str() const;
+};
+
+struct RunResult {
+  std::int64_t cycles = 0;  // the cycle after the last event
+  std::uint64_t instructions = 0;
+  std::map<Unit, std::uint64_t> issued;  // instructions per unit (repeats counted)
+  std::vector<ScheduleError> errors;
+};
+
+struct SliceId {
+  Hemisphere hemisphere = Hemisphere::east;
+  int index = 0;
+  auto operator<=>(const SliceId&) const = default;
+};
+
+class Chip {
+ public:
+  Chip(const LpuParams& params, Mode mode);
+
+  // SRAM image, one vector (vector_bytes) per address of a slice.
+  void write_vector(SliceId slice, std::int64_t address, const std::vector<std::uint8_t>& bytes);
+  std::vector<std::uint8_t> read_vector(SliceId slice, std::int64_t address) const;
+
+  RunResult run(const Program& program);
+
+  // Stream-register position of a queue's slice: west edge 0, VXM in the middle.
+  int position(const QueueId& q) const;
+  int positions() const { return 2 * params_.stream_positions + 1; }
+
+ private:
+  struct Impl;
+  const LpuParams& params_;
+  Mode mode_;
+  std::map<SliceId, std::vector<std::uint8_t>> sram_;
+};
+
+}  // namespace tokenfab::lpu

@@ -1,0 +1,46 @@
+// The stream registers of one chip as a lazy conveyor. A value injected on
+// stream s at position x0 in cycle t0 is at x0 + (t - t0) at cycle t when the
+// stream flows east, x0 - (t - t0) when it flows west, until a newer value
+// injected upstream on the same diagonal overtakes it or it falls off the
+// chip's edge. Nothing moves cycle by cycle: a read looks the value up by its
+// diagonal, so idle cycles cost nothing (shared/reference/lpu.md §4.3).
+//
+// Reading where no value is, or injecting twice at one place and cycle, is a
+// schedule error: the hardware has no interlocks, so the emulator reports
+// what would silently go wrong.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tokenfab::lpu {
+
+using Payload = std::shared_ptr<const std::vector<std::uint8_t>>;  // null in timing-only mode
+
+class StreamFabric {
+ public:
+  // `positions`: stream-register positions across the chip, 0 at the west edge.
+  StreamFabric(int streams_per_direction, int positions);
+
+  // Returns an error message on a collision, empty otherwise.
+  std::string inject(int stream, int position, std::int64_t cycle, Payload value);
+  // The value on `stream` at `position` in `cycle`; nullopt if none is there.
+  std::optional<Payload> read(int stream, int position, std::int64_t cycle) const;
+
+ private:
+  struct Packet {
+    int position;
+    std::int64_t cycle;
+    Payload value;
+  };
+  static bool east(int stream);
+  // Packets of one stream by diagonal: east t - x, west t + x.
+  std::vector<std::map<std::int64_t, std::vector<Packet>>> streams_;
+  int positions_;
+};
+
+}  // namespace tokenfab::lpu
