@@ -1,6 +1,7 @@
 #include "emulator/chip.h"
 
-#include <Eigen/Core>
+#include "emulator/mxm.h"
+#include "emulator/vxm.h"
 
 #include <cmath>
 #include <cstring>
@@ -19,141 +20,12 @@ namespace {
 
 std::int64_t slice_words(const LpuParams& p) { return static_cast<std::int64_t>(p.banks) * p.words_per_bank; }
 
-// Values of one operand, one per lane, widened for arithmetic.
-using Lanes = Eigen::ArrayXd;
-
 std::int64_t integer(const Instruction& ins, Field f, std::int64_t fallback = 0) {
   auto it = ins.operands.find(f);
   return it == ins.operands.end() ? fallback : std::get<std::int64_t>(it->second);
 }
 const Streams& streams(const Instruction& ins, Field f) { return std::get<Streams>(ins.operands.at(f)); }
 ElemType elem(const Instruction& ins, Field f) { return std::get<ElemType>(ins.operands.at(f)); }
-
-// Lane values of `type` from its byte planes (byte k of every lane on plane k).
-Lanes decode_lanes(const std::vector<const std::vector<std::uint8_t>*>& planes, ElemType type, int lanes) {
-  Lanes out(lanes);
-  for (int l = 0; l < lanes; ++l) {
-    std::uint32_t raw = 0;
-    for (std::size_t k = 0; k < planes.size(); ++k)
-      raw |= static_cast<std::uint32_t>((*planes[k])[static_cast<std::size_t>(l)]) << (8 * k);
-    switch (type) {
-      case ElemType::i8:
-        out[l] = static_cast<std::int8_t>(raw);
-        break;
-      case ElemType::i16:
-        out[l] = static_cast<std::int16_t>(raw);
-        break;
-      case ElemType::i32:
-        out[l] = static_cast<std::int32_t>(raw);
-        break;
-      case ElemType::f16:
-        out[l] = static_cast<float>(Eigen::numext::bit_cast<Eigen::half>(static_cast<std::uint16_t>(raw)));
-        break;
-      case ElemType::bf16:
-        out[l] = static_cast<float>(Eigen::numext::bit_cast<Eigen::bfloat16>(static_cast<std::uint16_t>(raw)));
-        break;
-      case ElemType::f32:
-        out[l] = Eigen::numext::bit_cast<float>(raw);
-        break;
-      case ElemType::f8:
-        out[l] = 0;
-        break;  // refused before execution
-    }
-  }
-  return out;
-}
-
-// Rounds or wraps each lane to `type` and splits it into byte planes.
-std::vector<std::vector<std::uint8_t>> encode_lanes(const Lanes& v, ElemType type) {
-  const int bytes = elem_bytes(type);
-  std::vector<std::vector<std::uint8_t>> planes(static_cast<std::size_t>(bytes),
-                                                std::vector<std::uint8_t>(static_cast<std::size_t>(v.size())));
-  for (Eigen::Index l = 0; l < v.size(); ++l) {
-    std::uint32_t raw = 0;
-    switch (type) {
-      case ElemType::i8:
-      case ElemType::i16:
-      case ElemType::i32: {
-        // Two's-complement wrap, as integer ALUs do.
-        const auto wide = static_cast<std::int64_t>(std::llround(v[l]));
-        raw = static_cast<std::uint32_t>(static_cast<std::uint64_t>(wide));
-        break;
-      }
-      case ElemType::f16:
-        raw = Eigen::numext::bit_cast<std::uint16_t>(Eigen::half(static_cast<float>(v[l])));
-        break;
-      case ElemType::bf16:
-        raw = Eigen::numext::bit_cast<std::uint16_t>(Eigen::bfloat16(static_cast<float>(v[l])));
-        break;
-      case ElemType::f32:
-        raw = Eigen::numext::bit_cast<std::uint32_t>(static_cast<float>(v[l]));
-        break;
-      case ElemType::f8:
-        break;
-    }
-    for (int k = 0; k < bytes; ++k)
-      planes[static_cast<std::size_t>(k)][static_cast<std::size_t>(l)] = static_cast<std::uint8_t>(raw >> (8 * k));
-  }
-  return planes;
-}
-
-bool is_float(ElemType t) {
-  return t == ElemType::f16 || t == ElemType::bf16 || t == ElemType::f32 || t == ElemType::f8;
-}
-
-// The arithmetic of one VXM op on lane values (in the op's element type).
-Lanes vxm_compute(Opcode op, ElemType type, const std::vector<Lanes>& in) {
-  const bool fp = is_float(type);
-  auto rounded = [&](const Lanes& x) -> Lanes { return fp ? x.cast<float>().cast<double>() : x; };
-  switch (op) {
-    case Opcode::add:
-      return rounded(in[0] + in[1]);
-    case Opcode::sub:
-      return rounded(in[0] - in[1]);
-    case Opcode::mul:
-      return rounded(in[0] * in[1]);
-    case Opcode::max:
-      return in[0].max(in[1]);
-    case Opcode::min:
-      return in[0].min(in[1]);
-    case Opcode::cmp_gt:
-      return (in[0] > in[1]).cast<double>();
-    case Opcode::select:
-      return (in[0] != 0).select(in[1], in[2]);
-    case Opcode::neg:
-      return -in[0];
-    case Opcode::abs:
-      return in[0].abs();
-    case Opcode::relu:
-      return in[0].max(0.0);
-    case Opcode::exp:
-      return rounded(in[0].cast<float>().exp().cast<double>());
-    case Opcode::tanh:
-      return rounded(in[0].cast<float>().tanh().cast<double>());
-    case Opcode::rsqrt:
-      return rounded(in[0].cast<float>().rsqrt().cast<double>());
-    case Opcode::recip:
-      return rounded(in[0].cast<float>().inverse().cast<double>());
-    default:
-      return in[0];  // conv: the value itself, re-encoded by the caller
-  }
-}
-
-int vxm_operands(Opcode op) {
-  switch (op) {
-    case Opcode::add:
-    case Opcode::sub:
-    case Opcode::mul:
-    case Opcode::max:
-    case Opcode::min:
-    case Opcode::cmp_gt:
-      return 2;
-    case Opcode::select:
-      return 3;
-    default:
-      return 1;
-  }
-}
 
 }  // namespace
 
@@ -178,8 +50,12 @@ struct Chip::Impl {
   std::int64_t last = -1;
   RunResult result;
   std::vector<QueueState> queues;
+  std::vector<MxmPlane> mxm_planes;
 
-  Impl(Chip& c) : chip(c), fabric(c.params_.streams_per_direction, c.positions()) {}
+  Impl(Chip& c)
+      : chip(c),
+        fabric(c.params_.streams_per_direction, c.positions()),
+        mxm_planes(static_cast<std::size_t>(c.params_.mxm_planes)) {}
 
   void at(std::int64_t cycle, int phase, std::function<void()> fn) {
     events.push({cycle, phase, seq++, std::move(fn)});
@@ -258,6 +134,7 @@ struct Chip::Impl {
       default:
         break;
     }
+    if (info(ins.op).unit == Unit::mxm) return mxm(t, q, ins, d);
     // VXM: operands at t + d_skew, results at t + d_func.
     const std::int64_t when = t + d.d_skew;
     at(when, 2, [this, when, t, d, &q, &ins] {
@@ -285,6 +162,96 @@ struct Chip::Impl {
     });
   }
 
+  // MXM: lw reads one weight row per listed stream at t + d_skew into a
+  // buffer; iw installs a full buffer at t + d_func; abc reads n activation
+  // vectors on consecutive cycles, each product ready d_func later; acc emits
+  // n products, one per cycle, as four INT32 byte planes.
+  void mxm(std::int64_t t, QueueState& q, const Instruction& ins, const Delay& d) {
+    const int dim = chip.params_.mxm_dim;
+    MxmPlane& plane = mxm_planes[static_cast<std::size_t>(integer(ins, Field::plane))];
+    const auto buf = static_cast<std::size_t>(integer(ins, Field::buf) % 2);
+    const bool functional = chip.mode_ == Mode::functional;
+    switch (ins.op) {
+      case Opcode::lw: {
+        const std::int64_t when = t + d.d_skew;
+        at(when, 2, [this, when, &q, &ins, &plane, buf, dim, functional] {
+          const Streams& rows = streams(ins, Field::s);
+          if (plane.rows[buf] + static_cast<int>(rows.size()) > dim) {
+            return fail(when, q, ins,
+                        "weight buffer " + std::to_string(buf) + " overwritten: it holds " +
+                            std::to_string(plane.rows[buf]) + " of " + std::to_string(dim) +
+                            " rows and was not installed");
+          }
+          auto values = operands(when, q, ins, rows);
+          if (!values) return;
+          for (const Payload& row : *values) {
+            if (functional) plane.buffer[buf].insert(plane.buffer[buf].end(), row->begin(), row->end());
+          }
+          plane.rows[buf] += static_cast<int>(rows.size());
+          plane.loading_until[buf] = when;
+        });
+        return;
+      }
+      case Opcode::iw: {
+        const std::int64_t when = t + d.d_func;
+        at(when, 2, [this, when, &q, &ins, &plane, buf, dim] {
+          happened(when);
+          if (plane.rows[buf] != dim) {
+            return fail(when, q, ins,
+                        "install of weight buffer " + std::to_string(buf) + " with " + std::to_string(plane.rows[buf]) +
+                            " of " + std::to_string(dim) + " rows");
+          }
+          plane.weights = std::move(plane.buffer[buf]);
+          plane.buffer[buf].clear();
+          plane.rows[buf] = 0;
+          plane.installed = true;
+        });
+        return;
+      }
+      case Opcode::abc: {
+        for (std::int64_t k = 0; k < std::max<std::int64_t>(1, integer(ins, Field::n, 1)); ++k) {
+          const std::int64_t when = t + d.d_skew + k, ready = t + k + d.d_func;
+          at(when, 2, [this, when, ready, &q, &ins, &plane, dim, functional] {
+            if (!plane.installed) return fail(when, q, ins, "activations reached a plane with no weights installed");
+            auto x = operands(when, q, ins, streams(ins, Field::s));
+            if (!x) return;
+            plane.products.push_back(
+                {ready, functional ? mxm_product(plane.weights, *x->front(), dim) : std::vector<std::int32_t>{}});
+          });
+        }
+        return;
+      }
+      case Opcode::acc: {
+        for (std::int64_t k = 0; k < std::max<std::int64_t>(1, integer(ins, Field::n, 1)); ++k) {
+          const std::int64_t when = t + d.d_skew + k, emit = t + k + d.d_func;
+          at(when, 2, [this, when, emit, &q, &ins, &plane, functional] {
+            happened(when);
+            if (plane.products.empty() || plane.products.front().ready > when) {
+              return fail(when, q, ins, "accumulator read before its product is ready");
+            }
+            MxmProduct product = std::move(plane.products.front());
+            plane.products.pop_front();
+            const Streams& out = streams(ins, Field::out);
+            if (!functional) {
+              for (int s : out) inject(emit, q, ins, s, nullptr);
+              return;
+            }
+            Lanes lanes =
+                Eigen::Map<const Eigen::ArrayXi>(product.value.data(), static_cast<Eigen::Index>(product.value.size()))
+                    .cast<double>();
+            auto planes_out = encode_lanes(lanes, ElemType::i32);
+            for (std::size_t b = 0; b < planes_out.size(); ++b) {
+              inject(emit, q, ins, out[b], std::make_shared<const std::vector<std::uint8_t>>(std::move(planes_out[b])));
+            }
+          });
+        }
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
   // Checks the operands an instruction needs can run here; empty when fine.
   std::string refuse(const Instruction& ins) const {
     switch (info(ins.op).unit) {
@@ -292,8 +259,18 @@ struct Chip::Impl {
         return "";
       case Unit::mem:
         return ins.op == Opcode::read || ins.op == Opcode::write ? "" : "MEM gather/scatter";
-      case Unit::mxm:
-        return "MXM instructions";
+      case Unit::mxm: {
+        const auto plane = integer(ins, Field::plane);
+        if (plane < 0 || plane >= chip.params_.mxm_planes) return "plane " + std::to_string(plane) + " on this chip is";
+        if (chip.params_.mxm_dim != chip.params_.vector_bytes()) return "an MXM narrower or wider than a vector";
+        auto type = ins.operands.find(Field::type);
+        const ElemType want = ins.op == Opcode::acc ? ElemType::i32 : ElemType::i8;
+        if (type != ins.operands.end() && std::get<ElemType>(type->second) != want)
+          return "MXM types other than i8 x i8 -> i32";
+        if (ins.op == Opcode::acc && streams(ins, Field::out).size() != 4) return "acc to other than 4 (i32) streams";
+        if (ins.op == Opcode::abc && streams(ins, Field::s).size() != 1) return "abc from other than 1 (i8) stream";
+        return "";
+      }
       case Unit::sxm:
         return "SXM instructions";
       case Unit::c2c:

@@ -14,10 +14,10 @@
 // error with cycle, queue and stream, never a stall. Same program, same
 // cycle count, whatever the data; timing-only mode moves no payloads.
 //
-// This version executes ICU (nop, repeat, sync, notify), MEM read/write and
-// the VXM elementwise, transcendental and conversion ops; programs using MXM,
-// SXM, C2C, gather or scatter are refused with an error naming the
-// instruction.
+// This version executes ICU (nop, repeat, sync, notify), MEM read/write,
+// the VXM elementwise, transcendental and conversion ops, and the MXM's INT8
+// path (lw, iw, abc, acc; mxm.h); programs using SXM, C2C, gather, scatter or
+// FP16 matrices are refused with an error naming the instruction.
 #pragma once
 
 #include <cstdint>

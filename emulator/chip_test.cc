@@ -133,10 +133,86 @@ TEST_CASE("chip: an fp32 add over four byte-plane streams is bit-exact") {
 
 TEST_CASE("chip: units this version cannot execute are refused by name") {
   Chip chip(tsp(), Mode::functional);
-  RunResult r = chip.run(assemble(".arch tsp-v1\n.queue MXM.E.0\n    iw plane=0\n", "mxm.s", tsp()));
+  RunResult r = chip.run(assemble(".arch tsp-v1\n.queue SXM.E.0\n    transpose in=E0 out=E1\n", "sxm.s", tsp()));
   REQUIRE(r.errors.size() == 1);
   CHECK(r.errors[0].str() ==
-        "error: mxm.s:3:5: cycle 0, MXM.E.0: MXM instructions not supported by this emulator version");
+        "error: sxm.s:3:5: cycle 0, SXM.E.0: SXM instructions not supported by this emulator version");
+}
+
+}  // namespace
+}  // namespace tokenfab::lpu
+
+namespace tokenfab::lpu {
+namespace {
+
+const LpuParams& tiny() {
+  static const LpuParams p = load_lpu_params("configs/lpu/tiny.yaml");
+  return p;
+}
+
+// tiny: 16-byte vectors, 4 positions per hemisphere (VXM at 4), east slice i
+// at 5 + i, the east MXM at 8, a 16 x 16 plane. Weight row k leaves slice 0
+// (position 5) at k + 3 and reaches the MXM at k + 6, where lw (6, then
+// repeated 7..21) takes the 16 rows. iw issues at 22 and installs at 24. The
+// activation leaves slice 1 (position 6) at 23 and reaches the MXM at 25,
+// where abc reads it; the product is ready at 25 + 22 = 47, when acc takes
+// it and emits four INT32 byte planes at 50 on W0..W3. Flowing west they
+// pass slice 3 at 50, slice 2 at 51, slice 1 at 52 and slice 0 at 53, where
+// each writes its plane. Last event 53: 54 cycles.
+std::string gemv_program(int lw_repeats, int acc_at) {
+  return ".arch tiny\n"
+         ".queue MEM.E.0\n    read a=0 s=E0\n    repeat n=15 d=1 astride=1\n    nop n=37\n    write a=40 s=W3\n"
+         ".queue MEM.E.1\n    nop n=20\n    read a=0 s=E1\n    nop n=31\n    write a=40 s=W2\n"
+         ".queue MEM.E.2\n    nop n=51\n    write a=40 s=W1\n"
+         ".queue MEM.E.3\n    nop n=50\n    write a=40 s=W0\n"
+         ".queue MXM.E.0\n    nop n=6\n    lw s=E0 plane=0 buf=0\n    repeat n=" +
+         std::to_string(lw_repeats) +
+         " d=1\n    iw plane=0 buf=0\n    nop n=2\n    abc s=E1 plane=0 n=1\n    nop n=" + std::to_string(acc_at - 26) +
+         "\n    acc out=W0..W3 plane=0 n=1\n";
+}
+
+TEST_CASE("chip: an INT8 GEMV on the MXM matches Eigen exactly in 54 cycles") {
+  Chip chip(tiny(), Mode::functional);
+  Eigen::Matrix<std::int8_t, 16, 16, Eigen::RowMajor> w;
+  Eigen::Matrix<std::int8_t, 16, 1> x;
+  for (int k = 0; k < 16; ++k) {
+    for (int j = 0; j < 16; ++j) w(k, j) = static_cast<std::int8_t>((k * 31 + j * 17) % 255 - 127);
+    x(k) = static_cast<std::int8_t>((k * 53) % 255 - 127);
+    std::vector<std::uint8_t> row(16);
+    std::memcpy(row.data(), w.row(k).data(), 16);
+    chip.write_vector({Hemisphere::east, 0}, k, row);
+  }
+  std::vector<std::uint8_t> xv(16);
+  std::memcpy(xv.data(), x.data(), 16);
+  chip.write_vector({Hemisphere::east, 1}, 0, xv);
+  RunResult r = chip.run(assemble(gemv_program(15, 47), "gemv.s", tiny()));
+  REQUIRE_MESSAGE(r.errors.empty(), r.errors.front().str());
+  CHECK(r.cycles == 54);
+  Eigen::Matrix<std::int32_t, 16, 1> expected = w.cast<std::int32_t>().transpose() * x.cast<std::int32_t>();
+  for (int j = 0; j < 16; ++j) {
+    std::uint32_t raw = 0;
+    for (int b = 0; b < 4; ++b)
+      raw |= static_cast<std::uint32_t>(chip.read_vector({Hemisphere::east, 3 - b}, 40)[static_cast<std::size_t>(j)])
+             << (8 * b);
+    CHECK(static_cast<std::int32_t>(raw) == expected(j));
+  }
+}
+
+TEST_CASE("chip: MXM schedule errors: buffer overwrite, partial install, early accumulate") {
+  Chip a(tiny(), Mode::functional);
+  // A 17th row into a 16-row buffer that was never installed.
+  RunResult overwrite = a.run(assemble(gemv_program(16, 48), "gemv.s", tiny()));
+  REQUIRE(!overwrite.errors.empty());
+  CHECK(overwrite.errors[0].message.find("weight buffer 0 overwritten") == 0);
+  Chip b(tiny(), Mode::functional);
+  RunResult partial = b.run(assemble(gemv_program(14, 47), "gemv.s", tiny()));
+  REQUIRE(!partial.errors.empty());
+  CHECK(partial.errors[0].message.find("install of weight buffer 0 with 15 of 16 rows") == 0);
+  Chip c(tiny(), Mode::functional);
+  // One cycle before the product is ready.
+  RunResult early = c.run(assemble(gemv_program(15, 46), "gemv.s", tiny()));
+  REQUIRE(!early.errors.empty());
+  CHECK(early.errors[0].message == "accumulator read before its product is ready");
 }
 
 }  // namespace
