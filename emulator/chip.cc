@@ -48,6 +48,7 @@ struct Chip::Impl {
   std::priority_queue<Event, std::vector<Event>, std::greater<>> events;
   std::uint64_t seq = 0;
   std::int64_t last = -1;
+  std::int64_t now = 0;  // the cycle of the event being run
   RunResult result;
   std::vector<QueueState> queues;
   std::vector<MxmPlane> mxm_planes;
@@ -67,12 +68,15 @@ struct Chip::Impl {
     result.errors.push_back({cycle, queue_name(q.code->id), std::move(message), ins.loc});
   }
 
+  // Puts a value on the fabric now for `cycle`: the conveyor is lazy, so a
+  // value can be registered before it lands. Every producer registers while
+  // being issued or while reading its operands, which happens before any
+  // consumer reads at or after `cycle`, since d_func > d_skew for producers.
   void inject(std::int64_t cycle, const QueueState& q, const Instruction& ins, int stream, Payload value) {
-    at(cycle, 0, [this, cycle, &q, &ins, stream, value] {
-      happened(cycle);
-      if (std::string err = fabric.inject(stream, chip.position(q.code->id), cycle, value); !err.empty())
-        fail(cycle, q, ins, err);
-    });
+    happened(cycle);
+    if (std::string err = fabric.inject(stream, chip.position(q.code->id), cycle, std::move(value)); !err.empty()) {
+      fail(cycle, q, ins, err);
+    }
   }
 
   // The values on `ids` at this queue's position now; reports stale reads.
@@ -323,14 +327,15 @@ struct Chip::Impl {
         for (auto& other : queues) {
           if (!other.parked) continue;
           other.parked = false;
-          at(t + 1, 1, [this, t, &other] { issue(t + 1, other); });
+          at(t + 1, 1, [this, &other] { issue(now, other); });
         }
         break;
       default:
         perform(t, q, ins, 0);
         break;
     }
-    at(next, 1, [this, next, &q] { issue(next, q); });
+    // Two pointers fit std::function's inline buffer: no allocation per issue.
+    at(next, 1, [this, &q] { issue(now, q); });
   }
 };
 
@@ -382,8 +387,10 @@ RunResult Chip::run(const Program& program) {
   if (!impl.result.errors.empty()) return impl.result;
   for (auto& q : impl.queues) impl.at(0, 1, [&impl, &q] { impl.issue(0, q); });
   while (!impl.events.empty()) {
-    Impl::Event e = impl.events.top();
+    // top() is const only to protect the heap order, which pop() discards.
+    Impl::Event e = std::move(const_cast<Impl::Event&>(impl.events.top()));
     impl.events.pop();
+    impl.now = e.cycle;
     e.fn();
   }
   impl.result.cycles = impl.last + 1;

@@ -14,6 +14,8 @@ Bytes LpuParams::sram_capacity() const {
 }
 
 const Delay& LpuParams::delay(Opcode op) const {
+  const auto i = static_cast<std::size_t>(op);
+  if (i < delays.size() && delays[i].op == info(op).name) return delays[i];  // ordered by load_lpu_params
   const std::string_view op_name = info(op).name;
   return *std::find_if(delays.begin(), delays.end(), [&](const Delay& d) { return d.op == op_name; });
 }
@@ -68,7 +70,20 @@ const Schema<LpuParams>& lpu_params_schema() {
         }
       }
       for (const auto& d : p.delays) {
-        if (!opcode_named(d.op)) k.fail("delays", "'" + d.op + "' is not an opcode");
+        auto op = opcode_named(d.op);
+        if (!op) {
+          k.fail("delays", "'" + d.op + "' is not an opcode");
+          continue;
+        }
+        // A producer's result must land after it reads its operands: the chip
+        // registers results while reading, ahead of any consumer.
+        const Unit unit = info(*op).unit;
+        const bool produces = unit == Unit::vxm || unit == Unit::sxm || *op == Opcode::read || *op == Opcode::gather ||
+                              *op == Opcode::acc || *op == Opcode::recv;
+        if (produces && d.d_func <= d.d_skew) {
+          k.fail("delays", "'" + d.op + "' must have d_func > d_skew (" + std::to_string(d.d_func) +
+                               " <= " + std::to_string(d.d_skew) + ")");
+        }
       }
     });
     return s;
@@ -77,7 +92,11 @@ const Schema<LpuParams>& lpu_params_schema() {
 }
 
 LpuParams load_lpu_params(const std::filesystem::path& file, const std::vector<std::string>& overrides) {
-  return load_config(file, lpu_params_schema(), overrides);
+  LpuParams p = load_config(file, lpu_params_schema(), overrides);
+  // Opcode order, so that delay() is an index (the schema checked there is one per opcode).
+  std::stable_sort(p.delays.begin(), p.delays.end(),
+                   [](const Delay& a, const Delay& b) { return *opcode_named(a.op) < *opcode_named(b.op); });
+  return p;
 }
 
 }  // namespace tokenfab::lpu

@@ -47,7 +47,8 @@ struct LpuParams {
 
   int vector_bytes() const { return superlanes * lanes_per_superlane; }
   Bytes sram_capacity() const;
-  // The delay entry of `op`; every opcode has one in a validated preset.
+  // The delay entry of `op`; every opcode has one in a validated preset,
+  // which load_lpu_params orders by opcode.
   const Delay& delay(Opcode op) const;
   // Cycles to move one vector across a chip-to-chip link.
   int c2c_cycles_per_vector() const;

@@ -37,5 +37,15 @@ TEST_CASE("presets: a delay table must cover every opcode") {
   }
 }
 
+TEST_CASE("presets: a producer's result cannot land before it reads its operands") {
+  try {
+    // delays.4 is `read` in tsp_v1.yaml: d_func 3.
+    load_lpu_params("configs/lpu/tiny.yaml", {"delays.4.d_skew=3"});
+    FAIL("expected an error");
+  } catch (const InputError& e) {
+    CHECK(std::string(e.what()).find("'read' must have d_func > d_skew (3 <= 3)") != std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace tokenfab::lpu

@@ -1,5 +1,7 @@
 #include "emulator/stream_fabric.h"
 
+#include <algorithm>
+
 #include "emulator/isa.h"
 
 namespace tokenfab::lpu {
@@ -13,14 +15,16 @@ bool StreamFabric::east(int stream) { return stream < kStreamsPerDirection; }
 
 std::string StreamFabric::inject(int stream, int position, std::int64_t cycle, Payload value) {
   const std::int64_t diagonal = east(stream) ? cycle - position : cycle + position;
-  auto& packets = streams_[static_cast<std::size_t>(stream)][diagonal];
-  for (const auto& p : packets) {
-    if (p.position == position) {
-      return "stream " + stream_name(stream) + " written twice at position " + std::to_string(position) + " in cycle " +
-             std::to_string(cycle);
-    }
+  auto& by_diagonal = streams_[static_cast<std::size_t>(stream)];
+  auto [it, fresh] = by_diagonal.try_emplace(diagonal, Diagonal{{position, cycle, value}, {}});
+  if (fresh) return "";
+  Diagonal& d = it->second;
+  auto clash = [&](const Packet& p) { return p.position == position; };
+  if (clash(d.first) || std::any_of(d.more.begin(), d.more.end(), clash)) {
+    return "stream " + stream_name(stream) + " written twice at position " + std::to_string(position) + " in cycle " +
+           std::to_string(cycle);
   }
-  packets.push_back({position, cycle, std::move(value)});
+  d.more.push_back({position, cycle, std::move(value)});
   return "";
 }
 
@@ -33,11 +37,13 @@ std::optional<Payload> StreamFabric::read(int stream, int position, std::int64_t
   // The value here is the one injected nearest upstream: the largest
   // position at or below this one going east, the smallest at or above going west.
   const Packet* best = nullptr;
-  for (const auto& p : it->second) {
+  auto consider = [&](const Packet& p) {
     const bool upstream = east(stream) ? p.position <= position : p.position >= position;
-    if (!upstream) continue;
+    if (!upstream) return;
     if (!best || (east(stream) ? p.position > best->position : p.position < best->position)) best = &p;
-  }
+  };
+  consider(it->second.first);
+  for (const auto& p : it->second.more) consider(p);
   if (!best) return std::nullopt;
   return best->value;
 }

@@ -11,10 +11,10 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace tokenfab::lpu {
@@ -38,8 +38,13 @@ class StreamFabric {
     Payload value;
   };
   static bool east(int stream);
-  // Packets of one stream by diagonal: east t - x, west t + x.
-  std::vector<std::map<std::int64_t, std::vector<Packet>>> streams_;
+  // Packets of one stream by diagonal (east t - x, west t + x). Most
+  // diagonals carry one packet, kept inline; overtaking ones go to `more`.
+  struct Diagonal {
+    Packet first;
+    std::vector<Packet> more;
+  };
+  std::vector<std::unordered_map<std::int64_t, Diagonal>> streams_;
   int positions_;
 };
 
