@@ -257,7 +257,7 @@ class Assembler {
         auto v = parse_int(value);
         if (!v) {
           diags_.error(where, "", "expected an integer (decimal or 0x hex), got '" + value + "'");
-        } else if (*v < 0 && *field != Field::astride) {
+        } else if (*v < 0 && *field != Field::astride && *field != Field::lanes) {
           diags_.error(where, "", std::string(field_name(*field)) + " cannot be negative");
         } else {
           ins.operands[*field] = *v;

@@ -1,6 +1,7 @@
 #include "emulator/chip.h"
 
 #include "emulator/mxm.h"
+#include "emulator/sxm.h"
 #include "emulator/vxm.h"
 
 #include <cmath>
@@ -139,6 +140,7 @@ struct Chip::Impl {
         break;
     }
     if (info(ins.op).unit == Unit::mxm) return mxm(t, q, ins, d);
+    if (info(ins.op).unit == Unit::sxm) return sxm(t, q, ins, d);
     // VXM: operands at t + d_skew, results at t + d_func.
     const std::int64_t when = t + d.d_skew;
     at(when, 2, [this, when, t, d, &q, &ins] {
@@ -256,6 +258,31 @@ struct Chip::Impl {
     }
   }
 
+  // SXM: operands at t + d_skew, moved lanes on the output streams at t + d_func.
+  void sxm(std::int64_t t, QueueState& q, const Instruction& ins, const Delay& d) {
+    const std::int64_t when = t + d.d_skew;
+    at(when, 2, [this, when, t, d, &q, &ins] {
+      auto values = operands(when, q, ins, streams(ins, Field::in));
+      if (!values) return;
+      const Streams& out = streams(ins, Field::out);
+      if (chip.mode_ == Mode::timing_only) {
+        for (int s : out) inject(t + d.d_func, q, ins, s, nullptr);
+        return;
+      }
+      std::vector<Bytes8> moved;
+      if (ins.op == Opcode::shift) {
+        moved.push_back(sxm_shift(*values->front(), integer(ins, Field::lanes)));
+      } else {
+        std::vector<const Bytes8*> in;
+        for (const Payload& v : *values) in.push_back(v.get());
+        moved = sxm_transpose(in, chip.params_.lanes_per_superlane);
+      }
+      for (std::size_t k = 0; k < out.size(); ++k) {
+        inject(t + d.d_func, q, ins, out[k], std::make_shared<const Bytes8>(std::move(moved[k])));
+      }
+    });
+  }
+
   // Checks the operands an instruction needs can run here; empty when fine.
   std::string refuse(const Instruction& ins) const {
     switch (info(ins.op).unit) {
@@ -275,8 +302,18 @@ struct Chip::Impl {
         if (ins.op == Opcode::abc && streams(ins, Field::s).size() != 1) return "abc from other than 1 (i8) stream";
         return "";
       }
-      case Unit::sxm:
-        return "SXM instructions";
+      case Unit::sxm: {
+        if (ins.op == Opcode::shift) {
+          return streams(ins, Field::in).size() == 1 && streams(ins, Field::out).size() == 1
+                     ? ""
+                     : "shift of several streams";
+        }
+        if (ins.op != Opcode::transpose) return "SXM permute, distribute and rotate (their maps)";
+        const auto n = static_cast<std::size_t>(chip.params_.lanes_per_superlane);
+        return streams(ins, Field::in).size() == n && streams(ins, Field::out).size() == n
+                   ? ""
+                   : "transpose of other than " + std::to_string(n) + " streams (the lanes of a superlane)";
+      }
       case Unit::c2c:
         return "C2C instructions";
       case Unit::vxm:

@@ -15,9 +15,10 @@
 // cycle count, whatever the data; timing-only mode moves no payloads.
 //
 // This version executes ICU (nop, repeat, sync, notify), MEM read/write,
-// the VXM elementwise, transcendental and conversion ops, and the MXM's INT8
-// path (lw, iw, abc, acc; mxm.h); programs using SXM, C2C, gather, scatter or
-// FP16 matrices are refused with an error naming the instruction.
+// the VXM elementwise, transcendental and conversion ops, the MXM's INT8
+// path (lw, iw, abc, acc; mxm.h) and the SXM shift and transpose (sxm.h);
+// programs using SXM maps (permute, distribute, rotate), C2C, gather, scatter
+// or FP16 matrices are refused with an error naming the instruction.
 #pragma once
 
 #include <cstdint>

@@ -133,10 +133,11 @@ TEST_CASE("chip: an fp32 add over four byte-plane streams is bit-exact") {
 
 TEST_CASE("chip: units this version cannot execute are refused by name") {
   Chip chip(tsp(), Mode::functional);
-  RunResult r = chip.run(assemble(".arch tsp-v1\n.queue SXM.E.0\n    transpose in=E0 out=E1\n", "sxm.s", tsp()));
+  RunResult r = chip.run(assemble(".arch tsp-v1\n.queue SXM.E.0\n    permute in=E0 out=E1 map=0\n", "sxm.s", tsp()));
   REQUIRE(r.errors.size() == 1);
   CHECK(r.errors[0].str() ==
-        "error: sxm.s:3:5: cycle 0, SXM.E.0: SXM instructions not supported by this emulator version");
+        "error: sxm.s:3:5: cycle 0, SXM.E.0: SXM permute, distribute and rotate (their maps) not supported by this "
+        "emulator version");
 }
 
 }  // namespace
@@ -213,6 +214,44 @@ TEST_CASE("chip: MXM schedule errors: buffer overwrite, partial install, early a
   RunResult early = c.run(assemble(gemv_program(15, 46), "gemv.s", tiny()));
   REQUIRE(!early.errors.empty());
   CHECK(early.errors[0].message == "accumulator read before its product is ready");
+}
+
+}  // namespace
+}  // namespace tokenfab::lpu
+
+#include "emulator/sxm.h"
+
+namespace tokenfab::lpu {
+namespace {
+
+// tiny: slice E.0 at position 5 puts its vector on E0 at 3; it reaches the
+// east SXM (position 8) at 6. The shift issues at 6 and puts the moved
+// vector on W0 at 6 + d_func(shift) = 8, where slice E.3 (position 8) writes it.
+TEST_CASE("chip: an SXM shift moves lanes north with zero fill") {
+  Chip chip(tiny(), Mode::functional);
+  std::vector<std::uint8_t> v(16);
+  for (int i = 0; i < 16; ++i) v[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(i + 1);
+  chip.write_vector({Hemisphere::east, 0}, 0, v);
+  RunResult r =
+      chip.run(assemble(".arch tiny\n.queue MEM.E.0\n    read a=0 s=E0\n"
+                        ".queue SXM.E.0\n    nop n=6\n    shift in=E0 out=W0 lanes=3\n"
+                        ".queue MEM.E.3\n    nop n=8\n    write a=9 s=W0\n",
+                        "shift.s", tiny()));
+  REQUIRE_MESSAGE(r.errors.empty(), r.errors.front().str());
+  CHECK(r.cycles == 9);
+  std::vector<std::uint8_t> expected(16, 0);
+  for (int i = 3; i < 16; ++i) expected[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(i - 2);
+  CHECK(chip.read_vector({Hemisphere::east, 3}, 9) == expected);
+}
+
+TEST_CASE("sxm: transpose swaps bytes inside each superlane block") {
+  // Two superlanes of 2 lanes: streams a = [1 2 | 3 4], b = [5 6 | 7 8].
+  // Block 0 is [[1 2] [5 6]] -> [[1 5] [2 6]]; block 1 [[3 4] [7 8]] -> [[3 7] [4 8]].
+  Bytes8 a = {1, 2, 3, 4}, b = {5, 6, 7, 8};
+  auto out = sxm_transpose({&a, &b}, 2);
+  CHECK(out[0] == Bytes8{1, 5, 3, 7});
+  CHECK(out[1] == Bytes8{2, 6, 4, 8});
+  CHECK(sxm_shift({1, 2, 3, 4}, -1) == Bytes8{2, 3, 4, 0});
 }
 
 }  // namespace
