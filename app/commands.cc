@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <sstream>
 
@@ -198,33 +199,27 @@ int cmd_emulate(const std::string& input, const std::string& chip_file, bool tim
   return 0;
 }
 
-template <class T>
-void print_params(const Schema<T>& schema) {
-  std::cout << "| key | type | default | range | description |\n|---|---|---|---|---|\n";
-  for (const auto& row : schema.document()) {
-    std::cout << "| `" << row.key << "` | " << row.type << " | " << row.default_text << " | " << row.range << " | "
-              << row.description << " |\n";
-  }
-}
-
 int cmd_params(const std::string& what) {
-  if (what == "run")
-    print_params(run_schema());
-  else if (what == "system")
-    print_params(system_schema());
-  else if (what == "chip")
-    print_params(chip_schema());
-  else if (what == "link")
-    print_params(link_schema());
-  else if (what == "fabric")
-    print_params(fabric_schema());
-  else if (what == "pod")
-    print_params(pod_schema());
-  else if (what == "lpu")
-    print_params(lpu::lpu_params_schema());
-  else
-    throw InputError({"params"}, "unknown document '" + what + "' (run, system, chip, link, fabric, pod, lpu)");
-  return 0;
+  // Every config document, by the name `tokenfab params` takes.
+  const std::vector<std::pair<std::string, std::function<std::vector<ParamDoc>()>>> documents = {
+      {"run", [] { return run_schema().document(); }},
+      {"system", [] { return system_schema().document(); }},
+      {"chip", [] { return chip_schema().document(); }},
+      {"link", [] { return link_schema().document(); }},
+      {"fabric", [] { return fabric_schema().document(); }},
+      {"pod", [] { return pod_schema().document(); }},
+      {"lpu", [] { return lpu::lpu_params_schema().document(); }},
+  };
+  for (const auto& [name, document] : documents) {
+    if (name != what) continue;
+    std::cout << "| key | type | default | range | description |\n|---|---|---|---|---|\n";
+    for (const auto& row : document()) {
+      std::cout << "| `" << row.key << "` | " << row.type << " | " << row.default_text << " | " << row.range << " | "
+                << row.description << " |\n";
+    }
+    return 0;
+  }
+  throw InputError({"params"}, "unknown document '" + what + "' (run, system, chip, link, fabric, pod, lpu)");
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "emulator/assembler.h"
 
+#include "core/text_lines.h"
+
 #include <algorithm>
 #include <charconv>
 #include <sstream>
@@ -140,20 +142,15 @@ class Assembler {
   Assembler(const std::string& file, const LpuParams& p, Diagnostics& diags) : file_(file), p_(p), diags_(diags) {}
 
   Program run(const std::string& text) {
-    std::istringstream in(text);
-    std::string line;
-    int line_no = 0;
-    while (std::getline(in, line)) {
-      ++line_no;
-      if (!line.empty() && line.back() == '\r') line.pop_back();
+    for_each_line(text, [&](int line_no, const std::string& line) {
       auto tokens = tokenize(line);
-      if (tokens.empty()) continue;
+      if (tokens.empty()) return;  // a comment
       if (tokens[0].text[0] == '.') {
         directive(tokens, line_no);
       } else {
         instruction(tokens, line_no);
       }
-    }
+    });
     if (program_.arch.empty()) diags_.error({file_, 1, 1}, "", "missing '.arch " + p_.name + "'");
     return std::move(program_);
   }

@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/text_lines.h"
 #include "workloads/trace_columns.h"
 
 namespace tokenfab {
@@ -30,19 +31,6 @@ std::vector<std::pair<std::string, int>> split_csv(const std::string& line) {
                      static_cast<int>(start) + 1);
     if (comma == std::string::npos) return out;
     start = comma + 1;
-  }
-}
-
-// A trace without these cannot be timed; the rest have defaults.
-template <class F>
-void for_each_line(const std::string& text, F fn) {
-  std::istringstream in(text);
-  std::string line;
-  int line_no = 0;
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (!line.empty()) fn(line_no, line);
   }
 }
 
