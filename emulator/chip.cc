@@ -391,24 +391,7 @@ std::vector<std::uint8_t> Chip::read_vector(SliceId slice, std::int64_t address)
           it->second.begin() + static_cast<std::ptrdiff_t>((static_cast<std::size_t>(address) + 1) * v)};
 }
 
-int Chip::position(const QueueId& q) const {
-  const int p = params_.stream_positions;
-  switch (q.unit) {
-    case Unit::mem: {
-      // Slice 0 sits next to the VXM; positions group slices outward.
-      const int offset = 1 + q.index * p / params_.mem_slices;
-      return q.hemisphere == Hemisphere::east ? p + offset : p - offset;
-    }
-    case Unit::vxm:
-      return p;
-    case Unit::icu:
-    case Unit::mxm:
-    case Unit::sxm:
-    case Unit::c2c:
-      return q.hemisphere == Hemisphere::west ? 0 : 2 * p;
-  }
-  return p;
-}
+int Chip::position(const QueueId& q) const { return stream_position(params_, q); }
 
 RunResult Chip::run(const Program& program) {
   Impl impl(*this);

@@ -39,6 +39,11 @@ std::string queue_name(const QueueId& q);
 // Returns an error message in `error` when the name is not a queue of `p`.
 std::optional<QueueId> parse_queue(std::string_view name, const LpuParams& p, std::string& error);
 
+// Stream-register position of a queue's slice: the west edge is 0, the VXM
+// sits in the middle at stream_positions, MEM slice 0 next to it and higher
+// slices outward (several slices share a position), MXM/SXM/C2C at the edges.
+int stream_position(const LpuParams& p, const QueueId& q);
+
 struct QueueCode {
   QueueId id;
   std::vector<Instruction> code;
