@@ -112,3 +112,43 @@ TEST_CASE("binary: malformed images are rejected with the byte offset") {
 
 }  // namespace
 }  // namespace tokenfab::lpu
+
+namespace tokenfab::lpu {
+namespace {
+
+// Random fragments of valid and invalid syntax: the assembler either accepts
+// a program or reports errors, and never crashes or hangs.
+TEST_CASE("assembler: random input is accepted or reported, never a crash") {
+  const char* pieces[] = {".arch",     "tsp-v1",    ".queue",   "MEM.E.3", "VXM.2",    "MXM.W.1", "SXM.E.0",
+                          "C2C.3",     "read",      "write",    "add",     "lw",       "a=0x10",  "s=E1",
+                          "in=W0..W3", "out=E1,E2", "type=f32", "n=-1",    "n=99",     "d=0",     "plane=7",
+                          "=",         "a=",        "E0..",     "#",       "s=E0..W3", "repeat",  "nop",
+                          "x=1",       "..",        "0x",       "\t",      "lanes=-4"};
+  std::uint64_t state = 12345;
+  auto next = [&] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<std::size_t>(state >> 33);
+  };
+  int accepted = 0, rejected = 0;
+  for (int round = 0; round < 300; ++round) {
+    std::string text = round % 2 ? ".arch tsp-v1\n" : "";
+    for (int line = 0; line < 8; ++line) {
+      for (std::size_t k = 0, n = next() % 5; k <= n; ++k)
+        text += std::string(pieces[next() % std::size(pieces)]) + " ";
+      text += "\n";
+    }
+    try {
+      Program p = assemble(text, "fuzz.s", tsp());
+      CHECK(decode(encode(p), "fuzz.bin", tsp()) == p);
+      ++accepted;
+    } catch (const InputError& e) {
+      CHECK(std::string(e.what()).rfind("error: ", 0) == 0);
+      ++rejected;
+    }
+  }
+  CHECK(rejected > 0);
+  MESSAGE(accepted << " accepted, " << rejected << " rejected");
+}
+
+}  // namespace
+}  // namespace tokenfab::lpu

@@ -285,10 +285,17 @@ struct Chip::Impl {
 
   // Checks the operands an instruction needs can run here; empty when fine.
   std::string refuse(const Instruction& ins) const {
+    // Counts that expand into one event each are bounded, so that a typo
+    // cannot exhaust memory; nops only move a cycle counter and are not.
+    constexpr std::int64_t kMaxCount = std::int64_t{1} << 24;
+    if (ins.op != Opcode::nop && integer(ins, Field::n, 1) > kMaxCount) {
+      return "'" + std::string(info(ins.op).name) + "' with n above " + std::to_string(kMaxCount) + " is";
+    }
     switch (info(ins.op).unit) {
       case Unit::icu:
         return "";
       case Unit::mem:
+        if (ins.op == Opcode::write && streams(ins, Field::s).size() != 1) return "a write of several streams";
         return ins.op == Opcode::read || ins.op == Opcode::write ? "" : "MEM gather/scatter";
       case Unit::mxm: {
         const auto plane = integer(ins, Field::plane);
