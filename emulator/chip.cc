@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <deque>
 #include <functional>
 #include <queue>
 
@@ -53,6 +54,13 @@ struct Chip::Impl {
   RunResult result;
   std::vector<QueueState> queues;
   std::vector<MxmPlane> mxm_planes;
+  // Per chip-to-chip link: when it is free to start the next vector, and the
+  // vectors that have arrived (or will) from its peer, in order.
+  struct Link {
+    std::int64_t busy_until = 0;
+    std::deque<std::pair<std::int64_t, Payload>> inbox;  // (arrival cycle, value)
+  };
+  std::map<int, Link> links;
 
   Impl(Chip& c)
       : chip(c),
@@ -141,6 +149,7 @@ struct Chip::Impl {
     }
     if (info(ins.op).unit == Unit::mxm) return mxm(t, q, ins, d);
     if (info(ins.op).unit == Unit::sxm) return sxm(t, q, ins, d);
+    if (info(ins.op).unit == Unit::c2c) return c2c(t, q, ins, d);
     // VXM: operands at t + d_skew, results at t + d_func.
     const std::int64_t when = t + d.d_skew;
     at(when, 2, [this, when, t, d, &q, &ins] {
@@ -258,6 +267,51 @@ struct Chip::Impl {
     }
   }
 
+  // C2C: vectors k = 0..n-1 one cycle apart. A send reads its stream at
+  // t + d_skew + k and starts on the link when it is free, else it is a
+  // schedule error; it lands in the peer's inbox after serialisation and the
+  // hop. A recv at t + d_skew + k takes the oldest arrived vector and puts it
+  // on its stream at t + k + d_func.
+  void c2c(std::int64_t t, QueueState& q, const Instruction& ins, const Delay& d) {
+    if (ins.op == Opcode::deskew) return;  // chips start aligned in the emulator
+    const int link = static_cast<int>(integer(ins, Field::link));
+    for (std::int64_t k = 0; k < std::max<std::int64_t>(1, integer(ins, Field::n, 1)); ++k) {
+      const std::int64_t when = t + d.d_skew + k, emit = t + k + d.d_func;
+      if (ins.op == Opcode::send) {
+        at(when, 2, [this, when, link, &q, &ins] {
+          auto v = operands(when, q, ins, streams(ins, Field::s));
+          if (!v) return;
+          Link& out = links[link];
+          if (when < out.busy_until) {
+            return fail(when, q, ins,
+                        "link " + std::to_string(link) + " is still sending until cycle " +
+                            std::to_string(out.busy_until) + " (no flow control)");
+          }
+          out.busy_until = when + chip.params_.c2c_cycles_per_vector();
+          const Wire& wire = chip.wires_.at(link);
+          if (!wire.peer->impl_)
+            return fail(when, q, ins, "the chip on link " + std::to_string(link) + " is not running");
+          wire.peer->impl_->links[wire.peer_link].inbox.push_back(
+              {out.busy_until + chip.params_.c2c_hop_latency, v->front()});
+        });
+      } else {
+        at(when, 2, [this, when, emit, link, &q, &ins] {
+          happened(when);
+          auto& inbox = links[link].inbox;
+          if (inbox.empty() || inbox.front().first > when) {
+            return fail(
+                when, q, ins,
+                "receive on link " + std::to_string(link) + " before a vector has arrived" +
+                    (inbox.empty() ? std::string() : " (next at cycle " + std::to_string(inbox.front().first) + ")"));
+          }
+          Payload value = inbox.front().second;
+          inbox.pop_front();
+          for (int s : streams(ins, Field::s)) inject(emit, q, ins, s, value);
+        });
+      }
+    }
+  }
+
   // SXM: operands at t + d_skew, moved lanes on the output streams at t + d_func.
   void sxm(std::int64_t t, QueueState& q, const Instruction& ins, const Delay& d) {
     const std::int64_t when = t + d.d_skew;
@@ -321,8 +375,16 @@ struct Chip::Impl {
                    ? ""
                    : "transpose of other than " + std::to_string(n) + " streams (the lanes of a superlane)";
       }
-      case Unit::c2c:
-        return "C2C instructions";
+      case Unit::c2c: {
+        if (ins.op == Opcode::deskew) return "";
+        const auto link = integer(ins, Field::link);
+        if (link < 0 || link >= chip.params_.c2c_links) return "link " + std::to_string(link) + " on this chip is";
+        if (ins.op == Opcode::send && !chip.wires_.count(static_cast<int>(link))) {
+          return "a send on unconnected link " + std::to_string(link) + " is";
+        }
+        if (ins.op == Opcode::send && streams(ins, Field::s).size() != 1) return "a send of several streams";
+        return "";
+      }
       case Unit::vxm:
         break;
     }
@@ -400,8 +462,13 @@ std::vector<std::uint8_t> Chip::read_vector(SliceId slice, std::int64_t address)
 
 int Chip::position(const QueueId& q) const { return stream_position(params_, q); }
 
-RunResult Chip::run(const Program& program) {
-  Impl impl(*this);
+Chip::~Chip() = default;
+
+void Chip::connect(int link, Chip& peer, int peer_link) { wires_[link] = {&peer, peer_link}; }
+
+bool Chip::start(const Program& program) {
+  impl_ = std::make_unique<Impl>(*this);
+  Impl& impl = *impl_;
   impl.queues.reserve(program.queues.size());
   for (const auto& q : program.queues) {
     for (const auto& ins : q.code) {
@@ -411,17 +478,36 @@ RunResult Chip::run(const Program& program) {
     }
     impl.queues.push_back({&q});
   }
-  if (!impl.result.errors.empty()) return impl.result;
+  if (!impl.result.errors.empty()) return false;
   for (auto& q : impl.queues) impl.at(0, 1, [&impl, &q] { impl.issue(0, q); });
-  while (!impl.events.empty()) {
-    // top() is const only to protect the heap order, which pop() discards.
-    Impl::Event e = std::move(const_cast<Impl::Event&>(impl.events.top()));
-    impl.events.pop();
-    impl.now = e.cycle;
-    e.fn();
+  return true;
+}
+
+std::optional<std::int64_t> Chip::next_cycle() const {
+  if (!impl_ || impl_->events.empty()) return std::nullopt;
+  return impl_->events.top().cycle;
+}
+
+void Chip::step() {
+  Impl& impl = *impl_;
+  // top() is const only to protect the heap order, which pop() discards.
+  Impl::Event e = std::move(const_cast<Impl::Event&>(impl.events.top()));
+  impl.events.pop();
+  impl.now = e.cycle;
+  e.fn();
+}
+
+RunResult Chip::result() const {
+  RunResult r = impl_->result;
+  r.cycles = impl_->last + 1;
+  return r;
+}
+
+RunResult Chip::run(const Program& program) {
+  if (start(program)) {
+    while (next_cycle()) step();
   }
-  impl.result.cycles = impl.last + 1;
-  return impl.result;
+  return result();
 }
 
 }  // namespace tokenfab::lpu

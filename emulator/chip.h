@@ -14,15 +14,23 @@
 // error with cycle, queue and stream, never a stall. Same program, same
 // cycle count, whatever the data; timing-only mode moves no payloads.
 //
+// C2C: send reads a vector from its stream and puts it on the link, which
+// carries one vector per c2c_cycles_per_vector (sending faster is a schedule
+// error: there is no flow control); it arrives c2c_hop_latency later in the
+// peer's inbox, and the peer's recv must take it at or after that cycle.
+//
 // This version executes ICU (nop, repeat, sync, notify), MEM read/write,
 // the VXM elementwise, transcendental and conversion ops, the MXM's INT8
-// path (lw, iw, abc, acc; mxm.h) and the SXM shift and transpose (sxm.h);
-// programs using SXM maps (permute, distribute, rotate), C2C, gather, scatter
-// or FP16 matrices are refused with an error naming the instruction.
+// path (lw, iw, abc, acc; mxm.h), the SXM shift and transpose (sxm.h) and
+// C2C send/recv/deskew; programs using SXM maps (permute, distribute,
+// rotate), gather, scatter or FP16 matrices are refused with an error naming
+// the instruction.
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -62,7 +70,24 @@ class Chip {
   void write_vector(SliceId slice, std::int64_t address, const std::vector<std::uint8_t>& bytes);
   std::vector<std::uint8_t> read_vector(SliceId slice, std::int64_t address) const;
 
+  Chip(const Chip&) = delete;
+  Chip& operator=(const Chip&) = delete;
+  ~Chip();
+
+  // Runs a program to its end on this chip alone.
   RunResult run(const Program& program);
+
+  // Stepping, for several chips in one time order (system.h): start loads the
+  // program (false when it is refused; see result()), step runs the earliest
+  // event, next_cycle says when that is (nullopt when done).
+  bool start(const Program& program);
+  std::optional<std::int64_t> next_cycle() const;
+  void step();
+  RunResult result() const;
+
+  // Wires chip-to-chip link `link` of this chip to `peer_link` of `peer`;
+  // before start().
+  void connect(int link, Chip& peer, int peer_link);
 
   // Stream-register position of a queue's slice: west edge 0, VXM in the middle.
   int position(const QueueId& q) const;
@@ -70,9 +95,15 @@ class Chip {
 
  private:
   struct Impl;
+  struct Wire {
+    Chip* peer = nullptr;
+    int peer_link = 0;
+  };
   const LpuParams& params_;
   Mode mode_;
   std::map<SliceId, std::vector<std::uint8_t>> sram_;
+  std::map<int, Wire> wires_;
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace tokenfab::lpu
