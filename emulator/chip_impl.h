@@ -1,0 +1,298 @@
+// The inside of a Chip: its event queue, queue states, MXM planes and link
+// inboxes, and the handlers that schedule each instruction's reads and
+// results. Shared by chip.cc (issue, MEM, VXM, stepping) and chip_units.cc
+// (MXM, SXM, C2C). Internal to emulator/.
+#pragma once
+
+#include <algorithm>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <queue>
+#include <string>
+#include <vector>
+
+#include "emulator/chip.h"
+#include "emulator/mxm.h"
+#include "emulator/vxm.h"
+
+namespace tokenfab::lpu {
+
+namespace chip_detail {
+
+inline std::int64_t slice_words(const LpuParams& p) { return static_cast<std::int64_t>(p.banks) * p.words_per_bank; }
+
+inline std::int64_t integer(const Instruction& ins, Field f, std::int64_t fallback = 0) {
+  auto it = ins.operands.find(f);
+  return it == ins.operands.end() ? fallback : std::get<std::int64_t>(it->second);
+}
+inline const Streams& streams(const Instruction& ins, Field f) { return std::get<Streams>(ins.operands.at(f)); }
+inline ElemType elem(const Instruction& ins, Field f) { return std::get<ElemType>(ins.operands.at(f)); }
+
+}  // namespace chip_detail
+using chip_detail::elem;
+using chip_detail::integer;
+using chip_detail::slice_words;
+using chip_detail::streams;
+
+struct Chip::Impl {
+  struct Event {
+    std::int64_t cycle;
+    int phase;  // 0: values land on streams, 1: queues issue, 2: operands are read
+    std::uint64_t seq;
+    std::function<void()> fn;
+    bool operator>(const Event& o) const { return std::tie(cycle, phase, seq) > std::tie(o.cycle, o.phase, o.seq); }
+  };
+  struct QueueState {
+    const QueueCode* code;
+    std::size_t pc = 0;
+    bool parked = false;
+  };
+
+  Chip& chip;
+  StreamFabric fabric;
+  std::priority_queue<Event, std::vector<Event>, std::greater<>> events;
+  std::uint64_t seq = 0;
+  std::int64_t last = -1;
+  std::int64_t now = 0;  // the cycle of the event being run
+  RunResult result;
+  std::vector<QueueState> queues;
+  std::vector<MxmPlane> mxm_planes;
+  // Per chip-to-chip link: when it is free to start the next vector, and the
+  // vectors that have arrived (or will) from its peer, in order.
+  struct Link {
+    std::int64_t busy_until = 0;
+    std::deque<std::pair<std::int64_t, Payload>> inbox;  // (arrival cycle, value)
+  };
+  std::map<int, Link> links;
+
+  Impl(Chip& c)
+      : chip(c),
+        fabric(c.params_.streams_per_direction, c.positions()),
+        mxm_planes(static_cast<std::size_t>(c.params_.mxm_planes)) {}
+
+  void at(std::int64_t cycle, int phase, std::function<void()> fn) {
+    events.push({cycle, phase, seq++, std::move(fn)});
+  }
+  // The run lasts until the last cycle in which something happened.
+  void happened(std::int64_t cycle) { last = std::max(last, cycle); }
+
+  void fail(std::int64_t cycle, const QueueState& q, const Instruction& ins, std::string message) {
+    result.errors.push_back({cycle, queue_name(q.code->id), std::move(message), ins.loc});
+  }
+
+  // Puts a value on the fabric now for `cycle`: the conveyor is lazy, so a
+  // value can be registered before it lands. Every producer registers while
+  // being issued or while reading its operands, which happens before any
+  // consumer reads at or after `cycle`, since d_func > d_skew for producers.
+  void inject(std::int64_t cycle, const QueueState& q, const Instruction& ins, int stream, Payload value) {
+    happened(cycle);
+    if (std::string err = fabric.inject(stream, chip.position(q.code->id), cycle, std::move(value)); !err.empty()) {
+      fail(cycle, q, ins, err);
+    }
+  }
+
+  // The values on `ids` at this queue's position now; reports stale reads.
+  std::optional<std::vector<Payload>> operands(std::int64_t cycle, const QueueState& q, const Instruction& ins,
+                                               const Streams& ids) {
+    happened(cycle);
+    std::vector<Payload> out;
+    for (int s : ids) {
+      auto v = fabric.read(s, chip.position(q.code->id), cycle);
+      if (!v) {
+        fail(cycle, q, ins,
+             "stale read: no value on stream " + stream_name(s) + " at position " +
+                 std::to_string(chip.position(q.code->id)));
+        return std::nullopt;
+      }
+      out.push_back(*v);
+    }
+    return out;
+  }
+
+  void perform(std::int64_t t, QueueState& q, const Instruction& ins, std::int64_t address_offset) {
+    const LpuParams& p = chip.params_;
+    const Delay& d = p.delay(ins.op);
+    ++result.issued[info(ins.op).unit];
+    ++result.instructions;
+    const SliceId slice{q.code->id.hemisphere, q.code->id.index};
+    switch (ins.op) {
+      case Opcode::read:
+      case Opcode::write: {
+        const std::int64_t a = integer(ins, Field::a) + address_offset;
+        if (a < 0 || a >= slice_words(p)) {
+          fail(t, q, ins,
+               "address " + std::to_string(a) + " outside the slice (" + std::to_string(slice_words(p)) + " vectors)");
+          return;
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    switch (ins.op) {
+      case Opcode::read: {
+        const std::int64_t a = integer(ins, Field::a) + address_offset;
+        Payload value;
+        if (chip.mode_ == Mode::functional)
+          value = std::make_shared<std::vector<std::uint8_t>>(chip.read_vector(slice, a));
+        for (int s : streams(ins, Field::s)) inject(t + d.d_func, q, ins, s, value);
+        return;
+      }
+      case Opcode::write: {
+        const std::int64_t a = integer(ins, Field::a) + address_offset;
+        const std::int64_t when = t + d.d_skew;
+        at(when, 2, [this, when, &q, &ins, slice, a] {
+          auto v = operands(when, q, ins, {streams(ins, Field::s).front()});
+          if (v && chip.mode_ == Mode::functional) chip.write_vector(slice, a, *v->front());
+        });
+        return;
+      }
+      default:
+        break;
+    }
+    if (info(ins.op).unit == Unit::mxm) return mxm(t, q, ins, d);
+    if (info(ins.op).unit == Unit::sxm) return sxm(t, q, ins, d);
+    if (info(ins.op).unit == Unit::c2c) return c2c(t, q, ins, d);
+    // VXM: operands at t + d_skew, results at t + d_func.
+    const std::int64_t when = t + d.d_skew;
+    at(when, 2, [this, when, t, d, &q, &ins] {
+      const Streams& in = streams(ins, Field::in);
+      auto values = operands(when, q, ins, in);
+      if (!values) return;
+      const Streams& out = streams(ins, Field::out);
+      if (chip.mode_ == Mode::timing_only) {
+        for (int s : out) inject(t + d.d_func, q, ins, s, nullptr);
+        return;
+      }
+      const ElemType from = ins.op == Opcode::conv ? elem(ins, Field::from) : elem(ins, Field::type);
+      const ElemType to = ins.op == Opcode::conv ? elem(ins, Field::to) : from;
+      const int width = elem_bytes(from), lanes = chip.params_.vector_bytes();
+      std::vector<Lanes> args;
+      for (int k = 0; k < vxm_operands(ins.op); ++k) {
+        std::vector<const std::vector<std::uint8_t>*> planes;
+        for (int b = 0; b < width; ++b) planes.push_back((*values)[static_cast<std::size_t>(k * width + b)].get());
+        args.push_back(decode_lanes(planes, from, lanes));
+      }
+      auto planes = encode_lanes(vxm_compute(ins.op, from, args), to);
+      for (std::size_t b = 0; b < planes.size(); ++b) {
+        inject(t + d.d_func, q, ins, out[b], std::make_shared<const std::vector<std::uint8_t>>(std::move(planes[b])));
+      }
+    });
+  }
+  // Unit handlers (chip_units.cc): schedule the reads and results of one issue.
+  void mxm(std::int64_t t, QueueState& q, const Instruction& ins, const Delay& d);
+  void c2c(std::int64_t t, QueueState& q, const Instruction& ins, const Delay& d);
+  void sxm(std::int64_t t, QueueState& q, const Instruction& ins, const Delay& d);
+
+  // Checks the operands an instruction needs can run here; empty when fine.
+  std::string refuse(const Instruction& ins) const {
+    // Counts that expand into one event each are bounded, so that a typo
+    // cannot exhaust memory; nops only move a cycle counter and are not.
+    constexpr std::int64_t kMaxCount = std::int64_t{1} << 24;
+    if (ins.op != Opcode::nop && integer(ins, Field::n, 1) > kMaxCount) {
+      return "'" + std::string(info(ins.op).name) + "' with n above " + std::to_string(kMaxCount) + " is";
+    }
+    switch (info(ins.op).unit) {
+      case Unit::icu:
+        return "";
+      case Unit::mem:
+        if (ins.op == Opcode::write && streams(ins, Field::s).size() != 1) return "a write of several streams";
+        return ins.op == Opcode::read || ins.op == Opcode::write ? "" : "MEM gather/scatter";
+      case Unit::mxm: {
+        const auto plane = integer(ins, Field::plane);
+        if (plane < 0 || plane >= chip.params_.mxm_planes) return "plane " + std::to_string(plane) + " on this chip is";
+        if (chip.params_.mxm_dim != chip.params_.vector_bytes()) return "an MXM narrower or wider than a vector";
+        auto type = ins.operands.find(Field::type);
+        const ElemType want = ins.op == Opcode::acc ? ElemType::i32 : ElemType::i8;
+        if (type != ins.operands.end() && std::get<ElemType>(type->second) != want)
+          return "MXM types other than i8 x i8 -> i32";
+        if (ins.op == Opcode::acc && streams(ins, Field::out).size() != 4) return "acc to other than 4 (i32) streams";
+        if (ins.op == Opcode::abc && streams(ins, Field::s).size() != 1) return "abc from other than 1 (i8) stream";
+        return "";
+      }
+      case Unit::sxm: {
+        if (ins.op == Opcode::shift) {
+          return streams(ins, Field::in).size() == 1 && streams(ins, Field::out).size() == 1
+                     ? ""
+                     : "shift of several streams";
+        }
+        if (ins.op != Opcode::transpose) return "SXM permute, distribute and rotate (their maps)";
+        const auto n = static_cast<std::size_t>(chip.params_.lanes_per_superlane);
+        return streams(ins, Field::in).size() == n && streams(ins, Field::out).size() == n
+                   ? ""
+                   : "transpose of other than " + std::to_string(n) + " streams (the lanes of a superlane)";
+      }
+      case Unit::c2c: {
+        if (ins.op == Opcode::deskew) return "";
+        const auto link = integer(ins, Field::link);
+        if (link < 0 || link >= chip.params_.c2c_links) return "link " + std::to_string(link) + " on this chip is";
+        if (ins.op == Opcode::send && !chip.wires_.count(static_cast<int>(link))) {
+          return "a send on unconnected link " + std::to_string(link) + " is";
+        }
+        if (ins.op == Opcode::send && streams(ins, Field::s).size() != 1) return "a send of several streams";
+        return "";
+      }
+      case Unit::vxm:
+        break;
+    }
+    const ElemType from = ins.op == Opcode::conv ? elem(ins, Field::from) : elem(ins, Field::type);
+    const ElemType to = ins.op == Opcode::conv ? elem(ins, Field::to) : from;
+    if (from == ElemType::f8 || to == ElemType::f8) return "f8 arithmetic";
+    const std::size_t need = static_cast<std::size_t>(vxm_operands(ins.op) * elem_bytes(from));
+    if (streams(ins, Field::in).size() != need) {
+      return "'" + std::string(info(ins.op).name) + "' on " + std::string(elem_type_name(from)) + " needs " +
+             std::to_string(need) + " input streams; this";
+    }
+    if (streams(ins, Field::out).size() != static_cast<std::size_t>(elem_bytes(to))) {
+      return "'" + std::string(info(ins.op).name) + "' to " + std::string(elem_type_name(to)) + " needs " +
+             std::to_string(elem_bytes(to)) + " output streams; this";
+    }
+    return "";
+  }
+
+  void issue(std::int64_t t, QueueState& q) {
+    if (q.pc >= q.code->code.size()) return;
+    happened(t);
+    const Instruction& ins = q.code->code[q.pc++];
+    std::int64_t next = t + 1;
+    switch (ins.op) {
+      case Opcode::nop:
+        next = t + std::max<std::int64_t>(1, integer(ins, Field::n));
+        break;
+      case Opcode::repeat: {
+        const std::int64_t n = integer(ins, Field::n), d = integer(ins, Field::d),
+                           stride = integer(ins, Field::astride);
+        if (q.pc < 2 || info(q.code->code[q.pc - 2].op).unit == Unit::icu || d < 1) {
+          fail(t, q, ins, "repeat needs a preceding non-ICU instruction and d >= 1");
+          return;
+        }
+        const Instruction& prev = q.code->code[q.pc - 2];
+        for (std::int64_t k = 0; k < n; ++k) perform(t + k * d, q, prev, stride * (k + 1));
+        next = t + n * d;
+        break;
+      }
+      case Opcode::sync:
+        ++result.issued[Unit::icu];
+        q.parked = true;
+        return;
+      case Opcode::notify:
+        ++result.issued[Unit::icu];
+        for (auto& other : queues) {
+          if (!other.parked) continue;
+          other.parked = false;
+          at(t + 1, 1, [this, &other] { issue(now, other); });
+        }
+        break;
+      default:
+        perform(t, q, ins, 0);
+        break;
+    }
+    // Two pointers fit std::function's inline buffer: no allocation per issue.
+    at(next, 1, [this, &q] { issue(now, q); });
+  }
+};
+
+}  // namespace tokenfab::lpu

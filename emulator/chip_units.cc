@@ -1,0 +1,167 @@
+#include "emulator/chip_impl.h"
+
+#include "emulator/sxm.h"
+#include "emulator/vxm.h"
+
+namespace tokenfab::lpu {
+
+// MXM: lw reads one weight row per listed stream at t + d_skew into a
+// buffer; iw installs a full buffer at t + d_func; abc reads n activation
+// vectors on consecutive cycles, each product ready d_func later; acc emits
+// n products, one per cycle, as four INT32 byte planes.
+void Chip::Impl::mxm(std::int64_t t, QueueState& q, const Instruction& ins, const Delay& d) {
+  const int dim = chip.params_.mxm_dim;
+  MxmPlane& plane = mxm_planes[static_cast<std::size_t>(integer(ins, Field::plane))];
+  const auto buf = static_cast<std::size_t>(integer(ins, Field::buf) % 2);
+  const bool functional = chip.mode_ == Mode::functional;
+  switch (ins.op) {
+    case Opcode::lw: {
+      const std::int64_t when = t + d.d_skew;
+      at(when, 2, [this, when, &q, &ins, &plane, buf, dim, functional] {
+        const Streams& rows = streams(ins, Field::s);
+        if (plane.rows[buf] + static_cast<int>(rows.size()) > dim) {
+          return fail(when, q, ins,
+                      "weight buffer " + std::to_string(buf) + " overwritten: it holds " +
+                          std::to_string(plane.rows[buf]) + " of " + std::to_string(dim) +
+                          " rows and was not installed");
+        }
+        auto values = operands(when, q, ins, rows);
+        if (!values) return;
+        for (const Payload& row : *values) {
+          if (functional) plane.buffer[buf].insert(plane.buffer[buf].end(), row->begin(), row->end());
+        }
+        plane.rows[buf] += static_cast<int>(rows.size());
+        plane.loading_until[buf] = when;
+      });
+      return;
+    }
+    case Opcode::iw: {
+      const std::int64_t when = t + d.d_func;
+      at(when, 2, [this, when, &q, &ins, &plane, buf, dim] {
+        happened(when);
+        if (plane.rows[buf] != dim) {
+          return fail(when, q, ins,
+                      "install of weight buffer " + std::to_string(buf) + " with " + std::to_string(plane.rows[buf]) +
+                          " of " + std::to_string(dim) + " rows");
+        }
+        plane.weights = std::move(plane.buffer[buf]);
+        plane.buffer[buf].clear();
+        plane.rows[buf] = 0;
+        plane.installed = true;
+      });
+      return;
+    }
+    case Opcode::abc: {
+      for (std::int64_t k = 0; k < std::max<std::int64_t>(1, integer(ins, Field::n, 1)); ++k) {
+        const std::int64_t when = t + d.d_skew + k, ready = t + k + d.d_func;
+        at(when, 2, [this, when, ready, &q, &ins, &plane, dim, functional] {
+          if (!plane.installed) return fail(when, q, ins, "activations reached a plane with no weights installed");
+          auto x = operands(when, q, ins, streams(ins, Field::s));
+          if (!x) return;
+          plane.products.push_back(
+              {ready, functional ? mxm_product(plane.weights, *x->front(), dim) : std::vector<std::int32_t>{}});
+        });
+      }
+      return;
+    }
+    case Opcode::acc: {
+      for (std::int64_t k = 0; k < std::max<std::int64_t>(1, integer(ins, Field::n, 1)); ++k) {
+        const std::int64_t when = t + d.d_skew + k, emit = t + k + d.d_func;
+        at(when, 2, [this, when, emit, &q, &ins, &plane, functional] {
+          happened(when);
+          if (plane.products.empty() || plane.products.front().ready > when) {
+            return fail(when, q, ins, "accumulator read before its product is ready");
+          }
+          MxmProduct product = std::move(plane.products.front());
+          plane.products.pop_front();
+          const Streams& out = streams(ins, Field::out);
+          if (!functional) {
+            for (int s : out) inject(emit, q, ins, s, nullptr);
+            return;
+          }
+          Lanes lanes =
+              Eigen::Map<const Eigen::ArrayXi>(product.value.data(), static_cast<Eigen::Index>(product.value.size()))
+                  .cast<double>();
+          auto planes_out = encode_lanes(lanes, ElemType::i32);
+          for (std::size_t b = 0; b < planes_out.size(); ++b) {
+            inject(emit, q, ins, out[b], std::make_shared<const std::vector<std::uint8_t>>(std::move(planes_out[b])));
+          }
+        });
+      }
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+// C2C: vectors k = 0..n-1 one cycle apart. A send reads its stream at
+// t + d_skew + k and starts on the link when it is free, else it is a
+// schedule error; it lands in the peer's inbox after serialisation and the
+// hop. A recv at t + d_skew + k takes the oldest arrived vector and puts it
+// on its stream at t + k + d_func.
+void Chip::Impl::c2c(std::int64_t t, QueueState& q, const Instruction& ins, const Delay& d) {
+  if (ins.op == Opcode::deskew) return;  // chips start aligned in the emulator
+  const int link = static_cast<int>(integer(ins, Field::link));
+  for (std::int64_t k = 0; k < std::max<std::int64_t>(1, integer(ins, Field::n, 1)); ++k) {
+    const std::int64_t when = t + d.d_skew + k, emit = t + k + d.d_func;
+    if (ins.op == Opcode::send) {
+      at(when, 2, [this, when, link, &q, &ins] {
+        auto v = operands(when, q, ins, streams(ins, Field::s));
+        if (!v) return;
+        Link& out = links[link];
+        if (when < out.busy_until) {
+          return fail(when, q, ins,
+                      "link " + std::to_string(link) + " is still sending until cycle " +
+                          std::to_string(out.busy_until) + " (no flow control)");
+        }
+        out.busy_until = when + chip.params_.c2c_cycles_per_vector();
+        const Wire& wire = chip.wires_.at(link);
+        if (!wire.peer->impl_)
+          return fail(when, q, ins, "the chip on link " + std::to_string(link) + " is not running");
+        wire.peer->impl_->links[wire.peer_link].inbox.push_back(
+            {out.busy_until + chip.params_.c2c_hop_latency, v->front()});
+      });
+    } else {
+      at(when, 2, [this, when, emit, link, &q, &ins] {
+        happened(when);
+        auto& inbox = links[link].inbox;
+        if (inbox.empty() || inbox.front().first > when) {
+          return fail(
+              when, q, ins,
+              "receive on link " + std::to_string(link) + " before a vector has arrived" +
+                  (inbox.empty() ? std::string() : " (next at cycle " + std::to_string(inbox.front().first) + ")"));
+        }
+        Payload value = inbox.front().second;
+        inbox.pop_front();
+        for (int s : streams(ins, Field::s)) inject(emit, q, ins, s, value);
+      });
+    }
+  }
+}
+
+// SXM: operands at t + d_skew, moved lanes on the output streams at t + d_func.
+void Chip::Impl::sxm(std::int64_t t, QueueState& q, const Instruction& ins, const Delay& d) {
+  const std::int64_t when = t + d.d_skew;
+  at(when, 2, [this, when, t, d, &q, &ins] {
+    auto values = operands(when, q, ins, streams(ins, Field::in));
+    if (!values) return;
+    const Streams& out = streams(ins, Field::out);
+    if (chip.mode_ == Mode::timing_only) {
+      for (int s : out) inject(t + d.d_func, q, ins, s, nullptr);
+      return;
+    }
+    std::vector<Bytes8> moved;
+    if (ins.op == Opcode::shift) {
+      moved.push_back(sxm_shift(*values->front(), integer(ins, Field::lanes)));
+    } else {
+      std::vector<const Bytes8*> in;
+      for (const Payload& v : *values) in.push_back(v.get());
+      moved = sxm_transpose(in, chip.params_.lanes_per_superlane);
+    }
+    for (std::size_t k = 0; k < out.size(); ++k) {
+      inject(t + d.d_func, q, ins, out[k], std::make_shared<const Bytes8>(std::move(moved[k])));
+    }
+  });
+}
+}  // namespace tokenfab::lpu
