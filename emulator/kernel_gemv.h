@@ -1,10 +1,12 @@
-// The compiler side, first kernel: a statically scheduled INT8 GEMV of one
-// dim x dim weight tile on one MXM plane (y = x^T W, INT32 out). The
+// The compiler side, first kernel: a statically scheduled INT8 GEMV of a
+// dim x (tiles * dim) weight matrix on one MXM plane (y = x^T W, INT32 out),
+// one column tile at a time with the next tile loading into the other weight
+// buffer while this one computes. The
 // generator places every instruction at the cycle its operand arrives, from
 // the same stream positions and delay table the chip uses, and states the
 // cycle count it expects; the chip then checks the schedule and the values.
 //
-//   GemvKernel k = gemv_tile(params, {});
+//   GemvKernel k = gemv(params, {}, 4);   // a dim x 4*dim matrix
 //   Chip chip(params, Mode::functional);  // load k.layout's slices first
 //   chip.run(k.program).cycles == k.expected_cycles
 //
@@ -28,7 +30,7 @@ struct GemvLayout {
   int weight_slice = 0;                             // east MEM slice holding the dim weight rows at addresses 0..dim-1
   int activation_slice = 1;                         // east MEM slice holding x at address 0
   std::array<int, 4> output_slices = {3, 2, 1, 0};  // east slices writing byte planes 0..3
-  int output_address = 40;
+  int output_address = 40;                          // tile t's result at output_address + t
   int plane = 0;
 };
 
@@ -39,7 +41,7 @@ struct GemvKernel {
 };
 
 // Throws std::invalid_argument when the layout cannot be scheduled (a slice
-// used twice, or data that would have to leave before cycle 0).
-GemvKernel gemv_tile(const LpuParams& p, const GemvLayout& layout);
+// used twice in one cycle, or data that would have to leave before cycle 0).
+GemvKernel gemv(const LpuParams& p, const GemvLayout& layout, int column_tiles = 1);
 
 }  // namespace tokenfab::lpu
