@@ -16,6 +16,7 @@
 #include "core/atomic_file.h"
 #include "emulator/assembler.h"
 #include "emulator/chip.h"
+#include "emulator/kernel_check.h"
 #include "emulator/program_binary.h"
 #include "hw/analytical/estimate.h"
 #include "hw/rack/rack.h"
@@ -199,6 +200,33 @@ int cmd_emulate(const std::string& input, const std::string& chip_file, bool tim
   return 0;
 }
 
+// Generates a kernel, runs it on deterministic data and checks it against Eigen.
+int cmd_emulate_kernel(const std::string& kernel, int tiles, const std::string& chip_file) {
+  if (kernel != "gemv") throw InputError({"--kernel"}, "unknown kernel '" + kernel + "' (gemv)");
+  const lpu::LpuParams params = lpu::load_lpu_params(chip_file);
+  lpu::GemvLayout layout;
+  if (tiles > 1) layout.output_slices = {4, 5, 6, 7};  // clear of the weight slice's long stream of reads
+  lpu::GemvKernel k;
+  try {
+    k = lpu::gemv(params, layout, tiles);
+  } catch (const std::invalid_argument& e) {
+    throw InputError({"--kernel"}, e.what());
+  }
+  const lpu::KernelCheck c = lpu::check_gemv(params, layout, k, tiles);
+  if (!c.run.errors.empty()) {
+    for (const auto& e : c.run.errors) std::cerr << e.str() << "\n";
+    return 2;
+  }
+  std::cout << fmt::format(
+      "gemv {}x{} int8 on {}: {} cycles = {} at {}; weight-streaming bound {} cycles (ratio {:.3f}); {} of {} outputs "
+      "match Eigen\n",
+      params.mxm_dim, tiles * params.mxm_dim, params.name, c.run.cycles,
+      to_string(Seconds(static_cast<double>(c.run.cycles) / params.clock.value())), to_string(params.clock),
+      k.install_bound, static_cast<double>(c.run.cycles) / static_cast<double>(k.install_bound),
+      c.outputs - c.mismatches, c.outputs);
+  return c.mismatches == 0 ? 0 : 1;
+}
+
 int cmd_params(const std::string& what) {
   // Every config document, by the name `tokenfab params` takes.
   const std::vector<std::pair<std::string, std::function<std::vector<ParamDoc>()>>> documents = {
@@ -283,7 +311,13 @@ int run_cli(int argc, char** argv) {
   std::string emulate_in;
   bool timing_only = false;
   auto* emulate_cmd = app.add_subcommand("emulate", "run an LPU assembly program on one emulated chip");
-  emulate_cmd->add_option("file", emulate_in, "program (assembly text)")->required();
+  std::string kernel;
+  int kernel_tiles = 1;
+  emulate_cmd->add_option("file", emulate_in, "program (assembly text)");
+  emulate_cmd->add_option("--kernel", kernel, "run a generated kernel instead of a file: gemv");
+  emulate_cmd->add_option("--tiles", kernel_tiles, "column tiles of the gemv kernel (N = tiles x MXM size)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
   emulate_cmd->add_option("--chip", lpu_chip, "LPU preset (configs/lpu/*.yaml)")->capture_default_str();
   emulate_cmd->add_flag("--timing-only", timing_only, "move no payloads: cycle counts only");
 
@@ -305,7 +339,11 @@ int run_cli(int argc, char** argv) {
     if (*pareto) return cmd_pareto(pareto_opts, pareto_max_batch);
     if (*val) return cmd_validate(validation_file, validation_sets, validation_out, strict);
     if (*assemble_cmd) return cmd_lpu_program(lpu_in, lpu_chip, lpu_out, true);
-    if (*emulate_cmd) return cmd_emulate(emulate_in, lpu_chip, timing_only);
+    if (*emulate_cmd) {
+      if (!kernel.empty()) return cmd_emulate_kernel(kernel, kernel_tiles, lpu_chip);
+      if (emulate_in.empty()) throw InputError({"emulate"}, "give a program file or --kernel");
+      return cmd_emulate(emulate_in, lpu_chip, timing_only);
+    }
     if (*disassemble_cmd) return cmd_lpu_program(lpu_in, lpu_chip, lpu_out, false);
   } catch (const InputError& e) {
     std::cerr << e.what();

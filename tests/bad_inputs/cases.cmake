@@ -52,3 +52,5 @@ bad_input(lpu_bad_queue "lpu_bad_queue.s:2:8: queue 'MEM.W.50': index must be 0.
 bad_input(lpu_truncated "truncated" disassemble @lpu_truncated.bin --out /tmp/tokenfab_bad.s)
 bad_input(lpu_stale_read "lpu_stale_read.s:5:5: cycle 0, MEM.E.30: stale read: no value on stream E0" emulate @lpu_stale_read.s)
 bad_input(lpu_huge_repeat "'repeat' with n above 16777216 is not supported by this emulator version" emulate @lpu_huge_repeat.s)
+bad_input(unknown_kernel "unknown kernel 'gemm' (gemv)" emulate --kernel gemm)
+bad_input(emulate_without_program "give a program file or --kernel" emulate)

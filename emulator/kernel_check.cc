@@ -1,0 +1,47 @@
+#include "emulator/kernel_check.h"
+
+#include <Eigen/Core>
+#include <cstring>
+
+namespace tokenfab::lpu {
+
+KernelCheck check_gemv(const LpuParams& p, const GemvLayout& layout, const GemvKernel& kernel, int tiles) {
+  const int dim = p.mxm_dim, n = tiles * dim;
+  using Matrix = Eigen::Matrix<std::int8_t, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  const Matrix w = Matrix::NullaryExpr(dim, n, [](Eigen::Index r, Eigen::Index c) {
+    return static_cast<std::int8_t>((r * 37 + c * 11 + r * c) % 255 - 127);
+  });
+  const Eigen::Matrix<std::int8_t, Eigen::Dynamic, 1> x = Eigen::Matrix<std::int8_t, Eigen::Dynamic, 1>::NullaryExpr(
+      dim, [](Eigen::Index i) { return static_cast<std::int8_t>((i * 29) % 255 - 127); });
+  Chip chip(p, Mode::functional);
+  // Tile t's row r (columns t*dim ..) at address t*dim + r.
+  for (int t = 0; t < tiles; ++t) {
+    for (int r = 0; r < dim; ++r) {
+      std::vector<std::uint8_t> row(static_cast<std::size_t>(dim));
+      for (int c = 0; c < dim; ++c) row[static_cast<std::size_t>(c)] = static_cast<std::uint8_t>(w(r, t * dim + c));
+      chip.write_vector({Hemisphere::east, layout.weight_slice}, t * dim + r, row);
+    }
+  }
+  std::vector<std::uint8_t> xv(static_cast<std::size_t>(dim));
+  std::memcpy(xv.data(), x.data(), static_cast<std::size_t>(dim));
+  chip.write_vector({Hemisphere::east, layout.activation_slice}, 0, xv);
+
+  KernelCheck out;
+  out.run = chip.run(kernel.program);
+  if (!out.run.errors.empty()) return out;
+  const Eigen::Matrix<std::int32_t, Eigen::Dynamic, 1> y = w.cast<std::int32_t>().transpose() * x.cast<std::int32_t>();
+  for (int j = 0; j < n; ++j) {
+    const int t = j / dim, lane = j % dim;
+    std::uint32_t raw = 0;
+    for (int b = 0; b < 4; ++b) {
+      const auto plane = chip.read_vector({Hemisphere::east, layout.output_slices[static_cast<std::size_t>(b)]},
+                                          layout.output_address + t);
+      raw |= static_cast<std::uint32_t>(plane[static_cast<std::size_t>(lane)]) << (8 * b);
+    }
+    ++out.outputs;
+    if (static_cast<std::int32_t>(raw) != y(j)) ++out.mismatches;
+  }
+  return out;
+}
+
+}  // namespace tokenfab::lpu
