@@ -60,6 +60,9 @@ struct Chip::Impl {
   RunResult result;
   std::vector<QueueState> queues;
   std::vector<MxmPlane> mxm_planes;
+  // Weight bytes taken into the MXM's buffers in one cycle, over all planes,
+  // checked against mxm_install_per_cycle: (cycle, bytes so far).
+  std::pair<std::int64_t, std::int64_t> install_load = {-1, 0};
   // Per chip-to-chip link: when it is free to start the next vector, and the
   // vectors that have arrived (or will) from its peer, in order.
   struct Link {

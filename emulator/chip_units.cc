@@ -25,6 +25,14 @@ void Chip::Impl::mxm(std::int64_t t, QueueState& q, const Instruction& ins, cons
                           std::to_string(plane.rows[buf]) + " of " + std::to_string(dim) +
                           " rows and was not installed");
         }
+        if (install_load.first != when) install_load = {when, 0};
+        install_load.second += static_cast<std::int64_t>(rows.size()) * dim;
+        const auto install_limit = static_cast<std::int64_t>(chip.params_.mxm_install_per_cycle.value());
+        if (install_load.second > install_limit) {
+          return fail(when, q, ins,
+                      "weight load over the install bandwidth: " + std::to_string(install_load.second) +
+                          " bytes into the MXM in one cycle, which takes " + std::to_string(install_limit));
+        }
         auto values = operands(when, q, ins, rows);
         if (!values) return;
         for (const Payload& row : *values) {
