@@ -70,11 +70,30 @@ struct Chip::Impl {
     std::deque<std::pair<std::int64_t, Payload>> inbox;  // (arrival cycle, value)
   };
   std::map<int, Link> links;
+  // The last cycle each MEM bank was accessed: a slice's two banks each take
+  // one access a cycle, so a read and a write meeting in one bank is a
+  // schedule error (possible when a write's operand skew delays its access).
+  // Indexed by (hemisphere, slice, bank).
+  std::vector<std::int64_t> bank_busy;
+
+  bool book_bank(std::int64_t cycle, const QueueState& q, const Instruction& ins, SliceId slice, std::int64_t address) {
+    const LpuParams& p = chip.params_;
+    const std::int64_t bank = address / p.words_per_bank;
+    const auto hemisphere = static_cast<std::int64_t>(slice.hemisphere == Hemisphere::east);
+    std::int64_t& busy = bank_busy[static_cast<std::size_t>((hemisphere * p.mem_slices + slice.index) * p.banks + bank)];
+    if (busy == cycle) {
+      fail(cycle, q, ins, "bank double-booked: bank " + std::to_string(bank) + " of this slice is accessed twice in one cycle");
+      return false;
+    }
+    busy = cycle;
+    return true;
+  }
 
   Impl(Chip& c)
       : chip(c),
         fabric(c.params_.streams_per_direction, c.positions()),
-        mxm_planes(static_cast<std::size_t>(c.params_.mxm_planes)) {}
+        mxm_planes(static_cast<std::size_t>(c.params_.mxm_planes)),
+        bank_busy(static_cast<std::size_t>(2 * c.params_.mem_slices * c.params_.banks), -1) {}
 
   void at(std::int64_t cycle, int phase, std::function<void()> fn) {
     events.push({cycle, phase, seq++, std::move(fn)});
@@ -138,6 +157,7 @@ struct Chip::Impl {
     switch (ins.op) {
       case Opcode::read: {
         const std::int64_t a = integer(ins, Field::a) + address_offset;
+        if (!book_bank(t, q, ins, slice, a)) return;
         Payload value;
         if (chip.mode_ == Mode::functional)
           value = std::make_shared<std::vector<std::uint8_t>>(chip.read_vector(slice, a));
@@ -148,6 +168,7 @@ struct Chip::Impl {
         const std::int64_t a = integer(ins, Field::a) + address_offset;
         const std::int64_t when = t + d.d_skew;
         at(when, 2, [this, when, &q, &ins, slice, a] {
+          if (!book_bank(when, q, ins, slice, a)) return;
           auto v = operands(when, q, ins, {streams(ins, Field::s).front()});
           if (v && chip.mode_ == Mode::functional) chip.write_vector(slice, a, *v->front());
         });

@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <cstring>
 
 #include "emulator/assembler.h"
@@ -214,6 +215,38 @@ TEST_CASE("chip: MXM schedule errors: buffer overwrite, partial install, early a
   RunResult early = c.run(assemble(gemv_program(15, 46), "gemv.s", tiny()));
   REQUIRE(!early.errors.empty());
   CHECK(early.errors[0].message == "accumulator read before its product is ready");
+}
+
+// A tiny variant whose writes take their operand one cycle after issue
+// (d_skew 1). Slice E.1 (position 6) reads word 0 at 2, onto W0 at 5, which
+// passes slice E.0 (position 5) at 6. E.0 issues the write at 5, so it takes
+// the value and stores it at 6, and issues a read of word 0 at 6. tiny's
+// banks hold 64 words: address 1 is in bank 0 with the read, a double
+// booking at cycle 6; address 64 is in bank 1 and the copy goes through.
+std::string bank_program(int write_address) {
+  return ".arch tiny\n.queue MEM.E.1\n    nop n=2\n    read a=0 s=W0\n"
+         ".queue MEM.E.0\n    nop n=5\n    write a=" +
+         std::to_string(write_address) + " s=W0\n    read a=0 s=E1\n";
+}
+
+TEST_CASE("chip: a read and a write in one MEM bank in one cycle are a double booking") {
+  LpuParams skewed = tiny();
+  auto write = std::find_if(skewed.delays.begin(), skewed.delays.end(), [](const Delay& d) { return d.op == "write"; });
+  REQUIRE(write != skewed.delays.end());
+  write->d_skew = 1;
+  const std::vector<std::uint8_t> word(16, 0x5a);
+  Chip clash(skewed, Mode::functional);
+  clash.write_vector({Hemisphere::east, 1}, 0, word);
+  RunResult r = clash.run(assemble(bank_program(1), "bank.s", skewed));
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].cycle == 6);
+  CHECK(r.errors[0].queue == "MEM.E.0");
+  CHECK(r.errors[0].message == "bank double-booked: bank 0 of this slice is accessed twice in one cycle");
+  Chip apart(skewed, Mode::functional);
+  apart.write_vector({Hemisphere::east, 1}, 0, word);
+  RunResult ok = apart.run(assemble(bank_program(64), "bank.s", skewed));
+  REQUIRE_MESSAGE(ok.errors.empty(), ok.errors.front().str());
+  CHECK(apart.read_vector({Hemisphere::east, 0}, 64) == word);
 }
 
 }  // namespace
