@@ -125,5 +125,39 @@ TEST_CASE("system: an 8-chip all-reduce leaves the sum on every chip in 511 cycl
   }
 }
 
+// Ping-pong on tsp-v1 (the C2C microbenchmark): chip 0 sends a vector, chip
+// 1 sends it straight back, chip 0 stores it. A 320-byte vector takes
+// ceil(320 B / 14 GB/s x 900 MHz) = ceil(20.6) = 21 cycles on a link and a
+// hop 450. Slice E.0 (position 13) puts it on E0 at 3; it reaches the C2C
+// edge (24) at 14, where chip 0 sends it: it arrives at chip 1 at
+// 14 + 21 + 450 = 485. Chip 1's recv puts it on W0 at 487, where its send
+// takes it; back at chip 0 at 487 + 471 = 958, on W0 at 960, written there
+// by slice E.43 (position 24): 961 cycles. The round trip, send to value
+// back on chip 0's stream, is 2 x (21 + 450 + d_func(recv) 2) = 946 cycles,
+// 1.05 us at 900 MHz; 900 of them are the assumed hop latency.
+TEST_CASE("system: a C2C ping-pong between two tsp-v1 chips takes 2 x (serialisation + hop + receive)") {
+  static const LpuParams tsp = load_lpu_params("configs/lpu/tsp_v1.yaml");
+  const int ser = tsp.c2c_cycles_per_vector(), hop = tsp.c2c_hop_latency,
+            recv = tsp.delay(Opcode::recv).d_func;
+  CHECK(ser == 21);
+  const int sent = 14, back = sent + 2 * (ser + hop) + recv;
+  const std::string chip0 = ".arch tsp-v1\n.queue MEM.E.0\n    read a=0 s=E0\n"
+                            ".queue C2C.0\n    nop n=" + std::to_string(sent) + "\n    send s=E0 link=0\n    nop n=" +
+                            std::to_string(back - sent - 1) + "\n    recv s=W0 link=0\n"
+                            ".queue MEM.E.43\n    nop n=" + std::to_string(back + recv) + "\n    write a=5 s=W0\n";
+  const std::string chip1 = ".arch tsp-v1\n.queue C2C.0\n    nop n=" + std::to_string(sent + ser + hop) +
+                            "\n    recv s=W0 link=0\n    nop n=" + std::to_string(recv - 1) + "\n    send s=W0 link=0\n";
+  LpuSystem sys(tsp, 2, Mode::functional, {{0, 0, 1, 0}});
+  std::vector<std::uint8_t> v(320);
+  for (int i = 0; i < 320; ++i) v[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(i * 3 + 1);
+  sys.chip(0).write_vector({Hemisphere::east, 0}, 0, v);
+  auto r = sys.run({assemble(chip0, "ping.s", tsp), assemble(chip1, "pong.s", tsp)});
+  REQUIRE_MESSAGE(r[0].errors.empty(), r[0].errors.front().str());
+  REQUIRE_MESSAGE(r[1].errors.empty(), r[1].errors.front().str());
+  CHECK(back + recv - sent == 946);
+  CHECK(r[0].cycles == 961);
+  CHECK(sys.chip(0).read_vector({Hemisphere::east, 43}, 5) == v);
+}
+
 }  // namespace
 }  // namespace tokenfab::lpu
