@@ -1,6 +1,7 @@
-// Weight-install microbenchmark on tsp-v1: all four MXM planes filled at the
-// published install rate, with its closed-form cycle count, and one row a
-// cycle more than that rate refused as a schedule error.
+// Microbenchmarks on tsp-v1 with closed-form cycle counts: a memory copy,
+// and the weight install of all four MXM planes at the published rate (and
+// a load over the rate refused as a schedule error). The C2C ping-pong is
+// in system_test.cc, beside the other multi-chip programs.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -90,6 +91,37 @@ TEST_CASE("install: loading faster than the install bandwidth is a schedule erro
   CHECK(r.errors[0].queue == "MXM.E.3");
   CHECK(r.errors[0].message ==
         "weight load over the install bandwidth: 10240 bytes into the MXM in one cycle, which takes 9600");
+}
+
+// Copy 4,096 vectors (1.3 MB) from bank 0 of slice E.0 to bank 1 of slice
+// E.43 over one stream. E.0 (position 13) reads vector k at cycle k onto E0
+// at k + 3; it reaches E.43 (position 24) at k + 14, where the write takes
+// it. The last write is at 4,095 + 14: 4,110 cycles, the one-vector-a-cycle
+// stream bound of 4,096 plus the 14-cycle pipe (read delay 3, 11 hops).
+TEST_CASE("copy: 4,096 vectors across a hemisphere in the stream bound plus the pipe") {
+  const LpuParams& p = tsp();
+  const int n = 4096, pipe = p.delay(Opcode::read).d_func +
+                               stream_position(p, {Unit::mem, Hemisphere::east, 43}) -
+                               stream_position(p, {Unit::mem, Hemisphere::east, 0});
+  CHECK(pipe == 14);
+  const std::string text = ".arch tsp-v1\n.queue MEM.E.0\n    read a=0 s=E0\n    repeat n=" + std::to_string(n - 1) +
+                           " d=1 astride=1\n.queue MEM.E.43\n    nop n=" + std::to_string(pipe) +
+                           "\n    write a=4096 s=E0\n    repeat n=" + std::to_string(n - 1) + " d=1 astride=1\n";
+  Chip chip(p, Mode::functional);
+  for (int k = 0; k < n; ++k) {
+    std::vector<std::uint8_t> v(320);
+    for (int i = 0; i < 320; ++i) v[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>((k * 131 + i) % 256);
+    chip.write_vector({Hemisphere::east, 0}, k, v);
+  }
+  const RunResult r = chip.run(assemble(text, "copy.s", p));
+  REQUIRE_MESSAGE(r.errors.empty(), r.errors.front().str());
+  CHECK(r.cycles == 4110);
+  int equal = 0;
+  for (int k = 0; k < n; ++k)
+    equal += chip.read_vector({Hemisphere::east, 43}, 4096 + k) == chip.read_vector({Hemisphere::east, 0}, k);
+  CHECK(equal == n);
+  MESSAGE("tsp-v1 copy of " << n << " vectors: " << r.cycles << " cycles, bound " << n << " (ratio "
+                             << static_cast<double>(r.cycles) / n << ")");
 }
 
 }  // namespace
