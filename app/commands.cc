@@ -17,6 +17,7 @@
 #include "emulator/assembler.h"
 #include "emulator/chip.h"
 #include "emulator/kernel_check.h"
+#include "emulator/program_bound.h"
 #include "emulator/program_binary.h"
 #include "hw/analytical/estimate.h"
 #include "hw/rack/rack.h"
@@ -196,6 +197,10 @@ int cmd_emulate(const std::string& input, const std::string& chip_file, bool tim
   std::cout << fmt::format("{}: {} cycles = {} at {} on {}; {} instructions issued\n", input, r.cycles,
                            to_string(Seconds(static_cast<double>(r.cycles) / params.clock.value())),
                            to_string(params.clock), params.name, r.instructions);
+  const lpu::IssueBound bound = lpu::issue_bound(program);
+  std::cout << fmt::format("  issue bound: {} cycles on {}, the busiest queue (emulated / bound = {:.3f})\n",
+                           bound.cycles, bound.queue,
+                           static_cast<double>(r.cycles) / static_cast<double>(std::max<std::int64_t>(1, bound.cycles)));
   for (const auto& [unit, count] : r.issued) std::cout << fmt::format("  {}: {}\n", lpu::unit_name(unit), count);
   return 0;
 }

@@ -9,6 +9,7 @@
 
 #include "emulator/assembler.h"
 #include "emulator/chip.h"
+#include "emulator/program_bound.h"
 
 namespace tokenfab::lpu {
 namespace {
@@ -70,6 +71,10 @@ TEST_CASE("install: all four tsp-v1 planes install 409,600 weights in 40 streami
     const RunResult r = chip.run(assemble(prog.text, "install.s", p));
     REQUIRE_MESSAGE(r.errors.empty(), r.errors.front().str());
     CHECK(r.cycles == prog.arrival + streaming + p.delay(Opcode::iw).d_func + 1);
+    // Busiest queues: each MXM queue issues 40 lw and one iw.
+    const IssueBound bound = issue_bound(assemble(prog.text, "install.s", p));
+    CHECK(bound.cycles == streaming + 1);
+    CHECK(bound.cycles <= r.cycles);
     MESSAGE("tsp-v1 weight install: " << streaming << " streaming cycles, " << r.cycles << " with the pipeline fill of "
                                       << prog.arrival << " cycles");
   }
@@ -116,6 +121,10 @@ TEST_CASE("copy: 4,096 vectors across a hemisphere in the stream bound plus the 
   const RunResult r = chip.run(assemble(text, "copy.s", p));
   REQUIRE_MESSAGE(r.errors.empty(), r.errors.front().str());
   CHECK(r.cycles == 4110);
+  // Both slices issue 4,096 times; the first in program order is named.
+  const IssueBound bound = issue_bound(assemble(text, "copy.s", p));
+  CHECK(bound.queue == "MEM.E.0");
+  CHECK(bound.cycles == n);
   int equal = 0;
   for (int k = 0; k < n; ++k)
     equal += chip.read_vector({Hemisphere::east, 43}, 4096 + k) == chip.read_vector({Hemisphere::east, 0}, k);
