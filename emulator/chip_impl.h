@@ -174,6 +174,9 @@ struct Chip::Impl {
         });
         return;
       }
+      case Opcode::gather:
+      case Opcode::scatter:
+        return indirect(t, q, ins, d, slice);
       default:
         break;
     }
@@ -210,6 +213,7 @@ struct Chip::Impl {
   void mxm(std::int64_t t, QueueState& q, const Instruction& ins, const Delay& d);
   void c2c(std::int64_t t, QueueState& q, const Instruction& ins, const Delay& d);
   void sxm(std::int64_t t, QueueState& q, const Instruction& ins, const Delay& d);
+  void indirect(std::int64_t t, QueueState& q, const Instruction& ins, const Delay& d, SliceId slice);
 
   // Checks the operands an instruction needs can run here; empty when fine.
   std::string refuse(const Instruction& ins) const {
@@ -223,8 +227,14 @@ struct Chip::Impl {
       case Unit::icu:
         return "";
       case Unit::mem:
-        if (ins.op == Opcode::write && streams(ins, Field::s).size() != 1) return "a write of several streams";
-        return ins.op == Opcode::read || ins.op == Opcode::write ? "" : "MEM gather/scatter";
+        if (ins.op != Opcode::read && streams(ins, Field::s).size() != 1) {
+          return "'" + std::string(info(ins.op).name) + "' of several streams";
+        }
+        if ((ins.op == Opcode::gather || ins.op == Opcode::scatter) &&
+            (streams(ins, Field::addr).empty() || streams(ins, Field::addr).size() > 2)) {
+          return "an address map on other than one (low byte) or two (low, high byte) streams";
+        }
+        return "";
       case Unit::mxm: {
         const auto plane = integer(ins, Field::plane);
         if (plane < 0 || plane >= chip.params_.mxm_planes) return "plane " + std::to_string(plane) + " on this chip is";

@@ -249,6 +249,55 @@ TEST_CASE("chip: a read and a write in one MEM bank in one cycle are a double bo
   CHECK(apart.read_vector({Hemisphere::east, 0}, 64) == word);
 }
 
+// tiny, gather: slice E.1 (position 6) reads the address map (word 0) at 0
+// onto W1: position 6 at 3, slice E.0 (position 5) at 4, where the gather
+// issues; lane i of word map[i] is on E0 at 4 + d_func(gather) 4 = 8 and
+// passes slice E.3 (position 8) at 11, which writes it: 12 cycles.
+// Scatter: E.3 reads the value (word 5) onto W0 at 0, at position 5 at 6;
+// E.1 reads the map at 2 onto W1, at position 5 at 6; E.0 scatters at 6.
+TEST_CASE("chip: gather and scatter address each lane from a map stream") {
+  std::vector<std::uint8_t> map(16), value(16);
+  for (int i = 0; i < 16; ++i) {
+    map[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>((i * 7 + 3) % 128);
+    value[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(0xa0 + i);
+  }
+  auto fill = [&](Chip& chip) {
+    for (int w = 0; w < 128; ++w) {
+      std::vector<std::uint8_t> word(16);
+      for (int i = 0; i < 16; ++i) word[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(w * 16 + i);
+      chip.write_vector({Hemisphere::east, 0}, w, word);
+    }
+    chip.write_vector({Hemisphere::east, 1}, 0, map);
+    chip.write_vector({Hemisphere::east, 3}, 5, value);
+  };
+  Chip g(tiny(), Mode::functional);
+  fill(g);
+  RunResult rg = g.run(assemble(".arch tiny\n.queue MEM.E.1\n    read a=0 s=W1\n.queue MEM.E.0\n    nop n=4\n"
+                                "    gather s=E0 addr=W1\n.queue MEM.E.3\n    nop n=11\n    write a=9 s=E0\n",
+                                "gather.s", tiny()));
+  REQUIRE_MESSAGE(rg.errors.empty(), rg.errors.front().str());
+  CHECK(rg.cycles == 12);
+  const std::vector<std::uint8_t> got = g.read_vector({Hemisphere::east, 3}, 9);
+  for (std::size_t i = 0; i < 16; ++i) CHECK(got[i] == static_cast<std::uint8_t>(map[i] * 16 + i));
+
+  const std::string scatter = ".arch tiny\n.queue MEM.E.3\n    read a=5 s=W0\n.queue MEM.E.1\n    nop n=2\n"
+                              "    read a=0 s=W1\n.queue MEM.E.0\n    nop n=6\n    scatter s=W0 addr=W1\n";
+  Chip sc(tiny(), Mode::functional);
+  fill(sc);
+  RunResult rs = sc.run(assemble(scatter, "scatter.s", tiny()));
+  REQUIRE_MESSAGE(rs.errors.empty(), rs.errors.front().str());
+  CHECK(rs.cycles == 7);
+  for (std::size_t i = 0; i < 16; ++i) CHECK(sc.read_vector({Hemisphere::east, 0}, map[i])[i] == value[i]);
+  // A word past the slice's 128 is an error naming the lane.
+  Chip bad(tiny(), Mode::functional);
+  fill(bad);
+  map[0] = 200;
+  bad.write_vector({Hemisphere::east, 1}, 0, map);
+  RunResult rb = bad.run(assemble(scatter, "scatter.s", tiny()));
+  REQUIRE(rb.errors.size() == 1);
+  CHECK(rb.errors[0].message == "lane 0 addresses word 200 outside the slice (128 vectors)");
+}
+
 }  // namespace
 }  // namespace tokenfab::lpu
 

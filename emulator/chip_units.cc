@@ -173,3 +173,54 @@ void Chip::Impl::sxm(std::int64_t t, QueueState& q, const Instruction& ins, cons
   });
 }
 }  // namespace tokenfab::lpu
+
+namespace tokenfab::lpu {
+
+// MEM gather and scatter: per-lane addresses arrive on the addr streams (low
+// byte, then an optional high byte) at t + d_skew. Gather puts on s, at
+// t + d_func, a vector whose lane i is byte i of word address[i]; scatter
+// stores lane i of the value on s into byte i of word address[i]. Lanes
+// address words independently, so the access takes every bank of the slice
+// for that cycle: booking all of them keeps bank conflicts independent of
+// the addresses, and so of the data.
+void Chip::Impl::indirect(std::int64_t t, QueueState& q, const Instruction& ins, const Delay& d, SliceId slice) {
+  const std::int64_t when = t + d.d_skew;
+  at(when, 2, [this, when, t, d, &q, &ins, slice] {
+    const LpuParams& p = chip.params_;
+    for (int b = 0; b < p.banks; ++b) {
+      if (!book_bank(when, q, ins, slice, static_cast<std::int64_t>(b) * p.words_per_bank)) return;
+    }
+    Streams in = streams(ins, Field::addr);
+    const bool scatter = ins.op == Opcode::scatter;
+    if (scatter) in.insert(in.begin(), streams(ins, Field::s).front());
+    auto values = operands(when, q, ins, in);
+    if (!values) return;
+    if (chip.mode_ == Mode::timing_only) {
+      if (!scatter) inject(t + d.d_func, q, ins, streams(ins, Field::s).front(), nullptr);
+      return;
+    }
+    const std::size_t lanes = static_cast<std::size_t>(p.vector_bytes()), lo = scatter ? 1 : 0;
+    const bool wide = in.size() - lo == 2;
+    std::vector<std::uint8_t> gathered(lanes, 0);
+    for (std::size_t i = 0; i < lanes; ++i) {
+      const std::int64_t a = (*(*values)[lo])[i] | (wide ? (*(*values)[lo + 1])[i] << 8 : 0);
+      if (a >= slice_words(p)) {
+        return fail(when, q, ins,
+                    "lane " + std::to_string(i) + " addresses word " + std::to_string(a) + " outside the slice (" +
+                        std::to_string(slice_words(p)) + " vectors)");
+      }
+      std::vector<std::uint8_t> word = chip.read_vector(slice, a);
+      if (!scatter) {
+        gathered[i] = word[i];
+        continue;
+      }
+      word[i] = (*(*values)[0])[i];
+      chip.write_vector(slice, a, word);
+    }
+    if (!scatter)
+      inject(t + d.d_func, q, ins, streams(ins, Field::s).front(),
+             std::make_shared<const std::vector<std::uint8_t>>(std::move(gathered)));
+  });
+}
+
+}  // namespace tokenfab::lpu

@@ -16,8 +16,8 @@ const std::vector<OpInfo>& op_table() {
       {Opcode::notify, "notify", Unit::icu, {}, {}},
       {Opcode::read, "read", Unit::mem, {F::a, F::s}, {}},
       {Opcode::write, "write", Unit::mem, {F::a, F::s}, {}},
-      {Opcode::gather, "gather", Unit::mem, {F::s, F::map}, {}},
-      {Opcode::scatter, "scatter", Unit::mem, {F::s, F::map}, {}},
+      {Opcode::gather, "gather", Unit::mem, {F::s, F::addr}, {}},
+      {Opcode::scatter, "scatter", Unit::mem, {F::s, F::addr}, {}},
       {Opcode::add, "add", Unit::vxm, {F::in, F::out, F::type}, {}},
       {Opcode::sub, "sub", Unit::vxm, {F::in, F::out, F::type}, {}},
       {Opcode::mul, "mul", Unit::vxm, {F::in, F::out, F::type}, {}},
@@ -60,8 +60,8 @@ std::optional<Opcode> opcode_named(std::string_view name) {
 
 namespace {
 constexpr std::array<std::string_view, 6> kUnits = {"ICU", "MEM", "VXM", "MXM", "SXM", "C2C"};
-constexpr std::array<std::string_view, 16> kFields = {"a",    "s",  "in",  "out",   "n",     "d",   "astride", "type",
-                                                      "from", "to", "buf", "plane", "lanes", "map", "link",    "count"};
+constexpr std::array<std::string_view, 17> kFields = {"a",    "s",  "in",  "out",   "n",    "d",    "astride", "type", "from",
+                                                      "to",   "buf", "plane", "lanes", "map", "link", "addr",    "count"};
 constexpr std::array<std::string_view, 7> kTypes = {"i8", "i16", "i32", "f8", "f16", "bf16", "f32"};
 
 template <class E, std::size_t N>
@@ -85,6 +85,7 @@ FieldKind field_kind(Field f) {
     case Field::s:
     case Field::in:
     case Field::out:
+    case Field::addr:
       return FieldKind::streams;
     case Field::type:
     case Field::from:
