@@ -70,22 +70,30 @@ struct Chip::Impl {
     std::deque<std::pair<std::int64_t, Payload>> inbox;  // (arrival cycle, value)
   };
   std::map<int, Link> links;
-  // The last cycle each MEM bank was accessed: a slice's two banks each take
-  // one access a cycle, so a read and a write meeting in one bank is a
-  // schedule error (possible when a write's operand skew delays its access).
-  // Indexed by (hemisphere, slice, bank).
-  std::vector<std::int64_t> bank_busy;
+  // The cycles each MEM bank is booked for, from now on: a slice's two banks
+  // each take one access a cycle, so a read and a write meeting in one bank
+  // is a schedule error (possible when a write's operand skew delays its
+  // access). A repeat books its reads ahead, so these are sorted cycles,
+  // pruned of the past; bookings come almost in order, so most land at the
+  // back. Indexed by (hemisphere, slice, bank).
+  std::vector<std::deque<std::int64_t>> bank_busy;
 
   bool book_bank(std::int64_t cycle, const QueueState& q, const Instruction& ins, SliceId slice, std::int64_t address) {
     const LpuParams& p = chip.params_;
     const std::int64_t bank = address / p.words_per_bank;
     const auto hemisphere = static_cast<std::int64_t>(slice.hemisphere == Hemisphere::east);
-    std::int64_t& busy = bank_busy[static_cast<std::size_t>((hemisphere * p.mem_slices + slice.index) * p.banks + bank)];
-    if (busy == cycle) {
+    auto& booked = bank_busy[static_cast<std::size_t>((hemisphere * p.mem_slices + slice.index) * p.banks + bank)];
+    while (!booked.empty() && booked.front() < now) booked.pop_front();
+    if (booked.empty() || booked.back() < cycle) {
+      booked.push_back(cycle);
+      return true;
+    }
+    const auto at_or_after = std::lower_bound(booked.begin(), booked.end(), cycle);
+    if (at_or_after != booked.end() && *at_or_after == cycle) {
       fail(cycle, q, ins, "bank double-booked: bank " + std::to_string(bank) + " of this slice is accessed twice in one cycle");
       return false;
     }
-    busy = cycle;
+    booked.insert(at_or_after, cycle);
     return true;
   }
 
@@ -93,7 +101,7 @@ struct Chip::Impl {
       : chip(c),
         fabric(c.params_.streams_per_direction, c.positions()),
         mxm_planes(static_cast<std::size_t>(c.params_.mxm_planes)),
-        bank_busy(static_cast<std::size_t>(2 * c.params_.mem_slices * c.params_.banks), -1) {}
+        bank_busy(static_cast<std::size_t>(2 * c.params_.mem_slices * c.params_.banks)) {}
 
   void at(std::int64_t cycle, int phase, std::function<void()> fn) {
     events.push({cycle, phase, seq++, std::move(fn)});

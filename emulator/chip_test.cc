@@ -249,6 +249,24 @@ TEST_CASE("chip: a read and a write in one MEM bank in one cycle are a double bo
   CHECK(apart.read_vector({Hemisphere::east, 0}, 64) == word);
 }
 
+// The same clash against a repeat, which books its reads when it issues:
+// with writes two cycles late, E.1 reads at 3 so that the value passes E.0
+// at 7; E.0 writes at 5 (access 7), reads at 6 and repeats at 7, 8, 9. The
+// repeat's read at 7 and the write meet in bank 0 at cycle 7.
+TEST_CASE("chip: a write meeting a repeated read in one bank is a double booking") {
+  LpuParams skewed = tiny();
+  auto write = std::find_if(skewed.delays.begin(), skewed.delays.end(), [](const Delay& d) { return d.op == "write"; });
+  REQUIRE(write != skewed.delays.end());
+  write->d_skew = 2;
+  Chip chip(skewed, Mode::functional);
+  RunResult r = chip.run(assemble(".arch tiny\n.queue MEM.E.1\n    nop n=3\n    read a=0 s=W0\n.queue MEM.E.0\n"
+                                  "    nop n=5\n    write a=1 s=W0\n    read a=0 s=E1\n    repeat n=3 d=1 astride=1\n",
+                                  "bank.s", skewed));
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].cycle == 7);
+  CHECK(r.errors[0].message == "bank double-booked: bank 0 of this slice is accessed twice in one cycle");
+}
+
 // tiny, gather: slice E.1 (position 6) reads the address map (word 0) at 0
 // onto W1: position 6 at 3, slice E.0 (position 5) at 4, where the gather
 // issues; lane i of word map[i] is on E0 at 4 + d_func(gather) 4 = 8 and
