@@ -205,10 +205,36 @@ int cmd_emulate(const std::string& input, const std::string& chip_file, bool tim
   return 0;
 }
 
+// Column tiles of a gemv of weight shape "KxN": the kernel library holds one
+// MXM-sized tile of K (no K tiling yet) and N in whole tiles, up to 64.
+int gemv_column_tiles(const std::string& shape, const lpu::LpuParams& params) {
+  if (shape.empty()) return 1;
+  const auto x = shape.find('x');
+  std::size_t used_k = 0, used_n = 0;
+  long k = 0, n = 0;
+  try {
+    if (x == std::string::npos) throw std::invalid_argument(shape);
+    k = std::stol(shape.substr(0, x), &used_k);
+    n = std::stol(shape.substr(x + 1), &used_n);
+  } catch (const std::exception&) {
+    throw InputError({"--shape"}, "expected KxN such as '320x1280', got '" + shape + "'");
+  }
+  if (used_k != x || used_n != shape.size() - x - 1)
+    throw InputError({"--shape"}, "expected KxN such as '320x1280', got '" + shape + "'");
+  const long dim = params.mxm_dim;
+  if (k != dim)
+    throw InputError({"--shape"}, fmt::format("K must be the MXM size {} on {} (K tiling is not in the kernel library yet), got {}",
+                                              dim, params.name, k));
+  if (n < dim || n % dim != 0 || n / dim > 64)
+    throw InputError({"--shape"}, fmt::format("N must be a multiple of {} up to {}, got {}", dim, 64 * dim, n));
+  return static_cast<int>(n / dim);
+}
+
 // Generates a kernel, runs it on deterministic data and checks it against Eigen.
-int cmd_emulate_kernel(const std::string& kernel, int tiles, const std::string& chip_file) {
+int cmd_emulate_kernel(const std::string& kernel, const std::string& shape, const std::string& chip_file) {
   if (kernel != "gemv") throw InputError({"--kernel"}, "unknown kernel '" + kernel + "' (gemv)");
   const lpu::LpuParams params = lpu::load_lpu_params(chip_file);
+  const int tiles = gemv_column_tiles(shape, params);
   lpu::GemvLayout layout;
   if (tiles > 1) layout.output_slices = {4, 5, 6, 7};  // clear of the weight slice's long stream of reads
   lpu::GemvKernel k;
@@ -317,12 +343,10 @@ int run_cli(int argc, char** argv) {
   bool timing_only = false;
   auto* emulate_cmd = app.add_subcommand("emulate", "run an LPU assembly program on one emulated chip");
   std::string kernel;
-  int kernel_tiles = 1;
+  std::string kernel_shape;
   emulate_cmd->add_option("file", emulate_in, "program (assembly text)");
   emulate_cmd->add_option("--kernel", kernel, "run a generated kernel instead of a file: gemv");
-  emulate_cmd->add_option("--tiles", kernel_tiles, "column tiles of the gemv kernel (N = tiles x MXM size)")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 64));
+  emulate_cmd->add_option("--shape", kernel_shape, "gemv weight shape KxN (K the MXM size; N a multiple of it); default one MXM tile");
   emulate_cmd->add_option("--chip", lpu_chip, "LPU preset (configs/lpu/*.yaml)")->capture_default_str();
   emulate_cmd->add_flag("--timing-only", timing_only, "move no payloads: cycle counts only");
 
@@ -345,7 +369,7 @@ int run_cli(int argc, char** argv) {
     if (*val) return cmd_validate(validation_file, validation_sets, validation_out, strict);
     if (*assemble_cmd) return cmd_lpu_program(lpu_in, lpu_chip, lpu_out, true);
     if (*emulate_cmd) {
-      if (!kernel.empty()) return cmd_emulate_kernel(kernel, kernel_tiles, lpu_chip);
+      if (!kernel.empty()) return cmd_emulate_kernel(kernel, kernel_shape, lpu_chip);
       if (emulate_in.empty()) throw InputError({"emulate"}, "give a program file or --kernel");
       return cmd_emulate(emulate_in, lpu_chip, timing_only);
     }
