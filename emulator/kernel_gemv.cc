@@ -1,38 +1,10 @@
 #include "emulator/kernel_gemv.h"
 
-#include <map>
 #include <stdexcept>
 
+#include "emulator/queue_builder.h"
+
 namespace tokenfab::lpu {
-namespace {
-
-// Builds one queue's stream, padding with nops up to each instruction's cycle.
-class QueueBuilder {
- public:
-  explicit QueueBuilder(QueueId id) : code_{id, {}} {}
-  // Places `ins` at `cycle`; `repeats` more copies follow one a cycle.
-  void at(std::int64_t cycle, Instruction ins, std::int64_t repeats = 0, std::int64_t stride = 0) {
-    if (cycle < cursor_) throw std::invalid_argument(queue_name(code_.id) + ": two instructions for one cycle");
-    if (cycle > cursor_) code_.code.push_back({Opcode::nop, {{Field::n, cycle - cursor_}}, {}});
-    code_.code.push_back(std::move(ins));
-    cursor_ = cycle + 1;
-    if (repeats > 0) {
-      Instruction rep{Opcode::repeat, {{Field::n, repeats}, {Field::d, std::int64_t{1}}}, {}};
-      if (stride != 0) rep.operands[Field::astride] = stride;
-      code_.code.push_back(std::move(rep));
-      cursor_ += repeats;
-    }
-  }
-  QueueCode take() { return std::move(code_); }
-
- private:
-  QueueCode code_;
-  std::int64_t cursor_ = 0;
-};
-
-Instruction make(Opcode op, std::map<Field, Operand> operands) { return {op, std::move(operands), {}}; }
-
-}  // namespace
 
 GemvKernel gemv(const LpuParams& p, const GemvLayout& layout, int column_tiles) {
   if (column_tiles < 1) throw std::invalid_argument("gemv: at least one column tile");
@@ -51,8 +23,8 @@ GemvKernel gemv(const LpuParams& p, const GemvLayout& layout, int column_tiles) 
   const std::int64_t lw0 = to_mxm_w - d(Opcode::lw).d_skew;
   if (lw0 < 0) throw std::invalid_argument("gemv: weights would have to leave before cycle 0");
 
-  std::map<QueueId, QueueBuilder> queues;
-  auto queue = [&](QueueId id) -> QueueBuilder& { return queues.try_emplace(id, id).first->second; };
+  ProgramBuilder builder;
+  auto queue = [&](QueueId id) -> QueueBuilder& { return builder.queue(id); };
   queue(mem(layout.weight_slice))
       .at(0, make(Opcode::read, {{Field::a, std::int64_t{0}}, {Field::s, Streams{0}}}), tiles * dim - 1, 1);
   Streams out;
@@ -89,8 +61,7 @@ GemvKernel gemv(const LpuParams& p, const GemvLayout& layout, int column_tiles) 
   }
 
   GemvKernel k;
-  k.program.arch = p.name;
-  for (auto& [id, builder] : queues) k.program.queues.push_back(builder.take());
+  k.program = builder.take(p.name);
   k.expected_cycles = last + 1;
   k.install_bound = tiles * dim;  // every weight row passes one stream, one a cycle
   return k;
