@@ -183,6 +183,12 @@ int cmd_lpu_program(const std::string& input, const std::string& chip, const std
   return 0;
 }
 
+// Schedule errors are errors in the program: printed, and the caller exits 2.
+bool print_schedule_errors(const lpu::RunResult& r) {
+  for (const auto& e : r.errors) std::cerr << e.str() << "\n";
+  return !r.errors.empty();
+}
+
 // Runs an LPU assembly file on one chip: cycles, time at the clock, what
 // issued; schedule errors are errors in the program (exit code 2).
 int cmd_emulate(const std::string& input, const std::string& chip_file, bool timing_only) {
@@ -190,10 +196,7 @@ int cmd_emulate(const std::string& input, const std::string& chip_file, bool tim
   const lpu::Program program = lpu::assemble(read_all(input), input, params);
   lpu::Chip chip(params, timing_only ? lpu::Mode::timing_only : lpu::Mode::functional);
   const lpu::RunResult r = chip.run(program);
-  if (!r.errors.empty()) {
-    for (const auto& e : r.errors) std::cerr << e.str() << "\n";
-    return 2;
-  }
+  if (print_schedule_errors(r)) return 2;
   std::cout << fmt::format("{}: {} cycles = {} at {} on {}; {} instructions issued\n", input, r.cycles,
                            to_string(Seconds(static_cast<double>(r.cycles) / params.clock.value())),
                            to_string(params.clock), params.name, r.instructions);
@@ -230,10 +233,31 @@ int gemv_column_tiles(const std::string& shape, const lpu::LpuParams& params) {
   return static_cast<int>(n / dim);
 }
 
-// Generates a kernel, runs it on deterministic data and checks it against Eigen.
-int cmd_emulate_kernel(const std::string& kernel, const std::string& shape, const std::string& chip_file) {
-  if (kernel != "gemv") throw InputError({"--kernel"}, "unknown kernel '" + kernel + "' (gemv)");
+// An all-reduce of one INT8 vector over a fully connected node, checked on every chip.
+int cmd_emulate_all_reduce(const lpu::LpuParams& params, int chips) {
+  lpu::AllReduceKernel k;
+  try {
+    k = lpu::all_reduce(params, chips);
+  } catch (const std::invalid_argument& e) {
+    throw InputError({"--chips"}, e.what());
+  }
+  const lpu::KernelCheck c = lpu::check_all_reduce(params, {}, k, chips);
+  if (print_schedule_errors(c.run)) return 2;
+  std::cout << fmt::format(
+      "all-reduce of one int8 vector over {} {} chips: {} cycles = {} at {}; one vector's serialisation plus one hop "
+      "{} cycles (ratio {:.3f}); {} of {} lanes match the sum\n",
+      chips, params.name, c.run.cycles, to_string(Seconds(static_cast<double>(c.run.cycles) / params.clock.value())),
+      to_string(params.clock), k.hop_bound, static_cast<double>(c.run.cycles) / static_cast<double>(k.hop_bound),
+      c.outputs - c.mismatches, c.outputs);
+  return c.mismatches == 0 ? 0 : 1;
+}
+
+// Generates a kernel, runs it on deterministic data and checks it against a reference.
+int cmd_emulate_kernel(const std::string& kernel, const std::string& shape, int chips, const std::string& chip_file) {
+  if (kernel != "gemv" && kernel != "allreduce")
+    throw InputError({"--kernel"}, "unknown kernel '" + kernel + "' (gemv, allreduce)");
   const lpu::LpuParams params = lpu::load_lpu_params(chip_file);
+  if (kernel == "allreduce") return cmd_emulate_all_reduce(params, chips);
   const int tiles = gemv_column_tiles(shape, params);
   lpu::GemvLayout layout;
   if (tiles > 1) layout.output_slices = {4, 5, 6, 7};  // clear of the weight slice's long stream of reads
@@ -244,10 +268,7 @@ int cmd_emulate_kernel(const std::string& kernel, const std::string& shape, cons
     throw InputError({"--kernel"}, e.what());
   }
   const lpu::KernelCheck c = lpu::check_gemv(params, layout, k, tiles);
-  if (!c.run.errors.empty()) {
-    for (const auto& e : c.run.errors) std::cerr << e.str() << "\n";
-    return 2;
-  }
+  if (print_schedule_errors(c.run)) return 2;
   std::cout << fmt::format(
       "gemv {}x{} int8 on {}: {} cycles = {} at {}; weight-streaming bound {} cycles (ratio {:.3f}); {} of {} outputs "
       "match Eigen\n",
@@ -344,8 +365,11 @@ int run_cli(int argc, char** argv) {
   auto* emulate_cmd = app.add_subcommand("emulate", "run an LPU assembly program on one emulated chip");
   std::string kernel;
   std::string kernel_shape;
+  int kernel_chips = 8;
   emulate_cmd->add_option("file", emulate_in, "program (assembly text)");
-  emulate_cmd->add_option("--kernel", kernel, "run a generated kernel instead of a file: gemv");
+  emulate_cmd->add_option("--kernel", kernel, "run a generated kernel instead of a file: gemv, allreduce");
+  emulate_cmd->add_option("--chips", kernel_chips, "chips of the allreduce kernel (a fully connected node)")
+      ->capture_default_str();
   emulate_cmd->add_option("--shape", kernel_shape, "gemv weight shape KxN (K the MXM size; N a multiple of it); default one MXM tile");
   emulate_cmd->add_option("--chip", lpu_chip, "LPU preset (configs/lpu/*.yaml)")->capture_default_str();
   emulate_cmd->add_flag("--timing-only", timing_only, "move no payloads: cycle counts only");
@@ -369,7 +393,7 @@ int run_cli(int argc, char** argv) {
     if (*val) return cmd_validate(validation_file, validation_sets, validation_out, strict);
     if (*assemble_cmd) return cmd_lpu_program(lpu_in, lpu_chip, lpu_out, true);
     if (*emulate_cmd) {
-      if (!kernel.empty()) return cmd_emulate_kernel(kernel, kernel_shape, lpu_chip);
+      if (!kernel.empty()) return cmd_emulate_kernel(kernel, kernel_shape, kernel_chips, lpu_chip);
       if (emulate_in.empty()) throw InputError({"emulate"}, "give a program file or --kernel");
       return cmd_emulate(emulate_in, lpu_chip, timing_only);
     }

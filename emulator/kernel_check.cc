@@ -44,4 +44,35 @@ KernelCheck check_gemv(const LpuParams& p, const GemvLayout& layout, const GemvK
   return out;
 }
 
+KernelCheck check_all_reduce(const LpuParams& p, const AllReduceLayout& layout, const AllReduceKernel& kernel,
+                             int chips) {
+  LpuSystem sys(p, chips, Mode::functional, kernel.links);
+  const auto lanes = static_cast<std::size_t>(p.vector_bytes());
+  std::vector<std::int8_t> sum(lanes, 0);
+  for (int i = 0; i < chips; ++i) {
+    std::vector<std::uint8_t> v(lanes);
+    for (std::size_t l = 0; l < lanes; ++l) {
+      v[l] = static_cast<std::uint8_t>((l * static_cast<std::size_t>(i + 3) + static_cast<std::size_t>(i) * 41) % 256);
+      // INT8 adds wrap at every level of the tree; the wrapped total is the same.
+      sum[l] = static_cast<std::int8_t>(static_cast<std::uint8_t>(sum[l]) + v[l]);
+    }
+    sys.chip(i).write_vector({Hemisphere::east, layout.input_slice}, layout.input_address, v);
+  }
+  const std::vector<RunResult> runs = sys.run(std::vector<Program>(static_cast<std::size_t>(chips), kernel.program));
+  KernelCheck c;
+  c.run = runs.front();
+  for (int i = 0; i < chips; ++i) {
+    if (!runs[static_cast<std::size_t>(i)].errors.empty()) {
+      c.run = runs[static_cast<std::size_t>(i)];
+      return c;
+    }
+    const auto got = sys.chip(i).read_vector({Hemisphere::east, layout.output_slice}, layout.output_address);
+    for (std::size_t l = 0; l < lanes; ++l) {
+      ++c.outputs;
+      c.mismatches += static_cast<std::int8_t>(got[l]) != sum[l];
+    }
+  }
+  return c;
+}
+
 }  // namespace tokenfab::lpu

@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "emulator/chip.h"
+#include "emulator/kernel_allreduce.h"
 #include "emulator/kernel_gemv.h"
 
 namespace tokenfab::lpu {
@@ -19,5 +20,11 @@ struct KernelCheck {
 // INT8 weights W (dim x tiles*dim) and activation x, laid out as `layout`
 // says; compares the INT32 results with Eigen's x^T W.
 KernelCheck check_gemv(const LpuParams& p, const GemvLayout& layout, const GemvKernel& kernel, int tiles);
+
+// A different INT8 vector on each of `chips` chips; compares the vector each
+// chip writes with the wrapped INT8 sum of all of them, lane by lane. `run`
+// is the first chip with schedule errors, or chip 0's.
+KernelCheck check_all_reduce(const LpuParams& p, const AllReduceLayout& layout, const AllReduceKernel& kernel,
+                             int chips);
 
 }  // namespace tokenfab::lpu

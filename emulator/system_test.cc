@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "emulator/assembler.h"
+#include "emulator/kernel_check.h"
 
 namespace tokenfab::lpu {
 namespace {
@@ -61,68 +62,37 @@ TEST_CASE("system: sending faster than the link carries is a schedule error") {
 namespace tokenfab::lpu {
 namespace {
 
-// An all-reduce over an 8-chip node (every chip linked to the other 7, as
-// in a GroqNode): chip i reaches chip (i+k+1) mod 8 on its link k, which
-// lands on that chip's link 6-k. On tsp-v1 (C2C edge at 24, VXM at 12,
-// slices 0-3 at 13, slice 5 at 14; 21 cycles per vector, 450 per hop):
+// An all-reduce over an 8-chip node from the generator (every chip linked
+// to the other 7, as in a GroqNode). On tsp-v1 (C2C edge at 24, VXM at 12,
+// slice 0 at 13, slice 5 at 14; 21 cycles per vector, 450 per hop):
 //   own vector read at 0 onto E0, at the C2C edge at 14; 7 sends start at 14
 //   and arrive at 14 + 21 + 450 = 485; recv puts each on W(link) at 487, at
 //   the VXM at 499. A second read of the own vector at 495 onto W7 reaches the
 //   VXM at 499 too. Three levels of int8 adds at 499, 502 and 505 (d_func 3)
 //   leave the sum on E6 at 508, which slice 5 writes at 510: 511 cycles.
-std::vector<Program> all_reduce_programs(const LpuParams& p) {
-  std::string text =
-      ".arch tsp-v1\n.queue MEM.E.0\n    read a=0 s=E0\n"
-      ".queue MEM.E.1\n    nop n=495\n    read a=0 s=W7\n";
-  for (int k = 0; k < 7; ++k) {
-    text += ".queue C2C." + std::to_string(k) + "\n    nop n=14\n    send s=E0 link=" + std::to_string(k) +
-            "\n    nop n=470\n    recv s=W" + std::to_string(k) + " link=" + std::to_string(k) + "\n";
-  }
-  const char* tree[] = {
-      "VXM.0\n    nop n=499\n    add in=W0,W1 out=E0", "VXM.1\n    nop n=499\n    add in=W2,W3 out=E1",
-      "VXM.2\n    nop n=499\n    add in=W4,W5 out=E2", "VXM.3\n    nop n=499\n    add in=W6,W7 out=E3",
-      "VXM.4\n    nop n=502\n    add in=E0,E1 out=E4", "VXM.5\n    nop n=502\n    add in=E2,E3 out=E5",
-      "VXM.6\n    nop n=505\n    add in=E4,E5 out=E6"};
-  for (const char* t : tree) text += ".queue " + std::string(t) + " type=i8\n";
-  text += ".queue MEM.E.5\n    nop n=510\n    write a=9 s=E6\n";
-  const Program one = assemble(text, "allreduce.s", p);
-  return std::vector<Program>(8, one);
+// With 2 chips one level of adds: the sum at 502, written at 504, 505
+// cycles; with 4, two levels: 508 cycles.
+void check_all_reduce(int chips, std::int64_t cycles) {
+  static const LpuParams p = load_lpu_params("configs/lpu/tsp_v1.yaml");
+  const AllReduceKernel k = all_reduce(p, chips);
+  CHECK(k.links.size() == static_cast<std::size_t>(chips * (chips - 1) / 2));
+  CHECK(k.expected_cycles == cycles);
+  const KernelCheck c = check_all_reduce(p, {}, k, chips);
+  REQUIRE_MESSAGE(c.run.errors.empty(), c.run.errors.front().str());
+  CHECK(c.run.cycles == cycles);
+  CHECK(k.hop_bound <= cycles);
+  CHECK(c.outputs == 320 * chips);
+  CHECK(c.mismatches == 0);
 }
 
-TEST_CASE("system: an 8-chip all-reduce leaves the sum on every chip in 511 cycles") {
+TEST_CASE("system: an 8-chip all-reduce leaves the sum on every chip in 511 cycles") { check_all_reduce(8, 511); }
+
+TEST_CASE("system: the all-reduce generator scales to 2 and 4 chips and refuses 3") {
+  check_all_reduce(2, 505);
+  check_all_reduce(4, 508);
   static const LpuParams p = load_lpu_params("configs/lpu/tsp_v1.yaml");
-  std::vector<LinkSpec> links;
-  for (int i = 0; i < 8; ++i) {
-    for (int k = 0; k < 7; ++k) {
-      const int peer = (i + k + 1) % 8;
-      if (i < peer) links.push_back({i, k, peer, 6 - k});
-    }
-  }
-  REQUIRE(links.size() == 28);
-  LpuSystem sys(p, 8, Mode::functional, links);
-  std::vector<int> sum(320, 0);
-  for (int i = 0; i < 8; ++i) {
-    std::vector<std::uint8_t> v(320);
-    for (int l = 0; l < 320; ++l) {
-      v[static_cast<std::size_t>(l)] = static_cast<std::uint8_t>((l * (i + 3) + i * 41) % 256);
-      sum[static_cast<std::size_t>(l)] += static_cast<std::int8_t>(v[static_cast<std::size_t>(l)]);
-    }
-    sys.chip(i).write_vector({Hemisphere::east, 0}, 0, v);
-    sys.chip(i).write_vector({Hemisphere::east, 1}, 0, v);
-  }
-  auto results = sys.run(all_reduce_programs(p));
-  for (int i = 0; i < 8; ++i) {
-    CAPTURE(i);
-    REQUIRE_MESSAGE(results[static_cast<std::size_t>(i)].errors.empty(),
-                    results[static_cast<std::size_t>(i)].errors.front().str());
-    CHECK(results[static_cast<std::size_t>(i)].cycles == 511);
-    const auto got = sys.chip(i).read_vector({Hemisphere::east, 5}, 9);
-    for (int l = 0; l < 320; ++l) {
-      // The int8 adds wrap at every level; the wrapped total is the same.
-      REQUIRE(static_cast<std::int8_t>(got[static_cast<std::size_t>(l)]) ==
-              static_cast<std::int8_t>(sum[static_cast<std::size_t>(l)]));
-    }
-  }
+  CHECK_THROWS_AS(all_reduce(p, 3), std::invalid_argument);
+  CHECK_THROWS_AS(all_reduce(p, 32), std::invalid_argument);  // 31 links; the chip has 16
 }
 
 // Ping-pong on tsp-v1 (the C2C microbenchmark): chip 0 sends a vector, chip
