@@ -14,6 +14,7 @@
 #include "app/run_results.h"
 #include "app/validate.h"
 #include "core/atomic_file.h"
+#include "app/emulator_timeline.h"
 #include "emulator/assembler.h"
 #include "emulator/chip.h"
 #include "emulator/kernel_check.h"
@@ -191,10 +192,11 @@ bool print_schedule_errors(const lpu::RunResult& r) {
 
 // Runs an LPU assembly file on one chip: cycles, time at the clock, what
 // issued; schedule errors are errors in the program (exit code 2).
-int cmd_emulate(const std::string& input, const std::string& chip_file, bool timing_only) {
+int cmd_emulate(const std::string& input, const std::string& chip_file, bool timing_only, const std::string& timeline) {
   const lpu::LpuParams params = lpu::load_lpu_params(chip_file);
   const lpu::Program program = lpu::assemble(read_all(input), input, params);
   lpu::Chip chip(params, timing_only ? lpu::Mode::timing_only : lpu::Mode::functional);
+  chip.record_issues(!timeline.empty());
   const lpu::RunResult r = chip.run(program);
   if (print_schedule_errors(r)) return 2;
   std::cout << fmt::format("{}: {} cycles = {} at {} on {}; {} instructions issued\n", input, r.cycles,
@@ -205,6 +207,10 @@ int cmd_emulate(const std::string& input, const std::string& chip_file, bool tim
                            bound.cycles, bound.queue,
                            static_cast<double>(r.cycles) / static_cast<double>(std::max<std::int64_t>(1, bound.cycles)));
   for (const auto& [unit, count] : r.issued) std::cout << fmt::format("  {}: {}\n", lpu::unit_name(unit), count);
+  if (!timeline.empty()) {
+    write_emulator_timeline(timeline, r, params);
+    std::cout << "wrote " << timeline << "\n";
+  }
   return 0;
 }
 
@@ -373,6 +379,8 @@ int run_cli(int argc, char** argv) {
   emulate_cmd->add_option("--shape", kernel_shape, "gemv weight shape KxN (K the MXM size; N a multiple of it); default one MXM tile");
   emulate_cmd->add_option("--chip", lpu_chip, "LPU preset (configs/lpu/*.yaml)")->capture_default_str();
   emulate_cmd->add_flag("--timing-only", timing_only, "move no payloads: cycle counts only");
+  std::string emulate_timeline;
+  emulate_cmd->add_option("--timeline", emulate_timeline, "Chrome/Perfetto trace of the run, a track per queue");
 
   std::string params_what = "run";
   auto* params = app.add_subcommand("params", "print the parameters of a config document as a Markdown table");
@@ -395,7 +403,7 @@ int run_cli(int argc, char** argv) {
     if (*emulate_cmd) {
       if (!kernel.empty()) return cmd_emulate_kernel(kernel, kernel_shape, kernel_chips, lpu_chip);
       if (emulate_in.empty()) throw InputError({"emulate"}, "give a program file or --kernel");
-      return cmd_emulate(emulate_in, lpu_chip, timing_only);
+      return cmd_emulate(emulate_in, lpu_chip, timing_only, emulate_timeline);
     }
     if (*disassemble_cmd) return cmd_lpu_program(lpu_in, lpu_chip, lpu_out, false);
   } catch (const InputError& e) {

@@ -49,11 +49,20 @@ struct ScheduleError {
   std::string str() const;
 };
 
+// One instruction issued (a repeat's copies each count), for timelines.
+struct IssueRecord {
+  std::int64_t cycle = 0;
+  QueueId queue;
+  Opcode op = Opcode::nop;
+  int line = 0;  // in the program's source; 0 for generated programs
+};
+
 struct RunResult {
   std::int64_t cycles = 0;  // the cycle after the last event
   std::uint64_t instructions = 0;
   std::map<Unit, std::uint64_t> issued;  // instructions per unit (repeats counted)
   std::vector<ScheduleError> errors;
+  std::vector<IssueRecord> issues;  // only when record_issues(true)
 };
 
 struct SliceId {
@@ -73,6 +82,9 @@ class Chip {
   Chip(const Chip&) = delete;
   Chip& operator=(const Chip&) = delete;
   ~Chip();
+
+  // Keep every issue in RunResult::issues (memory grows with the run).
+  void record_issues(bool on) { record_issues_ = on; }
 
   // Runs a program to its end on this chip alone.
   RunResult run(const Program& program);
@@ -101,6 +113,7 @@ class Chip {
   };
   const LpuParams& params_;
   Mode mode_;
+  bool record_issues_ = false;
   std::map<SliceId, std::vector<std::uint8_t>> sram_;
   std::map<int, Wire> wires_;
   std::unique_ptr<Impl> impl_;

@@ -147,6 +147,7 @@ struct Chip::Impl {
     const Delay& d = p.delay(ins.op);
     ++result.issued[info(ins.op).unit];
     ++result.instructions;
+    if (chip.record_issues_) result.issues.push_back({t, q.code->id, ins.op, ins.loc.line});
     const SliceId slice{q.code->id.hemisphere, q.code->id.index};
     switch (ins.op) {
       case Opcode::read:

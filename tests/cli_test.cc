@@ -202,4 +202,26 @@ TEST_CASE("cli: LPU programs assemble to binary and disassemble back") {
   CHECK(slurp(bin) == slurp(bin + "2"));
 }
 
+// copy_and_add.s: 4 instructions on 4 queues; the VXM add issues at cycle 7
+// (derived in the file), 7 cycles of 1/900 MHz = 7.78 ns = 0.00778 us.
+TEST_CASE("cli: emulate --timeline writes a track per queue and a slice per issue") {
+  std::system(("mkdir -p " + std::string(TOKENFAB_TEST_OUT)).c_str());
+  const std::string file = out_dir("emulate_timeline.json");
+  Result r = tokenfab("emulate emulator/examples/copy_and_add.s --timeline " + file, "emulate_timeline");
+  REQUIRE_MESSAGE(r.code == 0, r.out);
+  const auto doc = nlohmann::json::parse(slurp(file));
+  int tracks = 0, slices = 0;
+  for (const auto& e : doc["traceEvents"]) {
+    if (e["ph"] == "M" && e["name"] == "thread_name") ++tracks;
+    if (e["ph"] != "X") continue;
+    ++slices;
+    if (e["name"] == "add") {
+      CHECK(e["args"]["cycle"] == 7);
+      CHECK(e["ts"].get<double>() == doctest::Approx(7 / 900.0));
+    }
+  }
+  CHECK(tracks == 4);
+  CHECK(slices == 4);
+}
+
 }  // namespace
