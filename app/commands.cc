@@ -3,23 +3,24 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include <charconv>
 #include <fstream>
 #include <functional>
 #include <iostream>
 #include <sstream>
 
 #include "app/ceiling.h"
+#include "app/emulator_timeline.h"
 #include "app/pareto.h"
 #include "app/run_config.h"
 #include "app/run_results.h"
 #include "app/validate.h"
 #include "core/atomic_file.h"
-#include "app/emulator_timeline.h"
 #include "emulator/assembler.h"
 #include "emulator/chip.h"
 #include "emulator/kernel_check.h"
-#include "emulator/program_bound.h"
 #include "emulator/program_binary.h"
+#include "emulator/program_bound.h"
 #include "hw/analytical/estimate.h"
 #include "hw/rack/rack.h"
 #include "hw/system/pod_config.h"
@@ -203,9 +204,9 @@ int cmd_emulate(const std::string& input, const std::string& chip_file, bool tim
                            to_string(Seconds(static_cast<double>(r.cycles) / params.clock.value())),
                            to_string(params.clock), params.name, r.instructions);
   const lpu::IssueBound bound = lpu::issue_bound(program);
-  std::cout << fmt::format("  issue bound: {} cycles on {}, the busiest queue (emulated / bound = {:.3f})\n",
-                           bound.cycles, bound.queue,
-                           static_cast<double>(r.cycles) / static_cast<double>(std::max<std::int64_t>(1, bound.cycles)));
+  std::cout << fmt::format(
+      "  issue bound: {} cycles on {}, the busiest queue (emulated / bound = {:.3f})\n", bound.cycles, bound.queue,
+      static_cast<double>(r.cycles) / static_cast<double>(std::max<std::int64_t>(1, bound.cycles)));
   for (const auto& [unit, count] : r.issued) std::cout << fmt::format("  {}: {}\n", lpu::unit_name(unit), count);
   if (!timeline.empty()) {
     write_emulator_timeline(timeline, r, params);
@@ -218,22 +219,21 @@ int cmd_emulate(const std::string& input, const std::string& chip_file, bool tim
 // MXM-sized tile of K (no K tiling yet) and N in whole tiles, up to 64.
 int gemv_column_tiles(const std::string& shape, const lpu::LpuParams& params) {
   if (shape.empty()) return 1;
+  // Both sides whole decimal numbers: from_chars must consume each side.
   const auto x = shape.find('x');
-  std::size_t used_k = 0, used_n = 0;
   long k = 0, n = 0;
-  try {
-    if (x == std::string::npos) throw std::invalid_argument(shape);
-    k = std::stol(shape.substr(0, x), &used_k);
-    n = std::stol(shape.substr(x + 1), &used_n);
-  } catch (const std::exception&) {
-    throw InputError({"--shape"}, "expected KxN such as '320x1280', got '" + shape + "'");
-  }
-  if (used_k != x || used_n != shape.size() - x - 1)
+  const char* end = shape.data() + shape.size();
+  const auto whole = [](const char* from, const char* to, long& out) {
+    auto [ptr, ec] = std::from_chars(from, to, out);
+    return from != to && ec == std::errc() && ptr == to;
+  };
+  if (x == std::string::npos || !whole(shape.data(), shape.data() + x, k) || !whole(shape.data() + x + 1, end, n))
     throw InputError({"--shape"}, "expected KxN such as '320x1280', got '" + shape + "'");
   const long dim = params.mxm_dim;
   if (k != dim)
-    throw InputError({"--shape"}, fmt::format("K must be the MXM size {} on {} (K tiling is not in the kernel library yet), got {}",
-                                              dim, params.name, k));
+    throw InputError({"--shape"},
+                     fmt::format("K must be the MXM size {} on {} (K tiling is not in the kernel library yet), got {}",
+                                 dim, params.name, k));
   if (n < dim || n % dim != 0 || n / dim > 64)
     throw InputError({"--shape"}, fmt::format("N must be a multiple of {} up to {}, got {}", dim, 64 * dim, n));
   return static_cast<int>(n / dim);
@@ -376,7 +376,8 @@ int run_cli(int argc, char** argv) {
   emulate_cmd->add_option("--kernel", kernel, "run a generated kernel instead of a file: gemv, allreduce");
   emulate_cmd->add_option("--chips", kernel_chips, "chips of the allreduce kernel (a fully connected node)")
       ->capture_default_str();
-  emulate_cmd->add_option("--shape", kernel_shape, "gemv weight shape KxN (K the MXM size; N a multiple of it); default one MXM tile");
+  emulate_cmd->add_option("--shape", kernel_shape,
+                          "gemv weight shape KxN (K the MXM size; N a multiple of it); default one MXM tile");
   emulate_cmd->add_option("--chip", lpu_chip, "LPU preset (configs/lpu/*.yaml)")->capture_default_str();
   emulate_cmd->add_flag("--timing-only", timing_only, "move no payloads: cycle counts only");
   std::string emulate_timeline;

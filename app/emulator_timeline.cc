@@ -19,11 +19,8 @@ void write_emulator_timeline(const std::string& file, const lpu::RunResult& run,
   nlohmann::json events = nlohmann::json::array();
   events.push_back({{"ph", "M"}, {"name", "process_name"}, {"pid", 0}, {"args", {{"name", params.name}}}});
   for (const auto& [queue, id] : tid) {
-    events.push_back({{"ph", "M"},
-                      {"name", "thread_name"},
-                      {"pid", 0},
-                      {"tid", id},
-                      {"args", {{"name", lpu::queue_name(queue)}}}});
+    events.push_back(
+        {{"ph", "M"}, {"name", "thread_name"}, {"pid", 0}, {"tid", id}, {"args", {{"name", lpu::queue_name(queue)}}}});
   }
   std::vector<lpu::IssueRecord> issues = run.issues;
   std::stable_sort(issues.begin(), issues.end(), [](const auto& a, const auto& b) { return a.cycle < b.cycle; });

@@ -10,11 +10,16 @@ std::string ScheduleError::str() const {
 
 Chip::Chip(const LpuParams& params, Mode mode) : params_(params), mode_(mode) {}
 
-void Chip::write_vector(SliceId slice, std::int64_t address, const std::vector<std::uint8_t>& bytes) {
+std::vector<std::uint8_t>& Chip::slice_image(SliceId slice) {
   auto& mem = sram_[slice];
+  if (mem.empty()) mem.assign(static_cast<std::size_t>(slice_words(params_) * params_.vector_bytes()), 0);
+  return mem;
+}
+
+void Chip::write_vector(SliceId slice, std::int64_t address, const std::vector<std::uint8_t>& bytes) {
   const auto v = static_cast<std::size_t>(params_.vector_bytes());
-  if (mem.empty()) mem.assign(static_cast<std::size_t>(slice_words(params_)) * v, 0);
-  std::memcpy(mem.data() + static_cast<std::size_t>(address) * v, bytes.data(), std::min(bytes.size(), v));
+  std::memcpy(slice_image(slice).data() + static_cast<std::size_t>(address) * v, bytes.data(),
+              std::min(bytes.size(), v));
 }
 
 std::vector<std::uint8_t> Chip::read_vector(SliceId slice, std::int64_t address) const {

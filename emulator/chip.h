@@ -107,6 +107,8 @@ class Chip {
 
  private:
   struct Impl;
+  // A slice's SRAM, vector after vector, allocated (zeroed) on first use.
+  std::vector<std::uint8_t>& slice_image(SliceId slice);
   struct Wire {
     Chip* peer = nullptr;
     int peer_link = 0;

@@ -90,7 +90,8 @@ struct Chip::Impl {
     }
     const auto at_or_after = std::lower_bound(booked.begin(), booked.end(), cycle);
     if (at_or_after != booked.end() && *at_or_after == cycle) {
-      fail(cycle, q, ins, "bank double-booked: bank " + std::to_string(bank) + " of this slice is accessed twice in one cycle");
+      fail(cycle, q, ins,
+           "bank double-booked: bank " + std::to_string(bank) + " of this slice is accessed twice in one cycle");
       return false;
     }
     booked.insert(at_or_after, cycle);

@@ -259,9 +259,10 @@ TEST_CASE("chip: a write meeting a repeated read in one bank is a double booking
   REQUIRE(write != skewed.delays.end());
   write->d_skew = 2;
   Chip chip(skewed, Mode::functional);
-  RunResult r = chip.run(assemble(".arch tiny\n.queue MEM.E.1\n    nop n=3\n    read a=0 s=W0\n.queue MEM.E.0\n"
-                                  "    nop n=5\n    write a=1 s=W0\n    read a=0 s=E1\n    repeat n=3 d=1 astride=1\n",
-                                  "bank.s", skewed));
+  RunResult r =
+      chip.run(assemble(".arch tiny\n.queue MEM.E.1\n    nop n=3\n    read a=0 s=W0\n.queue MEM.E.0\n"
+                        "    nop n=5\n    write a=1 s=W0\n    read a=0 s=E1\n    repeat n=3 d=1 astride=1\n",
+                        "bank.s", skewed));
   REQUIRE(r.errors.size() == 1);
   CHECK(r.errors[0].cycle == 7);
   CHECK(r.errors[0].message == "bank double-booked: bank 0 of this slice is accessed twice in one cycle");
@@ -290,16 +291,18 @@ TEST_CASE("chip: gather and scatter address each lane from a map stream") {
   };
   Chip g(tiny(), Mode::functional);
   fill(g);
-  RunResult rg = g.run(assemble(".arch tiny\n.queue MEM.E.1\n    read a=0 s=W1\n.queue MEM.E.0\n    nop n=4\n"
-                                "    gather s=E0 addr=W1\n.queue MEM.E.3\n    nop n=11\n    write a=9 s=E0\n",
-                                "gather.s", tiny()));
+  RunResult rg =
+      g.run(assemble(".arch tiny\n.queue MEM.E.1\n    read a=0 s=W1\n.queue MEM.E.0\n    nop n=4\n"
+                     "    gather s=E0 addr=W1\n.queue MEM.E.3\n    nop n=11\n    write a=9 s=E0\n",
+                     "gather.s", tiny()));
   REQUIRE_MESSAGE(rg.errors.empty(), rg.errors.front().str());
   CHECK(rg.cycles == 12);
   const std::vector<std::uint8_t> got = g.read_vector({Hemisphere::east, 3}, 9);
   for (std::size_t i = 0; i < 16; ++i) CHECK(got[i] == static_cast<std::uint8_t>(map[i] * 16 + i));
 
-  const std::string scatter = ".arch tiny\n.queue MEM.E.3\n    read a=5 s=W0\n.queue MEM.E.1\n    nop n=2\n"
-                              "    read a=0 s=W1\n.queue MEM.E.0\n    nop n=6\n    scatter s=W0 addr=W1\n";
+  const std::string scatter =
+      ".arch tiny\n.queue MEM.E.3\n    read a=5 s=W0\n.queue MEM.E.1\n    nop n=2\n"
+      "    read a=0 s=W1\n.queue MEM.E.0\n    nop n=6\n    scatter s=W0 addr=W1\n";
   Chip sc(tiny(), Mode::functional);
   fill(sc);
   RunResult rs = sc.run(assemble(scatter, "scatter.s", tiny()));

@@ -172,9 +172,6 @@ void Chip::Impl::sxm(std::int64_t t, QueueState& q, const Instruction& ins, cons
     }
   });
 }
-}  // namespace tokenfab::lpu
-
-namespace tokenfab::lpu {
 
 // MEM gather and scatter: per-lane addresses arrive on the addr streams (low
 // byte, then an optional high byte) at t + d_skew. Gather puts on s, at
@@ -201,6 +198,7 @@ void Chip::Impl::indirect(std::int64_t t, QueueState& q, const Instruction& ins,
     }
     const std::size_t lanes = static_cast<std::size_t>(p.vector_bytes()), lo = scatter ? 1 : 0;
     const bool wide = in.size() - lo == 2;
+    std::vector<std::uint8_t>& image = chip.slice_image(slice);
     std::vector<std::uint8_t> gathered(lanes, 0);
     for (std::size_t i = 0; i < lanes; ++i) {
       const std::int64_t a = (*(*values)[lo])[i] | (wide ? (*(*values)[lo + 1])[i] << 8 : 0);
@@ -209,13 +207,12 @@ void Chip::Impl::indirect(std::int64_t t, QueueState& q, const Instruction& ins,
                     "lane " + std::to_string(i) + " addresses word " + std::to_string(a) + " outside the slice (" +
                         std::to_string(slice_words(p)) + " vectors)");
       }
-      std::vector<std::uint8_t> word = chip.read_vector(slice, a);
-      if (!scatter) {
-        gathered[i] = word[i];
-        continue;
+      std::uint8_t& cell = image[static_cast<std::size_t>(a) * lanes + i];
+      if (scatter) {
+        cell = (*(*values)[0])[i];
+      } else {
+        gathered[i] = cell;
       }
-      word[i] = (*(*values)[0])[i];
-      chip.write_vector(slice, a, word);
     }
     if (!scatter)
       inject(t + d.d_func, q, ins, streams(ins, Field::s).front(),

@@ -60,8 +60,9 @@ std::optional<Opcode> opcode_named(std::string_view name) {
 
 namespace {
 constexpr std::array<std::string_view, 6> kUnits = {"ICU", "MEM", "VXM", "MXM", "SXM", "C2C"};
-constexpr std::array<std::string_view, 17> kFields = {"a",    "s",  "in",  "out",   "n",    "d",    "astride", "type", "from",
-                                                      "to",   "buf", "plane", "lanes", "map", "link", "addr",    "count"};
+constexpr std::array<std::string_view, 17> kFields = {"a",       "s",    "in",   "out",  "n",    "d",
+                                                      "astride", "type", "from", "to",   "buf",  "plane",
+                                                      "lanes",   "map",  "link", "addr", "count"};
 constexpr std::array<std::string_view, 7> kTypes = {"i8", "i16", "i32", "f8", "f16", "bf16", "f32"};
 
 template <class E, std::size_t N>

@@ -74,7 +74,25 @@ enum class Opcode : std::uint8_t {
 enum class ElemType : std::uint8_t { i8, i16, i32, f8, f16, bf16, f32 };
 
 // Operand names. Each has one value kind.
-enum class Field : std::uint8_t { a, s, in, out, n, d, astride, type, from, to, buf, plane, lanes, map, link, addr, count };
+enum class Field : std::uint8_t {
+  a,
+  s,
+  in,
+  out,
+  n,
+  d,
+  astride,
+  type,
+  from,
+  to,
+  buf,
+  plane,
+  lanes,
+  map,
+  link,
+  addr,
+  count
+};
 
 enum class FieldKind : std::uint8_t { integer, streams, elem_type };
 

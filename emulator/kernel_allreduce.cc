@@ -40,8 +40,8 @@ AllReduceKernel all_reduce(const LpuParams& p, int chips, const AllReduceLayout&
   const std::int64_t own_read = at_vxm - d(Opcode::read).d_func - (in_pos - vxm);
   if (own_read <= 0) throw std::invalid_argument("all-reduce: the hop is too short to read the vector twice");
   b.queue(mem(layout.input_slice))
-      .at(own_read, make(Opcode::read, {{Field::a, a(layout.input_address)},
-                                        {Field::s, Streams{kStreamsPerDirection + peers}}}));
+      .at(own_read,
+          make(Opcode::read, {{Field::a, a(layout.input_address)}, {Field::s, Streams{kStreamsPerDirection + peers}}}));
 
   // Tree of adds at the VXM: each level's sums (eastward, so they stay at
   // the VXM's position the cycle they appear) feed the next.

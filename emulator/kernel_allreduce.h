@@ -27,10 +27,10 @@ struct AllReduceLayout {
 };
 
 struct AllReduceKernel {
-  Program program;               // the same on every chip
-  std::vector<LinkSpec> links;   // chip i's link k reaches chip (i + k + 1) mod N
+  Program program;              // the same on every chip
+  std::vector<LinkSpec> links;  // chip i's link k reaches chip (i + k + 1) mod N
   std::int64_t expected_cycles = 0;
-  std::int64_t hop_bound = 0;    // one vector's serialisation plus one hop: a lower bound
+  std::int64_t hop_bound = 0;  // one vector's serialisation plus one hop: a lower bound
 };
 
 // Throws std::invalid_argument when N is not a power of two from 2 to

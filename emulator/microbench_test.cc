@@ -39,7 +39,8 @@ InstallProgram install_program(const LpuParams& p, int per_plane) {
   out.text = ".arch " + p.name + "\n";
   for (int s = 0; s < streams; ++s) {
     out.text += ".queue MEM.E." + std::to_string(s) + "\n";
-    if (const std::int64_t wait = out.arrival - travel(s); wait > 0) out.text += "    nop n=" + std::to_string(wait) + "\n";
+    if (const std::int64_t wait = out.arrival - travel(s); wait > 0)
+      out.text += "    nop n=" + std::to_string(wait) + "\n";
     out.text += "    read a=0 s=E" + std::to_string(s) + "\n    repeat n=" + std::to_string(cycles_per_plane - 1) +
                 " d=1 astride=1\n";
   }
@@ -47,8 +48,9 @@ InstallProgram install_program(const LpuParams& p, int per_plane) {
     std::string list;
     for (int j = 0; j < per_plane; ++j) list += (j ? ",E" : "E") + std::to_string(k * per_plane + j);
     const std::string plane = " plane=" + std::to_string(k) + " buf=0\n";
-    out.text += ".queue MXM.E." + std::to_string(k) + "\n    nop n=" + std::to_string(out.arrival) + "\n    lw s=" +
-                list + plane + "    repeat n=" + std::to_string(cycles_per_plane - 1) + " d=1\n    iw" + plane;
+    out.text += ".queue MXM.E." + std::to_string(k) + "\n    nop n=" + std::to_string(out.arrival) +
+                "\n    lw s=" + list + plane + "    repeat n=" + std::to_string(cycles_per_plane - 1) + " d=1\n    iw" +
+                plane;
   }
   return out;
 }
@@ -64,7 +66,8 @@ InstallProgram install_program(const LpuParams& p, int per_plane) {
 TEST_CASE("install: all four tsp-v1 planes install 409,600 weights in 40 streaming cycles") {
   const LpuParams& p = tsp();
   const InstallProgram prog = install_program(p, 8);
-  const std::int64_t streaming = 4LL * p.mxm_dim * p.mxm_dim / static_cast<std::int64_t>(p.mxm_install_per_cycle.value());
+  const std::int64_t streaming =
+      4LL * p.mxm_dim * p.mxm_dim / static_cast<std::int64_t>(p.mxm_install_per_cycle.value());
   CHECK(streaming == 40);
   for (Mode mode : {Mode::functional, Mode::timing_only}) {
     Chip chip(p, mode);
@@ -105,9 +108,8 @@ TEST_CASE("install: loading faster than the install bandwidth is a schedule erro
 // stream bound of 4,096 plus the 14-cycle pipe (read delay 3, 11 hops).
 TEST_CASE("copy: 4,096 vectors across a hemisphere in the stream bound plus the pipe") {
   const LpuParams& p = tsp();
-  const int n = 4096, pipe = p.delay(Opcode::read).d_func +
-                               stream_position(p, {Unit::mem, Hemisphere::east, 43}) -
-                               stream_position(p, {Unit::mem, Hemisphere::east, 0});
+  const int n = 4096, pipe = p.delay(Opcode::read).d_func + stream_position(p, {Unit::mem, Hemisphere::east, 43}) -
+                             stream_position(p, {Unit::mem, Hemisphere::east, 0});
   CHECK(pipe == 14);
   const std::string text = ".arch tsp-v1\n.queue MEM.E.0\n    read a=0 s=E0\n    repeat n=" + std::to_string(n - 1) +
                            " d=1 astride=1\n.queue MEM.E.43\n    nop n=" + std::to_string(pipe) +
@@ -130,7 +132,7 @@ TEST_CASE("copy: 4,096 vectors across a hemisphere in the stream bound plus the 
     equal += chip.read_vector({Hemisphere::east, 43}, 4096 + k) == chip.read_vector({Hemisphere::east, 0}, k);
   CHECK(equal == n);
   MESSAGE("tsp-v1 copy of " << n << " vectors: " << r.cycles << " cycles, bound " << n << " (ratio "
-                             << static_cast<double>(r.cycles) / n << ")");
+                            << static_cast<double>(r.cycles) / n << ")");
 }
 
 }  // namespace

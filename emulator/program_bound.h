@@ -14,8 +14,8 @@
 namespace tokenfab::lpu {
 
 struct IssueBound {
-  std::string queue;       // the busiest queue (the first of equals, in program order)
-  std::int64_t cycles = 0; // its issues
+  std::string queue;        // the busiest queue (the first of equals, in program order)
+  std::int64_t cycles = 0;  // its issues
 };
 
 IssueBound issue_bound(const Program& program);

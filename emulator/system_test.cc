@@ -72,8 +72,13 @@ namespace {
 //   leave the sum on E6 at 508, which slice 5 writes at 510: 511 cycles.
 // With 2 chips one level of adds: the sum at 502, written at 504, 505
 // cycles; with 4, two levels: 508 cycles.
-void check_all_reduce(int chips, std::int64_t cycles) {
+const LpuParams& tsp_v1() {
   static const LpuParams p = load_lpu_params("configs/lpu/tsp_v1.yaml");
+  return p;
+}
+
+void check_all_reduce(int chips, std::int64_t cycles) {
+  const LpuParams& p = tsp_v1();
   const AllReduceKernel k = all_reduce(p, chips);
   CHECK(k.links.size() == static_cast<std::size_t>(chips * (chips - 1) / 2));
   CHECK(k.expected_cycles == cycles);
@@ -90,7 +95,7 @@ TEST_CASE("system: an 8-chip all-reduce leaves the sum on every chip in 511 cycl
 TEST_CASE("system: the all-reduce generator scales to 2 and 4 chips and refuses 3") {
   check_all_reduce(2, 505);
   check_all_reduce(4, 508);
-  static const LpuParams p = load_lpu_params("configs/lpu/tsp_v1.yaml");
+  const LpuParams& p = tsp_v1();
   CHECK_THROWS_AS(all_reduce(p, 3), std::invalid_argument);
   CHECK_THROWS_AS(all_reduce(p, 32), std::invalid_argument);  // 31 links; the chip has 16
 }
@@ -106,17 +111,20 @@ TEST_CASE("system: the all-reduce generator scales to 2 and 4 chips and refuses 
 // back on chip 0's stream, is 2 x (21 + 450 + d_func(recv) 2) = 946 cycles,
 // 1.05 us at 900 MHz; 900 of them are the assumed hop latency.
 TEST_CASE("system: a C2C ping-pong between two tsp-v1 chips takes 2 x (serialisation + hop + receive)") {
-  static const LpuParams tsp = load_lpu_params("configs/lpu/tsp_v1.yaml");
-  const int ser = tsp.c2c_cycles_per_vector(), hop = tsp.c2c_hop_latency,
-            recv = tsp.delay(Opcode::recv).d_func;
+  const LpuParams& tsp = tsp_v1();
+  const int ser = tsp.c2c_cycles_per_vector(), hop = tsp.c2c_hop_latency, recv = tsp.delay(Opcode::recv).d_func;
   CHECK(ser == 21);
   const int sent = 14, back = sent + 2 * (ser + hop) + recv;
-  const std::string chip0 = ".arch tsp-v1\n.queue MEM.E.0\n    read a=0 s=E0\n"
-                            ".queue C2C.0\n    nop n=" + std::to_string(sent) + "\n    send s=E0 link=0\n    nop n=" +
-                            std::to_string(back - sent - 1) + "\n    recv s=W0 link=0\n"
-                            ".queue MEM.E.43\n    nop n=" + std::to_string(back + recv) + "\n    write a=5 s=W0\n";
+  const std::string chip0 =
+      ".arch tsp-v1\n.queue MEM.E.0\n    read a=0 s=E0\n"
+      ".queue C2C.0\n    nop n=" +
+      std::to_string(sent) + "\n    send s=E0 link=0\n    nop n=" + std::to_string(back - sent - 1) +
+      "\n    recv s=W0 link=0\n"
+      ".queue MEM.E.43\n    nop n=" +
+      std::to_string(back + recv) + "\n    write a=5 s=W0\n";
   const std::string chip1 = ".arch tsp-v1\n.queue C2C.0\n    nop n=" + std::to_string(sent + ser + hop) +
-                            "\n    recv s=W0 link=0\n    nop n=" + std::to_string(recv - 1) + "\n    send s=W0 link=0\n";
+                            "\n    recv s=W0 link=0\n    nop n=" + std::to_string(recv - 1) +
+                            "\n    send s=W0 link=0\n";
   LpuSystem sys(tsp, 2, Mode::functional, {{0, 0, 1, 0}});
   std::vector<std::uint8_t> v(320);
   for (int i = 0; i < 320; ++i) v[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(i * 3 + 1);
