@@ -238,11 +238,11 @@ struct Chip::Impl {
         return "";
       case Unit::mem:
         if (ins.op != Opcode::read && streams(ins, Field::s).size() != 1) {
-          return "'" + std::string(info(ins.op).name) + "' of several streams";
+          return "a '" + std::string(info(ins.op).name) + "' of several streams is";
         }
         if ((ins.op == Opcode::gather || ins.op == Opcode::scatter) &&
             (streams(ins, Field::addr).empty() || streams(ins, Field::addr).size() > 2)) {
-          return "an address map on other than one (low byte) or two (low, high byte) streams";
+          return "an address map on other than one (low byte) or two (low, high byte) streams is";
         }
         return "";
       case Unit::mxm: {

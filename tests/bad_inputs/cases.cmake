@@ -52,6 +52,7 @@ bad_input(lpu_bad_queue "lpu_bad_queue.s:2:8: queue 'MEM.W.50': index must be 0.
 bad_input(lpu_truncated "truncated" disassemble @lpu_truncated.bin --out /tmp/tokenfab_bad.s)
 bad_input(lpu_stale_read "lpu_stale_read.s:5:5: cycle 0, MEM.E.30: stale read: no value on stream E0" emulate @lpu_stale_read.s)
 bad_input(lpu_huge_repeat "'repeat' with n above 16777216 is not supported by this emulator version" emulate @lpu_huge_repeat.s)
+bad_input(lpu_gather_wide_map "lpu_gather_wide_map.s:3:5: cycle 0, MEM.E.0: an address map on other than one (low byte) or two (low, high byte) streams is not supported by this emulator version" emulate @lpu_gather_wide_map.s)
 bad_input(unknown_kernel "unknown kernel 'gemm' (gemv, allreduce)" emulate --kernel gemm)
 bad_input(gemv_k_tiling "--shape: K must be the MXM size 320 on tsp-v1 (K tiling is not in the kernel library yet), got 8192" emulate --kernel gemv --shape 8192x8192)
 bad_input(gemv_bad_shape "--shape: expected KxN such as '320x1280', got '320by1280'" emulate --kernel gemv --shape 320by1280)
