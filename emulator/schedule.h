@@ -1,0 +1,150 @@
+// The kernel library's scheduler: places dataflow operations on vectors at
+// the earliest cycle the chip's resources allow, and emits the program.
+// Every operation takes its operands from SRAM and writes its result back to
+// SRAM (no chaining of one unit's output into the next unit's input): reads
+// are timed so that every operand plane reaches the unit in the cycle the
+// unit takes it, and writes so that each result plane is taken off its
+// stream as it passes the slice that stores it.
+//
+//   Scheduler s(params);
+//   Vec x = s.input(ElemType::f32, bytes);        // preloaded data
+//   Vec y = s.vxm(Opcode::mul, ElemType::f32, {&x, &x});
+//   Program prog = s.take();                      // s.cycles() predicted
+//
+// Resources it books, so that the chip's schedule checks pass by
+// construction: one issue per queue per cycle; one access per MEM slice per
+// cycle; each stream's (position, cycle) cells along every value's path from
+// producer to consumer (values on a stream move one position a cycle, so a
+// value's path is one diagonal); the MXM's install rate per cycle; each
+// plane's weight buffers and its product FIFO. The east hemisphere holds the
+// data; the VXM sits in the middle, the MXM and SXM at the east edge.
+//
+// Besides the cycles it predicts, the scheduler keeps each value's
+// dependency bound: the earliest cycle it could exist if no two operations
+// ever competed for a resource. The largest is the program's dependency-chain
+// lower bound.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <set>
+#include <unordered_map>
+#include <vector>
+
+#include "emulator/chip.h"
+#include "emulator/program.h"
+
+namespace tokenfab::lpu {
+
+// One byte plane of a vector: a word of one slice.
+struct PlaneAt {
+  SliceId slice;
+  std::int64_t address = 0;
+};
+
+// A vector value in SRAM: one plane per byte of its element type.
+struct Vec {
+  ElemType type = ElemType::i8;
+  std::vector<PlaneAt> planes;
+  std::int64_t ready = 0;  // first cycle a read sees every plane
+  std::int64_t bound = 0;  // the same with no resource conflicts
+};
+
+// Data a program expects in SRAM before it starts.
+struct Preload {
+  PlaneAt at;
+  std::vector<std::uint8_t> bytes;
+};
+
+class Scheduler {
+ public:
+  explicit Scheduler(const LpuParams& p);
+
+  // A vector preloaded with `planes` (one byte vector per plane), ready at 0.
+  Vec input(ElemType type, std::vector<std::vector<std::uint8_t>> planes);
+  // A preloaded f32 or i8 vector from lane values.
+  Vec input_f32(const std::vector<float>& lanes);
+  Vec input_i8(const std::vector<std::int8_t>& lanes);
+  // Storage for a vector written later (`into` arguments below).
+  Vec reserve(ElemType type);
+
+  // out = op(in...) on the VXM in `type` (conv: from in's type to `to`).
+  // With `into`, the result goes to that vector's planes.
+  Vec vxm(Opcode op, ElemType type, const std::vector<const Vec*>& in, const Vec* into = nullptr);
+  Vec conv(const Vec& in, ElemType to);
+  // Every lane moved `lanes` places north (negative: south), zero-filled, on the SXM.
+  Vec shift(const Vec& in, int lanes);
+
+  // y_i = x_i^T W for each INT8 activation x_i on one MXM plane, W a dim x
+  // dim INT8 tile whose row r is `rows[r]` (one plane each). Results are
+  // INT32; with `low_byte_into`, only byte plane 0 of each result is kept,
+  // written to that vector's plane (for the INT8 value of an exact result).
+  std::vector<Vec> matvec(const std::vector<Vec>& rows, const std::vector<const Vec*>& xs,
+                          const std::vector<const Vec*>& low_byte_into = {});
+
+  const std::vector<Preload>& preloads() const { return preloads_; }
+  // The cycles the chip will take to run the program (its last event + 1).
+  std::int64_t cycles() const { return last_ + 1; }
+  // The dependency-chain lower bound of what was scheduled so far.
+  std::int64_t chain_bound() const { return chain_; }
+  // MXM plane-cycles of weight streaming (rows / rows per cycle): a lower bound.
+  std::int64_t install_bound() const;
+  Program take();
+
+ private:
+  struct Arrival {  // one operand plane reaching a unit
+    PlaneAt from;
+    std::int64_t ready;
+  };
+  struct Departure {  // one result plane leaving a unit for a slice
+    PlaneAt to;
+  };
+  struct Booking;
+  // Books the reads bringing `in` to position `unit_x` at `take` and the
+  // writes storing `out` from `unit_x` when they leave at `emit`; nothing is
+  // booked unless all fit. `streams_in` and `streams_out` return the streams.
+  bool book_moves(int unit_x, std::int64_t take, const std::vector<Arrival>& in, std::int64_t emit,
+                  const std::vector<Departure>& out, Streams& streams_in, Streams& streams_out, bool commit);
+  int free_stream(bool east, int from_x, int to_x, std::int64_t at_from, const std::vector<Booking>& pending) const;
+  PlaneAt allocate();
+  Vec allocate_vec(ElemType type);
+  void place(const QueueId& q, std::int64_t cycle, Instruction ins);
+  bool queue_free(const QueueId& q, std::int64_t cycle) const;
+  int slice_x(SliceId s) const;
+  void happened(std::int64_t cycle) { last_ = std::max(last_, cycle); }
+  // Operands of one operation in distinct slices (a slice reads one word a
+  // cycle, and every operand must reach the unit in one cycle): copies the
+  // ones that collide.
+  std::vector<const Vec*> distinct(const std::vector<const Vec*>& in, std::vector<Vec>& copies);
+  Vec copy(const Vec& v, const std::set<SliceId>& avoid);
+
+  const LpuParams& p_;
+  std::map<QueueId, std::map<std::int64_t, Instruction>> code_;
+  std::map<SliceId, std::set<std::int64_t>> slice_busy_;
+  // Last cycle each word is read: a write into it (`into`) must come later.
+  std::map<std::pair<SliceId, std::int64_t>, std::int64_t> last_read_;
+  // Stream cells booked, per (stream, diagonal): position intervals.
+  std::unordered_map<std::int64_t, std::vector<std::pair<int, int>>> cells_;
+  std::map<std::int64_t, int> install_rows_;  // rows taken into the MXM per cycle
+  struct PlaneState {
+    std::int64_t weights_until = -1;            // last cycle an abc reads the installed weights
+    std::array<std::int64_t, 2> buffer_free{};  // first cycle an lw may load each buffer
+    int next_buffer = 0;
+    std::int64_t last_acc = -1;  // products leave in order
+  };
+  std::vector<PlaneState> planes_;
+  std::int64_t weight_rows_ = 0;
+  std::vector<Preload> preloads_;
+  std::map<SliceId, std::int64_t> next_address_;
+  int next_slice_ = 0;
+  std::int64_t last_ = -1;
+  std::int64_t chain_ = 0;
+};
+
+// Puts a program's preloads into a chip's SRAM.
+void load(Chip& chip, const std::vector<Preload>& data);
+// A vector's lanes as the chip holds them, widened to double.
+std::vector<double> read_lanes(const Chip& chip, const Vec& v);
+
+}  // namespace tokenfab::lpu

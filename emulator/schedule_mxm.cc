@@ -1,0 +1,163 @@
+// Scheduler::matvec: one weight tile streamed into an MXM plane's free
+// buffer at the install rate, installed once the plane's previous tile has
+// taken its last activation, then one product per activation, emitted in
+// order.
+#include <algorithm>
+#include <stdexcept>
+
+#include "emulator/queue_builder.h"
+#include "emulator/schedule.h"
+
+namespace tokenfab::lpu {
+
+namespace {
+constexpr std::int64_t kHorizon = 1 << 20;
+
+void guard(std::int64_t t, std::int64_t from) {
+  if (t > from + kHorizon) throw std::logic_error("scheduler: an MXM step found no cycle to run in");
+}
+}  // namespace
+
+std::vector<Vec> Scheduler::matvec(const std::vector<Vec>& rows, const std::vector<const Vec*>& xs,
+                                   const std::vector<const Vec*>& low_byte_into) {
+  const int dim = p_.mxm_dim;
+  if (static_cast<int>(rows.size()) != dim) throw std::invalid_argument("matvec: a tile has mxm_dim rows");
+  if (!low_byte_into.empty() && low_byte_into.size() != xs.size())
+    throw std::invalid_argument("matvec: one low-byte destination per activation");
+  const std::int64_t per_cycle = static_cast<std::int64_t>(p_.mxm_install_per_cycle.value()) / dim;
+  if (per_cycle < 1) throw std::invalid_argument("matvec: the MXM installs less than a row a cycle");
+  const Delay& rd = p_.delay(Opcode::read);
+  const Delay &lw = p_.delay(Opcode::lw), &iw = p_.delay(Opcode::iw), &abc = p_.delay(Opcode::abc),
+              &acc = p_.delay(Opcode::acc);
+  const int ux = 2 * p_.stream_positions;  // the east MXM, at the edge
+  auto travel = [&](const PlaneAt& a) { return rd.d_func + std::abs(ux - slice_x(a.slice)); };
+
+  // The plane whose next buffer frees first.
+  int plane = 0;
+  for (int k = 1; k < p_.mxm_planes; ++k) {
+    const PlaneState &a = planes_[static_cast<std::size_t>(k)], &b = planes_[static_cast<std::size_t>(plane)];
+    if (a.buffer_free[static_cast<std::size_t>(a.next_buffer)] < b.buffer_free[static_cast<std::size_t>(b.next_buffer)])
+      plane = k;
+  }
+  PlaneState& ps = planes_[static_cast<std::size_t>(plane)];
+  const int buf = ps.next_buffer;
+  ps.next_buffer ^= 1;
+  const QueueId q{Unit::mxm, Hemisphere::east, plane};
+  const std::map<Field, Operand> where{{Field::plane, std::int64_t{plane}}, {Field::buf, std::int64_t{buf}}};
+
+  // Load: as many rows a cycle as the install rate leaves room for, rows of
+  // one lw in distinct slices (a slice reads one word a cycle).
+  std::int64_t rows_ready = 0, rows_bound = 0;
+  for (const Vec& r : rows) {
+    rows_ready = std::max(rows_ready, r.ready + travel(r.planes[0]));
+    rows_bound = std::max(rows_bound, r.bound + travel(r.planes[0]));
+  }
+  std::int64_t last_issue = -1, last_take = -1;
+  const std::int64_t first = std::max<std::int64_t>(0, ps.buffer_free[static_cast<std::size_t>(buf)] - lw.d_skew);
+  for (std::size_t r = 0; r < rows.size();) {
+    for (std::int64_t t = std::max(first, last_issue + 1);; ++t) {
+      guard(t, first);
+      const std::int64_t take = t + lw.d_skew;
+      std::int64_t g = std::min<std::int64_t>(
+          {per_cycle - install_rows_[take], p_.streams_per_direction, static_cast<std::int64_t>(rows.size() - r)});
+      std::vector<Arrival> arrivals;
+      for (std::int64_t k = 0; k < g; ++k) {
+        const PlaneAt& a = rows[r + static_cast<std::size_t>(k)].planes[0];
+        const bool clash = std::any_of(arrivals.begin(), arrivals.end(), [&](const Arrival& o) {
+          return o.from.slice == a.slice && o.from.address != a.address;
+        });
+        if (clash) break;
+        arrivals.push_back({a, rows[r + static_cast<std::size_t>(k)].ready});
+      }
+      Streams s_in, s_out;
+      if (arrivals.empty() || !queue_free(q, t) || !book_moves(ux, take, arrivals, take, {}, s_in, s_out, false))
+        continue;
+      book_moves(ux, take, arrivals, take, {}, s_in, s_out, true);
+      auto ops = where;
+      ops[Field::s] = s_in;
+      place(q, t, make(Opcode::lw, std::move(ops)));
+      install_rows_[take] += static_cast<int>(arrivals.size());
+      r += arrivals.size();
+      last_issue = t;
+      last_take = take;
+      break;
+    }
+  }
+  weight_rows_ += dim;
+  (void)rows_ready;
+
+  // Install once the last row is in and the plane's previous tile is done.
+  std::int64_t installed = 0;
+  for (std::int64_t t = last_issue + 1;; ++t) {
+    guard(t, last_issue);
+    installed = t + iw.d_func;
+    if (installed <= last_take || installed <= ps.weights_until || !queue_free(q, t)) continue;
+    place(q, t, make(Opcode::iw, where));
+    happened(installed);
+    break;
+  }
+  ps.buffer_free[static_cast<std::size_t>(buf)] = installed + 1;
+  const std::int64_t installed_bound = rows_bound - lw.d_skew + 1 + iw.d_func;
+
+  // Products, one activation a cycle at most.
+  std::vector<std::int64_t> ready(xs.size()), ready_bound(xs.size());
+  std::int64_t prev_take = installed;
+  for (std::size_t i = 0; i < xs.size(); ++i) {
+    const Vec& x = *xs[i];
+    const std::int64_t from = std::max(prev_take + 1, x.ready + travel(x.planes[0])) - abc.d_skew;
+    for (std::int64_t t = std::max<std::int64_t>(0, from);; ++t) {
+      guard(t, from);
+      Streams s_in, s_out;
+      const std::int64_t take = t + abc.d_skew;
+      if (!queue_free(q, t) || !book_moves(ux, take, {{x.planes[0], x.ready}}, take, {}, s_in, s_out, false)) continue;
+      book_moves(ux, take, {{x.planes[0], x.ready}}, take, {}, s_in, s_out, true);
+      place(q, t,
+            make(Opcode::abc, {{Field::s, s_in}, {Field::plane, std::int64_t{plane}}, {Field::n, std::int64_t{1}}}));
+      ready[i] = t + abc.d_func;
+      ready_bound[i] = std::max(installed_bound + 1, x.bound + travel(x.planes[0])) - abc.d_skew + abc.d_func;
+      prev_take = take;
+      ps.weights_until = take;
+      break;
+    }
+  }
+
+  // Emit in order: four INT32 byte planes westward to their slices.
+  std::vector<Vec> out;
+  for (std::size_t i = 0; i < xs.size(); ++i) {
+    Vec y;
+    std::vector<Departure> departures;
+    if (low_byte_into.empty()) {
+      y = allocate_vec(ElemType::i32);
+      for (const PlaneAt& a : y.planes) departures.push_back({a});
+    } else {
+      y = *low_byte_into[i];
+      departures.push_back({y.planes[0]});
+      for (int b = 1; b < 4; ++b) departures.push_back({PlaneAt{{}, -1}});
+    }
+    const std::int64_t from = std::max(ready[i], ps.last_acc + 1) - acc.d_skew;
+    for (std::int64_t t = std::max<std::int64_t>(0, from);; ++t) {
+      guard(t, from);
+      Streams s_in, s_out;
+      const std::int64_t take = t + acc.d_skew, emit = t + acc.d_func;
+      if (!queue_free(q, t) || !book_moves(ux, take, {}, emit, departures, s_in, s_out, false)) continue;
+      book_moves(ux, take, {}, emit, departures, s_in, s_out, true);
+      place(q, t,
+            make(Opcode::acc, {{Field::out, s_out}, {Field::plane, std::int64_t{plane}}, {Field::n, std::int64_t{1}}}));
+      ps.last_acc = take;
+      y.ready = 0;
+      y.bound = 0;
+      for (const Departure& d : departures) {
+        if (d.to.address < 0) continue;
+        const std::int64_t dist = std::abs(slice_x(d.to.slice) - ux);
+        y.ready = std::max(y.ready, emit + dist + 1);
+        y.bound = std::max(y.bound, ready_bound[i] - acc.d_skew + acc.d_func + dist + 1);
+      }
+      break;
+    }
+    chain_ = std::max(chain_, y.bound);
+    out.push_back(std::move(y));
+  }
+  return out;
+}
+
+}  // namespace tokenfab::lpu
