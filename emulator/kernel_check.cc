@@ -1,6 +1,7 @@
 #include "emulator/kernel_check.h"
 
 #include <Eigen/Core>
+#include <cmath>
 #include <cstring>
 
 namespace tokenfab::lpu {
@@ -71,6 +72,25 @@ KernelCheck check_all_reduce(const LpuParams& p, const AllReduceLayout& layout, 
       ++c.outputs;
       c.mismatches += static_cast<std::int8_t>(got[l]) != sum[l];
     }
+  }
+  return c;
+}
+
+LayerCheck check_layer(const LpuParams& p, const LayerData& data, const LayerKernel& kernel) {
+  Chip chip(p, Mode::functional);
+  load(chip, kernel.preloads);
+  LayerCheck c;
+  c.run = chip.run(kernel.program);
+  if (!c.run.errors.empty()) return c;
+  const LayerReference ref = layer_reference(data);
+  const std::vector<double> out = read_lanes(chip, kernel.out), v_row = read_lanes(chip, kernel.v_row);
+  for (int l = 0; l < data.d; ++l) {
+    ++c.outputs;
+    c.max_error = std::max(c.max_error, std::abs(out[static_cast<std::size_t>(l)] - ref.out[l]));
+    c.max_output = std::max(c.max_output, static_cast<double>(std::abs(ref.out[l])));
+    c.cache_mismatches += v_row[static_cast<std::size_t>(l)] != ref.v_new[l];
+    const std::vector<double> k_row = read_lanes(chip, kernel.k_rows[static_cast<std::size_t>(l)]);
+    c.cache_mismatches += k_row[static_cast<std::size_t>(data.context)] != ref.k_new[l];
   }
   return c;
 }

@@ -8,6 +8,7 @@
 #include "emulator/chip.h"
 #include "emulator/kernel_allreduce.h"
 #include "emulator/kernel_gemv.h"
+#include "emulator/kernel_layer.h"
 
 namespace tokenfab::lpu {
 
@@ -26,5 +27,17 @@ KernelCheck check_gemv(const LpuParams& p, const GemvLayout& layout, const GemvK
 // is the first chip with schedule errors, or chip 0's.
 KernelCheck check_all_reduce(const LpuParams& p, const AllReduceLayout& layout, const AllReduceKernel& kernel,
                              int chips);
+
+// Runs a generated layer on its preloaded data and compares with
+// layer_reference: the appended cache row exactly (INT8), the output within
+// `max_error` of the reference, lane by lane.
+struct LayerCheck {
+  RunResult run;
+  std::int64_t outputs = 0;
+  double max_error = 0;               // largest |emulated - reference| over the output lanes
+  double max_output = 0;              // largest |reference| (for scale)
+  std::int64_t cache_mismatches = 0;  // appended K and V elements that differ
+};
+LayerCheck check_layer(const LpuParams& p, const LayerData& data, const LayerKernel& kernel);
 
 }  // namespace tokenfab::lpu

@@ -1,0 +1,259 @@
+#include "emulator/kernel_layer.h"
+
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <stdexcept>
+
+#include "emulator/vxm.h"
+
+namespace tokenfab::lpu {
+
+namespace {
+
+// Building blocks of the layer on one scheduler: FP32 vector arithmetic,
+// constants, quantisation, lane reductions and weight tiles.
+class LayerEmitter {
+ public:
+  LayerEmitter(const LpuParams& p, LayerKernel& k) : p_(p), s_(p), k_(k), n_(p.vector_bytes()) {}
+  Scheduler& s() { return s_; }
+
+  Vec f(Opcode op, const Vec& a) { return count(s_.vxm(op, ElemType::f32, {&a})); }
+  Vec f(Opcode op, const Vec& a, const Vec& b) { return count(s_.vxm(op, ElemType::f32, {&a, &b})); }
+  Vec i(Opcode op, ElemType t, const Vec& a, const Vec& b, const Vec* into = nullptr) {
+    return count(s_.vxm(op, t, {&a, &b}, into));
+  }
+
+  // A vector with `value` in every lane, preloaded once per value.
+  const Vec& constant(float value) {
+    std::uint32_t key = 0;
+    std::memcpy(&key, &value, sizeof key);
+    auto it = constants_.find(key);
+    if (it == constants_.end()) it = constants_.emplace(key, lanes_f32([&](int) { return value; })).first;
+    return it->second;
+  }
+  template <class Fn>
+  Vec lanes_f32(Fn fn) {
+    std::vector<float> v(static_cast<std::size_t>(n_));
+    for (int l = 0; l < n_; ++l) v[static_cast<std::size_t>(l)] = fn(l);
+    return s_.input_f32(v);
+  }
+  template <class Fn>
+  Vec lanes_int(ElemType t, Fn fn) {
+    Lanes v(n_);
+    for (int l = 0; l < n_; ++l) v[l] = fn(l);
+    return s_.input(t, encode_lanes(v, t));
+  }
+
+  // q8(v, scale) as layer_data.h defines it; the conversion rounds half away
+  // from zero. With `into`, the INT8 result goes there.
+  Vec quantize(const Vec& v, float scale, const Vec* into = nullptr) {
+    Vec a = f(Opcode::mul, v, constant(1.0f / scale));
+    a = f(Opcode::max, a, constant(-127.0f));
+    a = f(Opcode::min, a, constant(127.0f));
+    return count(s_.vxm(Opcode::conv, ElemType::i8, {&a}, into));
+  }
+  Vec dequantize(const Vec& y, float scale) {
+    return f(Opcode::mul, count(s_.conv(y, ElemType::f32)), constant(scale));
+  }
+
+  // Every lane gets op over all lanes: an inclusive prefix (shifts north by
+  // 1, 2, 4, ...) and suffix (south) tree; a sum counts the lane's own value
+  // twice, so it is taken off once.
+  Vec all_lanes(const Vec& v, Opcode op) {
+    Vec up = v, down = v;
+    for (int step = 1; step < n_; step *= 2) {
+      const Vec a = s_.shift(up, step), b = s_.shift(down, -step);
+      up = f(op, up, a);
+      down = f(op, down, b);
+    }
+    if (op == Opcode::max) return f(Opcode::max, up, down);
+    return f(Opcode::sub, f(Opcode::add, up, down), v);
+  }
+
+  Vec rmsnorm(const Vec& x, const Vec& gain, float eps) {
+    const Vec total = all_lanes(f(Opcode::mul, x, x), Opcode::add);
+    const Vec mean = f(Opcode::mul, total, constant(1.0f / static_cast<float>(n_)));
+    const Vec r = f(Opcode::rsqrt, f(Opcode::add, mean, constant(eps)));
+    return f(Opcode::mul, f(Opcode::mul, x, r), gain);
+  }
+
+  // Interleaved pairs (a, b) -> (a cos - b sin, b cos + a sin): the partner
+  // lane comes from a shift by one either way, masked by sine vectors that
+  // are zero on the other parity.
+  Vec rope(const Vec& v, const Vec& cos, const Vec& sin_even, const Vec& sin_odd) {
+    const Vec next = s_.shift(v, -1), prev = s_.shift(v, 1);
+    const Vec t = f(Opcode::add, f(Opcode::mul, v, cos), f(Opcode::mul, next, sin_even));
+    return f(Opcode::add, t, f(Opcode::mul, prev, sin_odd));
+  }
+
+  // Rows of the dim x dim tile (row_tile, col_tile) of w, preloaded.
+  std::vector<Vec> tile(const Int8Matrix& w, int row_tile, int col_tile) {
+    std::vector<Vec> rows;
+    const int dim = p_.mxm_dim;
+    for (int r = 0; r < dim; ++r) {
+      std::vector<std::int8_t> row(static_cast<std::size_t>(dim));
+      for (int c = 0; c < dim; ++c) row[static_cast<std::size_t>(c)] = w(row_tile * dim + r, col_tile * dim + c);
+      rows.push_back(s_.input_i8(row));
+    }
+    return rows;
+  }
+  std::vector<Vec> product(const std::vector<Vec>& rows, const std::vector<const Vec*>& xs,
+                           const std::vector<const Vec*>& low_byte_into = {}) {
+    ++k_.mxm_tiles;
+    return s_.matvec(rows, xs, low_byte_into);
+  }
+
+ private:
+  Vec count(Vec v) {
+    ++k_.vxm_ops;
+    return v;
+  }
+  const LpuParams& p_;
+  Scheduler s_;
+  LayerKernel& k_;
+  int n_;
+  std::map<std::uint32_t, Vec> constants_;
+};
+
+void check_shape(const LpuParams& p, const LayerData& L) {
+  if (L.d != p.mxm_dim || p.mxm_dim != p.vector_bytes())
+    throw std::invalid_argument("layer: d must be the MXM size and the vector width (" + std::to_string(p.mxm_dim) +
+                                " on " + p.name + "), got " + std::to_string(L.d));
+  if (L.ffn < p.mxm_dim || L.ffn % p.mxm_dim != 0)
+    throw std::invalid_argument("layer: the FFN width must be a whole number of " + std::to_string(p.mxm_dim) +
+                                "-wide tiles, got " + std::to_string(L.ffn));
+  if (L.context + 1 > p.vector_bytes())
+    throw std::invalid_argument("layer: at most " + std::to_string(p.vector_bytes() - 1) +
+                                " cached positions (one tile of keys), got " + std::to_string(L.context));
+}
+
+}  // namespace
+
+LayerKernel decode_layer(const LpuParams& p, const LayerData& L) {
+  check_shape(p, L);
+  LayerKernel k;
+  LayerEmitter e(p, k);
+  Scheduler& s = e.s();
+  const int n = p.vector_bytes(), hd = L.head_dim(), pos = L.context;
+  const auto f = ElemType::f32;
+
+  // Inputs and constants.
+  const Vec x = e.lanes_f32([&](int l) { return L.x[l]; });
+  const Vec g1 = e.lanes_f32([&](int l) { return L.norm1[l]; });
+  const Vec g2 = e.lanes_f32([&](int l) { return L.norm2[l]; });
+  const Vec cos = e.lanes_f32([&](int l) { return L.cos[l]; });
+  const Vec sin_even = e.lanes_f32([&](int l) { return l % 2 == 0 ? -L.sin[l] : 0.0f; });
+  const Vec sin_odd = e.lanes_f32([&](int l) { return l % 2 == 1 ? L.sin[l] : 0.0f; });
+  // Scores of positions past the token add -1e9: exp() makes them 0.
+  const Vec position_mask = e.lanes_f32([&](int l) { return l <= pos ? 0.0f : -1e9f; });
+  std::vector<Vec> head_i8, head_i32, one_hot;
+  for (int h = 0; h < L.heads; ++h) {
+    head_i8.push_back(e.lanes_int(ElemType::i8, [&](int l) { return l / hd == h ? 1 : 0; }));
+    head_i32.push_back(e.lanes_int(ElemType::i32, [&](int l) { return l / hd == h ? 1 : 0; }));
+  }
+  for (int r = 0; r < n; ++r) one_hot.push_back(e.lanes_int(ElemType::i8, [&](int l) { return l == r ? 1 : 0; }));
+  // The caches: K^T rows (lane j of row i = key j's element i) and V rows,
+  // zero past the cached positions; the token's V row is written by the kernel.
+  for (int r = 0; r < n; ++r) {
+    k.k_rows.push_back(
+        e.lanes_int(ElemType::i8, [&](int j) { return j < pos ? static_cast<int>(L.k_cache(j, r)) : 0; }));
+  }
+  std::vector<Vec> v_rows;
+  for (int j = 0; j < n; ++j) {
+    if (j == pos) {
+      v_rows.push_back(s.reserve(ElemType::i8));
+    } else {
+      v_rows.push_back(
+          e.lanes_int(ElemType::i8, [&](int l) { return j < pos ? static_cast<int>(L.v_cache(j, l)) : 0; }));
+    }
+  }
+
+  // Attention.
+  const Vec h1 = e.quantize(e.rmsnorm(x, g1, L.eps), L.s_h);
+  const Vec q = e.rope(e.dequantize(e.product(e.tile(L.wq, 0, 0), {&h1})[0], L.s_h * L.s_wq), cos, sin_even, sin_odd);
+  const Vec kv = e.rope(e.dequantize(e.product(e.tile(L.wk, 0, 0), {&h1})[0], L.s_h * L.s_wk), cos, sin_even, sin_odd);
+  const Vec v = e.dequantize(e.product(e.tile(L.wv, 0, 0), {&h1})[0], L.s_h * L.s_wv);
+  const Vec qq = e.quantize(q, L.s_q);
+  const Vec kq = e.quantize(kv, L.s_k);
+  v_rows[static_cast<std::size_t>(pos)] = e.quantize(v, L.s_v, &v_rows[static_cast<std::size_t>(pos)]);
+  k.v_row = v_rows[static_cast<std::size_t>(pos)];
+
+  // Append k to K^T: lane i of k to lane `pos` of row i.
+  {
+    const std::vector<Vec> to_position(static_cast<std::size_t>(n), one_hot[static_cast<std::size_t>(pos)]);
+    std::vector<Vec> masked, moved;
+    std::vector<const Vec*> xs, into;
+    masked.reserve(static_cast<std::size_t>(n));
+    moved.reserve(static_cast<std::size_t>(n));
+    for (int r = 0; r < n; ++r) {
+      masked.push_back(e.i(Opcode::mul, ElemType::i8, kq, one_hot[static_cast<std::size_t>(r)]));
+      moved.push_back(s.reserve(ElemType::i8));
+      xs.push_back(&masked.back());
+      into.push_back(&moved.back());
+    }
+    const std::vector<Vec> placed = e.product(to_position, xs, into);
+    for (int r = 0; r < n; ++r) {
+      Vec& row = k.k_rows[static_cast<std::size_t>(r)];
+      row = e.i(Opcode::add, ElemType::i8, row, placed[static_cast<std::size_t>(r)], &row);
+    }
+  }
+
+  // Scores for every head from one installed K^T tile, softmax per head,
+  // then every head's probabilities through one installed V tile.
+  std::vector<Vec> q_heads;
+  std::vector<const Vec*> q_ptrs;
+  q_heads.reserve(static_cast<std::size_t>(L.heads));
+  for (int h = 0; h < L.heads; ++h) {
+    q_heads.push_back(e.i(Opcode::mul, ElemType::i8, qq, head_i8[static_cast<std::size_t>(h)]));
+    q_ptrs.push_back(&q_heads.back());
+  }
+  const std::vector<Vec> scores = e.product(k.k_rows, q_ptrs);
+  const float score_scale = L.s_q * L.s_k / std::sqrt(static_cast<float>(hd));
+  std::vector<Vec> probs;
+  std::vector<const Vec*> p_ptrs;
+  probs.reserve(static_cast<std::size_t>(L.heads));
+  for (int h = 0; h < L.heads; ++h) {
+    const Vec sc = e.f(Opcode::add, e.dequantize(scores[static_cast<std::size_t>(h)], score_scale), position_mask);
+    const Vec m = e.all_lanes(sc, Opcode::max);
+    const Vec ex = e.f(Opcode::exp, e.f(Opcode::sub, sc, m));
+    const Vec z = e.all_lanes(ex, Opcode::add);
+    probs.push_back(e.quantize(e.f(Opcode::mul, ex, e.f(Opcode::recip, z)), L.s_p));
+    p_ptrs.push_back(&probs.back());
+  }
+  const std::vector<Vec> mixed = e.product(v_rows, p_ptrs);
+  Vec attn = e.i(Opcode::mul, ElemType::i32, mixed[0], head_i32[0]);
+  for (int h = 1; h < L.heads; ++h) {
+    const Vec part =
+        e.i(Opcode::mul, ElemType::i32, mixed[static_cast<std::size_t>(h)], head_i32[static_cast<std::size_t>(h)]);
+    attn = e.i(Opcode::add, ElemType::i32, attn, part);
+  }
+  const Vec aq = e.quantize(e.dequantize(attn, L.s_v * L.s_p), L.s_a);
+  const Vec o = e.dequantize(e.product(e.tile(L.wo, 0, 0), {&aq})[0], L.s_a * L.s_wo);
+  const Vec x1 = e.f(Opcode::add, x, o);
+
+  // SwiGLU FFN over ffn / dim tiles; the down projection sums INT32 partials.
+  const Vec h2 = e.quantize(e.rmsnorm(x1, g2, L.eps), L.s_h);
+  const int tiles = L.ffn / p.mxm_dim;
+  Vec down;
+  for (int t = 0; t < tiles; ++t) {
+    const Vec gate = e.dequantize(e.product(e.tile(L.w_gate, 0, t), {&h2})[0], L.s_h * L.s_wg);
+    const Vec up = e.dequantize(e.product(e.tile(L.w_up, 0, t), {&h2})[0], L.s_h * L.s_wu);
+    const Vec sigmoid =
+        e.f(Opcode::recip, e.f(Opcode::add, e.constant(1.0f), e.f(Opcode::exp, e.f(Opcode::neg, gate))));
+    const Vec act = e.quantize(e.f(Opcode::mul, e.f(Opcode::mul, gate, sigmoid), up), L.s_f);
+    const Vec part = e.product(e.tile(L.w_down, t, 0), {&act})[0];
+    down = t == 0 ? part : e.i(Opcode::add, ElemType::i32, down, part);
+  }
+  k.out = e.f(Opcode::add, x1, e.dequantize(down, L.s_f * L.s_wd));
+  (void)f;
+
+  k.expected_cycles = s.cycles();
+  k.chain_bound = s.chain_bound();
+  k.install_bound = s.install_bound();
+  k.preloads = s.preloads();
+  k.program = s.take();
+  return k;
+}
+
+}  // namespace tokenfab::lpu

@@ -1,0 +1,50 @@
+// The kernel library's transformer layer: one decode step of the layer in
+// layer_data.h (RMSNorm, Q/K/V projections, RoPE, cache append, per-head
+// attention with softmax, output projection, RMSNorm, SwiGLU FFN, both
+// residual adds) on one chip, scheduled by the kernel scheduler
+// (schedule.h). The model width is one vector (d = mxm_dim = lanes): 320 on
+// tsp-v1, where 5 heads of 64 fit; the FFN is tiled over whole MXM tiles and
+// its down projection accumulates INT32 partial sums over them.
+//
+// How the pieces map onto the chip (shared/reference/lpu.md §2):
+//  - matrix products are MXM tiles (matvec), weights streamed at the
+//    install rate; per-head attention masks the query per head, so one
+//    installed K^T tile serves every head;
+//  - the cache holds K transposed (row k = lane k of every position), which
+//    the scores' product needs as weights; appending the token's key is a
+//    transpose, done on the MXM: with every weight row the one-hot vector of
+//    the token's position, the product of (k masked to lane i) puts k[i] in
+//    that position's lane, and a VXM add merges it into row i;
+//  - sums and maxima over lanes are shift trees (SXM shift, VXM add or max;
+//    log2(lanes) levels each way), since the chip has no cross-lane
+//    reduction (lpu.md §2.4);
+//  - every constant (scales, 1/d, epsilon, masks, rotary angles, one-hot
+//    rows) is a preloaded vector.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "emulator/layer_data.h"
+#include "emulator/schedule.h"
+
+namespace tokenfab::lpu {
+
+struct LayerKernel {
+  Program program;
+  std::vector<Preload> preloads;
+  Vec out;                  // x2, f32
+  Vec v_row;                // the cache's new V row, i8
+  std::vector<Vec> k_rows;  // K^T after the append, i8: lane `context` of row i is k[i]
+  std::int64_t expected_cycles = 0;
+  std::int64_t chain_bound = 0;    // longest dependency chain
+  std::int64_t install_bound = 0;  // weight rows / install rate
+  std::int64_t mxm_tiles = 0;
+  std::int64_t vxm_ops = 0;
+};
+
+// Throws std::invalid_argument when the shape does not fit the chip (d other
+// than the MXM size, an FFN not in whole tiles, more positions than lanes).
+LayerKernel decode_layer(const LpuParams& p, const LayerData& data);
+
+}  // namespace tokenfab::lpu
