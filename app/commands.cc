@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "app/ceiling.h"
+#include "app/emulate_kernels.h"
 #include "app/emulator_timeline.h"
 #include "app/pareto.h"
 #include "app/run_config.h"
@@ -185,12 +186,6 @@ int cmd_lpu_program(const std::string& input, const std::string& chip, const std
   return 0;
 }
 
-// Schedule errors are errors in the program: printed, and the caller exits 2.
-bool print_schedule_errors(const lpu::RunResult& r) {
-  for (const auto& e : r.errors) std::cerr << e.str() << "\n";
-  return !r.errors.empty();
-}
-
 // Runs an LPU assembly file on one chip: cycles, time at the clock, what
 // issued; schedule errors are errors in the program (exit code 2).
 int cmd_emulate(const std::string& input, const std::string& chip_file, bool timing_only, const std::string& timeline) {
@@ -207,82 +202,17 @@ int cmd_emulate(const std::string& input, const std::string& chip_file, bool tim
   std::cout << fmt::format(
       "  issue bound: {} cycles on {}, the busiest queue (emulated / bound = {:.3f})\n", bound.cycles, bound.queue,
       static_cast<double>(r.cycles) / static_cast<double>(std::max<std::int64_t>(1, bound.cycles)));
-  for (const auto& [unit, count] : r.issued) std::cout << fmt::format("  {}: {}\n", lpu::unit_name(unit), count);
+  std::cout << fmt::format(
+      "  dataflow bound: {} cycles, the longest chain of operation delays and stream travel "
+      "(emulated / bound = {:.3f})\n",
+      r.dataflow_bound,
+      static_cast<double>(r.cycles) / static_cast<double>(std::max<std::int64_t>(1, r.dataflow_bound)));
+  print_unit_use(r, params);
   if (!timeline.empty()) {
     write_emulator_timeline(timeline, r, params);
     std::cout << "wrote " << timeline << "\n";
   }
   return 0;
-}
-
-// Column tiles of a gemv of weight shape "KxN": the kernel library holds one
-// MXM-sized tile of K (no K tiling yet) and N in whole tiles, up to 64.
-int gemv_column_tiles(const std::string& shape, const lpu::LpuParams& params) {
-  if (shape.empty()) return 1;
-  // Both sides whole decimal numbers: from_chars must consume each side.
-  const auto x = shape.find('x');
-  long k = 0, n = 0;
-  const char* end = shape.data() + shape.size();
-  const auto whole = [](const char* from, const char* to, long& out) {
-    auto [ptr, ec] = std::from_chars(from, to, out);
-    return from != to && ec == std::errc() && ptr == to;
-  };
-  if (x == std::string::npos || !whole(shape.data(), shape.data() + x, k) || !whole(shape.data() + x + 1, end, n))
-    throw InputError({"--shape"}, "expected KxN such as '320x1280', got '" + shape + "'");
-  const long dim = params.mxm_dim;
-  if (k != dim)
-    throw InputError({"--shape"},
-                     fmt::format("K must be the MXM size {} on {} (K tiling is not in the kernel library yet), got {}",
-                                 dim, params.name, k));
-  if (n < dim || n % dim != 0 || n / dim > 64)
-    throw InputError({"--shape"}, fmt::format("N must be a multiple of {} up to {}, got {}", dim, 64 * dim, n));
-  return static_cast<int>(n / dim);
-}
-
-// An all-reduce of one INT8 vector over a fully connected node, checked on every chip.
-int cmd_emulate_all_reduce(const lpu::LpuParams& params, int chips) {
-  lpu::AllReduceKernel k;
-  try {
-    k = lpu::all_reduce(params, chips);
-  } catch (const std::invalid_argument& e) {
-    throw InputError({"--chips"}, e.what());
-  }
-  const lpu::KernelCheck c = lpu::check_all_reduce(params, {}, k, chips);
-  if (print_schedule_errors(c.run)) return 2;
-  std::cout << fmt::format(
-      "all-reduce of one int8 vector over {} {} chips: {} cycles = {} at {}; one vector's serialisation plus one hop "
-      "{} cycles (ratio {:.3f}); {} of {} lanes match the sum\n",
-      chips, params.name, c.run.cycles, to_string(Seconds(static_cast<double>(c.run.cycles) / params.clock.value())),
-      to_string(params.clock), k.hop_bound, static_cast<double>(c.run.cycles) / static_cast<double>(k.hop_bound),
-      c.outputs - c.mismatches, c.outputs);
-  return c.mismatches == 0 ? 0 : 1;
-}
-
-// Generates a kernel, runs it on deterministic data and checks it against a reference.
-int cmd_emulate_kernel(const std::string& kernel, const std::string& shape, int chips, const std::string& chip_file) {
-  if (kernel != "gemv" && kernel != "allreduce")
-    throw InputError({"--kernel"}, "unknown kernel '" + kernel + "' (gemv, allreduce)");
-  const lpu::LpuParams params = lpu::load_lpu_params(chip_file);
-  if (kernel == "allreduce") return cmd_emulate_all_reduce(params, chips);
-  const int tiles = gemv_column_tiles(shape, params);
-  lpu::GemvLayout layout;
-  if (tiles > 1) layout.output_slices = {4, 5, 6, 7};  // clear of the weight slice's long stream of reads
-  lpu::GemvKernel k;
-  try {
-    k = lpu::gemv(params, layout, tiles);
-  } catch (const std::invalid_argument& e) {
-    throw InputError({"--kernel"}, e.what());
-  }
-  const lpu::KernelCheck c = lpu::check_gemv(params, layout, k, tiles);
-  if (print_schedule_errors(c.run)) return 2;
-  std::cout << fmt::format(
-      "gemv {}x{} int8 on {}: {} cycles = {} at {}; weight-streaming bound {} cycles (ratio {:.3f}); {} of {} outputs "
-      "match Eigen\n",
-      params.mxm_dim, tiles * params.mxm_dim, params.name, c.run.cycles,
-      to_string(Seconds(static_cast<double>(c.run.cycles) / params.clock.value())), to_string(params.clock),
-      k.install_bound, static_cast<double>(c.run.cycles) / static_cast<double>(k.install_bound),
-      c.outputs - c.mismatches, c.outputs);
-  return c.mismatches == 0 ? 0 : 1;
 }
 
 int cmd_params(const std::string& what) {
@@ -369,15 +299,17 @@ int run_cli(int argc, char** argv) {
   std::string emulate_in;
   bool timing_only = false;
   auto* emulate_cmd = app.add_subcommand("emulate", "run an LPU assembly program on one emulated chip");
-  std::string kernel;
-  std::string kernel_shape;
-  int kernel_chips = 8;
+  KernelOptions kernel;
   emulate_cmd->add_option("file", emulate_in, "program (assembly text)");
-  emulate_cmd->add_option("--kernel", kernel, "run a generated kernel instead of a file: gemv, allreduce");
-  emulate_cmd->add_option("--chips", kernel_chips, "chips of the allreduce kernel (a fully connected node)")
+  emulate_cmd->add_option("--kernel", kernel.kernel,
+                          "run a generated kernel instead of a file: gemv, allreduce, layer");
+  emulate_cmd->add_option("--chips", kernel.chips, "chips of the allreduce kernel (a fully connected node)")
       ->capture_default_str();
-  emulate_cmd->add_option("--shape", kernel_shape,
+  emulate_cmd->add_option("--shape", kernel.shape,
                           "gemv weight shape KxN (K the MXM size; N a multiple of it); default one MXM tile");
+  emulate_cmd->add_option("--heads", kernel.heads, "layer: attention heads (default: heads of 64, else 2)");
+  emulate_cmd->add_option("--ffn", kernel.ffn, "layer: FFN width, whole MXM tiles (default: twice the model width)");
+  emulate_cmd->add_option("--context", kernel.context, "layer: cached positions (default: 4/5 of the lanes, less one)");
   emulate_cmd->add_option("--chip", lpu_chip, "LPU preset (configs/lpu/*.yaml)")->capture_default_str();
   emulate_cmd->add_flag("--timing-only", timing_only, "move no payloads: cycle counts only");
   std::string emulate_timeline;
@@ -402,7 +334,11 @@ int run_cli(int argc, char** argv) {
     if (*val) return cmd_validate(validation_file, validation_sets, validation_out, strict);
     if (*assemble_cmd) return cmd_lpu_program(lpu_in, lpu_chip, lpu_out, true);
     if (*emulate_cmd) {
-      if (!kernel.empty()) return cmd_emulate_kernel(kernel, kernel_shape, kernel_chips, lpu_chip);
+      if (!kernel.kernel.empty()) {
+        kernel.chip_file = lpu_chip;
+        kernel.timeline = emulate_timeline;
+        return cmd_emulate_kernel(kernel);
+      }
       if (emulate_in.empty()) throw InputError({"emulate"}, "give a program file or --kernel");
       return cmd_emulate(emulate_in, lpu_chip, timing_only, emulate_timeline);
     }

@@ -70,6 +70,7 @@ void Chip::step() {
 RunResult Chip::result() const {
   RunResult r = impl_->result;
   r.cycles = impl_->last + 1;
+  r.dataflow_bound = impl_->bound_last + 1;
   return r;
 }
 

@@ -59,6 +59,12 @@ struct IssueRecord {
 
 struct RunResult {
   std::int64_t cycles = 0;  // the cycle after the last event
+  // A lower bound on `cycles` from the run's dataflow: the longest chain of
+  // producer-to-consumer delays (each operation's delays plus the stream
+  // positions its values travel, words through SRAM, links' serialisation
+  // and hop), as if no instruction ever waited for its queue, a bank, a
+  // stream or a link. Preloaded data counts as ready at cycle 0.
+  std::int64_t dataflow_bound = 0;
   std::uint64_t instructions = 0;
   std::map<Unit, std::uint64_t> issued;  // instructions per unit (repeats counted)
   std::vector<ScheduleError> errors;

@@ -65,9 +65,14 @@ struct Chip::Impl {
   std::pair<std::int64_t, std::int64_t> install_load = {-1, 0};
   // Per chip-to-chip link: when it is free to start the next vector, and the
   // vectors that have arrived (or will) from its peer, in order.
+  struct Inbound {
+    std::int64_t arrival;  // cycle it lands in the inbox
+    Payload value;
+    std::int64_t bound;  // its arrival's dataflow bound
+  };
   struct Link {
     std::int64_t busy_until = 0;
-    std::deque<std::pair<std::int64_t, Payload>> inbox;  // (arrival cycle, value)
+    std::deque<Inbound> inbox;
   };
   std::map<int, Link> links;
   // The cycles each MEM bank is booked for, from now on: a slice's two banks
@@ -110,6 +115,21 @@ struct Chip::Impl {
   // The run lasts until the last cycle in which something happened.
   void happened(std::int64_t cycle) { last = std::max(last, cycle); }
 
+  // The dataflow bound: each value's earliest cycle had every instruction
+  // run as soon as its operands could arrive (operation delays and stream
+  // travel only; no queue order, nops, bank, stream or link contention).
+  // operand_bound is the latest arrival bound of the operands last read.
+  std::int64_t operand_bound = 0;
+  std::int64_t bound_last = -1;
+  void bounded(std::int64_t cycle) { bound_last = std::max(bound_last, cycle); }
+  // Per slice, the dataflow bound of each word (0 for data loaded before the run).
+  std::map<SliceId, std::vector<std::int64_t>> word_bounds;
+  std::int64_t& word_bound(SliceId slice, std::int64_t address) {
+    auto& words = word_bounds[slice];
+    if (words.empty()) words.assign(static_cast<std::size_t>(slice_words(chip.params_)), 0);
+    return words[static_cast<std::size_t>(address)];
+  }
+
   void fail(std::int64_t cycle, const QueueState& q, const Instruction& ins, std::string message) {
     result.errors.push_back({cycle, queue_name(q.code->id), std::move(message), ins.loc});
   }
@@ -118,9 +138,12 @@ struct Chip::Impl {
   // value can be registered before it lands. Every producer registers while
   // being issued or while reading its operands, which happens before any
   // consumer reads at or after `cycle`, since d_func > d_skew for producers.
-  void inject(std::int64_t cycle, const QueueState& q, const Instruction& ins, int stream, Payload value) {
+  void inject(std::int64_t cycle, const QueueState& q, const Instruction& ins, int stream, Payload value,
+              std::int64_t bound) {
     happened(cycle);
-    if (std::string err = fabric.inject(stream, chip.position(q.code->id), cycle, std::move(value)); !err.empty()) {
+    bounded(bound);
+    if (std::string err = fabric.inject(stream, chip.position(q.code->id), cycle, std::move(value), bound);
+        !err.empty()) {
       fail(cycle, q, ins, err);
     }
   }
@@ -130,8 +153,11 @@ struct Chip::Impl {
                                                const Streams& ids) {
     happened(cycle);
     std::vector<Payload> out;
+    operand_bound = 0;
     for (int s : ids) {
-      auto v = fabric.read(s, chip.position(q.code->id), cycle);
+      std::int64_t arrival = 0;
+      auto v = fabric.read(s, chip.position(q.code->id), cycle, &arrival);
+      operand_bound = std::max(operand_bound, arrival);
       if (!v) {
         fail(cycle, q, ins,
              "stale read: no value on stream " + stream_name(s) + " at position " +
@@ -171,7 +197,8 @@ struct Chip::Impl {
         Payload value;
         if (chip.mode_ == Mode::functional)
           value = std::make_shared<std::vector<std::uint8_t>>(chip.read_vector(slice, a));
-        for (int s : streams(ins, Field::s)) inject(t + d.d_func, q, ins, s, value);
+        const std::int64_t b = word_bound(slice, a) + d.d_func;
+        for (int s : streams(ins, Field::s)) inject(t + d.d_func, q, ins, s, value, b);
         return;
       }
       case Opcode::write: {
@@ -180,7 +207,11 @@ struct Chip::Impl {
         at(when, 2, [this, when, &q, &ins, slice, a] {
           if (!book_bank(when, q, ins, slice, a)) return;
           auto v = operands(when, q, ins, {streams(ins, Field::s).front()});
-          if (v && chip.mode_ == Mode::functional) chip.write_vector(slice, a, *v->front());
+          if (!v) return;
+          // Stored at the value's arrival; a read sees it the cycle after.
+          bounded(operand_bound);
+          word_bound(slice, a) = operand_bound + 1;
+          if (chip.mode_ == Mode::functional) chip.write_vector(slice, a, *v->front());
         });
         return;
       }
@@ -200,8 +231,9 @@ struct Chip::Impl {
       auto values = operands(when, q, ins, in);
       if (!values) return;
       const Streams& out = streams(ins, Field::out);
+      const std::int64_t out_bound = operand_bound - d.d_skew + d.d_func;
       if (chip.mode_ == Mode::timing_only) {
-        for (int s : out) inject(t + d.d_func, q, ins, s, nullptr);
+        for (int s : out) inject(t + d.d_func, q, ins, s, nullptr, out_bound);
         return;
       }
       const ElemType from = ins.op == Opcode::conv ? elem(ins, Field::from) : elem(ins, Field::type);
@@ -215,7 +247,8 @@ struct Chip::Impl {
       }
       auto planes = encode_lanes(vxm_compute(ins.op, from, args), to);
       for (std::size_t b = 0; b < planes.size(); ++b) {
-        inject(t + d.d_func, q, ins, out[b], std::make_shared<const std::vector<std::uint8_t>>(std::move(planes[b])));
+        inject(t + d.d_func, q, ins, out[b], std::make_shared<const std::vector<std::uint8_t>>(std::move(planes[b])),
+               out_bound);
       }
     });
   }

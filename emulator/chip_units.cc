@@ -35,6 +35,8 @@ void Chip::Impl::mxm(std::int64_t t, QueueState& q, const Instruction& ins, cons
         }
         auto values = operands(when, q, ins, rows);
         if (!values) return;
+        plane.buffer_bound[buf] = std::max(plane.buffer_bound[buf], operand_bound);
+        bounded(operand_bound);
         for (const Payload& row : *values) {
           if (functional) plane.buffer[buf].insert(plane.buffer[buf].end(), row->begin(), row->end());
         }
@@ -54,6 +56,9 @@ void Chip::Impl::mxm(std::int64_t t, QueueState& q, const Instruction& ins, cons
         }
         plane.weights = std::move(plane.buffer[buf]);
         plane.buffer[buf].clear();
+        // Installed no earlier than its last row was taken.
+        plane.installed_bound = plane.buffer_bound[buf];
+        plane.buffer_bound[buf] = 0;
         plane.rows[buf] = 0;
         plane.installed = true;
       });
@@ -66,8 +71,11 @@ void Chip::Impl::mxm(std::int64_t t, QueueState& q, const Instruction& ins, cons
           if (!plane.installed) return fail(when, q, ins, "activations reached a plane with no weights installed");
           auto x = operands(when, q, ins, streams(ins, Field::s));
           if (!x) return;
+          const std::int64_t take = std::max(operand_bound, plane.installed_bound);
+          bounded(take);
           plane.products.push_back(
-              {ready, functional ? mxm_product(plane.weights, *x->front(), dim) : std::vector<std::int32_t>{}});
+              {ready, functional ? mxm_product(plane.weights, *x->front(), dim) : std::vector<std::int32_t>{},
+               take + (ready - when)});
         });
       }
       return;
@@ -82,9 +90,11 @@ void Chip::Impl::mxm(std::int64_t t, QueueState& q, const Instruction& ins, cons
           }
           MxmProduct product = std::move(plane.products.front());
           plane.products.pop_front();
+          bounded(product.bound);
           const Streams& out = streams(ins, Field::out);
+          const std::int64_t emit_bound = product.bound + (emit - when);
           if (!functional) {
-            for (int s : out) inject(emit, q, ins, s, nullptr);
+            for (int s : out) inject(emit, q, ins, s, nullptr, emit_bound);
             return;
           }
           Lanes lanes =
@@ -92,7 +102,8 @@ void Chip::Impl::mxm(std::int64_t t, QueueState& q, const Instruction& ins, cons
                   .cast<double>();
           auto planes_out = encode_lanes(lanes, ElemType::i32);
           for (std::size_t b = 0; b < planes_out.size(); ++b) {
-            inject(emit, q, ins, out[b], std::make_shared<const std::vector<std::uint8_t>>(std::move(planes_out[b])));
+            inject(emit, q, ins, out[b], std::make_shared<const std::vector<std::uint8_t>>(std::move(planes_out[b])),
+                   emit_bound);
           }
         });
       }
@@ -117,6 +128,7 @@ void Chip::Impl::c2c(std::int64_t t, QueueState& q, const Instruction& ins, cons
       at(when, 2, [this, when, link, &q, &ins] {
         auto v = operands(when, q, ins, streams(ins, Field::s));
         if (!v) return;
+        bounded(operand_bound);
         Link& out = links[link];
         if (when < out.busy_until) {
           return fail(when, q, ins,
@@ -127,22 +139,25 @@ void Chip::Impl::c2c(std::int64_t t, QueueState& q, const Instruction& ins, cons
         const Wire& wire = chip.wires_.at(link);
         if (!wire.peer->impl_)
           return fail(when, q, ins, "the chip on link " + std::to_string(link) + " is not running");
+        // Without contention the vector starts on the link as it is read.
+        const std::int64_t arrival_bound =
+            operand_bound + chip.params_.c2c_cycles_per_vector() + chip.params_.c2c_hop_latency;
         wire.peer->impl_->links[wire.peer_link].inbox.push_back(
-            {out.busy_until + chip.params_.c2c_hop_latency, v->front()});
+            {out.busy_until + chip.params_.c2c_hop_latency, v->front(), arrival_bound});
       });
     } else {
       at(when, 2, [this, when, emit, link, &q, &ins] {
         happened(when);
         auto& inbox = links[link].inbox;
-        if (inbox.empty() || inbox.front().first > when) {
+        if (inbox.empty() || inbox.front().arrival > when) {
           return fail(
               when, q, ins,
               "receive on link " + std::to_string(link) + " before a vector has arrived" +
-                  (inbox.empty() ? std::string() : " (next at cycle " + std::to_string(inbox.front().first) + ")"));
+                  (inbox.empty() ? std::string() : " (next at cycle " + std::to_string(inbox.front().arrival) + ")"));
         }
-        Payload value = inbox.front().second;
+        const Inbound arrived = inbox.front();
         inbox.pop_front();
-        for (int s : streams(ins, Field::s)) inject(emit, q, ins, s, value);
+        for (int s : streams(ins, Field::s)) inject(emit, q, ins, s, arrived.value, arrived.bound + (emit - when));
       });
     }
   }
@@ -155,8 +170,9 @@ void Chip::Impl::sxm(std::int64_t t, QueueState& q, const Instruction& ins, cons
     auto values = operands(when, q, ins, streams(ins, Field::in));
     if (!values) return;
     const Streams& out = streams(ins, Field::out);
+    const std::int64_t bound = operand_bound - d.d_skew + d.d_func;
     if (chip.mode_ == Mode::timing_only) {
-      for (int s : out) inject(t + d.d_func, q, ins, s, nullptr);
+      for (int s : out) inject(t + d.d_func, q, ins, s, nullptr, bound);
       return;
     }
     std::vector<Bytes8> moved;
@@ -168,7 +184,7 @@ void Chip::Impl::sxm(std::int64_t t, QueueState& q, const Instruction& ins, cons
       moved = sxm_transpose(in, chip.params_.lanes_per_superlane);
     }
     for (std::size_t k = 0; k < out.size(); ++k) {
-      inject(t + d.d_func, q, ins, out[k], std::make_shared<const Bytes8>(std::move(moved[k])));
+      inject(t + d.d_func, q, ins, out[k], std::make_shared<const Bytes8>(std::move(moved[k])), bound);
     }
   });
 }
@@ -192,8 +208,12 @@ void Chip::Impl::indirect(std::int64_t t, QueueState& q, const Instruction& ins,
     if (scatter) in.insert(in.begin(), streams(ins, Field::s).front());
     auto values = operands(when, q, ins, in);
     if (!values) return;
+    // Bounded by the address map and the value; the words' own bounds are
+    // left out (a lower bound may ignore constraints).
+    bounded(operand_bound);
+    const std::int64_t bound = operand_bound - d.d_skew + d.d_func;
     if (chip.mode_ == Mode::timing_only) {
-      if (!scatter) inject(t + d.d_func, q, ins, streams(ins, Field::s).front(), nullptr);
+      if (!scatter) inject(t + d.d_func, q, ins, streams(ins, Field::s).front(), nullptr, bound);
       return;
     }
     const std::size_t lanes = static_cast<std::size_t>(p.vector_bytes()), lo = scatter ? 1 : 0;
@@ -216,7 +236,7 @@ void Chip::Impl::indirect(std::int64_t t, QueueState& q, const Instruction& ins,
     }
     if (!scatter)
       inject(t + d.d_func, q, ins, streams(ins, Field::s).front(),
-             std::make_shared<const std::vector<std::uint8_t>>(std::move(gathered)));
+             std::make_shared<const std::vector<std::uint8_t>>(std::move(gathered)), bound);
   });
 }
 

@@ -76,8 +76,9 @@ KernelCheck check_all_reduce(const LpuParams& p, const AllReduceLayout& layout, 
   return c;
 }
 
-LayerCheck check_layer(const LpuParams& p, const LayerData& data, const LayerKernel& kernel) {
+LayerCheck check_layer(const LpuParams& p, const LayerData& data, const LayerKernel& kernel, bool record_issues) {
   Chip chip(p, Mode::functional);
+  chip.record_issues(record_issues);
   load(chip, kernel.preloads);
   LayerCheck c;
   c.run = chip.run(kernel.program);

@@ -38,6 +38,8 @@ struct LayerCheck {
   double max_output = 0;              // largest |reference| (for scale)
   std::int64_t cache_mismatches = 0;  // appended K and V elements that differ
 };
-LayerCheck check_layer(const LpuParams& p, const LayerData& data, const LayerKernel& kernel);
+// With `record_issues`, run.issues holds every issue (for a timeline).
+LayerCheck check_layer(const LpuParams& p, const LayerData& data, const LayerKernel& kernel,
+                       bool record_issues = false);
 
 }  // namespace tokenfab::lpu

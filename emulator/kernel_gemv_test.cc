@@ -21,6 +21,7 @@ void check_kernel(const char* preset, int tiles, std::int64_t hand_derived_cycle
   REQUIRE_MESSAGE(c.run.errors.empty(), c.run.errors.front().str());
   CHECK(c.run.cycles == k.expected_cycles);
   CHECK(k.install_bound <= c.run.cycles);
+  CHECK(c.run.dataflow_bound <= c.run.cycles);
   CHECK(c.outputs == n);
   CHECK(c.mismatches == 0);
 }

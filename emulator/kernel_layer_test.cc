@@ -16,6 +16,7 @@ LayerCheck run_layer(const char* preset, int heads, int ffn_tiles, int context) 
   REQUIRE_MESSAGE(c.run.errors.empty(), c.run.errors.front().str());
   CHECK(c.run.cycles == k.expected_cycles);
   CHECK(k.chain_bound <= c.run.cycles);
+  CHECK(c.run.dataflow_bound <= c.run.cycles);
   CHECK(k.install_bound <= c.run.cycles);
   CHECK(issue_bound(k.program).cycles <= c.run.cycles);
   MESSAGE(std::string(preset) << ": " << c.run.cycles << " cycles, chain bound " << k.chain_bound << ", install bound "

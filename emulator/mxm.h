@@ -16,6 +16,7 @@ namespace tokenfab::lpu {
 struct MxmProduct {
   std::int64_t ready = 0;           // cycle the result may be emitted
   std::vector<std::int32_t> value;  // dim lanes; empty in timing-only mode
+  std::int64_t bound = 0;           // dataflow bound of `ready` (chip.h)
 };
 
 struct MxmPlane {
@@ -24,6 +25,8 @@ struct MxmPlane {
   std::array<std::int64_t, 2> loading_until = {-1, -1};  // last cycle an lw reads into each buffer
   std::vector<std::uint8_t> weights;                     // installed; empty until the first iw
   bool installed = false;
+  std::array<std::int64_t, 2> buffer_bound = {0, 0};  // dataflow bound of each buffer's last row
+  std::int64_t installed_bound = 0;
   std::deque<MxmProduct> products;
 };
 

@@ -1,6 +1,7 @@
 #include "emulator/stream_fabric.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "emulator/isa.h"
 
@@ -13,10 +14,10 @@ StreamFabric::StreamFabric(int streams_per_direction, int positions)
 
 bool StreamFabric::east(int stream) { return stream < kStreamsPerDirection; }
 
-std::string StreamFabric::inject(int stream, int position, std::int64_t cycle, Payload value) {
+std::string StreamFabric::inject(int stream, int position, std::int64_t cycle, Payload value, std::int64_t bound) {
   const std::int64_t diagonal = east(stream) ? cycle - position : cycle + position;
   auto& by_diagonal = streams_[static_cast<std::size_t>(stream)];
-  auto [it, fresh] = by_diagonal.try_emplace(diagonal, Diagonal{{position, cycle, value}, {}});
+  auto [it, fresh] = by_diagonal.try_emplace(diagonal, Diagonal{{position, cycle, value, bound}, {}});
   if (fresh) return "";
   Diagonal& d = it->second;
   auto clash = [&](const Packet& p) { return p.position == position; };
@@ -24,11 +25,12 @@ std::string StreamFabric::inject(int stream, int position, std::int64_t cycle, P
     return "stream " + stream_name(stream) + " written twice at position " + std::to_string(position) + " in cycle " +
            std::to_string(cycle);
   }
-  d.more.push_back({position, cycle, std::move(value)});
+  d.more.push_back({position, cycle, std::move(value), bound});
   return "";
 }
 
-std::optional<Payload> StreamFabric::read(int stream, int position, std::int64_t cycle) const {
+std::optional<Payload> StreamFabric::read(int stream, int position, std::int64_t cycle,
+                                          std::int64_t* arrival_bound) const {
   if (position < 0 || position >= positions_) return std::nullopt;
   const std::int64_t diagonal = east(stream) ? cycle - position : cycle + position;
   const auto& by_diagonal = streams_[static_cast<std::size_t>(stream)];
@@ -45,6 +47,7 @@ std::optional<Payload> StreamFabric::read(int stream, int position, std::int64_t
   consider(it->second.first);
   for (const auto& p : it->second.more) consider(p);
   if (!best) return std::nullopt;
+  if (arrival_bound) *arrival_bound = best->bound + std::abs(position - best->position);
   return best->value;
 }
 

@@ -26,16 +26,22 @@ class StreamFabric {
   // `positions`: stream-register positions across the chip, 0 at the west edge.
   StreamFabric(int streams_per_direction, int positions);
 
-  // Returns an error message on a collision, empty otherwise.
-  std::string inject(int stream, int position, std::int64_t cycle, Payload value);
+  // Returns an error message on a collision, empty otherwise. `bound` is the
+  // earliest cycle the value could have been injected here had nothing
+  // waited for a resource (the dataflow bound, chip.h).
+  std::string inject(int stream, int position, std::int64_t cycle, Payload value, std::int64_t bound = 0);
   // The value on `stream` at `position` in `cycle`; nullopt if none is there.
-  std::optional<Payload> read(int stream, int position, std::int64_t cycle) const;
+  // With `arrival_bound`, also the value's dataflow bound here: its
+  // injection bound plus the positions it travelled.
+  std::optional<Payload> read(int stream, int position, std::int64_t cycle,
+                              std::int64_t* arrival_bound = nullptr) const;
 
  private:
   struct Packet {
     int position;
     std::int64_t cycle;
     Payload value;
+    std::int64_t bound;
   };
   static bool east(int stream);
   // Packets of one stream by diagonal (east t - x, west t + x). Most

@@ -86,6 +86,7 @@ void check_all_reduce(int chips, std::int64_t cycles) {
   REQUIRE_MESSAGE(c.run.errors.empty(), c.run.errors.front().str());
   CHECK(c.run.cycles == cycles);
   CHECK(k.hop_bound <= cycles);
+  CHECK(c.run.dataflow_bound <= cycles);
   CHECK(c.outputs == 320 * chips);
   CHECK(c.mismatches == 0);
 }
@@ -134,6 +135,9 @@ TEST_CASE("system: a C2C ping-pong between two tsp-v1 chips takes 2 x (serialisa
   REQUIRE_MESSAGE(r[1].errors.empty(), r[1].errors.front().str());
   CHECK(back + recv - sent == 946);
   CHECK(r[0].cycles == 961);
+  // No instruction waits longer than its operand needs: the dataflow bound,
+  // carried across the link both ways, is the run itself.
+  CHECK(r[0].dataflow_bound == 961);
   CHECK(sys.chip(0).read_vector({Hemisphere::east, 43}, 5) == v);
 }
 

@@ -1,0 +1,28 @@
+// `tokenfab emulate --kernel ...`: generates a kernel-library program, runs
+// it on deterministic data and checks it against its reference; and the
+// report lines shared with `tokenfab emulate FILE`.
+#pragma once
+
+#include <string>
+
+#include "emulator/chip.h"
+
+namespace tokenfab {
+
+struct KernelOptions {
+  std::string kernel;                    // gemv, allreduce, layer
+  std::string shape;                     // gemv: KxN
+  int chips = 8;                         // allreduce
+  int heads = 0, ffn = 0, context = -1;  // layer; 0 / -1: derived from the chip
+  std::string chip_file;
+  std::string timeline;
+};
+
+int cmd_emulate_kernel(const KernelOptions& o);
+
+// Schedule errors are errors in the program: printed; true when there were any.
+bool print_schedule_errors(const lpu::RunResult& r);
+// Instructions issued per unit and the share of that unit's queue-cycles they fill.
+void print_unit_use(const lpu::RunResult& r, const lpu::LpuParams& params);
+
+}  // namespace tokenfab
