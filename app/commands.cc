@@ -302,11 +302,11 @@ int run_cli(int argc, char** argv) {
   KernelOptions kernel;
   emulate_cmd->add_option("file", emulate_in, "program (assembly text)");
   emulate_cmd->add_option("--kernel", kernel.kernel,
-                          "run a generated kernel instead of a file: gemv, allreduce, layer");
+                          "run a generated kernel instead of a file: gemv, matmul, allreduce, layer");
   emulate_cmd->add_option("--chips", kernel.chips, "chips of the allreduce kernel (a fully connected node)")
       ->capture_default_str();
   emulate_cmd->add_option("--shape", kernel.shape,
-                          "gemv weight shape KxN (K the MXM size; N a multiple of it); default one MXM tile");
+                          "gemv KxN or matmul MxKxN (M activation rows); default one MXM tile");
   emulate_cmd->add_option("--heads", kernel.heads, "layer: attention heads (default: heads of 64, else 2)");
   emulate_cmd->add_option("--ffn", kernel.ffn, "layer: FFN width, whole MXM tiles (default: twice the model width)");
   emulate_cmd->add_option("--context", kernel.context, "layer: cached positions (default: 4/5 of the lanes, less one)");

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <iostream>
 
@@ -19,28 +20,56 @@ bool print_schedule_errors(const lpu::RunResult& r) {
 
 namespace {
 
-// Column tiles of a gemv of weight shape "KxN": the kernel library holds one
-// MXM-sized tile of K (no K tiling yet) and N in whole tiles, up to 64.
-int gemv_column_tiles(const std::string& shape, const lpu::LpuParams& params) {
-  if (shape.empty()) return 1;
-  // Both sides whole decimal numbers: from_chars must consume each side.
-  const auto x = shape.find('x');
-  long k = 0, n = 0;
+// The dimensions of "KxN" or "MxKxN": whole positive decimal numbers.
+std::vector<long> shape_dims(const std::string& shape, std::size_t count, const char* example) {
+  std::vector<long> dims;
+  const char* from = shape.data();
   const char* end = shape.data() + shape.size();
-  const auto whole = [](const char* from, const char* to, long& out) {
-    auto [ptr, ec] = std::from_chars(from, to, out);
-    return from != to && ec == std::errc() && ptr == to;
-  };
-  if (x == std::string::npos || !whole(shape.data(), shape.data() + x, k) || !whole(shape.data() + x + 1, end, n))
-    throw InputError({"--shape"}, "expected KxN such as '320x1280', got '" + shape + "'");
-  const long dim = params.mxm_dim;
-  if (k != dim)
+  while (true) {
+    const char* x = std::find(from, end, 'x');
+    long v = 0;
+    auto [ptr, ec] = std::from_chars(from, x, v);
+    if (from == x || ec != std::errc() || ptr != x || v < 1) break;
+    dims.push_back(v);
+    if (x == end) break;
+    from = x + 1;
+  }
+  if (dims.size() != count ||
+      (count > 0 && std::count(shape.begin(), shape.end(), 'x') != static_cast<long>(count - 1)))
     throw InputError({"--shape"},
-                     fmt::format("K must be the MXM size {} on {} (K tiling is not in the kernel library yet), got {}",
-                                 dim, params.name, k));
-  if (n < dim || n % dim != 0 || n / dim > 64)
-    throw InputError({"--shape"}, fmt::format("N must be a multiple of {} up to {}, got {}", dim, 64 * dim, n));
-  return static_cast<int>(n / dim);
+                     fmt::format("expected {} such as '{}', got '{}'", count == 2 ? "KxN" : "MxKxN", example, shape));
+  return dims;
+}
+
+// A scheduled INT8 product of any shape, checked against Eigen exactly.
+int cmd_emulate_matmul(const lpu::LpuParams& params, long m, long k, long n) {
+  constexpr long kMaxRows = 64, kMaxSide = 16384;
+  if (m > kMaxRows || k > kMaxSide || n > kMaxSide)
+    throw InputError({"--shape"},
+                     fmt::format("at most {} rows and {} for K and N, got {}x{}x{}", kMaxRows, kMaxSide, m, k, n));
+  lpu::MatmulData data;
+  lpu::MatmulKernel kernel;
+  try {
+    data = lpu::matmul_data(static_cast<int>(m), static_cast<int>(k), static_cast<int>(n), 11);
+    kernel = lpu::matmul(params, data);
+  } catch (const std::invalid_argument& e) {
+    throw InputError({"--shape"}, e.what());
+  }
+  const lpu::KernelCheck c = lpu::check_matmul(params, data, kernel, lpu::Mode::functional);
+  if (print_schedule_errors(c.run)) return 2;
+  const auto ratio = [&](std::int64_t bound) {
+    return static_cast<double>(c.run.cycles) / static_cast<double>(std::max<std::int64_t>(1, bound));
+  };
+  std::cout << fmt::format(
+      "{} {}x{}x{} int8 on {}: {} cycles = {} at {}\n", m == 1 ? "gemv" : "matmul", m, k, n, params.name, c.run.cycles,
+      to_string(Seconds(static_cast<double>(c.run.cycles) / params.clock.value())), to_string(params.clock));
+  std::cout << fmt::format(
+      "  weight-install bound {} cycles ({:.3f}); dependency-chain bound {} ({:.3f}); dataflow bound {} ({:.3f})\n",
+      kernel.install_bound, ratio(kernel.install_bound), kernel.chain_bound, ratio(kernel.chain_bound),
+      c.run.dataflow_bound, ratio(c.run.dataflow_bound));
+  print_unit_use(c.run, params);
+  std::cout << fmt::format("  {} of {} outputs match Eigen\n", c.outputs - c.mismatches, c.outputs);
+  return c.mismatches == 0 ? 0 : 1;
 }
 
 // An all-reduce of one INT8 vector over a fully connected node, checked on every chip.
@@ -62,8 +91,14 @@ int cmd_emulate_all_reduce(const lpu::LpuParams& params, int chips) {
   return c.mismatches == 0 ? 0 : 1;
 }
 
+// A GEMV: one MXM tile of K, N in up to 64 whole tiles runs the hand-placed
+// single-plane generator (kernel_gemv.h); any other shape the scheduled matmul.
 int cmd_emulate_gemv(const lpu::LpuParams& params, const std::string& shape) {
-  const int tiles = gemv_column_tiles(shape, params);
+  const std::vector<long> kn =
+      shape.empty() ? std::vector<long>{params.mxm_dim, params.mxm_dim} : shape_dims(shape, 2, "320x1280");
+  const long dim = params.mxm_dim;
+  if (kn[0] != dim || kn[1] % dim != 0 || kn[1] / dim > 64) return cmd_emulate_matmul(params, 1, kn[0], kn[1]);
+  const int tiles = static_cast<int>(kn[1] / dim);
   lpu::GemvLayout layout;
   if (tiles > 1) layout.output_slices = {4, 5, 6, 7};  // clear of the weight slice's long stream of reads
   lpu::GemvKernel k;
@@ -156,11 +191,15 @@ int cmd_emulate_layer(const lpu::LpuParams& p, const KernelOptions& o) {
 }  // namespace
 
 int cmd_emulate_kernel(const KernelOptions& o) {
-  if (o.kernel != "gemv" && o.kernel != "allreduce" && o.kernel != "layer")
-    throw InputError({"--kernel"}, "unknown kernel '" + o.kernel + "' (gemv, allreduce, layer)");
+  if (o.kernel != "gemv" && o.kernel != "matmul" && o.kernel != "allreduce" && o.kernel != "layer")
+    throw InputError({"--kernel"}, "unknown kernel '" + o.kernel + "' (gemv, matmul, allreduce, layer)");
   const lpu::LpuParams params = lpu::load_lpu_params(o.chip_file);
   if (o.kernel == "allreduce") return cmd_emulate_all_reduce(params, o.chips);
   if (o.kernel == "layer") return cmd_emulate_layer(params, o);
+  if (o.kernel == "matmul") {
+    const std::vector<long> mkn = shape_dims(o.shape.empty() ? "1x320x320" : o.shape, 3, "4x640x960");
+    return cmd_emulate_matmul(params, mkn[0], mkn[1], mkn[2]);
+  }
   return cmd_emulate_gemv(params, o.shape);
 }
 

@@ -96,4 +96,26 @@ LayerCheck check_layer(const LpuParams& p, const LayerData& data, const LayerKer
   return c;
 }
 
+KernelCheck check_matmul(const LpuParams& p, const MatmulData& data, const MatmulKernel& kernel, Mode mode) {
+  Chip chip(p, mode);
+  if (mode == Mode::functional) load(chip, kernel.preloads);
+  KernelCheck c;
+  c.run = chip.run(kernel.program);
+  if (!c.run.errors.empty() || mode != Mode::functional) return c;
+  const Eigen::Matrix<std::int32_t, Eigen::Dynamic, Eigen::Dynamic> want =
+      data.x.cast<std::int32_t>() * data.w.cast<std::int32_t>();
+  for (Eigen::Index r = 0; r < want.rows(); ++r) {
+    for (std::size_t t = 0; t < kernel.y[static_cast<std::size_t>(r)].size(); ++t) {
+      const std::vector<double> got = read_lanes(chip, kernel.y[static_cast<std::size_t>(r)][t]);
+      for (std::size_t l = 0; l < got.size(); ++l) {
+        const auto col = static_cast<Eigen::Index>(t * got.size() + l);
+        if (col >= want.cols()) break;
+        ++c.outputs;
+        c.mismatches += got[l] != want(r, col);
+      }
+    }
+  }
+  return c;
+}
+
 }  // namespace tokenfab::lpu

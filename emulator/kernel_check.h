@@ -9,6 +9,7 @@
 #include "emulator/kernel_allreduce.h"
 #include "emulator/kernel_gemv.h"
 #include "emulator/kernel_layer.h"
+#include "emulator/kernel_matmul.h"
 
 namespace tokenfab::lpu {
 
@@ -27,6 +28,10 @@ KernelCheck check_gemv(const LpuParams& p, const GemvLayout& layout, const GemvK
 // is the first chip with schedule errors, or chip 0's.
 KernelCheck check_all_reduce(const LpuParams& p, const AllReduceLayout& layout, const AllReduceKernel& kernel,
                              int chips);
+
+// Runs a generated matrix product (functional or timing-only) and, when
+// functional, compares every INT32 output with Eigen's X W exactly.
+KernelCheck check_matmul(const LpuParams& p, const MatmulData& data, const MatmulKernel& kernel, Mode mode);
 
 // Runs a generated layer on its preloaded data and compares with
 // layer_reference: the appended cache row exactly (INT8), the output within

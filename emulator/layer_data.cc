@@ -58,6 +58,11 @@ Eigen::ArrayXf rope(const Eigen::ArrayXf& v, const Eigen::ArrayXf& cos, const Ei
 
 }  // namespace
 
+Int8Matrix random_int8(int rows, int cols, int limit, std::uint32_t seed) {
+  Lcg g{seed};
+  return random_int8(g, rows, cols, limit);
+}
+
 LayerData make_layer_data(int d, int heads, int ffn, int context, std::uint32_t seed) {
   if (heads < 1 || d % heads != 0 || (d / heads) % 2 != 0)
     throw std::invalid_argument("layer: heads must split d into even head dimensions");

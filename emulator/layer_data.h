@@ -45,6 +45,10 @@ struct LayerData {
   int head_dim() const { return d / heads; }
 };
 
+// Uniform INT8 values in [-limit, limit] from a fixed generator: the same
+// matrix for the same seed on every machine.
+Int8Matrix random_int8(int rows, int cols, int limit, std::uint32_t seed);
+
 // Deterministic data for a layer of the given shape: uniform INT8 weights
 // with scales that keep activations near unit variance, gains near 1, and a
 // cache of `context` positions.
