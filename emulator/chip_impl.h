@@ -107,7 +107,8 @@ struct Chip::Impl {
       : chip(c),
         fabric(c.params_.streams_per_direction, c.positions()),
         mxm_planes(static_cast<std::size_t>(c.params_.mxm_planes)),
-        bank_busy(static_cast<std::size_t>(2 * c.params_.mem_slices * c.params_.banks)) {}
+        bank_busy(static_cast<std::size_t>(2 * c.params_.mem_slices * c.params_.banks)),
+        word_bounds(static_cast<std::size_t>(2 * c.params_.mem_slices)) {}
 
   void at(std::int64_t cycle, int phase, std::function<void()> fn) {
     events.push({cycle, phase, seq++, std::move(fn)});
@@ -122,12 +123,21 @@ struct Chip::Impl {
   std::int64_t operand_bound = 0;
   std::int64_t bound_last = -1;
   void bounded(std::int64_t cycle) { bound_last = std::max(bound_last, cycle); }
-  // Per slice, the dataflow bound of each word (0 for data loaded before the run).
-  std::map<SliceId, std::vector<std::int64_t>> word_bounds;
-  std::int64_t& word_bound(SliceId slice, std::int64_t address) {
-    auto& words = word_bounds[slice];
+  // Per slice (indexed as bank_busy), the dataflow bound of each word: 0
+  // for data loaded before the run, so a slice never written keeps none.
+  std::vector<std::vector<std::int64_t>> word_bounds;
+  std::vector<std::int64_t>& slice_bounds(SliceId slice) {
+    const auto east = static_cast<std::size_t>(slice.hemisphere == Hemisphere::east);
+    return word_bounds[east * static_cast<std::size_t>(chip.params_.mem_slices) + static_cast<std::size_t>(slice.index)];
+  }
+  std::int64_t word_bound(SliceId slice, std::int64_t address) {
+    const auto& words = slice_bounds(slice);
+    return words.empty() ? 0 : words[static_cast<std::size_t>(address)];
+  }
+  void set_word_bound(SliceId slice, std::int64_t address, std::int64_t bound) {
+    auto& words = slice_bounds(slice);
     if (words.empty()) words.assign(static_cast<std::size_t>(slice_words(chip.params_)), 0);
-    return words[static_cast<std::size_t>(address)];
+    words[static_cast<std::size_t>(address)] = bound;
   }
 
   void fail(std::int64_t cycle, const QueueState& q, const Instruction& ins, std::string message) {
@@ -210,7 +220,7 @@ struct Chip::Impl {
           if (!v) return;
           // Stored at the value's arrival; a read sees it the cycle after.
           bounded(operand_bound);
-          word_bound(slice, a) = operand_bound + 1;
+          set_word_bound(slice, a, operand_bound + 1);
           if (chip.mode_ == Mode::functional) chip.write_vector(slice, a, *v->front());
         });
         return;
