@@ -303,8 +303,9 @@ int run_cli(int argc, char** argv) {
   emulate_cmd->add_option("file", emulate_in, "program (assembly text)");
   emulate_cmd->add_option("--kernel", kernel.kernel,
                           "run a generated kernel instead of a file: gemv, matmul, allreduce, layer");
-  emulate_cmd->add_option("--chips", kernel.chips, "chips of the allreduce kernel (a fully connected node)")
-      ->capture_default_str();
+  emulate_cmd->add_option("--chips", kernel.chips,
+                          "chips of a fully connected node: allreduce (default 8), layer split tensor-parallel "
+                          "(default 1)");
   emulate_cmd->add_option("--shape", kernel.shape,
                           "gemv KxN or matmul MxKxN (M activation rows); default one MXM tile");
   emulate_cmd->add_option("--heads", kernel.heads, "layer: attention heads (default: heads of 64, else 2)");

@@ -147,15 +147,17 @@ int cmd_emulate_layer(const lpu::LpuParams& p, const KernelOptions& o) {
   const int heads = o.heads > 0 ? o.heads : (d % 64 == 0 ? d / 64 : 2);
   const int ffn = o.ffn > 0 ? o.ffn : 2 * d;
   const int context = o.context >= 0 ? o.context : d * 4 / 5 - 1;
+  const int chips = o.chips > 0 ? o.chips : 1;
   lpu::LayerData data;
-  lpu::LayerKernel k;
+  std::vector<lpu::LayerKernel> kernels;
   try {
     data = lpu::make_layer_data(d, heads, ffn, context, 7);
-    k = lpu::decode_layer(p, data);
+    for (int i = 0; i < chips; ++i) kernels.push_back(lpu::decode_layer(p, data, chips, i));
   } catch (const std::invalid_argument& e) {
     throw InputError({"--kernel"}, e.what());
   }
-  const lpu::LayerCheck c = lpu::check_layer(p, data, k, !o.timeline.empty());
+  const lpu::LayerKernel& k = kernels.front();
+  const lpu::LayerCheck c = lpu::check_layer(p, data, kernels, !o.timeline.empty());
   if (print_schedule_errors(c.run)) return 2;
   const auto ratio = [&](std::int64_t bound) {
     return static_cast<double>(c.run.cycles) / static_cast<double>(std::max<std::int64_t>(1, bound));
@@ -164,9 +166,9 @@ int cmd_emulate_layer(const lpu::LpuParams& p, const KernelOptions& o) {
   // The tolerance layer_test states: the output within 1% of its largest lane.
   const double tolerance = 1e-2 * c.max_output;
   std::cout << fmt::format(
-      "decode layer d {}, {} heads of {}, FFN {}, {} cached positions (W8A8, FP32 elementwise) on {}: {} cycles = {} "
+      "decode layer d {}, {} heads of {}, FFN {}, {} cached positions (W8A8, FP32 elementwise) on {}{}: {} cycles = {} "
       "at {}\n",
-      d, heads, data.head_dim(), ffn, context, p.name, c.run.cycles,
+      d, heads, data.head_dim(), ffn, context, chips > 1 ? fmt::format("{} x ", chips) : "", p.name, c.run.cycles,
       to_string(Seconds(static_cast<double>(c.run.cycles) / p.clock.value())), to_string(p.clock));
   std::cout << fmt::format(
       "  dependency-chain bound {} cycles as scheduled (emulated / bound = {:.3f}); dataflow bound of the run {} "
@@ -177,10 +179,11 @@ int cmd_emulate_layer(const lpu::LpuParams& p, const KernelOptions& o) {
       k.mxm_tiles, ratio(k.install_bound), issue.cycles, issue.queue, ratio(issue.cycles));
   print_unit_use(c.run, p);
   std::cout << fmt::format(
-      "  output: {} lanes, max |error| {:.3g} against the Eigen reference (tolerance {:.3g}); appended K and V: {} of "
-      "{} "
-      "elements exact\n",
-      c.outputs, c.max_error, tolerance, 2 * d - c.cache_mismatches, 2 * d);
+      "  output: {} lanes{}, max |error| {:.3g} against the Eigen reference (tolerance {:.3g}); appended K and V: {} "
+      "of "
+      "{} elements exact\n",
+      c.outputs, chips > 1 ? " (every chip's)" : "", c.max_error, tolerance, c.cache_elements - c.cache_mismatches,
+      c.cache_elements);
   if (!o.timeline.empty()) {
     write_emulator_timeline(o.timeline, c.run, p);
     std::cout << "wrote " << o.timeline << "\n";
@@ -194,7 +197,7 @@ int cmd_emulate_kernel(const KernelOptions& o) {
   if (o.kernel != "gemv" && o.kernel != "matmul" && o.kernel != "allreduce" && o.kernel != "layer")
     throw InputError({"--kernel"}, "unknown kernel '" + o.kernel + "' (gemv, matmul, allreduce, layer)");
   const lpu::LpuParams params = lpu::load_lpu_params(o.chip_file);
-  if (o.kernel == "allreduce") return cmd_emulate_all_reduce(params, o.chips);
+  if (o.kernel == "allreduce") return cmd_emulate_all_reduce(params, o.chips > 0 ? o.chips : 8);
   if (o.kernel == "layer") return cmd_emulate_layer(params, o);
   if (o.kernel == "matmul") {
     const std::vector<long> mkn = shape_dims(o.shape.empty() ? "1x320x320" : o.shape, 3, "4x640x960");

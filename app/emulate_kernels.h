@@ -12,7 +12,7 @@ namespace tokenfab {
 struct KernelOptions {
   std::string kernel;                    // gemv, allreduce, layer
   std::string shape;                     // gemv: KxN
-  int chips = 8;                         // allreduce
+  int chips = 0;                         // allreduce (default 8), layer (default 1)
   int heads = 0, ffn = 0, context = -1;  // layer; 0 / -1: derived from the chip
   std::string chip_file;
   std::string timeline;

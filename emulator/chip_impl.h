@@ -128,7 +128,8 @@ struct Chip::Impl {
   std::vector<std::vector<std::int64_t>> word_bounds;
   std::vector<std::int64_t>& slice_bounds(SliceId slice) {
     const auto east = static_cast<std::size_t>(slice.hemisphere == Hemisphere::east);
-    return word_bounds[east * static_cast<std::size_t>(chip.params_.mem_slices) + static_cast<std::size_t>(slice.index)];
+    return word_bounds[east * static_cast<std::size_t>(chip.params_.mem_slices) +
+                       static_cast<std::size_t>(slice.index)];
   }
   std::int64_t word_bound(SliceId slice, std::int64_t address) {
     const auto& words = slice_bounds(slice);

@@ -68,12 +68,7 @@ AllReduceKernel all_reduce(const LpuParams& p, int chips, const AllReduceLayout&
 
   AllReduceKernel k;
   k.program = b.take(p.name);
-  for (int i = 0; i < chips; ++i) {
-    for (int l = 0; l < peers; ++l) {
-      const int peer = (i + l + 1) % chips;
-      if (i < peer) k.links.push_back({i, l, peer, peers - 1 - l});
-    }
-  }
+  k.links = fully_connected(chips);
   k.expected_cycles = write_issue + d(Opcode::write).d_skew + 1;
   k.hop_bound = p.c2c_cycles_per_vector() + p.c2c_hop_latency;
   return k;

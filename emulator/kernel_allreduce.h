@@ -28,7 +28,7 @@ struct AllReduceLayout {
 
 struct AllReduceKernel {
   Program program;              // the same on every chip
-  std::vector<LinkSpec> links;  // chip i's link k reaches chip (i + k + 1) mod N
+  std::vector<LinkSpec> links;  // fully_connected(N): chip i's link k reaches chip i XOR (k + 1)
   std::int64_t expected_cycles = 0;
   std::int64_t hop_bound = 0;  // one vector's serialisation plus one hop: a lower bound
 };

@@ -76,24 +76,47 @@ KernelCheck check_all_reduce(const LpuParams& p, const AllReduceLayout& layout, 
   return c;
 }
 
-LayerCheck check_layer(const LpuParams& p, const LayerData& data, const LayerKernel& kernel, bool record_issues) {
-  Chip chip(p, Mode::functional);
-  chip.record_issues(record_issues);
-  load(chip, kernel.preloads);
-  LayerCheck c;
-  c.run = chip.run(kernel.program);
-  if (!c.run.errors.empty()) return c;
-  const LayerReference ref = layer_reference(data);
-  const std::vector<double> out = read_lanes(chip, kernel.out), v_row = read_lanes(chip, kernel.v_row);
-  for (int l = 0; l < data.d; ++l) {
-    ++c.outputs;
-    c.max_error = std::max(c.max_error, std::abs(out[static_cast<std::size_t>(l)] - ref.out[l]));
-    c.max_output = std::max(c.max_output, static_cast<double>(std::abs(ref.out[l])));
-    c.cache_mismatches += v_row[static_cast<std::size_t>(l)] != ref.v_new[l];
-    const std::vector<double> k_row = read_lanes(chip, kernel.k_rows[static_cast<std::size_t>(l)]);
-    c.cache_mismatches += k_row[static_cast<std::size_t>(data.context)] != ref.k_new[l];
+LayerCheck check_layer(const LpuParams& p, const LayerData& data, const std::vector<LayerKernel>& kernels,
+                       bool record_issues) {
+  const int chips = static_cast<int>(kernels.size());
+  LpuSystem sys(p, chips, Mode::functional, fully_connected(chips));
+  std::vector<Program> programs;
+  for (int i = 0; i < chips; ++i) {
+    sys.chip(i).record_issues(record_issues);
+    load(sys.chip(i), kernels[static_cast<std::size_t>(i)].preloads);
+    programs.push_back(kernels[static_cast<std::size_t>(i)].program);
   }
+  const std::vector<RunResult> runs = sys.run(programs);
+  LayerCheck c;
+  c.run = runs.front();
+  for (const RunResult& r : runs) {
+    if (r.errors.empty()) continue;
+    c.run = r;
+    return c;
+  }
+  const LayerReference ref = layer_reference(data);
+  for (int i = 0; i < chips; ++i) {
+    const LayerKernel& k = kernels[static_cast<std::size_t>(i)];
+    const std::vector<double> out = read_lanes(sys.chip(i), k.out), v_row = read_lanes(sys.chip(i), k.v_row);
+    for (int l = 0; l < data.d; ++l) {
+      ++c.outputs;
+      c.max_error = std::max(c.max_error, std::abs(out[static_cast<std::size_t>(l)] - ref.out[l]));
+      c.max_output = std::max(c.max_output, static_cast<double>(std::abs(ref.out[l])));
+    }
+    // The cache rows a chip holds: its heads' lanes.
+    for (int l = k.lane_begin; l < k.lane_end; ++l) {
+      ++c.cache_elements;
+      c.cache_mismatches += v_row[static_cast<std::size_t>(l)] != ref.v_new[l];
+      const std::vector<double> k_row = read_lanes(sys.chip(i), k.k_rows[static_cast<std::size_t>(l)]);
+      c.cache_mismatches += k_row[static_cast<std::size_t>(data.context)] != ref.k_new[l];
+    }
+  }
+  c.cache_elements *= 2;
   return c;
+}
+
+LayerCheck check_layer(const LpuParams& p, const LayerData& data, const LayerKernel& kernel, bool record_issues) {
+  return check_layer(p, data, std::vector<LayerKernel>{kernel}, record_issues);
 }
 
 KernelCheck check_matmul(const LpuParams& p, const MatmulData& data, const MatmulKernel& kernel, Mode mode) {

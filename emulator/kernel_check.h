@@ -41,10 +41,17 @@ struct LayerCheck {
   std::int64_t outputs = 0;
   double max_error = 0;               // largest |emulated - reference| over the output lanes
   double max_output = 0;              // largest |reference| (for scale)
-  std::int64_t cache_mismatches = 0;  // appended K and V elements that differ
+  std::int64_t cache_elements = 0;    // appended K and V elements compared
+  std::int64_t cache_mismatches = 0;  // of them, those that differ
 };
 // With `record_issues`, run.issues holds every issue (for a timeline).
 LayerCheck check_layer(const LpuParams& p, const LayerData& data, const LayerKernel& kernel,
+                       bool record_issues = false);
+// A layer split over a fully connected node, one kernel per chip
+// (decode_layer(p, data, N, i)): every chip's output against the reference,
+// and each chip's share of the appended cache row. `run` is the first chip
+// with schedule errors, or chip 0's.
+LayerCheck check_layer(const LpuParams& p, const LayerData& data, const std::vector<LayerKernel>& kernels,
                        bool record_issues = false);
 
 }  // namespace tokenfab::lpu

@@ -71,6 +71,16 @@ class LayerEmitter {
     return f(Opcode::sub, f(Opcode::add, up, down), v);
   }
 
+  // The sum over a fully connected node of `chips` (system.h fully_connected)
+  // of an INT32 vector: exchanged with every peer at once, then added.
+  Vec all_reduce(const Vec& v, int chips) {
+    std::vector<Vec> received;
+    for (int link = 0; link < chips - 1; ++link) received.push_back(s_.exchange(v, link));
+    Vec sum = v;
+    for (const Vec& r : received) sum = i(Opcode::add, ElemType::i32, sum, r);
+    return sum;
+  }
+
   Vec rmsnorm(const Vec& x, const Vec& gain, float eps) {
     const Vec total = all_lanes(f(Opcode::mul, x, x), Opcode::add);
     const Vec mean = f(Opcode::mul, total, constant(1.0f / static_cast<float>(n_)));
@@ -116,7 +126,14 @@ class LayerEmitter {
   std::map<std::uint32_t, Vec> constants_;
 };
 
-void check_shape(const LpuParams& p, const LayerData& L) {
+void check_shape(const LpuParams& p, const LayerData& L, int chips) {
+  if (chips < 1 || chips - 1 > p.c2c_links || (chips & (chips - 1)) != 0)
+    throw std::invalid_argument("layer: a power of two from 1 to " + std::to_string(p.c2c_links + 1) + " chips (" +
+                                std::to_string(p.c2c_links) + " links each), got " + std::to_string(chips));
+  if (L.heads % chips != 0 || (L.ffn / p.mxm_dim) % chips != 0)
+    throw std::invalid_argument("layer: " + std::to_string(chips) + " chips must divide the " +
+                                std::to_string(L.heads) + " heads and the " + std::to_string(L.ffn / p.mxm_dim) +
+                                " FFN tiles");
   if (L.d != p.mxm_dim || p.mxm_dim != p.vector_bytes())
     throw std::invalid_argument("layer: d must be the MXM size and the vector width (" + std::to_string(p.mxm_dim) +
                                 " on " + p.name + "), got " + std::to_string(L.d));
@@ -130,13 +147,16 @@ void check_shape(const LpuParams& p, const LayerData& L) {
 
 }  // namespace
 
-LayerKernel decode_layer(const LpuParams& p, const LayerData& L) {
-  check_shape(p, L);
+LayerKernel decode_layer(const LpuParams& p, const LayerData& data, int chips, int chip) {
+  check_shape(p, data, chips);
+  const LayerData L = chips > 1 ? shard(data, chips, chip) : data;
   LayerKernel k;
   LayerEmitter e(p, k);
   Scheduler& s = e.s();
   const int n = p.vector_bytes(), hd = L.head_dim(), pos = L.context;
-  const auto f = ElemType::f32;
+  const int heads = L.heads / chips, first_head = chip * heads;
+  k.lane_begin = first_head * hd;
+  k.lane_end = k.lane_begin + heads * hd;
 
   // Inputs and constants.
   const Vec x = e.lanes_f32([&](int l) { return L.x[l]; });
@@ -147,12 +167,16 @@ LayerKernel decode_layer(const LpuParams& p, const LayerData& L) {
   const Vec sin_odd = e.lanes_f32([&](int l) { return l % 2 == 1 ? L.sin[l] : 0.0f; });
   // Scores of positions past the token add -1e9: exp() makes them 0.
   const Vec position_mask = e.lanes_f32([&](int l) { return l <= pos ? 0.0f : -1e9f; });
-  std::vector<Vec> head_i8, head_i32, one_hot;
-  for (int h = 0; h < L.heads; ++h) {
+  // Every chip allocates the same vectors in the same order, its own lanes
+  // first, so that the scheduler places the same program on every chip and
+  // only the preloaded data differ.
+  std::vector<Vec> head_i8, head_i32, lane_hot;
+  for (int h = first_head; h < first_head + heads; ++h) {
     head_i8.push_back(e.lanes_int(ElemType::i8, [&](int l) { return l / hd == h ? 1 : 0; }));
     head_i32.push_back(e.lanes_int(ElemType::i32, [&](int l) { return l / hd == h ? 1 : 0; }));
   }
-  for (int r = 0; r < n; ++r) one_hot.push_back(e.lanes_int(ElemType::i8, [&](int l) { return l == r ? 1 : 0; }));
+  const Vec position_hot = e.lanes_int(ElemType::i8, [&](int l) { return l == pos ? 1 : 0; });
+  for (int r = 0; r < n; ++r) lane_hot.push_back(e.lanes_int(ElemType::i8, [&](int l) { return l == r ? 1 : 0; }));
   // The caches: K^T rows (lane j of row i = key j's element i) and V rows,
   // zero past the cached positions; the token's V row is written by the kernel.
   for (int r = 0; r < n; ++r) {
@@ -181,13 +205,15 @@ LayerKernel decode_layer(const LpuParams& p, const LayerData& L) {
 
   // Append k to K^T: lane i of k to lane `pos` of row i.
   {
-    const std::vector<Vec> to_position(static_cast<std::size_t>(n), one_hot[static_cast<std::size_t>(pos)]);
+    const std::vector<Vec> to_position(static_cast<std::size_t>(n), position_hot);
     std::vector<Vec> masked, moved;
     std::vector<const Vec*> xs, into;
     masked.reserve(static_cast<std::size_t>(n));
     moved.reserve(static_cast<std::size_t>(n));
+    // Every row, also those of other chips' heads (which gain a zero): the
+    // rows a chip touches then do not depend on the chip, nor its program.
     for (int r = 0; r < n; ++r) {
-      masked.push_back(e.i(Opcode::mul, ElemType::i8, kq, one_hot[static_cast<std::size_t>(r)]));
+      masked.push_back(e.i(Opcode::mul, ElemType::i8, kq, lane_hot[static_cast<std::size_t>(r)]));
       moved.push_back(s.reserve(ElemType::i8));
       xs.push_back(&masked.back());
       into.push_back(&moved.back());
@@ -203,8 +229,8 @@ LayerKernel decode_layer(const LpuParams& p, const LayerData& L) {
   // then every head's probabilities through one installed V tile.
   std::vector<Vec> q_heads;
   std::vector<const Vec*> q_ptrs;
-  q_heads.reserve(static_cast<std::size_t>(L.heads));
-  for (int h = 0; h < L.heads; ++h) {
+  q_heads.reserve(static_cast<std::size_t>(heads));
+  for (int h = 0; h < heads; ++h) {
     q_heads.push_back(e.i(Opcode::mul, ElemType::i8, qq, head_i8[static_cast<std::size_t>(h)]));
     q_ptrs.push_back(&q_heads.back());
   }
@@ -212,8 +238,8 @@ LayerKernel decode_layer(const LpuParams& p, const LayerData& L) {
   const float score_scale = L.s_q * L.s_k / std::sqrt(static_cast<float>(hd));
   std::vector<Vec> probs;
   std::vector<const Vec*> p_ptrs;
-  probs.reserve(static_cast<std::size_t>(L.heads));
-  for (int h = 0; h < L.heads; ++h) {
+  probs.reserve(static_cast<std::size_t>(heads));
+  for (int h = 0; h < heads; ++h) {
     const Vec sc = e.f(Opcode::add, e.dequantize(scores[static_cast<std::size_t>(h)], score_scale), position_mask);
     const Vec m = e.all_lanes(sc, Opcode::max);
     const Vec ex = e.f(Opcode::exp, e.f(Opcode::sub, sc, m));
@@ -223,30 +249,29 @@ LayerKernel decode_layer(const LpuParams& p, const LayerData& L) {
   }
   const std::vector<Vec> mixed = e.product(v_rows, p_ptrs);
   Vec attn = e.i(Opcode::mul, ElemType::i32, mixed[0], head_i32[0]);
-  for (int h = 1; h < L.heads; ++h) {
+  for (int h = 1; h < heads; ++h) {
     const Vec part =
         e.i(Opcode::mul, ElemType::i32, mixed[static_cast<std::size_t>(h)], head_i32[static_cast<std::size_t>(h)]);
     attn = e.i(Opcode::add, ElemType::i32, attn, part);
   }
   const Vec aq = e.quantize(e.dequantize(attn, L.s_v * L.s_p), L.s_a);
-  const Vec o = e.dequantize(e.product(e.tile(L.wo, 0, 0), {&aq})[0], L.s_a * L.s_wo);
+  const Vec o = e.dequantize(e.all_reduce(e.product(e.tile(L.wo, 0, 0), {&aq})[0], chips), L.s_a * L.s_wo);
   const Vec x1 = e.f(Opcode::add, x, o);
 
   // SwiGLU FFN over ffn / dim tiles; the down projection sums INT32 partials.
   const Vec h2 = e.quantize(e.rmsnorm(x1, g2, L.eps), L.s_h);
-  const int tiles = L.ffn / p.mxm_dim;
+  const int tiles = L.ffn / p.mxm_dim / chips, first_tile = chip * tiles;
   Vec down;
-  for (int t = 0; t < tiles; ++t) {
+  for (int t = first_tile; t < first_tile + tiles; ++t) {
     const Vec gate = e.dequantize(e.product(e.tile(L.w_gate, 0, t), {&h2})[0], L.s_h * L.s_wg);
     const Vec up = e.dequantize(e.product(e.tile(L.w_up, 0, t), {&h2})[0], L.s_h * L.s_wu);
     const Vec sigmoid =
         e.f(Opcode::recip, e.f(Opcode::add, e.constant(1.0f), e.f(Opcode::exp, e.f(Opcode::neg, gate))));
     const Vec act = e.quantize(e.f(Opcode::mul, e.f(Opcode::mul, gate, sigmoid), up), L.s_f);
     const Vec part = e.product(e.tile(L.w_down, t, 0), {&act})[0];
-    down = t == 0 ? part : e.i(Opcode::add, ElemType::i32, down, part);
+    down = t == first_tile ? part : e.i(Opcode::add, ElemType::i32, down, part);
   }
-  k.out = e.f(Opcode::add, x1, e.dequantize(down, L.s_f * L.s_wd));
-  (void)f;
+  k.out = e.f(Opcode::add, x1, e.dequantize(e.all_reduce(down, chips), L.s_f * L.s_wd));
 
   k.expected_cycles = s.cycles();
   k.chain_bound = s.chain_bound();

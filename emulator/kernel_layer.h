@@ -37,14 +37,23 @@ struct LayerKernel {
   Vec v_row;                // the cache's new V row, i8
   std::vector<Vec> k_rows;  // K^T after the append, i8: lane `context` of row i is k[i]
   std::int64_t expected_cycles = 0;
-  std::int64_t chain_bound = 0;    // longest dependency chain
-  std::int64_t install_bound = 0;  // weight rows / install rate
+  std::int64_t chain_bound = 0;      // longest dependency chain
+  std::int64_t install_bound = 0;    // weight rows / install rate
+  int lane_begin = 0, lane_end = 0;  // this chip's heads' lanes
   std::int64_t mxm_tiles = 0;
   std::int64_t vxm_ops = 0;
 };
 
 // Throws std::invalid_argument when the shape does not fit the chip (d other
 // than the MXM size, an FFN not in whole tiles, more positions than lanes).
-LayerKernel decode_layer(const LpuParams& p, const LayerData& data);
+//
+// With chips > 1, chip `chip`'s part of the layer split tensor-parallel over
+// a fully connected node (system.h fully_connected): each chip holds its
+// heads (shard) and its share of the FFN tiles, and the two INT32 partial
+// products (after Wo and after the down projection) are all-reduced over the
+// C2C links before dequantisation, so every chip ends with the whole layer's
+// output, equal to the one-chip result. The program is the same on every
+// chip; only the preloaded data differ.
+LayerKernel decode_layer(const LpuParams& p, const LayerData& data, int chips = 1, int chip = 0);
 
 }  // namespace tokenfab::lpu

@@ -35,5 +35,34 @@ TEST_CASE("kernels: a decode layer on tsp-v1 matches Eigen") {
   CHECK(c.max_error <= 1e-2 * c.max_output);
 }
 
+// Tensor-parallel over a fully connected node: 4 heads of 80 and 4 FFN
+// tiles split 1, 2 and 4 ways. Every chip runs the same program, ends with
+// the whole layer's output, equal to the reference (the partial products are
+// all-reduced as INT32, so the split changes no bit), and holds its heads'
+// share of the new cache row.
+TEST_CASE("kernels: a decode layer split over 2 and 4 tsp-v1 chips matches Eigen on every chip") {
+  const LpuParams p = load_lpu_params("configs/lpu/tsp_v1.yaml");
+  const LayerData data = make_layer_data(p.mxm_dim, 4, 4 * p.mxm_dim, 200, 5);
+  std::vector<std::int64_t> cycles;
+  for (int chips : {1, 2, 4}) {
+    CAPTURE(chips);
+    std::vector<LayerKernel> kernels;
+    for (int i = 0; i < chips; ++i) kernels.push_back(decode_layer(p, data, chips, i));
+    for (const LayerKernel& k : kernels) CHECK(k.program == kernels.front().program);
+    const LayerCheck c = check_layer(p, data, kernels);
+    REQUIRE_MESSAGE(c.run.errors.empty(), c.run.errors.front().str());
+    CHECK(c.run.cycles == kernels.front().expected_cycles);
+    CHECK(kernels.front().chain_bound <= c.run.cycles);
+    CHECK(c.run.dataflow_bound <= c.run.cycles);
+    CHECK(c.outputs == chips * p.mxm_dim);
+    CHECK(c.max_error == 0);
+    CHECK(c.cache_elements == 2 * p.mxm_dim);
+    CHECK(c.cache_mismatches == 0);
+    cycles.push_back(c.run.cycles);
+    MESSAGE(chips << " chips: " << c.run.cycles << " cycles, chain bound " << kernels.front().chain_bound
+                  << ", dataflow bound " << c.run.dataflow_bound);
+  }
+}
+
 }  // namespace
 }  // namespace tokenfab::lpu

@@ -112,6 +112,24 @@ LayerData make_layer_data(int d, int heads, int ffn, int context, std::uint32_t 
   return L;
 }
 
+LayerData shard(const LayerData& data, int chips, int chip) {
+  if (chips < 1 || data.heads % chips != 0 || chip < 0 || chip >= chips)
+    throw std::invalid_argument("layer: " + std::to_string(data.heads) + " heads do not split over " +
+                                std::to_string(chips) + " chips");
+  LayerData L = data;
+  const int lanes = data.d / chips, begin = chip * lanes, end = begin + lanes;
+  for (int l = 0; l < data.d; ++l) {
+    if (l >= begin && l < end) continue;
+    L.wq.col(l).setZero();
+    L.wk.col(l).setZero();
+    L.wv.col(l).setZero();
+    L.wo.row(l).setZero();
+    L.k_cache.col(l).setZero();
+    L.v_cache.col(l).setZero();
+  }
+  return L;
+}
+
 LayerReference layer_reference(const LayerData& L) {
   const int d = L.d, hd = L.head_dim(), n = L.context + 1;
   const Int8Vec h = q8(rmsnorm(L.x, L.norm1, L.eps), L.s_h);

@@ -54,6 +54,12 @@ Int8Matrix random_int8(int rows, int cols, int limit, std::uint32_t seed);
 // cache of `context` positions.
 LayerData make_layer_data(int d, int heads, int ffn, int context, std::uint32_t seed);
 
+// What chip `chip` of a `chips`-way tensor-parallel split holds (Megatron
+// style, by heads): the columns of Wq, Wk and Wv and the rows of Wo of its
+// heads, and its heads' lanes of the caches; the rest is zero. The FFN
+// weights stay whole (the kernel takes the chip's share of tiles).
+LayerData shard(const LayerData& data, int chips, int chip);
+
 struct LayerReference {
   Eigen::ArrayXf out;                                         // x2
   Eigen::Array<std::int8_t, Eigen::Dynamic, 1> k_new, v_new;  // the appended cache row

@@ -83,6 +83,13 @@ class Scheduler {
   std::vector<Vec> matvec(const std::vector<Vec>& rows, const std::vector<const Vec*>& xs,
                           const std::vector<const Vec*>& low_byte_into = {});
 
+  // Sends v's planes on C2C `link` and receives, on the same link, the
+  // planes the peer sends in the same cycles: every chip of a node runs the
+  // same program (an SPMD exchange), so the peer's sends are this chip's.
+  // Each plane occupies the link for its serialisation; the received planes
+  // are stored in fresh SRAM.
+  Vec exchange(const Vec& v, int link);
+
   const std::vector<Preload>& preloads() const { return preloads_; }
   // The cycles the chip will take to run the program (its last event + 1).
   std::int64_t cycles() const { return last_ + 1; }
@@ -134,6 +141,11 @@ class Scheduler {
     std::int64_t last_acc = -1;  // products leave in order
   };
   std::vector<PlaneState> planes_;
+  struct LinkState {
+    std::int64_t free = 0;        // first cycle a send may read its next vector
+    std::int64_t last_recv = -1;  // receives take arrivals in order
+  };
+  std::map<int, LinkState> links_;
   std::int64_t weight_rows_ = 0;
   std::vector<Preload> preloads_;
   std::map<SliceId, std::int64_t> next_address_;

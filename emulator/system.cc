@@ -16,6 +16,18 @@ LpuSystem::LpuSystem(const LpuParams& params, int chips, Mode mode, const std::v
   }
 }
 
+std::vector<LinkSpec> fully_connected(int chips) {
+  if (chips < 1 || (chips & (chips - 1)) != 0) throw std::invalid_argument("fully_connected: chips a power of two");
+  std::vector<LinkSpec> links;
+  for (int i = 0; i < chips; ++i) {
+    for (int l = 0; l < chips - 1; ++l) {
+      const int peer = i ^ (l + 1);
+      if (i < peer) links.push_back({i, l, peer, l});
+    }
+  }
+  return links;
+}
+
 std::vector<RunResult> LpuSystem::run(const std::vector<Program>& programs) {
   if (programs.size() != chips_.size()) throw std::invalid_argument("one program per chip");
   bool runnable = true;

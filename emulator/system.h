@@ -19,6 +19,12 @@ struct LinkSpec {
   int chip_a = 0, link_a = 0, chip_b = 1, link_b = 0;
 };
 
+// A fully connected node of N chips, N a power of two: link k of chip i
+// reaches chip i XOR (k + 1) on that chip's link k, so both ends of a link
+// have the same index and one program, sending and receiving on link k in
+// the same cycles everywhere, serves every chip.
+std::vector<LinkSpec> fully_connected(int chips);
+
 class LpuSystem {
  public:
   // Throws std::invalid_argument for a link that names a missing chip or link.

@@ -56,6 +56,8 @@ bad_input(lpu_gather_wide_map "lpu_gather_wide_map.s:3:5: cycle 0, MEM.E.0: an a
 bad_input(unknown_kernel "unknown kernel 'gemm' (gemv, matmul, allreduce, layer)" emulate --kernel gemm)
 bad_input(layer_long_context "layer: at most 319 cached positions (one tile of keys), got 400" emulate --kernel layer --context 400)
 bad_input(layer_odd_heads "layer: heads must split d into even head dimensions" emulate --kernel layer --heads 3)
+bad_input(layer_three_chips "layer: a power of two from 1 to 17 chips (16 links each), got 3" emulate --kernel layer --chips 3)
+bad_input(layer_heads_per_chip "layer: 4 chips must divide the 5 heads and the 2 FFN tiles" emulate --kernel layer --chips 4)
 bad_input(layer_partial_ffn "layer: the FFN width must be a whole number of 320-wide tiles, got 1000" emulate --kernel layer --ffn 1000)
 bad_input(matmul_too_big "--shape: at most 64 rows and 16384 for K and N, got 1x32768x320" emulate --kernel gemv --shape 32768x320)
 bad_input(matmul_two_dims "--shape: expected MxKxN such as '4x640x960', got '640x960'" emulate --kernel matmul --shape 640x960)
