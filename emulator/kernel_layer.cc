@@ -5,126 +5,11 @@
 #include <map>
 #include <stdexcept>
 
-#include "emulator/vxm.h"
+#include "emulator/kernel_ops.h"
 
 namespace tokenfab::lpu {
 
 namespace {
-
-// Building blocks of the layer on one scheduler: FP32 vector arithmetic,
-// constants, quantisation, lane reductions and weight tiles.
-class LayerEmitter {
- public:
-  LayerEmitter(const LpuParams& p, LayerKernel& k) : p_(p), s_(p), k_(k), n_(p.vector_bytes()) {}
-  Scheduler& s() { return s_; }
-
-  Vec f(Opcode op, const Vec& a) { return count(s_.vxm(op, ElemType::f32, {&a})); }
-  Vec f(Opcode op, const Vec& a, const Vec& b) { return count(s_.vxm(op, ElemType::f32, {&a, &b})); }
-  Vec i(Opcode op, ElemType t, const Vec& a, const Vec& b, const Vec* into = nullptr) {
-    return count(s_.vxm(op, t, {&a, &b}, into));
-  }
-
-  // A vector with `value` in every lane, preloaded once per value.
-  const Vec& constant(float value) {
-    std::uint32_t key = 0;
-    std::memcpy(&key, &value, sizeof key);
-    auto it = constants_.find(key);
-    if (it == constants_.end()) it = constants_.emplace(key, lanes_f32([&](int) { return value; })).first;
-    return it->second;
-  }
-  template <class Fn>
-  Vec lanes_f32(Fn fn) {
-    std::vector<float> v(static_cast<std::size_t>(n_));
-    for (int l = 0; l < n_; ++l) v[static_cast<std::size_t>(l)] = fn(l);
-    return s_.input_f32(v);
-  }
-  template <class Fn>
-  Vec lanes_int(ElemType t, Fn fn) {
-    Lanes v(n_);
-    for (int l = 0; l < n_; ++l) v[l] = fn(l);
-    return s_.input(t, encode_lanes(v, t));
-  }
-
-  // q8(v, scale) as layer_data.h defines it; the conversion rounds half away
-  // from zero. With `into`, the INT8 result goes there.
-  Vec quantize(const Vec& v, float scale, const Vec* into = nullptr) {
-    Vec a = f(Opcode::mul, v, constant(1.0f / scale));
-    a = f(Opcode::max, a, constant(-127.0f));
-    a = f(Opcode::min, a, constant(127.0f));
-    return count(s_.vxm(Opcode::conv, ElemType::i8, {&a}, into));
-  }
-  Vec dequantize(const Vec& y, float scale) {
-    return f(Opcode::mul, count(s_.conv(y, ElemType::f32)), constant(scale));
-  }
-
-  // Every lane gets op over all lanes: an inclusive prefix (shifts north by
-  // 1, 2, 4, ...) and suffix (south) tree; a sum counts the lane's own value
-  // twice, so it is taken off once.
-  Vec all_lanes(const Vec& v, Opcode op) {
-    Vec up = v, down = v;
-    for (int step = 1; step < n_; step *= 2) {
-      const Vec a = s_.shift(up, step), b = s_.shift(down, -step);
-      up = f(op, up, a);
-      down = f(op, down, b);
-    }
-    if (op == Opcode::max) return f(Opcode::max, up, down);
-    return f(Opcode::sub, f(Opcode::add, up, down), v);
-  }
-
-  // The sum over a fully connected node of `chips` (system.h fully_connected)
-  // of an INT32 vector: exchanged with every peer at once, then added.
-  Vec all_reduce(const Vec& v, int chips) {
-    std::vector<Vec> received;
-    for (int link = 0; link < chips - 1; ++link) received.push_back(s_.exchange(v, link));
-    Vec sum = v;
-    for (const Vec& r : received) sum = i(Opcode::add, ElemType::i32, sum, r);
-    return sum;
-  }
-
-  Vec rmsnorm(const Vec& x, const Vec& gain, float eps) {
-    const Vec total = all_lanes(f(Opcode::mul, x, x), Opcode::add);
-    const Vec mean = f(Opcode::mul, total, constant(1.0f / static_cast<float>(n_)));
-    const Vec r = f(Opcode::rsqrt, f(Opcode::add, mean, constant(eps)));
-    return f(Opcode::mul, f(Opcode::mul, x, r), gain);
-  }
-
-  // Interleaved pairs (a, b) -> (a cos - b sin, b cos + a sin): the partner
-  // lane comes from a shift by one either way, masked by sine vectors that
-  // are zero on the other parity.
-  Vec rope(const Vec& v, const Vec& cos, const Vec& sin_even, const Vec& sin_odd) {
-    const Vec next = s_.shift(v, -1), prev = s_.shift(v, 1);
-    const Vec t = f(Opcode::add, f(Opcode::mul, v, cos), f(Opcode::mul, next, sin_even));
-    return f(Opcode::add, t, f(Opcode::mul, prev, sin_odd));
-  }
-
-  // Rows of the dim x dim tile (row_tile, col_tile) of w, preloaded.
-  std::vector<Vec> tile(const Int8Matrix& w, int row_tile, int col_tile) {
-    std::vector<Vec> rows;
-    const int dim = p_.mxm_dim;
-    for (int r = 0; r < dim; ++r) {
-      std::vector<std::int8_t> row(static_cast<std::size_t>(dim));
-      for (int c = 0; c < dim; ++c) row[static_cast<std::size_t>(c)] = w(row_tile * dim + r, col_tile * dim + c);
-      rows.push_back(s_.input_i8(row));
-    }
-    return rows;
-  }
-  std::vector<Vec> product(const std::vector<Vec>& rows, const std::vector<const Vec*>& xs,
-                           const std::vector<const Vec*>& low_byte_into = {}) {
-    ++k_.mxm_tiles;
-    return s_.matvec(rows, xs, low_byte_into);
-  }
-
- private:
-  Vec count(Vec v) {
-    ++k_.vxm_ops;
-    return v;
-  }
-  const LpuParams& p_;
-  Scheduler s_;
-  LayerKernel& k_;
-  int n_;
-  std::map<std::uint32_t, Vec> constants_;
-};
 
 void check_shape(const LpuParams& p, const LayerData& L, int chips) {
   if (chips < 1 || chips - 1 > p.c2c_links || (chips & (chips - 1)) != 0)
@@ -151,7 +36,7 @@ LayerKernel decode_layer(const LpuParams& p, const LayerData& data, int chips, i
   check_shape(p, data, chips);
   const LayerData L = chips > 1 ? shard(data, chips, chip) : data;
   LayerKernel k;
-  LayerEmitter e(p, k);
+  KernelOps e(p);
   Scheduler& s = e.s();
   const int n = p.vector_bytes(), hd = L.head_dim(), pos = L.context;
   const int heads = L.heads / chips, first_head = chip * heads;
@@ -240,11 +125,8 @@ LayerKernel decode_layer(const LpuParams& p, const LayerData& data, int chips, i
   std::vector<const Vec*> p_ptrs;
   probs.reserve(static_cast<std::size_t>(heads));
   for (int h = 0; h < heads; ++h) {
-    const Vec sc = e.f(Opcode::add, e.dequantize(scores[static_cast<std::size_t>(h)], score_scale), position_mask);
-    const Vec m = e.all_lanes(sc, Opcode::max);
-    const Vec ex = e.f(Opcode::exp, e.f(Opcode::sub, sc, m));
-    const Vec z = e.all_lanes(ex, Opcode::add);
-    probs.push_back(e.quantize(e.f(Opcode::mul, ex, e.f(Opcode::recip, z)), L.s_p));
+    const Vec sc = e.dequantize(scores[static_cast<std::size_t>(h)], score_scale);
+    probs.push_back(e.quantize(e.softmax(sc, position_mask), L.s_p));
     p_ptrs.push_back(&probs.back());
   }
   const std::vector<Vec> mixed = e.product(v_rows, p_ptrs);
@@ -265,9 +147,7 @@ LayerKernel decode_layer(const LpuParams& p, const LayerData& data, int chips, i
   for (int t = first_tile; t < first_tile + tiles; ++t) {
     const Vec gate = e.dequantize(e.product(e.tile(L.w_gate, 0, t), {&h2})[0], L.s_h * L.s_wg);
     const Vec up = e.dequantize(e.product(e.tile(L.w_up, 0, t), {&h2})[0], L.s_h * L.s_wu);
-    const Vec sigmoid =
-        e.f(Opcode::recip, e.f(Opcode::add, e.constant(1.0f), e.f(Opcode::exp, e.f(Opcode::neg, gate))));
-    const Vec act = e.quantize(e.f(Opcode::mul, e.f(Opcode::mul, gate, sigmoid), up), L.s_f);
+    const Vec act = e.quantize(e.swiglu(gate, up), L.s_f);
     const Vec part = e.product(e.tile(L.w_down, t, 0), {&act})[0];
     down = t == first_tile ? part : e.i(Opcode::add, ElemType::i32, down, part);
   }
@@ -276,6 +156,8 @@ LayerKernel decode_layer(const LpuParams& p, const LayerData& data, int chips, i
   k.expected_cycles = s.cycles();
   k.chain_bound = s.chain_bound();
   k.install_bound = s.install_bound();
+  k.mxm_tiles = e.mxm_tiles();
+  k.vxm_ops = e.vxm_ops();
   k.preloads = s.preloads();
   k.program = s.take();
   return k;

@@ -1,0 +1,108 @@
+#include "emulator/kernel_ops.h"
+
+#include <cstring>
+
+#include "emulator/vxm.h"
+
+namespace tokenfab::lpu {
+
+KernelOps::KernelOps(const LpuParams& p) : p_(p), s_(p), n_(p.vector_bytes()) {}
+
+Vec KernelOps::count(Vec v) {
+  ++vxm_ops_;
+  return v;
+}
+
+Vec KernelOps::f(Opcode op, const Vec& a) { return count(s_.vxm(op, ElemType::f32, {&a})); }
+Vec KernelOps::f(Opcode op, const Vec& a, const Vec& b) { return count(s_.vxm(op, ElemType::f32, {&a, &b})); }
+Vec KernelOps::i(Opcode op, ElemType t, const Vec& a, const Vec& b, const Vec* into) {
+  return count(s_.vxm(op, t, {&a, &b}, into));
+}
+
+const Vec& KernelOps::constant(float value) {
+  std::uint32_t key = 0;
+  std::memcpy(&key, &value, sizeof key);
+  auto it = constants_.find(key);
+  if (it == constants_.end()) it = constants_.emplace(key, lanes_f32([&](int) { return value; })).first;
+  return it->second;
+}
+
+Vec KernelOps::input_int(ElemType t, const std::vector<double>& lanes) {
+  const Lanes v = Eigen::Map<const Lanes>(lanes.data(), static_cast<Eigen::Index>(lanes.size()));
+  return s_.input(t, encode_lanes(v, t));
+}
+
+Vec KernelOps::quantize(const Vec& v, float scale, const Vec* into) {
+  Vec a = f(Opcode::mul, v, constant(1.0f / scale));
+  a = f(Opcode::max, a, constant(-127.0f));
+  a = f(Opcode::min, a, constant(127.0f));
+  return count(s_.vxm(Opcode::conv, ElemType::i8, {&a}, into));
+}
+
+Vec KernelOps::dequantize(const Vec& y, float scale) {
+  return f(Opcode::mul, count(s_.conv(y, ElemType::f32)), constant(scale));
+}
+
+Vec KernelOps::all_lanes(const Vec& v, Opcode op) {
+  Vec up = v, down = v;
+  for (int step = 1; step < n_; step *= 2) {
+    const Vec a = s_.shift(up, step), b = s_.shift(down, -step);
+    up = f(op, up, a);
+    down = f(op, down, b);
+  }
+  if (op == Opcode::max) return f(Opcode::max, up, down);
+  return f(Opcode::sub, f(Opcode::add, up, down), v);
+}
+
+Vec KernelOps::rmsnorm(const Vec& x, const Vec& gain, float eps) {
+  const Vec total = all_lanes(f(Opcode::mul, x, x), Opcode::add);
+  const Vec mean = f(Opcode::mul, total, constant(1.0f / static_cast<float>(n_)));
+  const Vec r = f(Opcode::rsqrt, f(Opcode::add, mean, constant(eps)));
+  return f(Opcode::mul, f(Opcode::mul, x, r), gain);
+}
+
+// The partner lane comes from a shift by one either way, masked by the sine
+// vectors' zeros on the other parity.
+Vec KernelOps::rope(const Vec& v, const Vec& cos, const Vec& sin_even, const Vec& sin_odd) {
+  const Vec next = s_.shift(v, -1), prev = s_.shift(v, 1);
+  const Vec t = f(Opcode::add, f(Opcode::mul, v, cos), f(Opcode::mul, next, sin_even));
+  return f(Opcode::add, t, f(Opcode::mul, prev, sin_odd));
+}
+
+Vec KernelOps::softmax(const Vec& scores, const Vec& mask) {
+  const Vec sc = f(Opcode::add, scores, mask);
+  const Vec ex = f(Opcode::exp, f(Opcode::sub, sc, all_lanes(sc, Opcode::max)));
+  return f(Opcode::mul, ex, f(Opcode::recip, all_lanes(ex, Opcode::add)));
+}
+
+Vec KernelOps::swiglu(const Vec& gate, const Vec& up) {
+  const Vec sigmoid = f(Opcode::recip, f(Opcode::add, constant(1.0f), f(Opcode::exp, f(Opcode::neg, gate))));
+  return f(Opcode::mul, f(Opcode::mul, gate, sigmoid), up);
+}
+
+std::vector<Vec> KernelOps::tile(const Int8Matrix& w, int row_tile, int col_tile) {
+  std::vector<Vec> rows;
+  const int dim = p_.mxm_dim;
+  for (int r = 0; r < dim; ++r) {
+    std::vector<std::int8_t> row(static_cast<std::size_t>(dim));
+    for (int c = 0; c < dim; ++c) row[static_cast<std::size_t>(c)] = w(row_tile * dim + r, col_tile * dim + c);
+    rows.push_back(s_.input_i8(row));
+  }
+  return rows;
+}
+
+std::vector<Vec> KernelOps::product(const std::vector<Vec>& rows, const std::vector<const Vec*>& xs,
+                                    const std::vector<const Vec*>& low_byte_into) {
+  ++mxm_tiles_;
+  return s_.matvec(rows, xs, low_byte_into);
+}
+
+Vec KernelOps::all_reduce(const Vec& v, int chips) {
+  std::vector<Vec> received;
+  for (int link = 0; link < chips - 1; ++link) received.push_back(s_.exchange(v, link));
+  Vec sum = v;
+  for (const Vec& r : received) sum = i(Opcode::add, ElemType::i32, sum, r);
+  return sum;
+}
+
+}  // namespace tokenfab::lpu
