@@ -302,7 +302,8 @@ int run_cli(int argc, char** argv) {
   KernelOptions kernel;
   emulate_cmd->add_option("file", emulate_in, "program (assembly text)");
   emulate_cmd->add_option("--kernel", kernel.kernel,
-                          "run a generated kernel instead of a file: gemv, matmul, allreduce, layer");
+                          "run a generated kernel instead of a file: gemv, matmul, allreduce, layer, rmsnorm, "
+                          "softmax, rope, swiglu, attention");
   emulate_cmd->add_option("--chips", kernel.chips,
                           "chips of a fully connected node: allreduce (default 8), layer split tensor-parallel "
                           "(default 1)");

@@ -9,6 +9,7 @@
 #include "app/emulator_timeline.h"
 #include "core/diagnostics.h"
 #include "emulator/kernel_check.h"
+#include "emulator/kernel_vector.h"
 #include "emulator/program_bound.h"
 
 namespace tokenfab {
@@ -191,12 +192,39 @@ int cmd_emulate_layer(const lpu::LpuParams& p, const KernelOptions& o) {
   return c.max_error <= tolerance && c.cache_mismatches == 0 ? 0 : 1;
 }
 
+// One of the standalone vector kernels (kernel_vector.h).
+int cmd_emulate_vector(const lpu::LpuParams& p, const std::string& name) {
+  lpu::VectorKernelCheck c;
+  try {
+    c = lpu::run_vector_kernel(p, name);
+  } catch (const std::invalid_argument& e) {
+    throw InputError({"--kernel"}, e.what());
+  }
+  if (print_schedule_errors(c.run)) return 2;
+  const auto ratio = [&](std::int64_t bound) {
+    return static_cast<double>(c.run.cycles) / static_cast<double>(std::max<std::int64_t>(1, bound));
+  };
+  std::cout << fmt::format("{} ({}) on {}: {} cycles = {} at {}\n", name, c.shape, p.name, c.run.cycles,
+                           to_string(Seconds(static_cast<double>(c.run.cycles) / p.clock.value())), to_string(p.clock));
+  std::cout << fmt::format(
+      "  dependency-chain bound {} cycles as scheduled ({:.3f}); dataflow bound of the run {} ({:.3f})\n",
+      c.chain_bound, ratio(c.chain_bound), c.run.dataflow_bound, ratio(c.run.dataflow_bound));
+  print_unit_use(c.run, p);
+  std::cout << fmt::format("  output: {} lanes, max |error| {:.3g} against Eigen (tolerance {:.3g})\n", c.outputs,
+                           c.max_error, c.tolerance);
+  return c.within() ? 0 : 1;
+}
+
 }  // namespace
 
 int cmd_emulate_kernel(const KernelOptions& o) {
-  if (o.kernel != "gemv" && o.kernel != "matmul" && o.kernel != "allreduce" && o.kernel != "layer")
-    throw InputError({"--kernel"}, "unknown kernel '" + o.kernel + "' (gemv, matmul, allreduce, layer)");
+  const auto& vector_kernels = lpu::vector_kernel_names();
+  const bool vector_kernel = std::find(vector_kernels.begin(), vector_kernels.end(), o.kernel) != vector_kernels.end();
+  if (o.kernel != "gemv" && o.kernel != "matmul" && o.kernel != "allreduce" && o.kernel != "layer" && !vector_kernel)
+    throw InputError({"--kernel"}, "unknown kernel '" + o.kernel +
+                                       "' (gemv, matmul, allreduce, layer, rmsnorm, softmax, rope, swiglu, attention)");
   const lpu::LpuParams params = lpu::load_lpu_params(o.chip_file);
+  if (vector_kernel) return cmd_emulate_vector(params, o.kernel);
   if (o.kernel == "allreduce") return cmd_emulate_all_reduce(params, o.chips > 0 ? o.chips : 8);
   if (o.kernel == "layer") return cmd_emulate_layer(params, o);
   if (o.kernel == "matmul") {

@@ -112,30 +112,8 @@ LayerKernel decode_layer(const LpuParams& p, const LayerData& data, int chips, i
 
   // Scores for every head from one installed K^T tile, softmax per head,
   // then every head's probabilities through one installed V tile.
-  std::vector<Vec> q_heads;
-  std::vector<const Vec*> q_ptrs;
-  q_heads.reserve(static_cast<std::size_t>(heads));
-  for (int h = 0; h < heads; ++h) {
-    q_heads.push_back(e.i(Opcode::mul, ElemType::i8, qq, head_i8[static_cast<std::size_t>(h)]));
-    q_ptrs.push_back(&q_heads.back());
-  }
-  const std::vector<Vec> scores = e.product(k.k_rows, q_ptrs);
   const float score_scale = L.s_q * L.s_k / std::sqrt(static_cast<float>(hd));
-  std::vector<Vec> probs;
-  std::vector<const Vec*> p_ptrs;
-  probs.reserve(static_cast<std::size_t>(heads));
-  for (int h = 0; h < heads; ++h) {
-    const Vec sc = e.dequantize(scores[static_cast<std::size_t>(h)], score_scale);
-    probs.push_back(e.quantize(e.softmax(sc, position_mask), L.s_p));
-    p_ptrs.push_back(&probs.back());
-  }
-  const std::vector<Vec> mixed = e.product(v_rows, p_ptrs);
-  Vec attn = e.i(Opcode::mul, ElemType::i32, mixed[0], head_i32[0]);
-  for (int h = 1; h < heads; ++h) {
-    const Vec part =
-        e.i(Opcode::mul, ElemType::i32, mixed[static_cast<std::size_t>(h)], head_i32[static_cast<std::size_t>(h)]);
-    attn = e.i(Opcode::add, ElemType::i32, attn, part);
-  }
+  const Vec attn = e.attention(qq, k.k_rows, v_rows, head_i8, head_i32, position_mask, score_scale, L.s_p);
   const Vec aq = e.quantize(e.dequantize(attn, L.s_v * L.s_p), L.s_a);
   const Vec o = e.dequantize(e.all_reduce(e.product(e.tile(L.wo, 0, 0), {&aq})[0], chips), L.s_a * L.s_wo);
   const Vec x1 = e.f(Opcode::add, x, o);

@@ -80,6 +80,30 @@ Vec KernelOps::swiglu(const Vec& gate, const Vec& up) {
   return f(Opcode::mul, f(Opcode::mul, gate, sigmoid), up);
 }
 
+Vec KernelOps::attention(const Vec& q8, const std::vector<Vec>& key_rows, const std::vector<Vec>& value_rows,
+                         const std::vector<Vec>& head_i8, const std::vector<Vec>& head_i32, const Vec& mask,
+                         float score_scale, float p_scale) {
+  const std::size_t heads = head_i8.size();
+  std::vector<Vec> q_heads, probs;
+  std::vector<const Vec*> q_ptrs, p_ptrs;
+  q_heads.reserve(heads);
+  probs.reserve(heads);
+  for (std::size_t h = 0; h < heads; ++h) {
+    q_heads.push_back(i(Opcode::mul, ElemType::i8, q8, head_i8[h]));
+    q_ptrs.push_back(&q_heads.back());
+  }
+  const std::vector<Vec> scores = product(key_rows, q_ptrs);
+  for (std::size_t h = 0; h < heads; ++h) {
+    probs.push_back(quantize(softmax(dequantize(scores[h], score_scale), mask), p_scale));
+    p_ptrs.push_back(&probs.back());
+  }
+  const std::vector<Vec> mixed = product(value_rows, p_ptrs);
+  Vec mix = i(Opcode::mul, ElemType::i32, mixed[0], head_i32[0]);
+  for (std::size_t h = 1; h < heads; ++h)
+    mix = i(Opcode::add, ElemType::i32, mix, i(Opcode::mul, ElemType::i32, mixed[h], head_i32[h]));
+  return mix;
+}
+
 std::vector<Vec> KernelOps::tile(const Int8Matrix& w, int row_tile, int col_tile) {
   std::vector<Vec> rows;
   const int dim = p_.mxm_dim;

@@ -65,6 +65,16 @@ class KernelOps {
   // silu(gate) * up = gate / (1 + exp(-gate)) * up.
   Vec swiglu(const Vec& gate, const Vec& up);
 
+  // Decode attention: the INT8 query masked per head (head_i8, INT8 0/1
+  // masks of each head's lanes) against one installed K^T tile (row i = lane
+  // i of every position), each head's softmax (mask: -1e9 past the valid
+  // positions) scaled by score_scale and quantised with p_scale, then all
+  // heads' probabilities through one installed V tile (row j = position j);
+  // returns the INT32 mix of each head's lanes (head_i32 masks).
+  Vec attention(const Vec& q8, const std::vector<Vec>& key_rows, const std::vector<Vec>& value_rows,
+                const std::vector<Vec>& head_i8, const std::vector<Vec>& head_i32, const Vec& mask, float score_scale,
+                float p_scale);
+
   // Rows of the dim x dim tile (row_tile, col_tile) of w, preloaded.
   std::vector<Vec> tile(const Int8Matrix& w, int row_tile, int col_tile);
   std::vector<Vec> product(const std::vector<Vec>& rows, const std::vector<const Vec*>& xs,

@@ -26,6 +26,8 @@
 namespace tokenfab::lpu {
 
 using Int8Matrix = Eigen::Matrix<std::int8_t, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using Int8Vector = Eigen::Array<std::int8_t, Eigen::Dynamic, 1>;
+using Int32Vector = Eigen::Matrix<std::int32_t, Eigen::Dynamic, 1>;
 
 struct LayerData {
   int d = 0, heads = 0, ffn = 0, context = 0;  // context: cached positions; the token is at `context`
@@ -61,9 +63,20 @@ LayerData make_layer_data(int d, int heads, int ffn, int context, std::uint32_t 
 LayerData shard(const LayerData& data, int chips, int chip);
 
 struct LayerReference {
-  Eigen::ArrayXf out;                                         // x2
-  Eigen::Array<std::int8_t, Eigen::Dynamic, 1> k_new, v_new;  // the appended cache row
+  Eigen::ArrayXf out;       // x2
+  Int8Vector k_new, v_new;  // the appended cache row
 };
+
+// The reference pieces, FP32 as the kernels compute them.
+Int8Vector q8_reference(const Eigen::ArrayXf& v, float scale);
+Eigen::ArrayXf rmsnorm_reference(const Eigen::ArrayXf& x, const Eigen::ArrayXf& gain, float eps);
+Eigen::ArrayXf rope_reference(const Eigen::ArrayXf& v, const Eigen::ArrayXf& cos, const Eigen::ArrayXf& sin);
+// Decode attention of an INT8 query over INT8 keys and values (positions x
+// d): per head, softmax of the scaled scores (maximum taken as max(0, max s),
+// as the kernel's zero-filled trees do), probabilities quantised with s_p,
+// times the values; the INT32 mix of every head's lanes.
+Int32Vector attention_mix_reference(const Int8Vector& q, const Int8Matrix& keys, const Int8Matrix& values,
+                                    const LayerData& L);
 
 // The layer in Eigen, FP32 elementwise and exact INT32 products; sums over
 // lanes in index order and the softmax maximum as max(0, max s) (the shift

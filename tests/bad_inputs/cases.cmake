@@ -53,7 +53,7 @@ bad_input(lpu_truncated "truncated" disassemble @lpu_truncated.bin --out /tmp/to
 bad_input(lpu_stale_read "lpu_stale_read.s:5:5: cycle 0, MEM.E.30: stale read: no value on stream E0" emulate @lpu_stale_read.s)
 bad_input(lpu_huge_repeat "'repeat' with n above 16777216 is not supported by this emulator version" emulate @lpu_huge_repeat.s)
 bad_input(lpu_gather_wide_map "lpu_gather_wide_map.s:3:5: cycle 0, MEM.E.0: an address map on other than one (low byte) or two (low, high byte) streams is not supported by this emulator version" emulate @lpu_gather_wide_map.s)
-bad_input(unknown_kernel "unknown kernel 'gemm' (gemv, matmul, allreduce, layer)" emulate --kernel gemm)
+bad_input(unknown_kernel "unknown kernel 'gemm' (gemv, matmul, allreduce, layer, rmsnorm, softmax, rope, swiglu, attention)" emulate --kernel gemm)
 bad_input(layer_long_context "layer: at most 319 cached positions (one tile of keys), got 400" emulate --kernel layer --context 400)
 bad_input(layer_odd_heads "layer: heads must split d into even head dimensions" emulate --kernel layer --heads 3)
 bad_input(layer_three_chips "layer: a power of two from 1 to 17 chips (16 links each), got 3" emulate --kernel layer --chips 3)

@@ -1,0 +1,112 @@
+#include "emulator/kernel_vector.h"
+
+#include <cmath>
+#include <stdexcept>
+
+#include "emulator/kernel_ops.h"
+
+namespace tokenfab::lpu {
+
+namespace {
+
+struct Built {
+  Vec out;
+  Eigen::ArrayXf reference;
+  double tolerance;  // relative to the largest |reference| unless absolute
+  bool absolute = false;
+  std::string shape;
+};
+
+// The shapes: heads of 64 where they fit (tsp-v1: 5), else 2; 4/5 of the
+// lanes cached; data from the layer's generator.
+LayerData data_for(const LpuParams& p) {
+  const int d = p.vector_bytes();
+  return make_layer_data(d, d % 64 == 0 ? d / 64 : 2, d, d * 4 / 5 - 1, 3);
+}
+
+Built build(KernelOps& e, const LayerData& L, const std::string& name) {
+  const int n = e.lanes();
+  auto f32 = [&](const Eigen::ArrayXf& v) { return e.lanes_f32([&](int l) { return v[l]; }); };
+  if (name == "rmsnorm") {
+    return {e.rmsnorm(f32(L.x), f32(L.norm1), L.eps), rmsnorm_reference(L.x, L.norm1, L.eps), 1e-5, false,
+            std::to_string(n) + " lanes"};
+  }
+  if (name == "softmax") {
+    // Scores of spread about 3, the last fifth of the lanes masked off.
+    const Eigen::ArrayXf s = L.x * 1.5f;
+    const int valid = L.context + 1;
+    const Vec mask = e.lanes_f32([&](int l) { return l < valid ? 0.0f : -1e9f; });
+    Eigen::ArrayXf ref = Eigen::ArrayXf::Zero(n);
+    const Eigen::ArrayXf ex = (s.head(valid) - s.head(valid).maxCoeff()).exp();
+    ref.head(valid) = ex / ex.sum();
+    return {e.softmax(f32(s), mask), ref, 1e-6, true, std::to_string(valid) + " of " + std::to_string(n) + " lanes"};
+  }
+  if (name == "rope") {
+    const Vec sin_even = e.lanes_f32([&](int l) { return l % 2 == 0 ? -L.sin[l] : 0.0f; });
+    const Vec sin_odd = e.lanes_f32([&](int l) { return l % 2 == 1 ? L.sin[l] : 0.0f; });
+    return {e.rope(f32(L.x), f32(L.cos), sin_even, sin_odd), rope_reference(L.x, L.cos, L.sin), 0, false,
+            std::to_string(n / 2) + " lane pairs at position " + std::to_string(L.context)};
+  }
+  if (name == "swiglu") {
+    const Eigen::ArrayXf up = L.norm1 * L.x.reverse();
+    return {e.swiglu(f32(L.x), f32(up)), L.x * (1.0f + (-L.x).exp()).inverse() * up, 1e-6, false,
+            std::to_string(n) + " lanes"};
+  }
+  if (name == "attention") {
+    const int hd = L.head_dim(), positions = L.context;
+    const Int8Vector q = q8_reference(L.x, L.s_q);
+    std::vector<Vec> head_i8, head_i32, key_rows, value_rows;
+    for (int h = 0; h < L.heads; ++h) {
+      head_i8.push_back(e.lanes_int(ElemType::i8, [&](int l) { return l / hd == h ? 1 : 0; }));
+      head_i32.push_back(e.lanes_int(ElemType::i32, [&](int l) { return l / hd == h ? 1 : 0; }));
+    }
+    for (int r = 0; r < n; ++r) {
+      key_rows.push_back(e.lanes_int(ElemType::i8, [&](int j) { return j < positions ? L.k_cache(j, r) : 0; }));
+      value_rows.push_back(e.lanes_int(ElemType::i8, [&](int l) { return r < positions ? L.v_cache(r, l) : 0; }));
+    }
+    const Vec mask = e.lanes_f32([&](int l) { return l < positions ? 0.0f : -1e9f; });
+    const Vec qv = e.lanes_int(ElemType::i8, [&](int l) { return q[l]; });
+    const float score_scale = L.s_q * L.s_k / std::sqrt(static_cast<float>(hd));
+    const Vec mix = e.attention(qv, key_rows, value_rows, head_i8, head_i32, mask, score_scale, L.s_p);
+    const Eigen::ArrayXf ref =
+        attention_mix_reference(q, L.k_cache, L.v_cache, L).array().cast<float>() * (L.s_v * L.s_p);
+    return {e.dequantize(mix, L.s_v * L.s_p), ref, 1e-2, false,
+            std::to_string(L.heads) + " heads of " + std::to_string(hd) + " over " + std::to_string(positions) +
+                " INT8 cached positions"};
+  }
+  throw std::invalid_argument("unknown vector kernel '" + name + "'");
+}
+
+}  // namespace
+
+const std::vector<std::string>& vector_kernel_names() {
+  static const std::vector<std::string> names = {"rmsnorm", "softmax", "rope", "swiglu", "attention"};
+  return names;
+}
+
+VectorKernelCheck run_vector_kernel(const LpuParams& p, const std::string& name) {
+  if (p.mxm_dim != p.vector_bytes()) throw std::invalid_argument("vector kernels: the MXM must be one vector wide");
+  const LayerData data = data_for(p);
+  KernelOps e(p);
+  const Built b = build(e, data, name);
+  VectorKernelCheck c;
+  c.name = name;
+  c.shape = b.shape;
+  c.expected_cycles = e.s().cycles();
+  c.chain_bound = e.s().chain_bound();
+  Chip chip(p, Mode::functional);
+  load(chip, e.s().preloads());
+  c.run = chip.run(e.s().take());
+  if (!c.run.errors.empty()) return c;
+  const std::vector<double> got = read_lanes(chip, b.out);
+  for (std::size_t l = 0; l < got.size(); ++l) {
+    ++c.outputs;
+    c.max_error = std::max(c.max_error, std::abs(got[l] - b.reference[static_cast<Eigen::Index>(l)]));
+    c.max_reference =
+        std::max(c.max_reference, static_cast<double>(std::abs(b.reference[static_cast<Eigen::Index>(l)])));
+  }
+  c.tolerance = b.absolute ? b.tolerance : b.tolerance * c.max_reference;
+  return c;
+}
+
+}  // namespace tokenfab::lpu
