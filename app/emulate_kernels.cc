@@ -178,6 +178,13 @@ int cmd_emulate_layer(const lpu::LpuParams& p, const KernelOptions& o) {
   std::cout << fmt::format(
       "  weight-install bound {} cycles for {} MXM tiles ({:.3f}); issue bound {} on {} ({:.3f})\n", k.install_bound,
       k.mxm_tiles, ratio(k.install_bound), issue.cycles, issue.queue, ratio(issue.cycles));
+  std::cout << "  where the time goes (cycle each stage's result is stored, and its share):\n";
+  std::int64_t before = 0;
+  for (const auto& [stage, ready] : k.milestones) {
+    std::cout << fmt::format("    {:>6}  {:5.1f}%  {}\n", ready,
+                             100.0 * static_cast<double>(ready - before) / static_cast<double>(c.run.cycles), stage);
+    before = ready;
+  }
   print_unit_use(c.run, p);
   std::cout << fmt::format(
       "  output: {} lanes{}, max |error| {:.3g} against the Eigen reference (tolerance {:.3g}); appended K and V: {} "

@@ -1,5 +1,6 @@
 #include "emulator/kernel_layer.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <map>
@@ -79,7 +80,9 @@ LayerKernel decode_layer(const LpuParams& p, const LayerData& data, int chips, i
   }
 
   // Attention.
+  auto done = [&](const char* stage, std::int64_t ready) { k.milestones.emplace_back(stage, ready); };
   const Vec h1 = e.quantize(e.rmsnorm(x, g1, L.eps), L.s_h);
+  done("RMSNorm and quantisation", h1.ready);
   const Vec q = e.rope(e.dequantize(e.product(e.tile(L.wq, 0, 0), {&h1})[0], L.s_h * L.s_wq), cos, sin_even, sin_odd);
   const Vec kv = e.rope(e.dequantize(e.product(e.tile(L.wk, 0, 0), {&h1})[0], L.s_h * L.s_wk), cos, sin_even, sin_odd);
   const Vec v = e.dequantize(e.product(e.tile(L.wv, 0, 0), {&h1})[0], L.s_h * L.s_wv);
@@ -87,6 +90,7 @@ LayerKernel decode_layer(const LpuParams& p, const LayerData& data, int chips, i
   const Vec kq = e.quantize(kv, L.s_k);
   v_rows[static_cast<std::size_t>(pos)] = e.quantize(v, L.s_v, &v_rows[static_cast<std::size_t>(pos)]);
   k.v_row = v_rows[static_cast<std::size_t>(pos)];
+  done("Q, K, V projections, RoPE, quantisation, V append", std::max({qq.ready, kq.ready, k.v_row.ready}));
 
   // Append k to K^T: lane i of k to lane `pos` of row i.
   {
@@ -108,18 +112,24 @@ LayerKernel decode_layer(const LpuParams& p, const LayerData& data, int chips, i
       Vec& row = k.k_rows[static_cast<std::size_t>(r)];
       row = e.i(Opcode::add, ElemType::i8, row, placed[static_cast<std::size_t>(r)], &row);
     }
+    std::int64_t appended = 0;
+    for (const Vec& row : k.k_rows) appended = std::max(appended, row.ready);
+    done("K append (transposed on the MXM)", appended);
   }
 
   // Scores for every head from one installed K^T tile, softmax per head,
   // then every head's probabilities through one installed V tile.
   const float score_scale = L.s_q * L.s_k / std::sqrt(static_cast<float>(hd));
   const Vec attn = e.attention(qq, k.k_rows, v_rows, head_i8, head_i32, position_mask, score_scale, L.s_p);
+  done("attention: scores, softmax, P V", attn.ready);
   const Vec aq = e.quantize(e.dequantize(attn, L.s_v * L.s_p), L.s_a);
   const Vec o = e.dequantize(e.all_reduce(e.product(e.tile(L.wo, 0, 0), {&aq})[0], chips), L.s_a * L.s_wo);
   const Vec x1 = e.f(Opcode::add, x, o);
+  done(chips > 1 ? "output projection, all-reduce, residual" : "output projection, residual", x1.ready);
 
   // SwiGLU FFN over ffn / dim tiles; the down projection sums INT32 partials.
   const Vec h2 = e.quantize(e.rmsnorm(x1, g2, L.eps), L.s_h);
+  done("RMSNorm and quantisation", h2.ready);
   const int tiles = L.ffn / p.mxm_dim / chips, first_tile = chip * tiles;
   Vec down;
   for (int t = first_tile; t < first_tile + tiles; ++t) {
@@ -129,7 +139,10 @@ LayerKernel decode_layer(const LpuParams& p, const LayerData& data, int chips, i
     const Vec part = e.product(e.tile(L.w_down, t, 0), {&act})[0];
     down = t == first_tile ? part : e.i(Opcode::add, ElemType::i32, down, part);
   }
-  k.out = e.f(Opcode::add, x1, e.dequantize(e.all_reduce(down, chips), L.s_f * L.s_wd));
+  const Vec ffn = e.all_reduce(down, chips);
+  done(chips > 1 ? "SwiGLU FFN, all-reduce" : "SwiGLU FFN", ffn.ready);
+  k.out = e.f(Opcode::add, x1, e.dequantize(ffn, L.s_f * L.s_wd));
+  done("dequantisation, residual", k.out.ready);
 
   k.expected_cycles = s.cycles();
   k.chain_bound = s.chain_bound();

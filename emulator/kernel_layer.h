@@ -23,6 +23,8 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "emulator/layer_data.h"
@@ -40,6 +42,9 @@ struct LayerKernel {
   std::int64_t chain_bound = 0;      // longest dependency chain
   std::int64_t install_bound = 0;    // weight rows / install rate
   int lane_begin = 0, lane_end = 0;  // this chip's heads' lanes
+  // Where the time goes: the cycle each stage's result is in SRAM, in order
+  // (stages overlap where their inputs allow, such as weight installs).
+  std::vector<std::pair<std::string, std::int64_t>> milestones;
   std::int64_t mxm_tiles = 0;
   std::int64_t vxm_ops = 0;
 };
