@@ -42,8 +42,8 @@ std::vector<long> shape_dims(const std::string& shape, std::size_t count, const 
   return dims;
 }
 
-// A scheduled INT8 product of any shape, checked against Eigen exactly.
-int cmd_emulate_matmul(const lpu::LpuParams& params, long m, long k, long n) {
+// A scheduled product of any shape, checked against Eigen exactly.
+int cmd_emulate_matmul(const lpu::LpuParams& params, long m, long k, long n, lpu::ElemType type) {
   constexpr long kMaxRows = 64, kMaxSide = 16384;
   if (m > kMaxRows || k > kMaxSide || n > kMaxSide)
     throw InputError({"--shape"},
@@ -51,7 +51,7 @@ int cmd_emulate_matmul(const lpu::LpuParams& params, long m, long k, long n) {
   lpu::MatmulData data;
   lpu::MatmulKernel kernel;
   try {
-    data = lpu::matmul_data(static_cast<int>(m), static_cast<int>(k), static_cast<int>(n), 11);
+    data = lpu::matmul_data(static_cast<int>(m), static_cast<int>(k), static_cast<int>(n), 11, type);
     kernel = lpu::matmul(params, data);
   } catch (const std::invalid_argument& e) {
     throw InputError({"--shape"}, e.what());
@@ -61,9 +61,10 @@ int cmd_emulate_matmul(const lpu::LpuParams& params, long m, long k, long n) {
   const auto ratio = [&](std::int64_t bound) {
     return static_cast<double>(c.run.cycles) / static_cast<double>(std::max<std::int64_t>(1, bound));
   };
-  std::cout << fmt::format(
-      "{} {}x{}x{} int8 on {}: {} cycles = {} at {}\n", m == 1 ? "gemv" : "matmul", m, k, n, params.name, c.run.cycles,
-      to_string(Seconds(static_cast<double>(c.run.cycles) / params.clock.value())), to_string(params.clock));
+  std::cout << fmt::format("{} {}x{}x{} {} on {}: {} cycles = {} at {}\n", m == 1 ? "gemv" : "matmul", m, k, n,
+                           type == lpu::ElemType::f16 ? "fp16" : "int8", params.name, c.run.cycles,
+                           to_string(Seconds(static_cast<double>(c.run.cycles) / params.clock.value())),
+                           to_string(params.clock));
   std::cout << fmt::format(
       "  weight-install bound {} cycles ({:.3f}); dependency-chain bound {} ({:.3f}); dataflow bound {} ({:.3f})\n",
       kernel.install_bound, ratio(kernel.install_bound), kernel.chain_bound, ratio(kernel.chain_bound),
@@ -94,11 +95,12 @@ int cmd_emulate_all_reduce(const lpu::LpuParams& params, int chips) {
 
 // A GEMV: one MXM tile of K, N in up to 64 whole tiles runs the hand-placed
 // single-plane generator (kernel_gemv.h); any other shape the scheduled matmul.
-int cmd_emulate_gemv(const lpu::LpuParams& params, const std::string& shape) {
+int cmd_emulate_gemv(const lpu::LpuParams& params, const std::string& shape, lpu::ElemType type) {
   const std::vector<long> kn =
       shape.empty() ? std::vector<long>{params.mxm_dim, params.mxm_dim} : shape_dims(shape, 2, "320x1280");
   const long dim = params.mxm_dim;
-  if (kn[0] != dim || kn[1] % dim != 0 || kn[1] / dim > 64) return cmd_emulate_matmul(params, 1, kn[0], kn[1]);
+  if (kn[0] != dim || kn[1] % dim != 0 || kn[1] / dim > 64 || type != lpu::ElemType::i8)
+    return cmd_emulate_matmul(params, 1, kn[0], kn[1], type);
   const int tiles = static_cast<int>(kn[1] / dim);
   lpu::GemvLayout layout;
   if (tiles > 1) layout.output_slices = {4, 5, 6, 7};  // clear of the weight slice's long stream of reads
@@ -234,11 +236,13 @@ int cmd_emulate_kernel(const KernelOptions& o) {
   if (vector_kernel) return cmd_emulate_vector(params, o.kernel);
   if (o.kernel == "allreduce") return cmd_emulate_all_reduce(params, o.chips > 0 ? o.chips : 8);
   if (o.kernel == "layer") return cmd_emulate_layer(params, o);
+  if (o.type != "i8" && o.type != "f16") throw InputError({"--type"}, "expected i8 or f16, got '" + o.type + "'");
+  const lpu::ElemType type = o.type == "f16" ? lpu::ElemType::f16 : lpu::ElemType::i8;
   if (o.kernel == "matmul") {
     const std::vector<long> mkn = shape_dims(o.shape.empty() ? "1x320x320" : o.shape, 3, "4x640x960");
-    return cmd_emulate_matmul(params, mkn[0], mkn[1], mkn[2]);
+    return cmd_emulate_matmul(params, mkn[0], mkn[1], mkn[2], type);
   }
-  return cmd_emulate_gemv(params, o.shape);
+  return cmd_emulate_gemv(params, o.shape, type);
 }
 
 }  // namespace tokenfab

@@ -19,11 +19,11 @@
 // error: there is no flow control); it arrives c2c_hop_latency later in the
 // peer's inbox, and the peer's recv must take it at or after that cycle.
 //
-// This version executes ICU (nop, repeat, sync, notify), MEM read/write,
-// the VXM elementwise, transcendental and conversion ops, the MXM's INT8
-// path (lw, iw, abc, acc; mxm.h), the SXM shift and transpose (sxm.h) and
-// C2C send/recv/deskew; programs using SXM maps (permute, distribute,
-// rotate), gather, scatter or FP16 matrices are refused with an error naming
+// This version executes ICU (nop, repeat, sync, notify), MEM read, write,
+// gather and scatter, the VXM elementwise, transcendental and conversion
+// ops, the MXM's INT8 and FP16 paths (lw, iw, abc, acc; mxm.h), the SXM
+// shift and transpose (sxm.h) and C2C send/recv/deskew; programs using SXM
+// maps (permute, distribute, rotate) or FP8 are refused with an error naming
 // the instruction.
 #pragma once
 

@@ -293,12 +293,20 @@ struct Chip::Impl {
         const auto plane = integer(ins, Field::plane);
         if (plane < 0 || plane >= chip.params_.mxm_planes) return "plane " + std::to_string(plane) + " on this chip is";
         if (chip.params_.mxm_dim != chip.params_.vector_bytes()) return "an MXM narrower or wider than a vector";
-        auto type = ins.operands.find(Field::type);
-        const ElemType want = ins.op == Opcode::acc ? ElemType::i32 : ElemType::i8;
-        if (type != ins.operands.end() && std::get<ElemType>(type->second) != want)
-          return "MXM types other than i8 x i8 -> i32";
-        if (ins.op == Opcode::acc && streams(ins, Field::out).size() != 4) return "acc to other than 4 (i32) streams";
-        if (ins.op == Opcode::abc && streams(ins, Field::s).size() != 1) return "abc from other than 1 (i8) stream";
+        auto it = ins.operands.find(Field::type);
+        const bool acc = ins.op == Opcode::acc;
+        const ElemType type =
+            it == ins.operands.end() ? (acc ? ElemType::i32 : ElemType::i8) : std::get<ElemType>(it->second);
+        const bool known =
+            acc ? (type == ElemType::i32 || type == ElemType::f32) : (type == ElemType::i8 || type == ElemType::f16);
+        if (!known) return "MXM types other than i8 x i8 -> i32 and f16 x f16 -> f32";
+        if (acc && streams(ins, Field::out).size() != 4) return "acc to other than 4 (i32 or f32) streams";
+        const auto width = static_cast<std::size_t>(elem_bytes(type));
+        if (ins.op == Opcode::abc && streams(ins, Field::s).size() != width)
+          return "abc of " + std::string(elem_type_name(type)) + " from other than " + std::to_string(width) +
+                 " streams";
+        if (ins.op == Opcode::lw && streams(ins, Field::s).size() % width != 0)
+          return "lw of " + std::string(elem_type_name(type)) + " rows from other than pairs of streams";
         return "";
       }
       case Unit::sxm: {

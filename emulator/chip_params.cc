@@ -56,6 +56,9 @@ const Schema<LpuParams>& lpu_params_schema() {
     s.add("mxm_dim", &LpuParams::mxm_dim, "rows and columns of a plane").at_least(1);
     s.add("mxm_install_per_cycle", &LpuParams::mxm_install_per_cycle, "weight bytes installed per cycle, all planes")
         .positive();
+    s.add("mxm_fp16_interval", &LpuParams::mxm_fp16_interval,
+          "cycles between FP16 activation vectors on one plane (INT8: one a cycle)")
+        .at_least(1);
     s.add("mxm_queues", &LpuParams::mxm_queues, "MXM instruction queues per hemisphere").at_least(1);
     s.add("vxm_alus", &LpuParams::vxm_alus, "vector ALUs per lane (one queue each)").at_least(1);
     s.add("sxm_queues", &LpuParams::sxm_queues, "SXM instruction queues per hemisphere").at_least(1);

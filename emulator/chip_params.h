@@ -37,7 +37,8 @@ struct LpuParams {
   int mxm_planes = 0;
   int mxm_dim = 0;
   Bytes mxm_install_per_cycle;
-  int mxm_queues = 0;  // per hemisphere
+  int mxm_fp16_interval = 1;  // cycles between FP16 activations on one plane
+  int mxm_queues = 0;         // per hemisphere
   int vxm_alus = 0;
   int sxm_queues = 0;  // per hemisphere
   int c2c_links = 0;

@@ -5,10 +5,25 @@
 
 namespace tokenfab::lpu {
 
-// MXM: lw reads one weight row per listed stream at t + d_skew into a
-// buffer; iw installs a full buffer at t + d_func; abc reads n activation
-// vectors on consecutive cycles, each product ready d_func later; acc emits
-// n products, one per cycle, as four INT32 byte planes.
+// MXM: lw reads one weight row per listed stream (INT8) or stream pair
+// (FP16: low, high byte) at t + d_skew into a buffer; iw installs a full
+// buffer at t + d_func; abc reads n activation vectors on consecutive cycles
+// (FP16: one per mxm_fp16_interval), each product ready d_func later; acc
+// emits n products, one per cycle, as four INT32 or FP32 byte planes.
+namespace {
+ElemType operand_type(const Instruction& ins, ElemType fallback) {
+  auto it = ins.operands.find(Field::type);
+  return it == ins.operands.end() ? fallback : std::get<ElemType>(it->second);
+}
+// Lanes of `width` bytes from their byte planes, interleaved little-endian.
+void interleave(const std::vector<Payload>& planes, std::size_t first, int width, std::vector<std::uint8_t>& out) {
+  const std::size_t lanes = planes[first]->size();
+  for (std::size_t l = 0; l < lanes; ++l) {
+    for (int b = 0; b < width; ++b) out.push_back((*planes[first + static_cast<std::size_t>(b)])[l]);
+  }
+}
+}  // namespace
+
 void Chip::Impl::mxm(std::int64_t t, QueueState& q, const Instruction& ins, const Delay& d) {
   const int dim = chip.params_.mxm_dim;
   MxmPlane& plane = mxm_planes[static_cast<std::size_t>(integer(ins, Field::plane))];
@@ -18,29 +33,40 @@ void Chip::Impl::mxm(std::int64_t t, QueueState& q, const Instruction& ins, cons
     case Opcode::lw: {
       const std::int64_t when = t + d.d_skew;
       at(when, 2, [this, when, &q, &ins, &plane, buf, dim, functional] {
-        const Streams& rows = streams(ins, Field::s);
-        if (plane.rows[buf] + static_cast<int>(rows.size()) > dim) {
+        const ElemType type = operand_type(ins, ElemType::i8);
+        const int width = elem_bytes(type);
+        const Streams& ids = streams(ins, Field::s);
+        const int rows = static_cast<int>(ids.size()) / width;
+        if (plane.rows[buf] > 0 && plane.buffer_type[buf] != type) {
+          return fail(when, q, ins,
+                      "weight buffer " + std::to_string(buf) + " holds " +
+                          std::string(elem_type_name(plane.buffer_type[buf])) + " rows; this load is " +
+                          std::string(elem_type_name(type)));
+        }
+        if (plane.rows[buf] + rows > dim) {
           return fail(when, q, ins,
                       "weight buffer " + std::to_string(buf) + " overwritten: it holds " +
                           std::to_string(plane.rows[buf]) + " of " + std::to_string(dim) +
                           " rows and was not installed");
         }
         if (install_load.first != when) install_load = {when, 0};
-        install_load.second += static_cast<std::int64_t>(rows.size()) * dim;
+        install_load.second += static_cast<std::int64_t>(rows) * dim * width;
         const auto install_limit = static_cast<std::int64_t>(chip.params_.mxm_install_per_cycle.value());
         if (install_load.second > install_limit) {
           return fail(when, q, ins,
                       "weight load over the install bandwidth: " + std::to_string(install_load.second) +
                           " bytes into the MXM in one cycle, which takes " + std::to_string(install_limit));
         }
-        auto values = operands(when, q, ins, rows);
+        auto values = operands(when, q, ins, ids);
         if (!values) return;
         plane.buffer_bound[buf] = std::max(plane.buffer_bound[buf], operand_bound);
         bounded(operand_bound);
-        for (const Payload& row : *values) {
-          if (functional) plane.buffer[buf].insert(plane.buffer[buf].end(), row->begin(), row->end());
+        if (functional) {
+          for (int r = 0; r < rows; ++r)
+            interleave(*values, static_cast<std::size_t>(r * width), width, plane.buffer[buf]);
         }
-        plane.rows[buf] += static_cast<int>(rows.size());
+        plane.buffer_type[buf] = type;
+        plane.rows[buf] += rows;
         plane.loading_until[buf] = when;
       });
       return;
@@ -55,6 +81,7 @@ void Chip::Impl::mxm(std::int64_t t, QueueState& q, const Instruction& ins, cons
                           " of " + std::to_string(dim) + " rows");
         }
         plane.weights = std::move(plane.buffer[buf]);
+        plane.weights_type = plane.buffer_type[buf];
         plane.buffer[buf].clear();
         // Installed no earlier than its last row was taken.
         plane.installed_bound = plane.buffer_bound[buf];
@@ -69,13 +96,32 @@ void Chip::Impl::mxm(std::int64_t t, QueueState& q, const Instruction& ins, cons
         const std::int64_t when = t + d.d_skew + k, ready = t + k + d.d_func;
         at(when, 2, [this, when, ready, &q, &ins, &plane, dim, functional] {
           if (!plane.installed) return fail(when, q, ins, "activations reached a plane with no weights installed");
+          const ElemType type = operand_type(ins, ElemType::i8);
+          if (type != plane.weights_type) {
+            return fail(when, q, ins,
+                        std::string(elem_type_name(type)) + " activations on a plane holding " +
+                            std::string(elem_type_name(plane.weights_type)) + " weights");
+          }
+          const int interval = type == ElemType::f16 ? chip.params_.mxm_fp16_interval : 1;
+          if (plane.last_abc >= 0 && when - plane.last_abc < interval) {
+            return fail(when, q, ins,
+                        std::string(elem_type_name(type)) + " activations faster than one every " +
+                            std::to_string(interval) + " cycles on this plane (the last at cycle " +
+                            std::to_string(plane.last_abc) + ")");
+          }
+          plane.last_abc = when;
           auto x = operands(when, q, ins, streams(ins, Field::s));
           if (!x) return;
           const std::int64_t take = std::max(operand_bound, plane.installed_bound);
           bounded(take);
+          Lanes value;
+          if (functional) {
+            std::vector<std::uint8_t> bytes;
+            interleave(*x, 0, elem_bytes(type), bytes);
+            value = mxm_product(plane.weights, bytes, dim, type);
+          }
           plane.products.push_back(
-              {ready, functional ? mxm_product(plane.weights, *x->front(), dim) : std::vector<std::int32_t>{},
-               take + (ready - when)});
+              {ready, std::move(value), type == ElemType::f16 ? ElemType::f32 : ElemType::i32, take + (ready - when)});
         });
       }
       return;
@@ -90,6 +136,11 @@ void Chip::Impl::mxm(std::int64_t t, QueueState& q, const Instruction& ins, cons
           }
           MxmProduct product = std::move(plane.products.front());
           plane.products.pop_front();
+          if (operand_type(ins, product.type) != product.type) {
+            return fail(when, q, ins,
+                        "acc type=" + std::string(elem_type_name(operand_type(ins, product.type))) +
+                            " but the product is " + std::string(elem_type_name(product.type)));
+          }
           bounded(product.bound);
           const Streams& out = streams(ins, Field::out);
           const std::int64_t emit_bound = product.bound + (emit - when);
@@ -97,10 +148,7 @@ void Chip::Impl::mxm(std::int64_t t, QueueState& q, const Instruction& ins, cons
             for (int s : out) inject(emit, q, ins, s, nullptr, emit_bound);
             return;
           }
-          Lanes lanes =
-              Eigen::Map<const Eigen::ArrayXi>(product.value.data(), static_cast<Eigen::Index>(product.value.size()))
-                  .cast<double>();
-          auto planes_out = encode_lanes(lanes, ElemType::i32);
+          auto planes_out = encode_lanes(product.value, product.type);
           for (std::size_t b = 0; b < planes_out.size(); ++b) {
             inject(emit, q, ins, out[b], std::make_shared<const std::vector<std::uint8_t>>(std::move(planes_out[b])),
                    emit_bound);

@@ -125,8 +125,21 @@ KernelCheck check_matmul(const LpuParams& p, const MatmulData& data, const Matmu
   KernelCheck c;
   c.run = chip.run(kernel.program);
   if (!c.run.errors.empty() || mode != Mode::functional) return c;
-  const Eigen::Matrix<std::int32_t, Eigen::Dynamic, Eigen::Dynamic> want =
-      data.x.cast<std::int32_t>() * data.w.cast<std::int32_t>();
+  Eigen::MatrixXd want;
+  if (data.type == ElemType::i8) {
+    want = (data.x.cast<std::int32_t>() * data.w.cast<std::int32_t>()).cast<double>();
+  } else {
+    // Per K tile: the dot product in double, rounded once to FP32; the
+    // tiles' partials added in FP32 in order.
+    const Eigen::MatrixXd x = data.x.cast<double>() / 16.0, w = data.w.cast<double>() / 16.0;
+    Eigen::MatrixXf sum = Eigen::MatrixXf::Zero(x.rows(), w.cols());
+    for (Eigen::Index k0 = 0; k0 < x.cols(); k0 += p.mxm_dim) {
+      const Eigen::Index span = std::min<Eigen::Index>(p.mxm_dim, x.cols() - k0);
+      const Eigen::MatrixXf part = (x.middleCols(k0, span) * w.middleRows(k0, span)).cast<float>();
+      sum = k0 == 0 ? part : Eigen::MatrixXf(sum + part);
+    }
+    want = sum.cast<double>();
+  }
   for (Eigen::Index r = 0; r < want.rows(); ++r) {
     for (std::size_t t = 0; t < kernel.y[static_cast<std::size_t>(r)].size(); ++t) {
       const std::vector<double> got = read_lanes(chip, kernel.y[static_cast<std::size_t>(r)][t]);

@@ -4,10 +4,25 @@
 
 namespace tokenfab::lpu {
 
-MatmulData matmul_data(int m, int k, int n, std::uint32_t seed) {
+MatmulData matmul_data(int m, int k, int n, std::uint32_t seed, ElemType type) {
   if (m < 1 || k < 1 || n < 1) throw std::invalid_argument("matmul: every dimension at least 1");
-  return {random_int8(m, k, 127, seed), random_int8(k, n, 127, seed + 1)};
+  if (type != ElemType::i8 && type != ElemType::f16) throw std::invalid_argument("matmul: i8 or f16");
+  return {random_int8(m, k, 127, seed), random_int8(k, n, 127, seed + 1), type};
 }
+
+namespace {
+// One vector of a matrix's values in the data's type, preloaded.
+Vec input_row(Scheduler& s, const MatmulData& data, const std::vector<std::int8_t>& raw) {
+  if (data.type == ElemType::i8) return s.input_i8(raw);
+  std::vector<std::vector<std::uint8_t>> planes(2, std::vector<std::uint8_t>(raw.size()));
+  for (std::size_t l = 0; l < raw.size(); ++l) {
+    const auto bits = Eigen::numext::bit_cast<std::uint16_t>(Eigen::half(data.value(raw[l])));
+    planes[0][l] = static_cast<std::uint8_t>(bits);
+    planes[1][l] = static_cast<std::uint8_t>(bits >> 8);
+  }
+  return s.input(ElemType::f16, std::move(planes));
+}
+}  // namespace
 
 MatmulKernel matmul(const LpuParams& p, const MatmulData& data) {
   if (p.mxm_dim != p.vector_bytes()) throw std::invalid_argument("matmul: the MXM must be one vector wide");
@@ -26,7 +41,7 @@ MatmulKernel matmul(const LpuParams& p, const MatmulData& data) {
     for (int kt = 0; kt < k_tiles; ++kt) {
       std::vector<std::int8_t> v(static_cast<std::size_t>(dim));
       for (int l = 0; l < dim; ++l) v[static_cast<std::size_t>(l)] = at(data.x, r, kt * dim + l);
-      x[static_cast<std::size_t>(r)].push_back(s.input_i8(v));
+      x[static_cast<std::size_t>(r)].push_back(input_row(s, data, v));
     }
   }
   MatmulKernel out;
@@ -37,7 +52,7 @@ MatmulKernel matmul(const LpuParams& p, const MatmulData& data) {
       for (int r = 0; r < dim; ++r) {
         std::vector<std::int8_t> v(static_cast<std::size_t>(dim));
         for (int c = 0; c < dim; ++c) v[static_cast<std::size_t>(c)] = at(data.w, kt * dim + r, nt * dim + c);
-        rows.push_back(s.input_i8(v));
+        rows.push_back(input_row(s, data, v));
       }
       std::vector<const Vec*> xs;
       for (int r = 0; r < m; ++r) xs.push_back(&x[static_cast<std::size_t>(r)][static_cast<std::size_t>(kt)]);
@@ -45,7 +60,7 @@ MatmulKernel matmul(const LpuParams& p, const MatmulData& data) {
       for (int r = 0; r < m; ++r) {
         Vec& acc = out.y[static_cast<std::size_t>(r)][static_cast<std::size_t>(nt)];
         const Vec& add = part[static_cast<std::size_t>(r)];
-        acc = kt == 0 ? add : s.vxm(Opcode::add, ElemType::i32, {&acc, &add});
+        acc = kt == 0 ? add : s.vxm(Opcode::add, add.type, {&acc, &add});
       }
     }
   }

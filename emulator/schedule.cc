@@ -313,8 +313,8 @@ Vec Scheduler::shift(const Vec& in, int lanes) {
 }
 
 std::int64_t Scheduler::install_bound() const {
-  const std::int64_t per_cycle = static_cast<std::int64_t>(p_.mxm_install_per_cycle.value()) / p_.mxm_dim;
-  return (weight_rows_ + per_cycle - 1) / per_cycle;
+  const auto per_cycle = static_cast<std::int64_t>(p_.mxm_install_per_cycle.value());
+  return (weight_bytes_ + per_cycle - 1) / per_cycle;
 }
 
 Program Scheduler::take() {

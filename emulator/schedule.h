@@ -76,10 +76,11 @@ class Scheduler {
   // Every lane moved `lanes` places north (negative: south), zero-filled, on the SXM.
   Vec shift(const Vec& in, int lanes);
 
-  // y_i = x_i^T W for each INT8 activation x_i on one MXM plane, W a dim x
-  // dim INT8 tile whose row r is `rows[r]` (one plane each). Results are
-  // INT32; with `low_byte_into`, only byte plane 0 of each result is kept,
-  // written to that vector's plane (for the INT8 value of an exact result).
+  // y_i = x_i^T W for each activation x_i on one MXM plane, W a dim x dim
+  // tile whose row r is `rows[r]`: INT8 rows and activations give INT32
+  // results, FP16 ones FP32 (one activation per mxm_fp16_interval cycles).
+  // With `low_byte_into` (INT8 only), only byte plane 0 of each result is
+  // kept, written to that vector's plane (the INT8 value of an exact result).
   std::vector<Vec> matvec(const std::vector<Vec>& rows, const std::vector<const Vec*>& xs,
                           const std::vector<const Vec*>& low_byte_into = {});
 
@@ -95,7 +96,7 @@ class Scheduler {
   std::int64_t cycles() const { return last_ + 1; }
   // The dependency-chain lower bound of what was scheduled so far.
   std::int64_t chain_bound() const { return chain_; }
-  // MXM plane-cycles of weight streaming (rows / rows per cycle): a lower bound.
+  // Cycles of weight streaming (bytes / install rate): a lower bound.
   std::int64_t install_bound() const;
   Program take();
 
@@ -133,12 +134,13 @@ class Scheduler {
   std::map<std::pair<SliceId, std::int64_t>, std::int64_t> last_read_;
   // Stream cells booked, per (stream, diagonal): position intervals.
   std::unordered_map<std::int64_t, std::vector<std::pair<int, int>>> cells_;
-  std::map<std::int64_t, int> install_rows_;  // rows taken into the MXM per cycle
+  std::map<std::int64_t, std::int64_t> install_bytes_;  // weight bytes taken into the MXM per cycle
   struct PlaneState {
     std::int64_t weights_until = -1;            // last cycle an abc reads the installed weights
     std::array<std::int64_t, 2> buffer_free{};  // first cycle an lw may load each buffer
     int next_buffer = 0;
     std::int64_t last_acc = -1;  // products leave in order
+    std::int64_t last_abc = -1;  // activations taken, FP16 ones spaced
   };
   std::vector<PlaneState> planes_;
   struct LinkState {
@@ -146,7 +148,7 @@ class Scheduler {
     std::int64_t last_recv = -1;  // receives take arrivals in order
   };
   std::map<int, LinkState> links_;
-  std::int64_t weight_rows_ = 0;
+  std::int64_t weight_bytes_ = 0;
   std::vector<Preload> preloads_;
   std::map<SliceId, std::int64_t> next_address_;
   int next_slice_ = 0;

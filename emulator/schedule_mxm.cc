@@ -22,10 +22,21 @@ std::vector<Vec> Scheduler::matvec(const std::vector<Vec>& rows, const std::vect
                                    const std::vector<const Vec*>& low_byte_into) {
   const int dim = p_.mxm_dim;
   if (static_cast<int>(rows.size()) != dim) throw std::invalid_argument("matvec: a tile has mxm_dim rows");
-  if (!low_byte_into.empty() && low_byte_into.size() != xs.size())
-    throw std::invalid_argument("matvec: one low-byte destination per activation");
-  const std::int64_t per_cycle = static_cast<std::int64_t>(p_.mxm_install_per_cycle.value()) / dim;
-  if (per_cycle < 1) throw std::invalid_argument("matvec: the MXM installs less than a row a cycle");
+  const ElemType type = rows.front().type;
+  if (type != ElemType::i8 && type != ElemType::f16) throw std::invalid_argument("matvec: i8 or f16 tiles");
+  for (const Vec& r : rows)
+    if (r.type != type) throw std::invalid_argument("matvec: rows of one type");
+  for (const Vec* x : xs)
+    if (x->type != type) throw std::invalid_argument("matvec: activations of the tile's type");
+  if (!low_byte_into.empty() && (low_byte_into.size() != xs.size() || type != ElemType::i8))
+    throw std::invalid_argument("matvec: one low-byte destination per INT8 activation");
+  const int width = elem_bytes(type);
+  const auto install = static_cast<std::int64_t>(p_.mxm_install_per_cycle.value());
+  const std::int64_t row_bytes = static_cast<std::int64_t>(dim) * width;
+  if (install < row_bytes) throw std::invalid_argument("matvec: the MXM installs less than a row a cycle");
+  const std::int64_t interval = type == ElemType::f16 ? p_.mxm_fp16_interval : 1;
+  const std::map<Field, Operand> typed =
+      type == ElemType::f16 ? std::map<Field, Operand>{{Field::type, ElemType::f16}} : std::map<Field, Operand>{};
   const Delay& rd = p_.delay(Opcode::read);
   const Delay &lw = p_.delay(Opcode::lw), &iw = p_.delay(Opcode::iw), &abc = p_.delay(Opcode::abc),
               &acc = p_.delay(Opcode::acc);
@@ -43,14 +54,17 @@ std::vector<Vec> Scheduler::matvec(const std::vector<Vec>& rows, const std::vect
   const int buf = ps.next_buffer;
   ps.next_buffer ^= 1;
   const QueueId q{Unit::mxm, Hemisphere::east, plane};
-  const std::map<Field, Operand> where{{Field::plane, std::int64_t{plane}}, {Field::buf, std::int64_t{buf}}};
+  std::map<Field, Operand> where{{Field::plane, std::int64_t{plane}}, {Field::buf, std::int64_t{buf}}};
+  where.insert(typed.begin(), typed.end());
 
   // Load: as many rows a cycle as the install rate leaves room for, rows of
   // one lw in distinct slices (a slice reads one word a cycle).
   std::int64_t rows_ready = 0, rows_bound = 0;
   for (const Vec& r : rows) {
-    rows_ready = std::max(rows_ready, r.ready + travel(r.planes[0]));
-    rows_bound = std::max(rows_bound, r.bound + travel(r.planes[0]));
+    for (const PlaneAt& a : r.planes) {
+      rows_ready = std::max(rows_ready, r.ready + travel(a));
+      rows_bound = std::max(rows_bound, r.bound + travel(a));
+    }
   }
   std::int64_t last_issue = -1, last_take = -1;
   const std::int64_t first = std::max<std::int64_t>(0, ps.buffer_free[static_cast<std::size_t>(buf)] - lw.d_skew);
@@ -58,16 +72,19 @@ std::vector<Vec> Scheduler::matvec(const std::vector<Vec>& rows, const std::vect
     for (std::int64_t t = std::max(first, last_issue + 1);; ++t) {
       guard(t, first);
       const std::int64_t take = t + lw.d_skew;
-      std::int64_t g = std::min<std::int64_t>(
-          {per_cycle - install_rows_[take], p_.streams_per_direction, static_cast<std::int64_t>(rows.size() - r)});
+      const std::int64_t g =
+          std::min<std::int64_t>({(install - install_bytes_[take]) / row_bytes, p_.streams_per_direction / width,
+                                  static_cast<std::int64_t>(rows.size() - r)});
       std::vector<Arrival> arrivals;
-      for (std::int64_t k = 0; k < g; ++k) {
-        const PlaneAt& a = rows[r + static_cast<std::size_t>(k)].planes[0];
-        const bool clash = std::any_of(arrivals.begin(), arrivals.end(), [&](const Arrival& o) {
-          return o.from.slice == a.slice && o.from.address != a.address;
+      std::int64_t taken = 0;
+      for (; taken < g; ++taken) {
+        const Vec& row = rows[r + static_cast<std::size_t>(taken)];
+        const bool clash = std::any_of(row.planes.begin(), row.planes.end(), [&](const PlaneAt& a) {
+          return std::any_of(arrivals.begin(), arrivals.end(),
+                             [&](const Arrival& o) { return o.from.slice == a.slice && o.from.address != a.address; });
         });
         if (clash) break;
-        arrivals.push_back({a, rows[r + static_cast<std::size_t>(k)].ready});
+        for (const PlaneAt& a : row.planes) arrivals.push_back({a, row.ready});
       }
       Streams s_in, s_out;
       if (arrivals.empty() || !queue_free(q, t) || !book_moves(ux, take, arrivals, take, {}, s_in, s_out, false))
@@ -76,14 +93,14 @@ std::vector<Vec> Scheduler::matvec(const std::vector<Vec>& rows, const std::vect
       auto ops = where;
       ops[Field::s] = s_in;
       place(q, t, make(Opcode::lw, std::move(ops)));
-      install_rows_[take] += static_cast<int>(arrivals.size());
-      r += arrivals.size();
+      install_bytes_[take] += taken * row_bytes;
+      r += static_cast<std::size_t>(taken);
       last_issue = t;
       last_take = take;
       break;
     }
   }
-  weight_rows_ += dim;
+  weight_bytes_ += dim * row_bytes;
   (void)rows_ready;
 
   // Install once the last row is in and the plane's previous tile is done.
@@ -101,22 +118,32 @@ std::vector<Vec> Scheduler::matvec(const std::vector<Vec>& rows, const std::vect
 
   // Products, one activation a cycle at most.
   std::vector<std::int64_t> ready(xs.size()), ready_bound(xs.size());
-  std::int64_t prev_take = installed;
+  std::int64_t prev_take = std::max(installed, ps.last_abc + interval - 1);
   for (std::size_t i = 0; i < xs.size(); ++i) {
     const Vec& x = *xs[i];
-    const std::int64_t from = std::max(prev_take + 1, x.ready + travel(x.planes[0])) - abc.d_skew;
+    std::vector<Arrival> x_planes;
+    std::int64_t x_travel = 0;
+    for (const PlaneAt& a : x.planes) {
+      x_planes.push_back({a, x.ready});
+      x_travel = std::max<std::int64_t>(x_travel, travel(a));
+    }
+    const std::int64_t from = std::max(prev_take + (i == 0 ? 1 : interval), x.ready + x_travel) - abc.d_skew;
     for (std::int64_t t = std::max<std::int64_t>(0, from);; ++t) {
       guard(t, from);
       Streams s_in, s_out;
       const std::int64_t take = t + abc.d_skew;
-      if (!queue_free(q, t) || !book_moves(ux, take, {{x.planes[0], x.ready}}, take, {}, s_in, s_out, false)) continue;
-      book_moves(ux, take, {{x.planes[0], x.ready}}, take, {}, s_in, s_out, true);
-      place(q, t,
-            make(Opcode::abc, {{Field::s, s_in}, {Field::plane, std::int64_t{plane}}, {Field::n, std::int64_t{1}}}));
+      if (!queue_free(q, t) || !book_moves(ux, take, x_planes, take, {}, s_in, s_out, false)) continue;
+      book_moves(ux, take, x_planes, take, {}, s_in, s_out, true);
+      auto ops = typed;
+      ops[Field::s] = s_in;
+      ops[Field::plane] = std::int64_t{plane};
+      ops[Field::n] = std::int64_t{1};
+      place(q, t, make(Opcode::abc, std::move(ops)));
       ready[i] = t + abc.d_func;
-      ready_bound[i] = std::max(installed_bound + 1, x.bound + travel(x.planes[0])) - abc.d_skew + abc.d_func;
+      ready_bound[i] = std::max(installed_bound + 1, x.bound + x_travel) - abc.d_skew + abc.d_func;
       prev_take = take;
       ps.weights_until = take;
+      ps.last_abc = take;
       break;
     }
   }
@@ -127,7 +154,7 @@ std::vector<Vec> Scheduler::matvec(const std::vector<Vec>& rows, const std::vect
     Vec y;
     std::vector<Departure> departures;
     if (low_byte_into.empty()) {
-      y = allocate_vec(ElemType::i32);
+      y = allocate_vec(type == ElemType::f16 ? ElemType::f32 : ElemType::i32);
       for (const PlaneAt& a : y.planes) departures.push_back({a});
     } else {
       y = *low_byte_into[i];
@@ -141,8 +168,10 @@ std::vector<Vec> Scheduler::matvec(const std::vector<Vec>& rows, const std::vect
       const std::int64_t take = t + acc.d_skew, emit = t + acc.d_func;
       if (!queue_free(q, t) || !book_moves(ux, take, {}, emit, departures, s_in, s_out, false)) continue;
       book_moves(ux, take, {}, emit, departures, s_in, s_out, true);
-      place(q, t,
-            make(Opcode::acc, {{Field::out, s_out}, {Field::plane, std::int64_t{plane}}, {Field::n, std::int64_t{1}}}));
+      auto ops = std::map<Field, Operand>{
+          {Field::out, s_out}, {Field::plane, std::int64_t{plane}}, {Field::n, std::int64_t{1}}};
+      if (type == ElemType::f16) ops[Field::type] = ElemType::f32;
+      place(q, t, make(Opcode::acc, std::move(ops)));
       ps.last_acc = take;
       y.ready = 0;
       y.bound = 0;

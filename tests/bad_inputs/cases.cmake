@@ -60,6 +60,7 @@ bad_input(layer_three_chips "layer: a power of two from 1 to 17 chips (16 links 
 bad_input(layer_heads_per_chip "layer: 4 chips must divide the 5 heads and the 2 FFN tiles" emulate --kernel layer --chips 4)
 bad_input(layer_partial_ffn "layer: the FFN width must be a whole number of 320-wide tiles, got 1000" emulate --kernel layer --ffn 1000)
 bad_input(matmul_too_big "--shape: at most 64 rows and 16384 for K and N, got 1x32768x320" emulate --kernel gemv --shape 32768x320)
+bad_input(matmul_bad_type "--type: expected i8 or f16, got 'bf16'" emulate --kernel matmul --type bf16)
 bad_input(matmul_two_dims "--shape: expected MxKxN such as '4x640x960', got '640x960'" emulate --kernel matmul --shape 640x960)
 bad_input(gemv_bad_shape "--shape: expected KxN such as '320x1280', got '320by1280'" emulate --kernel gemv --shape 320by1280)
 bad_input(allreduce_three_chips "--chips: all-reduce: 3 chips is not a power of two" emulate --kernel allreduce --chips 3)
