@@ -114,6 +114,7 @@ class Assembler {
       }
     });
     if (program_.arch.empty()) diags_.error({file_, 1, 1}, "", "missing '.arch " + p_.name + "'");
+    check_maps();
     return std::move(program_);
   }
 
@@ -149,7 +150,61 @@ class Assembler {
       current_ = static_cast<int>(program_.queues.size()) - 1;
       return;
     }
-    diags_.error(at(line, t[0].col), "", "unknown directive '" + t[0].text + "' (.arch, .queue)");
+    if (t[0].text == ".map") return map(t, line);
+    diags_.error(at(line, t[0].col), "", "unknown directive '" + t[0].text + "' (.arch, .queue, .map)");
+  }
+
+  // .map <id> <lane or a..b>...: a vector-wide map (permute) or a superlane
+  // map (distribute, where -1 gives a zero).
+  void map(const std::vector<Token>& t, int line) {
+    if (t.size() < 3) return diags_.error(at(line, t[0].col), "", "expected '.map <id> <lanes...>'");
+    auto id = parse_int(t[1].text);
+    if (!id || *id < 0) return diags_.error(at(line, t[1].col), "", "expected a map id (an integer from 0)");
+    if (program_.maps.count(*id)) return diags_.error(at(line, t[1].col), "", "map " + t[1].text + " is defined twice");
+    std::vector<int> lanes;
+    for (std::size_t i = 2; i < t.size(); ++i) {
+      const auto dots = t[i].text.find("..");
+      auto first = parse_int(t[i].text.substr(0, dots));
+      auto last = dots == std::string::npos ? first : parse_int(t[i].text.substr(dots + 2));
+      if (!first || !last || *first < -1 || *last < -1)
+        return diags_.error(at(line, t[i].col), "", "expected a lane, -1 or a range a..b, got '" + t[i].text + "'");
+      const std::int64_t step = *last >= *first ? 1 : -1;
+      for (std::int64_t v = *first;; v += step) {
+        lanes.push_back(static_cast<int>(v));
+        if (v == *last || lanes.size() > static_cast<std::size_t>(p_.vector_bytes())) break;
+      }
+    }
+    const auto n = static_cast<int>(lanes.size());
+    if (n != p_.vector_bytes() && n != p_.lanes_per_superlane) {
+      return diags_.error(at(line, t[0].col), "",
+                          "a map has " + std::to_string(p_.vector_bytes()) + " lanes (permute) or " +
+                              std::to_string(p_.lanes_per_superlane) + " (distribute) on " + p_.name + ", got " +
+                              std::to_string(n));
+    }
+    for (int v : lanes) {
+      if (v >= n) return diags_.error(at(line, t[0].col), "", "lane " + std::to_string(v) + " outside the map's lanes");
+    }
+    program_.maps[*id] = std::move(lanes);
+  }
+
+  // Every permute and distribute names a map of its kind.
+  void check_maps() {
+    for (const auto& q : program_.queues) {
+      for (const auto& ins : q.code) {
+        if (ins.op != Opcode::permute && ins.op != Opcode::distribute) continue;
+        auto field = ins.operands.find(Field::map);
+        if (field == ins.operands.end()) continue;  // reported as a missing operand
+        const auto id = std::get<std::int64_t>(field->second);
+        auto m = program_.maps.find(id);
+        if (m == program_.maps.end()) {
+          diags_.error(ins.loc, "",
+                       "map " + std::to_string(id) + " is not defined (.map " + std::to_string(id) + " <lanes...>)");
+          continue;
+        }
+        if (std::string why = map_problem(ins.op, m->second, p_); !why.empty())
+          diags_.error(ins.loc, "", "map " + std::to_string(id) + " " + why);
+      }
+    }
   }
 
   void instruction(const std::vector<Token>& t, int line) {
@@ -266,6 +321,11 @@ Program assemble(const std::string& text, const std::string& file, const LpuPara
 
 std::string disassemble(const Program& program) {
   std::string out = ".arch " + program.arch + "\n";
+  for (const auto& [id, lanes] : program.maps) {
+    out += ".map " + std::to_string(id);
+    for (int v : lanes) out += " " + std::to_string(v);
+    out += "\n";
+  }
   for (const auto& q : program.queues) {
     out += ".queue " + queue_name(q.id) + "\n";
     for (const auto& ins : q.code) {

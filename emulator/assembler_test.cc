@@ -78,6 +78,29 @@ TEST_CASE("assembler: text, disassembly and binary round-trip") {
   CHECK(decode(encode(p), "sample.bin", tsp()) == p);
 }
 
+// SXM maps travel with the program through text and binary.
+TEST_CASE("assembler: SXM maps round-trip and are checked against their use") {
+  const std::string text =
+      ".arch tsp-v1\n.map 1 319..0\n.map 2 0 0 1 1 -1 -1 6..15\n.queue SXM.E.0\n"
+      "    permute in=E0 out=W0 map=1\n    distribute in=E1 out=W1 map=2\n    rotate in=E2 out=W2 n=5\n";
+  const Program p = assemble(text, "maps.s", tsp());
+  REQUIRE(p.maps.size() == 2);
+  CHECK(p.maps.at(1).front() == 319);
+  CHECK(p.maps.at(1).back() == 0);
+  CHECK(p.maps.at(2) == std::vector<int>{0, 0, 1, 1, -1, -1, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15});
+  CHECK(assemble(disassemble(p), "again.s", tsp()) == p);
+  CHECK(decode(encode(p), "maps.bin", tsp()) == p);
+  CHECK(error_of(".arch tsp-v1\n.queue SXM.E.0\n    permute in=E0 out=W0 map=4\n") ==
+        "error: t.s:3:5: map 4 is not defined (.map 4 <lanes...>)\n");
+  CHECK(error_of(".arch tsp-v1\n.map 4 0..318 0\n.queue SXM.E.0\n    permute in=E0 out=W0 map=4\n") ==
+        "error: t.s:4:5: map 4 is not a permutation (lane 0)\n");
+  CHECK(error_of(".arch tsp-v1\n.map 4 0..319\n.queue SXM.E.0\n    distribute in=E0 out=W0 map=4\n") ==
+        "error: t.s:4:5: map 4 has 320 lanes; distribute takes 16 (one superlane)\n");
+  CHECK(error_of(".arch tsp-v1\n.map 4 0..9\n") ==
+        "error: t.s:2:1: a map has 320 lanes (permute) or 16 (distribute) on tsp-v1, got 10\n");
+  CHECK(error_of(".arch tsp-v1\n.map 4 0..15\n.map 4 0..15\n") == "error: t.s:3:6: map 4 is defined twice\n");
+}
+
 TEST_CASE("assembler: errors name the place and what was expected") {
   CHECK(error_of(".arch tsp-v1\n.queue VXM.3\n    ad in=E1 out=E2 type=f32\n") ==
         "error: t.s:3:5: unknown instruction 'ad'; did you mean 'add'?\n");

@@ -40,6 +40,7 @@ bool Chip::start(const Program& program) {
   impl_ = std::make_unique<Impl>(*this);
   Impl& impl = *impl_;
   impl.queues.reserve(program.queues.size());
+  impl.maps = &program.maps;
   for (const auto& q : program.queues) {
     for (const auto& ins : q.code) {
       if (std::string what = impl.refuse(ins); !what.empty()) {

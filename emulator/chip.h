@@ -22,9 +22,9 @@
 // This version executes ICU (nop, repeat, sync, notify), MEM read, write,
 // gather and scatter, the VXM elementwise, transcendental and conversion
 // ops, the MXM's INT8 and FP16 paths (lw, iw, abc, acc; mxm.h), the SXM
-// shift and transpose (sxm.h) and C2C send/recv/deskew; programs using SXM
-// maps (permute, distribute, rotate) or FP8 are refused with an error naming
-// the instruction.
+// shift, rotate, transpose, permute and distribute (sxm.h; maps come with
+// the program) and C2C send/recv/deskew; programs using FP8 are refused
+// with an error naming the instruction.
 #pragma once
 
 #include <cstdint>

@@ -59,6 +59,7 @@ struct Chip::Impl {
   std::int64_t now = 0;  // the cycle of the event being run
   RunResult result;
   std::vector<QueueState> queues;
+  const std::map<std::int64_t, std::vector<int>>* maps = nullptr;  // the running program's SXM maps
   std::vector<MxmPlane> mxm_planes;
   // Weight bytes taken into the MXM's buffers in one cycle, over all planes,
   // checked against mxm_install_per_cycle: (cycle, bytes so far).
@@ -315,7 +316,17 @@ struct Chip::Impl {
                      ? ""
                      : "shift of several streams";
         }
-        if (ins.op != Opcode::transpose) return "SXM permute, distribute and rotate (their maps)";
+        if (ins.op != Opcode::transpose) {
+          if (streams(ins, Field::in).size() != streams(ins, Field::out).size())
+            return "'" + std::string(info(ins.op).name) + "' with different input and output stream counts";
+          if (ins.op == Opcode::rotate) return "";
+          const auto id = integer(ins, Field::map);
+          if (!maps || !maps->count(id))
+            return "'" + std::string(info(ins.op).name) + "' with undefined map " + std::to_string(id);
+          if (std::string why = map_problem(ins.op, maps->at(id), chip.params_); !why.empty())
+            return "a map that " + why + ":";
+          return "";
+        }
         const auto n = static_cast<std::size_t>(chip.params_.lanes_per_superlane);
         return streams(ins, Field::in).size() == n && streams(ins, Field::out).size() == n
                    ? ""

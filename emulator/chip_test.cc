@@ -132,13 +132,11 @@ TEST_CASE("chip: an fp32 add over four byte-plane streams is bit-exact") {
   }
 }
 
-TEST_CASE("chip: units this version cannot execute are refused by name") {
+TEST_CASE("chip: what this version cannot execute is refused by name") {
   Chip chip(tsp(), Mode::functional);
-  RunResult r = chip.run(assemble(".arch tsp-v1\n.queue SXM.E.0\n    permute in=E0 out=E1 map=0\n", "sxm.s", tsp()));
+  RunResult r = chip.run(assemble(".arch tsp-v1\n.queue VXM.0\n    conv in=E0 out=E1 from=i8 to=f8\n", "f8.s", tsp()));
   REQUIRE(r.errors.size() == 1);
-  CHECK(r.errors[0].str() ==
-        "error: sxm.s:3:5: cycle 0, SXM.E.0: SXM permute, distribute and rotate (their maps) not supported by this "
-        "emulator version");
+  CHECK(r.errors[0].str() == "error: f8.s:3:5: cycle 0, VXM.0: f8 arithmetic not supported by this emulator version");
 }
 
 }  // namespace
@@ -326,6 +324,41 @@ TEST_CASE("chip: gather and scatter address each lane from a map stream") {
 
 namespace tokenfab::lpu {
 namespace {
+
+// tiny (16 lanes, superlanes of 8): slice E.0 (position 5) reads word 0 at
+// 0 and 1 onto E0; the values reach the east SXM (position 8) at 6 and 7.
+// permute (d_func 3) at 6 puts the reversed vector on W0 at 9, written there
+// by E.3 (position 8); distribute (2) at 6 puts its result on W1 at 8, which
+// passes E.2 (7) at 9; rotate (3) at 7 puts the rotated vector on W2 at 10,
+// passing E.1 (6) at 12. Last event 12: 13 cycles.
+TEST_CASE("chip: SXM permute, distribute and rotate move lanes by their maps") {
+  const std::string text =
+      ".arch tiny\n.map 1 15..0\n.map 2 0 0 1 1 -1 -1 7 6\n"
+      ".queue MEM.E.0\n    read a=0 s=E0\n    read a=0 s=E0\n"
+      ".queue SXM.E.0\n    nop n=6\n    permute in=E0 out=W0 map=1\n    rotate in=E0 out=W2 n=3\n"
+      ".queue SXM.E.1\n    nop n=6\n    distribute in=E0 out=W1 map=2\n"
+      ".queue MEM.E.3\n    nop n=9\n    write a=1 s=W0\n"
+      ".queue MEM.E.2\n    nop n=9\n    write a=2 s=W1\n"
+      ".queue MEM.E.1\n    nop n=12\n    write a=3 s=W2\n";
+  Chip chip(tiny(), Mode::functional);
+  std::vector<std::uint8_t> v(16);
+  for (int l = 0; l < 16; ++l) v[static_cast<std::size_t>(l)] = static_cast<std::uint8_t>(10 + l);
+  chip.write_vector({Hemisphere::east, 0}, 0, v);
+  const RunResult r = chip.run(assemble(text, "maps.s", tiny()));
+  REQUIRE_MESSAGE(r.errors.empty(), r.errors.front().str());
+  CHECK(r.cycles == 13);
+  const auto permuted = chip.read_vector({Hemisphere::east, 3}, 1);
+  const auto distributed = chip.read_vector({Hemisphere::east, 2}, 2);
+  const auto rotated = chip.read_vector({Hemisphere::east, 1}, 3);
+  const int map2[8] = {0, 0, 1, 1, -1, -1, 7, 6};
+  for (int l = 0; l < 16; ++l) {
+    const auto at = [&](int lane) { return v[static_cast<std::size_t>(lane)]; };
+    CHECK(permuted[static_cast<std::size_t>(l)] == at(15 - l));
+    const int base = l / 8 * 8, m = map2[l % 8];
+    CHECK(distributed[static_cast<std::size_t>(l)] == (m < 0 ? 0 : at(base + m)));
+    CHECK(rotated[static_cast<std::size_t>((l + 3) % 16)] == at(l));
+  }
+}
 
 // tiny: slice E.0 at position 5 puts its vector on E0 at 3; it reaches the
 // east SXM (position 8) at 6. The shift issues at 6 and puts the moved

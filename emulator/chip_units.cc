@@ -224,12 +224,27 @@ void Chip::Impl::sxm(std::int64_t t, QueueState& q, const Instruction& ins, cons
       return;
     }
     std::vector<Bytes8> moved;
-    if (ins.op == Opcode::shift) {
-      moved.push_back(sxm_shift(*values->front(), integer(ins, Field::lanes)));
-    } else {
+    if (ins.op == Opcode::transpose) {
       std::vector<const Bytes8*> in;
       for (const Payload& v : *values) in.push_back(v.get());
       moved = sxm_transpose(in, chip.params_.lanes_per_superlane);
+    } else {
+      for (const Payload& v : *values) {
+        switch (ins.op) {
+          case Opcode::shift:
+            moved.push_back(sxm_shift(*v, integer(ins, Field::lanes)));
+            break;
+          case Opcode::rotate:
+            moved.push_back(sxm_rotate(*v, integer(ins, Field::n)));
+            break;
+          case Opcode::permute:
+            moved.push_back(sxm_permute(*v, maps->at(integer(ins, Field::map))));
+            break;
+          default:
+            moved.push_back(sxm_distribute(*v, maps->at(integer(ins, Field::map))));
+            break;
+        }
+      }
     }
     for (std::size_t k = 0; k < out.size(); ++k) {
       inject(t + d.d_func, q, ins, out[k], std::make_shared<const Bytes8>(std::move(moved[k])), bound);

@@ -42,6 +42,23 @@ std::optional<QueueId> parse_queue(std::string_view name, const LpuParams& p, st
   return q;
 }
 
+std::string map_problem(Opcode op, const std::vector<int>& map, const LpuParams& p) {
+  if (op == Opcode::distribute) {
+    return static_cast<int>(map.size()) == p.lanes_per_superlane
+               ? ""
+               : "has " + std::to_string(map.size()) + " lanes; distribute takes " +
+                     std::to_string(p.lanes_per_superlane) + " (one superlane)";
+  }
+  if (static_cast<int>(map.size()) != p.vector_bytes())
+    return "has " + std::to_string(map.size()) + " lanes; permute takes " + std::to_string(p.vector_bytes());
+  std::vector<bool> seen(map.size(), false);
+  for (int v : map) {
+    if (v < 0 || seen[static_cast<std::size_t>(v)]) return "is not a permutation (lane " + std::to_string(v) + ")";
+    seen[static_cast<std::size_t>(v)] = true;
+  }
+  return "";
+}
+
 int stream_position(const LpuParams& p, const QueueId& q) {
   const int half = p.stream_positions;
   switch (q.unit) {

@@ -44,6 +44,10 @@ std::optional<QueueId> parse_queue(std::string_view name, const LpuParams& p, st
 // slices outward (several slices share a position), MXM/SXM/C2C at the edges.
 int stream_position(const LpuParams& p, const QueueId& q);
 
+// Why `map` cannot serve `op` (permute: a permutation of the vector's
+// lanes; distribute: a superlane's lanes, -1 for zero); empty when it can.
+std::string map_problem(Opcode op, const std::vector<int>& map, const LpuParams& p);
+
 struct QueueCode {
   QueueId id;
   std::vector<Instruction> code;
@@ -52,6 +56,10 @@ struct QueueCode {
 
 struct Program {
   std::string arch;  // the preset's name
+  // SXM maps configured with the program (`.map id lanes...`): for permute,
+  // the input lane each output lane takes, a permutation of the vector's
+  // lanes; for distribute, the same within each superlane, -1 for a zero.
+  std::map<std::int64_t, std::vector<int>> maps;
   std::vector<QueueCode> queues;
   bool operator==(const Program&) const = default;
 };

@@ -9,7 +9,8 @@
 namespace tokenfab::lpu {
 namespace {
 
-constexpr std::array<std::uint8_t, 8> kMagic = {'T', 'F', 'L', 'P', 'U', 0, 0, 1};
+// Version 2 adds the program's SXM maps.
+constexpr std::array<std::uint8_t, 8> kMagic = {'T', 'F', 'L', 'P', 'U', 0, 0, 2};
 
 class Writer {
  public:
@@ -79,6 +80,12 @@ std::vector<std::uint8_t> encode(const Program& program) {
   Writer w;
   w.out.assign(kMagic.begin(), kMagic.end());
   w.text(program.arch);
+  w.u32(program.maps.size());
+  for (const auto& [id, lanes] : program.maps) {
+    w.i64(id);
+    w.u16(lanes.size());
+    for (int v : lanes) w.u16(static_cast<std::uint64_t>(v + 1));  // -1 (zero) as 0
+  }
   w.u32(program.queues.size());
   for (const auto& q : program.queues) {
     w.u8(static_cast<std::uint8_t>(q.id.unit));
@@ -120,6 +127,13 @@ Program decode(const std::vector<std::uint8_t>& bytes, const std::string& file, 
   p.arch = r.text();
   if (r.ok() && p.arch != params.name)
     r.fail("the program is for '" + p.arch + "' but the chip is '" + params.name + "'");
+  const std::uint64_t maps = r.u32();
+  for (std::uint64_t mi = 0; mi < maps && r.ok(); ++mi) {
+    const std::int64_t id = r.i64();
+    std::vector<int> lanes(r.u16());
+    for (int& v : lanes) v = static_cast<int>(r.u16()) - 1;
+    p.maps[id] = std::move(lanes);
+  }
   const std::uint64_t queues = r.u32();
   for (std::uint64_t qi = 0; qi < queues && r.ok(); ++qi) {
     QueueCode q;
