@@ -47,10 +47,10 @@ bool Chip::start(const Program& program) {
         impl.result.errors.push_back({0, queue_name(q.id), what + " not supported by this emulator version", ins.loc});
       }
     }
-    impl.queues.push_back({&q});
+    impl.queues.push_back({&q, position(q.id)});
   }
   if (!impl.result.errors.empty()) return false;
-  for (auto& q : impl.queues) impl.at(0, 1, [&impl, &q] { impl.issue(0, q); });
+  for (auto& q : impl.queues) impl.at_issue(0, q);
   return true;
 }
 
@@ -61,15 +61,18 @@ std::optional<std::int64_t> Chip::next_cycle() const {
 
 void Chip::step() {
   Impl& impl = *impl_;
-  // top() is const only to protect the heap order, which pop() discards.
-  Impl::Event e = std::move(const_cast<Impl::Event&>(impl.events.top()));
+  const Impl::Event e = impl.events.top();
   impl.events.pop();
   impl.now = e.cycle;
-  e.fn();
+  impl.fabric.advance(e.cycle);
+  impl.run_event(e);
 }
 
 RunResult Chip::result() const {
   RunResult r = impl_->result;
+  for (std::size_t u = 0; u < impl_->issued.size(); ++u) {
+    if (impl_->issued[u] > 0) r.issued[static_cast<Unit>(u)] = impl_->issued[u];
+  }
   r.cycles = impl_->last + 1;
   r.dataflow_bound = impl_->bound_last + 1;
   return r;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "emulator/chip.h"
+#include "emulator/event_calendar.h"
 #include "emulator/mxm.h"
 #include "emulator/vxm.h"
 
@@ -38,22 +39,38 @@ using chip_detail::slice_words;
 using chip_detail::streams;
 
 struct Chip::Impl {
+  struct QueueState;
+  // Events are small and trivially copied, so the heap moves them cheaply:
+  // a queue's next issue and a repeat's next copy carry the queue; any other
+  // action is a function parked in `actions` and named by its slot.
+  enum class Kind : std::uint8_t { issue, repeat, action };
   struct Event {
     std::int64_t cycle;
     int phase;  // 0: values land on streams, 1: queues issue, 2: operands are read
     std::uint64_t seq;
-    std::function<void()> fn;
+    QueueState* queue;
+    std::uint32_t action;
+    Kind kind;
     bool operator>(const Event& o) const { return std::tie(cycle, phase, seq) > std::tie(o.cycle, o.phase, o.seq); }
   };
+  std::vector<std::function<void()>> actions;
+  std::vector<std::uint32_t> free_actions;
   struct QueueState {
     const QueueCode* code;
+    int position = 0;  // of the queue's slice on the streams
     std::size_t pc = 0;
     bool parked = false;
+    // A repeat in progress: its copies run one event each, at their cycles.
+    const Instruction* repeating = nullptr;
+    std::int64_t repeat_k = 0, repeat_n = 0, repeat_d = 0, repeat_stride = 0;
   };
+  // Per opcode, looked up on every issue: its delays and unit.
+  std::vector<Delay> delay_of;
+  std::array<std::uint64_t, 6> issued{};  // per unit; into result.issued at the end
 
   Chip& chip;
   StreamFabric fabric;
-  std::priority_queue<Event, std::vector<Event>, std::greater<>> events;
+  EventCalendar<Event> events;
   std::uint64_t seq = 0;
   std::int64_t last = -1;
   std::int64_t now = 0;  // the cycle of the event being run
@@ -79,9 +96,9 @@ struct Chip::Impl {
   // The cycles each MEM bank is booked for, from now on: a slice's two banks
   // each take one access a cycle, so a read and a write meeting in one bank
   // is a schedule error (possible when a write's operand skew delays its
-  // access). A repeat books its reads ahead, so these are sorted cycles,
-  // pruned of the past; bookings come almost in order, so most land at the
-  // back. Indexed by (hemisphere, slice, bank).
+  // access, booked ahead). Sorted cycles, pruned of the past; bookings come
+  // almost in order, so most land at the back. Indexed by (hemisphere,
+  // slice, bank).
   std::vector<std::deque<std::int64_t>> bank_busy;
 
   bool book_bank(std::int64_t cycle, const QueueState& q, const Instruction& ins, SliceId slice, std::int64_t address) {
@@ -109,10 +126,36 @@ struct Chip::Impl {
         fabric(c.params_.streams_per_direction, c.positions()),
         mxm_planes(static_cast<std::size_t>(c.params_.mxm_planes)),
         bank_busy(static_cast<std::size_t>(2 * c.params_.mem_slices * c.params_.banks)),
-        word_bounds(static_cast<std::size_t>(2 * c.params_.mem_slices)) {}
+        word_bounds(static_cast<std::size_t>(2 * c.params_.mem_slices)) {
+    for (const auto& op : op_table()) delay_of.push_back(c.params_.delay(op.op));
+  }
 
   void at(std::int64_t cycle, int phase, std::function<void()> fn) {
-    events.push({cycle, phase, seq++, std::move(fn)});
+    std::uint32_t slot;
+    if (free_actions.empty()) {
+      slot = static_cast<std::uint32_t>(actions.size());
+      actions.push_back(std::move(fn));
+    } else {
+      slot = free_actions.back();
+      free_actions.pop_back();
+      actions[slot] = std::move(fn);
+    }
+    events.push({cycle, phase, seq++, nullptr, slot, Kind::action});
+  }
+  void at_issue(std::int64_t cycle, QueueState& q) { events.push({cycle, 1, seq++, &q, 0, Kind::issue}); }
+  void at_repeat(std::int64_t cycle, QueueState& q) { events.push({cycle, 1, seq++, &q, 0, Kind::repeat}); }
+  void run_event(const Event& e) {
+    switch (e.kind) {
+      case Kind::issue:
+        return issue(now, *e.queue);
+      case Kind::repeat:
+        return repeat_copy(now, *e.queue);
+      case Kind::action: {
+        std::function<void()> fn = std::move(actions[e.action]);
+        free_actions.push_back(e.action);
+        return fn();
+      }
+    }
   }
   // The run lasts until the last cycle in which something happened.
   void happened(std::int64_t cycle) { last = std::max(last, cycle); }
@@ -154,8 +197,7 @@ struct Chip::Impl {
               std::int64_t bound) {
     happened(cycle);
     bounded(bound);
-    if (std::string err = fabric.inject(stream, chip.position(q.code->id), cycle, std::move(value), bound);
-        !err.empty()) {
+    if (std::string err = fabric.inject(stream, q.position, cycle, std::move(value), bound); !err.empty()) {
       fail(cycle, q, ins, err);
     }
   }
@@ -168,12 +210,11 @@ struct Chip::Impl {
     operand_bound = 0;
     for (int s : ids) {
       std::int64_t arrival = 0;
-      auto v = fabric.read(s, chip.position(q.code->id), cycle, &arrival);
+      auto v = fabric.read(s, q.position, cycle, &arrival);
       operand_bound = std::max(operand_bound, arrival);
       if (!v) {
         fail(cycle, q, ins,
-             "stale read: no value on stream " + stream_name(s) + " at position " +
-                 std::to_string(chip.position(q.code->id)));
+             "stale read: no value on stream " + stream_name(s) + " at position " + std::to_string(q.position));
         return std::nullopt;
       }
       out.push_back(*v);
@@ -183,8 +224,8 @@ struct Chip::Impl {
 
   void perform(std::int64_t t, QueueState& q, const Instruction& ins, std::int64_t address_offset) {
     const LpuParams& p = chip.params_;
-    const Delay& d = p.delay(ins.op);
-    ++result.issued[info(ins.op).unit];
+    const Delay& d = delay_of[static_cast<std::size_t>(ins.op)];
+    ++issued[static_cast<std::size_t>(unit_of(ins.op))];
     ++result.instructions;
     if (chip.record_issues_) result.issues.push_back({t, q.code->id, ins.op, ins.loc.line});
     const SliceId slice{q.code->id.hemisphere, q.code->id.index};
@@ -233,9 +274,10 @@ struct Chip::Impl {
       default:
         break;
     }
-    if (info(ins.op).unit == Unit::mxm) return mxm(t, q, ins, d);
-    if (info(ins.op).unit == Unit::sxm) return sxm(t, q, ins, d);
-    if (info(ins.op).unit == Unit::c2c) return c2c(t, q, ins, d);
+    const Unit unit = unit_of(ins.op);
+    if (unit == Unit::mxm) return mxm(t, q, ins, d);
+    if (unit == Unit::sxm) return sxm(t, q, ins, d);
+    if (unit == Unit::c2c) return c2c(t, q, ins, d);
     // VXM: operands at t + d_skew, results at t + d_func.
     const std::int64_t when = t + d.d_skew;
     at(when, 2, [this, when, t, d, &q, &ins] {
@@ -360,6 +402,13 @@ struct Chip::Impl {
     return "";
   }
 
+  // Copy k of a repeat at its own cycle (so that it reads SRAM then), and
+  // the next copy d cycles later.
+  void repeat_copy(std::int64_t t, QueueState& q) {
+    perform(t, q, *q.repeating, q.repeat_stride * (q.repeat_k + 1));
+    if (++q.repeat_k < q.repeat_n) at_repeat(t + q.repeat_d, q);
+  }
+
   void issue(std::int64_t t, QueueState& q) {
     if (q.pc >= q.code->code.size()) return;
     happened(t);
@@ -376,21 +425,25 @@ struct Chip::Impl {
           fail(t, q, ins, "repeat needs a preceding non-ICU instruction and d >= 1");
           return;
         }
-        const Instruction& prev = q.code->code[q.pc - 2];
-        for (std::int64_t k = 0; k < n; ++k) perform(t + k * d, q, prev, stride * (k + 1));
+        q.repeating = &q.code->code[q.pc - 2];
+        q.repeat_k = 0;
+        q.repeat_n = n;
+        q.repeat_d = d;
+        q.repeat_stride = stride;
+        if (n > 0) repeat_copy(t, q);
         next = t + n * d;
         break;
       }
       case Opcode::sync:
-        ++result.issued[Unit::icu];
+        ++issued[static_cast<std::size_t>(Unit::icu)];
         q.parked = true;
         return;
       case Opcode::notify:
-        ++result.issued[Unit::icu];
+        ++issued[static_cast<std::size_t>(Unit::icu)];
         for (auto& other : queues) {
           if (!other.parked) continue;
           other.parked = false;
-          at(t + 1, 1, [this, &other] { issue(now, other); });
+          at_issue(t + 1, other);
         }
         break;
       default:
@@ -398,7 +451,7 @@ struct Chip::Impl {
         break;
     }
     // Two pointers fit std::function's inline buffer: no allocation per issue.
-    at(next, 1, [this, &q] { issue(now, q); });
+    at_issue(next, q);
   }
 };
 

@@ -51,6 +51,15 @@ const std::vector<OpInfo>& op_table() {
 
 const OpInfo& info(Opcode op) { return op_table()[static_cast<std::size_t>(op)]; }
 
+Unit unit_of(Opcode op) {
+  static const std::vector<Unit> units = [] {
+    std::vector<Unit> u;
+    for (const auto& i : op_table()) u.push_back(i.unit);
+    return u;
+  }();
+  return units[static_cast<std::size_t>(op)];
+}
+
 std::optional<Opcode> opcode_named(std::string_view name) {
   for (const auto& i : op_table()) {
     if (i.name == name) return i.op;

@@ -111,6 +111,8 @@ struct OpInfo {
 
 const std::vector<OpInfo>& op_table();
 const OpInfo& info(Opcode op);
+// The unit of an opcode, from a table built once (info(op).unit, cheaper).
+Unit unit_of(Opcode op);
 std::optional<Opcode> opcode_named(std::string_view name);
 
 std::string_view unit_name(Unit u);

@@ -35,11 +35,13 @@ class StreamFabric {
   // injection bound plus the positions it travelled.
   std::optional<Payload> read(int stream, int position, std::int64_t cycle,
                               std::int64_t* arrival_bound = nullptr) const;
+  // No read or injection will come before `cycle`: diagonals whose values
+  // have all left the chip by then may be forgotten.
+  void advance(std::int64_t cycle) { now_ = cycle; }
 
  private:
   struct Packet {
     int position;
-    std::int64_t cycle;
     Payload value;
     std::int64_t bound;
   };
@@ -50,8 +52,27 @@ class StreamFabric {
     Packet first;
     std::vector<Packet> more;
   };
-  std::vector<std::unordered_map<std::int64_t, Diagonal>> streams_;
+  // One stream's diagonals. Values live only while they cross the chip, so
+  // the diagonals in use at any time span a few hundred cycles: a ring
+  // indexed by diagonal holds them without hashing or allocation, and a
+  // diagonal whose slot is still in use by a live one goes to `overflow`.
+  struct Table {
+    static constexpr std::int64_t kRing = 128;
+    struct Slot {
+      std::int64_t key;
+      bool used = false;
+      Diagonal diagonal;
+    };
+    std::vector<Slot> ring;  // allocated on the stream's first value
+    std::unordered_map<std::int64_t, Diagonal> overflow;
+    const Diagonal* find(std::int64_t key) const;
+    Diagonal* find(std::int64_t key);
+  };
+  Diagonal& add(int stream, std::int64_t key, Packet packet);
+  bool gone(int stream, std::int64_t key) const;
+  std::vector<Table> streams_;
   int positions_;
+  std::int64_t now_ = 0;
 };
 
 }  // namespace tokenfab::lpu
