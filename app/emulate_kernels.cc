@@ -21,6 +21,13 @@ bool print_schedule_errors(const lpu::RunResult& r) {
 
 namespace {
 
+// Writes the timeline of a kernel's run(s) when one was asked for.
+void write_timeline(const std::string& file, const std::vector<lpu::RunResult>& chips, const lpu::LpuParams& p) {
+  if (file.empty()) return;
+  write_emulator_timeline(file, chips, p);
+  std::cout << "wrote " << file << "\n";
+}
+
 // The dimensions of "KxN" or "MxKxN": whole positive decimal numbers.
 std::vector<long> shape_dims(const std::string& shape, std::size_t count, const char* example) {
   std::vector<long> dims;
@@ -43,7 +50,8 @@ std::vector<long> shape_dims(const std::string& shape, std::size_t count, const 
 }
 
 // A scheduled product of any shape, checked against Eigen exactly.
-int cmd_emulate_matmul(const lpu::LpuParams& params, long m, long k, long n, lpu::ElemType type) {
+int cmd_emulate_matmul(const lpu::LpuParams& params, long m, long k, long n, lpu::ElemType type,
+                       const std::string& timeline) {
   constexpr long kMaxRows = 64, kMaxSide = 16384;
   if (m > kMaxRows || k > kMaxSide || n > kMaxSide)
     throw InputError({"--shape"},
@@ -56,7 +64,7 @@ int cmd_emulate_matmul(const lpu::LpuParams& params, long m, long k, long n, lpu
   } catch (const std::invalid_argument& e) {
     throw InputError({"--shape"}, e.what());
   }
-  const lpu::KernelCheck c = lpu::check_matmul(params, data, kernel, lpu::Mode::functional);
+  const lpu::KernelCheck c = lpu::check_matmul(params, data, kernel, lpu::Mode::functional, !timeline.empty());
   if (print_schedule_errors(c.run)) return 2;
   const auto ratio = [&](std::int64_t bound) {
     return static_cast<double>(c.run.cycles) / static_cast<double>(std::max<std::int64_t>(1, bound));
@@ -71,18 +79,19 @@ int cmd_emulate_matmul(const lpu::LpuParams& params, long m, long k, long n, lpu
       c.run.dataflow_bound, ratio(c.run.dataflow_bound));
   print_unit_use(c.run, params);
   std::cout << fmt::format("  {} of {} outputs match Eigen\n", c.outputs - c.mismatches, c.outputs);
+  write_timeline(timeline, c.chips, params);
   return c.mismatches == 0 ? 0 : 1;
 }
 
 // An all-reduce of one INT8 vector over a fully connected node, checked on every chip.
-int cmd_emulate_all_reduce(const lpu::LpuParams& params, int chips) {
+int cmd_emulate_all_reduce(const lpu::LpuParams& params, int chips, const std::string& timeline) {
   lpu::AllReduceKernel k;
   try {
     k = lpu::all_reduce(params, chips);
   } catch (const std::invalid_argument& e) {
     throw InputError({"--chips"}, e.what());
   }
-  const lpu::KernelCheck c = lpu::check_all_reduce(params, {}, k, chips);
+  const lpu::KernelCheck c = lpu::check_all_reduce(params, {}, k, chips, !timeline.empty());
   if (print_schedule_errors(c.run)) return 2;
   std::cout << fmt::format(
       "all-reduce of one int8 vector over {} {} chips: {} cycles = {} at {}; one vector's serialisation plus one hop "
@@ -90,17 +99,19 @@ int cmd_emulate_all_reduce(const lpu::LpuParams& params, int chips) {
       chips, params.name, c.run.cycles, to_string(Seconds(static_cast<double>(c.run.cycles) / params.clock.value())),
       to_string(params.clock), k.hop_bound, static_cast<double>(c.run.cycles) / static_cast<double>(k.hop_bound),
       c.outputs - c.mismatches, c.outputs);
+  write_timeline(timeline, c.chips, params);
   return c.mismatches == 0 ? 0 : 1;
 }
 
 // A GEMV: one MXM tile of K, N in up to 64 whole tiles runs the hand-placed
 // single-plane generator (kernel_gemv.h); any other shape the scheduled matmul.
-int cmd_emulate_gemv(const lpu::LpuParams& params, const std::string& shape, lpu::ElemType type) {
+int cmd_emulate_gemv(const lpu::LpuParams& params, const std::string& shape, lpu::ElemType type,
+                     const std::string& timeline) {
   const std::vector<long> kn =
       shape.empty() ? std::vector<long>{params.mxm_dim, params.mxm_dim} : shape_dims(shape, 2, "320x1280");
   const long dim = params.mxm_dim;
   if (kn[0] != dim || kn[1] % dim != 0 || kn[1] / dim > 64 || type != lpu::ElemType::i8)
-    return cmd_emulate_matmul(params, 1, kn[0], kn[1], type);
+    return cmd_emulate_matmul(params, 1, kn[0], kn[1], type, timeline);
   const int tiles = static_cast<int>(kn[1] / dim);
   lpu::GemvLayout layout;
   if (tiles > 1) layout.output_slices = {4, 5, 6, 7};  // clear of the weight slice's long stream of reads
@@ -110,7 +121,7 @@ int cmd_emulate_gemv(const lpu::LpuParams& params, const std::string& shape, lpu
   } catch (const std::invalid_argument& e) {
     throw InputError({"--kernel"}, e.what());
   }
-  const lpu::KernelCheck c = lpu::check_gemv(params, layout, k, tiles);
+  const lpu::KernelCheck c = lpu::check_gemv(params, layout, k, tiles, !timeline.empty());
   if (print_schedule_errors(c.run)) return 2;
   std::cout << fmt::format(
       "gemv {}x{} int8 on {}: {} cycles = {} at {}; weight-streaming bound {} cycles (ratio {:.3f}); {} of {} outputs "
@@ -119,6 +130,7 @@ int cmd_emulate_gemv(const lpu::LpuParams& params, const std::string& shape, lpu
       to_string(Seconds(static_cast<double>(c.run.cycles) / params.clock.value())), to_string(params.clock),
       k.install_bound, static_cast<double>(c.run.cycles) / static_cast<double>(k.install_bound),
       c.outputs - c.mismatches, c.outputs);
+  write_timeline(timeline, c.chips, params);
   return c.mismatches == 0 ? 0 : 1;
 }
 
@@ -194,18 +206,15 @@ int cmd_emulate_layer(const lpu::LpuParams& p, const KernelOptions& o) {
       "{} elements exact\n",
       c.outputs, chips > 1 ? " (every chip's)" : "", c.max_error, tolerance, c.cache_elements - c.cache_mismatches,
       c.cache_elements);
-  if (!o.timeline.empty()) {
-    write_emulator_timeline(o.timeline, c.run, p);
-    std::cout << "wrote " << o.timeline << "\n";
-  }
+  write_timeline(o.timeline, c.chips, p);
   return c.max_error <= tolerance && c.cache_mismatches == 0 ? 0 : 1;
 }
 
 // One of the standalone vector kernels (kernel_vector.h).
-int cmd_emulate_vector(const lpu::LpuParams& p, const std::string& name) {
+int cmd_emulate_vector(const lpu::LpuParams& p, const std::string& name, const std::string& timeline) {
   lpu::VectorKernelCheck c;
   try {
-    c = lpu::run_vector_kernel(p, name);
+    c = lpu::run_vector_kernel(p, name, !timeline.empty());
   } catch (const std::invalid_argument& e) {
     throw InputError({"--kernel"}, e.what());
   }
@@ -221,6 +230,7 @@ int cmd_emulate_vector(const lpu::LpuParams& p, const std::string& name) {
   print_unit_use(c.run, p);
   std::cout << fmt::format("  output: {} lanes, max |error| {:.3g} against Eigen (tolerance {:.3g})\n", c.outputs,
                            c.max_error, c.tolerance);
+  write_timeline(timeline, {c.run}, p);
   return c.within() ? 0 : 1;
 }
 
@@ -233,16 +243,16 @@ int cmd_emulate_kernel(const KernelOptions& o) {
     throw InputError({"--kernel"}, "unknown kernel '" + o.kernel +
                                        "' (gemv, matmul, allreduce, layer, rmsnorm, softmax, rope, swiglu, attention)");
   const lpu::LpuParams params = lpu::load_lpu_params(o.chip_file);
-  if (vector_kernel) return cmd_emulate_vector(params, o.kernel);
-  if (o.kernel == "allreduce") return cmd_emulate_all_reduce(params, o.chips > 0 ? o.chips : 8);
+  if (vector_kernel) return cmd_emulate_vector(params, o.kernel, o.timeline);
+  if (o.kernel == "allreduce") return cmd_emulate_all_reduce(params, o.chips > 0 ? o.chips : 8, o.timeline);
   if (o.kernel == "layer") return cmd_emulate_layer(params, o);
   if (o.type != "i8" && o.type != "f16") throw InputError({"--type"}, "expected i8 or f16, got '" + o.type + "'");
   const lpu::ElemType type = o.type == "f16" ? lpu::ElemType::f16 : lpu::ElemType::i8;
   if (o.kernel == "matmul") {
     const std::vector<long> mkn = shape_dims(o.shape.empty() ? "1x320x320" : o.shape, 3, "4x640x960");
-    return cmd_emulate_matmul(params, mkn[0], mkn[1], mkn[2], type);
+    return cmd_emulate_matmul(params, mkn[0], mkn[1], mkn[2], type, o.timeline);
   }
-  return cmd_emulate_gemv(params, o.shape, type);
+  return cmd_emulate_gemv(params, o.shape, type, o.timeline);
 }
 
 }  // namespace tokenfab

@@ -6,7 +6,8 @@
 
 namespace tokenfab::lpu {
 
-KernelCheck check_gemv(const LpuParams& p, const GemvLayout& layout, const GemvKernel& kernel, int tiles) {
+KernelCheck check_gemv(const LpuParams& p, const GemvLayout& layout, const GemvKernel& kernel, int tiles,
+                       bool record_issues) {
   const int dim = p.mxm_dim, n = tiles * dim;
   using Matrix = Eigen::Matrix<std::int8_t, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   const Matrix w = Matrix::NullaryExpr(dim, n, [](Eigen::Index r, Eigen::Index c) {
@@ -15,6 +16,7 @@ KernelCheck check_gemv(const LpuParams& p, const GemvLayout& layout, const GemvK
   const Eigen::Matrix<std::int8_t, Eigen::Dynamic, 1> x = Eigen::Matrix<std::int8_t, Eigen::Dynamic, 1>::NullaryExpr(
       dim, [](Eigen::Index i) { return static_cast<std::int8_t>((i * 29) % 255 - 127); });
   Chip chip(p, Mode::functional);
+  chip.record_issues(record_issues);
   // Tile t's row r (columns t*dim ..) at address t*dim + r.
   for (int t = 0; t < tiles; ++t) {
     for (int r = 0; r < dim; ++r) {
@@ -29,6 +31,7 @@ KernelCheck check_gemv(const LpuParams& p, const GemvLayout& layout, const GemvK
 
   KernelCheck out;
   out.run = chip.run(kernel.program);
+  out.chips = {out.run};
   if (!out.run.errors.empty()) return out;
   const Eigen::Matrix<std::int32_t, Eigen::Dynamic, 1> y = w.cast<std::int32_t>().transpose() * x.cast<std::int32_t>();
   for (int j = 0; j < n; ++j) {
@@ -46,8 +49,9 @@ KernelCheck check_gemv(const LpuParams& p, const GemvLayout& layout, const GemvK
 }
 
 KernelCheck check_all_reduce(const LpuParams& p, const AllReduceLayout& layout, const AllReduceKernel& kernel,
-                             int chips) {
+                             int chips, bool record_issues) {
   LpuSystem sys(p, chips, Mode::functional, kernel.links);
+  for (int i = 0; i < chips; ++i) sys.chip(i).record_issues(record_issues);
   const auto lanes = static_cast<std::size_t>(p.vector_bytes());
   std::vector<std::int8_t> sum(lanes, 0);
   for (int i = 0; i < chips; ++i) {
@@ -62,6 +66,7 @@ KernelCheck check_all_reduce(const LpuParams& p, const AllReduceLayout& layout, 
   const std::vector<RunResult> runs = sys.run(std::vector<Program>(static_cast<std::size_t>(chips), kernel.program));
   KernelCheck c;
   c.run = runs.front();
+  c.chips = runs;
   for (int i = 0; i < chips; ++i) {
     if (!runs[static_cast<std::size_t>(i)].errors.empty()) {
       c.run = runs[static_cast<std::size_t>(i)];
@@ -89,6 +94,7 @@ LayerCheck check_layer(const LpuParams& p, const LayerData& data, const std::vec
   const std::vector<RunResult> runs = sys.run(programs);
   LayerCheck c;
   c.run = runs.front();
+  c.chips = runs;
   for (const RunResult& r : runs) {
     if (r.errors.empty()) continue;
     c.run = r;
@@ -119,11 +125,14 @@ LayerCheck check_layer(const LpuParams& p, const LayerData& data, const LayerKer
   return check_layer(p, data, std::vector<LayerKernel>{kernel}, record_issues);
 }
 
-KernelCheck check_matmul(const LpuParams& p, const MatmulData& data, const MatmulKernel& kernel, Mode mode) {
+KernelCheck check_matmul(const LpuParams& p, const MatmulData& data, const MatmulKernel& kernel, Mode mode,
+                         bool record_issues) {
   Chip chip(p, mode);
+  chip.record_issues(record_issues);
   if (mode == Mode::functional) load(chip, kernel.preloads);
   KernelCheck c;
   c.run = chip.run(kernel.program);
+  c.chips = {c.run};
   if (!c.run.errors.empty() || mode != Mode::functional) return c;
   Eigen::MatrixXd want;
   if (data.type == ElemType::i8) {

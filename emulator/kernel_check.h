@@ -15,29 +15,34 @@ namespace tokenfab::lpu {
 
 struct KernelCheck {
   RunResult run;
-  std::int64_t outputs = 0;     // values compared
-  std::int64_t mismatches = 0;  // outputs that differ from the reference (INT32: exactly)
+  std::vector<RunResult> chips;  // every chip's run, in chip order (for timelines)
+  std::int64_t outputs = 0;      // values compared
+  std::int64_t mismatches = 0;   // outputs that differ from the reference (INT32: exactly)
 };
 
 // INT8 weights W (dim x tiles*dim) and activation x, laid out as `layout`
 // says; compares the INT32 results with Eigen's x^T W.
-KernelCheck check_gemv(const LpuParams& p, const GemvLayout& layout, const GemvKernel& kernel, int tiles);
+// With `record_issues`, each run keeps every issue (for a timeline).
+KernelCheck check_gemv(const LpuParams& p, const GemvLayout& layout, const GemvKernel& kernel, int tiles,
+                       bool record_issues = false);
 
 // A different INT8 vector on each of `chips` chips; compares the vector each
 // chip writes with the wrapped INT8 sum of all of them, lane by lane. `run`
 // is the first chip with schedule errors, or chip 0's.
 KernelCheck check_all_reduce(const LpuParams& p, const AllReduceLayout& layout, const AllReduceKernel& kernel,
-                             int chips);
+                             int chips, bool record_issues = false);
 
 // Runs a generated matrix product (functional or timing-only) and, when
 // functional, compares every INT32 output with Eigen's X W exactly.
-KernelCheck check_matmul(const LpuParams& p, const MatmulData& data, const MatmulKernel& kernel, Mode mode);
+KernelCheck check_matmul(const LpuParams& p, const MatmulData& data, const MatmulKernel& kernel, Mode mode,
+                         bool record_issues = false);
 
 // Runs a generated layer on its preloaded data and compares with
 // layer_reference: the appended cache row exactly (INT8), the output within
 // `max_error` of the reference, lane by lane.
 struct LayerCheck {
   RunResult run;
+  std::vector<RunResult> chips;  // every chip's run, in chip order
   std::int64_t outputs = 0;
   double max_error = 0;               // largest |emulated - reference| over the output lanes
   double max_output = 0;              // largest |reference| (for scale)

@@ -84,7 +84,7 @@ const std::vector<std::string>& vector_kernel_names() {
   return names;
 }
 
-VectorKernelCheck run_vector_kernel(const LpuParams& p, const std::string& name) {
+VectorKernelCheck run_vector_kernel(const LpuParams& p, const std::string& name, bool record_issues) {
   if (p.mxm_dim != p.vector_bytes()) throw std::invalid_argument("vector kernels: the MXM must be one vector wide");
   const LayerData data = data_for(p);
   KernelOps e(p);
@@ -95,6 +95,7 @@ VectorKernelCheck run_vector_kernel(const LpuParams& p, const std::string& name)
   c.expected_cycles = e.s().cycles();
   c.chain_bound = e.s().chain_bound();
   Chip chip(p, Mode::functional);
+  chip.record_issues(record_issues);
   load(chip, e.s().preloads());
   c.run = chip.run(e.s().take());
   if (!c.run.errors.empty()) return c;

@@ -33,6 +33,7 @@ struct VectorKernelCheck {
 
 const std::vector<std::string>& vector_kernel_names();
 // Throws std::invalid_argument for a name not in vector_kernel_names().
-VectorKernelCheck run_vector_kernel(const LpuParams& p, const std::string& name);
+// With `record_issues`, run keeps every issue (for a timeline).
+VectorKernelCheck run_vector_kernel(const LpuParams& p, const std::string& name, bool record_issues = false);
 
 }  // namespace tokenfab::lpu

@@ -6,6 +6,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <map>
+#include <set>
 #include <string>
 
 namespace {
@@ -222,6 +224,27 @@ TEST_CASE("cli: emulate --timeline writes a track per queue and a slice per issu
   }
   CHECK(tracks == 4);
   CHECK(slices == 4);
+}
+
+// The 4-chip all-reduce: one process per chip, each with the same tracks
+// (the program is the same on every chip): one MEM read of the own vector
+// and one of it again for the add tree, 3 sends and 3 receives (one C2C
+// queue per peer), 2 + 1 adds in the tree, 1 write = 12 issues on each.
+TEST_CASE("cli: emulate --timeline of a multi-chip kernel has a process per chip") {
+  std::system(("mkdir -p " + std::string(TOKENFAB_TEST_OUT)).c_str());
+  const std::string file = out_dir("allreduce_timeline.json");
+  Result r = tokenfab("emulate --kernel allreduce --chips 4 --timeline " + file, "allreduce_timeline");
+  REQUIRE_MESSAGE(r.code == 0, r.out);
+  const auto doc = nlohmann::json::parse(slurp(file));
+  std::map<int, int> slices;
+  std::set<std::string> processes;
+  for (const auto& e : doc["traceEvents"]) {
+    if (e["ph"] == "M" && e["name"] == "process_name") processes.insert(e["args"]["name"].get<std::string>());
+    if (e["ph"] == "X") ++slices[e["pid"].get<int>()];
+  }
+  CHECK(processes == std::set<std::string>{"tsp-v1 chip 0", "tsp-v1 chip 1", "tsp-v1 chip 2", "tsp-v1 chip 3"});
+  REQUIRE(slices.size() == 4);
+  for (const auto& [pid, n] : slices) CHECK(n == 12);
 }
 
 }  // namespace
