@@ -23,8 +23,9 @@
 // gather and scatter, the VXM elementwise, transcendental and conversion
 // ops, the MXM's INT8 and FP16 paths (lw, iw, abc, acc; mxm.h), the SXM
 // shift, rotate, transpose, permute and distribute (sxm.h; maps come with
-// the program) and C2C send/recv/deskew; programs using FP8 are refused
-// with an error naming the instruction.
+// the program) and C2C send/recv/deskew. FP8 (E4M3) is a VXM type
+// (conversion and arithmetic); FP8 matrices on the MXM are refused with an
+// error naming the instruction.
 #pragma once
 
 #include <cstdint>

@@ -389,7 +389,6 @@ struct Chip::Impl {
     }
     const ElemType from = ins.op == Opcode::conv ? elem(ins, Field::from) : elem(ins, Field::type);
     const ElemType to = ins.op == Opcode::conv ? elem(ins, Field::to) : from;
-    if (from == ElemType::f8 || to == ElemType::f8) return "f8 arithmetic";
     const std::size_t need = static_cast<std::size_t>(vxm_operands(ins.op) * elem_bytes(from));
     if (streams(ins, Field::in).size() != need) {
       return "'" + std::string(info(ins.op).name) + "' on " + std::string(elem_type_name(from)) + " needs " +

@@ -6,9 +6,11 @@
 
 #include <Eigen/Core>
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "emulator/assembler.h"
+#include "emulator/vxm.h"
 
 namespace tokenfab::lpu {
 namespace {
@@ -134,9 +136,75 @@ TEST_CASE("chip: an fp32 add over four byte-plane streams is bit-exact") {
 
 TEST_CASE("chip: what this version cannot execute is refused by name") {
   Chip chip(tsp(), Mode::functional);
-  RunResult r = chip.run(assemble(".arch tsp-v1\n.queue VXM.0\n    conv in=E0 out=E1 from=i8 to=f8\n", "f8.s", tsp()));
+  RunResult r = chip.run(assemble(".arch tsp-v1\n.queue MXM.E.0\n    lw s=E0 plane=0 type=f8\n", "f8.s", tsp()));
   REQUIRE(r.errors.size() == 1);
-  CHECK(r.errors[0].str() == "error: f8.s:3:5: cycle 0, VXM.0: f8 arithmetic not supported by this emulator version");
+  CHECK(r.errors[0].str() ==
+        "error: f8.s:3:5: cycle 0, MXM.E.0: MXM types other than i8 x i8 -> i32 and f16 x f16 -> f32 not supported by "
+        "this emulator version");
+}
+
+// FP8 E4M3: every code but NaN decodes and encodes back to itself; the
+// largest is 448 and larger values saturate to it; the smallest subnormal is
+// 2^-9; 1 + 1/16 lies halfway between 1 and 1.125 and rounds to even (1).
+TEST_CASE("vxm: FP8 E4M3 values, rounding and saturation") {
+  for (int code = 0; code < 256; ++code) {
+    if ((code & 0x7F) == 0x7F) continue;  // NaN
+    CHECK(fp8_bits(fp8_value(static_cast<std::uint8_t>(code))) == code);
+  }
+  CHECK(fp8_value(0x7E) == 448.0);
+  CHECK(fp8_bits(1000.0) == 0x7E);
+  CHECK(fp8_bits(-1000.0) == 0xFE);
+  CHECK(fp8_value(0x01) == std::ldexp(1.0, -9));
+  CHECK(fp8_value(0x08) == std::ldexp(1.0, -6));
+  CHECK(fp8_bits(1.0625) == fp8_bits(1.0));
+  CHECK(fp8_bits(1.1875) == fp8_bits(1.25));  // halfway between m=1 and m=2: to even (m=2)
+  CHECK(std::isnan(fp8_value(0x7F)));
+}
+
+// An FP32 vector to FP8 and back on the VXM: each lane is its nearest E4M3
+// value. Slices E.0-E.3 (position 13) read at 0, the planes reach the VXM
+// at 4; conv (d_func 3) puts the FP8 byte on E4 at 7, a second conv reads it
+// there (same cycle, same place) and puts FP32 on E5..E8 at 10, which pass
+// slices E.4-E.7 (position 14) at 12, where they are written: 13 cycles.
+TEST_CASE("chip: FP32 to FP8 and back rounds each lane to its nearest E4M3 value") {
+  Chip chip(tsp(), Mode::functional);
+  std::vector<float> values(320);
+  for (int l = 0; l < 320; ++l) {
+    values[static_cast<std::size_t>(l)] =
+        std::ldexp(1.0f + 0.01f * static_cast<float>(l % 97), l % 23 - 12) * (l % 2 ? -1.0f : 1.0f);
+  }
+  for (int b = 0; b < 4; ++b) {
+    std::vector<std::uint8_t> plane(320);
+    for (int l = 0; l < 320; ++l) {
+      std::uint32_t raw = 0;
+      std::memcpy(&raw, &values[static_cast<std::size_t>(l)], 4);
+      plane[static_cast<std::size_t>(l)] = static_cast<std::uint8_t>(raw >> (8 * b));
+    }
+    chip.write_vector({Hemisphere::east, b}, 0, plane);
+  }
+  std::string text = ".arch tsp-v1\n";
+  for (int b = 0; b < 4; ++b)
+    text += ".queue MEM.E." + std::to_string(b) + "\n    read a=0 s=W" + std::to_string(b) + "\n";
+  text +=
+      ".queue VXM.0\n    nop n=4\n    conv in=W0..W3 out=E4 from=f32 to=f8\n    nop n=2\n"
+      "    conv in=E4 out=E5..E8 from=f8 to=f32\n";
+  for (int b = 0; b < 4; ++b) {
+    text +=
+        ".queue MEM.E." + std::to_string(4 + b) + "\n    nop n=12\n    write a=0 s=E" + std::to_string(5 + b) + "\n";
+  }
+  const RunResult r = chip.run(assemble(text, "fp8.s", tsp()));
+  REQUIRE_MESSAGE(r.errors.empty(), r.errors.front().str());
+  CHECK(r.cycles == 13);
+  for (int l = 0; l < 320; ++l) {
+    std::uint32_t raw = 0;
+    for (int b = 0; b < 4; ++b) {
+      raw |= static_cast<std::uint32_t>(chip.read_vector({Hemisphere::east, 4 + b}, 0)[static_cast<std::size_t>(l)])
+             << (8 * b);
+    }
+    float got = 0;
+    std::memcpy(&got, &raw, 4);
+    CHECK(got == static_cast<float>(fp8_value(fp8_bits(values[static_cast<std::size_t>(l)]))));
+  }
 }
 
 }  // namespace

@@ -1,8 +1,37 @@
 #include "emulator/vxm.h"
 
+#include <cfenv>
 #include <cmath>
 
 namespace tokenfab::lpu {
+
+// FP8 E4M3 ("FN": no infinities; S.1111.111 is NaN; largest 448), as the
+// OCP 8-bit floating point specification defines it.
+double fp8_value(std::uint8_t bits) {
+  const int e = (bits >> 3) & 0xF, m = bits & 7;
+  const double sign = (bits & 0x80) != 0 ? -1.0 : 1.0;
+  if (e == 15 && m == 7) return std::nan("");
+  if (e == 0) return sign * std::ldexp(m, -9);  // subnormal: m/8 x 2^-6
+  return sign * std::ldexp(8 + m, e - 10);      // (1 + m/8) x 2^(e-7)
+}
+
+std::uint8_t fp8_bits(double v) {
+  if (std::isnan(v)) return 0x7F;
+  const std::uint8_t sign = std::signbit(v) ? 0x80 : 0;
+  const double a = std::fabs(v);
+  // Below the smallest normal (2^-6) in steps of 2^-9; a carry into 8
+  // steps is the smallest normal's code.
+  if (a < std::ldexp(1.0, -6)) return static_cast<std::uint8_t>(sign | static_cast<int>(std::nearbyint(a * 512.0)));
+  int e = std::ilogb(a);
+  int q = static_cast<int>(std::nearbyint((a / std::ldexp(1.0, e) - 1.0) * 8.0));  // ties to even
+  if (q == 8) {
+    ++e;
+    q = 0;
+  }
+  // Saturating: beyond 448 (e 8, m 6), including what would be NaN's code.
+  if (e > 8 || (e == 8 && q == 7)) return static_cast<std::uint8_t>(sign | 0x7E);
+  return static_cast<std::uint8_t>(sign | ((e + 7) << 3) | q);
+}
 
 // Lane values of `type` from its byte planes (byte k of every lane on plane k).
 Lanes decode_lanes(const std::vector<const std::vector<std::uint8_t>*>& planes, ElemType type, int lanes) {
@@ -31,8 +60,8 @@ Lanes decode_lanes(const std::vector<const std::vector<std::uint8_t>*>& planes, 
         out[l] = Eigen::numext::bit_cast<float>(raw);
         break;
       case ElemType::f8:
-        out[l] = 0;
-        break;  // refused before execution
+        out[l] = fp8_value(static_cast<std::uint8_t>(raw));
+        break;
     }
   }
   return out;
@@ -64,6 +93,7 @@ std::vector<std::vector<std::uint8_t>> encode_lanes(const Lanes& v, ElemType typ
         raw = Eigen::numext::bit_cast<std::uint32_t>(static_cast<float>(v[l]));
         break;
       case ElemType::f8:
+        raw = fp8_bits(v[l]);
         break;
     }
     for (int k = 0; k < bytes; ++k)
@@ -80,7 +110,9 @@ bool is_float(ElemType t) {
 
 // The arithmetic of one VXM op on lane values (in the op's element type).
 Lanes vxm_compute(Opcode op, ElemType type, const std::vector<Lanes>& in) {
-  const bool fp = is_float(type);
+  // FP8 results round once, when encoded: rounding them to FP32 first could
+  // move a value onto an FP8 tie.
+  const bool fp = is_float(type) && type != ElemType::f8;
   auto rounded = [&](const Lanes& x) -> Lanes { return fp ? x.cast<float>().cast<double>() : x; };
   switch (op) {
     case Opcode::add:

@@ -15,6 +15,11 @@ namespace tokenfab::lpu {
 // Values of one operand, one per lane, widened for arithmetic.
 using Lanes = Eigen::ArrayXd;
 
+// One FP8 E4M3 code's value, and the code of a value (round to nearest
+// even, saturating at +-448; NaN stays NaN).
+double fp8_value(std::uint8_t bits);
+std::uint8_t fp8_bits(double v);
+
 Lanes decode_lanes(const std::vector<const std::vector<std::uint8_t>*>& planes, ElemType type, int lanes);
 std::vector<std::vector<std::uint8_t>> encode_lanes(const Lanes& v, ElemType type);
 // Result lanes of a VXM op on its operands (conv returns its input for re-encoding).
