@@ -12,6 +12,9 @@ namespace tokenfab::lpu {
 
 namespace {
 
+// Copies of the new key for the transposed append (see there).
+constexpr int kKeyCopies = 8;
+
 void check_shape(const LpuParams& p, const LayerData& L, int chips) {
   if (chips < 1 || chips - 1 > p.c2c_links || (chips & (chips - 1)) != 0)
     throw std::invalid_argument("layer: a power of two from 1 to " + std::to_string(p.c2c_links + 1) + " chips (" +
@@ -95,19 +98,31 @@ LayerKernel decode_layer(const LpuParams& p, const LayerData& data, int chips, i
   // Append k to K^T: lane i of k to lane `pos` of row i.
   {
     const std::vector<Vec> to_position(static_cast<std::size_t>(n), position_hot);
+    // k is masked once per row: copies of it in several slices let the
+    // masks read it in parallel (a slice reads one word a cycle).
+    std::vector<Vec> k_copies{kq};
+    for (int c = 1; c < kKeyCopies; ++c) k_copies.push_back(s.conv(kq, ElemType::i8));
     std::vector<Vec> masked, moved;
-    std::vector<const Vec*> xs, into;
     masked.reserve(static_cast<std::size_t>(n));
     moved.reserve(static_cast<std::size_t>(n));
     // Every row, also those of other chips' heads (which gain a zero): the
     // rows a chip touches then do not depend on the chip, nor its program.
     for (int r = 0; r < n; ++r) {
-      masked.push_back(e.i(Opcode::mul, ElemType::i8, kq, lane_hot[static_cast<std::size_t>(r)]));
+      const Vec& key = k_copies[static_cast<std::size_t>(r % kKeyCopies)];
+      masked.push_back(e.i(Opcode::mul, ElemType::i8, key, lane_hot[static_cast<std::size_t>(r)]));
       moved.push_back(s.reserve(ElemType::i8));
-      xs.push_back(&masked.back());
-      into.push_back(&moved.back());
     }
-    const std::vector<Vec> placed = e.product(to_position, xs, into);
+    // The rows' products spread over the MXM planes, each with the tile installed.
+    std::vector<Vec> placed;
+    const int planes = p.mxm_planes, per_plane = (n + planes - 1) / planes;
+    for (int first = 0; first < n; first += per_plane) {
+      std::vector<const Vec*> xs, into;
+      for (int r = first; r < std::min(n, first + per_plane); ++r) {
+        xs.push_back(&masked[static_cast<std::size_t>(r)]);
+        into.push_back(&moved[static_cast<std::size_t>(r)]);
+      }
+      for (Vec& row : e.product(to_position, xs, into)) placed.push_back(std::move(row));
+    }
     for (int r = 0; r < n; ++r) {
       Vec& row = k.k_rows[static_cast<std::size_t>(r)];
       row = e.i(Opcode::add, ElemType::i8, row, placed[static_cast<std::size_t>(r)], &row);

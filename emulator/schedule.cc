@@ -99,8 +99,42 @@ int Scheduler::free_stream(bool east, int from_x, int to_x, std::int64_t at_from
   return -1;
 }
 
+std::int64_t Scheduler::passes(const Flight& f, int unit_x) {
+  const bool east = f.stream < kStreamsPerDirection;
+  if (east ? unit_x < f.x0 : unit_x > f.x0) return -1;
+  return f.t0 + std::abs(unit_x - f.x0);
+}
+
+std::vector<Scheduler::Arrival> Scheduler::arrivals(const std::vector<const Vec*>& in, int unit_x, bool chain,
+                                                    std::int64_t& earliest, std::int64_t& bound) const {
+  const Delay& rd = p_.delay(Opcode::read);
+  std::vector<Arrival> out;
+  earliest = 0;
+  bound = 0;
+  for (const Vec* v : in) {
+    for (std::size_t b = 0; b < v->planes.size(); ++b) {
+      const PlaneAt& a = v->planes[b];
+      const std::int64_t travel = rd.d_func + std::abs(unit_x - slice_x(a.slice));
+      std::int64_t plane_bound = v->bound + travel;
+      const Flight* f = b < v->flights.size() ? &v->flights[b] : nullptr;
+      const std::int64_t pass = f ? passes(*f, unit_x) : -1;
+      if (pass >= 0) plane_bound = std::min(plane_bound, f->bound + std::abs(unit_x - f->x0));
+      bound = std::max(bound, plane_bound);
+      if (chain && pass >= 0) {
+        out.push_back({a, v->ready, f});
+        earliest = std::max(earliest, pass);
+      } else {
+        out.push_back({a, v->ready, nullptr});
+        earliest = std::max(earliest, v->ready + travel);
+      }
+    }
+  }
+  return out;
+}
+
 bool Scheduler::book_moves(int unit_x, std::int64_t take, const std::vector<Arrival>& in, std::int64_t emit,
-                           const std::vector<Departure>& out, Streams& streams_in, Streams& streams_out, bool commit) {
+                           const std::vector<Departure>& out, Streams& streams_in, Streams& streams_out, bool commit,
+                           std::vector<Flight>* flights) {
   const Delay& rd = p_.delay(Opcode::read);
   const Delay& wr = p_.delay(Opcode::write);
   std::vector<Booking> cells;
@@ -127,6 +161,28 @@ bool Scheduler::book_moves(int unit_x, std::int64_t take, const std::vector<Arri
   std::vector<Read> reads;
   streams_in.clear();
   for (const Arrival& a : in) {
+    if (a.flight) {
+      // Taken off its stream as it passes: no read; the cells from where its
+      // own booking ends to here must be free.
+      const Flight& f = *a.flight;
+      if (passes(f, unit_x) != take) return false;
+      const bool east = f.stream < kStreamsPerDirection;
+      const std::int64_t key = cell_key(f.stream, east ? f.t0 - f.x0 : f.t0 + f.x0);
+      const int lo = east ? f.hi + 1 : unit_x, hi = east ? unit_x : f.lo - 1;
+      if (lo <= hi) {
+        auto overlaps = [&](int a_lo, int a_hi) { return a_lo <= hi && lo <= a_hi; };
+        if (std::any_of(cells.begin(), cells.end(),
+                        [&](const Booking& b) { return b.key == key && overlaps(b.lo, b.hi); }))
+          return false;
+        if (auto it = cells_.find(key);
+            it != cells_.end() &&
+            std::any_of(it->second.begin(), it->second.end(), [&](auto& iv) { return overlaps(iv.first, iv.second); }))
+          return false;
+        cells.push_back({key, lo, hi});
+      }
+      streams_in.push_back(f.stream);
+      continue;
+    }
     const int x = slice_x(a.from.slice);
     const std::int64_t r = take - rd.d_func - std::abs(unit_x - x);
     if (r < a.ready) return false;
@@ -172,8 +228,12 @@ bool Scheduler::book_moves(int unit_x, std::int64_t take, const std::vector<Arri
     cells.push_back({cell_key(s, east ? emit - unit_x : emit + unit_x), std::min(x, unit_x), std::max(x, unit_x)});
     writes.push_back({d.to, issue, access, s});
     streams_out.push_back(s);
+    if (flights) flights->push_back({s, unit_x, emit, std::min(x, unit_x), std::max(x, unit_x), 0});
   }
-  if (!commit) return true;
+  if (!commit) {
+    if (flights) flights->clear();
+    return true;
+  }
   for (const Booking& b : cells) cells_[b.key].push_back({b.lo, b.hi});
   for (auto& [s, c] : accesses) slice_busy_[s].insert(c);
   for (const Read& r : reads) {
@@ -235,27 +295,17 @@ Vec Scheduler::vxm(Opcode op, ElemType type, const std::vector<const Vec*>& in_r
   Vec out = into ? *into : allocate_vec(to);
   out.type = to;
   const Delay& d = p_.delay(op);
-  const Delay& rd = p_.delay(Opcode::read);
   const int ux = p_.stream_positions;  // the VXM, mid-chip
-  std::vector<Arrival> arrivals;
-  std::int64_t earliest = 0, bound = 0;
-  for (const Vec* v : in) {
-    for (const PlaneAt& a : v->planes) {
-      arrivals.push_back({a, v->ready});
-      const std::int64_t travel = rd.d_func + std::abs(ux - slice_x(a.slice));
-      earliest = std::max(earliest, v->ready + travel);
-      bound = std::max(bound, v->bound + travel);
-    }
-  }
   std::vector<Departure> departures;
   for (const PlaneAt& a : out.planes) departures.push_back({a});
-  for (std::int64_t t = std::max<std::int64_t>(0, earliest - d.d_skew); t < earliest + kHorizon; ++t) {
+  // Places the op at t if an ALU and every move fit then.
+  auto try_at = [&](std::int64_t t, const std::vector<Arrival>& arr, std::int64_t bound) {
     for (int alu = 0; alu < p_.vxm_alus; ++alu) {
       const QueueId q{Unit::vxm, Hemisphere::none, alu};
       Streams s_in, s_out;
-      if (!queue_free(q, t) || !book_moves(ux, t + d.d_skew, arrivals, t + d.d_func, departures, s_in, s_out, false))
+      if (!queue_free(q, t) || !book_moves(ux, t + d.d_skew, arr, t + d.d_func, departures, s_in, s_out, false))
         continue;
-      book_moves(ux, t + d.d_skew, arrivals, t + d.d_func, departures, s_in, s_out, true);
+      book_moves(ux, t + d.d_skew, arr, t + d.d_func, departures, s_in, s_out, true, &out.flights);
       std::map<Field, Operand> ops{{Field::in, s_in}, {Field::out, s_out}};
       if (op == Opcode::conv) {
         ops[Field::from] = from;
@@ -264,17 +314,29 @@ Vec Scheduler::vxm(Opcode op, ElemType type, const std::vector<const Vec*>& in_r
         ops[Field::type] = type;
       }
       place(q, t, make(op, std::move(ops)));
+      const std::int64_t emit_bound = bound - d.d_skew + d.d_func;
       std::int64_t ready = 0, out_bound = 0;
-      for (const PlaneAt& a : out.planes) {
-        const std::int64_t dist = std::abs(slice_x(a.slice) - ux);
+      for (std::size_t b = 0; b < out.planes.size(); ++b) {
+        const std::int64_t dist = std::abs(slice_x(out.planes[b].slice) - ux);
         ready = std::max(ready, t + d.d_func + dist + 1);
-        out_bound = std::max(out_bound, bound - d.d_skew + d.d_func + dist + 1);
+        out_bound = std::max(out_bound, emit_bound + dist + 1);
+        out.flights[b].bound = emit_bound;
       }
       out.ready = ready;
       out.bound = out_bound;
       chain_ = std::max(chain_, out.bound);
-      return out;
+      return true;
     }
+    return false;
+  };
+  std::int64_t earliest = 0, bound = 0;
+  // Chained: operands in flight taken as they pass, in the one cycle they do.
+  const std::vector<Arrival> chained = arrivals(in, ux, true, earliest, bound);
+  const bool any_chained = std::any_of(chained.begin(), chained.end(), [](const Arrival& a) { return a.flight; });
+  if (any_chained && earliest - d.d_skew >= 0 && try_at(earliest - d.d_skew, chained, bound)) return out;
+  const std::vector<Arrival> from_sram = arrivals(in, ux, false, earliest, bound);
+  for (std::int64_t t = std::max<std::int64_t>(0, earliest - d.d_skew); t < earliest + kHorizon; ++t) {
+    if (try_at(t, from_sram, bound)) return out;
   }
   throw std::logic_error("scheduler: a VXM op found no cycle to run in");
 }
@@ -283,29 +345,42 @@ Vec Scheduler::conv(const Vec& in, ElemType to) { return vxm(Opcode::conv, to, {
 
 Vec Scheduler::shift(const Vec& in, int lanes) {
   const Delay& d = p_.delay(Opcode::shift);
-  const Delay& rd = p_.delay(Opcode::read);
   const int ux = 2 * p_.stream_positions;  // the east SXM, at the edge
   Vec out = allocate_vec(in.type);
   out.ready = 0;
+  out.flights.resize(in.planes.size());
   for (std::size_t b = 0; b < in.planes.size(); ++b) {
-    const PlaneAt& a = in.planes[b];
-    const std::int64_t travel = rd.d_func + std::abs(ux - slice_x(a.slice));
+    // One plane at a time, as a one-plane vector.
+    Vec plane{in.type, {in.planes[b]}, in.ready, in.bound, {}};
+    if (b < in.flights.size()) plane.flights.push_back(in.flights[b]);
     const std::int64_t dist_out = std::abs(slice_x(out.planes[b].slice) - ux);
-    bool placed = false;
-    for (std::int64_t t = std::max<std::int64_t>(0, in.ready + travel - d.d_skew); !placed; ++t) {
-      if (t > in.ready + travel + kHorizon) throw std::logic_error("scheduler: a shift found no cycle to run in");
-      for (int k = 0; k < p_.sxm_queues && !placed; ++k) {
+    auto try_at = [&](std::int64_t t, const std::vector<Arrival>& arr, std::int64_t bound) {
+      for (int k = 0; k < p_.sxm_queues; ++k) {
         const QueueId q{Unit::sxm, Hemisphere::east, k};
         Streams s_in, s_out;
+        std::vector<Flight> flights;
         if (!queue_free(q, t) ||
-            !book_moves(ux, t + d.d_skew, {{a, in.ready}}, t + d.d_func, {{out.planes[b]}}, s_in, s_out, false))
+            !book_moves(ux, t + d.d_skew, arr, t + d.d_func, {{out.planes[b]}}, s_in, s_out, false))
           continue;
-        book_moves(ux, t + d.d_skew, {{a, in.ready}}, t + d.d_func, {{out.planes[b]}}, s_in, s_out, true);
+        book_moves(ux, t + d.d_skew, arr, t + d.d_func, {{out.planes[b]}}, s_in, s_out, true, &flights);
         place(q, t, make(Opcode::shift, {{Field::in, s_in}, {Field::out, s_out}, {Field::lanes, std::int64_t{lanes}}}));
+        const std::int64_t emit_bound = bound - d.d_skew + d.d_func;
+        out.flights[b] = flights.front();
+        out.flights[b].bound = emit_bound;
         out.ready = std::max(out.ready, t + d.d_func + dist_out + 1);
-        out.bound = std::max(out.bound, in.bound + travel - d.d_skew + d.d_func + dist_out + 1);
-        placed = true;
+        out.bound = std::max(out.bound, emit_bound + dist_out + 1);
+        return true;
       }
+      return false;
+    };
+    std::int64_t earliest = 0, bound = 0;
+    const std::vector<Arrival> chained = arrivals({&plane}, ux, true, earliest, bound);
+    if (chained.front().flight && earliest - d.d_skew >= 0 && try_at(earliest - d.d_skew, chained, bound)) continue;
+    const std::vector<Arrival> from_sram = arrivals({&plane}, ux, false, earliest, bound);
+    bool placed = false;
+    for (std::int64_t t = std::max<std::int64_t>(0, earliest - d.d_skew); !placed; ++t) {
+      if (t > earliest + kHorizon) throw std::logic_error("scheduler: a shift found no cycle to run in");
+      placed = try_at(t, from_sram, bound);
     }
   }
   chain_ = std::max(chain_, out.bound);

@@ -11,6 +11,11 @@
 //   Vec y = s.vxm(Opcode::mul, ElemType::f32, {&x, &x});
 //   Program prog = s.take();                      // s.cycles() predicted
 //
+// Chaining: a result is written to SRAM as it passes its slice, and an
+// operation whose unit lies further along the result's stream takes it off
+// the stream instead, in the cycle it passes, when everything else fits then
+// (VXM -> VXM in the cycle of the result, VXM -> SXM, SXM or MXM -> VXM).
+//
 // Resources it books, so that the chip's schedule checks pass by
 // construction: one issue per queue per cycle; one access per MEM slice per
 // cycle; each stream's (position, cycle) cells along every value's path from
@@ -43,12 +48,25 @@ struct PlaneAt {
   std::int64_t address = 0;
 };
 
-// A vector value in SRAM: one plane per byte of its element type.
+// A plane on its way: put on `stream` at position x0 in cycle t0, its
+// stream cells booked over positions [lo, hi]. A consumer further along
+// that reads it as it passes (chaining) needs no SRAM read.
+struct Flight {
+  int stream = 0;
+  int x0 = 0;
+  std::int64_t t0 = 0;
+  int lo = 0, hi = 0;
+  std::int64_t bound = 0;  // dependency bound of t0
+};
+
+// A vector value in SRAM: one plane per byte of its element type, and, when
+// an operation has just produced it, the planes' flights.
 struct Vec {
   ElemType type = ElemType::i8;
   std::vector<PlaneAt> planes;
-  std::int64_t ready = 0;  // first cycle a read sees every plane
-  std::int64_t bound = 0;  // the same with no resource conflicts
+  std::int64_t ready = 0;       // first cycle a read sees every plane
+  std::int64_t bound = 0;       // the same with no resource conflicts
+  std::vector<Flight> flights;  // one per plane, or none (preloaded)
 };
 
 // Data a program expects in SRAM before it starts.
@@ -104,6 +122,7 @@ class Scheduler {
   struct Arrival {  // one operand plane reaching a unit
     PlaneAt from;
     std::int64_t ready;
+    const Flight* flight = nullptr;  // taken off its stream instead of read from SRAM
   };
   struct Departure {  // one result plane leaving a unit for a slice
     PlaneAt to;
@@ -113,7 +132,14 @@ class Scheduler {
   // writes storing `out` from `unit_x` when they leave at `emit`; nothing is
   // booked unless all fit. `streams_in` and `streams_out` return the streams.
   bool book_moves(int unit_x, std::int64_t take, const std::vector<Arrival>& in, std::int64_t emit,
-                  const std::vector<Departure>& out, Streams& streams_in, Streams& streams_out, bool commit);
+                  const std::vector<Departure>& out, Streams& streams_in, Streams& streams_out, bool commit,
+                  std::vector<Flight>* flights = nullptr);
+  // The cycle a flight passes `unit_x`, or -1 if it flows the other way.
+  static std::int64_t passes(const Flight& f, int unit_x);
+  // Operand planes of `in` at a unit: those in flight to `unit_x` chained,
+  // when `chain`, the rest read from SRAM; the dependency bound of the take.
+  std::vector<Arrival> arrivals(const std::vector<const Vec*>& in, int unit_x, bool chain, std::int64_t& earliest,
+                                std::int64_t& bound) const;
   int free_stream(bool east, int from_x, int to_x, std::int64_t at_from, const std::vector<Booking>& pending) const;
   PlaneAt allocate();
   Vec allocate_vec(ElemType type);
