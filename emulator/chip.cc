@@ -10,24 +10,33 @@ std::string ScheduleError::str() const {
 
 Chip::Chip(const LpuParams& params, Mode mode) : params_(params), mode_(mode) {}
 
-std::vector<std::uint8_t>& Chip::slice_image(SliceId slice) {
-  auto& mem = sram_[slice];
-  if (mem.empty()) mem.assign(static_cast<std::size_t>(slice_words(params_) * params_.vector_bytes()), 0);
-  return mem;
+std::uint8_t* Chip::word(SliceId slice, std::int64_t address) {
+  auto& chunks = sram_[slice];
+  if (chunks.empty()) chunks.resize(static_cast<std::size_t>((slice_words(params_) + kChunkWords - 1) / kChunkWords));
+  auto& chunk = chunks[static_cast<std::size_t>(address / kChunkWords)];
+  const auto v = static_cast<std::size_t>(params_.vector_bytes());
+  if (!chunk) chunk = std::make_unique<std::uint8_t[]>(static_cast<std::size_t>(kChunkWords) * v);  // zeroed
+  return chunk.get() + static_cast<std::size_t>(address % kChunkWords) * v;
+}
+
+const std::uint8_t* Chip::word_if_written(SliceId slice, std::int64_t address) const {
+  auto it = sram_.find(slice);
+  if (it == sram_.end()) return nullptr;
+  const auto& chunk = it->second[static_cast<std::size_t>(address / kChunkWords)];
+  if (!chunk) return nullptr;
+  return chunk.get() + static_cast<std::size_t>(address % kChunkWords) * static_cast<std::size_t>(params_.vector_bytes());
 }
 
 void Chip::write_vector(SliceId slice, std::int64_t address, const std::vector<std::uint8_t>& bytes) {
   const auto v = static_cast<std::size_t>(params_.vector_bytes());
-  std::memcpy(slice_image(slice).data() + static_cast<std::size_t>(address) * v, bytes.data(),
-              std::min(bytes.size(), v));
+  std::memcpy(word(slice, address), bytes.data(), std::min(bytes.size(), v));
 }
 
 std::vector<std::uint8_t> Chip::read_vector(SliceId slice, std::int64_t address) const {
   const auto v = static_cast<std::size_t>(params_.vector_bytes());
-  auto it = sram_.find(slice);
-  if (it == sram_.end()) return std::vector<std::uint8_t>(v, 0);
-  return {it->second.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(address) * v),
-          it->second.begin() + static_cast<std::ptrdiff_t>((static_cast<std::size_t>(address) + 1) * v)};
+  const std::uint8_t* w = word_if_written(slice, address);
+  if (!w) return std::vector<std::uint8_t>(v, 0);
+  return {w, w + v};
 }
 
 int Chip::position(const QueueId& q) const { return stream_position(params_, q); }

@@ -114,8 +114,12 @@ class Chip {
 
  private:
   struct Impl;
-  // A slice's SRAM, vector after vector, allocated (zeroed) on first use.
-  std::vector<std::uint8_t>& slice_image(SliceId slice);
+  // The bytes of one word (a vector) of a slice's SRAM. SRAM is allocated,
+  // zeroed, in chunks of kChunkWords words on first use, so that a run
+  // touching a few words of many slices does not clear megabytes.
+  static constexpr std::int64_t kChunkWords = 256;
+  std::uint8_t* word(SliceId slice, std::int64_t address);
+  const std::uint8_t* word_if_written(SliceId slice, std::int64_t address) const;  // null: all zero
   struct Wire {
     Chip* peer = nullptr;
     int peer_link = 0;
@@ -123,7 +127,7 @@ class Chip {
   const LpuParams& params_;
   Mode mode_;
   bool record_issues_ = false;
-  std::map<SliceId, std::vector<std::uint8_t>> sram_;
+  std::map<SliceId, std::vector<std::unique_ptr<std::uint8_t[]>>> sram_;
   std::map<int, Wire> wires_;
   std::unique_ptr<Impl> impl_;
 };

@@ -17,6 +17,10 @@ ElemType operand_type(const Instruction& ins, ElemType fallback) {
 }
 // Lanes of `width` bytes from their byte planes, interleaved little-endian.
 void interleave(const std::vector<Payload>& planes, std::size_t first, int width, std::vector<std::uint8_t>& out) {
+  if (width == 1) {
+    out.insert(out.end(), planes[first]->begin(), planes[first]->end());
+    return;
+  }
   const std::size_t lanes = planes[first]->size();
   for (std::size_t l = 0; l < lanes; ++l) {
     for (int b = 0; b < width; ++b) out.push_back((*planes[first + static_cast<std::size_t>(b)])[l]);
@@ -281,7 +285,6 @@ void Chip::Impl::indirect(std::int64_t t, QueueState& q, const Instruction& ins,
     }
     const std::size_t lanes = static_cast<std::size_t>(p.vector_bytes()), lo = scatter ? 1 : 0;
     const bool wide = in.size() - lo == 2;
-    std::vector<std::uint8_t>& image = chip.slice_image(slice);
     std::vector<std::uint8_t> gathered(lanes, 0);
     for (std::size_t i = 0; i < lanes; ++i) {
       const std::int64_t a = (*(*values)[lo])[i] | (wide ? (*(*values)[lo + 1])[i] << 8 : 0);
@@ -290,7 +293,7 @@ void Chip::Impl::indirect(std::int64_t t, QueueState& q, const Instruction& ins,
                     "lane " + std::to_string(i) + " addresses word " + std::to_string(a) + " outside the slice (" +
                         std::to_string(slice_words(p)) + " vectors)");
       }
-      std::uint8_t& cell = image[static_cast<std::size_t>(a) * lanes + i];
+      std::uint8_t& cell = chip.word(slice, a)[i];
       if (scatter) {
         cell = (*(*values)[0])[i];
       } else {
