@@ -159,10 +159,14 @@ namespace {
 // One decode step of a transformer layer, checked against the Eigen reference.
 int cmd_emulate_layer(const lpu::LpuParams& p, const KernelOptions& o) {
   const int d = p.mxm_dim;
-  const int heads = o.heads > 0 ? o.heads : (d % 64 == 0 ? d / 64 : 2);
-  const int ffn = o.ffn > 0 ? o.ffn : 2 * d;
-  const int context = o.context >= 0 ? o.context : d * 4 / 5 - 1;
+  const lpu::LayerShape shape = lpu::default_layer_shape(d);
+  const int heads = o.heads > 0 ? o.heads : shape.heads;
+  const int ffn = o.ffn > 0 ? o.ffn : shape.ffn;
+  const int context = o.context >= 0 ? o.context : shape.context;
   const int chips = o.chips > 0 ? o.chips : 1;
+  // The shape is checked before any data is made: a huge one is an error, not an allocation.
+  if (std::string why = lpu::layer_shape_problem(p, d, heads, ffn, context, chips); !why.empty())
+    throw InputError({"--kernel"}, why);
   lpu::LayerData data;
   std::vector<lpu::LayerKernel> kernels;
   try {
@@ -239,9 +243,13 @@ int cmd_emulate_vector(const lpu::LpuParams& p, const std::string& name, const s
 int cmd_emulate_kernel(const KernelOptions& o) {
   const auto& vector_kernels = lpu::vector_kernel_names();
   const bool vector_kernel = std::find(vector_kernels.begin(), vector_kernels.end(), o.kernel) != vector_kernels.end();
-  if (o.kernel != "gemv" && o.kernel != "matmul" && o.kernel != "allreduce" && o.kernel != "layer" && !vector_kernel)
-    throw InputError({"--kernel"}, "unknown kernel '" + o.kernel +
-                                       "' (gemv, matmul, allreduce, layer, rmsnorm, softmax, rope, swiglu, attention)");
+  if (o.kernel != "gemv" && o.kernel != "matmul" && o.kernel != "allreduce" && o.kernel != "layer" && !vector_kernel) {
+    std::string names = "gemv, matmul, allreduce, layer";
+    for (const std::string& n : vector_kernels) names += ", " + n;
+    throw InputError({"--kernel"}, "unknown kernel '" + o.kernel + "' (" + names + ")");
+  }
+  if (o.type != "i8" && o.kernel != "gemv" && o.kernel != "matmul")
+    throw InputError({"--type"}, "applies to gemv and matmul; the " + o.kernel + " kernel's types are fixed");
   const lpu::LpuParams params = lpu::load_lpu_params(o.chip_file);
   if (vector_kernel) return cmd_emulate_vector(params, o.kernel, o.timeline);
   if (o.kernel == "allreduce") return cmd_emulate_all_reduce(params, o.chips > 0 ? o.chips : 8, o.timeline);

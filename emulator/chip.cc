@@ -24,7 +24,8 @@ const std::uint8_t* Chip::word_if_written(SliceId slice, std::int64_t address) c
   if (it == sram_.end()) return nullptr;
   const auto& chunk = it->second[static_cast<std::size_t>(address / kChunkWords)];
   if (!chunk) return nullptr;
-  return chunk.get() + static_cast<std::size_t>(address % kChunkWords) * static_cast<std::size_t>(params_.vector_bytes());
+  return chunk.get() +
+         static_cast<std::size_t>(address % kChunkWords) * static_cast<std::size_t>(params_.vector_bytes());
 }
 
 void Chip::write_vector(SliceId slice, std::int64_t address, const std::vector<std::uint8_t>& bytes) {

@@ -71,7 +71,6 @@ void Chip::Impl::mxm(std::int64_t t, QueueState& q, const Instruction& ins, cons
         }
         plane.buffer_type[buf] = type;
         plane.rows[buf] += rows;
-        plane.loading_until[buf] = when;
       });
       return;
     }

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <queue>
+#include <stdexcept>
 #include <vector>
 
 namespace tokenfab::lpu {
@@ -24,6 +25,8 @@ class EventCalendar {
  public:
   bool empty() const { return count_ == 0 && far_.empty(); }
   void push(const E& e) {
+    // An event before the one being run would land a whole window late.
+    if (e.cycle < base_) throw std::logic_error("event calendar: an event scheduled in the past");
     if (e.cycle < base_ + kWindow) {
       Bucket& b = buckets_[static_cast<std::size_t>(e.cycle) & kMask];
       b.fifo[static_cast<std::size_t>(e.phase)].push_back(e);
@@ -34,6 +37,7 @@ class EventCalendar {
   }
   // The next event; the calendar must not be empty.
   const E& top() const {
+    if (empty()) throw std::logic_error("event calendar: top() of an empty calendar");
     settle();
     const Bucket& b = buckets_[static_cast<std::size_t>(base_) & kMask];
     for (std::size_t p = 0; p < 3; ++p) {

@@ -15,29 +15,38 @@ namespace {
 // Copies of the new key for the transposed append (see there).
 constexpr int kKeyCopies = 8;
 
-void check_shape(const LpuParams& p, const LayerData& L, int chips) {
-  if (chips < 1 || chips - 1 > p.c2c_links || (chips & (chips - 1)) != 0)
-    throw std::invalid_argument("layer: a power of two from 1 to " + std::to_string(p.c2c_links + 1) + " chips (" +
-                                std::to_string(p.c2c_links) + " links each), got " + std::to_string(chips));
-  if (L.heads % chips != 0 || (L.ffn / p.mxm_dim) % chips != 0)
-    throw std::invalid_argument("layer: " + std::to_string(chips) + " chips must divide the " +
-                                std::to_string(L.heads) + " heads and the " + std::to_string(L.ffn / p.mxm_dim) +
-                                " FFN tiles");
-  if (L.d != p.mxm_dim || p.mxm_dim != p.vector_bytes())
-    throw std::invalid_argument("layer: d must be the MXM size and the vector width (" + std::to_string(p.mxm_dim) +
-                                " on " + p.name + "), got " + std::to_string(L.d));
-  if (L.ffn < p.mxm_dim || L.ffn % p.mxm_dim != 0)
-    throw std::invalid_argument("layer: the FFN width must be a whole number of " + std::to_string(p.mxm_dim) +
-                                "-wide tiles, got " + std::to_string(L.ffn));
-  if (L.context + 1 > p.vector_bytes())
-    throw std::invalid_argument("layer: at most " + std::to_string(p.vector_bytes() - 1) +
-                                " cached positions (one tile of keys), got " + std::to_string(L.context));
-}
-
 }  // namespace
 
+std::string layer_shape_problem(const LpuParams& p, int d, int heads, int ffn, int context, int chips) {
+  if (d != p.mxm_dim || p.mxm_dim != p.vector_bytes())
+    return "layer: d must be the MXM size and the vector width (" + std::to_string(p.mxm_dim) + " on " + p.name +
+           "), got " + std::to_string(d);
+  if (heads < 1 || d % heads != 0 || (d / heads) % 2 != 0) return "layer: heads must split d into even head dimensions";
+  if (ffn < p.mxm_dim || ffn % p.mxm_dim != 0)
+    return "layer: the FFN width must be a whole number of " + std::to_string(p.mxm_dim) + "-wide tiles, got " +
+           std::to_string(ffn);
+  // Everything lives in the east hemisphere's SRAM: the weights and caches
+  // are most of it (4 d^2 + 3 d ffn bytes, and 2 d^2 for the caches).
+  const double need = 6.0 * d * d + 3.0 * d * ffn;
+  const double have = static_cast<double>(p.mem_slices) * p.banks * p.words_per_bank * p.vector_bytes();
+  if (need > have)
+    return "layer: the weights and caches (" + std::to_string(static_cast<long long>(need / 1e6)) +
+           " MB) do not fit in a hemisphere's SRAM (" + std::to_string(static_cast<long long>(have / 1e6)) + " MB)";
+  if (context < 0 || context + 1 > p.vector_bytes())
+    return "layer: at most " + std::to_string(p.vector_bytes() - 1) + " cached positions (one tile of keys), got " +
+           std::to_string(context);
+  if (chips < 1 || chips - 1 > p.c2c_links || (chips & (chips - 1)) != 0)
+    return "layer: a power of two from 1 to " + std::to_string(p.c2c_links + 1) + " chips (" +
+           std::to_string(p.c2c_links) + " links each), got " + std::to_string(chips);
+  if (heads % chips != 0 || (ffn / p.mxm_dim) % chips != 0)
+    return "layer: " + std::to_string(chips) + " chips must divide the " + std::to_string(heads) + " heads and the " +
+           std::to_string(ffn / p.mxm_dim) + " FFN tiles";
+  return "";
+}
+
 LayerKernel decode_layer(const LpuParams& p, const LayerData& data, int chips, int chip) {
-  check_shape(p, data, chips);
+  if (std::string why = layer_shape_problem(p, data.d, data.heads, data.ffn, data.context, chips); !why.empty())
+    throw std::invalid_argument(why);
   const LayerData L = chips > 1 ? shard(data, chips, chip) : data;
   LayerKernel k;
   KernelOps e(p);
@@ -52,18 +61,14 @@ LayerKernel decode_layer(const LpuParams& p, const LayerData& data, int chips, i
   const Vec g1 = e.lanes_f32([&](int l) { return L.norm1[l]; });
   const Vec g2 = e.lanes_f32([&](int l) { return L.norm2[l]; });
   const Vec cos = e.lanes_f32([&](int l) { return L.cos[l]; });
-  const Vec sin_even = e.lanes_f32([&](int l) { return l % 2 == 0 ? -L.sin[l] : 0.0f; });
-  const Vec sin_odd = e.lanes_f32([&](int l) { return l % 2 == 1 ? L.sin[l] : 0.0f; });
+  const auto [sin_even, sin_odd] = e.sine_masks(L.sin);
   // Scores of positions past the token add -1e9: exp() makes them 0.
   const Vec position_mask = e.lanes_f32([&](int l) { return l <= pos ? 0.0f : -1e9f; });
   // Every chip allocates the same vectors in the same order, its own lanes
   // first, so that the scheduler places the same program on every chip and
   // only the preloaded data differ.
-  std::vector<Vec> head_i8, head_i32, lane_hot;
-  for (int h = first_head; h < first_head + heads; ++h) {
-    head_i8.push_back(e.lanes_int(ElemType::i8, [&](int l) { return l / hd == h ? 1 : 0; }));
-    head_i32.push_back(e.lanes_int(ElemType::i32, [&](int l) { return l / hd == h ? 1 : 0; }));
-  }
+  const auto [head_i8, head_i32] = e.head_masks(first_head, heads, hd);
+  std::vector<Vec> lane_hot;
   const Vec position_hot = e.lanes_int(ElemType::i8, [&](int l) { return l == pos ? 1 : 0; });
   for (int r = 0; r < n; ++r) lane_hot.push_back(e.lanes_int(ElemType::i8, [&](int l) { return l == r ? 1 : 0; }));
   // The caches: K^T rows (lane j of row i = key j's element i) and V rows,
@@ -85,7 +90,7 @@ LayerKernel decode_layer(const LpuParams& p, const LayerData& data, int chips, i
   // Attention.
   auto done = [&](const char* stage, std::int64_t ready) { k.milestones.emplace_back(stage, ready); };
   const Vec h1 = e.quantize(e.rmsnorm(x, g1, L.eps), L.s_h);
-  done("RMSNorm and quantisation", h1.ready);
+  done("RMSNorm and quantisation (attention input)", h1.ready);
   const Vec q = e.rope(e.dequantize(e.product(e.tile(L.wq, 0, 0), {&h1})[0], L.s_h * L.s_wq), cos, sin_even, sin_odd);
   const Vec kv = e.rope(e.dequantize(e.product(e.tile(L.wk, 0, 0), {&h1})[0], L.s_h * L.s_wk), cos, sin_even, sin_odd);
   const Vec v = e.dequantize(e.product(e.tile(L.wv, 0, 0), {&h1})[0], L.s_h * L.s_wv);
@@ -134,8 +139,7 @@ LayerKernel decode_layer(const LpuParams& p, const LayerData& data, int chips, i
 
   // Scores for every head from one installed K^T tile, softmax per head,
   // then every head's probabilities through one installed V tile.
-  const float score_scale = L.s_q * L.s_k / std::sqrt(static_cast<float>(hd));
-  const Vec attn = e.attention(qq, k.k_rows, v_rows, head_i8, head_i32, position_mask, score_scale, L.s_p);
+  const Vec attn = e.attention(qq, k.k_rows, v_rows, head_i8, head_i32, position_mask, L.score_scale(), L.s_p);
   done("attention: scores, softmax, P V", attn.ready);
   const Vec aq = e.quantize(e.dequantize(attn, L.s_v * L.s_p), L.s_a);
   const Vec o = e.dequantize(e.all_reduce(e.product(e.tile(L.wo, 0, 0), {&aq})[0], chips), L.s_a * L.s_wo);
@@ -144,7 +148,7 @@ LayerKernel decode_layer(const LpuParams& p, const LayerData& data, int chips, i
 
   // SwiGLU FFN over ffn / dim tiles; the down projection sums INT32 partials.
   const Vec h2 = e.quantize(e.rmsnorm(x1, g2, L.eps), L.s_h);
-  done("RMSNorm and quantisation", h2.ready);
+  done("RMSNorm and quantisation (FFN input)", h2.ready);
   const int tiles = L.ffn / p.mxm_dim / chips, first_tile = chip * tiles;
   Vec down;
   for (int t = first_tile; t < first_tile + tiles; ++t) {

@@ -49,8 +49,13 @@ struct LayerKernel {
   std::int64_t vxm_ops = 0;
 };
 
-// Throws std::invalid_argument when the shape does not fit the chip (d other
-// than the MXM size, an FFN not in whole tiles, more positions than lanes).
+// Why a layer of this shape cannot run on `chips` chips of p (d other than
+// the MXM size, heads not splitting d into even halves or over the chips, an
+// FFN not in whole tiles or not splitting over the chips, more positions
+// than lanes); empty when it can. Checked before any data is made.
+std::string layer_shape_problem(const LpuParams& p, int d, int heads, int ffn, int context, int chips);
+
+// Throws std::invalid_argument when the shape does not fit the chip.
 //
 // With chips > 1, chip `chip`'s part of the layer split tensor-parallel over
 // a fully connected node (system.h fully_connected): each chip holds its

@@ -1,6 +1,7 @@
 #include "emulator/kernel_ops.h"
 
 #include <cstring>
+#include <stdexcept>
 
 #include "emulator/vxm.h"
 
@@ -30,6 +31,20 @@ const Vec& KernelOps::constant(float value) {
 Vec KernelOps::input_int(ElemType t, const std::vector<double>& lanes) {
   const Lanes v = Eigen::Map<const Lanes>(lanes.data(), static_cast<Eigen::Index>(lanes.size()));
   return s_.input(t, encode_lanes(v, t));
+}
+
+std::pair<Vec, Vec> KernelOps::sine_masks(const Eigen::ArrayXf& sin) {
+  return {lanes_f32([&](int l) { return l % 2 == 0 ? -sin[l] : 0.0f; }),
+          lanes_f32([&](int l) { return l % 2 == 1 ? sin[l] : 0.0f; })};
+}
+
+std::pair<std::vector<Vec>, std::vector<Vec>> KernelOps::head_masks(int first, int count, int hd) {
+  std::pair<std::vector<Vec>, std::vector<Vec>> masks;
+  for (int h = first; h < first + count; ++h) {
+    masks.first.push_back(lanes_int(ElemType::i8, [&](int l) { return l / hd == h ? 1 : 0; }));
+    masks.second.push_back(lanes_int(ElemType::i32, [&](int l) { return l / hd == h ? 1 : 0; }));
+  }
+  return masks;
 }
 
 Vec KernelOps::quantize(const Vec& v, float scale, const Vec* into) {
@@ -84,6 +99,8 @@ Vec KernelOps::attention(const Vec& q8, const std::vector<Vec>& key_rows, const 
                          const std::vector<Vec>& head_i8, const std::vector<Vec>& head_i32, const Vec& mask,
                          float score_scale, float p_scale) {
   const std::size_t heads = head_i8.size();
+  if (heads == 0 || head_i32.size() != heads)
+    throw std::invalid_argument("attention: one INT8 and one INT32 mask per head");
   std::vector<Vec> q_heads, probs;
   std::vector<const Vec*> q_ptrs, p_ptrs;
   q_heads.reserve(heads);

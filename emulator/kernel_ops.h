@@ -47,6 +47,11 @@ class KernelOps {
     return input_int(t, v);
   }
 
+  // The rope() masks of a sine vector: -sin on even lanes, sin on odd ones.
+  std::pair<Vec, Vec> sine_masks(const Eigen::ArrayXf& sin);
+  // 0/1 masks of the lanes of heads first..first+count-1 of width hd, as INT8 and INT32.
+  std::pair<std::vector<Vec>, std::vector<Vec>> head_masks(int first, int count, int hd);
+
   // q8(v, scale); with `into`, the INT8 result goes there.
   Vec quantize(const Vec& v, float scale, const Vec* into = nullptr);
   // An INT32 vector to FP32, times `scale`.
@@ -86,7 +91,7 @@ class KernelOps {
  private:
   Vec input_int(ElemType t, const std::vector<double>& lanes);
   Vec count(Vec v);
-  const LpuParams& p_;
+  const LpuParams p_;  // a copy, as the scheduler keeps
   Scheduler s_;
   int n_;
   std::int64_t vxm_ops_ = 0, mxm_tiles_ = 0;

@@ -17,11 +17,12 @@ struct Built {
   std::string shape;
 };
 
-// The shapes: heads of 64 where they fit (tsp-v1: 5), else 2; 4/5 of the
-// lanes cached; data from the layer's generator.
+// The shapes: the default layer's (layer_data.h) with an FFN of d; data
+// from the layer's generator.
 LayerData data_for(const LpuParams& p) {
   const int d = p.vector_bytes();
-  return make_layer_data(d, d % 64 == 0 ? d / 64 : 2, d, d * 4 / 5 - 1, 3);
+  const LayerShape shape = default_layer_shape(d);
+  return make_layer_data(d, shape.heads, d, shape.context, 3);
 }
 
 Built build(KernelOps& e, const LayerData& L, const std::string& name) {
@@ -42,8 +43,7 @@ Built build(KernelOps& e, const LayerData& L, const std::string& name) {
     return {e.softmax(f32(s), mask), ref, 1e-6, true, std::to_string(valid) + " of " + std::to_string(n) + " lanes"};
   }
   if (name == "rope") {
-    const Vec sin_even = e.lanes_f32([&](int l) { return l % 2 == 0 ? -L.sin[l] : 0.0f; });
-    const Vec sin_odd = e.lanes_f32([&](int l) { return l % 2 == 1 ? L.sin[l] : 0.0f; });
+    const auto [sin_even, sin_odd] = e.sine_masks(L.sin);
     return {e.rope(f32(L.x), f32(L.cos), sin_even, sin_odd), rope_reference(L.x, L.cos, L.sin), 0, false,
             std::to_string(n / 2) + " lane pairs at position " + std::to_string(L.context)};
   }
@@ -55,19 +55,15 @@ Built build(KernelOps& e, const LayerData& L, const std::string& name) {
   if (name == "attention") {
     const int hd = L.head_dim(), positions = L.context;
     const Int8Vector q = q8_reference(L.x, L.s_q);
-    std::vector<Vec> head_i8, head_i32, key_rows, value_rows;
-    for (int h = 0; h < L.heads; ++h) {
-      head_i8.push_back(e.lanes_int(ElemType::i8, [&](int l) { return l / hd == h ? 1 : 0; }));
-      head_i32.push_back(e.lanes_int(ElemType::i32, [&](int l) { return l / hd == h ? 1 : 0; }));
-    }
+    const auto [head_i8, head_i32] = e.head_masks(0, L.heads, hd);
+    std::vector<Vec> key_rows, value_rows;
     for (int r = 0; r < n; ++r) {
       key_rows.push_back(e.lanes_int(ElemType::i8, [&](int j) { return j < positions ? L.k_cache(j, r) : 0; }));
       value_rows.push_back(e.lanes_int(ElemType::i8, [&](int l) { return r < positions ? L.v_cache(r, l) : 0; }));
     }
     const Vec mask = e.lanes_f32([&](int l) { return l < positions ? 0.0f : -1e9f; });
     const Vec qv = e.lanes_int(ElemType::i8, [&](int l) { return q[l]; });
-    const float score_scale = L.s_q * L.s_k / std::sqrt(static_cast<float>(hd));
-    const Vec mix = e.attention(qv, key_rows, value_rows, head_i8, head_i32, mask, score_scale, L.s_p);
+    const Vec mix = e.attention(qv, key_rows, value_rows, head_i8, head_i32, mask, L.score_scale(), L.s_p);
     const Eigen::ArrayXf ref =
         attention_mix_reference(q, L.k_cache, L.v_cache, L).array().cast<float>() * (L.s_v * L.s_p);
     return {e.dequantize(mix, L.s_v * L.s_p), ref, 1e-2, false,

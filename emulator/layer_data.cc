@@ -60,6 +60,8 @@ Eigen::ArrayXf rope_reference(const Eigen::ArrayXf& v, const Eigen::ArrayXf& cos
   return out;
 }
 
+LayerShape default_layer_shape(int d) { return {d % 64 == 0 ? d / 64 : 2, 2 * d, d * 4 / 5 - 1}; }
+
 Int8Matrix random_int8(int rows, int cols, int limit, std::uint32_t seed) {
   Lcg g{seed};
   return random_int8(g, rows, cols, limit);
@@ -68,7 +70,7 @@ Int8Matrix random_int8(int rows, int cols, int limit, std::uint32_t seed) {
 LayerData make_layer_data(int d, int heads, int ffn, int context, std::uint32_t seed) {
   if (heads < 1 || d % heads != 0 || (d / heads) % 2 != 0)
     throw std::invalid_argument("layer: heads must split d into even head dimensions");
-  if (context < 0) throw std::invalid_argument("layer: negative context");
+  if (context < 0 || ffn < 1) throw std::invalid_argument("layer: negative context or an empty FFN");
   Lcg g{seed};
   LayerData L;
   L.d = d;
@@ -136,7 +138,7 @@ Int32Vector attention_mix_reference(const Int8Vector& qq, const Int8Matrix& keys
                                     const LayerData& L) {
   const int d = L.d, hd = L.head_dim();
   IntVec attn = IntVec::Zero(d);
-  const float score_scale = L.s_q * L.s_k / std::sqrt(static_cast<float>(hd));
+  const float score_scale = L.score_scale();
   for (int head = 0; head < L.heads; ++head) {
     Int8Vec qh = Int8Vec::Zero(d);
     qh.segment(head * hd, hd) = qq.segment(head * hd, hd);

@@ -20,6 +20,7 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -45,11 +46,21 @@ struct LayerData {
   float s_a = 0;  // attention output
   float s_f = 0;  // SwiGLU product
   int head_dim() const { return d / heads; }
+  // Attention scores' scale: both INT8 scales over sqrt(head dimension).
+  float score_scale() const { return s_q * s_k / std::sqrt(static_cast<float>(head_dim())); }
 };
 
 // Uniform INT8 values in [-limit, limit] from a fixed generator: the same
 // matrix for the same seed on every machine.
 Int8Matrix random_int8(int rows, int cols, int limit, std::uint32_t seed);
+
+// The layer shape kernels and `tokenfab emulate` use when none is given, for
+// a width d: heads of 64 where they divide d (5 on tsp-v1), else 2; an FFN
+// of 2d; 4/5 of the lanes less one cached.
+struct LayerShape {
+  int heads, ffn, context;
+};
+LayerShape default_layer_shape(int d);
 
 // Deterministic data for a layer of the given shape: uniform INT8 weights
 // with scales that keep activations near unit variance, gains near 1, and a

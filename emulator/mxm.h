@@ -29,8 +29,7 @@ struct MxmPlane {
   std::array<std::vector<std::uint8_t>, 2> buffer;  // rows of weights, row-major, elem_bytes each
   std::array<int, 2> rows = {0, 0};                 // rows loaded into each buffer
   std::array<ElemType, 2> buffer_type = {ElemType::i8, ElemType::i8};
-  std::array<std::int64_t, 2> loading_until = {-1, -1};  // last cycle an lw reads into each buffer
-  std::vector<std::uint8_t> weights;                     // installed; empty until the first iw
+  std::vector<std::uint8_t> weights;  // installed; empty until the first iw
   ElemType weights_type = ElemType::i8;
   bool installed = false;
   std::int64_t last_abc = -1;  // cycle the last activation was taken

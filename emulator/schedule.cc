@@ -8,24 +8,6 @@
 
 namespace tokenfab::lpu {
 
-namespace {
-// Search horizon for one operation's placement: far beyond any real wait, so
-// hitting it means the operation can never fit (a scheduler bug or a chip
-// too small), reported rather than looped on.
-constexpr std::int64_t kHorizon = 1 << 20;
-
-std::int64_t cell_key(int stream, std::int64_t diagonal) {
-  return (static_cast<std::int64_t>(stream) << 40) + diagonal + (std::int64_t{1} << 39);
-}
-}  // namespace
-
-// One tentative reservation of an operation being placed: nothing is
-// committed until every part of the operation fits.
-struct Scheduler::Booking {
-  std::int64_t key;  // stream cell diagonal
-  int lo, hi;        // positions
-};
-
 Scheduler::Scheduler(const LpuParams& p) : p_(p), planes_(static_cast<std::size_t>(p.mxm_planes)) {
   if (p.mxm_queues < p.mxm_planes) throw std::invalid_argument("scheduler: fewer MXM queues than planes");
 }
@@ -42,13 +24,27 @@ void Scheduler::place(const QueueId& q, std::int64_t cycle, Instruction ins) {
   code_[q].emplace(cycle, std::move(ins));
 }
 
-PlaneAt Scheduler::allocate() {
-  const SliceId slice{Hemisphere::east, next_slice_};
-  next_slice_ = (next_slice_ + 1) % p_.mem_slices;
-  std::int64_t& a = next_address_[slice];
-  if (a >= static_cast<std::int64_t>(p_.banks) * p_.words_per_bank)
-    throw std::invalid_argument("scheduler: SRAM of slice " + std::to_string(slice.index) + " is full");
-  return {slice, a++};
+PlaneAt Scheduler::allocate(const std::set<SliceId>& avoid) {
+  for (int k = 0; k < p_.mem_slices; ++k) {
+    const SliceId slice{Hemisphere::east, (next_slice_ + k) % p_.mem_slices};
+    if (avoid.count(slice)) continue;
+    next_slice_ = (slice.index + 1) % p_.mem_slices;
+    std::int64_t& a = next_address_[slice];
+    if (a >= static_cast<std::int64_t>(p_.banks) * p_.words_per_bank)
+      throw std::invalid_argument("scheduler: SRAM of slice " + std::to_string(slice.index) + " is full");
+    return {slice, a++};
+  }
+  throw std::invalid_argument("scheduler: no slice left outside the " + std::to_string(avoid.size()) + " in use");
+}
+
+Vec Scheduler::overwrite(const Vec& into, ElemType type) const {
+  if (static_cast<int>(into.planes.size()) != elem_bytes(type))
+    throw std::invalid_argument("scheduler: a " + std::string(elem_type_name(type)) + " result into a vector of " +
+                                std::to_string(into.planes.size()) + " planes");
+  Vec out;
+  out.type = type;
+  out.planes = into.planes;
+  return out;
 }
 
 Vec Scheduler::allocate_vec(ElemType type) {
@@ -79,195 +75,25 @@ Vec Scheduler::input_i8(const std::vector<std::int8_t>& lanes) {
   return input(ElemType::i8, {std::vector<std::uint8_t>(lanes.begin(), lanes.end())});
 }
 
-// A stream id of the given direction whose cells from from_x to to_x along
-// the diagonal through (from_x, at_from) are free; -1 if none is.
-int Scheduler::free_stream(bool east, int from_x, int to_x, std::int64_t at_from,
-                           const std::vector<Booking>& pending) const {
-  const int lo = std::min(from_x, to_x), hi = std::max(from_x, to_x);
-  for (int k = 0; k < p_.streams_per_direction; ++k) {
-    const int stream = east ? k : kStreamsPerDirection + k;
-    const std::int64_t key = cell_key(stream, east ? at_from - from_x : at_from + from_x);
-    auto overlaps = [&](int a, int b) { return a <= hi && lo <= b; };
-    bool taken = std::any_of(pending.begin(), pending.end(),
-                             [&](const Booking& b) { return b.key == key && overlaps(b.lo, b.hi); });
-    if (auto it = cells_.find(key); !taken && it != cells_.end()) {
-      taken =
-          std::any_of(it->second.begin(), it->second.end(), [&](auto& iv) { return overlaps(iv.first, iv.second); });
-    }
-    if (!taken) return stream;
-  }
-  return -1;
-}
-
-std::int64_t Scheduler::passes(const Flight& f, int unit_x) {
-  const bool east = f.stream < kStreamsPerDirection;
-  if (east ? unit_x < f.x0 : unit_x > f.x0) return -1;
-  return f.t0 + std::abs(unit_x - f.x0);
-}
-
-std::vector<Scheduler::Arrival> Scheduler::arrivals(const std::vector<const Vec*>& in, int unit_x, bool chain,
-                                                    std::int64_t& earliest, std::int64_t& bound) const {
-  const Delay& rd = p_.delay(Opcode::read);
-  std::vector<Arrival> out;
-  earliest = 0;
-  bound = 0;
-  for (const Vec* v : in) {
-    for (std::size_t b = 0; b < v->planes.size(); ++b) {
-      const PlaneAt& a = v->planes[b];
-      const std::int64_t travel = rd.d_func + std::abs(unit_x - slice_x(a.slice));
-      std::int64_t plane_bound = v->bound + travel;
-      const Flight* f = b < v->flights.size() ? &v->flights[b] : nullptr;
-      const std::int64_t pass = f ? passes(*f, unit_x) : -1;
-      if (pass >= 0) plane_bound = std::min(plane_bound, f->bound + std::abs(unit_x - f->x0));
-      bound = std::max(bound, plane_bound);
-      if (chain && pass >= 0) {
-        out.push_back({a, v->ready, f});
-        earliest = std::max(earliest, pass);
-      } else {
-        out.push_back({a, v->ready, nullptr});
-        earliest = std::max(earliest, v->ready + travel);
-      }
-    }
-  }
-  return out;
-}
-
-bool Scheduler::book_moves(int unit_x, std::int64_t take, const std::vector<Arrival>& in, std::int64_t emit,
-                           const std::vector<Departure>& out, Streams& streams_in, Streams& streams_out, bool commit,
-                           std::vector<Flight>* flights) {
-  const Delay& rd = p_.delay(Opcode::read);
-  const Delay& wr = p_.delay(Opcode::write);
-  std::vector<Booking> cells;
-  std::vector<std::pair<QueueId, std::int64_t>> issues;  // queue, issue cycle
-  std::vector<std::pair<SliceId, std::int64_t>> accesses;
-  auto slice_ok = [&](SliceId s, std::int64_t issue, std::int64_t access) {
-    const QueueId q{Unit::mem, s.hemisphere, s.index};
-    if (issue < 0 || !queue_free(q, issue)) return false;
-    if (slice_busy_.count(s) && slice_busy_.at(s).count(access)) return false;
-    for (auto& [pq, pc] : issues)
-      if (pq == q && pc == issue) return false;
-    for (auto& [ps, pc] : accesses)
-      if (ps == s && pc == access) return false;
-    issues.push_back({q, issue});
-    accesses.push_back({s, access});
-    return true;
-  };
-  // Reads: one per distinct plane (a read may put its word on several streams).
-  struct Read {
-    PlaneAt at;
-    std::int64_t cycle;
-    Streams streams;
-  };
-  std::vector<Read> reads;
-  streams_in.clear();
-  for (const Arrival& a : in) {
-    if (a.flight) {
-      // Taken off its stream as it passes: no read; the cells from where its
-      // own booking ends to here must be free.
-      const Flight& f = *a.flight;
-      if (passes(f, unit_x) != take) return false;
-      const bool east = f.stream < kStreamsPerDirection;
-      const std::int64_t key = cell_key(f.stream, east ? f.t0 - f.x0 : f.t0 + f.x0);
-      const int lo = east ? f.hi + 1 : unit_x, hi = east ? unit_x : f.lo - 1;
-      if (lo <= hi) {
-        auto overlaps = [&](int a_lo, int a_hi) { return a_lo <= hi && lo <= a_hi; };
-        if (std::any_of(cells.begin(), cells.end(),
-                        [&](const Booking& b) { return b.key == key && overlaps(b.lo, b.hi); }))
-          return false;
-        if (auto it = cells_.find(key);
-            it != cells_.end() &&
-            std::any_of(it->second.begin(), it->second.end(), [&](auto& iv) { return overlaps(iv.first, iv.second); }))
-          return false;
-        cells.push_back({key, lo, hi});
-      }
-      streams_in.push_back(f.stream);
-      continue;
-    }
-    const int x = slice_x(a.from.slice);
-    const std::int64_t r = take - rd.d_func - std::abs(unit_x - x);
-    if (r < a.ready) return false;
-    auto same = std::find_if(reads.begin(), reads.end(), [&](const Read& o) {
-      return o.at.slice == a.from.slice && o.at.address == a.from.address;
-    });
-    if (same == reads.end()) {
-      if (!slice_ok(a.from.slice, r, r)) return false;
-      reads.push_back({a.from, r, {}});
-      same = reads.end() - 1;
-    }
-    const bool east = unit_x >= x;
-    const int s = free_stream(east, x, unit_x, r + rd.d_func, cells);
-    if (s < 0) return false;
-    cells.push_back(
-        {cell_key(s, east ? r + rd.d_func - x : r + rd.d_func + x), std::min(x, unit_x), std::max(x, unit_x)});
-    same->streams.push_back(s);
-    streams_in.push_back(s);
-  }
-  struct Write {
-    PlaneAt at;
-    std::int64_t issue, access;
-    int stream;
-  };
-  std::vector<Write> writes;
-  streams_out.clear();
-  for (const Departure& d : out) {
-    if (d.to.address < 0) {  // a discarded plane: only its injection cell is booked
-      const int s = free_stream(false, unit_x, unit_x, emit, cells);
-      if (s < 0) return false;
-      cells.push_back({cell_key(s, emit + unit_x), unit_x, unit_x});
-      streams_out.push_back(s);
-      continue;
-    }
-    const int x = slice_x(d.to.slice);
-    const std::int64_t access = emit + std::abs(x - unit_x), issue = access - wr.d_skew;
-    if (auto it = last_read_.find({d.to.slice, d.to.address}); it != last_read_.end() && access <= it->second)
-      return false;
-    if (!slice_ok(d.to.slice, issue, access)) return false;
-    const bool east = x >= unit_x;
-    const int s = free_stream(east, unit_x, x, emit, cells);
-    if (s < 0) return false;
-    cells.push_back({cell_key(s, east ? emit - unit_x : emit + unit_x), std::min(x, unit_x), std::max(x, unit_x)});
-    writes.push_back({d.to, issue, access, s});
-    streams_out.push_back(s);
-    if (flights) flights->push_back({s, unit_x, emit, std::min(x, unit_x), std::max(x, unit_x), 0});
-  }
-  if (!commit) {
-    if (flights) flights->clear();
-    return true;
-  }
-  for (const Booking& b : cells) cells_[b.key].push_back({b.lo, b.hi});
-  for (auto& [s, c] : accesses) slice_busy_[s].insert(c);
-  for (const Read& r : reads) {
-    place({Unit::mem, r.at.slice.hemisphere, r.at.slice.index}, r.cycle,
-          make(Opcode::read, {{Field::a, r.at.address}, {Field::s, r.streams}}));
-    happened(r.cycle + rd.d_func);
-    auto& last = last_read_[{r.at.slice, r.at.address}];
-    last = std::max(last, r.cycle);
-  }
-  for (const Write& w : writes) {
-    place({Unit::mem, w.at.slice.hemisphere, w.at.slice.index}, w.issue,
-          make(Opcode::write, {{Field::a, w.at.address}, {Field::s, Streams{w.stream}}}));
-    happened(w.access);
-  }
-  happened(take);
-  happened(emit);
-  return true;
-}
-
 // Copies v through the VXM (a conversion to its own type is exact) into
 // slices outside `avoid`.
-Vec Scheduler::copy(const Vec& v, const std::set<SliceId>& avoid) {
+Vec Scheduler::copy(const Vec& v, std::set<SliceId> avoid) {
   Vec into;
   into.type = v.type;
   while (static_cast<int>(into.planes.size()) < elem_bytes(v.type)) {
-    PlaneAt at = allocate();
-    const bool clash = avoid.count(at.slice) || std::any_of(into.planes.begin(), into.planes.end(),
-                                                            [&](auto& o) { return o.slice == at.slice; });
-    if (!clash) into.planes.push_back(at);
+    into.planes.push_back(allocate(avoid));
+    avoid.insert(into.planes.back().slice);
   }
   return vxm(Opcode::conv, v.type, {&v}, &into);
 }
 
 std::vector<const Vec*> Scheduler::distinct(const std::vector<const Vec*>& in, std::vector<Vec>& copies) {
+  std::size_t planes = 0;
+  for (const Vec* v : in) planes += v->planes.size();
+  if (planes > static_cast<std::size_t>(p_.mem_slices))
+    throw std::invalid_argument("scheduler: an operation on " + std::to_string(planes) +
+                                " operand planes needs as many slices; " + p_.name + " has " +
+                                std::to_string(p_.mem_slices) + " a hemisphere");
   copies.reserve(in.size());
   std::vector<const Vec*> out;
   std::set<SliceId> used;
@@ -292,8 +118,7 @@ Vec Scheduler::vxm(Opcode op, ElemType type, const std::vector<const Vec*>& in_r
   const std::vector<const Vec*> in = distinct(in_raw, copies);
   const ElemType to = type;
   const ElemType from = op == Opcode::conv ? in.front()->type : type;
-  Vec out = into ? *into : allocate_vec(to);
-  out.type = to;
+  Vec out = into ? overwrite(*into, to) : allocate_vec(to);
   const Delay& d = p_.delay(op);
   const int ux = p_.stream_positions;  // the VXM, mid-chip
   std::vector<Departure> departures;
@@ -335,7 +160,7 @@ Vec Scheduler::vxm(Opcode op, ElemType type, const std::vector<const Vec*>& in_r
   const bool any_chained = std::any_of(chained.begin(), chained.end(), [](const Arrival& a) { return a.flight; });
   if (any_chained && earliest - d.d_skew >= 0 && try_at(earliest - d.d_skew, chained, bound)) return out;
   const std::vector<Arrival> from_sram = arrivals(in, ux, false, earliest, bound);
-  for (std::int64_t t = std::max<std::int64_t>(0, earliest - d.d_skew); t < earliest + kHorizon; ++t) {
+  for (std::int64_t t = std::max<std::int64_t>(0, earliest - d.d_skew); t < earliest + kSearchHorizon; ++t) {
     if (try_at(t, from_sram, bound)) return out;
   }
   throw std::logic_error("scheduler: a VXM op found no cycle to run in");
@@ -379,7 +204,7 @@ Vec Scheduler::shift(const Vec& in, int lanes) {
     const std::vector<Arrival> from_sram = arrivals({&plane}, ux, false, earliest, bound);
     bool placed = false;
     for (std::int64_t t = std::max<std::int64_t>(0, earliest - d.d_skew); !placed; ++t) {
-      if (t > earliest + kHorizon) throw std::logic_error("scheduler: a shift found no cycle to run in");
+      if (t > earliest + kSearchHorizon) throw std::logic_error("scheduler: a shift found no cycle to run in");
       placed = try_at(t, from_sram, bound);
     }
   }
@@ -406,6 +231,7 @@ void load(Chip& chip, const std::vector<Preload>& data) {
 }
 
 std::vector<double> read_lanes(const Chip& chip, const Vec& v) {
+  if (v.planes.empty()) return {};
   std::vector<std::vector<std::uint8_t>> planes;
   std::vector<const std::vector<std::uint8_t>*> ptrs;
   for (const PlaneAt& a : v.planes) planes.push_back(chip.read_vector(a.slice, a.address));

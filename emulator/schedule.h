@@ -1,10 +1,9 @@
 // The kernel library's scheduler: places dataflow operations on vectors at
 // the earliest cycle the chip's resources allow, and emits the program.
-// Every operation takes its operands from SRAM and writes its result back to
-// SRAM (no chaining of one unit's output into the next unit's input): reads
-// are timed so that every operand plane reaches the unit in the cycle the
-// unit takes it, and writes so that each result plane is taken off its
-// stream as it passes the slice that stores it.
+// Every operation writes its result to SRAM, each plane taken off its stream
+// as it passes the slice that stores it; operands come from SRAM (reads
+// timed so that every plane reaches the unit in the cycle the unit takes
+// it) or, chained, straight off the stream that carries them.
 //
 //   Scheduler s(params);
 //   Vec x = s.input(ElemType::f32, bytes);        // preloaded data
@@ -14,7 +13,8 @@
 // Chaining: a result is written to SRAM as it passes its slice, and an
 // operation whose unit lies further along the result's stream takes it off
 // the stream instead, in the cycle it passes, when everything else fits then
-// (VXM -> VXM in the cycle of the result, VXM -> SXM, SXM or MXM -> VXM).
+// (VXM -> VXM in the cycle of the result, VXM -> SXM, SXM -> VXM; MXM
+// products go through SRAM).
 //
 // Resources it books, so that the chip's schedule checks pass by
 // construction: one issue per queue per cycle; one access per MEM slice per
@@ -78,6 +78,9 @@ struct Preload {
 class Scheduler {
  public:
   explicit Scheduler(const LpuParams& p);
+  // Cycles an operation's placement is searched beyond its earliest: far
+  // beyond any real wait, so reaching it means it can never fit.
+  static constexpr std::int64_t kSearchHorizon = std::int64_t{1} << 20;
 
   // A vector preloaded with `planes` (one byte vector per plane), ready at 0.
   Vec input(ElemType type, std::vector<std::vector<std::uint8_t>> planes);
@@ -88,7 +91,8 @@ class Scheduler {
   Vec reserve(ElemType type);
 
   // out = op(in...) on the VXM in `type` (conv: from in's type to `to`).
-  // With `into`, the result goes to that vector's planes.
+  // With `into`, the result goes to that vector's planes (its old value
+  // must not be read after this call).
   Vec vxm(Opcode op, ElemType type, const std::vector<const Vec*>& in, const Vec* into = nullptr);
   Vec conv(const Vec& in, ElemType to);
   // Every lane moved `lanes` places north (negative: south), zero-filled, on the SXM.
@@ -141,7 +145,10 @@ class Scheduler {
   std::vector<Arrival> arrivals(const std::vector<const Vec*>& in, int unit_x, bool chain, std::int64_t& earliest,
                                 std::int64_t& bound) const;
   int free_stream(bool east, int from_x, int to_x, std::int64_t at_from, const std::vector<Booking>& pending) const;
-  PlaneAt allocate();
+  // A word in the next slice (round robin) outside `avoid`.
+  PlaneAt allocate(const std::set<SliceId>& avoid = {});
+  // A vector over the planes of `into`, with nothing known of its value yet.
+  Vec overwrite(const Vec& into, ElemType type) const;
   Vec allocate_vec(ElemType type);
   void place(const QueueId& q, std::int64_t cycle, Instruction ins);
   bool queue_free(const QueueId& q, std::int64_t cycle) const;
@@ -151,16 +158,22 @@ class Scheduler {
   // cycle, and every operand must reach the unit in one cycle): copies the
   // ones that collide.
   std::vector<const Vec*> distinct(const std::vector<const Vec*>& in, std::vector<Vec>& copies);
-  Vec copy(const Vec& v, const std::set<SliceId>& avoid);
+  Vec copy(const Vec& v, std::set<SliceId> avoid);
 
-  const LpuParams& p_;
+  const LpuParams p_;  // a copy: the scheduler may outlive its caller's
   std::map<QueueId, std::map<std::int64_t, Instruction>> code_;
   std::map<SliceId, std::set<std::int64_t>> slice_busy_;
   // Last cycle each word is read: a write into it (`into`) must come later.
   std::map<std::pair<SliceId, std::int64_t>, std::int64_t> last_read_;
+  // Last cycle each word is written: a later write must come later still.
+  std::map<std::pair<SliceId, std::int64_t>, std::int64_t> last_write_;
   // Stream cells booked, per (stream, diagonal): position intervals.
   std::unordered_map<std::int64_t, std::vector<std::pair<int, int>>> cells_;
   std::map<std::int64_t, std::int64_t> install_bytes_;  // weight bytes taken into the MXM per cycle
+  std::int64_t installing(std::int64_t cycle) const {
+    auto it = install_bytes_.find(cycle);
+    return it == install_bytes_.end() ? 0 : it->second;
+  }
   struct PlaneState {
     std::int64_t weights_until = -1;            // last cycle an abc reads the installed weights
     std::array<std::int64_t, 2> buffer_free{};  // first cycle an lw may load each buffer

@@ -6,10 +6,6 @@
 
 namespace tokenfab::lpu {
 
-namespace {
-constexpr std::int64_t kHorizon = 1 << 20;
-}  // namespace
-
 Vec Scheduler::exchange(const Vec& v, int link) {
   if (link < 0 || link >= p_.c2c_links) throw std::invalid_argument("exchange: no link " + std::to_string(link));
   const Delay &rd = p_.delay(Opcode::read), &send = p_.delay(Opcode::send), &recv = p_.delay(Opcode::recv);
@@ -25,7 +21,7 @@ Vec Scheduler::exchange(const Vec& v, int link) {
     const std::int64_t travel = rd.d_func + std::abs(ux - slice_x(plane.slice));
     const std::int64_t from = std::max(v.ready + travel, state.free) - send.d_skew;
     for (std::int64_t t = std::max<std::int64_t>(0, from);; ++t) {
-      if (t > from + kHorizon) throw std::logic_error("scheduler: a send found no cycle to run in");
+      if (t > from + kSearchHorizon) throw std::logic_error("scheduler: a send found no cycle to run in");
       const std::int64_t take = t + send.d_skew;
       Streams s_in, s_out;
       if (take < state.free || !queue_free(q, t) ||
@@ -48,7 +44,7 @@ Vec Scheduler::exchange(const Vec& v, int link) {
     const std::int64_t dist = std::abs(slice_x(out.planes[b].slice) - ux);
     const std::int64_t from = std::max(arrival[b], state.last_recv + 1) - recv.d_skew;
     for (std::int64_t t = std::max<std::int64_t>(0, from);; ++t) {
-      if (t > from + kHorizon) throw std::logic_error("scheduler: a receive found no cycle to run in");
+      if (t > from + kSearchHorizon) throw std::logic_error("scheduler: a receive found no cycle to run in");
       const std::int64_t take = t + recv.d_skew, emit = t + recv.d_func;
       Streams s_in, s_out;
       if (!queue_free(q, t) || !book_moves(ux, take, {}, emit, {{out.planes[b]}}, s_in, s_out, false)) continue;

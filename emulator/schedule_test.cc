@@ -4,6 +4,8 @@
 
 #include <Eigen/Core>
 
+#include "emulator/assembler.h"
+
 namespace tokenfab::lpu {
 namespace {
 
@@ -18,7 +20,10 @@ struct Ran {
   Ran(const LpuParams& p, Scheduler& s) : chip(p, Mode::functional) {
     load(chip, s.preloads());
     const std::int64_t predicted = s.cycles(), bound = s.chain_bound();
-    run = chip.run(s.take());
+    const Program program = s.take();
+    // Every scheduled program is one the assembler accepts as written.
+    CHECK(assemble(disassemble(program), "scheduled.s", p) == program);
+    run = chip.run(program);
     REQUIRE_MESSAGE(run.errors.empty(), run.errors.front().str());
     CHECK(run.cycles == predicted);
     CHECK(bound <= run.cycles);
@@ -67,6 +72,28 @@ TEST_CASE("scheduler: one VXM op on tsp-v1 takes its hand-derived cycles") {
   CHECK(y.bound == 10);
   Ran r(p, s);
   CHECK(r.run.cycles == 10);
+}
+
+// Writing into a vector orders the write after the vector's earlier writes
+// as well as its reads: y is ready late (a chain of adds), then c * d is
+// written into y, then read. The product must not be overwritten by y's
+// own, later, write.
+TEST_CASE("scheduler: a result written into a vector comes after the vector's earlier writes") {
+  const LpuParams p = preset("tsp_v1");
+  const int n = p.vector_bytes();
+  Scheduler s(p);
+  const auto av = ramp(n, 0.5f, 1.0f), cv = ramp(n, 2.0f, 3.0f), dv = ramp(n, -1.0f, 0.5f), ev = ramp(n, 1.0f, 2.0f);
+  Vec a = s.input_f32(av), c = s.input_f32(cv), d = s.input_f32(dv), e = s.input_f32(ev);
+  Vec y = a;
+  for (int k = 0; k < 6; ++k) y = s.vxm(Opcode::add, ElemType::f32, {&y, &a});
+  const Vec z = s.vxm(Opcode::mul, ElemType::f32, {&c, &d}, &y);
+  const Vec w = s.vxm(Opcode::add, ElemType::f32, {&z, &e});
+  Ran r(p, s);
+  const auto got = read_lanes(r.chip, w);
+  for (int l = 0; l < n; ++l) {
+    const auto i = static_cast<std::size_t>(l);
+    CHECK(got[i] == cv[i] * dv[i] + ev[i]);
+  }
 }
 
 // Shifts move f32 lanes whole (all four byte planes by the same count).

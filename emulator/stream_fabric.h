@@ -53,7 +53,8 @@ class StreamFabric {
     std::vector<Packet> more;
   };
   // One stream's diagonals. Values live only while they cross the chip, so
-  // the diagonals in use at any time span a few hundred cycles: a ring
+  // the diagonals in use at any time span the chip's positions plus how far
+  // ahead results are registered (about 50 cycles on tsp-v1): a ring
   // indexed by diagonal holds them without hashing or allocation, and a
   // diagonal whose slot is still in use by a live one goes to `overflow`.
   struct Table {
