@@ -311,6 +311,7 @@ int run_cli(int argc, char** argv) {
                           "gemv KxN or matmul MxKxN (M activation rows); default one MXM tile");
   emulate_cmd->add_option("--type", kernel.type, "gemv, matmul: i8 (INT32 out) or f16 (FP32 out)")
       ->capture_default_str();
+  emulate_cmd->add_option("--d", kernel.d, "layer: model width, whole vectors (default: one vector)");
   emulate_cmd->add_option("--heads", kernel.heads, "layer: attention heads (default: heads of 64, else 2)");
   emulate_cmd->add_option("--ffn", kernel.ffn, "layer: FFN width, whole MXM tiles (default: twice the model width)");
   emulate_cmd->add_option("--context", kernel.context, "layer: cached positions (default: 4/5 of the lanes, less one)");

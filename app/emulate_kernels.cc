@@ -158,11 +158,12 @@ namespace {
 
 // One decode step of a transformer layer, checked against the Eigen reference.
 int cmd_emulate_layer(const lpu::LpuParams& p, const KernelOptions& o) {
-  const int d = p.mxm_dim;
+  const int d = o.d > 0 ? o.d : p.mxm_dim;
   const lpu::LayerShape shape = lpu::default_layer_shape(d);
   const int heads = o.heads > 0 ? o.heads : shape.heads;
   const int ffn = o.ffn > 0 ? o.ffn : shape.ffn;
-  const int context = o.context >= 0 ? o.context : shape.context;
+  // Cached positions fill one tile of keys: the default is the vector's.
+  const int context = o.context >= 0 ? o.context : lpu::default_layer_shape(p.vector_bytes()).context;
   const int chips = o.chips > 0 ? o.chips : 1;
   // The shape is checked before any data is made: a huge one is an error, not an allocation.
   if (std::string why = lpu::layer_shape_problem(p, d, heads, ffn, context, chips); !why.empty())

@@ -103,18 +103,23 @@ LayerCheck check_layer(const LpuParams& p, const LayerData& data, const std::vec
   const LayerReference ref = layer_reference(data);
   for (int i = 0; i < chips; ++i) {
     const LayerKernel& k = kernels[static_cast<std::size_t>(i)];
-    const std::vector<double> out = read_lanes(sys.chip(i), k.out), v_row = read_lanes(sys.chip(i), k.v_row);
-    for (int l = 0; l < data.d; ++l) {
-      ++c.outputs;
-      c.max_error = std::max(c.max_error, std::abs(out[static_cast<std::size_t>(l)] - ref.out[l]));
-      c.max_output = std::max(c.max_output, static_cast<double>(std::abs(ref.out[l])));
+    const int width = p.vector_bytes();
+    for (std::size_t v = 0; v < k.out.size(); ++v) {
+      const std::vector<double> out = read_lanes(sys.chip(i), k.out[v]);
+      for (int l = 0; l < width; ++l) {
+        const auto g = static_cast<Eigen::Index>(static_cast<int>(v) * width + l);
+        ++c.outputs;
+        c.max_error = std::max(c.max_error, std::abs(out[static_cast<std::size_t>(l)] - ref.out[g]));
+        c.max_output = std::max(c.max_output, static_cast<double>(std::abs(ref.out[g])));
+      }
     }
     // The cache rows a chip holds: its heads' lanes.
-    for (int l = k.lane_begin; l < k.lane_end; ++l) {
+    for (int g = k.lane_begin; g < k.lane_end; ++g) {
+      const auto v = static_cast<std::size_t>(g / width), l = static_cast<std::size_t>(g % width);
       ++c.cache_elements;
-      c.cache_mismatches += v_row[static_cast<std::size_t>(l)] != ref.v_new[l];
-      const std::vector<double> k_row = read_lanes(sys.chip(i), k.k_rows[static_cast<std::size_t>(l)]);
-      c.cache_mismatches += k_row[static_cast<std::size_t>(data.context)] != ref.k_new[l];
+      c.cache_mismatches += read_lanes(sys.chip(i), k.v_row[v])[l] != ref.v_new[g];
+      const std::vector<double> k_row = read_lanes(sys.chip(i), k.k_rows[v][l]);
+      c.cache_mismatches += k_row[static_cast<std::size_t>(data.context)] != ref.k_new[g];
     }
   }
   c.cache_elements *= 2;

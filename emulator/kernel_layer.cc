@@ -18,10 +18,15 @@ constexpr int kKeyCopies = 8;
 }  // namespace
 
 std::string layer_shape_problem(const LpuParams& p, int d, int heads, int ffn, int context, int chips) {
-  if (d != p.mxm_dim || p.mxm_dim != p.vector_bytes())
-    return "layer: d must be the MXM size and the vector width (" + std::to_string(p.mxm_dim) + " on " + p.name +
-           "), got " + std::to_string(d);
-  if (heads < 1 || d % heads != 0 || (d / heads) % 2 != 0) return "layer: heads must split d into even head dimensions";
+  const int width = p.mxm_dim;
+  if (width != p.vector_bytes()) return "layer: the MXM must be one vector wide";
+  if (d < width || d % width != 0)
+    return "layer: d must be a whole number of " + std::to_string(width) + "-lane vectors on " + p.name + ", got " +
+           std::to_string(d);
+  if (heads < 1 || d % heads != 0 || (d / heads) % 2 != 0 || width % (d / heads) != 0)
+    return "layer: heads must split d into even head dimensions that divide the " + std::to_string(width) +
+           "-lane vector";
+  if (chips > 1 && d != width) return "layer: a layer wider than one vector runs on one chip";
   if (ffn < p.mxm_dim || ffn % p.mxm_dim != 0)
     return "layer: the FFN width must be a whole number of " + std::to_string(p.mxm_dim) + "-wide tiles, got " +
            std::to_string(ffn);
@@ -51,62 +56,88 @@ LayerKernel decode_layer(const LpuParams& p, const LayerData& data, int chips, i
   LayerKernel k;
   KernelOps e(p);
   Scheduler& s = e.s();
-  const int n = p.vector_bytes(), hd = L.head_dim(), pos = L.context;
-  const int heads = L.heads / chips, first_head = chip * heads;
-  k.lane_begin = first_head * hd;
-  k.lane_end = k.lane_begin + heads * hd;
+  const int n = p.vector_bytes(), vectors = L.d / n, hd = L.head_dim(), pos = L.context;
+  // Heads within each vector; on several chips (one vector) this chip's share.
+  const int heads = n / hd / chips, first_head = chip * heads;
+  k.lane_begin = vectors == 1 ? first_head * hd : 0;
+  k.lane_end = vectors == 1 ? k.lane_begin + heads * hd : L.d;
 
   // Inputs and constants.
-  const Vec x = e.lanes_f32([&](int l) { return L.x[l]; });
-  const Vec g1 = e.lanes_f32([&](int l) { return L.norm1[l]; });
-  const Vec g2 = e.lanes_f32([&](int l) { return L.norm2[l]; });
-  const Vec cos = e.lanes_f32([&](int l) { return L.cos[l]; });
-  const auto [sin_even, sin_odd] = e.sine_masks(L.sin);
+  // Per vector of the hidden state.
+  auto per_vector = [&](const Eigen::ArrayXf& a) {
+    std::vector<Vec> out;
+    for (int v = 0; v < vectors; ++v) out.push_back(e.lanes_f32([&](int l) { return a[v * n + l]; }));
+    return out;
+  };
+  const std::vector<Vec> x = per_vector(L.x), g1 = per_vector(L.norm1), g2 = per_vector(L.norm2),
+                         cos = per_vector(L.cos);
+  std::vector<std::pair<Vec, Vec>> sines;
+  for (int v = 0; v < vectors; ++v) sines.push_back(e.sine_masks(L.sin.segment(v * n, n)));
   // Scores of positions past the token add -1e9: exp() makes them 0.
   const Vec position_mask = e.lanes_f32([&](int l) { return l <= pos ? 0.0f : -1e9f; });
-  // Every chip allocates the same vectors in the same order, its own lanes
-  // first, so that the scheduler places the same program on every chip and
-  // only the preloaded data differ.
+  // Every chip allocates the same vectors in the same order (its heads'
+  // masks, the same number on every chip, then the rows), so that the
+  // scheduler places the same program on every chip and only the preloaded
+  // data differ. Head masks are of lanes within a vector.
   const auto [head_i8, head_i32] = e.head_masks(first_head, heads, hd);
   std::vector<Vec> lane_hot;
   const Vec position_hot = e.lanes_int(ElemType::i8, [&](int l) { return l == pos ? 1 : 0; });
   for (int r = 0; r < n; ++r) lane_hot.push_back(e.lanes_int(ElemType::i8, [&](int l) { return l == r ? 1 : 0; }));
-  // The caches: K^T rows (lane j of row i = key j's element i) and V rows,
-  // zero past the cached positions; the token's V row is written by the kernel.
-  for (int r = 0; r < n; ++r) {
-    k.k_rows.push_back(
-        e.lanes_int(ElemType::i8, [&](int j) { return j < pos ? static_cast<int>(L.k_cache(j, r)) : 0; }));
-  }
-  std::vector<Vec> v_rows;
-  for (int j = 0; j < n; ++j) {
-    if (j == pos) {
-      v_rows.push_back(s.reserve(ElemType::i8));
-    } else {
-      v_rows.push_back(
-          e.lanes_int(ElemType::i8, [&](int l) { return j < pos ? static_cast<int>(L.v_cache(j, l)) : 0; }));
+  // The caches, per vector: K^T rows (lane j of row r = key j's element
+  // v n + r) and V rows, zero past the cached positions; the token's V row
+  // is written by the kernel.
+  k.k_rows.resize(static_cast<std::size_t>(vectors));
+  std::vector<std::vector<Vec>> v_rows(static_cast<std::size_t>(vectors));
+  for (int v = 0; v < vectors; ++v) {
+    auto& keys = k.k_rows[static_cast<std::size_t>(v)];
+    for (int r = 0; r < n; ++r) {
+      keys.push_back(
+          e.lanes_int(ElemType::i8, [&](int j) { return j < pos ? static_cast<int>(L.k_cache(j, v * n + r)) : 0; }));
+    }
+    for (int j = 0; j < n; ++j) {
+      if (j == pos) {
+        v_rows[static_cast<std::size_t>(v)].push_back(s.reserve(ElemType::i8));
+      } else {
+        v_rows[static_cast<std::size_t>(v)].push_back(
+            e.lanes_int(ElemType::i8, [&](int l) { return j < pos ? static_cast<int>(L.v_cache(j, v * n + l)) : 0; }));
+      }
     }
   }
 
   // Attention.
   auto done = [&](const char* stage, std::int64_t ready) { k.milestones.emplace_back(stage, ready); };
-  const Vec h1 = e.quantize(e.rmsnorm(x, g1, L.eps), L.s_h);
-  done("RMSNorm and quantisation (attention input)", h1.ready);
-  const Vec q = e.rope(e.dequantize(e.product(e.tile(L.wq, 0, 0), {&h1})[0], L.s_h * L.s_wq), cos, sin_even, sin_odd);
-  const Vec kv = e.rope(e.dequantize(e.product(e.tile(L.wk, 0, 0), {&h1})[0], L.s_h * L.s_wk), cos, sin_even, sin_odd);
-  const Vec v = e.dequantize(e.product(e.tile(L.wv, 0, 0), {&h1})[0], L.s_h * L.s_wv);
-  const Vec qq = e.quantize(q, L.s_q);
-  const Vec kq = e.quantize(kv, L.s_k);
-  v_rows[static_cast<std::size_t>(pos)] = e.quantize(v, L.s_v, &v_rows[static_cast<std::size_t>(pos)]);
-  k.v_row = v_rows[static_cast<std::size_t>(pos)];
-  done("Q, K, V projections, RoPE, quantisation, V append", std::max({qq.ready, kq.ready, k.v_row.ready}));
+  auto latest = [](const std::vector<Vec>& vs) {
+    std::int64_t at = 0;
+    for (const Vec& v : vs) at = std::max(at, v.ready);
+    return at;
+  };
+  std::vector<Vec> h1;
+  for (const Vec& h : e.rmsnorm(x, g1, L.eps)) h1.push_back(e.quantize(h, L.s_h));
+  done("RMSNorm and quantisation (attention input)", latest(h1));
+  std::vector<Vec> qq, kq;
+  for (int v = 0; v < vectors; ++v) {
+    const auto& [sin_even, sin_odd] = sines[static_cast<std::size_t>(v)];
+    const Vec& c = cos[static_cast<std::size_t>(v)];
+    const Vec q = e.rope(e.dequantize(e.column(L.wq, v, h1), L.s_h * L.s_wq), c, sin_even, sin_odd);
+    const Vec kv = e.rope(e.dequantize(e.column(L.wk, v, h1), L.s_h * L.s_wk), c, sin_even, sin_odd);
+    const Vec value = e.dequantize(e.column(L.wv, v, h1), L.s_h * L.s_wv);
+    qq.push_back(e.quantize(q, L.s_q));
+    kq.push_back(e.quantize(kv, L.s_k));
+    Vec& row = v_rows[static_cast<std::size_t>(v)][static_cast<std::size_t>(pos)];
+    row = e.quantize(value, L.s_v, &row);
+    k.v_row.push_back(row);
+  }
+  done("Q, K, V projections, RoPE, quantisation, V append", std::max({latest(qq), latest(kq), latest(k.v_row)}));
 
-  // Append k to K^T: lane i of k to lane `pos` of row i.
-  {
+  // Append k to K^T, per vector: lane r of k to lane `pos` of row r.
+  std::int64_t appended = 0;
+  for (int v = 0; v < vectors; ++v) {
     const std::vector<Vec> to_position(static_cast<std::size_t>(n), position_hot);
+    const Vec& key0 = kq[static_cast<std::size_t>(v)];
     // k is masked once per row: copies of it in several slices let the
     // masks read it in parallel (a slice reads one word a cycle).
-    std::vector<Vec> k_copies{kq};
-    for (int c = 1; c < kKeyCopies; ++c) k_copies.push_back(s.conv(kq, ElemType::i8));
+    std::vector<Vec> k_copies{key0};
+    for (int c = 1; c < kKeyCopies; ++c) k_copies.push_back(s.conv(key0, ElemType::i8));
     std::vector<Vec> masked, moved;
     masked.reserve(static_cast<std::size_t>(n));
     moved.reserve(static_cast<std::size_t>(n));
@@ -128,40 +159,52 @@ LayerKernel decode_layer(const LpuParams& p, const LayerData& data, int chips, i
       }
       for (Vec& row : e.product(to_position, xs, into)) placed.push_back(std::move(row));
     }
+    auto& keys = k.k_rows[static_cast<std::size_t>(v)];
     for (int r = 0; r < n; ++r) {
-      Vec& row = k.k_rows[static_cast<std::size_t>(r)];
+      Vec& row = keys[static_cast<std::size_t>(r)];
       row = e.i(Opcode::add, ElemType::i8, row, placed[static_cast<std::size_t>(r)], &row);
     }
-    std::int64_t appended = 0;
-    for (const Vec& row : k.k_rows) appended = std::max(appended, row.ready);
-    done("K append (transposed on the MXM)", appended);
+    appended = std::max(appended, latest(keys));
   }
+  done("K append (transposed on the MXM)", appended);
 
-  // Scores for every head from one installed K^T tile, softmax per head,
-  // then every head's probabilities through one installed V tile.
-  const Vec attn = e.attention(qq, k.k_rows, v_rows, head_i8, head_i32, position_mask, L.score_scale(), L.s_p);
-  done("attention: scores, softmax, P V", attn.ready);
-  const Vec aq = e.quantize(e.dequantize(attn, L.s_v * L.s_p), L.s_a);
-  const Vec o = e.dequantize(e.all_reduce(e.product(e.tile(L.wo, 0, 0), {&aq})[0], chips), L.s_a * L.s_wo);
-  const Vec x1 = e.f(Opcode::add, x, o);
-  done(chips > 1 ? "output projection, all-reduce, residual" : "output projection, residual", x1.ready);
+  // Per vector, scores for its heads from one installed K^T tile, softmax
+  // per head, then the heads' probabilities through one installed V tile.
+  std::vector<Vec> aq;
+  for (int v = 0; v < vectors; ++v) {
+    const Vec attn =
+        e.attention(qq[static_cast<std::size_t>(v)], k.k_rows[static_cast<std::size_t>(v)],
+                    v_rows[static_cast<std::size_t>(v)], head_i8, head_i32, position_mask, L.score_scale(), L.s_p);
+    aq.push_back(e.quantize(e.dequantize(attn, L.s_v * L.s_p), L.s_a));
+  }
+  done("attention: scores, softmax, P V", latest(aq));
+  std::vector<Vec> x1;
+  for (int v = 0; v < vectors; ++v) {
+    const Vec o = e.dequantize(e.all_reduce(e.column(L.wo, v, aq), chips), L.s_a * L.s_wo);
+    x1.push_back(e.f(Opcode::add, x[static_cast<std::size_t>(v)], o));
+  }
+  done(chips > 1 ? "output projection, all-reduce, residual" : "output projection, residual", latest(x1));
 
-  // SwiGLU FFN over ffn / dim tiles; the down projection sums INT32 partials.
-  const Vec h2 = e.quantize(e.rmsnorm(x1, g2, L.eps), L.s_h);
-  done("RMSNorm and quantisation (FFN input)", h2.ready);
-  const int tiles = L.ffn / p.mxm_dim / chips, first_tile = chip * tiles;
-  Vec down;
+  // SwiGLU FFN over ffn / width tiles; the down projection sums INT32
+  // partials over this chip's tiles.
+  std::vector<Vec> h2;
+  for (const Vec& h : e.rmsnorm(x1, g2, L.eps)) h2.push_back(e.quantize(h, L.s_h));
+  done("RMSNorm and quantisation (FFN input)", latest(h2));
+  const int tiles = L.ffn / n / chips, first_tile = chip * tiles;
+  std::vector<Vec> act;
   for (int t = first_tile; t < first_tile + tiles; ++t) {
-    const Vec gate = e.dequantize(e.product(e.tile(L.w_gate, 0, t), {&h2})[0], L.s_h * L.s_wg);
-    const Vec up = e.dequantize(e.product(e.tile(L.w_up, 0, t), {&h2})[0], L.s_h * L.s_wu);
-    const Vec act = e.quantize(e.swiglu(gate, up), L.s_f);
-    const Vec part = e.product(e.tile(L.w_down, t, 0), {&act})[0];
-    down = t == first_tile ? part : e.i(Opcode::add, ElemType::i32, down, part);
+    const Vec gate = e.dequantize(e.column(L.w_gate, t, h2), L.s_h * L.s_wg);
+    const Vec up = e.dequantize(e.column(L.w_up, t, h2), L.s_h * L.s_wu);
+    act.push_back(e.quantize(e.swiglu(gate, up), L.s_f));
   }
-  const Vec ffn = e.all_reduce(down, chips);
-  done(chips > 1 ? "SwiGLU FFN, all-reduce" : "SwiGLU FFN", ffn.ready);
-  k.out = e.f(Opcode::add, x1, e.dequantize(ffn, L.s_f * L.s_wd));
-  done("dequantisation, residual", k.out.ready);
+  std::vector<Vec> ffn;
+  for (int v = 0; v < vectors; ++v) ffn.push_back(e.all_reduce(e.column(L.w_down, v, act, first_tile), chips));
+  done(chips > 1 ? "SwiGLU FFN, all-reduce" : "SwiGLU FFN", latest(ffn));
+  for (int v = 0; v < vectors; ++v) {
+    k.out.push_back(e.f(Opcode::add, x1[static_cast<std::size_t>(v)],
+                        e.dequantize(ffn[static_cast<std::size_t>(v)], L.s_f * L.s_wd)));
+  }
+  done("dequantisation, residual", latest(k.out));
 
   k.expected_cycles = s.cycles();
   k.chain_bound = s.chain_bound();

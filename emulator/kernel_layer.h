@@ -2,9 +2,11 @@
 // layer_data.h (RMSNorm, Q/K/V projections, RoPE, cache append, per-head
 // attention with softmax, output projection, RMSNorm, SwiGLU FFN, both
 // residual adds) on one chip, scheduled by the kernel scheduler
-// (schedule.h). The model width is one vector (d = mxm_dim = lanes): 320 on
-// tsp-v1, where 5 heads of 64 fit; the FFN is tiled over whole MXM tiles and
-// its down projection accumulates INT32 partial sums over them.
+// (schedule.h). The hidden state is d / width vectors (width = mxm_dim =
+// lanes, 320 on tsp-v1, where 5 heads of 64 fit in each vector); every
+// projection is tiled over whole MXM tiles, summing INT32 partials over the
+// row tiles; a head never straddles two vectors, so attention runs vector by
+// vector, each with its own K^T and V tiles.
 //
 // How the pieces map onto the chip (shared/reference/lpu.md §2):
 //  - matrix products are MXM tiles (matvec), weights streamed at the
@@ -35,13 +37,14 @@ namespace tokenfab::lpu {
 struct LayerKernel {
   Program program;
   std::vector<Preload> preloads;
-  Vec out;                  // x2, f32
-  Vec v_row;                // the cache's new V row, i8
-  std::vector<Vec> k_rows;  // K^T after the append, i8: lane `context` of row i is k[i]
+  // Per vector of the hidden state (lanes v * width .. of d):
+  std::vector<Vec> out;                  // x2, f32
+  std::vector<Vec> v_row;                // the cache's new V row, i8
+  std::vector<std::vector<Vec>> k_rows;  // K^T after the append, i8: lane `context` of row r is k[v * width + r]
   std::int64_t expected_cycles = 0;
   std::int64_t chain_bound = 0;      // longest dependency chain
   std::int64_t install_bound = 0;    // weight rows / install rate
-  int lane_begin = 0, lane_end = 0;  // this chip's heads' lanes
+  int lane_begin = 0, lane_end = 0;  // this chip's heads' lanes (of d)
   // Where the time goes: the cycle each stage's result is in SRAM, in order
   // (stages overlap where their inputs allow, such as weight installs).
   std::vector<std::pair<std::string, std::int64_t>> milestones;
@@ -57,7 +60,7 @@ std::string layer_shape_problem(const LpuParams& p, int d, int heads, int ffn, i
 
 // Throws std::invalid_argument when the shape does not fit the chip.
 //
-// With chips > 1, chip `chip`'s part of the layer split tensor-parallel over
+// With chips > 1 (a one-vector layer), chip `chip`'s part of the layer split tensor-parallel over
 // a fully connected node (system.h fully_connected): each chip holds its
 // heads (shard) and its share of the FFN tiles, and the two INT32 partial
 // products (after Wo and after the down projection) are all-reduced over the

@@ -70,10 +70,18 @@ Vec KernelOps::all_lanes(const Vec& v, Opcode op) {
 }
 
 Vec KernelOps::rmsnorm(const Vec& x, const Vec& gain, float eps) {
-  const Vec total = all_lanes(f(Opcode::mul, x, x), Opcode::add);
-  const Vec mean = f(Opcode::mul, total, constant(1.0f / static_cast<float>(n_)));
+  return rmsnorm(std::vector<Vec>{x}, {gain}, eps)[0];
+}
+
+std::vector<Vec> KernelOps::rmsnorm(const std::vector<Vec>& x, const std::vector<Vec>& gain, float eps) {
+  Vec squares = f(Opcode::mul, x[0], x[0]);
+  for (std::size_t v = 1; v < x.size(); ++v) squares = f(Opcode::add, squares, f(Opcode::mul, x[v], x[v]));
+  const Vec total = all_lanes(squares, Opcode::add);
+  const Vec mean = f(Opcode::mul, total, constant(1.0f / static_cast<float>(n_ * static_cast<int>(x.size()))));
   const Vec r = f(Opcode::rsqrt, f(Opcode::add, mean, constant(eps)));
-  return f(Opcode::mul, f(Opcode::mul, x, r), gain);
+  std::vector<Vec> out;
+  for (std::size_t v = 0; v < x.size(); ++v) out.push_back(f(Opcode::mul, f(Opcode::mul, x[v], r), gain[v]));
+  return out;
 }
 
 // The partner lane comes from a shift by one either way, masked by the sine
@@ -136,6 +144,15 @@ std::vector<Vec> KernelOps::product(const std::vector<Vec>& rows, const std::vec
                                     const std::vector<const Vec*>& low_byte_into) {
   ++mxm_tiles_;
   return s_.matvec(rows, xs, low_byte_into);
+}
+
+Vec KernelOps::column(const Int8Matrix& w, int col_tile, const std::vector<Vec>& x, int first_row_tile) {
+  Vec sum;
+  for (std::size_t kt = 0; kt < x.size(); ++kt) {
+    const Vec part = product(tile(w, first_row_tile + static_cast<int>(kt), col_tile), {&x[kt]})[0];
+    sum = kt == 0 ? part : i(Opcode::add, ElemType::i32, sum, part);
+  }
+  return sum;
 }
 
 Vec KernelOps::all_reduce(const Vec& v, int chips) {

@@ -60,8 +60,10 @@ class KernelOps {
   // south (log2(lanes) levels each); a sum takes the lane's own value, counted
   // twice, off once. The maximum is at least 0: the shifts fill with zeros.
   Vec all_lanes(const Vec& v, Opcode op);
-  // x / sqrt(mean(x^2) + eps) * gain.
+  // x / sqrt(mean(x^2) + eps) * gain over a vector, or over a hidden state
+  // of several vectors (the squares summed across them, then over lanes).
   Vec rmsnorm(const Vec& x, const Vec& gain, float eps);
+  std::vector<Vec> rmsnorm(const std::vector<Vec>& x, const std::vector<Vec>& gain, float eps);
   // Interleaved pairs (a, b) -> (a cos - b sin, b cos + a sin); sin_even is
   // -sin on even lanes and 0 on odd, sin_odd sin on odd lanes and 0 on even.
   Vec rope(const Vec& v, const Vec& cos, const Vec& sin_even, const Vec& sin_odd);
@@ -84,6 +86,10 @@ class KernelOps {
   std::vector<Vec> tile(const Int8Matrix& w, int row_tile, int col_tile);
   std::vector<Vec> product(const std::vector<Vec>& rows, const std::vector<const Vec*>& xs,
                            const std::vector<const Vec*>& low_byte_into = {});
+  // Column tile `col_tile` of x^T W for a hidden state x of several INT8
+  // vectors, the row tiles of W from `first_row_tile` on: the tiles'
+  // products summed in INT32.
+  Vec column(const Int8Matrix& w, int col_tile, const std::vector<Vec>& x, int first_row_tile = 0);
   // The sum of an INT32 vector over a fully connected node of `chips`
   // (system.h fully_connected): exchanged with every peer at once, then added.
   Vec all_reduce(const Vec& v, int chips);

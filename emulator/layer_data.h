@@ -56,7 +56,8 @@ Int8Matrix random_int8(int rows, int cols, int limit, std::uint32_t seed);
 
 // The layer shape kernels and `tokenfab emulate` use when none is given, for
 // a width d: heads of 64 where they divide d (5 on tsp-v1), else 2; an FFN
-// of 2d; 4/5 of the lanes less one cached.
+// of 2d; 4/5 of d less one cached (for d one vector wide: the cache holds
+// one tile of positions).
 struct LayerShape {
   int heads, ffn, context;
 };

@@ -61,6 +61,8 @@ bad_input(layer_heads_per_chip "layer: 4 chips must divide the 5 heads and the 2
 bad_input(layer_huge_context "layer: at most 319 cached positions (one tile of keys), got 100000000" emulate --kernel layer --context 100000000)
 bad_input(layer_huge_ffn "layer: the weights and caches (1920000 MB) do not fit in a hemisphere's SRAM (115 MB)" emulate --kernel layer --ffn 2000000000)
 bad_input(vector_kernel_too_few_slices "needs as many slices; tiny has 4 a hemisphere" emulate --kernel rmsnorm --chip configs/lpu/tiny.yaml)
+bad_input(layer_ragged_width "layer: d must be a whole number of 320-lane vectors on tsp-v1, got 500" emulate --kernel layer --d 500)
+bad_input(layer_wide_split "layer: a layer wider than one vector runs on one chip" emulate --kernel layer --d 640 --chips 2)
 bad_input(layer_partial_ffn "layer: the FFN width must be a whole number of 320-wide tiles, got 1000" emulate --kernel layer --ffn 1000)
 bad_input(matmul_too_big "--shape: at most 64 rows and 16384 for K and N, got 1x32768x320" emulate --kernel gemv --shape 32768x320)
 bad_input(type_for_layer "--type: applies to gemv and matmul; the layer kernel's types are fixed" emulate --kernel layer --type f16)
