@@ -304,17 +304,25 @@ int run_cli(int argc, char** argv) {
   emulate_cmd->add_option("--kernel", kernel.kernel,
                           "run a generated kernel instead of a file: gemv, matmul, allreduce, layer, rmsnorm, "
                           "softmax, rope, swiglu, attention");
-  emulate_cmd->add_option("--chips", kernel.chips,
-                          "chips of a fully connected node: allreduce (default 8), layer split tensor-parallel "
-                          "(default 1)");
+  emulate_cmd
+      ->add_option("--chips", kernel.chips,
+                   "chips of a fully connected node: allreduce (default 8), layer split tensor-parallel (default 1)")
+      ->check(CLI::Range(1, 64));
   emulate_cmd->add_option("--shape", kernel.shape,
                           "gemv KxN or matmul MxKxN (M activation rows); default one MXM tile");
   emulate_cmd->add_option("--type", kernel.type, "gemv, matmul: i8 (INT32 out) or f16 (FP32 out)")
       ->capture_default_str();
-  emulate_cmd->add_option("--d", kernel.d, "layer: model width, whole vectors (default: one vector)");
-  emulate_cmd->add_option("--heads", kernel.heads, "layer: attention heads (default: heads of 64, else 2)");
-  emulate_cmd->add_option("--ffn", kernel.ffn, "layer: FFN width, whole MXM tiles (default: twice the model width)");
-  emulate_cmd->add_option("--context", kernel.context, "layer: cached positions (default: 4/5 of the lanes, less one)");
+  // Bounded here so that no shape arithmetic can overflow; the layer checks the rest.
+  emulate_cmd->add_option("--d", kernel.d, "layer: model width, whole vectors (default: one vector)")
+      ->check(CLI::Range(1, 1 << 16));
+  emulate_cmd
+      ->add_option("--heads", kernel.heads, "layer: attention heads (default: in each vector, heads of 64, else 2)")
+      ->check(CLI::Range(1, 1 << 16));
+  emulate_cmd->add_option("--ffn", kernel.ffn, "layer: FFN width, whole MXM tiles (default: twice the model width)")
+      ->check(CLI::Range(1, 1 << 20));
+  emulate_cmd
+      ->add_option("--context", kernel.context, "layer: cached positions (default: 4/5 of a vector's lanes, less one)")
+      ->check(CLI::Range(0, 1 << 16));
   emulate_cmd->add_option("--chip", lpu_chip, "LPU preset (configs/lpu/*.yaml)")->capture_default_str();
   emulate_cmd->add_flag("--timing-only", timing_only, "move no payloads: cycle counts only");
   std::string emulate_timeline;

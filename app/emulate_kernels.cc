@@ -110,7 +110,9 @@ int cmd_emulate_gemv(const lpu::LpuParams& params, const std::string& shape, lpu
   const std::vector<long> kn =
       shape.empty() ? std::vector<long>{params.mxm_dim, params.mxm_dim} : shape_dims(shape, 2, "320x1280");
   const long dim = params.mxm_dim;
-  if (kn[0] != dim || kn[1] % dim != 0 || kn[1] / dim > 64 || type != lpu::ElemType::i8)
+  // The hand-placed kernel keeps all of W in one slice.
+  const long max_tiles = static_cast<long>(params.banks) * params.words_per_bank / dim;
+  if (kn[0] != dim || kn[1] % dim != 0 || kn[1] / dim > max_tiles || type != lpu::ElemType::i8)
     return cmd_emulate_matmul(params, 1, kn[0], kn[1], type, timeline);
   const int tiles = static_cast<int>(kn[1] / dim);
   lpu::GemvLayout layout;
@@ -159,11 +161,10 @@ namespace {
 // One decode step of a transformer layer, checked against the Eigen reference.
 int cmd_emulate_layer(const lpu::LpuParams& p, const KernelOptions& o) {
   const int d = o.d > 0 ? o.d : p.mxm_dim;
-  const lpu::LayerShape shape = lpu::default_layer_shape(d);
+  const lpu::LayerShape shape = lpu::default_layer_shape(d, p.vector_bytes());
   const int heads = o.heads > 0 ? o.heads : shape.heads;
   const int ffn = o.ffn > 0 ? o.ffn : shape.ffn;
-  // Cached positions fill one tile of keys: the default is the vector's.
-  const int context = o.context >= 0 ? o.context : lpu::default_layer_shape(p.vector_bytes()).context;
+  const int context = o.context >= 0 ? o.context : shape.context;
   const int chips = o.chips > 0 ? o.chips : 1;
   // The shape is checked before any data is made: a huge one is an error, not an allocation.
   if (std::string why = lpu::layer_shape_problem(p, d, heads, ffn, context, chips); !why.empty())
@@ -249,6 +250,8 @@ int cmd_emulate_kernel(const KernelOptions& o) {
     for (const std::string& n : vector_kernels) names += ", " + n;
     throw InputError({"--kernel"}, "unknown kernel '" + o.kernel + "' (" + names + ")");
   }
+  if ((o.d > 0 || o.heads > 0 || o.ffn > 0 || o.context >= 0) && o.kernel != "layer")
+    throw InputError({"--kernel"}, "--d, --heads, --ffn and --context apply to the layer kernel");
   if (o.type != "i8" && o.kernel != "gemv" && o.kernel != "matmul")
     throw InputError({"--type"}, "applies to gemv and matmul; the " + o.kernel + " kernel's types are fixed");
   const lpu::LpuParams params = lpu::load_lpu_params(o.chip_file);

@@ -14,7 +14,7 @@ struct KernelOptions {
   std::string shape;                            // gemv: KxN; matmul: MxKxN
   std::string type = "i8";                      // gemv, matmul: i8 or f16
   int chips = 0;                                // allreduce (default 8), layer (default 1)
-  int d = 0, heads = 0, ffn = 0, context = -1;  // layer; 0 / -1: derived from the chip
+  int d = 0, heads = 0, ffn = 0, context = -1;  // layer; 0 / -1: not given (default_layer_shape)
   std::string chip_file;
   std::string timeline;
 };

@@ -1,6 +1,7 @@
 #include "emulator/chip_impl.h"
 
 #include <cstring>
+#include <stdexcept>
 
 namespace tokenfab::lpu {
 
@@ -11,6 +12,9 @@ std::string ScheduleError::str() const {
 Chip::Chip(const LpuParams& params, Mode mode) : params_(params), mode_(mode) {}
 
 std::uint8_t* Chip::word(SliceId slice, std::int64_t address) {
+  if (address < 0 || address >= slice_words(params_))
+    throw std::out_of_range("SRAM word " + std::to_string(address) + " outside the slice (" +
+                            std::to_string(slice_words(params_)) + " words)");
   auto& chunks = sram_[slice];
   if (chunks.empty()) chunks.resize(static_cast<std::size_t>((slice_words(params_) + kChunkWords - 1) / kChunkWords));
   auto& chunk = chunks[static_cast<std::size_t>(address / kChunkWords)];
@@ -20,6 +24,9 @@ std::uint8_t* Chip::word(SliceId slice, std::int64_t address) {
 }
 
 const std::uint8_t* Chip::word_if_written(SliceId slice, std::int64_t address) const {
+  if (address < 0 || address >= slice_words(params_))
+    throw std::out_of_range("SRAM word " + std::to_string(address) + " outside the slice (" +
+                            std::to_string(slice_words(params_)) + " words)");
   auto it = sram_.find(slice);
   if (it == sram_.end()) return nullptr;
   const auto& chunk = it->second[static_cast<std::size_t>(address / kChunkWords)];

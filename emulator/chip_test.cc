@@ -143,6 +143,16 @@ TEST_CASE("chip: what this version cannot execute is refused by name") {
         "this emulator version");
 }
 
+// SRAM outside a slice's words is an error, not memory past the end.
+TEST_CASE("chip: SRAM words outside the slice are refused") {
+  Chip chip(tsp(), Mode::functional);
+  const std::int64_t words = 2 * 4096;
+  CHECK_NOTHROW(chip.write_vector({Hemisphere::east, 0}, words - 1, std::vector<std::uint8_t>(320, 1)));
+  CHECK_THROWS_AS(chip.write_vector({Hemisphere::east, 0}, words, std::vector<std::uint8_t>(320, 1)),
+                  std::out_of_range);
+  CHECK_THROWS_AS(chip.read_vector({Hemisphere::east, 0}, -1), std::out_of_range);
+}
+
 // FP8 E4M3: every code but NaN decodes and encodes back to itself; the
 // largest is 448 and larger values saturate to it; the smallest subnormal is
 // 2^-9; 1 + 1/16 lies halfway between 1 and 1.125 and rounds to even (1).

@@ -8,6 +8,8 @@ namespace tokenfab::lpu {
 
 GemvKernel gemv(const LpuParams& p, const GemvLayout& layout, int column_tiles) {
   if (column_tiles < 1) throw std::invalid_argument("gemv: at least one column tile");
+  if (static_cast<std::int64_t>(column_tiles) * p.mxm_dim > static_cast<std::int64_t>(p.banks) * p.words_per_bank)
+    throw std::invalid_argument("gemv: the weights must fit in one slice");
   auto d = [&](Opcode op) { return p.delay(op); };
   // Separate queues for loading, installing and multiplying, and emitting,
   // so that the next tile loads while this one computes.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <map>
 #include <stdexcept>
@@ -30,14 +31,20 @@ std::string layer_shape_problem(const LpuParams& p, int d, int heads, int ffn, i
   if (ffn < p.mxm_dim || ffn % p.mxm_dim != 0)
     return "layer: the FFN width must be a whole number of " + std::to_string(p.mxm_dim) + "-wide tiles, got " +
            std::to_string(ffn);
-  // Everything lives in the east hemisphere's SRAM: the weights and caches
-  // are most of it (4 d^2 + 3 d ffn bytes, and 2 d^2 for the caches).
-  const double need = 6.0 * d * d + 3.0 * d * ffn;
+  if (d / heads < 8) return "layer: heads of at least 8 lanes, got " + std::to_string(d / heads);
+  // Everything lives in the east hemisphere's SRAM. Bytes: weights 4 d^2 +
+  // 3 d ffn; K^T and V caches d x width each; the one-hot rows width^2;
+  // the K append's masked and placed rows 2 d x width (the rest is small).
+  const double need = 4.0 * d * d + 3.0 * d * ffn + 4.0 * d * width + 1.0 * width * width;
   const double have = static_cast<double>(p.mem_slices) * p.banks * p.words_per_bank * p.vector_bytes();
-  if (need > have)
-    return "layer: the weights and caches (" + std::to_string(static_cast<long long>(need / 1e6)) +
-           " MB) do not fit in a hemisphere's SRAM (" + std::to_string(static_cast<long long>(have / 1e6)) + " MB)";
-  if (context < 0 || context + 1 > p.vector_bytes())
+  if (need > 0.9 * have) {
+    char text[160];
+    std::snprintf(text, sizeof text,
+                  "layer: the weights, caches and rows (%.1f MB) do not fit in 90%% of a hemisphere's SRAM (%.1f MB)",
+                  need / 1e6, 0.9 * have / 1e6);
+    return text;
+  }
+  if (context < 0 || context >= p.vector_bytes())
     return "layer: at most " + std::to_string(p.vector_bytes() - 1) + " cached positions (one tile of keys), got " +
            std::to_string(context);
   if (chips < 1 || chips - 1 > p.c2c_links || (chips & (chips - 1)) != 0)

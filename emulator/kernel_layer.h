@@ -52,13 +52,15 @@ struct LayerKernel {
   std::int64_t vxm_ops = 0;
 };
 
-// Why a layer of this shape cannot run on `chips` chips of p (d other than
-// the MXM size, heads not splitting d into even halves or over the chips, an
-// FFN not in whole tiles or not splitting over the chips, more positions
-// than lanes); empty when it can. Checked before any data is made.
+// Why a layer of this shape cannot run on `chips` chips of p (d not whole
+// vectors; heads not of an even width of at least 8 lanes dividing the
+// vector, or not splitting over the chips; an FFN not in whole tiles or not
+// splitting over the chips; more than a vector wide on several chips; more
+// positions than a tile of keys; weights and caches beyond the SRAM); empty
+// when it can. Checked before any data is made.
 std::string layer_shape_problem(const LpuParams& p, int d, int heads, int ffn, int context, int chips);
 
-// Throws std::invalid_argument when the shape does not fit the chip.
+// Throws std::invalid_argument when layer_shape_problem finds one.
 //
 // With chips > 1 (a one-vector layer), chip `chip`'s part of the layer split tensor-parallel over
 // a fully connected node (system.h fully_connected): each chip holds its

@@ -21,7 +21,7 @@ struct Built {
 // from the layer's generator.
 LayerData data_for(const LpuParams& p) {
   const int d = p.vector_bytes();
-  const LayerShape shape = default_layer_shape(d);
+  const LayerShape shape = default_layer_shape(d, d);
   return make_layer_data(d, shape.heads, d, shape.context, 3);
 }
 

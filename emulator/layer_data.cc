@@ -60,7 +60,9 @@ Eigen::ArrayXf rope_reference(const Eigen::ArrayXf& v, const Eigen::ArrayXf& cos
   return out;
 }
 
-LayerShape default_layer_shape(int d) { return {d % 64 == 0 ? d / 64 : 2, 2 * d, d * 4 / 5 - 1}; }
+LayerShape default_layer_shape(int d, int width) {
+  return {d / width * (width % 64 == 0 ? width / 64 : 2), 2 * d, width * 4 / 5 - 1};
+}
 
 Int8Matrix random_int8(int rows, int cols, int limit, std::uint32_t seed) {
   Lcg g{seed};

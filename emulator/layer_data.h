@@ -55,13 +55,13 @@ struct LayerData {
 Int8Matrix random_int8(int rows, int cols, int limit, std::uint32_t seed);
 
 // The layer shape kernels and `tokenfab emulate` use when none is given, for
-// a width d: heads of 64 where they divide d (5 on tsp-v1), else 2; an FFN
-// of 2d; 4/5 of d less one cached (for d one vector wide: the cache holds
-// one tile of positions).
+// a model width d of whole vectors of `width` lanes: in each vector, heads of
+// 64 where they divide it (5 on tsp-v1), else 2; an FFN of 2d; 4/5 of a
+// vector's lanes less one cached (the cache holds one tile of positions).
 struct LayerShape {
   int heads, ffn, context;
 };
-LayerShape default_layer_shape(int d);
+LayerShape default_layer_shape(int d, int width);
 
 // Deterministic data for a layer of the given shape: uniform INT8 weights
 // with scales that keep activations near unit variance, gains near 1, and a
