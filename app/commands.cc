@@ -324,7 +324,8 @@ int run_cli(int argc, char** argv) {
       ->add_option("--context", kernel.context, "layer: cached positions (default: 4/5 of a vector's lanes, less one)")
       ->check(CLI::Range(0, 1 << 16));
   emulate_cmd->add_option("--chip", lpu_chip, "LPU preset (configs/lpu/*.yaml)")->capture_default_str();
-  emulate_cmd->add_flag("--timing-only", timing_only, "move no payloads: cycle counts only");
+  emulate_cmd->add_flag("--timing-only", timing_only,
+                        "move no payloads: cycle counts only (files; gemv and matmul kernels)");
   std::string emulate_timeline;
   emulate_cmd->add_option("--timeline", emulate_timeline, "Chrome/Perfetto trace of the run, a track per queue");
 
@@ -350,6 +351,7 @@ int run_cli(int argc, char** argv) {
       if (!kernel.kernel.empty()) {
         kernel.chip_file = lpu_chip;
         kernel.timeline = emulate_timeline;
+        kernel.timing_only = timing_only;
         return cmd_emulate_kernel(kernel);
       }
       if (emulate_in.empty()) throw InputError({"emulate"}, "give a program file or --kernel");

@@ -51,7 +51,7 @@ std::vector<long> shape_dims(const std::string& shape, std::size_t count, const 
 
 // A scheduled product of any shape, checked against Eigen exactly.
 int cmd_emulate_matmul(const lpu::LpuParams& params, long m, long k, long n, lpu::ElemType type,
-                       const std::string& timeline) {
+                       const std::string& timeline, bool timing_only) {
   constexpr long kMaxRows = 64, kMaxSide = 16384;
   if (m > kMaxRows || k > kMaxSide || n > kMaxSide)
     throw InputError({"--shape"},
@@ -64,7 +64,8 @@ int cmd_emulate_matmul(const lpu::LpuParams& params, long m, long k, long n, lpu
   } catch (const std::invalid_argument& e) {
     throw InputError({"--shape"}, e.what());
   }
-  const lpu::KernelCheck c = lpu::check_matmul(params, data, kernel, lpu::Mode::functional, !timeline.empty());
+  const lpu::KernelCheck c = lpu::check_matmul(
+      params, data, kernel, timing_only ? lpu::Mode::timing_only : lpu::Mode::functional, !timeline.empty());
   if (print_schedule_errors(c.run)) return 2;
   const auto ratio = [&](std::int64_t bound) {
     return static_cast<double>(c.run.cycles) / static_cast<double>(std::max<std::int64_t>(1, bound));
@@ -78,7 +79,11 @@ int cmd_emulate_matmul(const lpu::LpuParams& params, long m, long k, long n, lpu
       kernel.install_bound, ratio(kernel.install_bound), kernel.chain_bound, ratio(kernel.chain_bound),
       c.run.dataflow_bound, ratio(c.run.dataflow_bound));
   print_unit_use(c.run, params);
-  std::cout << fmt::format("  {} of {} outputs match Eigen\n", c.outputs - c.mismatches, c.outputs);
+  if (timing_only) {
+    std::cout << "  timing only: no values moved or checked\n";
+  } else {
+    std::cout << fmt::format("  {} of {} outputs match Eigen\n", c.outputs - c.mismatches, c.outputs);
+  }
   write_timeline(timeline, c.chips, params);
   return c.mismatches == 0 ? 0 : 1;
 }
@@ -103,17 +108,18 @@ int cmd_emulate_all_reduce(const lpu::LpuParams& params, int chips, const std::s
   return c.mismatches == 0 ? 0 : 1;
 }
 
-// A GEMV: one MXM tile of K, N in up to 64 whole tiles runs the hand-placed
-// single-plane generator (kernel_gemv.h); any other shape the scheduled matmul.
+// A GEMV: one MXM tile of K and N in whole tiles that fit one slice runs the
+// hand-placed single-plane generator (kernel_gemv.h), checked against
+// Eigen; any other shape, and any timing-only run, the scheduled matmul.
 int cmd_emulate_gemv(const lpu::LpuParams& params, const std::string& shape, lpu::ElemType type,
-                     const std::string& timeline) {
+                     const std::string& timeline, bool timing_only) {
   const std::vector<long> kn =
       shape.empty() ? std::vector<long>{params.mxm_dim, params.mxm_dim} : shape_dims(shape, 2, "320x1280");
   const long dim = params.mxm_dim;
   // The hand-placed kernel keeps all of W in one slice.
   const long max_tiles = static_cast<long>(params.banks) * params.words_per_bank / dim;
-  if (kn[0] != dim || kn[1] % dim != 0 || kn[1] / dim > max_tiles || type != lpu::ElemType::i8)
-    return cmd_emulate_matmul(params, 1, kn[0], kn[1], type, timeline);
+  if (kn[0] != dim || kn[1] % dim != 0 || kn[1] / dim > max_tiles || type != lpu::ElemType::i8 || timing_only)
+    return cmd_emulate_matmul(params, 1, kn[0], kn[1], type, timeline, timing_only);
   const int tiles = static_cast<int>(kn[1] / dim);
   lpu::GemvLayout layout;
   if (tiles > 1) layout.output_slices = {4, 5, 6, 7};  // clear of the weight slice's long stream of reads
@@ -252,6 +258,9 @@ int cmd_emulate_kernel(const KernelOptions& o) {
   }
   if ((o.d > 0 || o.heads > 0 || o.ffn > 0 || o.context >= 0) && o.kernel != "layer")
     throw InputError({"--kernel"}, "--d, --heads, --ffn and --context apply to the layer kernel");
+  if (o.timing_only && o.kernel != "gemv" && o.kernel != "matmul")
+    throw InputError({"--timing-only"}, "applies to files and the gemv and matmul kernels; the " + o.kernel +
+                                            " kernel is checked against its reference");
   if (o.type != "i8" && o.kernel != "gemv" && o.kernel != "matmul")
     throw InputError({"--type"}, "applies to gemv and matmul; the " + o.kernel + " kernel's types are fixed");
   const lpu::LpuParams params = lpu::load_lpu_params(o.chip_file);
@@ -262,9 +271,9 @@ int cmd_emulate_kernel(const KernelOptions& o) {
   const lpu::ElemType type = o.type == "f16" ? lpu::ElemType::f16 : lpu::ElemType::i8;
   if (o.kernel == "matmul") {
     const std::vector<long> mkn = shape_dims(o.shape.empty() ? "1x320x320" : o.shape, 3, "4x640x960");
-    return cmd_emulate_matmul(params, mkn[0], mkn[1], mkn[2], type, o.timeline);
+    return cmd_emulate_matmul(params, mkn[0], mkn[1], mkn[2], type, o.timeline, o.timing_only);
   }
-  return cmd_emulate_gemv(params, o.shape, type, o.timeline);
+  return cmd_emulate_gemv(params, o.shape, type, o.timeline, o.timing_only);
 }
 
 }  // namespace tokenfab

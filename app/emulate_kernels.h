@@ -17,6 +17,7 @@ struct KernelOptions {
   int d = 0, heads = 0, ffn = 0, context = -1;  // layer; 0 / -1: not given (default_layer_shape)
   std::string chip_file;
   std::string timeline;
+  bool timing_only = false;  // matmul and gemv beyond one tile: cycles only, no values checked
 };
 
 int cmd_emulate_kernel(const KernelOptions& o);

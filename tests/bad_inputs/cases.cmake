@@ -70,6 +70,7 @@ bad_input(layer_ragged_width "layer: d must be a whole number of 320-lane vector
 bad_input(layer_wide_split "layer: a layer wider than one vector runs on one chip" emulate --kernel layer --d 640 --chips 2)
 bad_input(layer_partial_ffn "layer: the FFN width must be a whole number of 320-wide tiles, got 1000" emulate --kernel layer --ffn 1000)
 bad_input(matmul_too_big "--shape: at most 64 rows and 16384 for K and N, got 1x32768x320" emulate --kernel gemv --shape 32768x320)
+bad_input(timing_only_layer "--timing-only: applies to files and the gemv and matmul kernels; the layer kernel is checked against its reference" emulate --kernel layer --timing-only)
 bad_input(type_for_layer "--type: applies to gemv and matmul; the layer kernel's types are fixed" emulate --kernel layer --type f16)
 bad_input(matmul_bad_type "--type: expected i8 or f16, got 'bf16'" emulate --kernel matmul --type bf16)
 bad_input(matmul_two_dims "--shape: expected MxKxN such as '4x640x960', got '640x960'" emulate --kernel matmul --shape 640x960)
