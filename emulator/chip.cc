@@ -78,8 +78,7 @@ std::optional<std::int64_t> Chip::next_cycle() const {
 
 void Chip::step() {
   Impl& impl = *impl_;
-  const Impl::Event e = impl.events.top();
-  impl.events.pop();
+  const Impl::Event e = impl.events.take();
   impl.now = e.cycle;
   impl.fabric.advance(e.cycle);
   impl.run_event(e);

@@ -1,5 +1,5 @@
 // A chip's pending events in order of (cycle, phase, order of scheduling):
-// a calendar of buckets for the next kWindow cycles, one FIFO per phase in
+// a calendar of buckets for the next kWindow cycles (128), one FIFO per phase in
 // each, and a heap for events further ahead, moved into the calendar as
 // the window reaches them. Pushing and taking the next event cost O(1) for
 // events within the window, which is where almost all of them fall.
@@ -45,6 +45,19 @@ class EventCalendar {
     }
     return b.fifo[0][0];  // unreachable: settle() stops at a non-empty bucket
   }
+  // The next event, taken off the calendar (one settle instead of two).
+  E take() {
+    if (empty()) throw std::logic_error("event calendar: take() from an empty calendar");
+    settle();
+    Bucket& b = buckets_[static_cast<std::size_t>(base_) & kMask];
+    for (std::size_t p = 0; p < 3; ++p) {
+      if (b.head[p] < b.fifo[p].size()) {
+        --count_;
+        return b.fifo[p][b.head[p]++];
+      }
+    }
+    return b.fifo[0][0];  // unreachable: settle() stops at a non-empty bucket
+  }
   void pop() {
     settle();
     Bucket& b = buckets_[static_cast<std::size_t>(base_) & kMask];
@@ -58,7 +71,9 @@ class EventCalendar {
   }
 
  private:
-  static constexpr std::int64_t kWindow = 1024;
+  // Results land at most a few tens of cycles ahead; longer waits (nops,
+  // C2C hops) go to the heap. A small window keeps the buckets' storage hot.
+  static constexpr std::int64_t kWindow = 128;
   static constexpr std::size_t kMask = kWindow - 1;
   struct Bucket {
     std::array<std::vector<E>, 3> fifo;
