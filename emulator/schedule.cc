@@ -127,11 +127,12 @@ Vec Scheduler::vxm(Opcode op, ElemType type, const std::vector<const Vec*>& in_r
   auto try_at = [&](std::int64_t t, const std::vector<Arrival>& arr, std::int64_t bound) {
     for (int alu = 0; alu < p_.vxm_alus; ++alu) {
       const QueueId q{Unit::vxm, Hemisphere::none, alu};
-      Streams s_in, s_out;
-      if (!queue_free(q, t) || !book_moves(ux, t + d.d_skew, arr, t + d.d_func, departures, s_in, s_out, false))
-        continue;
-      book_moves(ux, t + d.d_skew, arr, t + d.d_func, departures, s_in, s_out, true, &out.flights);
-      std::map<Field, Operand> ops{{Field::in, s_in}, {Field::out, s_out}};
+      if (!queue_free(q, t)) continue;
+      const std::optional<Moves> moves = plan_moves(ux, t + d.d_skew, arr, t + d.d_func, departures);
+      if (!moves) continue;
+      commit_moves(*moves);
+      out.flights = moves->flights;
+      std::map<Field, Operand> ops{{Field::in, moves->streams_in}, {Field::out, moves->streams_out}};
       if (op == Opcode::conv) {
         ops[Field::from] = from;
         ops[Field::to] = to;
@@ -182,15 +183,16 @@ Vec Scheduler::shift(const Vec& in, int lanes) {
     auto try_at = [&](std::int64_t t, const std::vector<Arrival>& arr, std::int64_t bound) {
       for (int k = 0; k < p_.sxm_queues; ++k) {
         const QueueId q{Unit::sxm, Hemisphere::east, k};
-        Streams s_in, s_out;
-        std::vector<Flight> flights;
-        if (!queue_free(q, t) ||
-            !book_moves(ux, t + d.d_skew, arr, t + d.d_func, {{out.planes[b]}}, s_in, s_out, false))
-          continue;
-        book_moves(ux, t + d.d_skew, arr, t + d.d_func, {{out.planes[b]}}, s_in, s_out, true, &flights);
-        place(q, t, make(Opcode::shift, {{Field::in, s_in}, {Field::out, s_out}, {Field::lanes, std::int64_t{lanes}}}));
+        if (!queue_free(q, t)) continue;
+        const std::optional<Moves> moves = plan_moves(ux, t + d.d_skew, arr, t + d.d_func, {{out.planes[b]}});
+        if (!moves) continue;
+        commit_moves(*moves);
+        place(q, t,
+              make(Opcode::shift, {{Field::in, moves->streams_in},
+                                   {Field::out, moves->streams_out},
+                                   {Field::lanes, std::int64_t{lanes}}}));
         const std::int64_t emit_bound = bound - d.d_skew + d.d_func;
-        out.flights[b] = flights.front();
+        out.flights[b] = moves->flights.front();
         out.flights[b].bound = emit_bound;
         out.ready = std::max(out.ready, t + d.d_func + dist_out + 1);
         out.bound = std::max(out.bound, emit_bound + dist_out + 1);

@@ -33,6 +33,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <unordered_map>
 #include <vector>
@@ -131,13 +132,39 @@ class Scheduler {
   struct Departure {  // one result plane leaving a unit for a slice
     PlaneAt to;
   };
-  struct Booking;
-  // Books the reads bringing `in` to position `unit_x` at `take` and the
-  // writes storing `out` from `unit_x` when they leave at `emit`; nothing is
-  // booked unless all fit. `streams_in` and `streams_out` return the streams.
-  bool book_moves(int unit_x, std::int64_t take, const std::vector<Arrival>& in, std::int64_t emit,
-                  const std::vector<Departure>& out, Streams& streams_in, Streams& streams_out, bool commit,
-                  std::vector<Flight>* flights = nullptr);
+  // One stream-cell reservation: positions [lo, hi] of a (stream, diagonal).
+  struct Booking {
+    std::int64_t key;
+    int lo, hi;
+  };
+  // The moves of one operation, planned but not yet booked: the reads
+  // bringing its operands to the unit when it takes them, the writes storing
+  // its results as they pass their slices, and what they occupy.
+  struct Moves {
+    struct Read {
+      PlaneAt at;
+      std::int64_t cycle;
+      Streams streams;
+    };
+    struct Write {
+      PlaneAt at;
+      std::int64_t issue, access;
+      int stream;
+    };
+    std::int64_t take = 0, emit = 0;
+    std::vector<Booking> cells;
+    std::vector<std::pair<QueueId, std::int64_t>> issues;  // MEM queue, issue cycle
+    std::vector<std::pair<SliceId, std::int64_t>> accesses;
+    std::vector<Read> reads;
+    std::vector<Write> writes;
+    Streams streams_in, streams_out;  // in operand and result order
+    std::vector<Flight> flights;      // of the written results
+  };
+  // Plans the moves for a unit at `unit_x` taking `in` at `take` and
+  // emitting `out` at `emit`; nullopt unless every one fits.
+  std::optional<Moves> plan_moves(int unit_x, std::int64_t take, const std::vector<Arrival>& in, std::int64_t emit,
+                                  const std::vector<Departure>& out) const;
+  void commit_moves(const Moves& m);
   // The cycle a flight passes `unit_x`, or -1 if it flows the other way.
   static std::int64_t passes(const Flight& f, int unit_x);
   // Operand planes of `in` at a unit: those in flight to `unit_x` chained,
@@ -145,6 +172,7 @@ class Scheduler {
   std::vector<Arrival> arrivals(const std::vector<const Vec*>& in, int unit_x, bool chain, std::int64_t& earliest,
                                 std::int64_t& bound) const;
   int free_stream(bool east, int from_x, int to_x, std::int64_t at_from, const std::vector<Booking>& pending) const;
+  bool cells_free(std::int64_t key, int lo, int hi, const std::vector<Booking>& pending) const;
   // A word in the next slice (round robin) outside `avoid`.
   PlaneAt allocate(const std::set<SliceId>& avoid = {});
   // A vector over the planes of `into`, with nothing known of its value yet.

@@ -23,12 +23,11 @@ Vec Scheduler::exchange(const Vec& v, int link) {
     for (std::int64_t t = std::max<std::int64_t>(0, from);; ++t) {
       if (t > from + kSearchHorizon) throw std::logic_error("scheduler: a send found no cycle to run in");
       const std::int64_t take = t + send.d_skew;
-      Streams s_in, s_out;
-      if (take < state.free || !queue_free(q, t) ||
-          !book_moves(ux, take, {{plane, v.ready}}, take, {}, s_in, s_out, false))
-        continue;
-      book_moves(ux, take, {{plane, v.ready}}, take, {}, s_in, s_out, true);
-      place(q, t, make(Opcode::send, {{Field::s, s_in}, {Field::link, a(link)}}));
+      if (take < state.free || !queue_free(q, t)) continue;
+      const std::optional<Moves> moves = plan_moves(ux, take, {{plane, v.ready}}, take, {});
+      if (!moves) continue;
+      commit_moves(*moves);
+      place(q, t, make(Opcode::send, {{Field::s, moves->streams_in}, {Field::link, a(link)}}));
       state.free = take + ser;
       arrival.push_back(take + ser + hop);
       arrival_bound.push_back(v.bound + travel + ser + hop);  // as if the link were free
@@ -46,10 +45,11 @@ Vec Scheduler::exchange(const Vec& v, int link) {
     for (std::int64_t t = std::max<std::int64_t>(0, from);; ++t) {
       if (t > from + kSearchHorizon) throw std::logic_error("scheduler: a receive found no cycle to run in");
       const std::int64_t take = t + recv.d_skew, emit = t + recv.d_func;
-      Streams s_in, s_out;
-      if (!queue_free(q, t) || !book_moves(ux, take, {}, emit, {{out.planes[b]}}, s_in, s_out, false)) continue;
-      book_moves(ux, take, {}, emit, {{out.planes[b]}}, s_in, s_out, true);
-      place(q, t, make(Opcode::recv, {{Field::s, s_out}, {Field::link, a(link)}}));
+      if (!queue_free(q, t)) continue;
+      const std::optional<Moves> moves = plan_moves(ux, take, {}, emit, {{out.planes[b]}});
+      if (!moves) continue;
+      commit_moves(*moves);
+      place(q, t, make(Opcode::recv, {{Field::s, moves->streams_out}, {Field::link, a(link)}}));
       state.last_recv = take;
       out.ready = std::max(out.ready, emit + dist + 1);
       out.bound = std::max(out.bound, arrival_bound[b] - recv.d_skew + recv.d_func + dist + 1);

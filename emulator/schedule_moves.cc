@@ -15,13 +15,6 @@ std::int64_t cell_key(int stream, std::int64_t diagonal) {
 }
 }  // namespace
 
-// One tentative reservation of an operation being placed: nothing is
-// committed until every part of the operation fits.
-struct Scheduler::Booking {
-  std::int64_t key;  // stream cell diagonal
-  int lo, hi;        // positions
-};
-
 // A stream id of the given direction whose cells from from_x to to_x along
 // the diagonal through (from_x, at_from) are free; -1 if none is.
 int Scheduler::free_stream(bool east, int from_x, int to_x, std::int64_t at_from,
@@ -29,15 +22,7 @@ int Scheduler::free_stream(bool east, int from_x, int to_x, std::int64_t at_from
   const int lo = std::min(from_x, to_x), hi = std::max(from_x, to_x);
   for (int k = 0; k < p_.streams_per_direction; ++k) {
     const int stream = east ? k : kStreamsPerDirection + k;
-    const std::int64_t key = cell_key(stream, east ? at_from - from_x : at_from + from_x);
-    auto overlaps = [&](int a, int b) { return a <= hi && lo <= b; };
-    bool taken = std::any_of(pending.begin(), pending.end(),
-                             [&](const Booking& b) { return b.key == key && overlaps(b.lo, b.hi); });
-    if (auto it = cells_.find(key); !taken && it != cells_.end()) {
-      taken =
-          std::any_of(it->second.begin(), it->second.end(), [&](auto& iv) { return overlaps(iv.first, iv.second); });
-    }
-    if (!taken) return stream;
+    if (cells_free(cell_key(stream, east ? at_from - from_x : at_from + from_x), lo, hi, pending)) return stream;
   }
   return -1;
 }
@@ -75,128 +60,116 @@ std::vector<Scheduler::Arrival> Scheduler::arrivals(const std::vector<const Vec*
   return out;
 }
 
-bool Scheduler::book_moves(int unit_x, std::int64_t take, const std::vector<Arrival>& in, std::int64_t emit,
-                           const std::vector<Departure>& out, Streams& streams_in, Streams& streams_out, bool commit,
-                           std::vector<Flight>* flights) {
+bool Scheduler::cells_free(std::int64_t key, int lo, int hi, const std::vector<Booking>& pending) const {
+  auto overlaps = [&](int a_lo, int a_hi) { return a_lo <= hi && lo <= a_hi; };
+  if (std::any_of(pending.begin(), pending.end(),
+                  [&](const Booking& b) { return b.key == key && overlaps(b.lo, b.hi); }))
+    return false;
+  auto it = cells_.find(key);
+  return it == cells_.end() ||
+         std::none_of(it->second.begin(), it->second.end(), [&](auto& iv) { return overlaps(iv.first, iv.second); });
+}
+
+std::optional<Scheduler::Moves> Scheduler::plan_moves(int unit_x, std::int64_t take, const std::vector<Arrival>& in,
+                                                      std::int64_t emit, const std::vector<Departure>& out) const {
   const Delay& rd = p_.delay(Opcode::read);
   const Delay& wr = p_.delay(Opcode::write);
-  std::vector<Booking> cells;
-  std::vector<std::pair<QueueId, std::int64_t>> issues;  // queue, issue cycle
-  std::vector<std::pair<SliceId, std::int64_t>> accesses;
+  Moves m;
+  m.take = take;
+  m.emit = emit;
   auto slice_ok = [&](SliceId s, std::int64_t issue, std::int64_t access) {
     const QueueId q{Unit::mem, s.hemisphere, s.index};
     if (issue < 0 || !queue_free(q, issue)) return false;
-    if (slice_busy_.count(s) && slice_busy_.at(s).count(access)) return false;
-    for (auto& [pq, pc] : issues)
+    if (auto it = slice_busy_.find(s); it != slice_busy_.end() && it->second.count(access)) return false;
+    for (auto& [pq, pc] : m.issues)
       if (pq == q && pc == issue) return false;
-    for (auto& [ps, pc] : accesses)
+    for (auto& [ps, pc] : m.accesses)
       if (ps == s && pc == access) return false;
-    issues.push_back({q, issue});
-    accesses.push_back({s, access});
+    m.issues.push_back({q, issue});
+    m.accesses.push_back({s, access});
     return true;
   };
-  // Reads: one per distinct plane (a read may put its word on several streams).
-  struct Read {
-    PlaneAt at;
-    std::int64_t cycle;
-    Streams streams;
-  };
-  std::vector<Read> reads;
-  streams_in.clear();
   for (const Arrival& a : in) {
     if (a.flight) {
       // Taken off its stream as it passes: no read; the cells from where its
       // own booking ends to here must be free.
       const Flight& f = *a.flight;
-      if (passes(f, unit_x) != take) return false;
+      if (passes(f, unit_x) != take) return std::nullopt;
       const bool east = f.stream < kStreamsPerDirection;
       const std::int64_t key = cell_key(f.stream, east ? f.t0 - f.x0 : f.t0 + f.x0);
       const int lo = east ? f.hi + 1 : unit_x, hi = east ? unit_x : f.lo - 1;
       if (lo <= hi) {
-        auto overlaps = [&](int a_lo, int a_hi) { return a_lo <= hi && lo <= a_hi; };
-        if (std::any_of(cells.begin(), cells.end(),
-                        [&](const Booking& b) { return b.key == key && overlaps(b.lo, b.hi); }))
-          return false;
-        if (auto it = cells_.find(key);
-            it != cells_.end() &&
-            std::any_of(it->second.begin(), it->second.end(), [&](auto& iv) { return overlaps(iv.first, iv.second); }))
-          return false;
-        cells.push_back({key, lo, hi});
+        if (!cells_free(key, lo, hi, m.cells)) return std::nullopt;
+        m.cells.push_back({key, lo, hi});
       }
-      streams_in.push_back(f.stream);
+      m.streams_in.push_back(f.stream);
       continue;
     }
     const int x = slice_x(a.from.slice);
     const std::int64_t r = take - rd.d_func - std::abs(unit_x - x);
-    if (r < a.ready) return false;
-    auto same = std::find_if(reads.begin(), reads.end(), [&](const Read& o) {
+    if (r < a.ready) return std::nullopt;
+    // One read per distinct word: a read may put its word on several streams.
+    auto same = std::find_if(m.reads.begin(), m.reads.end(), [&](const Moves::Read& o) {
       return o.at.slice == a.from.slice && o.at.address == a.from.address;
     });
-    if (same == reads.end()) {
-      if (!slice_ok(a.from.slice, r, r)) return false;
-      reads.push_back({a.from, r, {}});
-      same = reads.end() - 1;
+    if (same == m.reads.end()) {
+      if (!slice_ok(a.from.slice, r, r)) return std::nullopt;
+      m.reads.push_back({a.from, r, {}});
+      same = m.reads.end() - 1;
     }
     const bool east = unit_x >= x;
-    const int s = free_stream(east, x, unit_x, r + rd.d_func, cells);
-    if (s < 0) return false;
-    cells.push_back(
+    const int s = free_stream(east, x, unit_x, r + rd.d_func, m.cells);
+    if (s < 0) return std::nullopt;
+    m.cells.push_back(
         {cell_key(s, east ? r + rd.d_func - x : r + rd.d_func + x), std::min(x, unit_x), std::max(x, unit_x)});
     same->streams.push_back(s);
-    streams_in.push_back(s);
+    m.streams_in.push_back(s);
   }
-  struct Write {
-    PlaneAt at;
-    std::int64_t issue, access;
-    int stream;
-  };
-  std::vector<Write> writes;
-  streams_out.clear();
   for (const Departure& d : out) {
     if (d.to.address < 0) {  // a discarded plane: only its injection cell is booked
-      const int s = free_stream(false, unit_x, unit_x, emit, cells);
-      if (s < 0) return false;
-      cells.push_back({cell_key(s, emit + unit_x), unit_x, unit_x});
-      streams_out.push_back(s);
+      const int s = free_stream(false, unit_x, unit_x, emit, m.cells);
+      if (s < 0) return std::nullopt;
+      m.cells.push_back({cell_key(s, emit + unit_x), unit_x, unit_x});
+      m.streams_out.push_back(s);
       continue;
     }
     const int x = slice_x(d.to.slice);
     const std::int64_t access = emit + std::abs(x - unit_x), issue = access - wr.d_skew;
     if (auto it = last_read_.find({d.to.slice, d.to.address}); it != last_read_.end() && access <= it->second)
-      return false;
+      return std::nullopt;
     if (auto it = last_write_.find({d.to.slice, d.to.address}); it != last_write_.end() && access <= it->second)
-      return false;
-    if (!slice_ok(d.to.slice, issue, access)) return false;
+      return std::nullopt;
+    if (!slice_ok(d.to.slice, issue, access)) return std::nullopt;
     const bool east = x >= unit_x;
-    const int s = free_stream(east, unit_x, x, emit, cells);
-    if (s < 0) return false;
-    cells.push_back({cell_key(s, east ? emit - unit_x : emit + unit_x), std::min(x, unit_x), std::max(x, unit_x)});
-    writes.push_back({d.to, issue, access, s});
-    streams_out.push_back(s);
-    if (flights) flights->push_back({s, unit_x, emit, std::min(x, unit_x), std::max(x, unit_x), 0});
+    const int s = free_stream(east, unit_x, x, emit, m.cells);
+    if (s < 0) return std::nullopt;
+    m.cells.push_back({cell_key(s, east ? emit - unit_x : emit + unit_x), std::min(x, unit_x), std::max(x, unit_x)});
+    m.writes.push_back({d.to, issue, access, s});
+    m.streams_out.push_back(s);
+    m.flights.push_back({s, unit_x, emit, std::min(x, unit_x), std::max(x, unit_x), 0});
   }
-  if (!commit) {
-    if (flights) flights->clear();
-    return true;
-  }
-  for (const Booking& b : cells) cells_[b.key].push_back({b.lo, b.hi});
-  for (auto& [s, c] : accesses) slice_busy_[s].insert(c);
-  for (const Read& r : reads) {
+  return m;
+}
+
+void Scheduler::commit_moves(const Moves& m) {
+  const Delay& rd = p_.delay(Opcode::read);
+  for (const Booking& b : m.cells) cells_[b.key].push_back({b.lo, b.hi});
+  for (auto& [s, c] : m.accesses) slice_busy_[s].insert(c);
+  for (const Moves::Read& r : m.reads) {
     place({Unit::mem, r.at.slice.hemisphere, r.at.slice.index}, r.cycle,
           make(Opcode::read, {{Field::a, r.at.address}, {Field::s, r.streams}}));
     happened(r.cycle + rd.d_func);
     auto& last = last_read_[{r.at.slice, r.at.address}];
     last = std::max(last, r.cycle);
   }
-  for (const Write& w : writes) {
+  for (const Moves::Write& w : m.writes) {
     place({Unit::mem, w.at.slice.hemisphere, w.at.slice.index}, w.issue,
           make(Opcode::write, {{Field::a, w.at.address}, {Field::s, Streams{w.stream}}}));
     happened(w.access);
     last_write_[{w.at.slice, w.at.address}] = w.access;
   }
-  happened(take);
-  happened(emit);
-  return true;
+  happened(m.take);
+  happened(m.emit);
 }
 
 }  // namespace tokenfab::lpu

@@ -82,13 +82,13 @@ std::vector<Vec> Scheduler::matvec(const std::vector<Vec>& rows, const std::vect
         if (clash) break;
         for (const PlaneAt& a : row.planes) arrivals.push_back({a, row.ready});
       }
-      Streams s_in, s_out;
-      if (arrivals.empty() || !queue_free(q, t) || !book_moves(ux, take, arrivals, take, {}, s_in, s_out, false))
-        continue;
-      book_moves(ux, take, arrivals, take, {}, s_in, s_out, true);
+      if (arrivals.empty() || !queue_free(q, t)) continue;
+      const std::optional<Moves> moves = plan_moves(ux, take, arrivals, take, {});
+      if (!moves) continue;
+      commit_moves(*moves);
       auto ops = where;
       ops.insert(typed.begin(), typed.end());
-      ops[Field::s] = s_in;
+      ops[Field::s] = moves->streams_in;
       place(q, t, make(Opcode::lw, std::move(ops)));
       install_bytes_[take] += taken * row_bytes;
       r += static_cast<std::size_t>(taken);
@@ -126,12 +126,13 @@ std::vector<Vec> Scheduler::matvec(const std::vector<Vec>& rows, const std::vect
     const std::int64_t from = std::max(prev_take + (i == 0 ? 1 : interval), x.ready + x_travel) - abc.d_skew;
     for (std::int64_t t = std::max<std::int64_t>(0, from);; ++t) {
       guard(t, from);
-      Streams s_in, s_out;
       const std::int64_t take = t + abc.d_skew;
-      if (!queue_free(q, t) || !book_moves(ux, take, x_planes, take, {}, s_in, s_out, false)) continue;
-      book_moves(ux, take, x_planes, take, {}, s_in, s_out, true);
+      if (!queue_free(q, t)) continue;
+      const std::optional<Moves> moves = plan_moves(ux, take, x_planes, take, {});
+      if (!moves) continue;
+      commit_moves(*moves);
       auto ops = typed;
-      ops[Field::s] = s_in;
+      ops[Field::s] = moves->streams_in;
       ops[Field::plane] = std::int64_t{plane};
       ops[Field::n] = std::int64_t{1};
       place(q, t, make(Opcode::abc, std::move(ops)));
@@ -160,15 +161,17 @@ std::vector<Vec> Scheduler::matvec(const std::vector<Vec>& rows, const std::vect
     const std::int64_t from = std::max(ready[i], ps.last_acc + 1) - acc.d_skew;
     for (std::int64_t t = std::max<std::int64_t>(0, from);; ++t) {
       guard(t, from);
-      Streams s_in, s_out;
       const std::int64_t take = t + acc.d_skew, emit = t + acc.d_func;
-      if (!queue_free(q, t) || !book_moves(ux, take, {}, emit, departures, s_in, s_out, false)) continue;
-      // Products go through SRAM: chaining them into the VXM was tried and
-      // made the 8192 x 8192 GEMV 6% slower (each chained add books the
-      // stream cells west of the write slice that later products need).
-      book_moves(ux, take, {}, emit, departures, s_in, s_out, true);
+      if (!queue_free(q, t)) continue;
+      const std::optional<Moves> moves = plan_moves(ux, take, {}, emit, departures);
+      if (!moves) continue;
+      // Products go through SRAM (their flights are not kept): chaining them
+      // into the VXM was tried and made the 8192 x 8192 GEMV 6% slower (each
+      // chained add books the stream cells west of the write slice that
+      // later products need).
+      commit_moves(*moves);
       auto ops = std::map<Field, Operand>{
-          {Field::out, s_out}, {Field::plane, std::int64_t{plane}}, {Field::n, std::int64_t{1}}};
+          {Field::out, moves->streams_out}, {Field::plane, std::int64_t{plane}}, {Field::n, std::int64_t{1}}};
       if (type == ElemType::f16) ops[Field::type] = ElemType::f32;
       place(q, t, make(Opcode::acc, std::move(ops)));
       ps.last_acc = take;
