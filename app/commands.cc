@@ -195,18 +195,15 @@ int cmd_emulate(const std::string& input, const std::string& chip_file, bool tim
   chip.record_issues(!timeline.empty());
   const lpu::RunResult r = chip.run(program);
   if (print_schedule_errors(r)) return 2;
-  std::cout << fmt::format("{}: {} cycles = {} at {} on {}; {} instructions issued\n", input, r.cycles,
-                           to_string(Seconds(static_cast<double>(r.cycles) / params.clock.value())),
-                           to_string(params.clock), params.name, r.instructions);
+  std::cout << fmt::format("{}: {} on {}; {} instructions issued\n", input, cycles_at_clock(r.cycles, params),
+                           params.name, r.instructions);
   const lpu::IssueBound bound = lpu::issue_bound(program);
-  std::cout << fmt::format(
-      "  issue bound: {} cycles on {}, the busiest queue (emulated / bound = {:.3f})\n", bound.cycles, bound.queue,
-      static_cast<double>(r.cycles) / static_cast<double>(std::max<std::int64_t>(1, bound.cycles)));
+  std::cout << fmt::format("  issue bound: {} cycles on {}, the busiest queue (emulated / bound = {:.3f})\n",
+                           bound.cycles, bound.queue, over_bound(r.cycles, bound.cycles));
   std::cout << fmt::format(
       "  dataflow bound: {} cycles, the longest chain of operation delays and stream travel "
       "(emulated / bound = {:.3f})\n",
-      r.dataflow_bound,
-      static_cast<double>(r.cycles) / static_cast<double>(std::max<std::int64_t>(1, r.dataflow_bound)));
+      r.dataflow_bound, over_bound(r.cycles, r.dataflow_bound));
   print_unit_use(r, params);
   if (!timeline.empty()) {
     write_emulator_timeline(timeline, r, params);

@@ -14,6 +14,15 @@
 
 namespace tokenfab {
 
+std::string cycles_at_clock(std::int64_t cycles, const lpu::LpuParams& params) {
+  return fmt::format("{} cycles = {} at {}", cycles,
+                     to_string(Seconds(static_cast<double>(cycles) / params.clock.value())), to_string(params.clock));
+}
+
+double over_bound(std::int64_t cycles, std::int64_t bound) {
+  return static_cast<double>(cycles) / static_cast<double>(std::max<std::int64_t>(1, bound));
+}
+
 bool print_schedule_errors(const lpu::RunResult& r) {
   for (const auto& e : r.errors) std::cerr << e.str() << "\n";
   return !r.errors.empty();
@@ -67,17 +76,14 @@ int cmd_emulate_matmul(const lpu::LpuParams& params, long m, long k, long n, lpu
   const lpu::KernelCheck c = lpu::check_matmul(
       params, data, kernel, timing_only ? lpu::Mode::timing_only : lpu::Mode::functional, !timeline.empty());
   if (print_schedule_errors(c.run)) return 2;
-  const auto ratio = [&](std::int64_t bound) {
-    return static_cast<double>(c.run.cycles) / static_cast<double>(std::max<std::int64_t>(1, bound));
-  };
-  std::cout << fmt::format("{} {}x{}x{} {} on {}: {} cycles = {} at {}\n", m == 1 ? "gemv" : "matmul", m, k, n,
-                           type == lpu::ElemType::f16 ? "fp16" : "int8", params.name, c.run.cycles,
-                           to_string(Seconds(static_cast<double>(c.run.cycles) / params.clock.value())),
-                           to_string(params.clock));
+  std::cout << fmt::format("{} {}x{}x{} {} on {}: {}\n", m == 1 ? "gemv" : "matmul", m, k, n,
+                           type == lpu::ElemType::f16 ? "fp16" : "int8", params.name,
+                           cycles_at_clock(c.run.cycles, params));
   std::cout << fmt::format(
       "  weight-install bound {} cycles ({:.3f}); dependency-chain bound {} ({:.3f}); dataflow bound {} ({:.3f})\n",
-      kernel.install_bound, ratio(kernel.install_bound), kernel.chain_bound, ratio(kernel.chain_bound),
-      c.run.dataflow_bound, ratio(c.run.dataflow_bound));
+      kernel.install_bound, over_bound(c.run.cycles, kernel.install_bound), kernel.chain_bound,
+      over_bound(c.run.cycles, kernel.chain_bound), c.run.dataflow_bound,
+      over_bound(c.run.cycles, c.run.dataflow_bound));
   print_unit_use(c.run, params);
   if (timing_only) {
     std::cout << "  timing only: no values moved or checked\n";
@@ -99,10 +105,9 @@ int cmd_emulate_all_reduce(const lpu::LpuParams& params, int chips, const std::s
   const lpu::KernelCheck c = lpu::check_all_reduce(params, {}, k, chips, !timeline.empty());
   if (print_schedule_errors(c.run)) return 2;
   std::cout << fmt::format(
-      "all-reduce of one int8 vector over {} {} chips: {} cycles = {} at {}; one vector's serialisation plus one hop "
-      "{} cycles (ratio {:.3f}); {} of {} lanes match the sum\n",
-      chips, params.name, c.run.cycles, to_string(Seconds(static_cast<double>(c.run.cycles) / params.clock.value())),
-      to_string(params.clock), k.hop_bound, static_cast<double>(c.run.cycles) / static_cast<double>(k.hop_bound),
+      "all-reduce of one int8 vector over {} {} chips: {}; one vector's serialisation plus one hop {} cycles (ratio "
+      "{:.3f}); {} of {} lanes match the sum\n",
+      chips, params.name, cycles_at_clock(c.run.cycles, params), k.hop_bound, over_bound(c.run.cycles, k.hop_bound),
       c.outputs - c.mismatches, c.outputs);
   write_timeline(timeline, c.chips, params);
   return c.mismatches == 0 ? 0 : 1;
@@ -132,12 +137,9 @@ int cmd_emulate_gemv(const lpu::LpuParams& params, const std::string& shape, lpu
   const lpu::KernelCheck c = lpu::check_gemv(params, layout, k, tiles, !timeline.empty());
   if (print_schedule_errors(c.run)) return 2;
   std::cout << fmt::format(
-      "gemv {}x{} int8 on {}: {} cycles = {} at {}; weight-streaming bound {} cycles (ratio {:.3f}); {} of {} outputs "
-      "match Eigen\n",
-      params.mxm_dim, tiles * params.mxm_dim, params.name, c.run.cycles,
-      to_string(Seconds(static_cast<double>(c.run.cycles) / params.clock.value())), to_string(params.clock),
-      k.install_bound, static_cast<double>(c.run.cycles) / static_cast<double>(k.install_bound),
-      c.outputs - c.mismatches, c.outputs);
+      "gemv {}x{} int8 on {}: {}; weight-streaming bound {} cycles (ratio {:.3f}); {} of {} outputs match Eigen\n",
+      params.mxm_dim, tiles * params.mxm_dim, params.name, cycles_at_clock(c.run.cycles, params), k.install_bound,
+      over_bound(c.run.cycles, k.install_bound), c.outputs - c.mismatches, c.outputs);
   write_timeline(timeline, c.chips, params);
   return c.mismatches == 0 ? 0 : 1;
 }
@@ -186,24 +188,22 @@ int cmd_emulate_layer(const lpu::LpuParams& p, const KernelOptions& o) {
   const lpu::LayerKernel& k = kernels.front();
   const lpu::LayerCheck c = lpu::check_layer(p, data, kernels, !o.timeline.empty());
   if (print_schedule_errors(c.run)) return 2;
-  const auto ratio = [&](std::int64_t bound) {
-    return static_cast<double>(c.run.cycles) / static_cast<double>(std::max<std::int64_t>(1, bound));
-  };
   const lpu::IssueBound issue = lpu::issue_bound(k.program);
   // The tolerance layer_test states: the output within 1% of its largest lane.
   const double tolerance = 1e-2 * c.max_output;
   std::cout << fmt::format(
-      "decode layer d {}, {} heads of {}, FFN {}, {} cached positions (W8A8, FP32 elementwise) on {}{}: {} cycles = {} "
-      "at {}\n",
-      d, heads, data.head_dim(), ffn, context, chips > 1 ? fmt::format("{} x ", chips) : "", p.name, c.run.cycles,
-      to_string(Seconds(static_cast<double>(c.run.cycles) / p.clock.value())), to_string(p.clock));
+      "decode layer d {}, {} heads of {}, FFN {}, {} cached positions (W8A8, FP32 elementwise) on {}{}: {}\n", d, heads,
+      data.head_dim(), ffn, context, chips > 1 ? fmt::format("{} x ", chips) : "", p.name,
+      cycles_at_clock(c.run.cycles, p));
   std::cout << fmt::format(
       "  dependency-chain bound {} cycles as scheduled (emulated / bound = {:.3f}); dataflow bound of the run {} "
       "({:.3f})\n",
-      k.chain_bound, ratio(k.chain_bound), c.run.dataflow_bound, ratio(c.run.dataflow_bound));
+      k.chain_bound, over_bound(c.run.cycles, k.chain_bound), c.run.dataflow_bound,
+      over_bound(c.run.cycles, c.run.dataflow_bound));
   std::cout << fmt::format(
       "  weight-install bound {} cycles for {} MXM tiles ({:.3f}); issue bound {} on {} ({:.3f})\n", k.install_bound,
-      k.mxm_tiles, ratio(k.install_bound), issue.cycles, issue.queue, ratio(issue.cycles));
+      k.mxm_tiles, over_bound(c.run.cycles, k.install_bound), issue.cycles, issue.queue,
+      over_bound(c.run.cycles, issue.cycles));
   std::cout << "  where the time goes (cycle each stage's result is stored, and its share):\n";
   std::int64_t before = 0;
   for (const auto& [stage, ready] : k.milestones) {
@@ -231,14 +231,11 @@ int cmd_emulate_vector(const lpu::LpuParams& p, const std::string& name, const s
     throw InputError({"--kernel"}, e.what());
   }
   if (print_schedule_errors(c.run)) return 2;
-  const auto ratio = [&](std::int64_t bound) {
-    return static_cast<double>(c.run.cycles) / static_cast<double>(std::max<std::int64_t>(1, bound));
-  };
-  std::cout << fmt::format("{} ({}) on {}: {} cycles = {} at {}\n", name, c.shape, p.name, c.run.cycles,
-                           to_string(Seconds(static_cast<double>(c.run.cycles) / p.clock.value())), to_string(p.clock));
+  std::cout << fmt::format("{} ({}) on {}: {}\n", name, c.shape, p.name, cycles_at_clock(c.run.cycles, p));
   std::cout << fmt::format(
       "  dependency-chain bound {} cycles as scheduled ({:.3f}); dataflow bound of the run {} ({:.3f})\n",
-      c.chain_bound, ratio(c.chain_bound), c.run.dataflow_bound, ratio(c.run.dataflow_bound));
+      c.chain_bound, over_bound(c.run.cycles, c.chain_bound), c.run.dataflow_bound,
+      over_bound(c.run.cycles, c.run.dataflow_bound));
   print_unit_use(c.run, p);
   std::cout << fmt::format("  output: {} lanes, max |error| {:.3g} against Eigen (tolerance {:.3g})\n", c.outputs,
                            c.max_error, c.tolerance);

@@ -24,6 +24,10 @@ int cmd_emulate_kernel(const KernelOptions& o);
 
 // Schedule errors are errors in the program: printed; true when there were any.
 bool print_schedule_errors(const lpu::RunResult& r);
+// "N cycles = T at F": a run's length and its time at the chip's clock.
+std::string cycles_at_clock(std::int64_t cycles, const lpu::LpuParams& params);
+// Emulated cycles over a lower bound (a bound of 0 counts as 1).
+double over_bound(std::int64_t cycles, std::int64_t bound);
 // Instructions issued per unit and the share of that unit's queue-cycles they fill.
 void print_unit_use(const lpu::RunResult& r, const lpu::LpuParams& params);
 
