@@ -229,23 +229,17 @@ struct Chip::Impl {
     ++result.instructions;
     if (chip.record_issues_) result.issues.push_back({t, q.code->id, ins.op, ins.loc.line});
     const SliceId slice{q.code->id.hemisphere, q.code->id.index};
-    switch (ins.op) {
-      case Opcode::read:
-      case Opcode::write: {
-        const std::int64_t a = integer(ins, Field::a) + address_offset;
-        if (a < 0 || a >= slice_words(p)) {
-          fail(t, q, ins,
-               "address " + std::to_string(a) + " outside the slice (" + std::to_string(slice_words(p)) + " vectors)");
-          return;
-        }
-        break;
+    std::int64_t a = 0;  // a read's or write's address
+    if (ins.op == Opcode::read || ins.op == Opcode::write) {
+      a = integer(ins, Field::a) + address_offset;
+      if (a < 0 || a >= slice_words(p)) {
+        fail(t, q, ins,
+             "address " + std::to_string(a) + " outside the slice (" + std::to_string(slice_words(p)) + " vectors)");
+        return;
       }
-      default:
-        break;
     }
     switch (ins.op) {
       case Opcode::read: {
-        const std::int64_t a = integer(ins, Field::a) + address_offset;
         if (!book_bank(t, q, ins, slice, a)) return;
         Payload value;
         if (chip.mode_ == Mode::functional)
@@ -255,7 +249,6 @@ struct Chip::Impl {
         return;
       }
       case Opcode::write: {
-        const std::int64_t a = integer(ins, Field::a) + address_offset;
         const std::int64_t when = t + d.d_skew;
         at(when, 2, [this, when, &q, &ins, slice, a] {
           if (!book_bank(when, q, ins, slice, a)) return;
@@ -280,7 +273,8 @@ struct Chip::Impl {
     if (unit == Unit::c2c) return c2c(t, q, ins, d);
     // VXM: operands at t + d_skew, results at t + d_func.
     const std::int64_t when = t + d.d_skew;
-    at(when, 2, [this, when, t, d, &q, &ins] {
+    // d is in delay_of, which outlives every event: captured by reference.
+    at(when, 2, [this, when, t, &d, &q, &ins] {
       const Streams& in = streams(ins, Field::in);
       auto values = operands(when, q, ins, in);
       if (!values) return;

@@ -217,7 +217,7 @@ void Chip::Impl::c2c(std::int64_t t, QueueState& q, const Instruction& ins, cons
 // SXM: operands at t + d_skew, moved lanes on the output streams at t + d_func.
 void Chip::Impl::sxm(std::int64_t t, QueueState& q, const Instruction& ins, const Delay& d) {
   const std::int64_t when = t + d.d_skew;
-  at(when, 2, [this, when, t, d, &q, &ins] {
+  at(when, 2, [this, when, t, &d, &q, &ins] {
     auto values = operands(when, q, ins, streams(ins, Field::in));
     if (!values) return;
     const Streams& out = streams(ins, Field::out);
@@ -264,7 +264,7 @@ void Chip::Impl::sxm(std::int64_t t, QueueState& q, const Instruction& ins, cons
 // the addresses, and so of the data.
 void Chip::Impl::indirect(std::int64_t t, QueueState& q, const Instruction& ins, const Delay& d, SliceId slice) {
   const std::int64_t when = t + d.d_skew;
-  at(when, 2, [this, when, t, d, &q, &ins, slice] {
+  at(when, 2, [this, when, t, &d, &q, &ins, slice] {
     const LpuParams& p = chip.params_;
     for (int b = 0; b < p.banks; ++b) {
       if (!book_bank(when, q, ins, slice, static_cast<std::int64_t>(b) * p.words_per_bank)) return;

@@ -114,10 +114,12 @@ LayerCheck check_layer(const LpuParams& p, const LayerData& data, const std::vec
       }
     }
     // The cache rows a chip holds: its heads' lanes.
+    std::vector<std::vector<double>> v_rows;
+    for (const Vec& row : k.v_row) v_rows.push_back(read_lanes(sys.chip(i), row));
     for (int g = k.lane_begin; g < k.lane_end; ++g) {
       const auto v = static_cast<std::size_t>(g / width), l = static_cast<std::size_t>(g % width);
       ++c.cache_elements;
-      c.cache_mismatches += read_lanes(sys.chip(i), k.v_row[v])[l] != ref.v_new[g];
+      c.cache_mismatches += v_rows[v][l] != ref.v_new[g];
       const std::vector<double> k_row = read_lanes(sys.chip(i), k.k_rows[v][l]);
       c.cache_mismatches += k_row[static_cast<std::size_t>(data.context)] != ref.k_new[g];
     }

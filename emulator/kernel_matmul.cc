@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "emulator/vxm.h"
+
 namespace tokenfab::lpu {
 
 MatmulData matmul_data(int m, int k, int n, std::uint32_t seed, ElemType type) {
@@ -14,13 +16,9 @@ namespace {
 // One vector of a matrix's values in the data's type, preloaded.
 Vec input_row(Scheduler& s, const MatmulData& data, const std::vector<std::int8_t>& raw) {
   if (data.type == ElemType::i8) return s.input_i8(raw);
-  std::vector<std::vector<std::uint8_t>> planes(2, std::vector<std::uint8_t>(raw.size()));
-  for (std::size_t l = 0; l < raw.size(); ++l) {
-    const auto bits = Eigen::numext::bit_cast<std::uint16_t>(Eigen::half(data.value(raw[l])));
-    planes[0][l] = static_cast<std::uint8_t>(bits);
-    planes[1][l] = static_cast<std::uint8_t>(bits >> 8);
-  }
-  return s.input(ElemType::f16, std::move(planes));
+  Lanes values(static_cast<Eigen::Index>(raw.size()));
+  for (std::size_t l = 0; l < raw.size(); ++l) values[static_cast<Eigen::Index>(l)] = data.value(raw[l]);
+  return s.input(ElemType::f16, encode_lanes(values, ElemType::f16));
 }
 }  // namespace
 

@@ -63,12 +63,8 @@ Vec Scheduler::input(ElemType type, std::vector<std::vector<std::uint8_t>> plane
 }
 
 Vec Scheduler::input_f32(const std::vector<float>& lanes) {
-  std::vector<std::vector<std::uint8_t>> planes(4, std::vector<std::uint8_t>(lanes.size()));
-  for (std::size_t l = 0; l < lanes.size(); ++l) {
-    const auto raw = Eigen::numext::bit_cast<std::uint32_t>(lanes[l]);
-    for (std::size_t b = 0; b < 4; ++b) planes[b][l] = static_cast<std::uint8_t>(raw >> (8 * b));
-  }
-  return input(ElemType::f32, std::move(planes));
+  const Eigen::Map<const Eigen::ArrayXf> values(lanes.data(), static_cast<Eigen::Index>(lanes.size()));
+  return input(ElemType::f32, encode_lanes(values.cast<double>(), ElemType::f32));
 }
 
 Vec Scheduler::input_i8(const std::vector<std::int8_t>& lanes) {

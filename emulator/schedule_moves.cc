@@ -10,8 +10,10 @@
 namespace tokenfab::lpu {
 
 namespace {
-std::int64_t cell_key(int stream, std::int64_t diagonal) {
-  return (static_cast<std::int64_t>(stream) << 40) + diagonal + (std::int64_t{1} << 39);
+// The cells of one stream's diagonal through (position, cycle), as one key.
+std::int64_t cell_key(int stream, int position, std::int64_t cycle) {
+  return (static_cast<std::int64_t>(stream) << 40) + StreamFabric::diagonal(stream, position, cycle) +
+         (std::int64_t{1} << 39);
 }
 }  // namespace
 
@@ -22,13 +24,13 @@ int Scheduler::free_stream(bool east, int from_x, int to_x, std::int64_t at_from
   const int lo = std::min(from_x, to_x), hi = std::max(from_x, to_x);
   for (int k = 0; k < p_.streams_per_direction; ++k) {
     const int stream = east ? k : kStreamsPerDirection + k;
-    if (cells_free(cell_key(stream, east ? at_from - from_x : at_from + from_x), lo, hi, pending)) return stream;
+    if (cells_free(cell_key(stream, from_x, at_from), lo, hi, pending)) return stream;
   }
   return -1;
 }
 
 std::int64_t Scheduler::passes(const Flight& f, int unit_x) {
-  const bool east = f.stream < kStreamsPerDirection;
+  const bool east = StreamFabric::east(f.stream);
   if (east ? unit_x < f.x0 : unit_x > f.x0) return -1;
   return f.t0 + std::abs(unit_x - f.x0);
 }
@@ -95,8 +97,8 @@ std::optional<Scheduler::Moves> Scheduler::plan_moves(int unit_x, std::int64_t t
       // own booking ends to here must be free.
       const Flight& f = *a.flight;
       if (passes(f, unit_x) != take) return std::nullopt;
-      const bool east = f.stream < kStreamsPerDirection;
-      const std::int64_t key = cell_key(f.stream, east ? f.t0 - f.x0 : f.t0 + f.x0);
+      const bool east = StreamFabric::east(f.stream);
+      const std::int64_t key = cell_key(f.stream, f.x0, f.t0);
       const int lo = east ? f.hi + 1 : unit_x, hi = east ? unit_x : f.lo - 1;
       if (lo <= hi) {
         if (!cells_free(key, lo, hi, m.cells)) return std::nullopt;
@@ -120,8 +122,7 @@ std::optional<Scheduler::Moves> Scheduler::plan_moves(int unit_x, std::int64_t t
     const bool east = unit_x >= x;
     const int s = free_stream(east, x, unit_x, r + rd.d_func, m.cells);
     if (s < 0) return std::nullopt;
-    m.cells.push_back(
-        {cell_key(s, east ? r + rd.d_func - x : r + rd.d_func + x), std::min(x, unit_x), std::max(x, unit_x)});
+    m.cells.push_back({cell_key(s, x, r + rd.d_func), std::min(x, unit_x), std::max(x, unit_x)});
     same->streams.push_back(s);
     m.streams_in.push_back(s);
   }
@@ -129,7 +130,7 @@ std::optional<Scheduler::Moves> Scheduler::plan_moves(int unit_x, std::int64_t t
     if (d.to.address < 0) {  // a discarded plane: only its injection cell is booked
       const int s = free_stream(false, unit_x, unit_x, emit, m.cells);
       if (s < 0) return std::nullopt;
-      m.cells.push_back({cell_key(s, emit + unit_x), unit_x, unit_x});
+      m.cells.push_back({cell_key(s, unit_x, emit), unit_x, unit_x});
       m.streams_out.push_back(s);
       continue;
     }
@@ -143,7 +144,7 @@ std::optional<Scheduler::Moves> Scheduler::plan_moves(int unit_x, std::int64_t t
     const bool east = x >= unit_x;
     const int s = free_stream(east, unit_x, x, emit, m.cells);
     if (s < 0) return std::nullopt;
-    m.cells.push_back({cell_key(s, east ? emit - unit_x : emit + unit_x), std::min(x, unit_x), std::max(x, unit_x)});
+    m.cells.push_back({cell_key(s, unit_x, emit), std::min(x, unit_x), std::max(x, unit_x)});
     m.writes.push_back({d.to, issue, access, s});
     m.streams_out.push_back(s);
     m.flights.push_back({s, unit_x, emit, std::min(x, unit_x), std::max(x, unit_x), 0});

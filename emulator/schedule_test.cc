@@ -5,6 +5,7 @@
 #include <Eigen/Core>
 
 #include "emulator/assembler.h"
+#include "emulator/vxm.h"
 
 namespace tokenfab::lpu {
 namespace {
@@ -166,13 +167,7 @@ TEST_CASE("scheduler: FP16 matvec matches a once-rounded dot product") {
     const int dim = p.mxm_dim;
     Scheduler s(p);
     auto half_planes = [&](const Eigen::VectorXf& v) {
-      std::vector<std::vector<std::uint8_t>> planes(2, std::vector<std::uint8_t>(static_cast<std::size_t>(dim)));
-      for (int l = 0; l < dim; ++l) {
-        const auto raw = Eigen::numext::bit_cast<std::uint16_t>(Eigen::half(v[l]));
-        planes[0][static_cast<std::size_t>(l)] = static_cast<std::uint8_t>(raw);
-        planes[1][static_cast<std::size_t>(l)] = static_cast<std::uint8_t>(raw >> 8);
-      }
-      return s.input(ElemType::f16, planes);
+      return s.input(ElemType::f16, encode_lanes(v.array().cast<double>(), ElemType::f16));
     };
     // Values exactly representable as halves.
     Eigen::MatrixXf w = Eigen::MatrixXf::NullaryExpr(dim, dim, [](Eigen::Index r, Eigen::Index c) {

@@ -53,10 +53,10 @@ StreamFabric::Diagonal& StreamFabric::add(int stream, std::int64_t key, Packet p
 }
 
 std::string StreamFabric::inject(int stream, int position, std::int64_t cycle, Payload value, std::int64_t bound) {
-  const std::int64_t diagonal = east(stream) ? cycle - position : cycle + position;
-  Diagonal* d = streams_[static_cast<std::size_t>(stream)].find(diagonal);
+  const std::int64_t key = diagonal(stream, position, cycle);
+  Diagonal* d = streams_[static_cast<std::size_t>(stream)].find(key);
   if (!d) {
-    add(stream, diagonal, {position, std::move(value), bound});
+    add(stream, key, {position, std::move(value), bound});
     return "";
   }
   auto clash = [&](const Packet& p) { return p.position == position; };
@@ -71,8 +71,8 @@ std::string StreamFabric::inject(int stream, int position, std::int64_t cycle, P
 std::optional<Payload> StreamFabric::read(int stream, int position, std::int64_t cycle,
                                           std::int64_t* arrival_bound) const {
   if (position < 0 || position >= positions_) return std::nullopt;
-  const std::int64_t diagonal = east(stream) ? cycle - position : cycle + position;
-  const Diagonal* d = streams_[static_cast<std::size_t>(stream)].find(diagonal);
+  const std::int64_t key = diagonal(stream, position, cycle);
+  const Diagonal* d = streams_[static_cast<std::size_t>(stream)].find(key);
   if (!d) return std::nullopt;
   // The value here is the one injected nearest upstream: the largest
   // position at or below this one going east, the smallest at or above going west.

@@ -35,6 +35,12 @@ class StreamFabric {
   // injection bound plus the positions it travelled.
   std::optional<Payload> read(int stream, int position, std::int64_t cycle,
                               std::int64_t* arrival_bound = nullptr) const;
+  static bool east(int stream);
+  // The diagonal through (position, cycle) along which a value on `stream`
+  // moves: cycle - position going east, cycle + position going west.
+  static std::int64_t diagonal(int stream, int position, std::int64_t cycle) {
+    return east(stream) ? cycle - position : cycle + position;
+  }
   // No read or injection will come before `cycle`: diagonals whose values
   // have all left the chip by then may be forgotten.
   void advance(std::int64_t cycle) { now_ = cycle; }
@@ -45,7 +51,6 @@ class StreamFabric {
     Payload value;
     std::int64_t bound;
   };
-  static bool east(int stream);
   // Packets of one stream by diagonal (east t - x, west t + x). Most
   // diagonals carry one packet, kept inline; overtaking ones go to `more`.
   struct Diagonal {
