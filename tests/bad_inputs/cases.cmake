@@ -49,6 +49,7 @@ bad_input(max_batch_too_large "--max-batch" pareto --max-batch 92233720368547758
 bad_input(trace_bad_group "group: expected one of tp, ep, pp, got 'xp'; did you mean" run --model workloads/models/llama-3.1-8b.json --trace @trace_bad_group.csv)
 bad_input(lpu_bad_operand "lpu_bad_operand.s:3:22: 'add' takes in, out, type=..., got 'typ=f32'" assemble @lpu_bad_operand.s --out /tmp/tokenfab_bad.bin)
 bad_input(lpu_bad_queue "lpu_bad_queue.s:2:8: queue 'MEM.W.50': index must be 0..43 on tsp-v1" assemble @lpu_bad_queue.s --out /tmp/tokenfab_bad.bin)
+bad_input(lpu_undefined_map "lpu_undefined_map.s:3:5: map 7 is not defined (.map 7 <lanes...>)" assemble @lpu_undefined_map.s --out /tmp/tokenfab_bad.bin)
 bad_input(lpu_truncated "truncated" disassemble @lpu_truncated.bin --out /tmp/tokenfab_bad.s)
 bad_input(lpu_stale_read "lpu_stale_read.s:5:5: cycle 0, MEM.E.30: stale read: no value on stream E0" emulate @lpu_stale_read.s)
 bad_input(lpu_huge_repeat "'repeat' with n above 16777216 is not supported by this emulator version" emulate @lpu_huge_repeat.s)
