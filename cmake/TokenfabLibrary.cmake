@@ -3,11 +3,17 @@
 #
 #   tokenfab_library(NAME core SRCS units.cc ... DEPS PUBLIC fmt::fmt PRIVATE yaml-cpp)
 #   tokenfab_test(NAME core_test SRCS units_test.cc DEPS tokenfab::core)
+#
+# A header belongs to the library that compiles the .cc of its stem, else to
+# the one library compiling sources in its folder; HDRS names the headers
+# neither rule places, e.g. a header-only file in a folder two libraries share
+# (`HDRS memory/lt_sockets.h`). scripts/check_deps.py fails on an include of a
+# header whose owner the includer does not link.
 include_guard(GLOBAL)
 
 function(tokenfab_library)
-  cmake_parse_arguments(ARG "" "NAME" "SRCS;PUBLIC;PRIVATE" ${ARGN})
-  add_library(tokenfab_${ARG_NAME} STATIC ${ARG_SRCS})
+  cmake_parse_arguments(ARG "" "NAME" "SRCS;HDRS;PUBLIC;PRIVATE" ${ARGN})
+  add_library(tokenfab_${ARG_NAME} STATIC ${ARG_SRCS} ${ARG_HDRS})
   add_library(tokenfab::${ARG_NAME} ALIAS tokenfab_${ARG_NAME})
   target_include_directories(tokenfab_${ARG_NAME} PUBLIC ${PROJECT_SOURCE_DIR})
   target_link_libraries(tokenfab_${ARG_NAME} PUBLIC ${ARG_PUBLIC} PRIVATE ${ARG_PRIVATE})
