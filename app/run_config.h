@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "hw/analytical/engine_config.h"
+#include "serving/engine_config.h"
 #include "hw/system/system_config.h"
 #include "workloads/model.h"
 #include "workloads/op.h"

@@ -7,7 +7,14 @@
 namespace tokenfab {
 
 Footprint device_footprint(const ModelSpec& m, const Precision& p, const Mapping& map, const Workload& w, int device) {
-  const auto [stage, attn_rank, tp_rank, ep_rank] = map.coords(device);
+  const RankLoad load = uniform_rank_load(w, map.attn_dp, map.coords(device).attn_rank);
+  return device_footprint(m, p, map, load, w.batch * w.tokens, device);
+}
+
+Footprint device_footprint(const ModelSpec& m, const Precision& p, const Mapping& map, const RankLoad& load,
+                           std::int64_t stage_tokens, int device) {
+  const DeviceCoords at = map.coords(device);
+  const int stage = at.stage, ep_rank = at.ep_rank;
   const auto [first, last] = stage_layers(m, map.pp, stage);
   const double tp = map.tp;
   const double h = static_cast<double>(m.hidden);
@@ -19,7 +26,6 @@ Footprint device_footprint(const ModelSpec& m, const Precision& p, const Mapping
 
   Footprint f;
   double weights = 0, kv_elements = 0;
-  const std::int64_t seqs = sequences_of_rank(w.batch, map.attn_dp, attn_rank);
   const double kv_share =
       m.attention == AttentionKind::mla
           ? 1.0
@@ -37,9 +43,11 @@ Footprint device_footprint(const ModelSpec& m, const Precision& p, const Mapping
     } else {
       weights += 3.0 * h * m.intermediate / tp * ffn_bytes;
     }
-    std::int64_t kept = w.context + w.tokens;
-    if (spec.window > 0) kept = std::min(kept, spec.window);
-    kv_elements += static_cast<double>(seqs) * kept * kv_elements_per_token_per_layer(m) * kv_share;
+    for (const auto& g : load.groups) {
+      std::int64_t kept = g.context + g.tokens;
+      if (spec.window > 0) kept = std::min(kept, spec.window);
+      kv_elements += static_cast<double>(g.count) * kept * kv_elements_per_token_per_layer(m) * kv_share;
+    }
   }
   const double vocab_share = static_cast<double>(m.vocab) * h / tp * bytes_per_element(p.embeddings);
   if (stage == 0) weights += vocab_share;
@@ -49,7 +57,7 @@ Footprint device_footprint(const ModelSpec& m, const Precision& p, const Mapping
   f.weights = Bytes(weights);
   f.kv_cache = Bytes(kv_elements * bytes_per_element(p.kv_cache));
 
-  const double tokens = static_cast<double>(seqs * w.tokens);
+  const double tokens = static_cast<double>(load.tokens());
   // Queries and attention outputs of this device's heads, plus its keys and
   // values (for MLA, the latent and rope key every rank holds).
   const double kv_width = m.attention == AttentionKind::mla
@@ -60,7 +68,7 @@ Footprint device_footprint(const ModelSpec& m, const Precision& p, const Mapping
   if (m.moe) {
     const MoeDims& e = *m.moe;
     const double local = static_cast<double>(local_experts(e, map, ep_rank));
-    const double rows = static_cast<double>(w.batch * w.tokens) * e.experts_per_token * local / e.routed_experts;
+    const double rows = static_cast<double>(stage_tokens) * e.experts_per_token * local / e.routed_experts;
     widest = std::max(widest, rows * 2.0 * e.expert_intermediate / map.expert_tp());
   }
   f.activations = Bytes((tokens * 2.0 * h + widest) * kBf16Bytes);

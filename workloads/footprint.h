@@ -5,6 +5,7 @@
 //   f.total() <= chip.weight_memory().capacity
 #pragma once
 
+#include "workloads/batch.h"
 #include "workloads/model.h"
 #include "workloads/op.h"
 
@@ -26,5 +27,8 @@ struct Footprint {
 // the expert rows this device receives), for the tokens of one pass.
 Footprint device_footprint(const ModelSpec& model, const Precision& precision, const Mapping& mapping,
                            const Workload& workload, int device);
+// The same for a device whose attention rank holds `load` of a placed Batch.
+Footprint device_footprint(const ModelSpec& model, const Precision& precision, const Mapping& mapping,
+                           const RankLoad& load, std::int64_t stage_tokens, int device);
 
 }  // namespace tokenfab

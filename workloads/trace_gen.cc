@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "workloads/batch.h"
+
 namespace tokenfab {
 namespace {
 
@@ -17,11 +19,12 @@ constexpr double kSoftmaxFlopsPerScore = 5;
 
 class DeviceBuilder {
  public:
-  DeviceBuilder(const ModelSpec& model, const Precision& precision, const Mapping& map, const Workload& w,
-                DeviceTrace& out)
-      : m_(model), p_(precision), map_(map), w_(w), out_(out) {
-    tokens_ = out.sequences * w.tokens;
-    stage_tokens_ = w.batch * w.tokens;
+  DeviceBuilder(const ModelSpec& model, const Precision& precision, const Mapping& map, const RankLoad& load,
+                std::int64_t stage_tokens, DeviceTrace& out)
+      : m_(model), p_(precision), map_(map), load_(load), out_(out) {
+    tokens_ = load.tokens();
+    stage_tokens_ = stage_tokens;
+    for (const auto& g : load.groups) (g.phase == Phase::decode ? decode_tokens_ : prefill_tokens_) += g.count * g.tokens;
     heads_ = m_.heads / map_.tp;
     // About two dozen ops per layer: reserve once instead of moving records on growth.
     out_.ops.reserve(out_.ops.size() + static_cast<std::size_t>(m_.layers / map_.pp + 1) * 24);
@@ -126,34 +129,44 @@ class DeviceBuilder {
     tp_all_reduce("embedding.all_reduce");
   }
 
-  // Query-key pairs one sequence scores in this step, with an optional window.
-  double scored_pairs(std::int64_t window) const {
+  // Query-key pairs one sequence of `g` scores in this step, with an optional window.
+  static double scored_pairs(const SequenceGroup& g, std::int64_t window) {
     double pairs = 0;
-    for (std::int64_t i = 1; i <= w_.tokens; ++i) {
-      std::int64_t visible = w_.context + i;
+    for (std::int64_t i = 1; i <= g.tokens; ++i) {
+      std::int64_t visible = g.context + i;
       pairs += static_cast<double>(window > 0 ? std::min(visible, window) : visible);
     }
     return pairs;
   }
   // Cached tokens a sequence reads from HBM: the whole cache, once per step
   // (the step's new tokens' K/V are written and stay on chip for their own scores).
-  double cached_tokens_read(std::int64_t window) const {
-    return static_cast<double>(window > 0 ? std::min(w_.context, window) : w_.context);
+  static double cached_tokens_read(const SequenceGroup& g, std::int64_t window) {
+    return static_cast<double>(window > 0 ? std::min(g.context, window) : g.context);
   }
 
-  void attention_op(std::string name, double score_dim, double value_dim, double kv_elements_per_token) {
-    std::int64_t window = m_.layer_specs[static_cast<std::size_t>(layer_)].window;
-    double pairs = scored_pairs(window) * out_.sequences;
+  // One attention kernel over the sequences of `phase` (variable lengths in
+  // one launch, as FlashAttention's varlen and FlashMLA kernels run them).
+  void attention_op(std::string name, Phase phase, double score_dim, double value_dim, double kv_elements_per_token) {
+    const std::int64_t window = m_.layer_specs[static_cast<std::size_t>(layer_)].window;
+    const std::int64_t tokens = phase == Phase::decode ? decode_tokens_ : prefill_tokens_;
+    double pairs = 0, cached = 0;
+    std::int64_t longest = 0;
+    for (const auto& g : load_.groups) {
+      if (g.phase != phase) continue;
+      pairs += scored_pairs(g, window) * g.count;
+      cached += g.count * cached_tokens_read(g, window);
+      longest = std::max(longest, static_cast<std::int64_t>(cached_tokens_read(g, window)) + g.tokens);
+    }
     Op& op = push(std::move(name), OpKind::attention, p_.kv_cache);
-    op.m = tokens_;
-    op.n = static_cast<std::int64_t>(cached_tokens_read(window)) + w_.tokens;
+    op.m = tokens;
+    op.n = longest;
     op.k = static_cast<std::int64_t>(score_dim);
     op.count = heads_;
     op.flops = Flops(pairs * heads_ * (2.0 * (score_dim + value_dim) + kSoftmaxFlopsPerScore));
     double kv_bytes = bytes_per_element(p_.kv_cache);
-    op.kv_read = Bytes(out_.sequences * cached_tokens_read(window) * kv_elements_per_token * kv_bytes);
-    op.kv_write = Bytes(static_cast<double>(tokens_) * kv_elements_per_token * kv_bytes);
-    op.activation_bytes = Bytes(static_cast<double>(tokens_) * heads_ * (score_dim + value_dim) * kBf16Bytes);
+    op.kv_read = Bytes(cached * kv_elements_per_token * kv_bytes);
+    op.kv_write = Bytes(static_cast<double>(tokens) * kv_elements_per_token * kv_bytes);
+    op.activation_bytes = Bytes(static_cast<double>(tokens) * heads_ * (score_dim + value_dim) * kBf16Bytes);
   }
 
   void attention_block() {
@@ -173,7 +186,9 @@ class DeviceBuilder {
     if (m_.qk_norm) norm("attn.qk_norm", tokens_ * (heads_ + kv_heads_), hd);
     elementwise("attn.rope", OpKind::rope, static_cast<double>(tokens_) * (heads_ + kv_heads_) * hd,
                 kRopeFlopsPerElement, 1);
-    attention_op("attn.attention", static_cast<double>(hd), static_cast<double>(hd), 2.0 * kv_heads_ * hd);
+    for (Phase phase : phases()) {
+      attention_op("attn.attention", phase, static_cast<double>(hd), static_cast<double>(hd), 2.0 * kv_heads_ * hd);
+    }
     gemm("attn.o_proj", tokens_, heads_ * hd, m_.hidden, p_.attention_weights);
   }
 
@@ -192,19 +207,24 @@ class DeviceBuilder {
     elementwise("attn.rope", OpKind::rope, static_cast<double>(tokens_) * (heads_ + 1) * a.qk_rope_head_dim,
                 kRopeFlopsPerElement, 1);
     const double latent = static_cast<double>(a.kv_lora_rank + a.qk_rope_head_dim);
-    if (w_.phase == Phase::decode) {
+    if (decode_tokens_ > 0) {
       // Absorbed: queries move into the latent space, attention runs over the
       // cached latent directly, and values come back out per head.
-      gemm("attn.w_uk", static_cast<double>(tokens_) * heads_, a.qk_nope_head_dim, a.kv_lora_rank, p_.attention_weights,
-           static_cast<double>(heads_), heads_, OpKind::grouped_gemm);
-      attention_op("attn.attention", latent, static_cast<double>(a.kv_lora_rank), latent);
-      gemm("attn.w_uv", static_cast<double>(tokens_) * heads_, a.kv_lora_rank, a.v_head_dim, p_.attention_weights,
-           static_cast<double>(heads_), heads_, OpKind::grouped_gemm);
-    } else {
+      const double rows = static_cast<double>(decode_tokens_) * heads_;
+      gemm("attn.w_uk", rows, a.qk_nope_head_dim, a.kv_lora_rank, p_.attention_weights, static_cast<double>(heads_),
+           heads_, OpKind::grouped_gemm);
+      attention_op("attn.attention", Phase::decode, latent, static_cast<double>(a.kv_lora_rank), latent);
+      gemm("attn.w_uv", rows, a.kv_lora_rank, a.v_head_dim, p_.attention_weights, static_cast<double>(heads_), heads_,
+           OpKind::grouped_gemm);
+    }
+    if (prefill_tokens_ > 0) {
       // Expanded: keys and values of every visible token are rebuilt per head.
-      double rows = static_cast<double>(out_.sequences) * (w_.context + w_.tokens);
+      double rows = 0;
+      for (const auto& g : load_.groups) {
+        if (g.phase == Phase::prefill) rows += static_cast<double>(g.count) * (g.context + g.tokens);
+      }
       gemm("attn.kv_b_proj", rows, a.kv_lora_rank, heads_ * (a.qk_nope_head_dim + a.v_head_dim), p_.attention_weights);
-      attention_op("attn.attention", static_cast<double>(qk), static_cast<double>(a.v_head_dim), latent);
+      attention_op("attn.attention", Phase::prefill, static_cast<double>(qk), static_cast<double>(a.v_head_dim), latent);
     }
     gemm("attn.o_proj", tokens_, heads_ * a.v_head_dim, m_.hidden, p_.attention_weights);
   }
@@ -257,8 +277,11 @@ class DeviceBuilder {
 
   void lm_head() {
     if (out_.sequences <= 0) return;
-    // Only the last position of each sequence is sampled.
-    const double rows = static_cast<double>(out_.sequences) * (w_.phase == Phase::decode ? w_.tokens : 1);
+    // Only the last position of each prefilled sequence is sampled.
+    double rows = 0;
+    for (const auto& g : load_.groups) {
+      rows += static_cast<double>(g.count) * (g.phase == Phase::decode ? g.tokens : 1);
+    }
     norm("final_norm", rows, m_.hidden);
     gemm("lm_head", rows, m_.hidden, m_.vocab / map_.tp, p_.embeddings);
     collective("lm_head.all_gather", CollectiveKind::all_gather, CollectiveGroup::tp, map_.tp,
@@ -268,10 +291,19 @@ class DeviceBuilder {
 
   const ModelSpec& m_;
   const Precision& p_;
+  // The phases present, decode first: each runs its own attention kernel.
+  std::vector<Phase> phases() const {
+    std::vector<Phase> out;
+    if (decode_tokens_ > 0) out.push_back(Phase::decode);
+    if (prefill_tokens_ > 0) out.push_back(Phase::prefill);
+    return out;
+  }
+
   const Mapping& map_;
-  const Workload& w_;
+  const RankLoad& load_;
   DeviceTrace& out_;
   int layer_ = -1;
+  std::int64_t decode_tokens_ = 0, prefill_tokens_ = 0;
   std::int64_t tokens_ = 0;        // tokens through this device's attention
   std::int64_t stage_tokens_ = 0;  // tokens through the whole stage
   std::int64_t heads_ = 0;
@@ -291,31 +323,44 @@ std::int64_t sequences_of_rank(std::int64_t batch, int attn_dp, int rank) {
 }
 
 namespace {
-DeviceTrace device_header(const Mapping& mapping, const Workload& workload, int device) {
+DeviceTrace device_header(const Mapping& mapping, const RankLoad& load, int device) {
   DeviceTrace out;
   out.device = device;
   const DeviceCoords at = mapping.coords(device);
   out.tp_rank = at.tp_rank;
   out.attn_rank = at.attn_rank;
   out.stage = at.stage;
-  out.sequences = sequences_of_rank(workload.batch, mapping.attn_dp, out.attn_rank);
+  out.sequences = load.sequences();
   return out;
 }
 }  // namespace
 
 DeviceTrace generate_device_trace(const ModelSpec& model, const Precision& precision, const Mapping& mapping,
-                                  const Workload& workload, int device) {
-  DeviceTrace out = device_header(mapping, workload, device);
-  DeviceBuilder(model, precision, mapping, workload, out).build();
+                                  const RankLoad& load, std::int64_t stage_tokens, int device) {
+  DeviceTrace out = device_header(mapping, load, device);
+  DeviceBuilder(model, precision, mapping, load, stage_tokens, out).build();
   return out;
+}
+
+DeviceTrace generate_device_trace(const ModelSpec& model, const Precision& precision, const Mapping& mapping,
+                                  const Workload& workload, int device) {
+  const RankLoad load = uniform_rank_load(workload, mapping.attn_dp, mapping.coords(device).attn_rank);
+  return generate_device_trace(model, precision, mapping, load, workload.batch * workload.tokens, device);
 }
 
 CompactDeviceTrace generate_compact_device_trace(const ModelSpec& model, const Precision& precision,
                                                  const Mapping& mapping, const Workload& workload, int device) {
+  const RankLoad load = uniform_rank_load(workload, mapping.attn_dp, mapping.coords(device).attn_rank);
+  return generate_compact_device_trace(model, precision, mapping, load, workload.batch * workload.tokens, device);
+}
+
+CompactDeviceTrace generate_compact_device_trace(const ModelSpec& model, const Precision& precision,
+                                                 const Mapping& mapping, const RankLoad& load,
+                                                 std::int64_t stage_tokens, int device) {
   CompactDeviceTrace c;
-  c.device = device_header(mapping, workload, device);
+  c.device = device_header(mapping, load, device);
   DeviceTrace& scratch = c.device;
-  DeviceBuilder builder(model, precision, mapping, workload, scratch);
+  DeviceBuilder builder(model, precision, mapping, load, stage_tokens, scratch);
   builder.head();
   c.head = std::move(scratch.ops);
   scratch.ops.clear();

@@ -18,6 +18,7 @@
 //   norms and RoPE cost a few FLOPs per element (constants in trace_gen.cc).
 #pragma once
 
+#include "workloads/batch.h"
 #include "workloads/model.h"
 #include "workloads/op.h"
 
@@ -30,6 +31,10 @@ Trace generate_trace(const ModelSpec& model, const Precision& precision, const M
 // One device, by index within the replica.
 DeviceTrace generate_device_trace(const ModelSpec& model, const Precision& precision, const Mapping& mapping,
                                   const Workload& workload, int device);
+// One device whose attention rank computes `load`, in a step that sends
+// `stage_tokens` new tokens through the stage's experts (a placed Batch).
+DeviceTrace generate_device_trace(const ModelSpec& model, const Precision& precision, const Mapping& mapping,
+                                  const RankLoad& load, std::int64_t stage_tokens, int device);
 
 // The same ops with identical layers stored once: a layer's ops depend only
 // on whether it is MoE and on its attention window, so a 61-layer DeepSeek
@@ -48,6 +53,9 @@ struct CompactDeviceTrace {
 };
 CompactDeviceTrace generate_compact_device_trace(const ModelSpec& model, const Precision& precision,
                                                  const Mapping& mapping, const Workload& workload, int device);
+CompactDeviceTrace generate_compact_device_trace(const ModelSpec& model, const Precision& precision,
+                                                 const Mapping& mapping, const RankLoad& load,
+                                                 std::int64_t stage_tokens, int device);
 
 // Layers [first, last) that pipeline stage `stage` runs.
 std::pair<std::int64_t, std::int64_t> stage_layers(const ModelSpec& model, int pp, int stage);

@@ -4,98 +4,37 @@
 #include <cmath>
 
 #include "hw/compute/compute_timing.h"
+#include "hw/link/collective_timing.h"
 #include "hw/memory/memory_timing.h"
 #include "workloads/trace_gen.h"
 
 namespace tokenfab {
 
-Seconds ResourceTimes::total() const {
-  Seconds t;
-  for (const auto& s : by) t += s;
-  return t;
-}
-
-Resource ResourceTimes::largest() const {
-  Resource best = Resource::memory;
-  for (Resource r : kResources) {
-    if ((*this)[r] > (*this)[best]) best = r;
+OpTiming time_op(const StepContext& ctx, int device, const Op& op, Seconds start) {
+  if (fused_away(ctx.engine, op.kind)) return OpTiming{.start = start};  // inside its neighbour: no time of its own
+  if (op.collective) {
+    Route route = route_for(ctx.system, collective_span(*op.collective, ctx.mapping, device));
+    CollectiveTime c = collective_time(*op.collective, *route.link, *route.fabric);
+    return charge_collective(start, route.resource, c.overhead, c.latency + c.transfer);
   }
-  return best;
-}
-
-ResourceTimes& ResourceTimes::operator+=(const ResourceTimes& o) {
-  for (std::size_t i = 0; i < by.size(); ++i) by[i] += o.by[i];
-  return *this;
-}
-
-std::string resource_key(Resource r, const SystemConfig& system) {
-  switch (r) {
-    case Resource::memory:
-      return system.chip.hbm ? "hbm" : "sram";
-    case Resource::compute:
-      return "compute";
-    case Resource::scale_up:
-      return std::string(enum_name(system.chip.scale_up.kind));
-    case Resource::scale_out:
-      return system.chip.scale_out ? std::string(enum_name(system.chip.scale_out->kind)) : "scale_out";
-    case Resource::launch:
-      return "launch";
-    case Resource::sync:
-      return "sync";
-  }
-  return "?";
-}
-
-DeviceSpan collective_span(const Collective& c, const Mapping& mapping, int device) {
-  switch (c.group) {
-    case CollectiveGroup::pp:
-      return {device, mapping.stage_devices() + 1};
-    case CollectiveGroup::tp:
-      return {device - device % mapping.tp, mapping.tp};
-    case CollectiveGroup::ep:
-      return {device - device % mapping.stage_devices(), mapping.stage_devices()};
-  }
-  return {device, 1};
-}
-
-Route route_for(const SystemConfig& system, DeviceSpan span) {
-  const int domain = system.scale_up.domain;
-  if (span.first / domain == (span.first + span.count - 1) / domain) {
-    return {&system.chip.scale_up, &system.scale_up, Resource::scale_up};
-  }
-  const int group = span.count;
-  if (!system.scale_out || !system.chip.scale_out) {
-    throw InputError({system.name}, "a collective over " + std::to_string(group) + " chips leaves the " +
-                                        std::to_string(system.scale_up.domain) +
-                                        "-chip scale-up domain, and the system has no scale_out fabric");
-  }
-  return {&*system.chip.scale_out, &*system.scale_out, Resource::scale_out};
+  const ChipConfig& chip = ctx.system.chip;
+  return charge_kernel(start, chip.compute.launch_overhead, compute_time(chip.compute, op),
+                       stream_time(chip.weight_memory(), memory_bytes(op)));
 }
 
 namespace {
 
-OpTiming time_op(const SystemConfig& system, const Mapping& mapping, int device, const EngineConfig& engine,
-                 const Op& op, Seconds start) {
-  OpTiming t;
-  t.start = start;
-  if (fused_away(engine, op.kind)) return t;  // inside its neighbour: no time of its own
-  if (op.collective) {
-    Route route = route_for(system, collective_span(*op.collective, mapping, device));
-    CollectiveTime c = collective_time(*op.collective, *route.link, *route.fabric);
-    t.charged[Resource::sync] = c.overhead;
-    t.charged[route.resource] = c.latency + c.transfer;
-    t.bound = route.resource;
-    t.time = c.total();
-    return t;
+// Times `ops` one after another from `stage.time`, each `repeat` times.
+void time_all(const StepContext& ctx, int device, const std::vector<Op>& ops, double repeat, bool keep,
+              StageEstimate& stage) {
+  StageAccumulator sum{stage.time, stage.by_resource};
+  for (const Op& op : ops) {
+    OpTiming t = time_op(ctx, device, op, sum.time);
+    sum.add(t, repeat);
+    if (keep) stage.timings.push_back(t);
   }
-  const ChipConfig& chip = system.chip;
-  t.compute = compute_time(chip.compute, op);
-  t.memory = stream_time(chip.weight_memory(), op.weight_bytes + op.activation_bytes + op.kv_read + op.kv_write);
-  t.bound = t.compute > t.memory ? Resource::compute : Resource::memory;
-  t.charged[t.bound] = std::max(t.compute, t.memory);
-  t.charged[Resource::launch] = chip.compute.launch_overhead;
-  t.time = t.charged.total();
-  return t;
+  stage.time = sum.time;
+  stage.by_resource = sum.by_resource;
 }
 
 DeviceTrace traced_device(const Trace& trace, int device) {
@@ -108,48 +47,67 @@ DeviceTrace traced_device(const Trace& trace, int device) {
 
 }  // namespace
 
+StageEstimate time_device(const StepContext& ctx, const RankLoad& load, std::int64_t stage_tokens, int device,
+                          bool per_op) {
+  StageEstimate s;
+  s.stage = ctx.mapping.coords(device).stage;
+  s.device = device;
+  s.footprint = device_footprint(ctx.model, ctx.precision, ctx.mapping, load, stage_tokens, device);
+  if (per_op) {
+    DeviceTrace trace = generate_device_trace(ctx.model, ctx.precision, ctx.mapping, load, stage_tokens, device);
+    s.sequences = trace.sequences;
+    s.ops = std::move(trace.ops);
+    s.timings.reserve(s.ops.size());
+    time_all(ctx, device, s.ops, 1.0, true, s);
+    return s;
+  }
+  CompactDeviceTrace c =
+      generate_compact_device_trace(ctx.model, ctx.precision, ctx.mapping, load, stage_tokens, device);
+  s.sequences = c.device.sequences;
+  time_all(ctx, device, c.head, 1.0, false, s);
+  for (const auto& g : c.groups) time_all(ctx, device, g.ops, static_cast<double>(g.count), false, s);
+  time_all(ctx, device, c.tail, 1.0, false, s);
+  return s;
+}
+
+void PassTiming::add_stage(StageEstimate stage, Seconds stage_end) {
+  time = std::max(time, stage_end);
+  slowest_stage = std::max(slowest_stage, stage.time);
+  breakdown += stage.by_resource;
+  if (stage.footprint.total() > footprint.total()) footprint = stage.footprint;
+  stages.push_back(std::move(stage));
+}
+
 Estimate estimate(const EstimateInput& in) {
   Estimate e;
   const Mapping& map = in.mapping;
   const Workload pass = pass_workload(in);
+  const StepContext ctx{in.system, in.model, in.precision, map, in.engine};
 
-  Seconds pass_time, slowest_stage;
+  PassTiming totals;
   for (int stage = 0; stage < map.pp; ++stage) {
+    const int device = stage * map.stage_devices();
+    const RankLoad load = uniform_rank_load(pass, map.attn_dp, map.coords(device).attn_rank);
     StageEstimate s;
-    s.stage = stage;
-    s.device = stage * map.stage_devices();
-    s.footprint = device_footprint(in.model, in.precision, map, pass, s.device);
-    auto time_all = [&](const std::vector<Op>& ops, double repeat, bool keep) {
-      for (const Op& op : ops) {
-        OpTiming t = time_op(in.system, map, s.device, in.engine, op, s.time);
-        for (auto& charged : t.charged.by) charged *= repeat;
-        s.time += t.time * repeat;
-        s.by_resource += t.charged;
-        if (keep) s.timings.push_back(t);
-      }
-    };
-    if (in.per_op || in.trace) {
-      DeviceTrace trace = in.trace ? traced_device(*in.trace, s.device)
-                                   : generate_device_trace(in.model, in.precision, map, pass, s.device);
+    if (in.trace) {
+      s.stage = stage;
+      s.device = device;
+      s.footprint = device_footprint(in.model, in.precision, map, pass, device);
+      DeviceTrace trace = traced_device(*in.trace, device);
       s.sequences = trace.sequences;
       s.ops = std::move(trace.ops);
       s.timings.reserve(s.ops.size());
-      time_all(s.ops, 1.0, true);
+      time_all(ctx, device, s.ops, 1.0, true, s);
     } else {
-      CompactDeviceTrace c = generate_compact_device_trace(in.model, in.precision, map, pass, s.device);
-      s.sequences = c.device.sequences;
-      time_all(c.head, 1.0, false);
-      for (const auto& g : c.groups) time_all(g.ops, static_cast<double>(g.count), false);
-      time_all(c.tail, 1.0, false);
+      s = time_device(ctx, load, pass.batch * pass.tokens, device, in.per_op);
     }
-    pass_time += s.time;
-    slowest_stage = std::max(slowest_stage, s.time);
-    e.breakdown += s.by_resource;
-    if (s.footprint.total() > e.footprint.total()) e.footprint = s.footprint;
-    e.stages.push_back(std::move(s));
+    const Seconds end = totals.time + s.time;
+    totals.add_stage(std::move(s), end);
   }
-
-  finish_estimate(e, in, pass_time, slowest_stage);
+  e.stages = std::move(totals.stages);
+  e.breakdown = totals.breakdown;
+  e.footprint = totals.footprint;
+  finish_estimate(e, in, totals.time, totals.slowest_stage);
   return e;
 }
 

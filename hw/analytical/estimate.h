@@ -16,43 +16,14 @@
 #include <string>
 #include <vector>
 
-#include "hw/analytical/engine_config.h"
-#include "hw/link/collective_timing.h"
-#include "hw/system/system_config.h"
+#include "hw/common/op_timing.h"
+#include "hw/system/topology.h"
+#include "serving/engine_config.h"
 #include "workloads/footprint.h"
 #include "workloads/model.h"
 #include "workloads/op.h"
 
 namespace tokenfab {
-
-// `launch`: kernel launch and inter-kernel gaps; `sync`: the fixed software
-// and synchronisation cost of each collective.
-enum class Resource { memory, compute, scale_up, scale_out, launch, sync };
-inline constexpr std::array kResources = {Resource::memory,    Resource::compute, Resource::scale_up,
-                                          Resource::scale_out, Resource::launch,  Resource::sync};
-
-// Time charged to each resource; adds up to the time of what it describes.
-struct ResourceTimes {
-  std::array<Seconds, kResources.size()> by{};
-  Seconds& operator[](Resource r) { return by[static_cast<std::size_t>(r)]; }
-  Seconds operator[](Resource r) const { return by[static_cast<std::size_t>(r)]; }
-  Seconds total() const;
-  Resource largest() const;
-  ResourceTimes& operator+=(const ResourceTimes& o);
-};
-
-// Name of a resource on this system: "hbm"/"sram", "compute", the scale-up
-// and scale-out link kinds ("nvlink", "ethernet"), "launch", "sync".
-std::string resource_key(Resource r, const SystemConfig& system);
-
-struct OpTiming {
-  Seconds start;
-  Seconds time;
-  Seconds compute;  // engine time alone
-  Seconds memory;   // memory time alone
-  Resource bound = Resource::compute;
-  ResourceTimes charged;
-};
 
 struct StageEstimate {
   int stage = 0;
@@ -96,6 +67,37 @@ struct Estimate {
 
 Estimate estimate(const EstimateInput& in);
 
+// What the analytical engine needs besides the step's load.
+struct StepContext {
+  const SystemConfig& system;
+  const ModelSpec& model;
+  const Precision& precision;
+  const Mapping& mapping;
+  const EngineConfig& engine;
+};
+
+// One op of `device` starting at `start`, by the charge rules of op_timing.h:
+// kernels from compute_time and stream_time, collectives from the closed
+// forms over the fabric their group reaches.
+OpTiming time_op(const StepContext& ctx, int device, const Op& op, Seconds start);
+
+// The ops of `device`, whose attention rank computes `load` in a step sending
+// `stage_tokens` through the stage, timed one after another. `per_op`: keep
+// the ops and their timings; else time identical layers once (sums only).
+StageEstimate time_device(const StepContext& ctx, const RankLoad& load, std::int64_t stage_tokens, int device,
+                          bool per_op);
+
+// One pass through every pipeline stage, stage by stage, as both engines
+// report it: the pass ends at the latest stage end; the breakdown sums the
+// stages' critical devices; the footprint is the fullest of them.
+struct PassTiming {
+  std::vector<StageEstimate> stages;
+  ResourceTimes breakdown;
+  Footprint footprint;
+  Seconds time, slowest_stage;
+  void add_stage(StageEstimate stage, Seconds stage_end);
+};
+
 // The workload of one pass: a pipelined decode keeps pp micro-batches of
 // batch/pp sequences in flight; anything else passes the batch through once.
 Workload pass_workload(const EstimateInput& in);
@@ -104,24 +106,5 @@ Workload pass_workload(const EstimateInput& in);
 // `pass_time` is one pass through all stages, `slowest_stage` the longest
 // stage; a pipelined decode keeps pp micro-batches in flight.
 void finish_estimate(Estimate& e, const EstimateInput& in, Seconds pass_time, Seconds slowest_stage);
-
-// Which fabric and link a collective of `group` devices crosses.
-struct Route {
-  const LinkConfig* link = nullptr;
-  const FabricConfig* fabric = nullptr;
-  Resource resource = Resource::scale_up;
-};
-// The consecutive devices a collective's members stretch over.
-struct DeviceSpan {
-  int first = 0;
-  int count = 1;
-};
-// For `device`'s collective: its tp group, its whole stage (ep), or itself and
-// its peer one stage on (pp).
-DeviceSpan collective_span(const Collective& c, const Mapping& mapping, int device);
-// Scale-up when the span sits inside one scale-up domain, scale-out otherwise.
-// Throws InputError when it must leave the domain of a system without a
-// scale-out fabric.
-Route route_for(const SystemConfig& system, DeviceSpan span);
 
 }  // namespace tokenfab

@@ -1,4 +1,5 @@
 #include "hw/analytical/estimate.h"
+#include "hw/link/collective_timing.h"
 
 #include <doctest/doctest.h>
 

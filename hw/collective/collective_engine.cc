@@ -2,8 +2,7 @@
 
 #include <algorithm>
 
-#include "hw/analytical/estimate.h"
-#include "hw/gpu/op_payload.h"
+#include "hw/tlm/op_payload.h"
 
 namespace tokenfab {
 
@@ -15,13 +14,15 @@ CollectiveEngine::CollectiveEngine(const SystemConfig& system, const Mapping& ma
     done_.push_back(std::make_unique<sc_core::sc_event>());
     start_.push_back(std::make_unique<sc_core::sc_event>());
   }
-  sequence_.resize(static_cast<std::size_t>(mapping.replica_devices()));
   std::vector<int> self(static_cast<std::size_t>(mapping.replica_devices()));
   for (int d = 0; d < mapping.replica_devices(); ++d) self[static_cast<std::size_t>(d)] = d;
-  set_representatives(std::move(self));
+  begin_step(std::move(self));
 }
 
-void CollectiveEngine::set_representatives(std::vector<int> representative) {
+void CollectiveEngine::begin_step(std::vector<int> representative) {
+  // Collectives are matched by their count within the step.
+  sequence_.assign(static_cast<std::size_t>(mapping_.replica_devices()), {0, 0});
+  pending_.clear();
   representative_ = std::move(representative);
   stands_for_.assign(representative_.size(), {});
   for (std::size_t d = 0; d < representative_.size(); ++d) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "hw/collective/collective_timing_sim.h"
+#include "hw/system/topology.h"
 #include "hw/system/system_config.h"
 #include "workloads/mapping.h"
 
@@ -35,12 +36,12 @@ class CollectiveEngine {
   // simulation time: GPUs run ahead in local time). Returns the event that
   // fires when this member is done; `charge` is filled in by then.
   sc_core::sc_event& arrive(int device, const Op& op, Seconds arrival, CollectiveCharge* charge);
-  // Devices that are not simulated because they behave exactly like another
-  // (`representative[d] != d`): their representative's arrival at a
-  // stage-wide collective stands for them too, with the same readiness and
-  // payload, and their ports are reserved like its. Default: every device is
-  // its own representative.
-  void set_representatives(std::vector<int> representative);
+  // Starts a step. Devices that are not simulated because they behave
+  // exactly like another (`representative[d] != d`): their representative's
+  // arrival at a stage-wide collective stands for them too, with the same
+  // readiness and payload, and their ports are reserved like its. Default:
+  // every device is its own representative.
+  void begin_step(std::vector<int> representative);
   // Fires when the previous stage's data has reached `device`.
   sc_core::sc_event& start_event(int device) { return *start_[static_cast<std::size_t>(device)]; }
 

@@ -1,7 +1,7 @@
 #include "hw/compute/compute_engine.h"
 
 #include "hw/compute/compute_timing.h"
-#include "hw/gpu/op_payload.h"
+#include "hw/tlm/op_payload.h"
 
 namespace tokenfab {
 

@@ -6,10 +6,10 @@
 #include <tlm>
 
 #include <systemc>
-#include "hw/gpu/lt_sockets.h"
+#include "hw/tlm/lt_sockets.h"
 
 #include "hw/compute/compute_config.h"
-#include "hw/link/fabric_timing.h"
+#include "hw/common/port_server.h"
 
 namespace tokenfab {
 

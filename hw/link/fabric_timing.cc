@@ -4,12 +4,6 @@
 
 namespace tokenfab {
 
-Seconds PortServer::reserve(Seconds ready, Seconds duration) {
-  Seconds start = std::max(ready, next_free_);
-  next_free_ = start + duration;
-  return start;
-}
-
 FabricTiming::FabricTiming(const LinkConfig& link, int devices)
     : link_(link), egress_(static_cast<std::size_t>(devices)), ingress_(static_cast<std::size_t>(devices)) {}
 

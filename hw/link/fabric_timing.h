@@ -12,20 +12,10 @@
 
 #include <vector>
 
+#include "hw/common/port_server.h"
 #include "hw/link/link_config.h"
 
 namespace tokenfab {
-
-class PortServer {
- public:
-  // Occupies the port for `duration` from the first free moment at or after
-  // `ready`; returns when it starts.
-  Seconds reserve(Seconds ready, Seconds duration);
-  Seconds next_free() const { return next_free_; }
-
- private:
-  Seconds next_free_;
-};
 
 class FabricTiming {
  public:

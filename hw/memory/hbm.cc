@@ -1,6 +1,6 @@
 #include "hw/memory/hbm.h"
 
-#include "hw/gpu/op_payload.h"
+#include "hw/tlm/op_payload.h"
 
 namespace tokenfab {
 

@@ -6,7 +6,7 @@
 #include <tlm>
 
 #include <systemc>
-#include "hw/gpu/lt_sockets.h"
+#include "hw/tlm/lt_sockets.h"
 
 #include "hw/memory/memory_server.h"
 

@@ -6,7 +6,7 @@
 // transfer takes exactly stream_time() (memory_timing.h).
 #pragma once
 
-#include "hw/link/fabric_timing.h"
+#include "hw/common/port_server.h"
 #include "hw/memory/memory_config.h"
 
 namespace tokenfab {

@@ -1,25 +1,27 @@
-// Level 2: one step of a model replica simulated in SystemC. Builds a GPU
-// module per device of the replica (each with its HBM and compute engine on
-// TLM sockets) and a collective engine over the scale-up and scale-out
-// fabrics, runs every device's op trace, and reports the step the way the
-// analytical estimate does, so that the two can be compared line by line.
+// Level 2: one step of a model replica simulated in SystemC, reported the
+// way the analytical estimate reports it, so that the two compare line by
+// line. Devices with identical traces (same stage, rank load and expert
+// share) share one op list, and identical attention groups one simulation
+// (device_classes.h).
 //
 //   Estimate e = simulate_step(input);   // once per process: SystemC elaborates once
 //
-// Devices with identical traces (same stage, sequences and expert share)
-// share one op list, and identical attention groups one simulation.
+// For many steps in one process, with a new batch each, see
+// systemc_step_model.h.
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 
 #include "hw/analytical/estimate.h"
+#include "hw/rack/replica.h"
 
 namespace tokenfab {
 
 struct SimulationOptions {
-  // Chrome/Perfetto trace-event JSON of the step, a process per GPU and a
-  // lane per resource; empty for none.
+  // Chrome/Perfetto trace-event JSON of the step, a process per device and a
+  // track per resource; empty for none.
   std::optional<std::filesystem::path> timeline;
   // Simulate one attention group per set of identical groups (same stage,
   // same sequences and expert shares, position by position) and let it stand
@@ -33,5 +35,17 @@ struct SimulationOptions {
 // stage, the device that finished last (the critical one) and its timings.
 // Must be called at most once per process.
 Estimate simulate_step(const EstimateInput& in, const SimulationOptions& options = {});
+
+// After a step of `replica` that began at `begin`: per stage, the device that
+// finished last, its timings relative to `begin`, and the pass they make.
+// `footprint(stage)` gives a stage's fullest footprint.
+PassTiming collect_pass(const ReplicaModule& replica, Seconds begin, const std::vector<std::int64_t>& rank_sequences,
+                        const std::function<Footprint(int stage)>& footprint);
+
+// The step's timeline: a process per simulated device, a track per resource,
+// each op drawn as one slice per resource it is charged to (launch before its
+// kernel, sync before its transfer), so every term of the breakdown shows.
+void write_timeline(const std::filesystem::path& file, const ReplicaModule& replica, Seconds begin,
+                    const SystemConfig& system);
 
 }  // namespace tokenfab

@@ -1,4 +1,4 @@
-#include "hw/analytical/engine_config.h"
+#include "serving/engine_config.h"
 
 namespace tokenfab {
 
