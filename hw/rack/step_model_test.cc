@@ -1,0 +1,102 @@
+// Both step models over many varied batches in one process: the SystemC
+// replica elaborates once and takes a new trace every step. Each TEST_CASE
+// runs in its own process (a SystemC kernel elaborates once).
+#include "hw/rack/systemc_step_model.h"
+
+#include <doctest/doctest.h>
+
+#include <random>
+
+#include "core/config_loader.h"
+#include "workloads/hf_config.h"
+
+namespace tokenfab {
+namespace {
+
+SystemConfig node16() { return load_config<SystemConfig>("hw/testdata/node16.yaml", system_schema()); }
+
+// A reproducible mix of decodes at their own contexts and prefill chunks
+// (mt19937's sequence is fixed by the standard; the draws use only it).
+Batch random_batch(std::mt19937& rng, int max_sequences, std::int64_t max_context) {
+  Batch b;
+  const int n = 1 + static_cast<int>(rng() % static_cast<unsigned>(max_sequences));
+  for (int i = 0; i < n; ++i) {
+    const bool prefill = rng() % 4 == 0;
+    const std::int64_t context = static_cast<std::int64_t>(rng() % static_cast<unsigned>(max_context));
+    const std::int64_t tokens = prefill ? 16 + static_cast<std::int64_t>(rng() % 1009) : 1;
+    b.sequences.push_back({prefill ? Phase::prefill : Phase::decode, tokens, context, -1});
+  }
+  return b;
+}
+
+double sum(const ResourceTimes& t) { return t.total().value(); }
+
+// Tensor and pipeline parallel only: every device of a stage does the same
+// work, nobody waits at a collective, so the two engines must agree.
+TEST_CASE("step model: 1,000 varied batches, SystemC within 1% of the analytical model when uncontended") {
+  const SystemConfig sys = node16();
+  const ModelSpec model = load_hf_config("workloads/models/llama-3.1-8b.json");
+  const Precision p{Dtype::fp8, Dtype::fp8, Dtype::bf16, Dtype::fp8, Dtype::fp8};
+  const StepModelConfig config{sys, model, p, Mapping{.tp = 4, .pp = 2}, {}};
+  AnalyticalStepModel analytical(config);
+  SystemCStepModel simulated(config);
+  std::mt19937 rng(8);
+  double worst = 0;
+  int prefill_steps = 0;
+  for (int step = 0; step < 1000; ++step) {
+    const Batch b = random_batch(rng, 48, 16000);
+    const StepResult a = analytical.time_step(b);
+    const StepResult s = simulated.time_step(b);
+    worst = std::max(worst, std::abs(s.time.value() / a.time.value() - 1));
+    REQUIRE(s.time.value() == doctest::Approx(a.time.value()).epsilon(0.01));
+    // The breakdown of each stage's critical device adds up to the stage.
+    CHECK(sum(s.breakdown) == doctest::Approx(s.stages[0].time.value() + s.stages[1].time.value()).epsilon(1e-9));
+    CHECK(a.bound == s.bound);
+    prefill_steps += std::any_of(b.sequences.begin(), b.sequences.end(),
+                                 [](const Sequence& q) { return q.phase == Phase::prefill; });
+  }
+  MESSAGE("largest relative difference over 1,000 steps: " << worst << "; steps with a prefill chunk: "
+                                                             << prefill_steps);
+  CHECK(prefill_steps > 500);  // the draw mixes phases: 1 in 4 sequences prefills
+}
+
+// Attention data parallel with expert parallelism: ranks hold different
+// loads and meet at every all-to-all, so the simulation makes the lighter
+// ranks wait and is never faster than the analytical critical device.
+TEST_CASE("step model: uneven attention-DP ranks wait at the all-to-alls and are never faster in SystemC") {
+  const SystemConfig sys = node16();
+  const ModelSpec model = load_hf_config("workloads/models/qwen3-235b-a22b.json");
+  const Precision p{Dtype::fp4, Dtype::fp8, Dtype::bf16, Dtype::fp8, Dtype::fp8};
+  const StepModelConfig config{sys, model, p, Mapping{.attn_dp = 8, .ep = 8}, {}};
+  AnalyticalStepModel analytical(config);
+  SystemCStepModel simulated(config);
+  std::mt19937 rng(9);
+  for (int step = 0; step < 200; ++step) {
+    const Batch b = random_batch(rng, 64, 30000);
+    const StepResult a = analytical.time_step(b);
+    const StepResult s = simulated.time_step(b);
+    REQUIRE(s.time.value() >= a.time.value() * (1 - 1e-9));
+    CHECK(a.rank_of == s.rank_of);
+    CHECK(a.fits);
+  }
+}
+
+// A batch of identical sequences is the steady-state workload: the step
+// model must give exactly the estimate's step (one stage, no micro-batches).
+TEST_CASE("step model: a uniform batch takes the estimate's step time") {
+  const SystemConfig sys = node16();
+  const ModelSpec model = load_hf_config("workloads/models/qwen3-235b-a22b.json");
+  const Precision p{Dtype::fp4, Dtype::fp8, Dtype::bf16, Dtype::fp8, Dtype::fp8};
+  const Mapping map{.attn_dp = 8, .ep = 8};
+  const Workload w{Phase::decode, 20, 1, 4096};
+  const Estimate e = estimate({sys, model, p, map, w, nullptr, true, {}});
+  AnalyticalStepModel analytical({sys, model, p, map, {}, true});
+  const StepResult r = analytical.time_step(uniform_batch(w));
+  CHECK(r.time.value() == e.step_time.value());
+  CHECK(r.stages[0].device == e.stages[0].device);
+  // 20 sequences over 8 ranks: 3 on ranks 0-3, 2 on ranks 4-7.
+  CHECK(r.rank_of == std::vector<int>{0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3});
+}
+
+}  // namespace
+}  // namespace tokenfab
