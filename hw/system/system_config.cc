@@ -10,7 +10,8 @@ const Schema<SystemEconomics>& economics_schema() {
           "power per chip including host, network and cooling share")
         .positive();
     s.add("system_power", &SystemEconomics::system_power,
-          "power of the whole system; informational: throughput per MW uses the all-in power per chip")
+          "IT power of the whole system; the all-in power of its chips must cover it (throughput per MW uses the "
+          "all-in power per chip)")
         .positive();
     s.add("price", &SystemEconomics::price, "purchase price of the system").positive();
     s.add("tco_per_chip", &SystemEconomics::tco_per_chip, "total cost of ownership per chip-hour").positive();
@@ -35,6 +36,15 @@ const Schema<SystemConfig>& system_schema() {
         k.fail("scale_out", "a system of several scale-up domains needs a scale_out fabric");
       }
       if (c.scale_out && !c.chip.scale_out) k.fail("scale_out", "a scale_out fabric needs chip.scale_out (the NIC)");
+      // All-in power is the system's own share plus host, network and
+      // cooling: below the system's IT power, one of the two is wrong.
+      if (c.economics.system_power && c.economics.all_in_power_per_chip * static_cast<double>(c.chips) <
+                                          *c.economics.system_power) {
+        k.fail("economics.all_in_power_per_chip",
+               "all-in power per chip x " + std::to_string(c.chips) + " chips = " +
+                   to_string(c.economics.all_in_power_per_chip * static_cast<double>(c.chips)) +
+                   " is below the system's own power of " + to_string(*c.economics.system_power));
+      }
     });
     return s;
   }();

@@ -24,6 +24,7 @@ bad_input(does_not_fit "llama-3.1-405b does not fit 186 GB per chip" run @does_n
 bad_input(set_unknown_key "workload.batchsize: unknown key; did you mean 'batch'?" run configs/runs/default.yaml --set workload.batchsize=4)
 bad_input(set_bad_section "system.chp: no such section; did you mean 'chip'?" run configs/runs/default.yaml --set "system.chp.tdp=1 kW")
 bad_input(set_bad_value "workload.batch: expected an integer, got 'many'" trace configs/runs/default.yaml --set workload.batch=many)
+bad_input(all_in_below_system_power "all-in power per chip x 72 chips = 151 kW is below the system's own power of 200 kW" run configs/runs/default.yaml --set "system.economics.system_power=200 kW")
 bad_input(trace_bad_kind "trace_bad_kind.csv:7:27: kind: expected one of" run configs/runs/default.yaml --trace @trace_bad_kind.csv)
 bad_input(trace_bad_header "trace_bad_header.csv:3:1: expected the header" run configs/runs/default.yaml --trace @trace_bad_header.csv)
 bad_input(trace_bad_jsonl "trace_bad_jsonl.jsonl:2:" run configs/runs/default.yaml --trace @trace_bad_jsonl.jsonl)
