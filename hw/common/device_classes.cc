@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include "hw/collective/all_reduce.h"
+
 namespace tokenfab {
 
 std::vector<TraceKey> trace_keys(const ModelSpec& model, const Mapping& mapping, const StepLoad& load) {
@@ -28,7 +30,7 @@ std::vector<int> representatives(const Mapping& mapping, const SystemConfig& sys
   std::vector<int> rep(static_cast<std::size_t>(devices));
   for (int d = 0; d < devices; ++d) rep[static_cast<std::size_t>(d)] = d;
   if (!share) return rep;
-  const bool symmetric_collectives = system.scale_up.all_reduce != AllReduceAlgorithm::tree;
+  const bool symmetric_collectives = all_reduce_rule(system.scale_up.all_reduce).symmetric;
   const int tp = mapping.tp;
   std::map<std::vector<TraceKey>, int> first_group;
   for (int group = 0; group < mapping.pp * mapping.attn_dp; ++group) {

@@ -1,6 +1,6 @@
 #include "hw/link/collective_timing.h"
 
-#include <cmath>
+#include "hw/collective/all_reduce.h"
 
 namespace tokenfab {
 
@@ -12,22 +12,12 @@ CollectiveTime collective_time(const Collective& c, const LinkConfig& link, cons
   const Seconds s_over_beta = c.bytes / link.sustained_bandwidth();
   t.overhead = fabric.collective_overhead;
   switch (c.kind) {
-    case CollectiveKind::all_reduce:
-      switch (fabric.all_reduce) {
-        case AllReduceAlgorithm::ring:
-          t.latency = alpha * (2 * (g - 1));
-          t.transfer = s_over_beta * (2 * (g - 1) / g);
-          break;
-        case AllReduceAlgorithm::tree:
-          t.latency = alpha * (2 * std::ceil(std::log2(g)));
-          t.transfer = s_over_beta * (2 * std::ceil(std::log2(g)));
-          break;
-        case AllReduceAlgorithm::in_switch:
-          t.latency = alpha * 2;
-          t.transfer = s_over_beta;
-          break;
-      }
+    case CollectiveKind::all_reduce: {
+      const AllReduceRule& rule = all_reduce_rule(fabric.all_reduce);
+      t.latency = alpha * rule.alphas(g);
+      t.transfer = s_over_beta * rule.betas(g);
       break;
+    }
     case CollectiveKind::all_gather:
       t.latency = alpha * (g - 1);
       t.transfer = s_over_beta * (g - 1);
