@@ -10,19 +10,21 @@
 namespace tokenfab {
 namespace {
 
-SystemConfig gb200(const std::vector<std::string>& sets = {}) {
-  return load_config<SystemConfig>("configs/systems/gb200_nvl72.yaml", system_schema(), sets);
+// A round-number fixture (16 chips, 4 TB/s at efficiency 1): expectations
+// below follow from it by hand, whatever the shipped datasheets say.
+SystemConfig node16(const std::vector<std::string>& sets = {}) {
+  return load_config<SystemConfig>("hw/testdata/node16.yaml", system_schema(), sets);
 }
 
 TEST_CASE("estimate: the compact path sums to the per-op path") {
-  SystemConfig sys = gb200();
+  SystemConfig sys = node16();
   struct Case {
     const char* model;
     Mapping map;
     Workload w;
   };
   const Case cases[] = {
-      {"deepseek-r1", {.attn_dp = 72, .ep = 72}, {Phase::decode, 64, 1, 8192}},
+      {"deepseek-r1", {.attn_dp = 16, .ep = 16}, {Phase::decode, 12, 1, 8192}},
       {"gpt-oss-120b", {.tp = 2, .attn_dp = 2, .ep = 4, .pp = 2}, {Phase::decode, 9, 1, 3000}},
       {"llama-3.1-70b", {.tp = 8}, {Phase::prefill, 2, 2048, 0}},
   };
@@ -41,8 +43,8 @@ TEST_CASE("estimate: the compact path sums to the per-op path") {
 
 TEST_CASE("estimate: a memory-bound decode streams its bytes at the sustained bandwidth") {
   // With no latencies or launch costs and a single chip, each op of a batch-1
-  // decode is memory-bound, so the step is (all bytes moved) / (8 TB/s * 0.92).
-  SystemConfig sys = gb200({"chip.hbm.latency=0 s", "chip.compute.launch_overhead=0 s"});
+  // decode is memory-bound, so the step is (all bytes moved) / (4 TB/s * 1).
+  SystemConfig sys = node16({"chip.hbm.latency=0 s", "chip.compute.launch_overhead=0 s"});
   ModelSpec m = load_hf_config("workloads/models/llama-3.1-8b.json");
   Precision p;
   Workload w{Phase::decode, 1, 1, 1024};
@@ -52,8 +54,8 @@ TEST_CASE("estimate: a memory-bound decode streams its bytes at the sustained ba
   for (const Op& op : e.stages[0].ops)
     bytes += (op.weight_bytes + op.activation_bytes + op.kv_read + op.kv_write).value();
   for (const auto& t : e.stages[0].timings) CHECK(t.bound == Resource::memory);
-  CHECK(e.step_time.value() == doctest::Approx(bytes / (8e12 * 0.92)).epsilon(1e-12));
-  // 16 GB of BF16 weights dominate: about 2.2 ms, 460 tok/s.
+  CHECK(e.step_time.value() == doctest::Approx(bytes / 4e12).epsilon(1e-12));
+  // 16 GB of BF16 weights dominate: about 4 ms, 250 tok/s.
   CHECK(e.tokens_per_second_per_user == doctest::Approx(1.0 / e.step_time.value()));
   CHECK(e.bound == Resource::memory);
 }
@@ -98,10 +100,10 @@ TEST_CASE("collectives: closed forms") {
 }
 
 TEST_CASE("estimate: capacity shortfall is reported") {
-  SystemConfig sys = load_config<SystemConfig>("configs/systems/hgx_h100.yaml", system_schema());
+  SystemConfig sys = node16();
   ModelSpec m = load_hf_config("workloads/models/llama-3.1-405b.json");
   Estimate e = estimate({sys, m, Precision{}, Mapping{.tp = 8}, {Phase::decode, 1, 1, 1000}, nullptr, true, {}});
-  // 405.9B BF16 weights over 8 GPUs = 101 GB each, above 80 GB.
+  // 405.9B BF16 weights over 8 chips = 101 GB each, above 100 GB.
   CHECK(!e.fits);
   CHECK(e.footprint.weights.value() == doctest::Approx(101.5e9).epsilon(0.01));
 }

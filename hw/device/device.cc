@@ -30,7 +30,7 @@ void DeviceModule::load(const std::vector<Op>& ops, int stage) {
   timings_.reserve(ops.size());
   begin_ = finish_ = local_ = Seconds(0);
   next_ = 0;
-  started_ = begun_ = in_collective_ = false;
+  started_ = begun_ = in_collective_ = finished_ = false;
   device_stage_ = stage;
 }
 
@@ -101,7 +101,12 @@ void DeviceModule::step() {
     next_trigger(done);
     return;
   }
+  if (finished_) return;  // woken at its own finish: the kernel's clock has caught up
+  finished_ = true;
   finish_ = from_sc(sc_core::sc_time_stamp()) + local_;
+  // Bring the kernel's clock to the finish, so that the next step starts
+  // after this one's last op rather than at its last collective.
+  if (local_.value() > 0) next_trigger(to_sc(local_));
 }
 
 }  // namespace tokenfab

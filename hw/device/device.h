@@ -67,7 +67,7 @@ class DeviceModule : public sc_core::sc_module, public LtInitiator {
   Seconds begin_, finish_;
   std::size_t next_ = 0;  // next op to run
   Seconds local_;         // how far this device has run ahead of simulation time
-  bool started_ = false, begun_ = false, in_collective_ = false;
+  bool started_ = false, begun_ = false, in_collective_ = false, finished_ = false;
   CollectiveCharge charge_;
   tlm::tlm_generic_payload trans_;  // reused by every kernel: its set-up costs more than the timing
   OpPayload payload_;

@@ -33,7 +33,7 @@ ReplicaModule::ReplicaModule(sc_core::sc_module_name name, const SystemConfig& s
   }
 }
 
-Seconds ReplicaModule::run_step(const std::vector<const std::vector<Op>*>& ops, std::vector<int> representative) {
+Seconds ReplicaModule::begin_step(const std::vector<const std::vector<Op>*>& ops, std::vector<int> representative) {
   collectives_.begin_step(std::move(representative));
   for (auto& device : devices_) device->unload();
   for (int d = 0; d < mapping_.replica_devices(); ++d) {
@@ -45,7 +45,11 @@ Seconds ReplicaModule::run_step(const std::vector<const std::vector<Op>*>& ops, 
     device.load(*list, mapping_.coords(d).stage);
     device.start();
   }
-  const Seconds begin = from_sc(sc_core::sc_time_stamp());
+  return from_sc(sc_core::sc_time_stamp());
+}
+
+Seconds ReplicaModule::run_step(const std::vector<const std::vector<Op>*>& ops, std::vector<int> representative) {
+  const Seconds begin = begin_step(ops, std::move(representative));
   sc_core::sc_start();
   return begin;
 }

@@ -29,9 +29,13 @@ class ReplicaModule : public sc_core::sc_module {
   ReplicaModule(sc_core::sc_module_name name, const SystemConfig& system, const Mapping& mapping,
                 const EngineConfig& engine, const std::vector<int>& devices = {});
 
-  // Runs one step to completion. `ops[d]` is what device d runs (it must have
-  // been built), or nullptr when `representative[d]` stands for it.
-  // Returns the simulation time at which the step began.
+  // Loads and starts one step without running the kernel, so that several
+  // replicas (a pod's GPU and LPU racks) can run theirs in one sc_start.
+  // `ops[d]` is what device d runs (it must have been built), or nullptr when
+  // `representative[d]` stands for it. Returns the simulation time at which
+  // the step begins.
+  Seconds begin_step(const std::vector<const std::vector<Op>*>& ops, std::vector<int> representative);
+  // begin_step, then runs the kernel until every device is done.
   Seconds run_step(const std::vector<const std::vector<Op>*>& ops, std::vector<int> representative);
 
   // Built devices in index order; those that ran the last step are loaded().
