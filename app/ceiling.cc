@@ -2,81 +2,14 @@
 
 #include <fmt/format.h>
 
-#include <functional>
-
 namespace tokenfab {
-namespace {
 
-struct Change {
-  const char* label;
-  std::function<void(SystemConfig&)> apply;
-};
-
-// One hardware term at a time; each names what it changes on this system.
-std::vector<Change> changes() {
-  return {
-      {"2x scale-up bandwidth", [](SystemConfig& s) { s.chip.scale_up.bandwidth *= 2.0; }},
-      {"half scale-up hop latency", [](SystemConfig& s) { s.chip.scale_up.latency *= 0.5; }},
-      {"half collective overhead", [](SystemConfig& s) { s.scale_up.collective_overhead *= 0.5; }},
-      {"2x memory bandwidth", [](SystemConfig& s) { s.chip.weight_memory().bandwidth *= 2.0; }},
-      {"half memory access latency", [](SystemConfig& s) { s.chip.weight_memory().latency *= 0.5; }},
-      {"half kernel launch overhead", [](SystemConfig& s) { s.chip.compute.launch_overhead *= 0.5; }},
-      {"2x tensor compute",
-       [](SystemConfig& s) {
-         auto& c = s.chip.compute;
-         c.bf16 *= 2.0;
-         for (auto* peak : {&c.fp4, &c.fp8, &c.int8}) {
-           if (*peak) **peak *= 2.0;
-         }
-       }},
-  };
-}
-
-}  // namespace
-
-std::vector<Point> decode_points(const LoadedRun& run, const SystemConfig& system, const EngineConfig& engine,
-                                 std::int64_t max_batch) {
+DecodeSearch decode_search(const LoadedRun& run, std::int64_t max_batch) {
   const RunConfig& c = run.config;
   if (c.workload.phase != Phase::decode) {
     throw InputError({"workload.phase"}, "the search covers decode steps; the run's workload.phase is prefill");
   }
-  auto points = sweep(system, run.model, c.precision, engine, decode_shape(c.workload.context),
-                      default_space(system, run.model, max_batch));
-  if (points.empty()) {
-    throw InputError({system.name}, fmt::format("{} does not fit {} in any mapping of up to {} chips", run.model.name,
-                                                system.name, system.chips));
-  }
-  return points;
-}
-
-CeilingResult find_ceiling(const LoadedRun& run, std::int64_t max_batch) {
-  const RunConfig& c = run.config;
-  CeilingResult r;
-  auto search = [&](const SystemConfig& system, const EngineConfig& engine) {
-    return decode_points(run, system, engine, max_batch);
-  };
-  auto points = search(c.system, c.engine);
-  r.points = points.size();
-  r.best = fastest(points);
-  std::sort(points.begin(), points.end(),
-            [](const Point& a, const Point& b) { return a.tokens_per_second_per_user > b.tokens_per_second_per_user; });
-  for (const auto& p : points) {
-    if (r.runners_up.size() == 5) break;
-    bool seen = p.mapping.label() == r.best.mapping.label();
-    for (const auto& q : r.runners_up) seen = seen || q.mapping.label() == p.mapping.label();
-    if (!seen) r.runners_up.push_back(p);
-  }
-  for (const auto& change : changes()) {
-    SystemConfig modified = c.system;
-    change.apply(modified);
-    r.sensitivity.push_back({change.label, fastest(search(modified, c.engine))});
-  }
-  // The software side, for scale: every elementwise op as its own kernel.
-  EngineConfig unfused = c.engine;
-  unfused.fuse_elementwise = !c.engine.fuse_elementwise;
-  r.sensitivity.push_back(
-      {c.engine.fuse_elementwise ? "no elementwise fusion" : "elementwise fusion", fastest(search(c.system, unfused))});
-  return r;
+  return {run.model, c.precision, c.workload.context, max_batch};
 }
 
 std::string ceiling_report(const LoadedRun& run, const CeilingResult& c) {

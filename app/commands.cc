@@ -141,7 +141,7 @@ int cmd_trace(const RunOptions& o, const std::string& format) {
 
 int cmd_ceiling(const RunOptions& o, std::int64_t max_batch) {
   LoadedRun run = load(o);
-  CeilingResult c = find_ceiling(run, max_batch);
+  CeilingResult c = find_ceiling(decode_search(run, max_batch), run.config.system, run.config.engine);
   write_file_atomically(std::filesystem::path(o.out) / "ceiling.json", ceiling_json(run, c).dump(1) + "\n");
   if (!o.quiet) std::cout << ceiling_report(run, c) << "  wrote " << o.out << "/ceiling.json\n";
   return 0;
@@ -149,7 +149,8 @@ int cmd_ceiling(const RunOptions& o, std::int64_t max_batch) {
 
 int cmd_pareto(const RunOptions& o, std::int64_t max_batch) {
   LoadedRun run = load(o);
-  ParetoResult p = find_pareto(run, max_batch);
+  const RunConfig& c = run.config;
+  ParetoResult p = find_pareto(decode_points(decode_search(run, max_batch), c.system, c.engine));
   write_file_atomically(std::filesystem::path(o.out) / "pareto.csv", pareto_csv(run, p));
   if (!o.quiet) std::cout << pareto_report(run, p) << "  wrote " << o.out << "/pareto.csv\n";
   return 0;

@@ -1,36 +1,21 @@
 #include "app/pareto.h"
 
-#include "app/ceiling.h"
-
 #include <fmt/format.h>
 
-#include <algorithm>
-
 namespace tokenfab {
-
-ParetoResult find_pareto(const LoadedRun& run, std::int64_t max_batch) {
-  const RunConfig& c = run.config;
-  ParetoResult r;
-  r.points = decode_points(run, c.system, c.engine, max_batch);
-  r.front = pareto_front(r.points);
-  return r;
-}
 
 std::string pareto_csv(const LoadedRun& run, const ParetoResult& p) {
   const SystemConfig& sys = run.config.system;
   std::string out =
       "system,model,context,tp,attn_dp,ep,pp,batch,step_time_s,tokens_per_s_per_user,tokens_per_s_per_device,"
       "tokens_per_s_per_mw,bound,frontier\n";
-  auto on_front = [&](const Point& q) {
-    return std::any_of(p.front.begin(), p.front.end(),
-                       [&](const Point& f) { return f.batch == q.batch && f.mapping.str() == q.mapping.str(); });
-  };
-  for (const auto& q : p.points) {
+  for (std::size_t i = 0; i < p.points.size(); ++i) {
+    const Point& q = p.points[i];
     const Mapping& m = q.mapping;
     out += fmt::format("{},{},{},{},{},{},{},{},{:.9g},{:.9g},{:.9g},{:.9g},{},{}\n", sys.name, run.model.name,
                        run.config.workload.context, m.tp, m.attn_dp, m.ep, m.pp, q.batch, q.step_time.value(),
                        q.tokens_per_second_per_user, q.tokens_per_second_per_device, q.tokens_per_second_per_mw,
-                       resource_key(q.bound, sys), on_front(q) ? 1 : 0);
+                       resource_key(q.bound, sys), p.on_front[i] ? 1 : 0);
   }
   return out;
 }

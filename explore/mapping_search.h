@@ -6,6 +6,9 @@
 //   std::vector<Point> points = sweep(system, model, precision, context, space);
 //   const Point& best = fastest(points);   // the per-user speed ceiling
 //   auto front = pareto_front(points);     // throughput vs interactivity
+//
+// The searches built on it (explore/ceiling.h, explore/pareto.h,
+// explore/validation.h) share decode_points().
 #pragma once
 
 #include <vector>
@@ -42,6 +45,19 @@ std::vector<Point> sweep(const SystemConfig& system, const ModelSpec& model, con
                          const EngineConfig& engine, const Workload& shape, const SearchSpace& space);
 // A decode step of one new token per sequence at `context`.
 inline Workload decode_shape(std::int64_t context) { return {Phase::decode, 1, 1, context}; }
+
+// A decode search: one model at one context on a system, batches up to
+// `max_batch` per replica.
+struct DecodeSearch {
+  const ModelSpec& model;
+  Precision precision;
+  std::int64_t context = 0;
+  std::int64_t max_batch = 1;
+};
+
+// Every decode point of the search on `system` with `engine`, through sweep()
+// over default_space(). Throws InputError when no mapping fits.
+std::vector<Point> decode_points(const DecodeSearch& search, const SystemConfig& system, const EngineConfig& engine);
 
 // The fastest per user; ties go to more throughput per device. Requires a
 // non-empty sweep.

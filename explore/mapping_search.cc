@@ -1,4 +1,6 @@
-#include "hw/analytical/mapping_search.h"
+#include "explore/mapping_search.h"
+
+#include <fmt/format.h>
 
 #include <algorithm>
 
@@ -62,6 +64,16 @@ std::vector<Point> sweep(const SystemConfig& system, const ModelSpec& model, con
     }
   }
   return out;
+}
+
+std::vector<Point> decode_points(const DecodeSearch& search, const SystemConfig& system, const EngineConfig& engine) {
+  auto points = sweep(system, search.model, search.precision, engine, decode_shape(search.context),
+                      default_space(system, search.model, search.max_batch));
+  if (points.empty()) {
+    throw InputError({system.name}, fmt::format("{} does not fit {} in any mapping of up to {} chips",
+                                                search.model.name, system.name, system.chips));
+  }
+  return points;
 }
 
 const Point& fastest(const std::vector<Point>& points) {

@@ -1,0 +1,93 @@
+// The model against published measurements (configs/validation/published.yaml,
+// figures from shared/reference/hardware.md §2), each with its stated
+// tolerance.
+//
+// Published serving figures count GPU time spent on prefill too, so each
+// point is modelled as a whole request: the best decode throughput per chip
+// at or above the point's per-user speed (from the same sweep as the Pareto
+// search), plus the best prefill throughput per chip for its prompt length,
+// combined per request:
+//   chip-seconds per request = output_tokens / decode rate + input_tokens / prefill rate
+//   total tokens per chip    = (input + output) / chip-seconds     (InferenceX tput_per_gpu)
+//   output tokens per chip   = output / chip-seconds                (MLPerf tokens/s)
+//
+//   ValidationSet set = load_validation("configs/validation/published.yaml", {});
+//   for (const ValidationResult& r : validate(set)) r.error, r.within
+//
+// Plain computation: `tokenfab validate` (app/) prints and writes it.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "explore/mapping_search.h"
+
+namespace tokenfab {
+
+enum class ValidationMetric { total_tokens_per_chip, output_tokens_per_chip };
+// estimate: |error| <= tolerance. upper_bound: the model may only overestimate,
+// by at most the tolerance (a hardware bound over a software-limited measurement).
+enum class ValidationKind { estimate, upper_bound };
+
+template <>
+struct EnumNames<ValidationMetric> {
+  static constexpr std::array<std::pair<ValidationMetric, std::string_view>, 2> table{
+      {{ValidationMetric::total_tokens_per_chip, "total_tokens_per_chip"},
+       {ValidationMetric::output_tokens_per_chip, "output_tokens_per_chip"}}};
+};
+
+template <>
+struct EnumNames<ValidationKind> {
+  static constexpr std::array<std::pair<ValidationKind, std::string_view>, 2> table{
+      {{ValidationKind::estimate, "estimate"}, {ValidationKind::upper_bound, "upper_bound"}}};
+};
+
+struct PublishedPoint {
+  std::string id;
+  std::string source;
+  std::string explanation;  // why the model may differ, shown in the report
+  SystemConfig system;
+  std::string model;
+  Precision precision;
+  EngineConfig engine;
+  std::int64_t input_tokens = 0;
+  std::int64_t output_tokens = 0;
+  ValidationMetric metric = ValidationMetric::total_tokens_per_chip;
+  std::optional<TokensPerSecond> at_user_speed;  // none: the highest throughput at any speed
+  TokensPerSecond published;                     // per chip
+  double tolerance = 0;                          // relative
+  ValidationKind kind = ValidationKind::estimate;
+};
+
+struct ValidationResult {
+  const PublishedPoint* point = nullptr;
+  double decode_per_chip = 0;  // tok/s per chip of the decode point used
+  double decode_user = 0;      // its tok/s per user
+  std::string decode_mapping;
+  std::int64_t decode_batch = 0;
+  double prefill_per_chip = 0;  // prompt tok/s per chip
+  double modelled = 0;
+  double error = 0;  // modelled / published - 1
+  bool within = false;
+};
+
+struct ValidationSet {
+  std::vector<PublishedPoint> points;
+};
+
+// Model paths are resolved against the file that names them.
+ValidationSet load_validation(const std::filesystem::path& file, const std::vector<std::string>& sets);
+std::vector<ValidationResult> validate(const ValidationSet& set);
+
+// The parts of one point's check, each testable alone:
+// the highest throughput per chip among points at or above `user_speed` per
+// user (nullptr when none is that fast),
+const Point* best_decode_at(const std::vector<Point>& decode, double user_speed);
+// the tokens per chip-second of the request the point describes (the formula
+// above), and whether `error` is within the point's tolerance of its kind.
+double request_tokens_per_chip(const PublishedPoint& p, double decode_per_chip, double prefill_per_chip);
+bool within_tolerance(const PublishedPoint& p, double error);
+
+}  // namespace tokenfab
