@@ -11,17 +11,14 @@
 
 #include "app/ceiling.h"
 #include "app/emulate_kernels.h"
-#include "app/emulator_timeline.h"
 #include "app/pareto.h"
 #include "app/run_config.h"
 #include "app/run_results.h"
 #include "app/validate.h"
 #include "core/atomic_file.h"
 #include "emulator/assembler.h"
-#include "emulator/chip.h"
-#include "emulator/kernel_check.h"
+#include "emulator/chip_params.h"
 #include "emulator/program_binary.h"
-#include "emulator/program_bound.h"
 #include "hw/analytical/estimate.h"
 #include "hw/rack/rack.h"
 #include "hw/system/pod_config.h"
@@ -187,32 +184,6 @@ int cmd_lpu_program(const std::string& input, const std::string& chip, const std
   return 0;
 }
 
-// Runs an LPU assembly file on one chip: cycles, time at the clock, what
-// issued; schedule errors are errors in the program (exit code 2).
-int cmd_emulate(const std::string& input, const std::string& chip_file, bool timing_only, const std::string& timeline) {
-  const lpu::LpuParams params = lpu::load_lpu_params(chip_file);
-  const lpu::Program program = lpu::assemble(read_all(input), input, params);
-  lpu::Chip chip(params, timing_only ? lpu::Mode::timing_only : lpu::Mode::functional);
-  chip.record_issues(!timeline.empty());
-  const lpu::RunResult r = chip.run(program);
-  if (print_schedule_errors(r)) return 2;
-  std::cout << fmt::format("{}: {} on {}; {} instructions issued\n", input, cycles_at_clock(r.cycles, params),
-                           params.name, r.instructions);
-  const lpu::IssueBound bound = lpu::issue_bound(program);
-  std::cout << fmt::format("  issue bound: {} cycles on {}, the busiest queue (emulated / bound = {:.3f})\n",
-                           bound.cycles, bound.queue, over_bound(r.cycles, bound.cycles));
-  std::cout << fmt::format(
-      "  dataflow bound: {} cycles, the longest chain of operation delays and stream travel "
-      "(emulated / bound = {:.3f})\n",
-      r.dataflow_bound, over_bound(r.cycles, r.dataflow_bound));
-  print_unit_use(r, params);
-  if (!timeline.empty()) {
-    write_emulator_timeline(timeline, r, params);
-    std::cout << "wrote " << timeline << "\n";
-  }
-  return 0;
-}
-
 int cmd_params(const std::string& what) {
   // Every config document, by the name `tokenfab params` takes.
   const std::vector<std::pair<std::string, std::function<std::vector<ParamDoc>()>>> documents = {
@@ -326,6 +297,7 @@ int run_cli(int argc, char** argv) {
                         "move no payloads: cycle counts only (files; gemv and matmul kernels)");
   std::string emulate_timeline;
   emulate_cmd->add_option("--timeline", emulate_timeline, "Chrome/Perfetto trace of the run, a track per queue");
+  emulate_cmd->add_option("--out", kernel.out, "directory for results.json (cycles, bounds, unit use, check)");
 
   std::string params_what = "run";
   auto* params = app.add_subcommand("params", "print the parameters of a config document as a Markdown table");
@@ -346,14 +318,12 @@ int run_cli(int argc, char** argv) {
     if (*val) return cmd_validate(validation_file, validation_sets, validation_out, strict);
     if (*assemble_cmd) return cmd_lpu_program(lpu_in, lpu_chip, lpu_out, true);
     if (*emulate_cmd) {
-      if (!kernel.kernel.empty()) {
-        kernel.chip_file = lpu_chip;
-        kernel.timeline = emulate_timeline;
-        kernel.timing_only = timing_only;
-        return cmd_emulate_kernel(kernel);
-      }
+      kernel.chip_file = lpu_chip;
+      kernel.timeline = emulate_timeline;
+      kernel.timing_only = timing_only;
+      if (!kernel.kernel.empty()) return cmd_emulate_kernel(kernel);
       if (emulate_in.empty()) throw InputError({"emulate"}, "give a program file or --kernel");
-      return cmd_emulate(emulate_in, lpu_chip, timing_only, emulate_timeline);
+      return cmd_emulate_program(emulate_in, read_all(emulate_in), kernel);
     }
     if (*disassemble_cmd) return cmd_lpu_program(lpu_in, lpu_chip, lpu_out, false);
   } catch (const InputError& e) {

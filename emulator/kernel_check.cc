@@ -1,6 +1,7 @@
 #include "emulator/kernel_check.h"
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -44,6 +45,7 @@ KernelCheck check_gemv(const LpuParams& p, const GemvLayout& layout, const GemvK
     }
     ++out.outputs;
     if (static_cast<std::int32_t>(raw) != y(j)) ++out.mismatches;
+    out.max_error = std::max(out.max_error, std::abs(static_cast<double>(static_cast<std::int32_t>(raw)) - y(j)));
   }
   return out;
 }
@@ -76,6 +78,7 @@ KernelCheck check_all_reduce(const LpuParams& p, const AllReduceLayout& layout, 
     for (std::size_t l = 0; l < lanes; ++l) {
       ++c.outputs;
       c.mismatches += static_cast<std::int8_t>(got[l]) != sum[l];
+      c.max_error = std::max(c.max_error, std::abs(static_cast<double>(static_cast<std::int8_t>(got[l])) - sum[l]));
     }
   }
   return c;
@@ -109,6 +112,7 @@ LayerCheck check_layer(const LpuParams& p, const LayerData& data, const std::vec
       for (int l = 0; l < width; ++l) {
         const auto g = static_cast<Eigen::Index>(static_cast<int>(v) * width + l);
         ++c.outputs;
+        c.output_exact += out[static_cast<std::size_t>(l)] == ref.out[g];
         c.max_error = std::max(c.max_error, std::abs(out[static_cast<std::size_t>(l)] - ref.out[g]));
         c.max_output = std::max(c.max_output, static_cast<double>(std::abs(ref.out[g])));
       }
@@ -164,6 +168,7 @@ KernelCheck check_matmul(const LpuParams& p, const MatmulData& data, const Matmu
         if (col >= want.cols()) break;
         ++c.outputs;
         c.mismatches += got[l] != want(r, col);
+        c.max_error = std::max(c.max_error, std::abs(got[l] - want(r, col)));
       }
     }
   }

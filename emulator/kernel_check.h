@@ -18,6 +18,7 @@ struct KernelCheck {
   std::vector<RunResult> chips;  // every chip's run, in chip order (for timelines)
   std::int64_t outputs = 0;      // values compared
   std::int64_t mismatches = 0;   // outputs that differ from the reference (INT32: exactly)
+  double max_error = 0;          // largest |emulated - reference| over the outputs
 };
 
 // INT8 weights W (dim x tiles*dim) and activation x, laid out as `layout`
@@ -44,6 +45,7 @@ struct LayerCheck {
   RunResult run;
   std::vector<RunResult> chips;  // every chip's run, in chip order
   std::int64_t outputs = 0;
+  std::int64_t output_exact = 0;      // output lanes equal to the reference
   double max_error = 0;               // largest |emulated - reference| over the output lanes
   double max_output = 0;              // largest |reference| (for scale)
   std::int64_t cache_elements = 0;    // appended K and V elements compared

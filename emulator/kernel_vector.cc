@@ -93,11 +93,14 @@ VectorKernelCheck run_vector_kernel(const LpuParams& p, const std::string& name,
   Chip chip(p, Mode::functional);
   chip.record_issues(record_issues);
   load(chip, e.s().preloads());
-  c.run = chip.run(e.s().take());
+  const Program program = e.s().take();
+  c.issue = issue_bound(program);
+  c.run = chip.run(program);
   if (!c.run.errors.empty()) return c;
   const std::vector<double> got = read_lanes(chip, b.out);
   for (std::size_t l = 0; l < got.size(); ++l) {
     ++c.outputs;
+    c.exact += got[l] == b.reference[static_cast<Eigen::Index>(l)];
     c.max_error = std::max(c.max_error, std::abs(got[l] - b.reference[static_cast<Eigen::Index>(l)]));
     c.max_reference =
         std::max(c.max_reference, static_cast<double>(std::abs(b.reference[static_cast<Eigen::Index>(l)])));

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "emulator/chip.h"
+#include "emulator/program_bound.h"
 
 namespace tokenfab::lpu {
 
@@ -24,7 +25,9 @@ struct VectorKernelCheck {
   RunResult run;
   std::int64_t expected_cycles = 0;
   std::int64_t chain_bound = 0;
+  IssueBound issue;
   std::int64_t outputs = 0;
+  std::int64_t exact = 0;    // outputs equal to the reference
   double max_error = 0;      // largest |emulated - reference|
   double max_reference = 0;  // largest |reference|
   double tolerance = 0;      // absolute, from the rule above
