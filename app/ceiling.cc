@@ -1,16 +1,19 @@
-#include "app/ceiling.h"
-
+// `tokenfab ceiling`: prints and writes the ceiling search of
+// explore/ceiling.h for a run's model, system and context.
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "app/command.h"
+#include "app/run_options.h"
+#include "core/atomic_file.h"
+#include "explore/ceiling.h"
 
 namespace tokenfab {
-
-DecodeSearch decode_search(const LoadedRun& run, std::int64_t max_batch) {
-  const RunConfig& c = run.config;
-  if (c.workload.phase != Phase::decode) {
-    throw InputError({"workload.phase"}, "the search covers decode steps; the run's workload.phase is prefill");
-  }
-  return {run.model, c.precision, c.workload.context, max_batch};
-}
+namespace {
 
 std::string ceiling_report(const LoadedRun& run, const CeilingResult& c) {
   const SystemConfig& sys = run.config.system;
@@ -76,6 +79,21 @@ nlohmann::ordered_json ceiling_json(const LoadedRun& run, const CeilingResult& c
     j["sensitivity"].push_back(entry);
   }
   return j;
+}
+
+int ceiling(const SearchOptions& o) {
+  LoadedRun run = load(o.run);
+  CeilingResult c = find_ceiling(decode_search(run, o.max_batch), run.config.system, run.config.engine);
+  write_file_atomically(std::filesystem::path(o.run.out) / "ceiling.json", ceiling_json(run, c).dump(1) + "\n");
+  if (!o.run.quiet) std::cout << ceiling_report(run, c) << "  wrote " << o.run.out << "/ceiling.json\n";
+  return 0;
+}
+
+}  // namespace
+
+Command ceiling_command() {
+  return search_command("ceiling", "search mappings and batches for the fastest decode per user", "out/ceiling", 256,
+                        ceiling);
 }
 
 }  // namespace tokenfab

@@ -1,8 +1,18 @@
-#include "app/pareto.h"
-
+// `tokenfab pareto`: prints and writes the frontier of explore/pareto.h for a
+// run's model, system and context. pareto.csv holds every point with a
+// `frontier` flag; scripts/plot_pareto.py draws one or several of them.
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "app/command.h"
+#include "app/run_options.h"
+#include "core/atomic_file.h"
+#include "explore/pareto.h"
 
 namespace tokenfab {
+namespace {
 
 std::string pareto_csv(const LoadedRun& run, const ParetoResult& p) {
   const SystemConfig& sys = run.config.system;
@@ -31,6 +41,22 @@ std::string pareto_report(const LoadedRun& run, const ParetoResult& p) {
                        resource_key(q.bound, sys));
   }
   return out;
+}
+
+int pareto(const SearchOptions& o) {
+  LoadedRun run = load(o.run);
+  const RunConfig& c = run.config;
+  ParetoResult p = find_pareto(decode_points(decode_search(run, o.max_batch), c.system, c.engine));
+  write_file_atomically(std::filesystem::path(o.run.out) / "pareto.csv", pareto_csv(run, p));
+  if (!o.run.quiet) std::cout << pareto_report(run, p) << "  wrote " << o.run.out << "/pareto.csv\n";
+  return 0;
+}
+
+}  // namespace
+
+Command pareto_command() {
+  return search_command("pareto", "throughput-interactivity frontier over mappings and batches", "out/pareto", 4096,
+                        pareto);
 }
 
 }  // namespace tokenfab

@@ -1,8 +1,18 @@
-#include "app/validate.h"
-
+// `tokenfab validate`: prints and writes the comparison of explore/validation.h
+// with published measurements.
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <iostream>
+#include <memory>
+
+#include "app/command.h"
+#include "core/atomic_file.h"
+#include "explore/validation.h"
 
 namespace tokenfab {
+namespace {
 
 std::string validation_report(const std::vector<ValidationResult>& results) {
   std::string out = fmt::format("{:<18} {:>10} {:>10} {:>8} {:>6}  {}\n", "point", "published", "model", "error",
@@ -33,6 +43,36 @@ std::string validation_csv(const std::vector<ValidationResult>& results) {
                        r.decode_mapping, r.decode_batch, r.prefill_per_chip);
   }
   return out;
+}
+
+struct Options {
+  std::string file = "configs/validation/published.yaml";
+  std::vector<std::string> sets;
+  std::string out = "out/validation";
+  bool strict = false;
+};
+
+int run_validation(const Options& o) {
+  ValidationSet set = load_validation(o.file, o.sets);
+  auto results = validate(set);
+  write_file_atomically(std::filesystem::path(o.out) / "validation.csv", validation_csv(results));
+  std::cout << validation_report(results) << "  wrote " << o.out << "/validation.csv\n";
+  bool all = std::all_of(results.begin(), results.end(), [](const auto& r) { return r.within; });
+  return o.strict && !all ? 1 : 0;
+}
+
+}  // namespace
+
+Command validate_command() {
+  auto o = std::make_shared<Options>();
+  return {"validate", "compare the model with published measurements",
+          [o](CLI::App& cmd) {
+            cmd.add_option("file", o->file, "published points (YAML)")->capture_default_str();
+            cmd.add_option("--set", o->sets, "override key.path=value, e.g. points.0.tolerance=0.2");
+            cmd.add_option("--out", o->out, "output directory")->capture_default_str();
+            cmd.add_flag("--strict", o->strict, "exit with 1 when a point is outside its tolerance");
+          },
+          [o](const Invocation&) { return run_validation(*o); }};
 }
 
 }  // namespace tokenfab

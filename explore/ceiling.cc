@@ -56,9 +56,8 @@ CeilingResult find_ceiling(const SystemConfig& system, const EngineConfig& engin
 }
 
 CeilingResult find_ceiling(const DecodeSearch& search, const SystemConfig& system, const EngineConfig& engine) {
-  return find_ceiling(system, engine, [&](const SystemConfig& s, const EngineConfig& e) {
-    return decode_points(search, s, e);
-  });
+  return find_ceiling(system, engine,
+                      [&](const SystemConfig& s, const EngineConfig& e) { return decode_points(search, s, e); });
 }
 
 }  // namespace tokenfab

@@ -66,16 +66,16 @@ std::vector<Case> read_cases(const fs::path& file) {
     head >> kind >> scope;
     const std::size_t want = kind == "case" ? 4 : kind == "rename" ? 4 : 3;
     if (f.size() != want || scope.empty()) {
-      throw std::runtime_error(fmt::format("{}:{}: expected {} fields separated by '|' after '{} NAME'", file.string(),
-                                           n, want - 1, kind));
+      throw std::runtime_error(
+          fmt::format("{}:{}: expected {} fields separated by '|' after '{} NAME'", file.string(), n, want - 1, kind));
     }
     if (kind == "case") {
       cases.push_back({scope, f[1], f[2], f[3], {}});
     } else if (kind == "ignore" || kind == "rename" || kind == "tolerance") {
       rules.push_back({kind, scope, f, n});
     } else {
-      throw std::runtime_error(fmt::format("{}:{}: unknown line kind '{}' (case, ignore, rename, tolerance)",
-                                           file.string(), n, kind));
+      throw std::runtime_error(
+          fmt::format("{}:{}: unknown line kind '{}' (case, ignore, rename, tolerance)", file.string(), n, kind));
     }
   }
   for (auto& c : cases) {
@@ -90,7 +90,8 @@ std::vector<Case> read_cases(const fs::path& file) {
 }
 
 std::string replace_all(std::string s, const std::string& from, const std::string& to) {
-  for (auto at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
+  for (auto at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
+    s.replace(at, from.size(), to);
   return s;
 }
 
@@ -137,12 +138,18 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto value = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
-    if (a == "--cases") cases_file = value();
-    else if (a == "--tokenfab") tokenfab = value();
-    else if (a == "--out") out_root = value();
-    else if (a == "--update") update = true;
-    else if (a == "--all") all = true;
-    else only = a;
+    if (a == "--cases")
+      cases_file = value();
+    else if (a == "--tokenfab")
+      tokenfab = value();
+    else if (a == "--out")
+      out_root = value();
+    else if (a == "--update")
+      update = true;
+    else if (a == "--all")
+      all = true;
+    else
+      only = a;
   }
   if (cases_file.empty() || tokenfab.empty() || out_root.empty() || (only.empty() && !all)) {
     std::cerr << "usage: golden_check --cases FILE --tokenfab BIN --out DIR [--update] (--all | CASE)\n";

@@ -162,8 +162,8 @@ struct Walker {
     const json* got = find(to);
     if (!is_container(want)) {
       reached.insert(join_path(to));
-      if (!got) return mismatch(path, fmt::format("golden {}, missing from the new result at {}", want.dump(),
-                                                   join_path(to)));
+      if (!got)
+        return mismatch(path, fmt::format("golden {}, missing from the new result at {}", want.dump(), join_path(to)));
       return compare_leaf(path, want, *got);
     }
     if (want.is_array() && got && got->is_array() && got->size() != want.size()) {
@@ -247,8 +247,8 @@ json parse_csv(std::string_view text) {
     const std::vector<std::string> cells = csv_record(text, pos);
     if (cells.size() == 1 && cells[0].empty()) continue;
     if (cells.size() != header.size()) {
-      throw std::runtime_error(fmt::format("CSV row {} has {} cells, the header {}", rows.size() + 1, cells.size(),
-                                           header.size()));
+      throw std::runtime_error(
+          fmt::format("CSV row {} has {} cells, the header {}", rows.size() + 1, cells.size(), header.size()));
     }
     json row = json::object();
     for (std::size_t i = 0; i < cells.size(); ++i) row[header[i]] = csv_cell(cells[i]);

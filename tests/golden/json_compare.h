@@ -29,7 +29,7 @@ namespace tokenfab::golden {
 
 struct CompareRules {
   double relative_tolerance = 1e-9;
-  std::vector<std::string> ignored;                           // golden paths not compared
+  std::vector<std::string> ignored;                          // golden paths not compared
   std::vector<std::pair<std::string, std::string>> renames;  // golden path -> new path, first match wins
 };
 

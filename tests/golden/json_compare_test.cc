@@ -26,7 +26,8 @@ TEST_CASE("json_compare: numbers within the relative tolerance pass, others are 
 }
 
 TEST_CASE("json_compare: a renamed field is compared at its new path; a missing one is a mismatch") {
-  const json golden = json::parse(R"([{"tokens_per_s_per_user": 212.5, "mapping": "tp=1"}, {"tokens_per_s_per_user": 100, "mapping": "tp=2"}])");
+  const json golden = json::parse(
+      R"([{"tokens_per_s_per_user": 212.5, "mapping": "tp=1"}, {"tokens_per_s_per_user": 100, "mapping": "tp=2"}])");
   const json renamed = json::parse(R"({"points": [{"summary": {"tokens_per_s": {"per_user": 212.5}}, "mapping": "tp=1"},
                                                   {"summary": {"tokens_per_s": {"per_user": 100.0}}, "mapping": "tp=2"}]})");
   CompareRules rules;
