@@ -25,7 +25,7 @@ ReplicaModule::ReplicaModule(sc_core::sc_module_name name, const SystemConfig& s
   for (int d : build) {
     const std::string id = std::to_string(d);
     slot_[static_cast<std::size_t>(d)] = static_cast<int>(devices_.size());
-    memories_.push_back(std::make_unique<HbmModule>(("memory" + id).c_str(), chip.weight_memory()));
+    memories_.push_back(std::make_unique<MemoryModule>(("memory" + id).c_str(), chip.weight_memory()));
     compute_.push_back(std::make_unique<ComputeEngine>(("compute" + id).c_str(), chip.compute));
     devices_.push_back(std::make_unique<DeviceModule>(("device" + id).c_str(), d, chip, engine, collectives_));
     devices_.back()->memory_socket.bind(memories_.back()->socket);

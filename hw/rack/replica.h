@@ -18,7 +18,7 @@
 #include "hw/collective/collective_engine.h"
 #include "hw/compute/compute_engine.h"
 #include "hw/device/device.h"
-#include "hw/memory/hbm.h"
+#include "hw/memory/memory_module.h"
 
 namespace tokenfab {
 
@@ -45,7 +45,7 @@ class ReplicaModule : public sc_core::sc_module {
  private:
   Mapping mapping_;
   CollectiveEngine collectives_;
-  std::vector<std::unique_ptr<HbmModule>> memories_;
+  std::vector<std::unique_ptr<MemoryModule>> memories_;
   std::vector<std::unique_ptr<ComputeEngine>> compute_;
   std::vector<std::unique_ptr<DeviceModule>> devices_;
   std::vector<int> slot_;  // per device index: its place in devices_, or -1

@@ -1,15 +1,15 @@
-#include "hw/memory/hbm.h"
+#include "hw/memory/memory_module.h"
 
 #include "hw/tlm/op_payload.h"
 
 namespace tokenfab {
 
-HbmModule::HbmModule(sc_core::sc_module_name name, const MemoryConfig& config)
+MemoryModule::MemoryModule(sc_core::sc_module_name name, const MemoryConfig& config)
     : sc_module(name), socket("socket"), server_(config) {
   socket.bind(*this);
 }
 
-void HbmModule::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+void MemoryModule::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
   auto* payload = trans.get_extension<OpPayload>();
   const Seconds ready = from_sc(sc_core::sc_time_stamp() + delay);
   const Seconds done = server_.access(ready, payload ? payload->bytes : Bytes(0));
