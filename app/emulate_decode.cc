@@ -7,9 +7,9 @@
 #include "app/emulate_results.h"
 #include "app/emulate_runners.h"
 #include "core/diagnostics.h"
-#include "emulator/kernel_check.h"
-#include "emulator/kernel_vector.h"
-#include "emulator/program_bound.h"
+#include "emulator/isa/program_bound.h"
+#include "emulator/reference/kernel_check.h"
+#include "emulator/reference/kernel_vector.h"
 
 namespace tokenfab {
 
@@ -66,8 +66,8 @@ int run_layer(const lpu::LpuParams& p, const KernelOptions& o) {
       c.outputs, chips > 1 ? " (every chip's)" : "", c.max_error, tolerance, c.cache_elements - c.cache_mismatches,
       c.cache_elements);
   write_kernel_timeline(o.timeline, c.chips, p);
-  EmulateResults results(
-      o.chip_file, {{"kernel", o.kernel}, {"d", d}, {"heads", heads}, {"ffn", ffn}, {"context", context}}, c.run);
+  EmulateResults results(o.chip_file,
+                         {{"kernel", o.kernel}, {"d", d}, {"heads", heads}, {"ffn", ffn}, {"context", context}}, c.run);
   results.chips = chips;
   results.bounds = {{"issue", issue.cycles}, {"install", k.install_bound}, {"chain", k.chain_bound}};
   results.check = EmulateCheck(c.outputs, c.output_exact, c.max_error);

@@ -6,7 +6,7 @@
 
 #include "app/emulate_runners.h"
 #include "core/diagnostics.h"
-#include "emulator/kernel_vector.h"
+#include "emulator/reference/kernel_vector.h"
 
 namespace tokenfab {
 
@@ -44,7 +44,8 @@ std::vector<std::string_view> kernel_names() {
 
 int cmd_emulate_kernel(const KernelOptions& o) {
   const auto& kernels = registry();
-  const auto entry = std::find_if(kernels.begin(), kernels.end(), [&](const KernelEntry& k) { return k.name == o.kernel; });
+  const auto entry =
+      std::find_if(kernels.begin(), kernels.end(), [&](const KernelEntry& k) { return k.name == o.kernel; });
   if (entry == kernels.end()) {
     std::string names;
     for (const KernelEntry& k : kernels) names += (names.empty() ? "" : ", ") + std::string(k.name);

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "emulator/chip.h"
+#include "emulator/chip/chip.h"
 
 namespace tokenfab {
 

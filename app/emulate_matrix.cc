@@ -11,14 +11,13 @@
 #include "app/emulate_results.h"
 #include "app/emulator_timeline.h"
 #include "core/diagnostics.h"
-#include "emulator/kernel_check.h"
-#include "emulator/kernel_vector.h"
-#include "emulator/program_bound.h"
+#include "emulator/isa/program_bound.h"
+#include "emulator/reference/kernel_check.h"
+#include "emulator/reference/kernel_vector.h"
 
 namespace tokenfab {
 
-void write_kernel_timeline(const std::string& file, const std::vector<lpu::RunResult>& chips,
-                           const lpu::LpuParams& p) {
+void write_kernel_timeline(const std::string& file, const std::vector<lpu::RunResult>& chips, const lpu::LpuParams& p) {
   if (file.empty()) return;
   write_emulator_timeline(file, chips, p);
   std::cout << "wrote " << file << "\n";
@@ -27,9 +26,7 @@ void write_kernel_timeline(const std::string& file, const std::vector<lpu::RunRe
 namespace {
 
 // The check of a kernel whose outputs must equal the reference exactly.
-EmulateCheck exact_check(const lpu::KernelCheck& c) {
-  return {c.outputs, c.outputs - c.mismatches, c.max_error};
-}
+EmulateCheck exact_check(const lpu::KernelCheck& c) { return {c.outputs, c.outputs - c.mismatches, c.max_error}; }
 
 // The dimensions of "KxN" or "MxKxN": whole positive decimal numbers.
 std::vector<long> shape_dims(const std::string& shape, std::size_t count, const char* example) {

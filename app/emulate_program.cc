@@ -7,8 +7,8 @@
 #include "app/emulate_kernels.h"
 #include "app/emulate_results.h"
 #include "app/emulator_timeline.h"
-#include "emulator/assembler.h"
-#include "emulator/program_bound.h"
+#include "emulator/isa/assembler.h"
+#include "emulator/isa/program_bound.h"
 
 namespace tokenfab {
 

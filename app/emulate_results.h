@@ -19,7 +19,7 @@
 #include <utility>
 #include <vector>
 
-#include "emulator/chip.h"
+#include "emulator/chip/chip.h"
 
 namespace tokenfab {
 
@@ -27,10 +27,10 @@ namespace tokenfab {
 struct EmulateCheck {
   EmulateCheck(std::int64_t compared, std::int64_t equal, double largest_error)
       : outputs(compared), exact(equal), max_error(largest_error) {}
-  std::int64_t outputs = 0;  // values compared
-  std::int64_t exact = 0;    // of them, equal to the reference
-  double max_error = 0;      // largest |emulated - reference|
-  std::optional<double> tolerance;                  // absolute; none: every output must be exact
+  std::int64_t outputs = 0;                                    // values compared
+  std::int64_t exact = 0;                                      // of them, equal to the reference
+  double max_error = 0;                                        // largest |emulated - reference|
+  std::optional<double> tolerance;                             // absolute; none: every output must be exact
   std::optional<std::pair<std::int64_t, std::int64_t>> cache;  // appended K/V elements: exact, compared
 };
 
@@ -38,7 +38,7 @@ struct EmulateResults {
   EmulateResults(std::string preset_file, nlohmann::ordered_json what_ran, const lpu::RunResult& result)
       : chip_file(std::move(preset_file)), subject(std::move(what_ran)), run(&result) {}
   std::string chip_file;
-  nlohmann::ordered_json subject;  // {"kernel": name, shape options...} or {"program": file}
+  nlohmann::ordered_json subject;       // {"kernel": name, shape options...} or {"program": file}
   const lpu::RunResult* run = nullptr;  // chip 0's (or the first failing chip's) run
   int chips = 1;
   std::vector<std::pair<std::string, std::int64_t>> bounds;  // beyond the run's dataflow bound, in cycles

@@ -6,13 +6,12 @@
 #include <vector>
 
 #include "app/emulate_kernels.h"
-#include "emulator/chip.h"
+#include "emulator/chip/chip.h"
 
 namespace tokenfab {
 
 // Writes the timeline of a kernel's run(s) when one was asked for.
-void write_kernel_timeline(const std::string& file, const std::vector<lpu::RunResult>& chips,
-                           const lpu::LpuParams& p);
+void write_kernel_timeline(const std::string& file, const std::vector<lpu::RunResult>& chips, const lpu::LpuParams& p);
 
 int run_gemv(const lpu::LpuParams& p, const KernelOptions& o);
 int run_matmul_kernel(const lpu::LpuParams& p, const KernelOptions& o);

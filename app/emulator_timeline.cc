@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/atomic_file.h"
-#include "emulator/isa.h"
+#include "emulator/isa/isa.h"
 
 namespace tokenfab {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "emulator/chip.h"
+#include "emulator/chip/chip.h"
 
 namespace tokenfab {
 

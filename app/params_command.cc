@@ -7,7 +7,7 @@
 
 #include "app/command.h"
 #include "app/run_config.h"
-#include "emulator/chip_params.h"
+#include "emulator/isa/chip_params.h"
 #include "hw/system/pod_config.h"
 
 namespace tokenfab {

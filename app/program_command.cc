@@ -8,9 +8,9 @@
 #include "app/command.h"
 #include "core/atomic_file.h"
 #include "core/diagnostics.h"
-#include "emulator/assembler.h"
-#include "emulator/chip_params.h"
-#include "emulator/program_binary.h"
+#include "emulator/isa/assembler.h"
+#include "emulator/isa/chip_params.h"
+#include "emulator/isa/program_binary.h"
 
 namespace tokenfab {
 namespace {

@@ -3,9 +3,10 @@
 // Run from the source root: ./build/bench/emulator_bench
 #include <benchmark/benchmark.h>
 
-#include "emulator/assembler.h"
-#include "emulator/chip.h"
-#include "emulator/kernel_matmul.h"
+#include "emulator/chip/chip.h"
+#include "emulator/isa/assembler.h"
+#include "emulator/kernels/kernel_matmul.h"
+#include "emulator/reference/kernel_io.h"
 
 namespace tokenfab::lpu {
 namespace {
