@@ -110,7 +110,7 @@ ParseResult<ParsedQuantity> parse_quantity(std::string_view text) {
   std::size_t pos = 0;
   while (pos <= unit.size()) {
     std::size_t slash = unit.find('/', pos);
-    std::string_view piece = trim(unit.substr(pos, slash == std::string_view::npos ? unit.npos : slash - pos));
+    std::string_view piece = trim(unit.substr(pos, slash == std::string_view::npos ? std::string_view::npos : slash - pos));
     if (!(numerator && piece == "1" && pos == 0)) {
       auto term = parse_term(piece);
       if (!term) {
@@ -153,8 +153,8 @@ std::string unit_symbol(Dims d) {
 namespace {
 struct NamedDims {
   Dims dims;
-  const char* name;
-  const char* example;
+  const char* name = nullptr;
+  const char* example = nullptr;
 };
 constexpr std::array kNamedDims = {
     NamedDims{{}, "a plain number", "0.9"},

@@ -68,6 +68,7 @@ std::optional<E> enum_from_name(std::string_view name) {
 template <class E>
 std::vector<std::string> enum_names() {
   std::vector<std::string> out;
+  out.reserve(EnumNames<E>::table.size());
   for (const auto& [v, n] : EnumNames<E>::table) out.emplace_back(n);
   return out;
 }
@@ -77,9 +78,10 @@ namespace codec_detail {
 // status} and recording provenance; nullptr after reporting an error.
 const ConfigNode* number_node(const ConfigNode& n, const std::string& path, BindContext& ctx);
 void record(const ConfigNode& value, const std::string& path, BindContext& ctx);
-std::optional<std::int64_t> read_integer(const ConfigNode& n, const std::string& path, BindContext& ctx);
-std::optional<double> read_real(const ConfigNode& n, const std::string& path, BindContext& ctx);
-std::optional<ParsedQuantity> read_quantity(const ConfigNode& n, Dims dims, const std::string& path, BindContext& ctx);
+std::optional<std::int64_t> read_integer(const ConfigNode& raw, const std::string& path, BindContext& ctx);
+std::optional<double> read_real(const ConfigNode& raw, const std::string& path, BindContext& ctx);
+std::optional<ParsedQuantity> read_quantity(const ConfigNode& raw, Dims dims, const std::string& path,
+                                            BindContext& ctx);
 std::optional<std::string> read_enum_text(const ConfigNode& n, const std::vector<std::string>& names,
                                           const std::string& path, BindContext& ctx);
 std::string show_real(double v);

@@ -98,7 +98,8 @@ void mark_moe_layers(Reader& r, ModelSpec& m, bool deepseek_rule) {
   const std::int64_t first_dense = r.integer_or("first_k_dense_replace", 0);
   const std::int64_t freq = r.integer_or("moe_layer_freq", 1, 1);
   const std::int64_t step = r.integer_or("decoder_sparse_step", 1, 1);
-  if (!r.diags().ok()) return;  // a zero period would divide by zero below
+  // A period below 1 is an error already reported; it would divide by zero below.
+  if (!r.diags().ok() || freq < 1 || step < 1) return;
   std::vector<std::int64_t> dense_only;
   if (const ConfigNode* n = r.node("mlp_only_layers"); n && n->is_sequence()) {
     BindContext ctx{r.diags(), nullptr, "", ""};

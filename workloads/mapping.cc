@@ -24,7 +24,7 @@ Mapping parse_mapping(std::string_view text, Diagnostics& diags, const Location&
   std::size_t pos = 0;
   while (pos < text.size()) {
     std::size_t comma = text.find(',', pos);
-    std::string_view part = text.substr(pos, comma == std::string_view::npos ? text.npos : comma - pos);
+    std::string_view part = text.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
     pos = comma == std::string_view::npos ? text.size() : comma + 1;
     std::size_t eq = part.find('=');
     std::string_view key = part.substr(0, eq);

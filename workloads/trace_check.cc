@@ -59,7 +59,7 @@ void check_trace(const Trace& t, const ModelSpec& model, const std::string& file
     }
   }
   for (int d = 0; d < map.replica_devices(); ++d) {
-    if (!seen.count(d)) {
+    if (!seen.contains(d)) {
       diags.error(at, "device " + std::to_string(d), "has no ops; a trace covers every device of the replica");
       break;
     }

@@ -196,7 +196,7 @@ void append(Trace& t, const DeviceTrace& d, Op op) {
 
 void require_metadata(const std::set<std::string>& given, const std::string& file, Diagnostics& diags) {
   for (const char* key : {"model", "phase", "batch", "mapping"}) {
-    if (!given.count(key)) diags.error({file, 1, 1}, key, "missing trace metadata");
+    if (!given.contains(key)) diags.error({file, 1, 1}, key, "missing trace metadata");
   }
 }
 
