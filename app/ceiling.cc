@@ -17,12 +17,13 @@ namespace {
 
 std::string ceiling_report(const LoadedRun& run, const CeilingResult& c) {
   const SystemConfig& sys = run.config.system;
-  const Point& b = c.best;
+  const Point& p = c.best;
+  const Summary& b = p.summary;
   const Seconds total = b.breakdown.total();
   std::string out = fmt::format("{} on {}, decode at context {}: {} mappings and batches searched\n", run.model.name,
                                 sys.name, run.config.workload.context, c.points);
-  out += fmt::format("  ceiling: {:.0f} tok/s per user ({}, batch {}, {} per token)\n", b.tokens_per_second_per_user,
-                     b.mapping.label(), b.batch, to_string(b.step_time));
+  out += fmt::format("  ceiling: {:.0f} tok/s per user ({}, batch {}, {} per token)\n", b.per_user.value(),
+                     p.mapping.label(), p.batch, to_string(b.step_time));
   out += fmt::format("  limiting term: {} ({:.0f}% of the token time)\n", resource_key(b.bound, sys),
                      100.0 * b.breakdown[b.bound].value() / total.value());
   out += "  token time by resource:";
@@ -31,40 +32,24 @@ std::string ceiling_report(const LoadedRun& run, const CeilingResult& c) {
     out += fmt::format(" {} {}", resource_key(r, sys), to_string(b.breakdown[r]));
   }
   out += "\n  next fastest mappings:\n";
-  for (const auto& p : c.runners_up) {
-    out += fmt::format("    {:>24}  batch {:>4}  {:>6.0f} tok/s/user  bound {}\n", p.mapping.label(), p.batch,
-                       p.tokens_per_second_per_user, resource_key(p.bound, sys));
+  for (const auto& q : c.runners_up) {
+    out += fmt::format("    {:>24}  batch {:>4}  {:>6.0f} tok/s/user  bound {}\n", q.mapping.label(), q.batch,
+                       q.summary.per_user.value(), resource_key(q.summary.bound, sys));
   }
   out += "  sensitivity (ceiling after one change):\n";
   for (const auto& s : c.sensitivity) {
     out += fmt::format("    {:<28} {:>6.0f} tok/s/user ({:+.0f}%)  {}  bound {}\n", s.change,
-                       s.best.tokens_per_second_per_user,
-                       100.0 * (s.best.tokens_per_second_per_user / b.tokens_per_second_per_user - 1.0),
-                       s.best.mapping.label(), resource_key(s.best.bound, sys));
+                       s.best.summary.per_user.value(), 100.0 * (s.best.summary.per_user / b.per_user - 1.0),
+                       s.best.mapping.label(), resource_key(s.best.summary.bound, sys));
   }
   return out;
-}
-
-nlohmann::ordered_json point_json(const Point& p, const SystemConfig& system) {
-  nlohmann::ordered_json breakdown = nlohmann::ordered_json::object();
-  for (Resource r : kResources) breakdown[resource_key(r, system)] = p.breakdown[r].value();
-  return {{"mapping", p.mapping.str()},
-          {"batch", p.batch},
-          {"step_time_s", p.step_time.value()},
-          {"tokens_per_s_per_user", p.tokens_per_second_per_user},
-          {"tokens_per_s_per_device", p.tokens_per_second_per_device},
-          {"tokens_per_s_per_mw", p.tokens_per_second_per_mw},
-          {"bound", resource_key(p.bound, system)},
-          {"breakdown_s", breakdown},
-          {"weight_bytes", p.footprint.weights.value()},
-          {"kv_cache_bytes", p.footprint.kv_cache.value()}};
 }
 
 nlohmann::ordered_json ceiling_json(const LoadedRun& run, const CeilingResult& c) {
   const SystemConfig& sys = run.config.system;
   nlohmann::ordered_json j;
   j["format"] = "tokenfab-ceiling";
-  j["schema_version"] = 1;
+  j["schema_version"] = 2;  // 2: points carry the summary of explore/summary.h
   j["model"] = run.model.name;
   j["system"] = sys.name;
   j["context"] = run.config.workload.context;

@@ -1,6 +1,7 @@
 // `tokenfab pareto`: prints and writes the frontier of explore/pareto.h for a
-// run's model, system and context. pareto.csv holds every point with a
-// `frontier` flag; scripts/plot_pareto.py draws one or several of them.
+// run's model, system and context: pareto.json holds every point with its
+// summary and a `frontier` flag, pareto.csv the same points flattened, which
+// scripts/plot_pareto.py draws.
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
@@ -14,20 +15,23 @@
 namespace tokenfab {
 namespace {
 
-std::string pareto_csv(const LoadedRun& run, const ParetoResult& p) {
+// pareto.json: every point with its summary and whether it is on the
+// frontier; pareto.csv flattens its points, a row each.
+nlohmann::ordered_json pareto_json(const LoadedRun& run, const ParetoResult& p) {
   const SystemConfig& sys = run.config.system;
-  std::string out =
-      "system,model,context,tp,attn_dp,ep,pp,batch,step_time_s,tokens_per_s_per_user,tokens_per_s_per_device,"
-      "tokens_per_s_per_mw,bound,frontier\n";
+  nlohmann::ordered_json j;
+  j["format"] = "tokenfab-pareto";
+  j["schema_version"] = 1;
+  j["system"] = sys.name;
+  j["model"] = run.model.name;
+  j["context"] = run.config.workload.context;
+  j["points"] = nlohmann::ordered_json::array();
   for (std::size_t i = 0; i < p.points.size(); ++i) {
-    const Point& q = p.points[i];
-    const Mapping& m = q.mapping;
-    out += fmt::format("{},{},{},{},{},{},{},{},{:.9g},{:.9g},{:.9g},{:.9g},{},{}\n", sys.name, run.model.name,
-                       run.config.workload.context, m.tp, m.attn_dp, m.ep, m.pp, q.batch, q.step_time.value(),
-                       q.tokens_per_second_per_user, q.tokens_per_second_per_device, q.tokens_per_second_per_mw,
-                       resource_key(q.bound, sys), p.on_front[i] ? 1 : 0);
+    auto point = point_json(p.points[i], sys);
+    point["frontier"] = static_cast<bool>(p.on_front[i]);
+    j["points"].push_back(std::move(point));
   }
-  return out;
+  return j;
 }
 
 std::string pareto_report(const LoadedRun& run, const ParetoResult& p) {
@@ -36,9 +40,10 @@ std::string pareto_report(const LoadedRun& run, const ParetoResult& p) {
                                 sys.name, run.config.workload.context, p.points.size(), p.front.size());
   out += "  tok/s/user  tok/s/chip     tok/s/MW  batch  mapping                          bound\n";
   for (const auto& q : p.front) {
-    out += fmt::format("  {:>10.1f}  {:>10.1f}  {:>11.4g}  {:>5}  {:<32} {}\n", q.tokens_per_second_per_user,
-                       q.tokens_per_second_per_device, q.tokens_per_second_per_mw, q.batch, q.mapping.str(),
-                       resource_key(q.bound, sys));
+    const Summary& s = q.summary;
+    out +=
+        fmt::format("  {:>10.1f}  {:>10.1f}  {:>11.4g}  {:>5}  {:<32} {}\n", s.per_user.value(), s.per_device.value(),
+                    (s.per_watt * 1e6).value(), q.batch, q.mapping.str(), resource_key(s.bound, sys));
   }
   return out;
 }
@@ -47,8 +52,13 @@ int pareto(const SearchOptions& o) {
   LoadedRun run = load(o.run);
   const RunConfig& c = run.config;
   ParetoResult p = find_pareto(decode_points(decode_search(run, o.max_batch), c.system, c.engine));
-  write_file_atomically(std::filesystem::path(o.run.out) / "pareto.csv", pareto_csv(run, p));
-  if (!o.run.quiet) std::cout << pareto_report(run, p) << "  wrote " << o.run.out << "/pareto.csv\n";
+  const auto results = pareto_json(run, p);
+  const std::filesystem::path dir(o.run.out);
+  write_file_atomically(dir / "pareto.json", results.dump(1) + "\n");
+  write_file_atomically(dir / "pareto.csv", rows_csv(results["points"], {{"system", results["system"]},
+                                                                         {"model", results["model"]},
+                                                                         {"context", results["context"]}}));
+  if (!o.run.quiet) std::cout << pareto_report(run, p) << "  wrote " << o.run.out << "/pareto.json, pareto.csv\n";
   return 0;
 }
 

@@ -11,15 +11,6 @@
 namespace tokenfab {
 namespace {
 
-nlohmann::ordered_json breakdown_json(const ResourceTimes& t, const SystemConfig& system) {
-  nlohmann::ordered_json out = nlohmann::ordered_json::object();
-  for (Resource r : kResources) {
-    if (r == Resource::scale_out && !system.chip.scale_out) continue;
-    out[resource_key(r, system)] = t[r].value();
-  }
-  return out;
-}
-
 nlohmann::ordered_json model_json(const ModelSpec& m, const Precision& p) {
   ParamCounts c = count_params(m);
   return {{"name", m.name},
@@ -71,11 +62,6 @@ nlohmann::ordered_json layers_json(const StageEstimate& s, const SystemConfig& s
   return out;
 }
 
-std::string csv_cell(const nlohmann::ordered_json& v) {
-  if (v.is_string()) return v.get<std::string>();
-  return v.dump();
-}
-
 }  // namespace
 
 nlohmann::ordered_json results_json(const LoadedRun& run, const Estimate& e, const std::string& command,
@@ -98,22 +84,7 @@ nlohmann::ordered_json results_json(const LoadedRun& run, const Estimate& e, con
   j["config"] = to_json(run.resolved);
   j["provenance"] = to_json(run.provenance);
   j["model"] = model_json(run.model, c.precision);
-  nlohmann::ordered_json summary;
-  summary["step_time_s"] = e.step_time.value();
-  summary["tokens_per_s_per_user"] = e.tokens_per_second_per_user;
-  summary["tokens_per_s_per_replica"] = e.tokens_per_second_per_replica;
-  summary["tokens_per_s_per_device"] = e.tokens_per_second_per_device;
-  summary["tokens_per_s_per_system"] = e.tokens_per_second_per_system;
-  summary["tokens_per_s_per_mw"] = e.tokens_per_second_per_mw;
-  summary["bound"] = resource_key(e.bound, c.system);
-  summary["breakdown_s"] = breakdown_json(e.breakdown, c.system);
-  summary["devices_per_replica"] = c.mapping.replica_devices();
-  summary["memory"] = {{"capacity_bytes", e.capacity.value()},
-                       {"weight_bytes", e.footprint.weights.value()},
-                       {"kv_cache_bytes", e.footprint.kv_cache.value()},
-                       {"activation_bytes", e.footprint.activations.value()},
-                       {"fits", e.fits}};
-  j["summary"] = summary;
+  j["summary"] = summary_json(summarize(e, c.system, c.mapping), c.system);
   j["stages"] = nlohmann::ordered_json::array();
   j["layers"] = nlohmann::ordered_json::array();
   j["ops"] = nlohmann::ordered_json::array();
@@ -133,29 +104,13 @@ nlohmann::ordered_json results_json(const LoadedRun& run, const Estimate& e, con
 
 std::string summary_csv(const nlohmann::ordered_json& results) {
   std::string out = "key,value\n";
-  auto flatten = [&](auto& self, const nlohmann::ordered_json& v, const std::string& prefix) -> void {
-    if (v.is_object()) {
-      for (const auto& [k, child] : v.items()) self(self, child, prefix.empty() ? k : prefix + "." + k);
-      return;
-    }
-    out += prefix + "," + csv_cell(v) + "\n";
-  };
-  flatten(flatten, results["summary"], "");
+  for (const auto& [key, text] : flatten_json(results["summary"])) out += key + "," + text + "\n";
   return out;
 }
 
 std::string ops_csv(const nlohmann::ordered_json& results) {
   const auto& ops = results["ops"];
-  if (ops.empty()) return "";
-  std::string out;
-  for (const auto& [k, v] : ops[0].items()) out += (out.empty() ? "" : ",") + k;
-  out += "\n";
-  for (const auto& op : ops) {
-    std::string row;
-    for (const auto& [k, v] : op.items()) row += (row.empty() ? "" : ",") + csv_cell(v);
-    out += row + "\n";
-  }
-  return out;
+  return ops.empty() ? "" : rows_csv(ops);
 }
 
 void write_results(const std::filesystem::path& dir, const nlohmann::ordered_json& results) {
@@ -172,13 +127,15 @@ std::string terminal_summary(const LoadedRun& run, const Estimate& e) {
                   c.system.name, c.mapping.str(), w.batch, w.tokens, w.tokens == 1 ? "" : "s", w.context);
   if (w.phase == Phase::decode) {
     out += fmt::format("  {:.1f} tok/s per user (a token every {}), {:.1f} tok/s per chip, {:.0f} tok/s per system\n",
-                       e.tokens_per_second_per_user, to_string(e.step_time), e.tokens_per_second_per_device,
-                       e.tokens_per_second_per_system);
+                       e.tokens_per_second_per_user.value(), to_string(e.step_time),
+                       e.tokens_per_second_per_device.value(), e.tokens_per_second_per_system.value());
   } else {
     out += fmt::format("  time to first token {}, {:.0f} prompt tok/s per chip, {:.0f} per system\n",
-                       to_string(e.step_time), e.tokens_per_second_per_device, e.tokens_per_second_per_system);
+                       to_string(e.step_time), e.tokens_per_second_per_device.value(),
+                       e.tokens_per_second_per_system.value());
   }
-  out += fmt::format("  {:.3g} tok/s per MW at {} all-in per chip\n", e.tokens_per_second_per_mw,
+  const Summary summary = summarize(e, c.system, c.mapping);
+  out += fmt::format("  {:.3g} tok/s per MW at {} all-in per chip\n", (summary.per_watt * 1e6).value(),
                      to_string(c.system.economics.all_in_power_per_chip));
   const Seconds total = e.breakdown.total();
   out += fmt::format("  bound: {} ({:.0f}% of the step)\n", resource_key(e.bound, c.system),

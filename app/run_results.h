@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/run_config.h"
-#include "hw/analytical/estimate.h"
+#include "explore/summary.h"
 
 namespace tokenfab {
 

@@ -20,29 +20,43 @@ std::string validation_report(const std::vector<ValidationResult>& results) {
   std::size_t ok = 0;
   for (const auto& r : results) {
     ok += r.within ? 1 : 0;
+    const Point decode = r.decode.value_or(Point{}), prefill = r.prefill.value_or(Point{});
     out += fmt::format("{:<18} {:>10.0f} {:>10.0f} {:>+7.0f}% {:>6}  {:.0f} tok/s/user, {}, batch {}; prefill {:.0f}\n",
-                       r.point->id, r.point->published.value(), r.modelled, 100 * r.error,
+                       r.point->id, r.point->published.value(), r.modelled.value(), 100 * r.error,
                        r.within ? fmt::format("{}{:.0f}%", r.point->kind == ValidationKind::upper_bound ? "+" : "±",
                                               100 * r.point->tolerance)
                                 : "NO",
-                       r.decode_user, r.decode_mapping, r.decode_batch, r.prefill_per_chip);
+                       decode.summary.per_user.value(), r.decode ? decode.mapping.str() : "", decode.batch,
+                       prefill.summary.per_device.value());
   }
   out += fmt::format("{} of {} points within their tolerance\n", ok, results.size());
   return out;
 }
 
-std::string validation_csv(const std::vector<ValidationResult>& results) {
-  std::string out =
-      "id,system,model,metric,published,modelled,error,tolerance,within,decode_tokens_per_s_per_chip,"
-      "decode_tokens_per_s_per_user,decode_mapping,decode_batch,prefill_tokens_per_s_per_chip\n";
+// validation.json: a row per published point with the decode and prefill
+// points it was modelled from, each with its summary; validation.csv
+// flattens the rows.
+nlohmann::ordered_json validation_json(const std::vector<ValidationResult>& results) {
+  nlohmann::ordered_json j;
+  j["format"] = "tokenfab-validation";
+  j["schema_version"] = 1;
+  j["points"] = nlohmann::ordered_json::array();
   for (const auto& r : results) {
     const PublishedPoint& p = *r.point;
-    out += fmt::format("{},{},{},{},{:.9g},{:.9g},{:.6g},{},{},{:.9g},{:.9g},\"{}\",{},{:.9g}\n", p.id, p.system.name,
-                       std::filesystem::path(p.model).stem().string(), enum_name(p.metric), p.published.value(),
-                       r.modelled, r.error, p.tolerance, r.within ? 1 : 0, r.decode_per_chip, r.decode_user,
-                       r.decode_mapping, r.decode_batch, r.prefill_per_chip);
+    nlohmann::ordered_json row = {{"id", p.id},
+                                  {"system", p.system.name},
+                                  {"model", std::filesystem::path(p.model).stem().string()},
+                                  {"metric", std::string(enum_name(p.metric))},
+                                  {"published", p.published.value()},
+                                  {"modelled", r.modelled.value()},
+                                  {"error", r.error},
+                                  {"tolerance", p.tolerance},
+                                  {"within", r.within}};
+    if (r.decode) row["decode"] = point_json(*r.decode, p.system);
+    if (r.prefill) row["prefill"] = point_json(*r.prefill, p.system);
+    j["points"].push_back(std::move(row));
   }
-  return out;
+  return j;
 }
 
 struct Options {
@@ -55,8 +69,10 @@ struct Options {
 int run_validation(const Options& o) {
   ValidationSet set = load_validation(o.file, o.sets);
   auto results = validate(set);
-  write_file_atomically(std::filesystem::path(o.out) / "validation.csv", validation_csv(results));
-  std::cout << validation_report(results) << "  wrote " << o.out << "/validation.csv\n";
+  const auto json = validation_json(results);
+  write_file_atomically(std::filesystem::path(o.out) / "validation.json", json.dump(1) + "\n");
+  write_file_atomically(std::filesystem::path(o.out) / "validation.csv", rows_csv(json["points"]));
+  std::cout << validation_report(results) << "  wrote " << o.out << "/validation.json, validation.csv\n";
   bool all = std::all_of(results.begin(), results.end(), [](const auto& r) { return r.within; });
   return o.strict && !all ? 1 : 0;
 }

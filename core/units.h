@@ -106,6 +106,7 @@ using Dollars = Quantity<Dims{.dollar = 1}>;
 using DollarsPerSecond = Quantity<Dims{.second = -1, .dollar = 1}>;
 using Tokens = Quantity<Dims{.token = 1}>;
 using TokensPerSecond = Quantity<Dims{.second = -1, .token = 1}>;
+using TokensPerJoule = Quantity<Dims{.joule = -1, .token = 1}>;  // tokens per second per watt
 using DollarsPerToken = Quantity<Dims{.dollar = 1, .token = -1}>;
 
 // A parsed "<number> <unit>" before its dimension is checked.

@@ -25,7 +25,7 @@ std::vector<HardwareChange> hardware_changes() {
 
 std::vector<Point> runners_up(std::vector<Point> points, const Point& best, std::size_t count) {
   std::sort(points.begin(), points.end(),
-            [](const Point& a, const Point& b) { return a.tokens_per_second_per_user > b.tokens_per_second_per_user; });
+            [](const Point& a, const Point& b) { return a.summary.per_user > b.summary.per_user; });
   std::vector<Point> out;
   for (const auto& p : points) {
     if (out.size() == count) break;

@@ -5,7 +5,7 @@
 //
 //   DecodeSearch search{model, precision, 8192, 256};
 //   CeilingResult c = find_ceiling(search, system, engine);
-//   c.best.tokens_per_second_per_user, c.best.bound, c.sensitivity[0].best
+//   c.best.summary.per_user, c.best.summary.bound, c.sensitivity[0].best
 //
 // Plain computation: `tokenfab ceiling` (app/) prints and writes it.
 #pragma once

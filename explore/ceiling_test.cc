@@ -26,9 +26,9 @@ std::vector<Point> synthetic(const SystemConfig& s, const EngineConfig& engine) 
     Point p;
     p.mapping = Mapping{.tp = tp};
     p.batch = 1;
-    p.step_time = Seconds(memory + launch + comm + sync);
-    p.tokens_per_second_per_user = 1.0 / p.step_time.value();
-    p.tokens_per_second_per_device = p.tokens_per_second_per_user / tp;
+    p.summary.step_time = Seconds(memory + launch + comm + sync);
+    p.summary.per_user = Tokens(1) / p.summary.step_time;
+    p.summary.per_device = p.summary.per_user / tp;
     out.push_back(p);
   }
   return out;
@@ -43,7 +43,7 @@ TEST_CASE("ceiling: the fastest mapping, the runners-up and every sensitivity ro
   // tp=1: 1000 + 16 = 1016 us.
   CHECK(c.points == 3);
   CHECK(c.best.mapping.tp == 4);
-  CHECK(c.best.tokens_per_second_per_user == doctest::Approx(per_user(281)));
+  CHECK(c.best.summary.per_user.value() == doctest::Approx(per_user(281)));
   REQUIRE(c.runners_up.size() == 2);
   CHECK(c.runners_up[0].mapping.tp == 2);
   CHECK(c.runners_up[1].mapping.tp == 1);
@@ -63,16 +63,16 @@ TEST_CASE("ceiling: the fastest mapping, the runners-up and every sensitivity ro
   for (std::size_t i = 0; i < expected.size(); ++i) {
     CAPTURE(expected[i].first);
     CHECK(c.sensitivity[i].change == expected[i].first);
-    CHECK(c.sensitivity[i].best.tokens_per_second_per_user == doctest::Approx(per_user(expected[i].second)));
+    CHECK(c.sensitivity[i].best.summary.per_user.value() == doctest::Approx(per_user(expected[i].second)));
   }
 }
 
 TEST_CASE("ceiling: an engine without fusion is measured against fusing") {
   const CeilingResult c = find_ceiling(node8(), EngineConfig{.fuse_elementwise = false}, synthetic);
   // tp=4 with 16 launches: 250 + 32 + 10 + 5 = 297 us; fused: 281 us.
-  CHECK(c.best.tokens_per_second_per_user == doctest::Approx(per_user(297)));
+  CHECK(c.best.summary.per_user.value() == doctest::Approx(per_user(297)));
   CHECK(c.sensitivity.back().change == "elementwise fusion");
-  CHECK(c.sensitivity.back().best.tokens_per_second_per_user == doctest::Approx(per_user(281)));
+  CHECK(c.sensitivity.back().best.summary.per_user.value() == doctest::Approx(per_user(281)));
 }
 
 TEST_CASE("ceiling: runners-up skip the best mapping's other batches and repeat no mapping") {
@@ -81,13 +81,13 @@ TEST_CASE("ceiling: runners-up skip the best mapping's other batches and repeat 
     Point p;
     p.mapping = Mapping{.tp = tp};
     p.batch = batch;
-    p.tokens_per_second_per_user = speed;
+    p.summary.per_user = TokensPerSecond(speed);
     points.push_back(p);
   }
   const auto next = runners_up(points, points[0], 5);
   REQUIRE(next.size() == 2);
-  CHECK(next[0].tokens_per_second_per_user == 80.0);
-  CHECK(next[1].tokens_per_second_per_user == 60.0);
+  CHECK(next[0].summary.per_user.value() == 80.0);
+  CHECK(next[1].summary.per_user.value() == 60.0);
   CHECK(runners_up(points, points[0], 1).size() == 1);
 }
 
@@ -98,11 +98,11 @@ TEST_CASE("ceiling: on the real estimate the ceiling is the fastest decode point
   const CeilingResult c = find_ceiling(search, sys, EngineConfig{});
   const auto points = decode_points(search, sys, EngineConfig{});
   CHECK(c.points == points.size());
-  CHECK(c.best.tokens_per_second_per_user == fastest(points).tokens_per_second_per_user);
+  CHECK(c.best.summary.per_user == fastest(points).summary.per_user);
   for (const auto& s : c.sensitivity) {
     CAPTURE(s.change);
     if (s.change.rfind("no elementwise", 0) == 0) continue;  // fewer kernels is the faster side
-    CHECK(s.best.tokens_per_second_per_user >= c.best.tokens_per_second_per_user);
+    CHECK(s.best.summary.per_user >= c.best.summary.per_user);
   }
 }
 

@@ -56,14 +56,21 @@ std::vector<Point> sweep(const SystemConfig& system, const ModelSpec& model, con
             if (device_footprint(model, precision, map, pass_workload(in), 0).total() > capacity) break;
             Estimate e = estimate(in);
             if (!e.fits) break;  // a later stage holds more than the first
-            out.push_back({map, batch, e.step_time, e.tokens_per_second_per_user, e.tokens_per_second_per_device,
-                           e.tokens_per_second_per_mw, e.bound, e.breakdown, e.footprint});
+            out.push_back({map, batch, summarize(e, system, map)});
           }
         }
       }
     }
   }
   return out;
+}
+
+nlohmann::ordered_json point_json(const Point& p, const SystemConfig& system) {
+  nlohmann::ordered_json j = {{"mapping", p.mapping.str()}, {"tp", p.mapping.tp}, {"attn_dp", p.mapping.attn_dp},
+                              {"ep", p.mapping.ep},         {"pp", p.mapping.pp}, {"batch", p.batch}};
+  const auto summary = summary_json(p.summary, system);  // items() would dangle on a temporary
+  for (const auto& [key, value] : summary.items()) j[key] = value;
+  return j;
 }
 
 std::vector<Point> decode_points(const DecodeSearch& search, const SystemConfig& system, const EngineConfig& engine) {
@@ -78,29 +85,29 @@ std::vector<Point> decode_points(const DecodeSearch& search, const SystemConfig&
 
 const Point& fastest(const std::vector<Point>& points) {
   return *std::max_element(points.begin(), points.end(), [](const Point& a, const Point& b) {
-    if (a.tokens_per_second_per_user != b.tokens_per_second_per_user) {
-      return a.tokens_per_second_per_user < b.tokens_per_second_per_user;
+    if (a.summary.per_user != b.summary.per_user) {
+      return a.summary.per_user < b.summary.per_user;
     }
-    return a.tokens_per_second_per_device < b.tokens_per_second_per_device;
+    return a.summary.per_device < b.summary.per_device;
   });
 }
 
 std::vector<Point> pareto_front(const std::vector<Point>& points) {
   std::vector<Point> sorted = points;
   std::sort(sorted.begin(), sorted.end(), [](const Point& a, const Point& b) {
-    if (a.tokens_per_second_per_user != b.tokens_per_second_per_user) {
-      return a.tokens_per_second_per_user > b.tokens_per_second_per_user;
+    if (a.summary.per_user != b.summary.per_user) {
+      return a.summary.per_user > b.summary.per_user;
     }
-    return a.tokens_per_second_per_device > b.tokens_per_second_per_device;
+    return a.summary.per_device > b.summary.per_device;
   });
   // Walking from the fastest per user down, keep each point that beats every
   // faster one on throughput.
   std::vector<Point> front;
-  double best = -1;
+  TokensPerSecond best(-1);
   for (const auto& p : sorted) {
-    if (p.tokens_per_second_per_device > best) {
+    if (p.summary.per_device > best) {
       front.push_back(p);
-      best = p.tokens_per_second_per_device;
+      best = p.summary.per_device;
     }
   }
   std::reverse(front.begin(), front.end());

@@ -13,7 +13,7 @@
 
 #include <vector>
 
-#include "hw/analytical/estimate.h"
+#include "explore/summary.h"
 
 namespace tokenfab {
 
@@ -30,14 +30,12 @@ SearchSpace default_space(const SystemConfig& system, const ModelSpec& model, st
 struct Point {
   Mapping mapping;
   std::int64_t batch = 0;
-  Seconds step_time;
-  double tokens_per_second_per_user = 0;
-  double tokens_per_second_per_device = 0;
-  double tokens_per_second_per_mw = 0;
-  Resource bound = Resource::memory;
-  ResourceTimes breakdown;
-  Footprint footprint;
+  Summary summary;
 };
+
+// A point as the searches write it: its mapping (as text and by degree), its
+// batch, then the summary's fields.
+nlohmann::ordered_json point_json(const Point& p, const SystemConfig& system);
 
 // Every valid candidate of a step shaped like `shape` (phase, new tokens per
 // sequence, context; the batch comes from the space), in a fixed order.

@@ -17,8 +17,8 @@ Point point(int tp, double per_user, double per_device) {
   Point p;
   p.mapping = Mapping{.tp = tp};
   p.batch = 1;
-  p.tokens_per_second_per_user = per_user;
-  p.tokens_per_second_per_device = per_device;
+  p.summary.per_user = TokensPerSecond(per_user);
+  p.summary.per_device = TokensPerSecond(per_device);
   return p;
 }
 
@@ -43,10 +43,13 @@ TEST_CASE("mapping search: every decode point fits the chips and times one token
     CAPTURE(p.mapping.str());
     CHECK(p.mapping.replica_devices() <= 8);
     CHECK(p.batch >= p.mapping.attn_dp);  // an idle attention rank only adds devices
-    CHECK(p.tokens_per_second_per_user * p.step_time.value() == doctest::Approx(1.0));
+    const Summary& s = p.summary;
+    CHECK((s.per_user * s.step_time).value() == doctest::Approx(1.0));
     // Per device: the batch's tokens per step over the replica's devices.
-    CHECK(p.tokens_per_second_per_device ==
-          doctest::Approx(p.batch * p.tokens_per_second_per_user / p.mapping.replica_devices()));
+    CHECK(s.per_device.value() == doctest::Approx(p.batch * s.per_user.value() / p.mapping.replica_devices()));
+    CHECK(s.devices_per_replica == p.mapping.replica_devices());
+    // Per MW: per device over the fixture's 2 kW all-in per chip, times 10^6.
+    CHECK((s.per_watt * 1e6).value() == doctest::Approx(s.per_device.value() / 2000 * 1e6));
   }
 }
 

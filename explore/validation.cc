@@ -49,43 +49,44 @@ ValidationResult check(const PublishedPoint& p, const ModelSpec& model) {
   const std::int64_t context = p.input_tokens + p.output_tokens / 2;
   auto decode =
       sweep(p.system, model, p.precision, p.engine, decode_shape(context), default_space(p.system, model, 4096));
-  const Point* best = best_decode_at(decode, p.at_user_speed ? p.at_user_speed->value() : 0.0);
+  const Point* best = best_decode_at(decode, p.at_user_speed.value_or(TokensPerSecond()));
   // Short prompts batch many sequences per prefill step; long ones fill the
   // engines with a few.
   SearchSpace prefill_space = default_space(p.system, model, std::max<std::int64_t>(8, 65536 / p.input_tokens));
   auto prefill = sweep(p.system, model, p.precision, p.engine, {Phase::prefill, 1, p.input_tokens, 0}, prefill_space);
-  double prefill_rate = 0;
-  for (const auto& q : prefill) prefill_rate = std::max(prefill_rate, q.tokens_per_second_per_device);
-  if (!best || prefill_rate <= 0) {  // nothing fits or reaches the speed
-    r.error = -1.0;
+  const Point* fastest_prefill = nullptr;
+  for (const auto& q : prefill) {
+    if (!fastest_prefill || q.summary.per_device > fastest_prefill->summary.per_device) fastest_prefill = &q;
+  }
+  if (best) r.decode = *best;
+  if (fastest_prefill) r.prefill = *fastest_prefill;
+  if (!best || !fastest_prefill || fastest_prefill->summary.per_device <= TokensPerSecond()) {
+    r.error = -1.0;  // nothing fits or reaches the speed
     return r;
   }
-  r.decode_per_chip = best->tokens_per_second_per_device;
-  r.decode_user = best->tokens_per_second_per_user;
-  r.decode_mapping = best->mapping.str();
-  r.decode_batch = best->batch;
-  r.prefill_per_chip = prefill_rate;
-  r.modelled = request_tokens_per_chip(p, r.decode_per_chip, prefill_rate);
-  r.error = r.modelled / p.published.value() - 1.0;
+  r.modelled = request_tokens_per_chip(p, best->summary.per_device, fastest_prefill->summary.per_device);
+  r.error = r.modelled / p.published - 1.0;
   r.within = within_tolerance(p, r.error);
   return r;
 }
 
 }  // namespace
 
-const Point* best_decode_at(const std::vector<Point>& decode, double user_speed) {
+const Point* best_decode_at(const std::vector<Point>& decode, TokensPerSecond user_speed) {
   const Point* best = nullptr;
   for (const auto& q : decode) {
-    if (q.tokens_per_second_per_user < user_speed) continue;
-    if (!best || q.tokens_per_second_per_device > best->tokens_per_second_per_device) best = &q;
+    if (q.summary.per_user < user_speed) continue;
+    if (!best || q.summary.per_device > best->summary.per_device) best = &q;
   }
   return best;
 }
 
-double request_tokens_per_chip(const PublishedPoint& p, double decode_per_chip, double prefill_per_chip) {
-  const double chip_seconds = p.output_tokens / decode_per_chip + p.input_tokens / prefill_per_chip;
-  const double tokens =
-      p.metric == ValidationMetric::total_tokens_per_chip ? p.input_tokens + p.output_tokens : p.output_tokens;
+TokensPerSecond request_tokens_per_chip(const PublishedPoint& p, TokensPerSecond decode_per_chip,
+                                        TokensPerSecond prefill_per_chip) {
+  const Seconds chip_seconds = Tokens(static_cast<double>(p.output_tokens)) / decode_per_chip +
+                               Tokens(static_cast<double>(p.input_tokens)) / prefill_per_chip;
+  const Tokens tokens(static_cast<double>(
+      p.metric == ValidationMetric::total_tokens_per_chip ? p.input_tokens + p.output_tokens : p.output_tokens));
   return tokens / chip_seconds;
 }
 

@@ -63,13 +63,10 @@ struct PublishedPoint {
 
 struct ValidationResult {
   const PublishedPoint* point = nullptr;
-  double decode_per_chip = 0;  // tok/s per chip of the decode point used
-  double decode_user = 0;      // its tok/s per user
-  std::string decode_mapping;
-  std::int64_t decode_batch = 0;
-  double prefill_per_chip = 0;  // prompt tok/s per chip
-  double modelled = 0;
-  double error = 0;  // modelled / published - 1
+  std::optional<Point> decode;   // the decode point used; none when nothing reaches the speed
+  std::optional<Point> prefill;  // the most prompt tokens per chip; none when nothing fits
+  TokensPerSecond modelled;      // per chip
+  double error = 0;              // modelled / published - 1
   bool within = false;
 };
 
@@ -84,10 +81,11 @@ std::vector<ValidationResult> validate(const ValidationSet& set);
 // The parts of one point's check, each testable alone:
 // the highest throughput per chip among points at or above `user_speed` per
 // user (nullptr when none is that fast),
-const Point* best_decode_at(const std::vector<Point>& decode, double user_speed);
+const Point* best_decode_at(const std::vector<Point>& decode, TokensPerSecond user_speed);
 // the tokens per chip-second of the request the point describes (the formula
 // above), and whether `error` is within the point's tolerance of its kind.
-double request_tokens_per_chip(const PublishedPoint& p, double decode_per_chip, double prefill_per_chip);
+TokensPerSecond request_tokens_per_chip(const PublishedPoint& p, TokensPerSecond decode_per_chip,
+                                        TokensPerSecond prefill_per_chip);
 bool within_tolerance(const PublishedPoint& p, double error);
 
 }  // namespace tokenfab

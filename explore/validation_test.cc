@@ -19,9 +19,10 @@ TEST_CASE("validation: a request's tokens per chip-second, by hand") {
   // 1000 output tokens at 100 tok/s per chip take 10 chip-seconds; 1000
   // prompt tokens at 10,000 tok/s per chip take 0.1: 10.1 chip-seconds.
   // Counting both: 2000 / 10.1 = 198.0198...; output only: 1000 / 10.1.
-  CHECK(request_tokens_per_chip(request(ValidationMetric::total_tokens_per_chip), 100, 10000) ==
+  const TokensPerSecond decode(100), prefill(10000);
+  CHECK(request_tokens_per_chip(request(ValidationMetric::total_tokens_per_chip), decode, prefill).value() ==
         doctest::Approx(2000 / 10.1).epsilon(1e-15));
-  CHECK(request_tokens_per_chip(request(ValidationMetric::output_tokens_per_chip), 100, 10000) ==
+  CHECK(request_tokens_per_chip(request(ValidationMetric::output_tokens_per_chip), decode, prefill).value() ==
         doctest::Approx(1000 / 10.1).epsilon(1e-15));
 }
 
@@ -41,15 +42,15 @@ TEST_CASE("validation: an estimate may err either way; an upper bound only above
 TEST_CASE("validation: the decode point used is the most throughput at or above the user speed") {
   auto point = [](double user, double device) {
     Point p;
-    p.tokens_per_second_per_user = user;
-    p.tokens_per_second_per_device = device;
+    p.summary.per_user = TokensPerSecond(user);
+    p.summary.per_device = TokensPerSecond(device);
     return p;
   };
   const std::vector<Point> decode = {point(200, 10), point(100, 40), point(99.9, 90), point(50, 80)};
   // At 100 tok/s/user the 99.9 point is too slow, however much it serves.
-  CHECK(best_decode_at(decode, 100)->tokens_per_second_per_device == 40);
-  CHECK(best_decode_at(decode, 0)->tokens_per_second_per_device == 90);
-  CHECK(best_decode_at(decode, 201) == nullptr);
+  CHECK(best_decode_at(decode, TokensPerSecond(100))->summary.per_device.value() == 40);
+  CHECK(best_decode_at(decode, TokensPerSecond(0))->summary.per_device.value() == 90);
+  CHECK(best_decode_at(decode, TokensPerSecond(201)) == nullptr);
 }
 
 }  // namespace

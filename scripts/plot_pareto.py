@@ -49,7 +49,7 @@ def main():
         x = [float(r["tokens_per_s_per_user"]) for r in rows]
         y = [float(r[args.metric]) for r in rows]
         dots = ax.scatter(x, y, s=4, alpha=0.15)
-        front = sorted((float(r["tokens_per_s_per_user"]), float(r[args.metric])) for r in rows if r["frontier"] == "1")
+        front = sorted((float(r["tokens_per_s_per_user"]), float(r[args.metric])) for r in rows if r["frontier"] in ("true", "1"))
         ax.plot([p[0] for p in front], [p[1] for p in front], marker="o", ms=3, color=dots.get_facecolor()[0][:3],
                 label=label)
     ax.set_yscale("log")

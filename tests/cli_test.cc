@@ -4,10 +4,10 @@
 
 #include <cstdlib>
 #include <fstream>
-#include <nlohmann/json.hpp>
-#include <sstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 #include <string>
 
 namespace {
@@ -134,31 +134,71 @@ TEST_CASE("cli: pareto writes every point and a frontier no point beats") {
   std::system(("mkdir -p " + std::string(TOKENFAB_TEST_OUT)).c_str());
   Result r = tokenfab("pareto --max-batch 512 --out " + out_dir("pareto"), "pareto");
   REQUIRE_MESSAGE(r.code == 0, r.out);
-  std::istringstream csv(slurp(out_dir("pareto") + "/pareto.csv"));
-  std::string line;
-  std::getline(csv, line);
-  CHECK(line.find("tokens_per_s_per_user") != std::string::npos);
-  struct P {
-    double user, chip;
-    bool front;
-  };
-  std::vector<P> points;
-  while (std::getline(csv, line)) {
-    std::vector<std::string> cells;
-    std::stringstream ss(line);
-    for (std::string cell; std::getline(ss, cell, ',');) cells.push_back(cell);
-    REQUIRE(cells.size() == 14);
-    points.push_back({std::stod(cells[9]), std::stod(cells[10]), cells[13] == "1"});
-  }
+  auto j = nlohmann::json::parse(slurp(out_dir("pareto") + "/pareto.json"));
+  CHECK(j["format"] == "tokenfab-pareto");
+  const auto& points = j["points"];
   REQUIRE(points.size() > 100);
   std::size_t on_front = 0;
   for (const auto& f : points) {
-    if (!f.front) continue;
+    if (!f["frontier"].get<bool>()) continue;
     ++on_front;
     // No point is at least as fast per user and strictly better per chip.
-    for (const auto& q : points) CHECK_FALSE((q.user >= f.user && q.chip > f.chip));
+    const double user = f["tokens_per_s_per_user"].get<double>(), chip = f["tokens_per_s_per_device"].get<double>();
+    for (const auto& q : points) {
+      CHECK_FALSE(
+          (q["tokens_per_s_per_user"].get<double>() >= user && q["tokens_per_s_per_device"].get<double>() > chip));
+    }
   }
   CHECK(on_front >= 3);
+  // pareto.csv flattens the JSON: a row per point, opened by the system.
+  const std::string csv = slurp(out_dir("pareto") + "/pareto.csv");
+  CHECK(static_cast<std::size_t>(std::count(csv.begin(), csv.end(), '\n')) == points.size() + 1);
+  CHECK(csv.rfind("system,model,context,mapping,tp,attn_dp,ep,pp,batch,step_time_s,tokens_per_s_per_user,", 0) == 0);
+}
+
+// The keys of a summary as written (nested ones as "breakdown_s.hbm").
+std::set<std::string> summary_keys(const nlohmann::json& summary, const std::string& prefix = "") {
+  std::set<std::string> keys;
+  for (const auto& [k, v] : summary.items()) {
+    if (v.is_object()) {
+      for (const auto& nested : summary_keys(v, prefix + k + ".")) keys.insert(nested);
+    } else {
+      keys.insert(prefix + k);
+    }
+  }
+  return keys;
+}
+
+// A search point less its mapping and batch is a summary.
+nlohmann::json point_summary(nlohmann::json point) {
+  for (const char* key : {"mapping", "tp", "attn_dp", "ep", "pp", "batch", "frontier", "change"}) point.erase(key);
+  return point;
+}
+
+TEST_CASE("cli: run, ceiling, pareto and validate write one summary schema") {
+  std::system(("mkdir -p " + std::string(TOKENFAB_TEST_OUT)).c_str());
+  const std::pair<const char*, const char*> commands[] = {{"run", "run"},
+                                                          {"ceiling", "ceiling --max-batch 8"},
+                                                          {"pareto", "pareto --max-batch 8"},
+                                                          {"validate", "validate"}};
+  for (const auto& [name, args] : commands) {
+    const std::string tag = std::string("schema_") + name;
+    Result r = tokenfab(std::string(args) + " --out " + out_dir(tag), tag);
+    REQUIRE_MESSAGE(r.code == 0, r.out);
+  }
+  const auto run = nlohmann::json::parse(slurp(out_dir("schema_run") + "/results.json"));
+  const auto ceiling = nlohmann::json::parse(slurp(out_dir("schema_ceiling") + "/ceiling.json"));
+  const auto pareto = nlohmann::json::parse(slurp(out_dir("schema_pareto") + "/pareto.json"));
+  const auto validation = nlohmann::json::parse(slurp(out_dir("schema_validate") + "/validation.json"));
+  const std::set<std::string> schema = summary_keys(run["summary"]);
+  CHECK(schema.count("tokens_per_s_per_mw") == 1);
+  CHECK(summary_keys(point_summary(ceiling["best"])) == schema);
+  CHECK(summary_keys(point_summary(ceiling["sensitivity"][0])) == schema);
+  CHECK(summary_keys(point_summary(pareto["points"][0])) == schema);
+  CHECK(summary_keys(point_summary(validation["points"][0]["decode"])) == schema);
+  CHECK(summary_keys(point_summary(validation["points"][0]["prefill"])) == schema);
+  // Nothing in the summary costs anything.
+  for (const auto& key : schema) CHECK(key.find("cost") == std::string::npos);
 }
 
 }  // namespace

@@ -126,18 +126,16 @@ void finish_estimate(Estimate& e, const EstimateInput& in, Seconds pass_time, Se
       in.workload.phase == Phase::decode && map.pp > 1 ? std::max(pass_time, slowest_stage * map.pp) : pass_time;
   if (e.step_time.value() <= 0) throw InputError({"trace"}, "the step has no timed ops (every op is fused or empty)");
   e.bound = e.breakdown.largest();
-  const double new_tokens = static_cast<double>(w.batch) * w.tokens;
-  e.tokens_per_second_per_user = w.phase == Phase::decode ? w.tokens / e.step_time.value() : 0.0;
-  e.tokens_per_second_per_replica = new_tokens / e.step_time.value();
+  const Tokens new_tokens(static_cast<double>(w.batch) * w.tokens);
+  e.tokens_per_second_per_user =
+      w.phase == Phase::decode ? Tokens(static_cast<double>(w.tokens)) / e.step_time : TokensPerSecond();
+  e.tokens_per_second_per_replica = new_tokens / e.step_time;
   e.tokens_per_second_per_device = e.tokens_per_second_per_replica / map.replica_devices();
   // A system holds as many whole replicas as fit; a replica bigger than one
   // system is counted by its share of chips.
   const int replicas = in.system.chips / map.replica_devices();
-  e.tokens_per_second_per_system =
-      replicas > 0 ? e.tokens_per_second_per_replica * replicas : e.tokens_per_second_per_device * in.system.chips;
-  // Chips one all-in megawatt powers, times each chip's rate.
-  const double chips_per_mw = Watts(1e6) / in.system.economics.all_in_power_per_chip;
-  e.tokens_per_second_per_mw = e.tokens_per_second_per_device * chips_per_mw;
+  e.tokens_per_second_per_system = replicas > 0 ? e.tokens_per_second_per_replica * replicas
+                                                : e.tokens_per_second_per_device * in.system.chips;
   e.capacity = in.system.chip.weight_memory().capacity;
   e.fits = e.footprint.total() <= e.capacity;
 }

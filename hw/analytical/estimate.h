@@ -52,11 +52,10 @@ struct EstimateInput {
 struct Estimate {
   // Decode: time between a user's tokens. Prefill: time to the first token.
   Seconds step_time;
-  double tokens_per_second_per_user = 0;
-  double tokens_per_second_per_replica = 0;
-  double tokens_per_second_per_device = 0;
-  double tokens_per_second_per_system = 0;
-  double tokens_per_second_per_mw = 0;  // at the system's all-in power per chip
+  TokensPerSecond tokens_per_second_per_user;  // decode only; 0 for a prefill
+  TokensPerSecond tokens_per_second_per_replica;
+  TokensPerSecond tokens_per_second_per_device;
+  TokensPerSecond tokens_per_second_per_system;
   Resource bound = Resource::memory;
   ResourceTimes breakdown;  // of one pass through all stages
   std::vector<StageEstimate> stages;

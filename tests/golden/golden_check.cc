@@ -80,7 +80,9 @@ std::vector<Case> read_cases(const fs::path& file) {
   }
   for (auto& c : cases) {
     for (const auto& r : rules) {
-      if (r.scope != "*" && r.scope != c.name) continue;
+      const bool prefix = r.scope.back() == '*';  // `ceiling_*`: every case whose name starts so
+      const std::string stem = prefix ? r.scope.substr(0, r.scope.size() - 1) : r.scope;
+      if (prefix ? c.name.rfind(stem, 0) != 0 : c.name != stem) continue;
       if (r.kind == "ignore") c.rules.ignored.push_back(r.f[1]);
       if (r.kind == "rename") c.rules.renames.emplace_back(r.f[1], r.f[2]);
       if (r.kind == "tolerance") c.rules.relative_tolerance = std::stod(r.f[1]);

@@ -153,6 +153,16 @@ struct Walker {
                                  std::abs(a - b) / scale, rules.relative_tolerance));
       return;
     }
+    // CSV has no booleans: a flag written 1/0 is the same answer as true/false.
+    auto as_flag = [](const json& v) -> std::optional<bool> {
+      if (v.is_boolean()) return v.get<bool>();
+      if (v.is_number_integer() && (v == 0 || v == 1)) return v == 1;
+      return std::nullopt;
+    };
+    if ((want.is_boolean() || got.is_boolean()) && as_flag(want) && as_flag(got)) {
+      if (*as_flag(want) != *as_flag(got)) mismatch(path, fmt::format("golden {}, got {}", want.dump(), got.dump()));
+      return;
+    }
     if (want != got) mismatch(path, fmt::format("golden {}, got {}", want.dump(), got.dump()));
   }
 
@@ -196,6 +206,7 @@ json csv_cell(const std::string& cell) {
     auto [p, ec] = std::from_chars(first, last, d);
     if (ec == std::errc() && p == last) return d;
   }
+  if (cell == "true" || cell == "false") return cell == "true";
   return cell;
 }
 

@@ -9,7 +9,8 @@
 // Every leaf of the golden document is looked up in the new one, after the
 // renames, so that a schema change keeps comparing the old values with the
 // renamed fields. Numbers compare within a relative tolerance, unless both
-// are integers (then exactly); strings, booleans and nulls compare exactly.
+// are integers (then exactly); strings, booleans and nulls compare exactly,
+// except that a boolean equals the integer 1 or 0 (CSV writes flags so).
 // An array must keep its length. Fields only the new document has are
 // reported as notes, not failures: adding a field changes no number.
 //
@@ -47,7 +48,8 @@ struct Comparison {
 Comparison compare_json(const nlohmann::json& golden, const nlohmann::json& actual, const CompareRules& rules);
 
 // A CSV file as an array of objects, one per row, keyed by the header;
-// integers and decimals become numbers, anything else a string.
+// integers and decimals become numbers, true and false booleans, anything
+// else a string.
 nlohmann::json parse_csv(std::string_view text);
 
 // A .json file parsed, a .csv file through parse_csv.

@@ -59,6 +59,16 @@ TEST_CASE("json_compare: CSV rows become objects, numbers become numbers, quotes
   CHECK(rows[0]["flag"].is_number_integer());
   CHECK(rows[1]["value"] == 1e-3);
   CHECK(rows[1]["mapping"] == "say \"hi\"");
+  CHECK(parse_csv("flag\ntrue\n")[0]["flag"] == true);
+}
+
+TEST_CASE("json_compare: a CSV flag 1 or 0 equals a boolean; other numbers do not") {
+  const json golden = json::parse(R"([{"frontier": 1}, {"frontier": 0}, {"frontier": 2}])");
+  const json actual = json::parse(R"([{"frontier": true}, {"frontier": true}, {"frontier": true}])");
+  const Comparison c = compare_json(golden, actual, {});
+  REQUIRE(c.mismatches.size() == 2);
+  CHECK(c.mismatches[0].path == "[1].frontier");
+  CHECK(c.mismatches[1].path == "[2].frontier");
 }
 
 }  // namespace
