@@ -19,7 +19,7 @@ SystemConfig node16(const std::vector<std::string>& sets = {}) {
 TEST_CASE("estimate: the compact path sums to the per-op path") {
   SystemConfig sys = node16();
   struct Case {
-    const char* model;
+    const char* model = nullptr;
     Mapping map;
     Workload w;
   };

@@ -6,7 +6,7 @@
 
 namespace tokenfab {
 
-AnalyticalStepModel::AnalyticalStepModel(StepModelConfig config) : config_(std::move(config)) {}
+AnalyticalStepModel::AnalyticalStepModel(StepModelConfig config) : config_(config) {}
 
 StepResult AnalyticalStepModel::time_step(const Batch& batch) {
   const StepModelConfig& c = config_;

@@ -34,7 +34,7 @@ std::vector<int> representatives(const Mapping& mapping, const SystemConfig& sys
   const int tp = mapping.tp;
   std::map<std::vector<TraceKey>, int> first_group;
   for (int group = 0; group < mapping.pp * mapping.attn_dp; ++group) {
-    const auto begin = keys.begin() + static_cast<std::ptrdiff_t>(group) * tp;
+    const auto begin = keys.begin() + static_cast<std::ptrdiff_t>(group * tp);
     std::vector<TraceKey> signature(begin, begin + tp);
     const bool uniform =
         std::all_of(signature.begin(), signature.end(), [&](const TraceKey& k) { return k == signature[0]; });

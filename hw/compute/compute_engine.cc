@@ -5,6 +5,7 @@
 
 namespace tokenfab {
 
+// NOLINTNEXTLINE(performance-unnecessary-value-param): SystemC names modules through a by-value sc_module_name
 ComputeEngine::ComputeEngine(sc_core::sc_module_name name, const ComputeConfig& config)
     : sc_module(name), socket("socket"), config_(config) {
   socket.bind(*this);

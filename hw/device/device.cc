@@ -2,6 +2,7 @@
 
 namespace tokenfab {
 
+// NOLINTNEXTLINE(performance-unnecessary-value-param): SystemC names modules through a by-value sc_module_name
 DeviceModule::DeviceModule(sc_core::sc_module_name name, int device, const ChipConfig& chip,
                            const EngineConfig& engine, CollectiveEngine& collectives)
     : sc_module(name),
@@ -37,7 +38,7 @@ void DeviceModule::load(const std::vector<Op>& ops, int stage) {
 void DeviceModule::start() { kick_.notify(sc_core::SC_ZERO_TIME); }
 
 void DeviceModule::kernel(const Op& op) {
-  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  const sc_core::sc_time& now = sc_core::sc_time_stamp();
   const Seconds start = from_sc(now) + local_;
   sc_core::sc_time issue = to_sc(local_ + chip_.compute.launch_overhead);
   payload_.op = &op;

@@ -4,6 +4,7 @@
 
 namespace tokenfab {
 
+// NOLINTNEXTLINE(performance-unnecessary-value-param): SystemC names modules through a by-value sc_module_name
 MemoryModule::MemoryModule(sc_core::sc_module_name name, const MemoryConfig& config)
     : sc_module(name), socket("socket"), server_(config) {
   socket.bind(*this);

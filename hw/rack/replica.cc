@@ -12,6 +12,7 @@ void require_picosecond_resolution() {
   }
 }
 
+// NOLINTNEXTLINE(performance-unnecessary-value-param): SystemC names modules through a by-value sc_module_name
 ReplicaModule::ReplicaModule(sc_core::sc_module_name name, const SystemConfig& system, const Mapping& mapping,
                              const EngineConfig& engine, const std::vector<int>& devices)
     : sc_module(name), mapping_(mapping), collectives_(system, mapping) {

@@ -26,9 +26,12 @@ TEST_CASE("replica: two replicas side by side run their own steps in one simulat
   ReplicaModule b("lpu_rack", slow, map, {});
 
   std::vector<std::vector<Op>> traces;
+  traces.reserve(8);
   for (int d = 0; d < 8; ++d) traces.push_back(generate_device_trace(model, p, map, w, d).ops);
   std::vector<const std::vector<Op>*> ops;
   std::vector<int> self;
+  ops.reserve(8);
+  self.reserve(8);
   for (int d = 0; d < 8; ++d) {
     ops.push_back(&traces[static_cast<std::size_t>(d)]);
     self.push_back(d);

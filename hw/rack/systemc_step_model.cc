@@ -7,7 +7,7 @@
 namespace tokenfab {
 
 SystemCStepModel::SystemCStepModel(StepModelConfig config)
-    : config_(std::move(config)),
+    : config_(config),
       replica_(std::make_unique<ReplicaModule>("replica", config_.system, config_.mapping, config_.engine)) {
   // Every group a collective can span must have a fabric: an input error
   // here, not a SystemC report from inside a process.
@@ -35,7 +35,7 @@ StepResult SystemCStepModel::time_step(const Batch& batch) {
   for (int d = 0; d < map.replica_devices(); ++d) {
     const TraceKey& key = keys[static_cast<std::size_t>(d)];
     const RankLoad& rank = load.ranks[static_cast<std::size_t>(key.rank)];
-    if (!footprints.count(key)) {
+    if (!footprints.contains(key)) {
       footprints[key] = device_footprint(c.model, c.precision, map, rank, load.stage_tokens, d);
     }
     if (representative[static_cast<std::size_t>(d)] != d) continue;

@@ -9,7 +9,6 @@
 #pragma once
 
 #include <map>
-#include <map>
 #include <memory>
 
 #include "hw/common/device_classes.h"

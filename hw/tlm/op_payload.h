@@ -4,6 +4,7 @@
 // generic payload's 32-bit data length cannot hold them, hence `bytes`.
 #pragma once
 
+#include <cmath>
 #include <tlm>
 
 #include "core/units.h"
@@ -23,7 +24,7 @@ struct OpPayload : tlm::tlm_extension<OpPayload> {
 // integer picoseconds (sc_time's double conversions cost more than the op;
 // rack.cc checks the resolution before elaborating).
 inline sc_core::sc_time to_sc(Seconds s) {
-  return sc_core::sc_time::from_value(static_cast<sc_dt::uint64>(s.value() * 1e12 + 0.5));
+  return sc_core::sc_time::from_value(static_cast<sc_dt::uint64>(std::llround(s.value() * 1e12)));
 }
 inline Seconds from_sc(const sc_core::sc_time& t) { return Seconds(static_cast<double>(t.value()) * 1e-12); }
 
