@@ -22,7 +22,6 @@ struct TraceKey {
   int stage = 0;
   int rank = 0;               // the first attention rank whose load equals this device's rank's
   std::int64_t experts = 0;   // routed experts held (0 for dense models)
-  // NOLINTNEXTLINE(modernize-use-nullptr): a false positive on defaulted comparisons
   auto operator<=>(const TraceKey&) const = default;
 };
 
