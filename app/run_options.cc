@@ -40,7 +40,7 @@ Command search_command(std::string name, std::string description, std::string ou
             add_run_options(cmd, o->run, "output directory");
             add_max_batch(cmd, o->max_batch);
           },
-          [o, run](const Invocation&) { return run(*o); }};
+          [o, run = std::move(run)](const Invocation&) { return run(*o); }};
 }
 
 DecodeSearch decode_search(const LoadedRun& run, std::int64_t max_batch) {

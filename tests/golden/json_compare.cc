@@ -156,7 +156,9 @@ struct Walker {
     // CSV has no booleans: a flag written 1/0 is the same answer as true/false.
     auto as_flag = [](const json& v) -> std::optional<bool> {
       if (v.is_boolean()) return v.get<bool>();
-      if (v.is_number_integer() && (v == 0 || v == 1)) return v == 1;
+      if (!v.is_number_integer()) return std::nullopt;
+      const auto n = v.get<std::int64_t>();
+      if (n == 0 || n == 1) return n == 1;
       return std::nullopt;
     };
     if ((want.is_boolean() || got.is_boolean()) && as_flag(want) && as_flag(got)) {
@@ -185,7 +187,7 @@ struct Walker {
   void collect_new(const Segments& path, const json& node) {
     if (is_ignored(path)) return;
     if (!is_container(node)) {
-      if (!reached.count(join_path(path))) result.new_fields.push_back(join_path(path));
+      if (!reached.contains(join_path(path))) result.new_fields.push_back(join_path(path));
       return;
     }
     for_each_child(path, node, [&](const Segments& child, const json& value) { collect_new(child, value); });
