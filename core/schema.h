@@ -189,6 +189,12 @@ class Schema {
 
   // A cross-field check run after every field was read.
   void check(std::function<void(const T&, Checker&)> fn) { checks_.push_back(std::move(fn)); }
+  // Rewrites a copy of the section's tree before it is read: for keys
+  // derived from another document (an LPU chip's figures from its emulator
+  // preset), so that they are read, validated and located like written ones.
+  void prepare(std::function<void(ConfigNode&, const std::string& path, BindContext&)> fn) {
+    prepares_.push_back(std::move(fn));
+  }
 
   T read(const ConfigNode& node, const std::string& path, BindContext& ctx) const {
     T out{};
@@ -201,16 +207,14 @@ class Schema {
       ctx.diags.error(node.loc, path, "expected a map (" + description_ + "), got " + node.kind_name());
       return;
     }
-    std::vector<std::string> keys;
-    for (const auto& f : fields_) keys.push_back(f->key());
-    schema_detail::check_section_keys(node, path, keys, ctx);
-    BindContext inner{ctx.diags, ctx.provenance, ctx.source, ctx.status};
-    schema_detail::apply_section_provenance(node, path, inner);
-    std::size_t errors_before = ctx.diags.errors().size();
-    for (const auto& f : fields_) f->read(out, node.find(f->key()), node, schema_detail::join(path, f->key()), inner);
-    if (ctx.diags.errors().size() != errors_before) return;  // checks assume well-formed fields
-    Checker checker(node, path, inner);
-    for (const auto& c : checks_) c(out, checker);
+    if (!prepares_.empty()) {
+      ConfigNode prepared = node;
+      const std::size_t errors_before = ctx.diags.errors().size();
+      for (const auto& p : prepares_) p(prepared, path, ctx);
+      if (ctx.diags.errors().size() == errors_before) read_fields(out, prepared, path, ctx);
+      return;
+    }
+    read_fields(out, node, path, ctx);
   }
 
   bool has_required() const {
@@ -227,9 +231,23 @@ class Schema {
   }
 
  private:
+  void read_fields(T& out, const ConfigNode& node, const std::string& path, BindContext& ctx) const {
+    std::vector<std::string> keys;
+    for (const auto& f : fields_) keys.push_back(f->key());
+    schema_detail::check_section_keys(node, path, keys, ctx);
+    BindContext inner{ctx.diags, ctx.provenance, ctx.source, ctx.status};
+    schema_detail::apply_section_provenance(node, path, inner);
+    std::size_t errors_before = ctx.diags.errors().size();
+    for (const auto& f : fields_) f->read(out, node.find(f->key()), node, schema_detail::join(path, f->key()), inner);
+    if (ctx.diags.errors().size() != errors_before) return;  // checks assume well-formed fields
+    Checker checker(node, path, inner);
+    for (const auto& c : checks_) c(out, checker);
+  }
+
   std::string description_;
   std::vector<std::unique_ptr<FieldBase<T>>> fields_;
   std::vector<std::function<void(const T&, Checker&)>> checks_;
+  std::vector<std::function<void(ConfigNode&, const std::string&, BindContext&)>> prepares_;
 };
 
 template <class T, class M, class S>

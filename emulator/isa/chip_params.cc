@@ -13,6 +13,17 @@ Bytes LpuParams::sram_capacity() const {
   return Bytes(2.0 * mem_slices * superlanes * banks * words_per_bank * lanes_per_superlane);
 }
 
+BytesPerSecond LpuParams::sram_read_bandwidth() const {
+  return Bytes(2.0 * mem_slices * vector_bytes()) * clock;
+}
+
+std::int64_t LpuParams::install_cycles(std::int64_t bytes) const {
+  const auto per_cycle = static_cast<std::int64_t>(mxm_install_per_cycle.value());
+  return (bytes + per_cycle - 1) / per_cycle;
+}
+
+BytesPerSecond LpuParams::weight_install_rate() const { return mxm_install_per_cycle * clock; }
+
 const Delay& LpuParams::delay(Opcode op) const {
   const auto i = static_cast<std::size_t>(op);
   if (i < delays.size() && delays[i].op == info(op).name) return delays[i];  // ordered by load_lpu_params

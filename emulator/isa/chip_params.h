@@ -9,6 +9,7 @@
 //   p.vector_bytes()   // 20 superlanes x 16 lanes = 320
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -48,6 +49,17 @@ struct LpuParams {
 
   int vector_bytes() const { return superlanes * lanes_per_superlane; }
   Bytes sram_capacity() const;
+  // Every MEM slice of both hemispheres reads one vector a cycle (the
+  // scheduler books one access per slice per cycle): the SRAM's read peak.
+  BytesPerSecond sram_read_bandwidth() const;
+  // Cycles the MXM needs to install `bytes` of weights at
+  // mxm_install_per_cycle (the scheduler's and kernels' install bound), and
+  // the rate that amounts to: what weight streaming into the MXM sustains.
+  std::int64_t install_cycles(std::int64_t bytes) const;
+  BytesPerSecond weight_install_rate() const;
+  // All links together, per direction, and one hop's latency in time.
+  BytesPerSecond c2c_bandwidth() const { return c2c_link_bandwidth * static_cast<double>(c2c_links); }
+  Seconds c2c_hop_time() const { return Seconds(c2c_hop_latency / clock.value()); }
   // The delay entry of `op`; every opcode has one in a validated preset,
   // which load_lpu_params orders by opcode.
   const Delay& delay(Opcode op) const;

@@ -210,10 +210,7 @@ Vec Scheduler::shift(const Vec& in, int lanes) {
   return out;
 }
 
-std::int64_t Scheduler::install_bound() const {
-  const auto per_cycle = static_cast<std::int64_t>(p_.mxm_install_per_cycle.value());
-  return (weight_bytes_ + per_cycle - 1) / per_cycle;
-}
+std::int64_t Scheduler::install_bound() const { return p_.install_cycles(weight_bytes_); }
 
 Program Scheduler::take() {
   ProgramBuilder builder;

@@ -26,6 +26,9 @@ struct EnumNames<ChipKind> {
 struct ChipConfig {
   std::string name;
   ChipKind kind = ChipKind::gpu;
+  // LPUs: the emulator preset (configs/lpu/) their shared figures come from
+  // (lpu_preset.h), relative to the chip file; empty: none.
+  std::string emulator_preset;
   std::optional<MemoryConfig> hbm;   // off-chip stacked DRAM (GPUs)
   std::optional<MemoryConfig> sram;  // on-chip SRAM that holds weights (LPUs)
   ComputeConfig compute;
