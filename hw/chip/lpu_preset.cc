@@ -68,13 +68,13 @@ void derive_from_emulator_preset(ConfigNode& chip, const std::string& path, Bind
   const ConfigNode* named = chip.find("emulator_preset");
   if (!named || !named->is_scalar()) return;
   const Location at = named->loc;
-  const std::filesystem::path file =
-      (std::filesystem::path(at.file).parent_path() / named->scalar).lexically_normal();
+  const std::filesystem::path file = (std::filesystem::path(at.file).parent_path() / named->scalar).lexically_normal();
   lpu::LpuParams params;
   try {
     params = lpu::load_lpu_params(file);
   } catch (const std::exception& e) {
-    ctx.diags.error(at, schema_detail::join(path, "emulator_preset"), "cannot load the emulator preset: " + std::string(e.what()));
+    ctx.diags.error(at, schema_detail::join(path, "emulator_preset"),
+                    "cannot load the emulator preset: " + std::string(e.what()));
     return;
   }
   for (const Derived& d : derived_figures(params)) {

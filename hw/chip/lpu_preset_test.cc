@@ -30,8 +30,7 @@ TEST_CASE("lpu v1: the chip's clock, SRAM and C2C figures are the emulator prese
   CHECK(chip.sram->bandwidth.value() == doctest::Approx(25.344e12).epsilon(1e-12));
   // Sustained weight streaming is the MXM's install rate: 10,240 B x 900 MHz.
   CHECK(chip.sram->sustained_bandwidth().value() == doctest::Approx(9.216e12).epsilon(1e-12));
-  CHECK(chip.sram->sustained_bandwidth().value() ==
-        doctest::Approx(tsp.weight_install_rate().value()).epsilon(1e-12));
+  CHECK(chip.sram->sustained_bandwidth().value() == doctest::Approx(tsp.weight_install_rate().value()).epsilon(1e-12));
   // 16 links x 14 GB/s per direction; a hop of 450 cycles at 900 MHz = 0.5 us.
   CHECK(chip.scale_up.lanes == tsp.c2c_links);
   CHECK(chip.scale_up.sustained_bandwidth().value() == doctest::Approx(224e9).epsilon(1e-12));
