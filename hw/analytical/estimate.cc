@@ -11,7 +11,7 @@
 namespace tokenfab {
 
 OpTiming time_op(const StepContext& ctx, int device, const Op& op, Seconds start) {
-  if (fused_away(ctx.engine, op.kind)) return OpTiming{.start = start};  // inside its neighbour: no time of its own
+  if (fused_away(ctx.engine, op.kind)) return fused_op(start);
   if (op.collective) {
     Route route = route_for(ctx.system, collective_span(*op.collective, ctx.mapping, device));
     CollectiveTime c = collective_time(*op.collective, *route.link, *route.fabric);

@@ -6,6 +6,12 @@ namespace tokenfab {
 
 Bytes memory_bytes(const Op& op) { return op.weight_bytes + op.activation_bytes + op.kv_read + op.kv_write; }
 
+OpTiming fused_op(Seconds start) {
+  OpTiming t;
+  t.start = start;
+  return t;
+}
+
 OpTiming charge_kernel(Seconds start, Seconds launch, Seconds compute, Seconds memory) {
   OpTiming t;
   t.start = start;

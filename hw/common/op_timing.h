@@ -29,6 +29,10 @@ struct OpTiming {
 // Bytes a kernel moves through its chip's memory.
 Bytes memory_bytes(const Op& op);
 
+// An op the engine runs inside a neighbouring kernel (fused_away): it takes
+// no time of its own.
+OpTiming fused_op(Seconds start);
+
 // A kernel starting at `start`, launched in `launch`, whose arithmetic alone
 // takes `compute` and whose memory traffic alone takes `memory`.
 OpTiming charge_kernel(Seconds start, Seconds launch, Seconds compute, Seconds memory);

@@ -84,7 +84,7 @@ void DeviceModule::step() {
   for (; next_ < ops_->size(); ++next_) {
     const Op& op = (*ops_)[next_];
     if (fused_away(engine_, op.kind)) {
-      timings_.push_back(OpTiming{.start = from_sc(sc_core::sc_time_stamp()) + local_});
+      timings_.push_back(fused_op(from_sc(sc_core::sc_time_stamp()) + local_));
       continue;
     }
     if (!op.collective) {

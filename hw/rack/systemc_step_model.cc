@@ -15,7 +15,9 @@ SystemCStepModel::SystemCStepModel(StepModelConfig config)
   for (int d = 0; d < map.replica_devices(); ++d) {
     for (CollectiveGroup g : {CollectiveGroup::tp, CollectiveGroup::ep, CollectiveGroup::pp}) {
       if (g == CollectiveGroup::pp && map.coords(d).stage + 1 == map.pp) continue;
-      route_for(config_.system, collective_span(Collective{.group = g}, map, d));
+      Collective c;
+      c.group = g;
+      route_for(config_.system, collective_span(c, map, d));
     }
   }
 }
