@@ -2,6 +2,8 @@
 // when uncontended, and show contention when flows share a port.
 #include <doctest/doctest.h>
 
+#include <numeric>
+
 #include "hw/collective/collective_timing_sim.h"
 #include "hw/link/collective_timing.h"
 
@@ -22,8 +24,8 @@ double simulated(CollectiveKind kind, AllReduceAlgorithm algo, int g, double byt
   FabricConfig fabric;
   fabric.all_reduce = algo;
   fabric.in_network_reduction = true;
-  std::vector<int> members;
-  for (int i = 0; i < g; ++i) members.push_back(i);
+  std::vector<int> members(static_cast<std::size_t>(g));
+  std::iota(members.begin(), members.end(), 0);
   auto done =
       simulate_collective(f, fabric, kind, members, std::vector<Seconds>(g), std::vector<Bytes>(g, Bytes(bytes)));
   Seconds last;
@@ -46,7 +48,11 @@ TEST_CASE("collectives: simulation equals the closed form when uncontended") {
       {CollectiveKind::reduce_scatter, AllReduceAlgorithm::ring},
       {CollectiveKind::all_to_all, AllReduceAlgorithm::ring},
   };
-  for (auto [kind, algo] : cases) {
+  // Named variables, not structured bindings: doctest's CAPTURE lambdas
+  // cannot capture bindings before C++20 compilers all allow it.
+  for (const auto& one : cases) {
+    const CollectiveKind kind = one.first;
+    const AllReduceAlgorithm algo = one.second;
     for (int g : {2, 8, 72}) {
       for (double bytes : {1e3, 1e6, 1e9}) {
         CAPTURE(enum_name(kind));

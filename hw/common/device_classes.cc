@@ -34,13 +34,14 @@ std::vector<int> representatives(const Mapping& mapping, const SystemConfig& sys
   const int tp = mapping.tp;
   std::map<std::vector<TraceKey>, int> first_group;
   for (int group = 0; group < mapping.pp * mapping.attn_dp; ++group) {
-    const auto begin = keys.begin() + static_cast<std::ptrdiff_t>(group * tp);
+    const std::size_t base = static_cast<std::size_t>(group) * static_cast<std::size_t>(tp);
+    const auto begin = keys.begin() + static_cast<std::ptrdiff_t>(base);
     std::vector<TraceKey> signature(begin, begin + tp);
     const bool uniform =
         std::all_of(signature.begin(), signature.end(), [&](const TraceKey& k) { return k == signature[0]; });
     const int first = first_group.emplace(std::move(signature), group).first->second;
     for (int r = 0; r < tp; ++r) {
-      rep[static_cast<std::size_t>(group * tp + r)] = first * tp + (uniform && symmetric_collectives ? 0 : r);
+      rep[base + static_cast<std::size_t>(r)] = first * tp + (uniform && symmetric_collectives ? 0 : r);
     }
   }
   return rep;
