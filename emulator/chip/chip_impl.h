@@ -56,7 +56,7 @@ struct Chip::Impl {
   std::vector<std::function<void()>> actions;
   std::vector<std::uint32_t> free_actions;
   struct QueueState {
-    const QueueCode* code;
+    const QueueCode* code = nullptr;
     int position = 0;  // of the queue's slice on the streams
     std::size_t pc = 0;
     bool parked = false;
@@ -264,9 +264,12 @@ struct Chip::Impl {
       const ElemType to = ins.op == Opcode::conv ? elem(ins, Field::to) : from;
       const int width = elem_bytes(from), lanes = chip.params_.vector_bytes();
       std::vector<Lanes> args;
+      args.reserve(static_cast<std::size_t>(info(ins.op).vector_operands));
       for (int k = 0; k < info(ins.op).vector_operands; ++k) {
         std::vector<const std::vector<std::uint8_t>*> planes;
-        for (int b = 0; b < width; ++b) planes.push_back((*values)[static_cast<std::size_t>(k * width + b)].get());
+        planes.reserve(static_cast<std::size_t>(width));
+        const std::size_t operand_first = static_cast<std::size_t>(k) * static_cast<std::size_t>(width);
+        for (int b = 0; b < width; ++b) planes.push_back((*values)[operand_first + static_cast<std::size_t>(b)].get());
         args.push_back(decode_lanes(planes, from, lanes));
       }
       auto planes = encode_lanes(vxm_compute(ins.op, from, args), to);
@@ -386,7 +389,8 @@ struct Chip::Impl {
     }
     const ElemType from = ins.op == Opcode::conv ? elem(ins, Field::from) : elem(ins, Field::type);
     const ElemType to = ins.op == Opcode::conv ? elem(ins, Field::to) : from;
-    const std::size_t need = static_cast<std::size_t>(info(ins.op).vector_operands * elem_bytes(from));
+    const std::size_t need =
+        static_cast<std::size_t>(info(ins.op).vector_operands) * static_cast<std::size_t>(elem_bytes(from));
     if (streams(ins, Field::in).size() != need) {
       return "'" + std::string(info(ins.op).name) + "' on " + std::string(elem_type_name(from)) + " needs " +
              std::to_string(need) + " input streams; this";

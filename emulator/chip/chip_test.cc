@@ -146,7 +146,7 @@ TEST_CASE("chip: what this version cannot execute is refused by name") {
 // SRAM outside a slice's words is an error, not memory past the end.
 TEST_CASE("chip: SRAM words outside the slice are refused") {
   Chip chip(tsp(), Mode::functional);
-  const std::int64_t words = 2 * 4096;
+  const std::int64_t words = std::int64_t{2} * 4096;
   CHECK_NOTHROW(chip.write_vector({Hemisphere::east, 0}, words - 1, std::vector<std::uint8_t>(320, 1)));
   CHECK_THROWS_AS(chip.write_vector({Hemisphere::east, 0}, words, std::vector<std::uint8_t>(320, 1)),
                   std::out_of_range);
@@ -374,7 +374,7 @@ TEST_CASE("chip: gather and scatter address each lane from a map stream") {
   REQUIRE_MESSAGE(rg.errors.empty(), rg.errors.front().str());
   CHECK(rg.cycles == 12);
   const std::vector<std::uint8_t> got = g.read_vector({Hemisphere::east, 3}, 9);
-  for (std::size_t i = 0; i < 16; ++i) CHECK(got[i] == static_cast<std::uint8_t>(map[i] * 16 + i));
+  for (std::size_t i = 0; i < 16; ++i) CHECK(got[i] == static_cast<std::uint8_t>(map[i] * std::size_t{16} + i));
 
   const std::string scatter =
       ".arch tiny\n.queue MEM.E.3\n    read a=5 s=W0\n.queue MEM.E.1\n    nop n=2\n"

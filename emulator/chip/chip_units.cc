@@ -66,7 +66,7 @@ void Chip::Impl::mxm(std::int64_t t, QueueState& q, const Instruction& ins, cons
       bounded(operand_bound);
       if (functional) {
         for (int r = 0; r < rows; ++r)
-          interleave(*values, static_cast<std::size_t>(r * width), width, plane.buffer[buf]);
+          interleave(*values, static_cast<std::size_t>(r) * static_cast<std::size_t>(width), width, plane.buffer[buf]);
       }
       plane.buffer_type[buf] = type;
       plane.rows[buf] += rows;

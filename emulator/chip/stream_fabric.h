@@ -41,9 +41,9 @@ class StreamFabric {
 
  private:
   struct Packet {
-    int position;
+    int position = 0;
     Payload value;
-    std::int64_t bound;
+    std::int64_t bound = 0;
   };
   // Packets of one stream by diagonal (east t - x, west t + x). Most
   // diagonals carry one packet, kept inline; overtaking ones go to `more`.
@@ -59,7 +59,7 @@ class StreamFabric {
   struct Table {
     static constexpr std::int64_t kRing = 128;
     struct Slot {
-      std::int64_t key;
+      std::int64_t key = 0;
       bool used = false;
       Diagonal diagonal;
     };

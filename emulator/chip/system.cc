@@ -9,7 +9,7 @@ class LpuSystem::Ports : public C2cPorts {
  public:
   explicit Ports(std::vector<std::unique_ptr<Chip>>& chips) : chips_(chips) {}
   void wire(int link, int peer, int peer_link) { far_end_[link] = {peer, peer_link}; }
-  bool connected(int link) const override { return far_end_.count(link) > 0; }
+  bool connected(int link) const override { return far_end_.contains(link); }
   std::string send(int link, const C2cVector& vector) override {
     const auto [peer, peer_link] = far_end_.at(link);
     if (!chips_[static_cast<std::size_t>(peer)]->receive(peer_link, vector))

@@ -51,7 +51,7 @@ std::optional<Streams> parse_streams(std::string_view s, int limit, std::string&
   std::size_t pos = 0;
   while (pos <= s.size()) {
     std::size_t comma = s.find(',', pos);
-    std::string_view part = s.substr(pos, comma == std::string_view::npos ? s.npos : comma - pos);
+    std::string_view part = s.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
     auto dots = part.find("..");
     auto first = stream_named(part.substr(0, dots));
     auto last = dots == std::string_view::npos ? first : stream_named(part.substr(dots + 2));
@@ -160,7 +160,8 @@ class Assembler {
     if (t.size() < 3) return diags_.error(at(line, t[0].col), "", "expected '.map <id> <lanes...>'");
     auto id = parse_int(t[1].text);
     if (!id || *id < 0) return diags_.error(at(line, t[1].col), "", "expected a map id (an integer from 0)");
-    if (program_.maps.count(*id)) return diags_.error(at(line, t[1].col), "", "map " + t[1].text + " is defined twice");
+    if (program_.maps.contains(*id))
+      return diags_.error(at(line, t[1].col), "", "map " + t[1].text + " is defined twice");
     std::vector<int> lanes;
     for (std::size_t i = 2; i < t.size(); ++i) {
       const auto dots = t[i].text.find("..");
@@ -260,7 +261,7 @@ class Assembler {
                        (names.empty() ? std::string("no operands") : names + "=...") + ", got '" + tok.text + "'");
       return std::nullopt;
     }
-    if (ins.operands.count(*field)) {
+    if (ins.operands.contains(*field)) {
       diags_.error(at(line, tok.col), "", "operand " + std::string(field_name(*field)) + " is given twice");
       return field;
     }

@@ -84,7 +84,7 @@ std::vector<std::uint8_t> encode(const Program& program) {
   for (const auto& [id, lanes] : program.maps) {
     w.i64(id);
     w.u16(lanes.size());
-    for (int v : lanes) w.u16(static_cast<std::uint64_t>(v + 1));  // -1 (zero) as 0
+    for (int v : lanes) w.u16(static_cast<std::uint64_t>(v) + 1);  // -1 (zero) as 0
   }
   w.u32(program.queues.size());
   for (const auto& q : program.queues) {

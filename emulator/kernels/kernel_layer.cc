@@ -73,13 +73,15 @@ LayerKernel decode_layer(const LpuParams& p, const LayerData& data, int chips, i
   // Per vector of the hidden state.
   auto per_vector = [&](const Eigen::ArrayXf& a) {
     std::vector<Vec> out;
+    out.reserve(static_cast<std::size_t>(vectors));
     for (int v = 0; v < vectors; ++v) out.push_back(e.lanes_f32([&](int l) { return a[v * n + l]; }));
     return out;
   };
   const std::vector<Vec> x = per_vector(L.x), g1 = per_vector(L.norm1), g2 = per_vector(L.norm2),
                          cos = per_vector(L.cos);
   std::vector<std::pair<Vec, Vec>> sines;
-  for (int v = 0; v < vectors; ++v) sines.push_back(e.sine_masks(L.sin.segment(v * n, n)));
+  sines.reserve(static_cast<std::size_t>(vectors));
+  for (int v = 0; v < vectors; ++v) sines.push_back(e.sine_masks(L.sin.segment(Eigen::Index{v} * n, n)));
   // Scores of positions past the token add -1e9: exp() makes them 0.
   const Vec position_mask = e.lanes_f32([&](int l) { return l <= pos ? 0.0f : -1e9f; });
   // Every chip allocates the same vectors in the same order (its heads'
@@ -89,6 +91,7 @@ LayerKernel decode_layer(const LpuParams& p, const LayerData& data, int chips, i
   const auto [head_i8, head_i32] = e.head_masks(first_head, heads, hd);
   std::vector<Vec> lane_hot;
   const Vec position_hot = e.lanes_int(ElemType::i8, [&](int l) { return l == pos ? 1 : 0; });
+  lane_hot.reserve(static_cast<std::size_t>(n));
   for (int r = 0; r < n; ++r) lane_hot.push_back(e.lanes_int(ElemType::i8, [&](int l) { return l == r ? 1 : 0; }));
   // The caches, per vector: K^T rows (lane j of row r = key j's element
   // v n + r) and V rows, zero past the cached positions; the token's V row
@@ -205,6 +208,7 @@ LayerKernel decode_layer(const LpuParams& p, const LayerData& data, int chips, i
     act.push_back(e.quantize(e.swiglu(gate, up), L.s_f));
   }
   std::vector<Vec> ffn;
+  ffn.reserve(static_cast<std::size_t>(vectors));
   for (int v = 0; v < vectors; ++v) ffn.push_back(e.all_reduce(e.column(L.w_down, v, act, first_tile), chips));
   done(chips > 1 ? "SwiGLU FFN, all-reduce" : "SwiGLU FFN", latest(ffn));
   for (int v = 0; v < vectors; ++v) {

@@ -61,6 +61,7 @@ TEST_CASE("kernels: a decode layer split over 2 and 4 tsp-v1 chips matches Eigen
   for (int chips : {1, 2, 4}) {
     CAPTURE(chips);
     std::vector<LayerKernel> kernels;
+    kernels.reserve(static_cast<std::size_t>(chips));
     for (int i = 0; i < chips; ++i) kernels.push_back(decode_layer(p, data, chips, i));
     for (const LayerKernel& k : kernels) CHECK(k.program == kernels.front().program);
     const LayerCheck c = check_layer(p, data, kernels);

@@ -53,6 +53,7 @@ MatmulKernel matmul(const LpuParams& p, const MatmulData& data) {
         rows.push_back(input_row(s, data, v));
       }
       std::vector<const Vec*> xs;
+      xs.reserve(static_cast<std::size_t>(m));
       for (int r = 0; r < m; ++r) xs.push_back(&x[static_cast<std::size_t>(r)][static_cast<std::size_t>(kt)]);
       const std::vector<Vec> part = s.matvec(rows, xs);
       for (int r = 0; r < m; ++r) {

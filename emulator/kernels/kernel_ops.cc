@@ -1,5 +1,6 @@
 #include "emulator/kernels/kernel_ops.h"
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
@@ -157,6 +158,7 @@ Vec KernelOps::column(const Int8Matrix& w, int col_tile, const std::vector<Vec>&
 
 Vec KernelOps::all_reduce(const Vec& v, int chips) {
   std::vector<Vec> received;
+  received.reserve(static_cast<std::size_t>(std::max(chips - 1, 0)));
   for (int link = 0; link < chips - 1; ++link) received.push_back(s_.exchange(v, link));
   Vec sum = v;
   for (const Vec& r : received) sum = i(Opcode::add, ElemType::i32, sum, r);

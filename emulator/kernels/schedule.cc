@@ -16,7 +16,7 @@ int Scheduler::slice_x(SliceId s) const { return stream_position(p_, {Unit::mem,
 
 bool Scheduler::queue_free(const QueueId& q, std::int64_t cycle) const {
   auto it = code_.find(q);
-  return it == code_.end() || !it->second.count(cycle);
+  return it == code_.end() || !it->second.contains(cycle);
 }
 
 void Scheduler::place(const QueueId& q, std::int64_t cycle, Instruction ins) {
@@ -27,7 +27,7 @@ void Scheduler::place(const QueueId& q, std::int64_t cycle, Instruction ins) {
 PlaneAt Scheduler::allocate(const std::set<SliceId>& avoid) {
   for (int k = 0; k < p_.mem_slices; ++k) {
     const SliceId slice{Hemisphere::east, (next_slice_ + k) % p_.mem_slices};
-    if (avoid.count(slice)) continue;
+    if (avoid.contains(slice)) continue;
     next_slice_ = (slice.index + 1) % p_.mem_slices;
     std::int64_t& a = next_address_[slice];
     if (a >= static_cast<std::int64_t>(p_.banks) * p_.words_per_bank)
@@ -96,7 +96,7 @@ std::vector<const Vec*> Scheduler::distinct(const std::vector<const Vec*>& in, s
   for (const Vec* v : in) {
     const bool same_as_before = std::find(out.begin(), out.end(), v) != out.end();
     const bool clash = !same_as_before && std::any_of(v->planes.begin(), v->planes.end(),
-                                                      [&](const PlaneAt& a) { return used.count(a.slice); });
+                                                      [&](const PlaneAt& a) { return used.contains(a.slice); });
     if (clash) {
       std::set<SliceId> avoid = used;
       for (const PlaneAt& a : v->planes) avoid.insert(a.slice);

@@ -125,7 +125,7 @@ class Scheduler {
  private:
   struct Arrival {  // one operand plane reaching a unit
     PlaneAt from;
-    std::int64_t ready;
+    std::int64_t ready = 0;
     const Flight* flight = nullptr;  // taken off its stream instead of read from SRAM
   };
   struct Departure {  // one result plane leaving a unit for a slice
@@ -142,13 +142,13 @@ class Scheduler {
   struct Moves {
     struct Read {
       PlaneAt at;
-      std::int64_t cycle;
+      std::int64_t cycle = 0;
       Streams streams;
     };
     struct Write {
       PlaneAt at;
-      std::int64_t issue, access;
-      int stream;
+      std::int64_t issue = 0, access = 0;
+      int stream = 0;
     };
     std::int64_t take = 0, emit = 0;
     std::vector<Booking> cells;

@@ -81,13 +81,13 @@ std::optional<Scheduler::Moves> Scheduler::plan_moves(int unit_x, std::int64_t t
   auto slice_ok = [&](SliceId s, std::int64_t issue, std::int64_t access) {
     const QueueId q{Unit::mem, s.hemisphere, s.index};
     if (issue < 0 || !queue_free(q, issue)) return false;
-    if (auto it = slice_busy_.find(s); it != slice_busy_.end() && it->second.count(access)) return false;
+    if (auto it = slice_busy_.find(s); it != slice_busy_.end() && it->second.contains(access)) return false;
     for (auto& [pq, pc] : m.issues)
       if (pq == q && pc == issue) return false;
     for (auto& [ps, pc] : m.accesses)
       if (ps == s && pc == access) return false;
-    m.issues.push_back({q, issue});
-    m.accesses.push_back({s, access});
+    m.issues.emplace_back(q, issue);
+    m.accesses.emplace_back(s, access);
     return true;
   };
   for (const Arrival& a : in) {

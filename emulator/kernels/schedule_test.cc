@@ -125,8 +125,8 @@ TEST_CASE("scheduler: matvec tiles match Eigen exactly") {
     std::vector<M> w;
     std::vector<std::vector<Vec>> tiles(2);
     for (int t = 0; t < 2; ++t) {
-      w.push_back(M::NullaryExpr(dim, dim, [t](Eigen::Index r, Eigen::Index c) {
-        return static_cast<std::int32_t>((r * 31 + c * 7 + t * 13 + r * c) % 255) - 127;
+      w.emplace_back(M::NullaryExpr(dim, dim, [t](Eigen::Index r, Eigen::Index c) {
+        return static_cast<std::int32_t>((r * 31 + c * 7 + Eigen::Index{t} * 13 + r * c) % 255) - 127;
       }));
       for (int r = 0; r < dim; ++r) {
         std::vector<std::int8_t> row(static_cast<std::size_t>(dim));
@@ -139,14 +139,18 @@ TEST_CASE("scheduler: matvec tiles match Eigen exactly") {
     for (int i = 0; i < 3; ++i) {
       std::vector<std::int8_t> x(static_cast<std::size_t>(dim));
       Eigen::VectorXi e(dim);
-      for (int k = 0; k < dim; ++k)
-        e[k] = x[static_cast<std::size_t>(k)] = static_cast<std::int8_t>((k * 17 + i * 5) % 251 - 125);
+      for (int k = 0; k < dim; ++k) {
+        const int value = (k * 17 + i * 5) % 251 - 125;  // in [-125, 125]: an int8
+        x[static_cast<std::size_t>(k)] = static_cast<std::int8_t>(value);
+        e[k] = value;
+      }
       xs.push_back(s.input_i8(x));
       xe.push_back(e);
     }
     auto y0 = s.matvec(tiles[0], {&xs[0], &xs[1], &xs[2]});
     auto y1 = s.matvec(tiles[1], {&xs[2]});
-    CHECK(s.install_bound() == 2 * dim * dim / static_cast<std::int64_t>(p.mxm_install_per_cycle.value()));
+    CHECK(s.install_bound() ==
+          std::int64_t{2} * dim * dim / static_cast<std::int64_t>(p.mxm_install_per_cycle.value()));
     Ran r(p, s);
     CHECK(s.install_bound() <= r.run.cycles);
     auto check = [&](const Vec& y, int t, int i) {
@@ -177,6 +181,7 @@ TEST_CASE("scheduler: FP16 matvec matches a once-rounded dot product") {
     Eigen::VectorXf x =
         Eigen::VectorXf::NullaryExpr(dim, [](Eigen::Index i) { return static_cast<float>(i % 23) / 8.0f - 1.0f; });
     std::vector<Vec> rows;
+    rows.reserve(static_cast<std::size_t>(dim));
     for (int r = 0; r < dim; ++r) rows.push_back(half_planes(w.row(r).transpose()));
     Vec xv = half_planes(x);
     const std::vector<Vec> y = s.matvec(rows, {&xv, &xv});

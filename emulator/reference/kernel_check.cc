@@ -113,7 +113,7 @@ LayerCheck check_layer(const LpuParams& p, const LayerData& data, const std::vec
     for (std::size_t v = 0; v < k.out.size(); ++v) {
       const std::vector<double> out = read_lanes(sys.chip(i), k.out[v]);
       for (int l = 0; l < width; ++l) {
-        const auto g = static_cast<Eigen::Index>(static_cast<int>(v) * width + l);
+        const auto g = static_cast<Eigen::Index>(v) * width + l;
         ++c.outputs;
         c.output_exact += out[static_cast<std::size_t>(l)] == ref.out[g];
         c.max_error = std::max(c.max_error, std::abs(out[static_cast<std::size_t>(l)] - ref.out[g]));

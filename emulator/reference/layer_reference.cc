@@ -50,13 +50,14 @@ Int32Vector attention_mix_reference(const Int8Vector& qq, const Int8Matrix& keys
   const float score_scale = L.score_scale();
   for (int head = 0; head < L.heads; ++head) {
     Int8Vec qh = Int8Vec::Zero(d);
-    qh.segment(head * hd, hd) = qq.segment(head * hd, hd);
+    const Eigen::Index head_lanes = Eigen::Index{head} * hd;
+    qh.segment(head_lanes, hd) = qq.segment(head_lanes, hd);
     const Eigen::ArrayXf s = dequant(keys.cast<std::int32_t>() * qh.matrix().cast<std::int32_t>(), score_scale);
     const float m = std::max(0.0f, s.maxCoeff());
     const Eigen::ArrayXf e = (s - m).exp();
     const Eigen::ArrayXf p = e * (1.0f / e.sum());
     const IntVec y = product(q8(p, L.s_p), values);
-    attn.segment(head * hd, hd) = y.segment(head * hd, hd);
+    attn.segment(head_lanes, hd) = y.segment(head_lanes, hd);
   }
   return attn;
 }

@@ -32,6 +32,6 @@ Int32Vector attention_mix_reference(const Int8Vector& q, const Int8Matrix& keys,
 // The layer in Eigen, FP32 elementwise and exact INT32 products; sums over
 // lanes in index order and the softmax maximum as max(0, max s) (the shift
 // trees of the kernel fill with zeros; softmax does not depend on it).
-LayerReference layer_reference(const LayerData& data);
+LayerReference layer_reference(const LayerData& L);
 
 }  // namespace tokenfab::lpu
