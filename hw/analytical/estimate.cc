@@ -79,7 +79,6 @@ void PassTiming::add_stage(StageEstimate stage, Seconds stage_end) {
 }
 
 Estimate estimate(const EstimateInput& in) {
-  Estimate e;
   const Mapping& map = in.mapping;
   const Workload pass = pass_workload(in);
   const StepContext ctx{in.system, in.model, in.precision, map, in.engine};
@@ -104,11 +103,7 @@ Estimate estimate(const EstimateInput& in) {
     const Seconds end = totals.time + s.time;
     totals.add_stage(std::move(s), end);
   }
-  e.stages = std::move(totals.stages);
-  e.breakdown = totals.breakdown;
-  e.footprint = totals.footprint;
-  finish_estimate(e, in, totals.time, totals.slowest_stage);
-  return e;
+  return finish_estimate(std::move(totals), in);
 }
 
 Workload pass_workload(const EstimateInput& in) {
@@ -119,11 +114,15 @@ Workload pass_workload(const EstimateInput& in) {
   return pass;
 }
 
-void finish_estimate(Estimate& e, const EstimateInput& in, Seconds pass_time, Seconds slowest_stage) {
+Estimate finish_estimate(PassTiming pass, const EstimateInput& in) {
   const Mapping& map = in.mapping;
   const Workload& w = in.workload;
-  e.step_time =
-      in.workload.phase == Phase::decode && map.pp > 1 ? std::max(pass_time, slowest_stage * map.pp) : pass_time;
+  Estimate e;
+  e.stages = std::move(pass.stages);
+  e.breakdown = pass.breakdown;
+  e.footprint = pass.footprint;
+  e.step_time = in.workload.phase == Phase::decode && map.pp > 1 ? std::max(pass.time, pass.slowest_stage * map.pp)
+                                                                 : pass.time;
   if (e.step_time.value() <= 0) throw InputError({"trace"}, "the step has no timed ops (every op is fused or empty)");
   e.bound = e.breakdown.largest();
   const Tokens new_tokens(static_cast<double>(w.batch) * w.tokens);
@@ -138,6 +137,7 @@ void finish_estimate(Estimate& e, const EstimateInput& in, Seconds pass_time, Se
                                                 : e.tokens_per_second_per_device * in.system.chips;
   e.capacity = in.system.chip.weight_memory().capacity;
   e.fits = e.footprint.total() <= e.capacity;
+  return e;
 }
 
 }  // namespace tokenfab

@@ -101,9 +101,9 @@ struct PassTiming {
 // batch/pp sequences in flight; anything else passes the batch through once.
 Workload pass_workload(const EstimateInput& in);
 
-// Fills the step time, throughputs, bound and capacity of `e` from its stages:
-// `pass_time` is one pass through all stages, `slowest_stage` the longest
-// stage; a pipelined decode keeps pp micro-batches in flight.
-void finish_estimate(Estimate& e, const EstimateInput& in, Seconds pass_time, Seconds slowest_stage);
+// The estimate of a finished pass (either engine's): its stages, breakdown
+// and footprint, and from them the step time, throughputs, bound and
+// capacity; a pipelined decode keeps pp micro-batches in flight.
+Estimate finish_estimate(PassTiming pass, const EstimateInput& in);
 
 }  // namespace tokenfab

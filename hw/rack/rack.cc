@@ -8,7 +8,7 @@
 
 namespace tokenfab {
 
-PassTiming collect_pass(const ReplicaModule& replica, Seconds begin, const std::vector<std::int64_t>& rank_sequences,
+PassTiming collect_pass(const ReplicaModule& replica, Seconds begin, const StepLoad& load,
                         const std::function<Footprint(int stage)>& footprint) {
   const Mapping& map = replica.mapping();
   PassTiming pass;
@@ -21,7 +21,7 @@ PassTiming collect_pass(const ReplicaModule& replica, Seconds begin, const std::
     StageEstimate s;
     s.stage = stage;
     s.device = last->device();
-    s.sequences = rank_sequences[static_cast<std::size_t>(map.coords(last->device()).attn_rank)];
+    s.sequences = load.ranks[static_cast<std::size_t>(map.coords(last->device()).attn_rank)].sequences();
     s.ops = last->ops();
     s.timings = last->timings();
     for (auto& t : s.timings) t.start -= begin;
@@ -114,16 +114,10 @@ Estimate simulate_step(const EstimateInput& in, const SimulationOptions& options
   ReplicaModule replica("replica", in.system, map, in.engine, simulated);
   const Seconds begin = replica.run_step(ops, representative);
 
-  std::vector<std::int64_t> rank_sequences;
-  for (const auto& r : load.ranks) rank_sequences.push_back(r.sequences());
-  PassTiming timing = collect_pass(replica, begin, rank_sequences, [&](int stage) {
+  PassTiming timing = collect_pass(replica, begin, load, [&](int stage) {
     return device_footprint(in.model, in.precision, map, pass, stage * map.stage_devices());
   });
-  Estimate e;
-  e.stages = std::move(timing.stages);
-  e.breakdown = timing.breakdown;
-  e.footprint = timing.footprint;
-  finish_estimate(e, in, timing.time, timing.slowest_stage);
+  Estimate e = finish_estimate(std::move(timing), in);
   if (options.timeline) write_timeline(*options.timeline, replica, begin, in.system);
   return e;
 }

@@ -36,10 +36,10 @@ struct SimulationOptions {
 // Must be called at most once per process.
 Estimate simulate_step(const EstimateInput& in, const SimulationOptions& options = {});
 
-// After a step of `replica` that began at `begin`: per stage, the device that
-// finished last, its timings relative to `begin`, and the pass they make.
-// `footprint(stage)` gives a stage's fullest footprint.
-PassTiming collect_pass(const ReplicaModule& replica, Seconds begin, const std::vector<std::int64_t>& rank_sequences,
+// After a step of `replica` that began at `begin` with `load`: per stage, the
+// device that finished last, its timings relative to `begin`, and the pass
+// they make. `footprint(stage)` gives a stage's fullest footprint.
+PassTiming collect_pass(const ReplicaModule& replica, Seconds begin, const StepLoad& load,
                         const std::function<Footprint(int stage)>& footprint);
 
 // The step's timeline: a process per simulated device, a track per resource,

@@ -50,9 +50,7 @@ StepResult SystemCStepModel::time_step(const Batch& batch) {
   }
 
   last_begin_ = replica_->run_step(ops, representative);
-  std::vector<std::int64_t> rank_sequences;
-  for (const auto& r : load.ranks) rank_sequences.push_back(r.sequences());
-  PassTiming pass = collect_pass(*replica_, last_begin_, rank_sequences, [&](int stage) {
+  PassTiming pass = collect_pass(*replica_, last_begin_, load, [&](int stage) {
     Footprint fullest;
     for (const auto& [key, f] : footprints) {
       if (key.stage == stage && f.total() > fullest.total()) fullest = f;
