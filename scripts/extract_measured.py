@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""Extracts the measured points tokenfab is validated against from the shared
+reference data (shared/reference/data/) into configs/validation/measured/.
+
+  python3 scripts/extract_measured.py [--shared ../shared]
+
+Deterministic: the same input gives byte-identical files. What is kept and
+why (each rule is also printed into the files' header comment):
+- InferenceX DeepSeek-R1 rows on NVIDIA GPUs served aggregated (one engine
+  does prefill and decode: `disaggregated` = no). Disaggregated rows belong to
+  the serving simulation. Rows whose throughput contradicts their own latency
+  (the README's Little's-law ratio below 0.9, flagged in `note`) are dropped.
+- MLPerf Inference closed-division Offline rows of the benchmarks whose model
+  tokenfab ships, on GPUs whose system tokenfab ships, de-duplicated on
+  (round, submitter, platform, benchmark, result), rows copied from another
+  variant left out.
+"""
+import argparse
+import csv
+import pathlib
+import sys
+
+INFERENCEX_COLUMNS = [
+    "hardware", "framework", "precision", "spec_decoding", "tp", "ep", "dp_attention", "num_gpus",
+    "isl", "osl", "concurrency", "tpot_median_ms", "tok_s_per_gpu", "output_tok_s_per_gpu",
+    "run_date", "image", "run_url",
+]
+MLPERF_BENCHMARKS = {"llama2-70b", "llama3.1-405b", "llama3.1-8b", "deepseek-r1", "gpt-oss-120b"}
+MLPERF_ACCELERATORS = {"H100-SXM", "H200-SXM", "B200", "B300", "GB200", "GB300"}
+MLPERF_COLUMNS = [
+    "round", "submitter", "accelerator_short", "total_accelerators", "benchmark", "result_per_accelerator",
+    "tokens_per_sample_observed", "precision_declared", "software_framework", "hw_notes", "source_path",
+]
+
+
+def inferencex(shared):
+    src = shared / "reference/data/inferencex/deepseek_r1_nvidia.csv"
+    kept = []
+    with open(src, newline="") as f:
+        for r in csv.DictReader(f):
+            if r["disaggregated"] != "no":
+                continue
+            if r["littles_law_ratio"] and float(r["littles_law_ratio"]) < 0.9:
+                continue
+            kept.append([r[c] for c in INFERENCEX_COLUMNS])
+    kept.sort()
+    return src, kept
+
+
+def mlperf(shared):
+    src = shared / "reference/data/mlperf/llm_nvidia.csv"
+    kept, seen = [], set()
+    with open(src, newline="") as f:
+        for r in csv.DictReader(f):
+            if r["division"] != "closed" or r["scenario"] != "Offline" or r["inferred_from_other_variant"] == "1":
+                continue
+            if r["benchmark"] not in MLPERF_BENCHMARKS or r["accelerator_short"] not in MLPERF_ACCELERATORS:
+                continue
+            key = (r["round"], r["submitter"], r["platform"], r["benchmark"], r["result_value"])
+            if key in seen:
+                continue
+            seen.add(key)
+            kept.append([r[c] for c in MLPERF_COLUMNS])
+    kept.sort()
+    return src, kept
+
+
+def write(path, header_lines, columns, rows):
+    out = "".join(f"# {line}\n" for line in header_lines)
+    with open(path, "w", newline="") as f:
+        f.write(out)
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(columns)
+        w.writerows(rows)
+
+
+def inferencex_key(row):
+    r = dict(zip(INFERENCEX_COLUMNS, row))
+    return f"inferencex/{r['hardware']}/{r['framework']}/{r['precision']}/{r['isl']}x{r['osl']}/{r['spec_decoding']}"
+
+
+def mlperf_key(row):
+    r = dict(zip(MLPERF_COLUMNS, row))
+    return f"mlperf/{r['accelerator_short']}/{r['round']}/{r['benchmark']}"
+
+
+def split(keys):
+    """Alternates configurations between the two halves within each group of
+    one source, hardware and speculative-decoding setting (sorted), the first
+    group starting with calibration, the next with evaluation and so on, so
+    that every generation and both decoding modes appear in both halves."""
+    groups = {}
+    for k in sorted(set(keys)):
+        parts = k.split("/")
+        groups.setdefault((parts[0], parts[1].lower(), parts[-1] if parts[0] == "inferencex" else ""), []).append(k)
+    halves = {"calibration": [], "evaluation": []}
+    names = ("calibration", "evaluation")
+    for g, group in enumerate(sorted(groups)):
+        for i, k in enumerate(groups[group]):
+            halves[names[(i + g) % 2]].append(k)
+    return halves
+
+
+def write_split(path, halves):
+    lines = ["# Which configurations fitted parameters may use (calibration) and which they",
+             "# may not (evaluation). A configuration is hardware x framework x precision x",
+             "# ISL/OSL x speculative decoding (InferenceX) or accelerator x round x benchmark",
+             "# (MLPerf): the rows of one configuration pool run dates and concurrencies, so they",
+             "# stay together. Made by scripts/extract_measured.py (configurations alternate",
+             "# between the halves within each source x hardware x decoding mode) and committed",
+             "# before any fit.",
+             "# Keys not listed are refused by `tokenfab validate`."]
+    for half in ("calibration", "evaluation"):
+        lines.append(f"{half}:")
+        lines += [f"  - {k}" for k in halves[half]]
+    path.write_text("\n".join(lines) + "\n")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--shared", default=str(pathlib.Path(__file__).resolve().parents[1].parent / "shared"))
+    args = ap.parse_args()
+    shared = pathlib.Path(args.shared)
+    out = pathlib.Path(__file__).resolve().parents[1] / "configs/validation/measured"
+    out.mkdir(parents=True, exist_ok=True)
+    src, rows = inferencex(shared)
+    write(out / "inferencex_dsr1_aggregated.csv",
+          ["InferenceX DeepSeek-R1-0528, aggregated serving on NVIDIA GPUs (SemiAnalysis; each row's run_url).",
+           "From shared/reference/data/inferencex/deepseek_r1_nvidia.csv by scripts/extract_measured.py:",
+           "disaggregated = no; rows with littles_law_ratio < 0.9 dropped (throughput contradicts latency).",
+           "tpot_median_ms: median (E2E - TTFT) / (output tokens - 1); tok_s_per_gpu: (input + output) tokens/s",
+           "over num_gpus. isl/osl nominal; request lengths uniform in [0.8, 1.0] x nominal."],
+          INFERENCEX_COLUMNS, rows)
+    print(f"inferencex: {len(rows)} rows")
+    src, rows = mlperf(shared)
+    write(out / "mlperf_offline.csv",
+          ["MLPerf Inference closed-division Offline results (MLCommons; each row's source_path).",
+           "From shared/reference/data/mlperf/llm_nvidia.csv by scripts/extract_measured.py: benchmarks",
+           "whose model tokenfab ships, GPUs whose system it ships; de-duplicated on round, submitter, platform,",
+           "benchmark, result; rows copied from another variant left out. result_per_accelerator: output tokens/s."],
+          MLPERF_COLUMNS, rows)
+    print(f"mlperf: {len(rows)} rows")
+    keys = [inferencex_key(r) for r in inferencex(shared)[1]] + [mlperf_key(r) for r in rows]
+    halves = split(keys)
+    write_split(out.parent / "split.yaml", halves)
+    print(f"split: {len(halves['calibration'])} calibration, {len(halves['evaluation'])} evaluation configurations")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
