@@ -68,7 +68,9 @@ TEST_CASE("ceiling: the fastest mapping, the runners-up and every sensitivity ro
 }
 
 TEST_CASE("ceiling: an engine without fusion is measured against fusing") {
-  const CeilingResult c = find_ceiling(node8(), EngineConfig{.fuse_elementwise = false}, synthetic);
+  EngineConfig unfused;
+  unfused.fuse_elementwise = false;
+  const CeilingResult c = find_ceiling(node8(), unfused, synthetic);
   // tp=4 with 16 launches: 250 + 32 + 10 + 5 = 297 us; fused: 281 us.
   CHECK(c.best.summary.per_user.value() == doctest::Approx(per_user(297)));
   CHECK(c.sensitivity.back().change == "elementwise fusion");

@@ -1,6 +1,51 @@
 #include "serving/engine_config.h"
 
+#include <cmath>
+
 namespace tokenfab {
+namespace {
+
+const Schema<KernelEfficiency>& kernel_efficiency_schema() {
+  static const Schema<KernelEfficiency> schema = [] {
+    Schema<KernelEfficiency> s("fractions of the bound's memory and tensor rates the engine's kernels reach");
+    s.add("gemm", &KernelEfficiency::gemm, "dense GEMMs and GEMVs").default_value(1.0).positive().at_most(1.0);
+    s.add("grouped_gemm", &KernelEfficiency::grouped_gemm, "routed-expert (grouped) GEMMs")
+        .default_value(1.0)
+        .positive()
+        .at_most(1.0);
+    s.add("attention", &KernelEfficiency::attention, "attention over the KV cache")
+        .default_value(1.0)
+        .positive()
+        .at_most(1.0);
+    return s;
+  }();
+  return schema;
+}
+
+const Schema<SpeculativeConfig>& speculative_schema() {
+  static const Schema<SpeculativeConfig> schema = [] {
+    Schema<SpeculativeConfig> s("speculative decoding (multi-token prediction)");
+    s.add("draft_tokens", &SpeculativeConfig::draft_tokens, "drafted tokens verified per sequence and step; 0 = off")
+        .default_value(0)
+        .at_least(0)
+        .at_most(8);
+    s.add("acceptance", &SpeculativeConfig::acceptance,
+          "probability a draft is kept when the ones before it were")
+        .default_value(0.0)
+        .at_least(0.0)
+        .at_most(1.0);
+    return s;
+  }();
+  return schema;
+}
+
+}  // namespace
+
+double SpeculativeConfig::tokens_per_step() const {
+  double tokens = 1.0, kept = 1.0;
+  for (int i = 0; i < draft_tokens; ++i) tokens += (kept *= acceptance);
+  return tokens;
+}
 
 const Schema<EngineConfig>& engine_schema() {
   static const Schema<EngineConfig> schema = [] {
@@ -8,6 +53,17 @@ const Schema<EngineConfig>& engine_schema() {
     s.add("fuse_elementwise", &EngineConfig::fuse_elementwise,
           "norms, RoPE and activations run inside neighbouring kernels: no launch, no extra memory pass")
         .default_value(true);
+    s.section("kernel_efficiency", &EngineConfig::kernel_efficiency, kernel_efficiency_schema());
+    s.add("step_overhead", &EngineConfig::step_overhead,
+          "host time per engine step (scheduling, sampling, detokenising); 0 s = hardware bound")
+        .default_value(Seconds(0))
+        .at_least(Seconds(0));
+    s.add("sequence_overhead", &EngineConfig::sequence_overhead, "host time per sequence in a step")
+        .default_value(Seconds(0))
+        .at_least(Seconds(0));
+    s.add("max_batch", &EngineConfig::max_batch, "sequences one replica keeps in flight (the engine's limit)")
+        .at_least(std::int64_t{1});
+    s.section("speculative", &EngineConfig::speculative, speculative_schema());
     return s;
   }();
   return schema;
@@ -15,6 +71,36 @@ const Schema<EngineConfig>& engine_schema() {
 
 bool fused_away(const EngineConfig& engine, OpKind kind) {
   return engine.fuse_elementwise && (kind == OpKind::norm || kind == OpKind::rope || kind == OpKind::activation);
+}
+
+EngineConfig hardware_bound(const EngineConfig& engine) {
+  EngineConfig bound;
+  bound.fuse_elementwise = engine.fuse_elementwise;
+  return bound;
+}
+
+bool has_deployment_terms(const EngineConfig& e) {
+  const KernelEfficiency& k = e.kernel_efficiency;
+  return k.gemm != 1.0 || k.grouped_gemm != 1.0 || k.attention != 1.0 || e.step_overhead.value() > 0 ||
+         e.sequence_overhead.value() > 0 || e.max_batch || e.speculative.draft_tokens > 0;
+}
+
+double kernel_efficiency(const EngineConfig& engine, OpKind kind) {
+  switch (kind) {
+    case OpKind::gemm:
+    case OpKind::router:
+      return engine.kernel_efficiency.gemm;
+    case OpKind::grouped_gemm:
+      return engine.kernel_efficiency.grouped_gemm;
+    case OpKind::attention:
+      return engine.kernel_efficiency.attention;
+    default:
+      return 1.0;
+  }
+}
+
+Seconds host_time(const EngineConfig& engine, std::int64_t sequences) {
+  return engine.step_overhead + engine.sequence_overhead * static_cast<double>(sequences);
 }
 
 }  // namespace tokenfab

@@ -1,25 +1,73 @@
 // What the serving software does with the trace, as opposed to what the
-// hardware can do: which ops it fuses into their neighbours.
+// hardware can do. Two kinds of setting:
 //
-// Production engines (TensorRT-LLM, SGLang, vLLM with CUDA graphs) fuse
-// RMSNorm into the next GEMM's prologue or the previous all-reduce, RoPE into
-// the attention kernel and the SwiGLU product into the gate/up GEMM's
-// epilogue. A fused op launches no kernel and makes no extra round trip
-// through memory; its few FLOPs per element run inside its host kernel.
+// - Fusion, which every production engine does (TensorRT-LLM, SGLang, vLLM
+//   with CUDA graphs): RMSNorm rides in the next GEMM's prologue or the
+//   previous all-reduce, RoPE in the attention kernel, the SwiGLU product in
+//   the gate/up GEMM's epilogue. A fused op launches no kernel and makes no
+//   extra round trip through memory.
+// - Deployment terms: what today's software adds on top of the hardware's
+//   sustained rates (kernels below those rates, host work per step, the
+//   engine's batch limit, speculative decoding). Each defaults to off, which
+//   gives the hardware bound; configs/engines/ holds the deployed values with
+//   their sources (or `status: fitted` and the fit).
+//
+//   EngineConfig deployed = load_config(..., engine_schema());
+//   EngineConfig bound = hardware_bound(deployed);   // same fusion, terms off
 #pragma once
 
+#include <cstdint>
+#include <optional>
+
 #include "core/schema.h"
+#include "core/units.h"
 #include "workloads/op.h"
 
 namespace tokenfab {
 
+// Fractions of the bound's rates (the chip's sustained memory bandwidth and
+// tensor throughput) that the engine's kernels of each kind reach.
+struct KernelEfficiency {
+  double gemm = 1.0;          // dense GEMMs and GEMVs, the router
+  double grouped_gemm = 1.0;  // routed-expert GEMMs, few rows per expert in decode
+  double attention = 1.0;     // attention kernels over the KV cache
+};
+
+// Speculative decoding (e.g. DeepSeek's multi-token prediction): each step
+// verifies `draft_tokens` drafted tokens per sequence besides its own, and a
+// draft is kept with probability `acceptance` if all before it were.
+struct SpeculativeConfig {
+  int draft_tokens = 0;
+  double acceptance = 0.0;
+  // Tokens a sequence gains per step: 1 + a + a^2 + ... + a^draft_tokens.
+  double tokens_per_step() const;
+};
+
 struct EngineConfig {
   bool fuse_elementwise = true;  // norms, RoPE and activations ride in neighbouring kernels
+  KernelEfficiency kernel_efficiency;
+  Seconds step_overhead;      // host work per engine step: scheduling, sampling, detokenising
+  Seconds sequence_overhead;  // host work per sequence in the step
+  std::optional<std::int64_t> max_batch;  // sequences one replica's engine keeps in flight
+  SpeculativeConfig speculative;
 };
 
 const Schema<EngineConfig>& engine_schema();
 
 // True when the engine runs `kind` inside a neighbouring kernel.
 bool fused_away(const EngineConfig& engine, OpKind kind);
+
+// The engine with every deployment term off (fusion kept): what the hardware allows.
+EngineConfig hardware_bound(const EngineConfig& engine);
+
+// True when any deployment term is on.
+bool has_deployment_terms(const EngineConfig& engine);
+
+// The fraction of the bound's rates an op of `kind` reaches on this engine
+// (1 for ops that are not kernels of a listed kind).
+double kernel_efficiency(const EngineConfig& engine, OpKind kind);
+
+// Host time of one step over `sequences` sequences.
+Seconds host_time(const EngineConfig& engine, std::int64_t sequences);
 
 }  // namespace tokenfab

@@ -17,9 +17,12 @@ OpTiming time_op(const StepContext& ctx, int device, const Op& op, Seconds start
     CollectiveTime c = collective_time(*op.collective, *route.link, *route.fabric);
     return charge_collective(start, route.resource, c.overhead, c.latency + c.transfer);
   }
+  // A kernel at efficiency e takes 1/e as long as the bound's rates give,
+  // for its arithmetic and its memory traffic alike.
   const ChipConfig& chip = ctx.system.chip;
-  return charge_kernel(start, chip.compute.launch_overhead, compute_time(chip.compute, op),
-                       stream_time(chip.weight_memory(), memory_bytes(op)));
+  const double efficiency = kernel_efficiency(ctx.engine, op.kind);
+  return charge_kernel(start, chip.compute.launch_overhead, compute_time(chip.compute, op) / efficiency,
+                       stream_time(chip.weight_memory(), memory_bytes(op) / efficiency));
 }
 
 namespace {
@@ -108,6 +111,8 @@ Estimate estimate(const EstimateInput& in) {
 
 Workload pass_workload(const EstimateInput& in) {
   Workload pass = in.workload;
+  // Speculative decoding verifies the drafts with the sequence's own token.
+  if (in.workload.phase == Phase::decode) pass.tokens += in.engine.speculative.draft_tokens;
   if (in.workload.phase == Phase::decode && in.mapping.pp > 1) {
     pass.batch = (in.workload.batch + in.mapping.pp - 1) / in.mapping.pp;
   }
@@ -124,10 +129,23 @@ Estimate finish_estimate(PassTiming pass, const EstimateInput& in) {
   e.step_time = in.workload.phase == Phase::decode && map.pp > 1 ? std::max(pass.time, pass.slowest_stage * map.pp)
                                                                  : pass.time;
   if (e.step_time.value() <= 0) throw InputError({"trace"}, "the step has no timed ops (every op is fused or empty)");
+  // Drafting: each draft token runs the draft module (DeepSeek's MTP: one
+  // more layer), taken as 1/layers of the verifying pass per draft.
+  double tokens_per_step = w.tokens;
+  const SpeculativeConfig& spec = in.engine.speculative;
+  if (w.phase == Phase::decode && spec.draft_tokens > 0) {
+    const double draft = static_cast<double>(spec.draft_tokens) / static_cast<double>(in.model.layers);
+    e.step_time = e.step_time * (1.0 + draft);
+    for (auto& t : e.breakdown.by) t = t * (1.0 + draft);
+    tokens_per_step = spec.tokens_per_step();
+  }
+  const Seconds host = host_time(in.engine, w.batch);
+  e.step_time += host;
+  e.breakdown[Resource::host] += host;
   e.bound = e.breakdown.largest();
-  const Tokens new_tokens(static_cast<double>(w.batch) * w.tokens);
+  const Tokens new_tokens(static_cast<double>(w.batch) * tokens_per_step);
   e.tokens_per_second_per_user =
-      w.phase == Phase::decode ? Tokens(static_cast<double>(w.tokens)) / e.step_time : TokensPerSecond();
+      w.phase == Phase::decode ? Tokens(tokens_per_step) / e.step_time : TokensPerSecond();
   e.tokens_per_second_per_replica = new_tokens / e.step_time;
   e.tokens_per_second_per_device = e.tokens_per_second_per_replica / map.replica_devices();
   // A system holds as many whole replicas as fit; a replica bigger than one

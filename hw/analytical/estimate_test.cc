@@ -49,7 +49,9 @@ TEST_CASE("estimate: a memory-bound decode streams its bytes at the sustained ba
   Precision p;
   Workload w{Phase::decode, 1, 1, 1024};
   // Every op as its own kernel, so that each op's bytes cross memory.
-  Estimate e = estimate({sys, m, p, Mapping{}, w, nullptr, true, EngineConfig{.fuse_elementwise = false}});
+  EngineConfig unfused;
+  unfused.fuse_elementwise = false;
+  Estimate e = estimate({sys, m, p, Mapping{}, w, nullptr, true, unfused});
   double bytes = 0;
   for (const Op& op : e.stages[0].ops)
     bytes += (op.weight_bytes + op.activation_bytes + op.kv_read + op.kv_write).value();
@@ -106,6 +108,53 @@ TEST_CASE("estimate: capacity shortfall is reported") {
   // 405.9B BF16 weights over 8 chips = 101 GB each, above 100 GB.
   CHECK(!e.fits);
   CHECK(e.footprint.weights.value() == doctest::Approx(101.5e9).epsilon(0.01));
+}
+
+}  // namespace
+}  // namespace tokenfab
+
+namespace tokenfab {
+namespace {
+
+TEST_CASE("estimate: deployment terms, each derived from the bound") {
+  // One chip, no latencies or launches: a Llama-3.1-8B batch-1 decode is
+  // memory-bound in every kernel (see the test above), so kernel efficiency
+  // e of GEMMs stretches the GEMM memory time by 1/e and nothing else.
+  SystemConfig sys = node16({"chip.hbm.latency=0 s", "chip.compute.launch_overhead=0 s"});
+  ModelSpec m = load_hf_config("workloads/models/llama-3.1-8b.json");
+  const Workload w{Phase::decode, 4, 1, 1024};
+  EngineConfig bound_engine;
+  const Estimate bound = estimate({sys, m, Precision{}, Mapping{}, w, nullptr, true, bound_engine});
+  double gemm = 0;  // the bound's time in GEMM kernels
+  for (std::size_t i = 0; i < bound.stages[0].ops.size(); ++i)
+    if (bound.stages[0].ops[i].kind == OpKind::gemm) gemm += bound.stages[0].timings[i].time.value();
+
+  SUBCASE("GEMMs at half the rates take twice as long") {
+    EngineConfig e;
+    e.kernel_efficiency.gemm = 0.5;
+    const Estimate d = estimate({sys, m, Precision{}, Mapping{}, w, nullptr, true, e});
+    CHECK(d.step_time.value() == doctest::Approx(bound.step_time.value() + gemm).epsilon(1e-12));
+  }
+  SUBCASE("host time per step and per sequence follows the pass") {
+    EngineConfig e;
+    e.step_overhead = Seconds(2e-3);
+    e.sequence_overhead = Seconds(1e-4);  // 2 ms + 4 x 0.1 ms = 2.4 ms
+    const Estimate d = estimate({sys, m, Precision{}, Mapping{}, w, nullptr, true, e});
+    CHECK(d.step_time.value() == doctest::Approx(bound.step_time.value() + 2.4e-3).epsilon(1e-12));
+    CHECK(d.breakdown[Resource::host].value() == doctest::Approx(2.4e-3));
+    CHECK(d.breakdown.total().value() == doctest::Approx(d.step_time.value()).epsilon(1e-12));
+  }
+  SUBCASE("speculative decoding verifies the drafts and gains the accepted tokens") {
+    EngineConfig e;
+    e.speculative = {1, 0.5};
+    const Estimate d = estimate({sys, m, Precision{}, Mapping{}, w, nullptr, true, e});
+    // Two tokens per sequence verified (the pass of a batch-4, 2-token step),
+    // plus one draft layer in 32: step = pass x 33/32; 1.5 tokens gained.
+    const Estimate verify = estimate({sys, m, Precision{}, Mapping{}, {Phase::decode, 4, 2, 1024}, nullptr, true, {}});
+    CHECK(d.step_time.value() == doctest::Approx(verify.step_time.value() * 33.0 / 32.0).epsilon(1e-12));
+    CHECK(d.tokens_per_second_per_user.value() == doctest::Approx(1.5 / d.step_time.value()).epsilon(1e-12));
+    CHECK(d.tokens_per_second_per_replica.value() == doctest::Approx(6.0 / d.step_time.value()).epsilon(1e-12));
+  }
 }
 
 }  // namespace

@@ -32,13 +32,14 @@ StepResult AnalyticalStepModel::time_step(const Batch& batch) {
     const Seconds end = pass.time + critical->time;
     pass.add_stage(std::move(*critical), end);
   }
-  return finish_step(std::move(pass), c.system, load.rank_of);
+  return finish_step(std::move(pass), c.system, host_time(c.engine, std::ssize(batch.sequences)), load.rank_of);
 }
 
-StepResult finish_step(PassTiming pass, const SystemConfig& system, std::vector<int> rank_of) {
+StepResult finish_step(PassTiming pass, const SystemConfig& system, Seconds host, std::vector<int> rank_of) {
   StepResult r;
-  r.time = pass.time;
+  r.time = pass.time + host;
   r.breakdown = pass.breakdown;
+  r.breakdown[Resource::host] += host;
   r.bound = r.breakdown.largest();
   r.stages = std::move(pass.stages);
   r.footprint = pass.footprint;

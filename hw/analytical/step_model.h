@@ -58,7 +58,9 @@ class AnalyticalStepModel : public StepModel {
   StepModelConfig config_;
 };
 
-// Fills time, bound, capacity and fit from a finished pass.
-StepResult finish_step(PassTiming pass, const SystemConfig& system, std::vector<int> rank_of);
+// Fills time, bound, capacity and fit from a finished pass and the engine's
+// host time for the step (which follows the pass: the next step is scheduled
+// after this one's results are back).
+StepResult finish_step(PassTiming pass, const SystemConfig& system, Seconds host, std::vector<int> rank_of);
 
 }  // namespace tokenfab

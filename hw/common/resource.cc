@@ -35,6 +35,8 @@ std::string resource_key(Resource r, const SystemConfig& system) {
       return "launch";
     case Resource::sync:
       return "sync";
+    case Resource::host:
+      return "host";
   }
   return "?";
 }

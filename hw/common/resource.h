@@ -17,10 +17,13 @@
 namespace tokenfab {
 
 // `launch`: kernel launch and inter-kernel gaps; `sync`: the fixed software
-// and synchronisation cost of each collective, and waiting for slower peers.
-enum class Resource { memory, compute, scale_up, scale_out, launch, sync };
-inline constexpr std::array kResources = {Resource::memory,    Resource::compute, Resource::scale_up,
-                                          Resource::scale_out, Resource::launch,  Resource::sync};
+// and synchronisation cost of each collective, and waiting for slower peers;
+// `host`: the serving engine's host work per step (scheduling, sampling),
+// zero in the hardware bound.
+enum class Resource { memory, compute, scale_up, scale_out, launch, sync, host };
+inline constexpr std::array kResources = {Resource::memory, Resource::compute, Resource::scale_up,
+                                          Resource::scale_out, Resource::launch, Resource::sync,
+                                          Resource::host};
 
 // Time charged to each resource; adds up to the time of what it describes.
 struct ResourceTimes {

@@ -42,7 +42,8 @@ void DeviceModule::kernel(const Op& op) {
   const Seconds start = from_sc(now) + local_;
   sc_core::sc_time issue = to_sc(local_ + chip_.compute.launch_overhead);
   payload_.op = &op;
-  payload_.bytes = memory_bytes(op);
+  payload_.efficiency = kernel_efficiency(engine_, op.kind);
+  payload_.bytes = memory_bytes(op) / payload_.efficiency;
   sc_core::sc_time memory_done = issue, compute_done = issue;
   memory_socket->b_transport(trans_, memory_done);
   compute_socket->b_transport(trans_, compute_done);

@@ -1,0 +1,37 @@
+#include "serving/engine_config.h"
+
+#include <doctest/doctest.h>
+
+namespace tokenfab {
+
+TEST_CASE("speculative decoding gains 1 + a + a^2 + ... tokens per step") {
+  SpeculativeConfig s;
+  CHECK(s.tokens_per_step() == 1.0);  // off
+  s.draft_tokens = 1;
+  s.acceptance = 0.8;
+  CHECK(s.tokens_per_step() == doctest::Approx(1.8));
+  s.draft_tokens = 3;  // 1 + 0.8 + 0.64 + 0.512
+  CHECK(s.tokens_per_step() == doctest::Approx(2.952));
+}
+
+TEST_CASE("the hardware bound keeps fusion and turns every deployment term off") {
+  EngineConfig e;
+  CHECK_FALSE(has_deployment_terms(e));
+  e.fuse_elementwise = false;
+  e.kernel_efficiency.grouped_gemm = 0.5;
+  e.step_overhead = Seconds(1e-3);
+  e.sequence_overhead = Seconds(1e-5);
+  e.speculative = {1, 0.7};
+  e.max_batch = 64;
+  CHECK(has_deployment_terms(e));
+  const EngineConfig b = hardware_bound(e);
+  CHECK_FALSE(has_deployment_terms(b));
+  CHECK_FALSE(b.fuse_elementwise);
+  // 1 ms + 10 us x 30 sequences = 1.3 ms
+  CHECK(host_time(e, 30).value() == doctest::Approx(1.3e-3));
+  CHECK(kernel_efficiency(e, OpKind::grouped_gemm) == 0.5);
+  CHECK(kernel_efficiency(e, OpKind::gemm) == 1.0);
+  CHECK(kernel_efficiency(e, OpKind::collective) == 1.0);
+}
+
+}  // namespace tokenfab
