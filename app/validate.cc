@@ -9,6 +9,7 @@
 
 #include "app/command.h"
 #include "core/atomic_file.h"
+#include "app/validate_measured.h"
 #include "explore/validation.h"
 
 namespace tokenfab {
@@ -64,6 +65,7 @@ struct Options {
   std::vector<std::string> sets;
   std::string out = "out/validation";
   bool strict = false;
+  MeasuredOptions measured;
 };
 
 int run_validation(const Options& o) {
@@ -74,6 +76,9 @@ int run_validation(const Options& o) {
   write_file_atomically(std::filesystem::path(o.out) / "validation.csv", rows_csv(json["points"]));
   std::cout << validation_report(results) << "  wrote " << o.out << "/validation.json, validation.csv\n";
   bool all = std::all_of(results.begin(), results.end(), [](const auto& r) { return r.within; });
+  MeasuredOptions measured = o.measured;
+  measured.out = o.out;
+  if (!measured.file.empty() && !run_measured_validation(measured).empty()) all = false;
   return o.strict && !all ? 1 : 0;
 }
 
@@ -87,6 +92,10 @@ Command validate_command() {
             cmd.add_option("--set", o->sets, "override key.path=value, e.g. points.0.tolerance=0.2");
             cmd.add_option("--out", o->out, "output directory")->capture_default_str();
             cmd.add_flag("--strict", o->strict, "exit with 1 when a point is outside its tolerance");
+            cmd.add_option("--measured", o->measured.file, "measured rows and how to model them (YAML); '' skips them")
+                ->capture_default_str();
+            cmd.add_option("--measured-set", o->measured.sets, "override in the measured file, e.g. engine.step_overhead=2 ms");
+            cmd.add_flag("--rows", o->measured.rows, "print every measured row");
           },
           [o](const Invocation&) { return run_validation(*o); }};
 }

@@ -1,5 +1,7 @@
 #include "tests/golden/json_compare.h"
 
+#include "core/csv.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -212,34 +214,6 @@ json csv_cell(const std::string& cell) {
   return cell;
 }
 
-// One CSV record, RFC 4180 quoting; `pos` moves past the record's newline.
-std::vector<std::string> csv_record(std::string_view text, std::size_t& pos) {
-  std::vector<std::string> cells(1);
-  bool quoted = false;
-  for (; pos < text.size(); ++pos) {
-    const char c = text[pos];
-    if (quoted) {
-      if (c == '"' && pos + 1 < text.size() && text[pos + 1] == '"') {
-        cells.back() += '"';
-        ++pos;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        cells.back() += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      cells.emplace_back();
-    } else if (c == '\n') {
-      ++pos;
-      break;
-    } else if (c != '\r') {
-      cells.back() += c;
-    }
-  }
-  return cells;
-}
 
 }  // namespace
 

@@ -1,0 +1,77 @@
+#include "app/validate_measured.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+
+#include "core/atomic_file.h"
+#include "explore/measured_report.h"
+
+namespace tokenfab {
+namespace {
+
+nlohmann::ordered_json row_json(const RowComparison& c, const char* engine, const SystemConfig& system) {
+  const MeasuredRow& r = *c.row;
+  nlohmann::ordered_json j = {{"engine", engine},
+                              {"configuration", r.key},
+                              {"half", c.calibration ? "calibration" : "evaluation"},
+                              {"generation", c.generation},
+                              {"mapping", r.mapping.str()},
+                              {"concurrency", r.concurrency.value_or(0)},
+                              {"gpus", r.gpus},
+                              {"input_tokens", r.input_tokens},
+                              {"output_tokens", r.output_tokens},
+                              {"throughput_per_gpu_measured", r.throughput_per_gpu},
+                              {"throughput_per_gpu_modelled", c.model.throughput_per_gpu},
+                              {"throughput_error", c.throughput_error},
+                              {"tpot_measured_s", r.tpot ? nlohmann::ordered_json(*r.tpot) : nullptr},
+                              {"tpot_modelled_s", c.model.tpot ? nlohmann::ordered_json(*c.model.tpot) : nullptr},
+                              {"tpot_error", c.tpot_error ? nlohmann::ordered_json(*c.tpot_error) : nullptr},
+                              {"decode_step_s", c.model.decode_step.value()},
+                              {"decode_batch", c.model.decode_batch},
+                              {"model_mapping", c.model.mapping.str()},
+                              {"bound", resource_key(c.model.bound, system)},
+                              {"known_miss", c.known_miss ? c.known_miss->reason : ""},
+                              {"source", r.source}};
+  return j;
+}
+
+}  // namespace
+
+std::vector<std::string> run_measured_validation(const MeasuredOptions& o) {
+  const MeasuredSpec spec = load_measured_spec(o.file, o.sets);
+  const auto rows = load_measured_rows(spec);
+  nlohmann::ordered_json all = nlohmann::ordered_json::array();
+  std::vector<std::string> failures;
+  for (const bool bound : {true, false}) {
+    const EngineConfig engine = bound ? hardware_bound(spec.engine) : spec.engine;
+    const auto results = model_rows(spec, rows, engine);
+    const auto cmp = compare_rows(spec, rows, results);
+    const char* name = bound ? "bound" : "deployed";
+    std::cout << fmt::format("\n{} rows modelled at their own settings, {} ({}):\n", rows.size(), name,
+                             bound ? "what the hardware allows: no deployment term"
+                                   : "what today's software is expected to deliver: " + o.file + " engine");
+    std::cout << measured_report(cmp, spec.tolerance);
+    for (const auto& c : cmp) {
+      const SystemConfig& system = system_for(spec, c.row->hardware).system;
+      if (o.rows && !bound)
+        std::cout << fmt::format("  {} @{} {}: tput {:.0f} vs {:.0f} ({:+.0f}%), tpot {:.2f} vs {:.2f} ms ({:+.0f}%)\n",
+                                 c.row->key, c.row->concurrency.value_or(0), c.row->mapping.label(),
+                                 c.model.throughput_per_gpu, c.row->throughput_per_gpu, 100 * c.throughput_error,
+                                 1e3 * c.model.tpot.value_or(0), 1e3 * c.row->tpot.value_or(0),
+                                 100 * c.tpot_error.value_or(0));
+      all.push_back(row_json(c, name, system));
+    }
+    if (!bound) failures = tolerance_failures(cmp, spec.tolerance);
+    if (!bound) std::cout << fmt::format("calibration loss (median |log error|, both metrics): {:.4f}\n", calibration_loss(cmp));
+  }
+  for (const auto& f : failures) std::cout << "  outside tolerance: " << f << "\n";
+  if (!o.out.empty()) {
+    write_file_atomically(std::filesystem::path(o.out) / "measured.json", all.dump(1) + "\n");
+    write_file_atomically(std::filesystem::path(o.out) / "measured.csv", rows_csv(all));
+  }
+  return failures;
+}
+
+}  // namespace tokenfab

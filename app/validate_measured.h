@@ -1,0 +1,21 @@
+// The measured-row half of `tokenfab validate`: each InferenceX and MLPerf row
+// at its own settings, for the hardware bound and the deployed engine.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace tokenfab {
+
+struct MeasuredOptions {
+  std::string file = "configs/validation/measured.yaml";
+  std::vector<std::string> sets;
+  std::string out;
+  bool rows = false;  // print every row, not only the summary
+};
+
+// Prints the report, writes measured.json and measured.csv into `out`;
+// returns the failed tolerance checks of the deployed engine's evaluation half.
+std::vector<std::string> run_measured_validation(const MeasuredOptions& o);
+
+}  // namespace tokenfab

@@ -1,0 +1,269 @@
+#include "explore/measured.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "core/config_loader.h"
+#include "core/csv.h"
+#include "workloads/workload_config.h"
+
+namespace tokenfab {
+namespace {
+
+const Schema<ValidationTolerance>& tolerance_schema() {
+  static const Schema<ValidationTolerance> schema = [] {
+    Schema<ValidationTolerance> s("what the evaluation half is held to");
+    s.add("median", &ValidationTolerance::median, "largest median |error| of each metric").at_least(0.0);
+    s.add("point", &ValidationTolerance::point, "|error| beyond which a point counts as outside").at_least(0.0);
+    s.add("outside_share", &ValidationTolerance::outside_share, "largest share of points outside")
+        .at_least(0.0)
+        .at_most(1.0);
+    return s;
+  }();
+  return schema;
+}
+
+const Schema<KnownMiss>& miss_schema() {
+  static const Schema<KnownMiss> schema = [] {
+    Schema<KnownMiss> s("a configuration the model is known to miss");
+    s.add("key", &KnownMiss::key, "configuration key (split.yaml), optionally ' @C' for one concurrency");
+    s.add("reason", &KnownMiss::reason, "the mechanism, printed with the point");
+    return s;
+  }();
+  return schema;
+}
+
+const Schema<HardwareSystem>& hardware_schema() {
+  static const Schema<HardwareSystem> schema = [] {
+    Schema<HardwareSystem> s("the system a measurement's hardware name runs on");
+    s.add("hardware", &HardwareSystem::hardware, "the name the measured data uses");
+    s.add("generation", &HardwareSystem::generation, "GPU generation, for the per-generation report");
+    s.add("format", &HardwareSystem::format, "number format of NVIDIA's MLPerf submissions on it");
+    s.section("system", &HardwareSystem::system, system_schema());
+    return s;
+  }();
+  return schema;
+}
+
+const Schema<NamedPrecision>& named_precision_schema() {
+  static const Schema<NamedPrecision> schema = [] {
+    Schema<NamedPrecision> s("a measured data set's number format");
+    s.add("name", &NamedPrecision::name, "format name as the data gives it (fp8, fp4)");
+    s.section("precision", &NamedPrecision::precision, precision_schema());
+    return s;
+  }();
+  return schema;
+}
+
+const Schema<InferencexSpec>& inferencex_schema() {
+  static const Schema<InferencexSpec> schema = [] {
+    Schema<InferencexSpec> s("InferenceX aggregated rows");
+    s.add("file", &InferencexSpec::file, "CSV, relative to this file");
+    s.add("model", &InferencexSpec::model, "config.json, relative to this file");
+    s.add("length_factor", &InferencexSpec::length_factor, "mean request length over nominal ISL/OSL")
+        .positive()
+        .at_most(1.0);
+    s.add("prefill_chunk_tokens", &InferencexSpec::prefill_chunk_tokens, "prompt tokens per prefill step at most")
+        .at_least(std::int64_t{1});
+    return s;
+  }();
+  return schema;
+}
+
+const Schema<BenchmarkSpec>& benchmark_schema() {
+  static const Schema<BenchmarkSpec> schema = [] {
+    Schema<BenchmarkSpec> s("an MLPerf benchmark");
+    s.add("name", &BenchmarkSpec::name, "benchmark as the data names it");
+    s.add("model", &BenchmarkSpec::model, "config.json, relative to this file");
+    s.add("input_tokens", &BenchmarkSpec::input_tokens, "mean prompt tokens").at_least(std::int64_t{1});
+    s.add("output_tokens", &BenchmarkSpec::output_tokens, "mean output tokens where the row has none")
+        .at_least(std::int64_t{1});
+    return s;
+  }();
+  return schema;
+}
+
+const Schema<MlperfSpec>& mlperf_schema() {
+  static const Schema<MlperfSpec> schema = [] {
+    Schema<MlperfSpec> s("MLPerf Offline rows");
+    s.add("file", &MlperfSpec::file, "CSV, relative to this file");
+    s.list("benchmarks", &MlperfSpec::benchmarks, benchmark_schema(), 1);
+    return s;
+  }();
+  return schema;
+}
+
+const Schema<MeasuredSpec>& spec_schema() {
+  static const Schema<MeasuredSpec> schema = [] {
+    Schema<MeasuredSpec> s("how measured rows are modelled");
+    s.add("split", &MeasuredSpec::split, "calibration/evaluation split, relative to this file");
+    s.section("tolerance", &MeasuredSpec::tolerance, tolerance_schema());
+    s.list("known_misses", &MeasuredSpec::known_misses, miss_schema());
+    s.section("engine", &MeasuredSpec::engine, engine_schema());
+    s.list("systems", &MeasuredSpec::systems, hardware_schema(), 1);
+    s.list("precisions", &MeasuredSpec::precisions, named_precision_schema(), 1);
+    s.section("inferencex", &MeasuredSpec::inferencex, inferencex_schema());
+    s.section("mlperf", &MeasuredSpec::mlperf, mlperf_schema());
+    return s;
+  }();
+  return schema;
+}
+
+std::string beside(const std::filesystem::path& file, const std::string& path) {
+  std::filesystem::path p(path);
+  if (p.is_relative()) p = file.parent_path() / p;
+  return p.lexically_normal().string();
+}
+
+
+// The rows of a '#'-commented CSV as column -> text maps; errors name file:line.
+struct CsvRow {
+  int line = 0;
+  std::map<std::string, std::string> cell;
+};
+
+std::vector<CsvRow> read_csv(const std::string& file, const std::vector<std::string>& required) {
+  std::ifstream in(file);
+  if (!in) throw InputError({"measured"}, file + ": cannot read the measured data");
+  std::vector<std::string> header;
+  std::vector<CsvRow> rows;
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    if (line.empty() || line[0] == '#') continue;
+    if (header.empty()) {
+      std::size_t at = 0;
+      header = csv_record(line, at);
+      for (const auto& r : required) {
+        if (std::find(header.begin(), header.end(), r) == header.end())
+          throw InputError({"measured"}, fmt::format("{}:{}: the header has no column '{}'", file, n, r));
+      }
+      continue;
+    }
+    std::size_t at = 0;
+    auto fields = csv_record(line, at);
+    if (fields.size() != header.size())
+      throw InputError({"measured"}, fmt::format("{}:{}: {} fields, the header has {}", file, n, fields.size(),
+                                                 header.size()));
+    CsvRow row{n, {}};
+    for (std::size_t i = 0; i < header.size(); ++i) row.cell[header[i]] = fields[i];
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+double number(const std::string& file, const CsvRow& row, const std::string& column) {
+  const std::string& text = row.cell.at(column);
+  try {
+    std::size_t used = 0;
+    const double v = std::stod(text, &used);
+    if (used == text.size()) return v;
+  } catch (const std::exception&) {
+  }
+  throw InputError({"measured"}, fmt::format("{}:{}: column '{}' holds '{}', expected a number", file, row.line,
+                                             column, text));
+}
+
+std::vector<MeasuredRow> inferencex_rows(const MeasuredSpec& spec) {
+  const std::string& file = spec.inferencex.file;
+  std::vector<MeasuredRow> out;
+  for (const CsvRow& r : read_csv(file, {"hardware", "framework", "precision", "spec_decoding", "tp", "ep",
+                                         "dp_attention", "num_gpus", "isl", "osl", "concurrency",
+                                         "tpot_median_ms", "tok_s_per_gpu", "run_url"})) {
+    const auto& c = r.cell;
+    MeasuredRow m;
+    m.key = fmt::format("inferencex/{}/{}/{}/{}x{}/{}", c.at("hardware"), c.at("framework"), c.at("precision"),
+                        c.at("isl"), c.at("osl"), c.at("spec_decoding"));
+    m.source = c.at("run_url");
+    m.hardware = c.at("hardware");
+    m.model = spec.inferencex.model;
+    m.format = c.at("precision");
+    const int tp = static_cast<int>(number(file, r, "tp"));
+    const int ep = static_cast<int>(number(file, r, "ep"));
+    // SGLang/TensorRT-LLM "DP attention": attention data parallel over the
+    // tp GPUs, each holding whole attention weights; experts over ep.
+    m.mapping = c.at("dp_attention") == "yes" ? Mapping{.tp = 1, .attn_dp = tp, .ep = ep}
+                                               : Mapping{.tp = tp, .attn_dp = 1, .ep = ep};
+    m.speculative = c.at("spec_decoding") == "mtp";
+    m.input_tokens = std::llround(number(file, r, "isl") * spec.inferencex.length_factor);
+    m.output_tokens = std::llround(number(file, r, "osl") * spec.inferencex.length_factor);
+    m.concurrency = std::llround(number(file, r, "concurrency"));
+    m.gpus = static_cast<int>(number(file, r, "num_gpus"));
+    m.throughput_per_gpu = number(file, r, "tok_s_per_gpu");
+    m.tpot = number(file, r, "tpot_median_ms") * 1e-3;
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+std::vector<MeasuredRow> mlperf_rows(const MeasuredSpec& spec) {
+  const std::string& file = spec.mlperf.file;
+  std::vector<MeasuredRow> out;
+  for (const CsvRow& r : read_csv(file, {"round", "accelerator_short", "total_accelerators", "benchmark",
+                                         "result_per_accelerator", "tokens_per_sample_observed", "source_path"})) {
+    const auto& c = r.cell;
+    const BenchmarkSpec* bench = nullptr;
+    for (const auto& b : spec.mlperf.benchmarks) {
+      if (b.name == c.at("benchmark")) bench = &b;
+    }
+    if (!bench)
+      throw InputError({"measured"}, fmt::format("{}:{}: benchmark '{}' is not described in mlperf.benchmarks",
+                                                 file, r.line, c.at("benchmark")));
+    MeasuredRow m;
+    m.key = fmt::format("mlperf/{}/{}/{}", c.at("accelerator_short"), c.at("round"), c.at("benchmark"));
+    m.source = c.at("source_path");
+    m.hardware = c.at("accelerator_short");
+    m.model = bench->model;
+    m.format = system_for(spec, m.hardware).format;
+    m.input_tokens = bench->input_tokens;
+    m.output_tokens = c.at("tokens_per_sample_observed").empty()
+                          ? bench->output_tokens
+                          : std::llround(number(file, r, "tokens_per_sample_observed"));
+    m.gpus = static_cast<int>(number(file, r, "total_accelerators"));
+    m.throughput_per_gpu = number(file, r, "result_per_accelerator");
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+}  // namespace
+
+MeasuredSpec load_measured_spec(const std::filesystem::path& file, const std::vector<std::string>& sets) {
+  MeasuredSpec spec = load_config(file, spec_schema(), sets);
+  spec.split = beside(file, spec.split);
+  spec.inferencex.file = beside(file, spec.inferencex.file);
+  spec.inferencex.model = beside(file, spec.inferencex.model);
+  spec.mlperf.file = beside(file, spec.mlperf.file);
+  for (auto& b : spec.mlperf.benchmarks) b.model = beside(file, b.model);
+  // split.yaml: two lists of configuration keys.
+  Diagnostics diags;
+  const ConfigNode split = load_config_file(spec.split, diags);
+  diags.throw_if_any();
+  for (const char* half : {"calibration", "evaluation"}) {
+    const ConfigNode* keys = split.find(half);
+    if (!keys || !keys->is_sequence()) throw InputError({"split"}, spec.split + ": expected a list '" + half + "'");
+    for (const auto& k : keys->items) spec.calibration[k.scalar] = std::string_view(half) == "calibration";
+  }
+  return spec;
+}
+
+const HardwareSystem& system_for(const MeasuredSpec& spec, const std::string& hardware) {
+  for (const auto& s : spec.systems) {
+    if (s.hardware == hardware) return s;
+  }
+  throw InputError({"systems"}, "no system is given for the measured hardware '" + hardware + "'");
+}
+
+std::vector<MeasuredRow> load_measured_rows(const MeasuredSpec& spec) {
+  std::vector<MeasuredRow> rows = inferencex_rows(spec);
+  for (auto& r : mlperf_rows(spec)) rows.push_back(std::move(r));
+  for (const auto& r : rows) {
+    if (!spec.calibration.count(r.key))
+      throw InputError({"split"}, spec.split + ": configuration '" + r.key + "' is in neither half");
+  }
+  return rows;
+}
+
+}  // namespace tokenfab

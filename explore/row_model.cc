@@ -1,0 +1,125 @@
+// model_row and model_rows of explore/measured.h: each measured row at its own settings.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+#include "explore/measured.h"
+#include "workloads/hf_config.h"
+
+namespace tokenfab {
+namespace {
+
+const Precision& precision_for(const MeasuredSpec& spec, const std::string& format) {
+  for (const auto& p : spec.precisions) {
+    if (p.name == format) return p.precision;
+  }
+  throw InputError({"precisions"}, "no precision is given for the measured format '" + format + "'");
+}
+
+// Models are read once per process: the tool is single-threaded and
+// config.json files do not change during a run.
+const ModelSpec& model_at(const std::string& path) {
+  static std::map<std::string, ModelSpec> cache;
+  auto it = cache.find(path);
+  if (it == cache.end()) it = cache.emplace(path, load_hf_config(path)).first;
+  return it->second;
+}
+
+RowResult aggregated(const MeasuredSpec& spec, const MeasuredRow& row, EngineConfig engine) {
+  const SystemConfig& system = system_for(spec, row.hardware).system;
+  const ModelSpec& model = model_at(row.model);
+  const Precision& precision = precision_for(spec, row.format);
+  if (!row.speculative) engine.speculative = {};
+  const double l_in = static_cast<double>(row.input_tokens), l_out = static_cast<double>(row.output_tokens);
+  const std::int64_t c = *row.concurrency;
+  // Requests beyond the engine's limit wait: the decode batch is capped.
+  const std::int64_t batch = std::min(c, engine.max_batch.value_or(c));
+  const Workload decode{Phase::decode, batch, 1, row.input_tokens + row.output_tokens / 2};
+  const Estimate d = estimate({system, model, precision, row.mapping, decode, nullptr, false, engine});
+  // Prefill steps take whole prompts up to the chunk budget, at least one.
+  const std::int64_t prompts =
+      std::clamp<std::int64_t>(spec.inferencex.prefill_chunk_tokens / row.input_tokens, 1, batch);
+  const Workload prefill{Phase::prefill, prompts, row.input_tokens, 0};
+  const Estimate p = estimate({system, model, precision, row.mapping, prefill, nullptr, false, engine});
+  RowResult r;
+  r.decode_step = d.step_time;
+  r.prefill_per_token = p.step_time / (static_cast<double>(prompts) * l_in);
+  const double tokens_per_step = (d.tokens_per_second_per_user * d.step_time).value();
+  const double cycle =
+      l_out / tokens_per_step * d.step_time.value() + static_cast<double>(c) * l_in * r.prefill_per_token.value();
+  r.tpot = cycle / l_out;
+  r.throughput_per_gpu = static_cast<double>(c) * (l_in + l_out) / cycle / row.gpus;
+  r.decode_batch = batch;
+  r.mapping = row.mapping;
+  r.bound = d.bound;
+  r.breakdown = d.breakdown;
+  r.fits = d.fits;
+  return r;
+}
+
+const Point* best_per_device(const std::vector<Point>& points) {
+  const Point* best = nullptr;
+  for (const auto& q : points) {
+    if (!best || q.summary.per_device > best->summary.per_device) best = &q;
+  }
+  return best;
+}
+
+RowResult offline(const MeasuredSpec& spec, const MeasuredRow& row, const EngineConfig& engine) {
+  const SystemConfig& system = system_for(spec, row.hardware).system;
+  const ModelSpec& model = model_at(row.model);
+  const Precision& precision = precision_for(spec, row.format);
+  SearchSpace decode_space = default_space(system, model, engine.max_batch.value_or(4096));
+  decode_space.max_devices = std::min(row.gpus, system.chips);
+  const auto decode = sweep(system, model, precision, engine,
+                            decode_shape(row.input_tokens + row.output_tokens / 2), decode_space);
+  SearchSpace prefill_space = default_space(system, model, std::max<std::int64_t>(8, 65536 / row.input_tokens));
+  prefill_space.max_devices = decode_space.max_devices;
+  const auto prefill = sweep(system, model, precision, engine, {Phase::prefill, 1, row.input_tokens, 0}, prefill_space);
+  RowResult r;
+  const Point* d = best_per_device(decode);
+  const Point* p = best_per_device(prefill);
+  if (!d || !p) {
+    r.fits = false;
+    return r;
+  }
+  const double l_in = static_cast<double>(row.input_tokens), l_out = static_cast<double>(row.output_tokens);
+  const double chip_seconds = l_out / d->summary.per_device.value() + l_in / p->summary.per_device.value();
+  r.throughput_per_gpu = l_out / chip_seconds;
+  r.decode_step = d->summary.step_time;
+  r.prefill_per_token = Seconds(1.0 / p->summary.per_device.value());
+  r.decode_batch = d->batch;
+  r.mapping = d->mapping;
+  r.bound = d->summary.bound;
+  r.breakdown = d->summary.breakdown;
+  return r;
+}
+
+// What a row's model depends on besides the engine.
+std::string inputs_key(const MeasuredRow& r) {
+  return fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}", r.hardware, r.model, r.format, r.mapping.str(), r.speculative,
+                     r.input_tokens, r.output_tokens, r.concurrency.value_or(0), r.gpus);
+}
+
+}  // namespace
+
+RowResult model_row(const MeasuredSpec& spec, const MeasuredRow& row, const EngineConfig& engine) {
+  return row.concurrency ? aggregated(spec, row, engine) : offline(spec, row, engine);
+}
+
+std::vector<RowResult> model_rows(const MeasuredSpec& spec, const std::vector<MeasuredRow>& rows,
+                                  const EngineConfig& engine) {
+  std::map<std::string, RowResult> done;
+  std::vector<RowResult> out;
+  out.reserve(rows.size());
+  for (const auto& row : rows) {
+    const std::string key = inputs_key(row);
+    auto it = done.find(key);
+    if (it == done.end()) it = done.emplace(key, model_row(spec, row, engine)).first;
+    out.push_back(it->second);
+  }
+  return out;
+}
+
+}  // namespace tokenfab
