@@ -65,10 +65,15 @@ struct Options {
   std::vector<std::string> sets;
   std::string out = "out/validation";
   bool strict = false;
+  bool fit = false;
   MeasuredOptions measured;
 };
 
 int run_validation(const Options& o) {
+  if (o.fit) {
+    fit_measured(o.measured);
+    return 0;
+  }
   ValidationSet set = load_validation(o.file, o.sets);
   auto results = validate(set);
   const auto json = validation_json(results);
@@ -96,6 +101,7 @@ Command validate_command() {
                 ->capture_default_str();
             cmd.add_option("--measured-set", o->measured.sets, "override in the measured file, e.g. engine.step_overhead=2 ms");
             cmd.add_flag("--rows", o->measured.rows, "print every measured row");
+            cmd.add_flag("--fit", o->fit, "fit the measured file's `fit` parameters on the calibration half and print them");
           },
           [o](const Invocation&) { return run_validation(*o); }};
 }

@@ -75,3 +75,62 @@ std::vector<std::string> run_measured_validation(const MeasuredOptions& o) {
 }
 
 }  // namespace tokenfab
+
+namespace tokenfab {
+namespace {
+
+std::string assignment(const FitParameter& p, double v) {
+  return fmt::format("engine.{}={:.6g}{}{}", p.key, v, p.unit.empty() ? "" : " ", p.unit);
+}
+
+// The calibration loss with the parameters at `values`.
+double loss_at(const MeasuredOptions& o, const std::vector<FitParameter>& params, const std::vector<double>& values) {
+  std::vector<std::string> sets = o.sets;
+  for (std::size_t i = 0; i < params.size(); ++i) sets.push_back(assignment(params[i], values[i]));
+  const MeasuredSpec spec = load_measured_spec(o.file, sets);
+  std::vector<MeasuredRow> rows;
+  for (auto& r : load_measured_rows(spec)) {
+    if (spec.calibration.at(r.key)) rows.push_back(std::move(r));
+  }
+  return calibration_loss(compare_rows(spec, rows, model_rows(spec, rows, spec.engine)));
+}
+
+}  // namespace
+
+void fit_measured(const MeasuredOptions& o) {
+  const MeasuredSpec spec = load_measured_spec(o.file, o.sets);
+  const auto& params = spec.fit;
+  if (params.empty()) throw InputError({"fit"}, o.file + ": no fit parameters are listed");
+  std::vector<double> values, low, high;
+  for (const auto& p : params) {
+    values.push_back(p.low);
+    low.push_back(p.low);
+    high.push_back(p.high);
+  }
+  double best = loss_at(o, params, values);
+  std::cout << fmt::format("calibration loss at the low ends: {:.4f}\n", best);
+  // Three rounds over the coordinates, each a 9-point grid over the range
+  // left, the range shrinking around the best value after each round.
+  for (int round = 0; round < 3; ++round) {
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      const double lo = low[i], hi = high[i];
+      for (int g = 0; g <= 8; ++g) {
+        std::vector<double> trial = values;
+        trial[i] = lo + (hi - lo) * g / 8.0;
+        const double l = loss_at(o, params, trial);
+        if (l < best) {
+          best = l;
+          values = trial;
+        }
+      }
+      const double span = (hi - lo) / 4.0;
+      low[i] = std::max(params[i].low, values[i] - span);
+      high[i] = std::min(params[i].high, values[i] + span);
+      std::cout << fmt::format("round {} {}: loss {:.4f}\n", round + 1, assignment(params[i], values[i]), best);
+    }
+  }
+  std::cout << "fitted on the calibration half:\n";
+  for (std::size_t i = 0; i < params.size(); ++i) std::cout << "  " << assignment(params[i], values[i]) << "\n";
+}
+
+}  // namespace tokenfab

@@ -96,10 +96,23 @@ const Schema<MlperfSpec>& mlperf_schema() {
   return schema;
 }
 
+const Schema<FitParameter>& fit_schema() {
+  static const Schema<FitParameter> schema = [] {
+    Schema<FitParameter> s("a deployment term fitted on the calibration half");
+    s.add("key", &FitParameter::key, "engine key, e.g. kernel_overhead");
+    s.add("low", &FitParameter::low, "lowest value of its source range");
+    s.add("high", &FitParameter::high, "highest value of its source range");
+    s.add("unit", &FitParameter::unit, "unit of low and high: us, ms, or empty for a fraction").default_value("");
+    return s;
+  }();
+  return schema;
+}
+
 const Schema<MeasuredSpec>& spec_schema() {
   static const Schema<MeasuredSpec> schema = [] {
     Schema<MeasuredSpec> s("how measured rows are modelled");
     s.add("split", &MeasuredSpec::split, "calibration/evaluation split, relative to this file");
+    s.list("fit", &MeasuredSpec::fit, fit_schema());
     s.section("tolerance", &MeasuredSpec::tolerance, tolerance_schema());
     s.list("known_misses", &MeasuredSpec::known_misses, miss_schema());
     s.section("engine", &MeasuredSpec::engine, engine_schema());

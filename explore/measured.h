@@ -66,8 +66,17 @@ struct MlperfSpec {
   std::vector<BenchmarkSpec> benchmarks;
 };
 
+// A deployment term fitted on the calibration half: the engine key, its
+// source range [low, high] in `unit` ("us", "ms" or "" for a fraction).
+struct FitParameter {
+  std::string key;  // under engine., e.g. kernel_overhead
+  double low = 0, high = 0;
+  std::string unit;
+};
+
 struct MeasuredSpec {
   std::string split;
+  std::vector<FitParameter> fit;
   ValidationTolerance tolerance;
   std::vector<KnownMiss> known_misses;
   EngineConfig engine;  // the deployed engine; the bound is hardware_bound(engine)

@@ -54,6 +54,16 @@ const Schema<EngineConfig>& engine_schema() {
           "norms, RoPE and activations run inside neighbouring kernels: no launch, no extra memory pass")
         .default_value(true);
     s.section("kernel_efficiency", &EngineConfig::kernel_efficiency, kernel_efficiency_schema());
+    s.add("kernel_overhead", &EngineConfig::kernel_overhead,
+          "time per kernel beyond the chip's launch overhead (helper kernels the trace fuses away, tails); "
+          "charged to launch")
+        .default_value(Seconds(0))
+        .at_least(Seconds(0));
+    s.add("collective_overhead", &EngineConfig::collective_overhead,
+          "time per collective beyond the fabric's overhead (the communication library's synchronisation); "
+          "charged to sync")
+        .default_value(Seconds(0))
+        .at_least(Seconds(0));
     s.add("step_overhead", &EngineConfig::step_overhead,
           "host time per engine step (scheduling, sampling, detokenising); 0 s = hardware bound")
         .default_value(Seconds(0))
@@ -81,7 +91,8 @@ EngineConfig hardware_bound(const EngineConfig& engine) {
 
 bool has_deployment_terms(const EngineConfig& e) {
   const KernelEfficiency& k = e.kernel_efficiency;
-  return k.gemm != 1.0 || k.grouped_gemm != 1.0 || k.attention != 1.0 || e.step_overhead.value() > 0 ||
+  return k.gemm != 1.0 || k.grouped_gemm != 1.0 || k.attention != 1.0 || e.kernel_overhead.value() > 0 ||
+         e.collective_overhead.value() > 0 || e.step_overhead.value() > 0 ||
          e.sequence_overhead.value() > 0 || e.max_batch || e.speculative.draft_tokens > 0;
 }
 

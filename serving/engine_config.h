@@ -46,6 +46,8 @@ struct SpeculativeConfig {
 struct EngineConfig {
   bool fuse_elementwise = true;  // norms, RoPE and activations ride in neighbouring kernels
   KernelEfficiency kernel_efficiency;
+  Seconds kernel_overhead;      // per kernel, beyond the chip's launch: the engine's unfused helper kernels and tails
+  Seconds collective_overhead;  // per collective, beyond the fabric's: the library's own synchronisation
   Seconds step_overhead;      // host work per engine step: scheduling, sampling, detokenising
   Seconds sequence_overhead;  // host work per sequence in the step
   std::optional<std::int64_t> max_batch;  // sequences one replica's engine keeps in flight

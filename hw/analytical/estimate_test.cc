@@ -135,6 +135,22 @@ TEST_CASE("estimate: deployment terms, each derived from the bound") {
     const Estimate d = estimate({sys, m, Precision{}, Mapping{}, w, nullptr, true, e});
     CHECK(d.step_time.value() == doctest::Approx(bound.step_time.value() + gemm).epsilon(1e-12));
   }
+  SUBCASE("each kernel and each collective pays the engine's own overhead") {
+    EngineConfig e;
+    e.kernel_overhead = Seconds(3e-6);
+    e.collective_overhead = Seconds(7e-6);
+    const Estimate d = estimate({sys, m, Precision{}, Mapping{}, w, nullptr, true, e});
+    double kernels = 0, collectives = 0;  // ops that launch: not fused away
+    for (const Op& op : bound.stages[0].ops) {
+      if (fused_away(e, op.kind)) continue;
+      (op.collective ? collectives : kernels) += 1;
+    }
+    CHECK(kernels > 0);
+    CHECK(d.step_time.value() ==
+          doctest::Approx(bound.step_time.value() + 3e-6 * kernels + 7e-6 * collectives).epsilon(1e-12));
+    CHECK(d.breakdown[Resource::launch].value() ==
+          doctest::Approx(bound.breakdown[Resource::launch].value() + 3e-6 * kernels).epsilon(1e-12));
+  }
   SUBCASE("host time per step and per sequence follows the pass") {
     EngineConfig e;
     e.step_overhead = Seconds(2e-3);

@@ -40,14 +40,15 @@ void DeviceModule::start() { kick_.notify(sc_core::SC_ZERO_TIME); }
 void DeviceModule::kernel(const Op& op) {
   const sc_core::sc_time& now = sc_core::sc_time_stamp();
   const Seconds start = from_sc(now) + local_;
-  sc_core::sc_time issue = to_sc(local_ + chip_.compute.launch_overhead);
+  const Seconds launch = chip_.compute.launch_overhead + engine_.kernel_overhead;
+  sc_core::sc_time issue = to_sc(local_ + launch);
   payload_.op = &op;
   payload_.efficiency = kernel_efficiency(engine_, op.kind);
   payload_.bytes = memory_bytes(op) / payload_.efficiency;
   sc_core::sc_time memory_done = issue, compute_done = issue;
   memory_socket->b_transport(trans_, memory_done);
   compute_socket->b_transport(trans_, compute_done);
-  OpTiming t = charge_kernel(start, chip_.compute.launch_overhead, from_sc(compute_done - issue),
+  OpTiming t = charge_kernel(start, launch, from_sc(compute_done - issue),
                              from_sc(memory_done - issue));
   local_ = from_sc(std::max(memory_done, compute_done));
   // The clock's own count, not the charge's sum: they differ by picoseconds.
@@ -95,7 +96,8 @@ void DeviceModule::step() {
     OpTiming t;
     t.start = from_sc(sc_core::sc_time_stamp()) + local_;
     charge_ = {};
-    sc_core::sc_event& done = collectives_.arrive(device_, op, t.start, &charge_);
+    // The library's own synchronisation comes before the device joins the collective.
+    sc_core::sc_event& done = collectives_.arrive(device_, op, t.start + engine_.collective_overhead, &charge_);
     t.bound = charge_.scale_out ? Resource::scale_out : Resource::scale_up;
     timings_.push_back(t);
     in_collective_ = true;
