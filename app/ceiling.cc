@@ -66,11 +66,33 @@ nlohmann::ordered_json ceiling_json(const LoadedRun& run, const CeilingResult& c
   return j;
 }
 
+// The deployed ceiling: the fastest point per user with the run's engine terms on.
+std::string deployed_report(const LoadedRun& run, const std::optional<Point>& deployed) {
+  if (!deployed)
+    return "  deployed ceiling: none (the run's engine has no deployment terms; see configs/engines/)\n";
+  const SystemConfig& sys = run.config.system;
+  const Summary& b = deployed->summary;
+  return fmt::format("  deployed ceiling: {:.0f} tok/s per user ({}, batch {}, {} per token), limiting term {} ({:.0f}%)\n",
+                     b.per_user.value(), deployed->mapping.label(), deployed->batch, to_string(b.step_time),
+                     resource_key(b.bound, sys), 100.0 * b.breakdown[b.bound].value() / b.breakdown.total().value());
+}
+
 int ceiling(const SearchOptions& o) {
   LoadedRun run = load(o.run);
-  CeilingResult c = find_ceiling(decode_search(run, o.max_batch), run.config.system, run.config.engine);
-  write_file_atomically(std::filesystem::path(o.run.out) / "ceiling.json", ceiling_json(run, c).dump(1) + "\n");
-  if (!o.run.quiet) std::cout << ceiling_report(run, c) << "  wrote " << o.run.out << "/ceiling.json\n";
+  const DecodeSearch search = decode_search(run, o.max_batch);
+  // The hardware bound, with its sensitivity; then the deployment's ceiling.
+  CeilingResult c = find_ceiling(search, run.config.system, hardware_bound(run.config.engine));
+  std::optional<Point> deployed;
+  if (has_deployment_terms(run.config.engine))
+    deployed = fastest(decode_points(search, run.config.system, run.config.engine));
+  auto j = ceiling_json(run, c);
+  j["answer"] = "best and sensitivity: hardware bound; deployed: the run's engine terms";
+  if (deployed) j["deployed"] = point_json(*deployed, run.config.system);
+  write_file_atomically(std::filesystem::path(o.run.out) / "ceiling.json", j.dump(1) + "\n");
+  if (!o.run.quiet)
+    std::cout << "hardware bound (what the hardware allows):\n"
+              << ceiling_report(run, c) << deployed_report(run, deployed) << "  wrote " << o.run.out
+              << "/ceiling.json\n";
   return 0;
 }
 

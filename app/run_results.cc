@@ -64,7 +64,8 @@ nlohmann::ordered_json layers_json(const StageEstimate& s, const SystemConfig& s
 
 }  // namespace
 
-nlohmann::ordered_json results_json(const LoadedRun& run, const Estimate& e, const std::string& command,
+nlohmann::ordered_json results_json(const LoadedRun& run, const Estimate& e, const std::optional<Estimate>& bound,
+                                    const std::string& command,
                                     const std::vector<std::string>& arguments, const std::string& engine) {
   const RunConfig& c = run.config;
   nlohmann::ordered_json j;
@@ -84,7 +85,9 @@ nlohmann::ordered_json results_json(const LoadedRun& run, const Estimate& e, con
   j["config"] = to_json(run.resolved);
   j["provenance"] = to_json(run.provenance);
   j["model"] = model_json(run.model, c.precision);
+  j["answer"] = bound ? "deployed" : "bound";
   j["summary"] = summary_json(summarize(e, c.system, c.mapping), c.system);
+  if (bound) j["bound_summary"] = summary_json(summarize(*bound, c.system, c.mapping), c.system);
   j["stages"] = nlohmann::ordered_json::array();
   j["layers"] = nlohmann::ordered_json::array();
   j["ops"] = nlohmann::ordered_json::array();
@@ -119,21 +122,31 @@ void write_results(const std::filesystem::path& dir, const nlohmann::ordered_jso
   write_file_atomically(dir / "ops.csv", ops_csv(results));
 }
 
-std::string terminal_summary(const LoadedRun& run, const Estimate& e) {
+namespace {
+
+std::string speed_line(const Estimate& e, Phase phase) {
+  if (phase == Phase::decode) {
+    return fmt::format("{:.1f} tok/s per user (a token every {}), {:.1f} tok/s per chip, {:.0f} tok/s per system\n",
+                       e.tokens_per_second_per_user.value(), to_string(e.step_time),
+                       e.tokens_per_second_per_device.value(), e.tokens_per_second_per_system.value());
+  }
+  return fmt::format("time to first token {}, {:.0f} prompt tok/s per chip, {:.0f} per system\n", to_string(e.step_time),
+                     e.tokens_per_second_per_device.value(), e.tokens_per_second_per_system.value());
+}
+
+}  // namespace
+
+std::string terminal_summary(const LoadedRun& run, const Estimate& e, const std::optional<Estimate>& bound) {
   const RunConfig& c = run.config;
   const Workload& w = c.workload;
   std::string out =
       fmt::format("{} {} on {} ({}; batch {}, {} new token{}, context {})\n", run.model.name, enum_name(w.phase),
                   c.system.name, c.mapping.str(), w.batch, w.tokens, w.tokens == 1 ? "" : "s", w.context);
-  if (w.phase == Phase::decode) {
-    out += fmt::format("  {:.1f} tok/s per user (a token every {}), {:.1f} tok/s per chip, {:.0f} tok/s per system\n",
-                       e.tokens_per_second_per_user.value(), to_string(e.step_time),
-                       e.tokens_per_second_per_device.value(), e.tokens_per_second_per_system.value());
-  } else {
-    out += fmt::format("  time to first token {}, {:.0f} prompt tok/s per chip, {:.0f} per system\n",
-                       to_string(e.step_time), e.tokens_per_second_per_device.value(),
-                       e.tokens_per_second_per_system.value());
-  }
+  // Two answers, each named: what the hardware allows and what today's software delivers.
+  out += "  hardware bound:    " + speed_line(bound ? *bound : e, w.phase);
+  out += bound ? "  deployed estimate: " + speed_line(e, w.phase)
+               : "  deployed estimate: none (the run's engine has no deployment terms; see configs/engines/)\n";
+  if (bound) out += "  (the lines below describe the deployed estimate)\n";
   const Summary summary = summarize(e, c.system, c.mapping);
   out += fmt::format("  {:.3g} tok/s per MW at {} all-in per chip\n", (summary.per_watt * 1e6).value(),
                      to_string(c.system.economics.all_in_power_per_chip));
@@ -143,9 +156,9 @@ std::string terminal_summary(const LoadedRun& run, const Estimate& e) {
   out += "  time by resource:";
   for (Resource r : kResources) {
     if (r == Resource::scale_out && !c.system.chip.scale_out) continue;
+    if (r != Resource::memory) out += " |";
     out += fmt::format(" {} {} ({:.0f}%)", resource_key(r, c.system), to_string(e.breakdown[r]),
                        100.0 * e.breakdown[r].value() / total.value());
-    if (r != Resource::sync) out += " |";
   }
   out += "\n";
   for (const auto& s : e.stages) {

@@ -109,9 +109,10 @@ void fit_measured(const MeasuredOptions& o) {
   }
   double best = loss_at(o, params, values);
   std::cout << fmt::format("calibration loss at the low ends: {:.4f}\n", best);
-  // Three rounds over the coordinates, each a 9-point grid over the range
-  // left, the range shrinking around the best value after each round.
-  for (int round = 0; round < 3; ++round) {
+  // Four rounds over the coordinates, each a 9-point grid: the first two
+  // over the whole source range (a later coordinate can move an earlier
+  // one's optimum), the last two over a range shrinking around the best value.
+  for (int round = 0; round < 4; ++round) {
     for (std::size_t i = 0; i < params.size(); ++i) {
       const double lo = low[i], hi = high[i];
       for (int g = 0; g <= 8; ++g) {
@@ -123,9 +124,11 @@ void fit_measured(const MeasuredOptions& o) {
           values = trial;
         }
       }
-      const double span = (hi - lo) / 4.0;
-      low[i] = std::max(params[i].low, values[i] - span);
-      high[i] = std::min(params[i].high, values[i] + span);
+      if (round >= 1) {
+        const double span = (hi - lo) / 4.0;
+        low[i] = std::max(params[i].low, values[i] - span);
+        high[i] = std::min(params[i].high, values[i] + span);
+      }
       std::cout << fmt::format("round {} {}: loss {:.4f}\n", round + 1, assignment(params[i], values[i]), best);
     }
   }

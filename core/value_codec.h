@@ -28,7 +28,8 @@
 namespace tokenfab {
 
 // Where a number in a config came from; `status` is spec, reported,
-// projection or assumed.
+// projection, assumed, or fitted (set by a fit on calibration data, the fit
+// written down where the value is).
 struct Provenance {
   std::string path;
   std::string value;
@@ -37,7 +38,8 @@ struct Provenance {
   Location loc;
 };
 
-inline constexpr std::array<std::string_view, 4> kStatusNames = {"spec", "reported", "projection", "assumed"};
+inline constexpr std::array<std::string_view, 5> kStatusNames = {"spec", "reported", "projection", "assumed",
+                                                                 "fitted"};
 
 struct BindContext {
   Diagnostics& diags;

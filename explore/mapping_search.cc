@@ -49,6 +49,7 @@ std::vector<Point> sweep(const SystemConfig& system, const ModelSpec& model, con
           if (!diags.ok()) continue;
           for (std::int64_t batch : space.batch) {
             if (batch < attn_dp) continue;  // an idle attention rank only adds devices
+            if (engine.max_batch && batch > *engine.max_batch) break;  // the engine holds no more
             Workload w = shape;
             w.batch = batch;
             EstimateInput in{system, model, precision, map, w, nullptr, false, engine};

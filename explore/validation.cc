@@ -26,6 +26,9 @@ const Schema<PublishedPoint>& point_schema() {
         .positive();
     s.add("published", &PublishedPoint::published, "the published figure per chip").positive();
     s.add("tolerance", &PublishedPoint::tolerance, "allowed relative error").at_least(0.0);
+    s.add("known_miss", &PublishedPoint::known_miss,
+          "why the model misses this point (it is still printed as outside on every run)")
+        .default_value("");
     s.add("kind", &PublishedPoint::kind, "estimate (error either way) or upper_bound (the model may only be above)")
         .default_value(ValidationKind::estimate);
     return s;
