@@ -7,7 +7,7 @@ namespace {
 
 const Schema<KernelEfficiency>& kernel_efficiency_schema() {
   static const Schema<KernelEfficiency> schema = [] {
-    Schema<KernelEfficiency> s("fractions of the bound's memory and tensor rates the engine's kernels reach");
+    Schema<KernelEfficiency> s("fractions of the sustained memory bandwidth the engine's kernels reach");
     s.add("gemm", &KernelEfficiency::gemm, "dense GEMMs and GEMVs").default_value(1.0).positive().at_most(1.0);
     s.add("grouped_gemm", &KernelEfficiency::grouped_gemm, "routed-expert (grouped) GEMMs")
         .default_value(1.0)
@@ -64,6 +64,11 @@ const Schema<EngineConfig>& engine_schema() {
           "charged to sync")
         .default_value(Seconds(0))
         .at_least(Seconds(0));
+    s.add("all_to_all_overhead", &EngineConfig::all_to_all_overhead,
+          "time per expert dispatch or combine (all-to-all) beyond collective_overhead: routing metadata exchange, "
+          "token layout; charged to sync")
+        .default_value(Seconds(0))
+        .at_least(Seconds(0));
     s.add("step_overhead", &EngineConfig::step_overhead,
           "host time per engine step (scheduling, sampling, detokenising); 0 s = hardware bound")
         .default_value(Seconds(0))
@@ -92,7 +97,7 @@ EngineConfig hardware_bound(const EngineConfig& engine) {
 bool has_deployment_terms(const EngineConfig& e) {
   const KernelEfficiency& k = e.kernel_efficiency;
   return k.gemm != 1.0 || k.grouped_gemm != 1.0 || k.attention != 1.0 || e.kernel_overhead.value() > 0 ||
-         e.collective_overhead.value() > 0 || e.step_overhead.value() > 0 ||
+         e.collective_overhead.value() > 0 || e.all_to_all_overhead.value() > 0 || e.step_overhead.value() > 0 ||
          e.sequence_overhead.value() > 0 || e.max_batch || e.speculative.draft_tokens > 0;
 }
 
@@ -108,6 +113,10 @@ double kernel_efficiency(const EngineConfig& engine, OpKind kind) {
     default:
       return 1.0;
   }
+}
+
+Seconds collective_software(const EngineConfig& engine, CollectiveKind kind) {
+  return engine.collective_overhead + (kind == CollectiveKind::all_to_all ? engine.all_to_all_overhead : Seconds(0));
 }
 
 Seconds host_time(const EngineConfig& engine, std::int64_t sequences) {

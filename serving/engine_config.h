@@ -25,8 +25,9 @@
 
 namespace tokenfab {
 
-// Fractions of the bound's rates (the chip's sustained memory bandwidth and
-// tensor throughput) that the engine's kernels of each kind reach.
+// Fractions of the chip's sustained memory bandwidth that the engine's
+// kernels of each kind reach (their arithmetic keeps the chip's sustained
+// GEMM rate, itself a measured figure).
 struct KernelEfficiency {
   double gemm = 1.0;          // dense GEMMs and GEMVs, the router
   double grouped_gemm = 1.0;  // routed-expert GEMMs, few rows per expert in decode
@@ -48,6 +49,7 @@ struct EngineConfig {
   KernelEfficiency kernel_efficiency;
   Seconds kernel_overhead;      // per kernel, beyond the chip's launch: the engine's unfused helper kernels and tails
   Seconds collective_overhead;  // per collective, beyond the fabric's: the library's own synchronisation
+  Seconds all_to_all_overhead;  // per expert dispatch or combine, beyond collective_overhead: routing metadata, layout
   Seconds step_overhead;      // host work per engine step: scheduling, sampling, detokenising
   Seconds sequence_overhead;  // host work per sequence in the step
   std::optional<std::int64_t> max_batch;  // sequences one replica's engine keeps in flight
@@ -65,9 +67,12 @@ EngineConfig hardware_bound(const EngineConfig& engine);
 // True when any deployment term is on.
 bool has_deployment_terms(const EngineConfig& engine);
 
-// The fraction of the bound's rates an op of `kind` reaches on this engine
+// The fraction of the sustained memory bandwidth an op of `kind` reaches on this engine
 // (1 for ops that are not kernels of a listed kind).
 double kernel_efficiency(const EngineConfig& engine, OpKind kind);
+
+// The engine's own synchronisation time for a collective of `kind`.
+Seconds collective_software(const EngineConfig& engine, CollectiveKind kind);
 
 // Host time of one step over `sequences` sequences.
 Seconds host_time(const EngineConfig& engine, std::int64_t sequences);

@@ -32,6 +32,12 @@ TEST_CASE("the hardware bound keeps fusion and turns every deployment term off")
   CHECK(kernel_efficiency(e, OpKind::grouped_gemm) == 0.5);
   CHECK(kernel_efficiency(e, OpKind::gemm) == 1.0);
   CHECK(kernel_efficiency(e, OpKind::collective) == 1.0);
+  // Every collective pays collective_overhead; expert dispatch and combine also all_to_all_overhead.
+  e.collective_overhead = Seconds(2e-6);
+  e.all_to_all_overhead = Seconds(30e-6);
+  CHECK(has_deployment_terms(hardware_bound(e)) == false);
+  CHECK(collective_software(e, CollectiveKind::all_reduce).value() == doctest::Approx(2e-6));
+  CHECK(collective_software(e, CollectiveKind::all_to_all).value() == doctest::Approx(32e-6));
 }
 
 }  // namespace tokenfab

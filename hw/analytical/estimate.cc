@@ -15,14 +15,15 @@ OpTiming time_op(const StepContext& ctx, int device, const Op& op, Seconds start
   if (op.collective) {
     Route route = route_for(ctx.system, collective_span(*op.collective, ctx.mapping, device));
     CollectiveTime c = collective_time(*op.collective, *route.link, *route.fabric);
-    return charge_collective(start, route.resource, c.overhead + ctx.engine.collective_overhead,
+    return charge_collective(start, route.resource, c.overhead + collective_software(ctx.engine, op.collective->kind),
                              c.latency + c.transfer);
   }
-  // A kernel at efficiency e takes 1/e as long as the bound's rates give,
-  // for its arithmetic and its memory traffic alike.
+  // A kernel at efficiency e moves its bytes at e times the memory's
+  // sustained bandwidth; its arithmetic keeps the chip's sustained GEMM
+  // rate, which is already a measured figure.
   const ChipConfig& chip = ctx.system.chip;
   const double efficiency = kernel_efficiency(ctx.engine, op.kind);
-  return charge_kernel(start, chip.compute.launch_overhead + ctx.engine.kernel_overhead, compute_time(chip.compute, op) / efficiency,
+  return charge_kernel(start, chip.compute.launch_overhead + ctx.engine.kernel_overhead, compute_time(chip.compute, op),
                        stream_time(chip.weight_memory(), memory_bytes(op) / efficiency));
 }
 

@@ -129,7 +129,7 @@ TEST_CASE("estimate: deployment terms, each derived from the bound") {
   for (std::size_t i = 0; i < bound.stages[0].ops.size(); ++i)
     if (bound.stages[0].ops[i].kind == OpKind::gemm) gemm += bound.stages[0].timings[i].time.value();
 
-  SUBCASE("GEMMs at half the rates take twice as long") {
+  SUBCASE("memory-bound GEMMs at half the bandwidth take twice as long") {
     EngineConfig e;
     e.kernel_efficiency.gemm = 0.5;
     const Estimate d = estimate({sys, m, Precision{}, Mapping{}, w, nullptr, true, e});

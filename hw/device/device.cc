@@ -43,8 +43,7 @@ void DeviceModule::kernel(const Op& op) {
   const Seconds launch = chip_.compute.launch_overhead + engine_.kernel_overhead;
   sc_core::sc_time issue = to_sc(local_ + launch);
   payload_.op = &op;
-  payload_.efficiency = kernel_efficiency(engine_, op.kind);
-  payload_.bytes = memory_bytes(op) / payload_.efficiency;
+  payload_.bytes = memory_bytes(op) / kernel_efficiency(engine_, op.kind);
   sc_core::sc_time memory_done = issue, compute_done = issue;
   memory_socket->b_transport(trans_, memory_done);
   compute_socket->b_transport(trans_, compute_done);
@@ -97,7 +96,7 @@ void DeviceModule::step() {
     t.start = from_sc(sc_core::sc_time_stamp()) + local_;
     charge_ = {};
     // The library's own synchronisation comes before the device joins the collective.
-    sc_core::sc_event& done = collectives_.arrive(device_, op, t.start + engine_.collective_overhead, &charge_);
+    sc_core::sc_event& done = collectives_.arrive(device_, op, t.start + collective_software(engine_, op.collective->kind), &charge_);
     t.bound = charge_.scale_out ? Resource::scale_out : Resource::scale_up;
     timings_.push_back(t);
     in_collective_ = true;

@@ -14,8 +14,7 @@ namespace tokenfab {
 
 struct OpPayload : tlm::tlm_extension<OpPayload> {
   const Op* op = nullptr;
-  Bytes bytes;
-  double efficiency = 1.0;  // of the engine's kernel of this kind: its compute takes 1/efficiency as long
+  Bytes bytes;  // as the memory sees them: the op's bytes over its kernel's bandwidth efficiency
 
   tlm::tlm_extension_base* clone() const override { return new OpPayload(*this); }
   void copy_from(const tlm::tlm_extension_base& other) override { *this = static_cast<const OpPayload&>(other); }
