@@ -45,7 +45,8 @@ int run(const Options& o, const Invocation& invocation) {
   if (!o.run.trace_in.empty()) {
     imported = read_trace_file(o.run.trace_in);
     Diagnostics diags;
-    check_trace(imported, run.model, o.run.trace_in, diags);
+    // A trace of a drafting run carries the draft layers after the model's own.
+    check_trace(imported, drafting_model(run.model, run.config.engine), o.run.trace_in, diags);
     diags.throw_if_any();
     // A trace carries its own mapping, sizes and formats.
     run.config.mapping = imported.mapping;

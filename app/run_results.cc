@@ -126,8 +126,9 @@ namespace {
 
 std::string speed_line(const Estimate& e, Phase phase) {
   if (phase == Phase::decode) {
+    // With speculative decoding a step yields more than one token per user.
     return fmt::format("{:.1f} tok/s per user (a token every {}), {:.1f} tok/s per chip, {:.0f} tok/s per system\n",
-                       e.tokens_per_second_per_user.value(), to_string(e.step_time),
+                       e.tokens_per_second_per_user.value(), to_string(Tokens(1.0) / e.tokens_per_second_per_user),
                        e.tokens_per_second_per_device.value(), e.tokens_per_second_per_system.value());
   }
   return fmt::format("time to first token {}, {:.0f} prompt tok/s per chip, {:.0f} per system\n", to_string(e.step_time),
@@ -146,12 +147,18 @@ std::string terminal_summary(const LoadedRun& run, const Estimate& e, const std:
   out += "  hardware bound:    " + speed_line(bound ? *bound : e, w.phase);
   out += bound ? "  deployed estimate: " + speed_line(e, w.phase)
                : "  deployed estimate: none (the run's engine has no deployment terms; see configs/engines/)\n";
+  const SpeculativeConfig& spec = c.engine.speculative;
+  if (bound && w.phase == Phase::decode && spec.draft_tokens > 0) {
+    out += fmt::format("  speculative decoding: {} draft token{}, each kept with p = {:.2f}: {:.2f} tokens per user per {} step\n",
+                       spec.draft_tokens, spec.draft_tokens == 1 ? "" : "s", spec.acceptance, spec.tokens_per_step(),
+                       to_string(e.step_time));
+  }
   if (bound) out += "  (the lines below describe the deployed estimate)\n";
   const Summary summary = summarize(e, c.system, c.mapping);
   out += fmt::format("  {:.3g} tok/s per MW at {} all-in per chip\n", (summary.per_watt * 1e6).value(),
                      to_string(c.system.economics.all_in_power_per_chip));
   const Seconds total = e.breakdown.total();
-  out += fmt::format("  bound: {} ({:.0f}% of the step)\n", resource_key(e.bound, c.system),
+  out += fmt::format("  limited by: {} ({:.0f}% of the step)\n", resource_key(e.bound, c.system),
                      100.0 * e.breakdown[e.bound].value() / total.value());
   out += "  time by resource:";
   for (Resource r : kResources) {

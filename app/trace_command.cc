@@ -23,7 +23,12 @@ struct Options {
 int trace(const Options& o) {
   LoadedRun run = load(o.run);
   const RunConfig& c = run.config;
-  Trace t = generate_trace(run.model, c.precision, c.mapping, c.workload);
+  // The ops the run times: with speculative decoding the verifying pass
+  // through the drafting model; the header keeps the run's own workload.
+  Workload verify = c.workload;
+  if (verify.phase == Phase::decode) verify.tokens += draft_tokens(c.engine, run.model);
+  Trace t = generate_trace(drafting_model(run.model, c.engine), c.precision, c.mapping, verify);
+  t.workload = c.workload;
   TraceFormat f = o.format.empty()    ? trace_format_for(o.run.out)
                   : o.format == "csv" ? TraceFormat::csv
                                       : TraceFormat::jsonl;

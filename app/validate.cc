@@ -105,6 +105,7 @@ Command validate_command() {
                 ->capture_default_str();
             cmd.add_option("--measured-set", o->measured.sets, "override in the measured file, e.g. engine.step_overhead=2 ms");
             cmd.add_flag("--rows", o->measured.rows, "print every measured row");
+            cmd.add_option("--leave-out", o->measured.leave_out, "with --fit: a generation (e.g. blackwell_ultra) left out of the fit");
             cmd.add_flag("--fit", o->fit, "fit the measured file's `fit` parameters on the calibration half and print them");
           },
           [o](const Invocation&) { return run_validation(*o); }};

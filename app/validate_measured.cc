@@ -90,7 +90,7 @@ double loss_at(const MeasuredOptions& o, const std::vector<FitParameter>& params
   const MeasuredSpec spec = load_measured_spec(o.file, sets);
   std::vector<MeasuredRow> rows;
   for (auto& r : load_measured_rows(spec)) {
-    if (spec.calibration.at(r.key)) rows.push_back(std::move(r));
+    if (spec.calibration.at(r.key) && system_for(spec, r.hardware).generation != o.leave_out) rows.push_back(std::move(r));
   }
   return calibration_loss(compare_rows(spec, rows, model_rows(spec, rows, spec.engine)));
 }
@@ -132,7 +132,7 @@ void fit_measured(const MeasuredOptions& o) {
       std::cout << fmt::format("round {} {}: loss {:.4f}\n", round + 1, assignment(params[i], values[i]), best);
     }
   }
-  std::cout << "fitted on the calibration half:\n";
+  std::cout << "fitted on the calibration half" << (o.leave_out.empty() ? "" : " without " + o.leave_out) << ":\n";
   for (std::size_t i = 0; i < params.size(); ++i) std::cout << "  " << assignment(params[i], values[i]) << "\n";
 }
 

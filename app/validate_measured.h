@@ -12,6 +12,7 @@ struct MeasuredOptions {
   std::vector<std::string> sets;
   std::string out;
   bool rows = false;  // print every row, not only the summary
+  std::string leave_out;  // fit: leave this generation's rows out of the calibration half
 };
 
 // Prints the report, writes measured.json and measured.csv into `out`;

@@ -119,6 +119,19 @@ Seconds collective_software(const EngineConfig& engine, CollectiveKind kind) {
   return engine.collective_overhead + (kind == CollectiveKind::all_to_all ? engine.all_to_all_overhead : Seconds(0));
 }
 
+int draft_tokens(const EngineConfig& engine, const ModelSpec& model) {
+  return model.mtp_layers > 0 ? engine.speculative.draft_tokens : 0;
+}
+
+ModelSpec drafting_model(const ModelSpec& model, const EngineConfig& engine) {
+  ModelSpec m = model;
+  const int drafts = draft_tokens(engine, model);
+  if (drafts == 0 || model.layer_specs.empty()) return m;
+  m.layers += drafts;
+  for (int i = 0; i < drafts; ++i) m.layer_specs.push_back(model.layer_specs.back());
+  return m;
+}
+
 Seconds host_time(const EngineConfig& engine, std::int64_t sequences) {
   return engine.step_overhead + engine.sequence_overhead * static_cast<double>(sequences);
 }

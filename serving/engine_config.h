@@ -21,6 +21,7 @@
 
 #include "core/schema.h"
 #include "core/units.h"
+#include "workloads/model.h"
 #include "workloads/op.h"
 
 namespace tokenfab {
@@ -73,6 +74,16 @@ double kernel_efficiency(const EngineConfig& engine, OpKind kind);
 
 // The engine's own synchronisation time for a collective of `kind`.
 Seconds collective_software(const EngineConfig& engine, CollectiveKind kind);
+
+// Draft tokens per sequence and step: the engine's, on a model with a draft
+// (multi-token-prediction) module; 0 on one without.
+int draft_tokens(const EngineConfig& engine, const ModelSpec& model);
+
+// The model a step runs through: with drafts, one more layer like its last
+// per draft token (each draft runs the MTP module, a transformer layer, once;
+// its weights are counted once per draft, exact for one draft). `model`
+// itself when there are none.
+ModelSpec drafting_model(const ModelSpec& model, const EngineConfig& engine);
 
 // Host time of one step over `sequences` sequences.
 Seconds host_time(const EngineConfig& engine, std::int64_t sequences);

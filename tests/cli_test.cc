@@ -41,15 +41,22 @@ TEST_CASE("cli: run writes results whose breakdown adds up to the step") {
   Result r = tokenfab("run configs/runs/default.yaml --out " + out_dir("run_default"), "run_default");
   REQUIRE_MESSAGE(r.code == 0, r.out);
   CHECK(r.out.find("tok/s per user") != std::string::npos);
-  CHECK(r.out.find("bound: ") != std::string::npos);
+  CHECK(r.out.find("limited by: ") != std::string::npos);
+  CHECK(r.out.find("hardware bound: ") != std::string::npos);
+  CHECK(r.out.find("deployed estimate: ") != std::string::npos);
   auto j = nlohmann::json::parse(slurp(out_dir("run_default") + "/results.json"));
   CHECK(j["format"] == "tokenfab-results");
   const auto& s = j["summary"];
   double sum = 0;
   for (const auto& [k, v] : s["breakdown_s"].items()) sum += v.get<double>();
   CHECK(sum == doctest::Approx(s["step_time_s"].get<double>()).epsilon(1e-12));
-  // One user's speed is the inverse of the step; the rack serves 64 of them.
-  CHECK(s["tokens_per_s_per_user"].get<double>() * s["step_time_s"].get<double>() == doctest::Approx(1.0));
+  // One user's speed is the tokens of a step over the step: the deployed
+  // engine drafts one token with DeepSeek's MTP module, kept with p = a, so
+  // 1 + a per step; the hardware bound has no drafts.
+  const double a = j["config"]["engine"]["speculative"]["acceptance"]["value"].get<double>();
+  CHECK(s["tokens_per_s_per_user"].get<double>() * s["step_time_s"].get<double>() == doctest::Approx(1.0 + a));
+  const auto& b = j["bound_summary"];
+  CHECK(b["tokens_per_s_per_user"].get<double>() * b["step_time_s"].get<double>() == doctest::Approx(1.0));
   CHECK(s["tokens_per_s_per_replica"].get<double>() == doctest::Approx(64 * s["tokens_per_s_per_user"].get<double>()));
   // Every op's record is in the CSV flattening too.
   std::string ops = slurp(out_dir("run_default") + "/ops.csv");

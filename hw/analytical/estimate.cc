@@ -86,7 +86,8 @@ void PassTiming::add_stage(StageEstimate stage, Seconds stage_end) {
 Estimate estimate(const EstimateInput& in) {
   const Mapping& map = in.mapping;
   const Workload pass = pass_workload(in);
-  const StepContext ctx{in.system, in.model, in.precision, map, in.engine};
+  const ModelSpec model = in.trace ? in.model : drafting_model(in.model, in.engine);
+  const StepContext ctx{in.system, model, in.precision, map, in.engine};
 
   PassTiming totals;
   for (int stage = 0; stage < map.pp; ++stage) {
@@ -96,7 +97,7 @@ Estimate estimate(const EstimateInput& in) {
     if (in.trace) {
       s.stage = stage;
       s.device = device;
-      s.footprint = device_footprint(in.model, in.precision, map, pass, device);
+      s.footprint = device_footprint(model, in.precision, map, pass, device);
       DeviceTrace trace = traced_device(*in.trace, device);
       s.sequences = trace.sequences;
       s.ops = std::move(trace.ops);
@@ -114,7 +115,7 @@ Estimate estimate(const EstimateInput& in) {
 Workload pass_workload(const EstimateInput& in) {
   Workload pass = in.workload;
   // Speculative decoding verifies the drafts with the sequence's own token.
-  if (in.workload.phase == Phase::decode) pass.tokens += in.engine.speculative.draft_tokens;
+  if (in.workload.phase == Phase::decode) pass.tokens += draft_tokens(in.engine, in.model);
   if (in.workload.phase == Phase::decode && in.mapping.pp > 1) {
     pass.batch = (in.workload.batch + in.mapping.pp - 1) / in.mapping.pp;
   }
@@ -131,16 +132,10 @@ Estimate finish_estimate(PassTiming pass, const EstimateInput& in) {
   e.step_time = in.workload.phase == Phase::decode && map.pp > 1 ? std::max(pass.time, pass.slowest_stage * map.pp)
                                                                  : pass.time;
   if (e.step_time.value() <= 0) throw InputError({"trace"}, "the step has no timed ops (every op is fused or empty)");
-  // Drafting: each draft token runs the draft module (DeepSeek's MTP: one
-  // more layer), taken as 1/layers of the verifying pass per draft.
-  double tokens_per_step = w.tokens;
-  const SpeculativeConfig& spec = in.engine.speculative;
-  if (w.phase == Phase::decode && spec.draft_tokens > 0) {
-    const double draft = static_cast<double>(spec.draft_tokens) / static_cast<double>(in.model.layers);
-    e.step_time = e.step_time * (1.0 + draft);
-    for (auto& t : e.breakdown.by) t = t * (1.0 + draft);
-    tokens_per_step = spec.tokens_per_step();
-  }
+  // With drafts (their layers are in the pass) a step gains the accepted ones.
+  const double tokens_per_step = w.phase == Phase::decode && draft_tokens(in.engine, in.model) > 0
+                                     ? in.engine.speculative.tokens_per_step()
+                                     : static_cast<double>(w.tokens);
   const Seconds host = host_time(in.engine, w.batch);
   e.step_time += host;
   e.breakdown[Resource::host] += host;

@@ -163,11 +163,20 @@ TEST_CASE("estimate: deployment terms, each derived from the bound") {
   SUBCASE("speculative decoding verifies the drafts and gains the accepted tokens") {
     EngineConfig e;
     e.speculative = {1, 0.5};
-    const Estimate d = estimate({sys, m, Precision{}, Mapping{}, w, nullptr, true, e});
-    // Two tokens per sequence verified (the pass of a batch-4, 2-token step),
-    // plus one draft layer in 32: step = pass x 33/32; 1.5 tokens gained.
-    const Estimate verify = estimate({sys, m, Precision{}, Mapping{}, {Phase::decode, 4, 2, 1024}, nullptr, true, {}});
-    CHECK(d.step_time.value() == doctest::Approx(verify.step_time.value() * 33.0 / 32.0).epsilon(1e-12));
+    // Llama-3.1-8B has no draft module: nothing changes.
+    const Estimate plain = estimate({sys, m, Precision{}, Mapping{}, w, nullptr, true, e});
+    CHECK(plain.step_time.value() == doctest::Approx(bound.step_time.value()).epsilon(1e-12));
+    // With one (as DeepSeek's MTP module): two tokens per sequence verified
+    // through the 32 layers plus the draft layer (a 33-layer model), 1.5 gained.
+    ModelSpec mtp = m;
+    mtp.mtp_layers = 1;
+    const Estimate d = estimate({sys, mtp, Precision{}, Mapping{}, w, nullptr, true, e});
+    ModelSpec longer = m;
+    longer.layers += 1;
+    longer.layer_specs.push_back(m.layer_specs.back());
+    const Estimate verify =
+        estimate({sys, longer, Precision{}, Mapping{}, {Phase::decode, 4, 2, 1024}, nullptr, true, {}});
+    CHECK(d.step_time.value() == doctest::Approx(verify.step_time.value()).epsilon(1e-12));
     CHECK(d.tokens_per_second_per_user.value() == doctest::Approx(1.5 / d.step_time.value()).epsilon(1e-12));
     CHECK(d.tokens_per_second_per_replica.value() == doctest::Approx(6.0 / d.step_time.value()).epsilon(1e-12));
   }

@@ -75,7 +75,8 @@ Estimate simulate_step(const EstimateInput& in, const SimulationOptions& options
   const Mapping& map = in.mapping;
   const Workload pass = pass_workload(in);
   const StepLoad load = uniform_step_load(pass, map.attn_dp);
-  const std::vector<TraceKey> keys = trace_keys(in.model, map, load);
+  const ModelSpec model = in.trace ? in.model : drafting_model(in.model, in.engine);
+  const std::vector<TraceKey> keys = trace_keys(model, map, load);
   const std::vector<int> representative =
       representatives(map, in.system, keys, options.share_identical_groups && !in.trace);
 
@@ -99,7 +100,7 @@ Estimate simulate_step(const EstimateInput& in, const SimulationOptions& options
     const TraceKey& key = keys[static_cast<std::size_t>(d)];
     auto it = shared.find(key);
     if (it == shared.end()) {
-      it = shared.emplace(key, generate_device_trace(in.model, in.precision, map, pass, d).ops).first;
+      it = shared.emplace(key, generate_device_trace(model, in.precision, map, pass, d).ops).first;
     }
     ops[static_cast<std::size_t>(d)] = &it->second;
   }
@@ -115,7 +116,7 @@ Estimate simulate_step(const EstimateInput& in, const SimulationOptions& options
   const Seconds begin = replica.run_step(ops, representative);
 
   PassTiming timing = collect_pass(replica, begin, load, [&](int stage) {
-    return device_footprint(in.model, in.precision, map, pass, stage * map.stage_devices());
+    return device_footprint(model, in.precision, map, pass, stage * map.stage_devices());
   });
   Estimate e = finish_estimate(std::move(timing), in);
   if (options.timeline) write_timeline(*options.timeline, replica, begin, in.system);
