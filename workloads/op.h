@@ -63,6 +63,11 @@ struct Collective {
   CollectiveGroup group = CollectiveGroup::tp;
   int group_size = 1;  // devices in the group
   Bytes bytes;         // this device's payload (its buffer size)
+  // All-to-all: this member's share of every member's payload relative to an
+  // even split (1: it receives 1/g of each). The hot expert rank's dispatch
+  // carries its expert_load; the closed forms ignore it (they time what a
+  // member sends), the SystemC flows route by it. Not kept in trace files.
+  double inbound_weight = 1.0;
 };
 
 struct Op {

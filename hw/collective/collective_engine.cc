@@ -72,6 +72,7 @@ sc_core::sc_event& CollectiveEngine::arrive(int device, const Op& op, Seconds ar
   if (p.ready.empty()) {
     p.ready.resize(static_cast<std::size_t>(g.count));
     p.bytes.resize(static_cast<std::size_t>(g.count));
+    p.inbound_weights.resize(static_cast<std::size_t>(g.count));
     p.charges.resize(static_cast<std::size_t>(g.count));
     p.kind = op.collective->kind;
   }
@@ -82,6 +83,7 @@ sc_core::sc_event& CollectiveEngine::arrive(int device, const Op& op, Seconds ar
     const auto slot = static_cast<std::size_t>(member - g.first);
     p.ready[slot] = ready;
     p.bytes[slot] = op.collective->bytes;
+    p.inbound_weights[slot] = op.collective->inbound_weight;
     p.charges[slot] = member == device ? charge : nullptr;
     ++p.arrived;
   }
@@ -97,7 +99,7 @@ void CollectiveEngine::complete(const Group& g, Pending& p) {
   FabricTiming& f = route.resource == Resource::scale_out ? *scale_out_ : scale_up_;
   std::vector<int> members(static_cast<std::size_t>(g.count));
   for (int i = 0; i < g.count; ++i) members[static_cast<std::size_t>(i)] = g.first + i;
-  std::vector<Seconds> done = simulate_collective(f, *route.fabric, p.kind, members, p.ready, p.bytes);
+  std::vector<Seconds> done = simulate_collective(f, *route.fabric, p.kind, members, p.ready, p.bytes, p.inbound_weights);
   const Seconds all_ready = *std::max_element(p.ready.begin(), p.ready.end());
   const Seconds now = from_sc(sc_core::sc_time_stamp());
   for (std::size_t i = 0; i < members.size(); ++i) {

@@ -55,6 +55,7 @@ class CollectiveEngine {
   struct Pending {
     std::vector<Seconds> ready;
     std::vector<Bytes> bytes;
+    std::vector<double> inbound_weights;
     std::vector<CollectiveCharge*> charges;
     int arrived = 0;
     CollectiveKind kind = CollectiveKind::all_reduce;

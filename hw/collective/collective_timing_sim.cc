@@ -10,26 +10,42 @@ namespace {
 
 using Times = MemberTimes;
 
+// One flow per ordered pair of members: member i sends bytes[i] * w[j] / sum(w)
+// to member j (its own part stays local). Each sender's egress sends its
+// flows back to back in the rotated order of a pairwise exchange (round k:
+// i sends to i+k mod g, so that each round every port sends one flow and
+// receives one); the switch is non-blocking, so a flow's head reaches its
+// receiver one traversal after it leaves, and each ingress then takes its
+// flows in order of arrival, queueing those that converge on it. Uniform
+// weights and payloads give the closed form alpha + (g-1)/g S/beta: every
+// ingress takes one flow per round, just as it arrives. A member is done when
+// its last incoming flow is in and its last outgoing byte one traversal away.
 Times all_to_all(FabricTiming& f, const std::vector<int>& members, const Times& ready,
-                 const std::vector<Bytes>& bytes) {
+                 const std::vector<Bytes>& bytes, const std::vector<double>& weights) {
+  struct Flow {
+    Seconds head;  // when its first byte reaches the receiver's ingress
+    Bytes bytes;
+  };
   const std::size_t g = members.size();
-  const double share = static_cast<double>(g - 1) / static_cast<double>(g);
-  Times first_out(g), last_out(g);
-  Seconds earliest = Seconds(1e30), latest;
+  double total_weight = 0;
+  for (double w : weights) total_weight += w;
+  Times done = ready;
+  std::vector<std::vector<Flow>> incoming(g);
   for (std::size_t i = 0; i < g; ++i) {
-    first_out[i] = f.leave(members[i], bytes[i] * share, ready[i]);
-    last_out[i] = first_out[i] + f.serialise(bytes[i] * share);
-    earliest = std::min(earliest, first_out[i]);
-    latest = std::max(latest, last_out[i]);
+    Seconds last_byte = ready[i];
+    for (std::size_t k = 1; k < g; ++k) {
+      const std::size_t j = (i + k) % g;
+      const Bytes flow = bytes[i] * (weights[j] / total_weight);
+      const Seconds first_byte = f.leave(members[i], flow, ready[i]);
+      last_byte = first_byte + f.serialise(flow);
+      incoming[j].push_back({first_byte + f.link().latency, flow});
+    }
+    done[i] = std::max(done[i], last_byte + f.link().latency);
   }
-  // Each member receives 1/g of every other member's payload.
-  Bytes all;
-  for (const Bytes& b : bytes) all += b;
-  Times done(g);
   for (std::size_t j = 0; j < g; ++j) {
-    const Bytes incoming = (all - bytes[j]) / static_cast<double>(g);
-    Seconds in = f.enter(members[j], incoming, earliest + f.link().latency);
-    done[j] = std::max(in, latest + f.link().latency);
+    std::stable_sort(incoming[j].begin(), incoming[j].end(),
+                     [](const Flow& a, const Flow& b) { return a.head < b.head; });
+    for (const Flow& flow : incoming[j]) done[j] = std::max(done[j], f.enter(members[j], flow.bytes, flow.head));
   }
   return done;
 }
@@ -38,7 +54,8 @@ Times all_to_all(FabricTiming& f, const std::vector<int>& members, const Times& 
 
 std::vector<Seconds> simulate_collective(FabricTiming& fabric, const FabricConfig& config, CollectiveKind kind,
                                          const std::vector<int>& members, const std::vector<Seconds>& ready,
-                                         const std::vector<Bytes>& bytes) {
+                                         const std::vector<Bytes>& bytes,
+                                         const std::vector<double>& inbound_weights) {
   const int g = static_cast<int>(members.size());
   if (g <= 1) return ready;
   // Ring and tree steps wait for everyone; the payload is the largest member's.
@@ -52,7 +69,8 @@ std::vector<Seconds> simulate_collective(FabricTiming& fabric, const FabricConfi
     case CollectiveKind::reduce_scatter:
       return ring_steps(fabric, members, ready, g - 1, payload / g);
     case CollectiveKind::all_to_all:
-      return all_to_all(fabric, members, ready, bytes);
+      return all_to_all(fabric, members, ready, bytes,
+                        inbound_weights.empty() ? std::vector<double>(members.size(), 1.0) : inbound_weights);
     case CollectiveKind::send_recv: {
       Times done = ready;
       done[1] = std::max(ready[1], fabric.send(members[0], members[1], bytes[0], ready[0]));

@@ -9,8 +9,10 @@
 //   in-switch          every member sends S up; the switch reduces as the last
 //                      member's data arrives and multicasts S down
 //   all-gather (ring)  g-1 steps of S;  reduce-scatter (ring) g-1 steps of S/g
-//   all-to-all         each member's egress carries S(g-1)/g; its ingress takes
-//                      what the others send it, no sooner than their last byte
+//   all-to-all         a flow per pair of members through the sender's egress and
+//                      the receiver's ingress; member j receives the share w_j/sum(w)
+//                      of every payload (even when the weights are equal), so an
+//                      ingress that receives more than it sends queues its flows
 //   send/recv          one transfer from the first member to the second
 #pragma once
 
@@ -23,9 +25,11 @@
 namespace tokenfab {
 
 // members[i] is a device index on the fabric; ready[i] when it may start
-// (its arrival plus the collective's software overhead); bytes[i] its payload.
+// (its arrival plus the collective's software overhead); bytes[i] its payload;
+// inbound_weights[i] its Collective::inbound_weight (all-to-all only; empty: even).
 std::vector<Seconds> simulate_collective(FabricTiming& fabric, const FabricConfig& config, CollectiveKind kind,
                                          const std::vector<int>& members, const std::vector<Seconds>& ready,
-                                         const std::vector<Bytes>& bytes);
+                                         const std::vector<Bytes>& bytes,
+                                         const std::vector<double>& inbound_weights = {});
 
 }  // namespace tokenfab

@@ -84,6 +84,25 @@ TEST_CASE("fabric: two flows into one port share it") {
   CHECK(f.send(1, 0, Bytes(1e6), Seconds(0)).value() == doctest::Approx(3e-6));  // 1's egress is busy until 1 us
 }
 
+TEST_CASE("all-to-all: flows converging on a hot receiver queue at its ingress") {
+  // Four members send 1 MB each; member 0 receives twice an even share
+  // (weights 2, 2/3, 2/3, 2/3: their sum stays 4). 1 MB takes 1 us at 1 TB/s.
+  FabricTiming f(test_link(), 4);
+  const double cold = 2.0 / 3.0;
+  auto done = simulate_collective(f, FabricConfig{}, CollectiveKind::all_to_all, {0, 1, 2, 3},
+                                  std::vector<Seconds>(4), std::vector<Bytes>(4, Bytes(1e6)), {2.0, cold, cold, cold});
+  // Into member 0: three flows of 1 MB * 2/4 = 0.5 MB, heads at 1, 1.17 and
+  // 1.33 us (each sender's earlier flows of 1/6 MB go first); its ingress
+  // takes them back to back from 1 us: done at 1 + 3 * 0.5 = 2.5 us.
+  CHECK(done[0].value() == doctest::Approx(2.5e-6).epsilon(1e-9));
+  // Alone at its link rate (the closed form, which times what it sends):
+  // 1 us + 3/4 us. The queue adds (2 - 1) * 3/4 us.
+  CHECK(closed(CollectiveKind::all_to_all, AllReduceAlgorithm::ring, 4, 1e6) == doctest::Approx(1.75e-6));
+  // The others receive 3 * 1/6 MB but send 1 MB - 1/6 MB = 5/6 MB: their
+  // egress sets their end, 1 us + 5/6 us.
+  for (int m = 1; m < 4; ++m) CHECK(done[static_cast<std::size_t>(m)].value() == doctest::Approx(1e-6 + 5e-6 / 6));
+}
+
 TEST_CASE("collectives: a late member delays everyone") {
   FabricTiming f(test_link(), 4);
   FabricConfig fabric;
