@@ -19,7 +19,12 @@ using Times = MemberTimes;
 // flows in order of arrival, queueing those that converge on it. Uniform
 // weights and payloads give the closed form alpha + (g-1)/g S/beta: every
 // ingress takes one flow per round, just as it arrives. A member is done when
-// its last incoming flow is in and its last outgoing byte one traversal away.
+// its last incoming flow is in and the exchange's last byte, from whichever
+// sender, is one traversal on: the exchange ends together for members that
+// receive alike, whatever round brought them a slow sender's flow, which
+// keeps equal members equal (device_classes.h lets one stand for the others).
+// Only a member that receives more than the others' egress carries, the hot
+// expert rank, ends later: by its ingress queue.
 Times all_to_all(FabricTiming& f, const std::vector<int>& members, const Times& ready,
                  const std::vector<Bytes>& bytes, const std::vector<double>& weights) {
   struct Flow {
@@ -29,19 +34,18 @@ Times all_to_all(FabricTiming& f, const std::vector<int>& members, const Times& 
   const std::size_t g = members.size();
   double total_weight = 0;
   for (double w : weights) total_weight += w;
-  Times done = ready;
   std::vector<std::vector<Flow>> incoming(g);
+  Seconds last_byte = *std::max_element(ready.begin(), ready.end());
   for (std::size_t i = 0; i < g; ++i) {
-    Seconds last_byte = ready[i];
     for (std::size_t k = 1; k < g; ++k) {
       const std::size_t j = (i + k) % g;
       const Bytes flow = bytes[i] * (weights[j] / total_weight);
       const Seconds first_byte = f.leave(members[i], flow, ready[i]);
-      last_byte = first_byte + f.serialise(flow);
+      last_byte = std::max(last_byte, first_byte + f.serialise(flow));
       incoming[j].push_back({first_byte + f.link().latency, flow});
     }
-    done[i] = std::max(done[i], last_byte + f.link().latency);
   }
+  Times done(g, last_byte + f.link().latency);
   for (std::size_t j = 0; j < g; ++j) {
     std::stable_sort(incoming[j].begin(), incoming[j].end(),
                      [](const Flow& a, const Flow& b) { return a.head < b.head; });
