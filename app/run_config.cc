@@ -71,6 +71,8 @@ LoadedRun load_run(const std::filesystem::path& file, const RunOverrides& overri
   }
   out.model = load_hf_config(model_path.lexically_normal());
   out.config.model = model_path.lexically_normal().string();
+  // Trace generation sees the mapping, not the engine: the routing skew rides there.
+  out.config.mapping.expert_imbalance = out.config.engine.expert_imbalance;
 
   if (!overrides.check_mapping) return out;
   Diagnostics mapping_diags;

@@ -42,7 +42,7 @@ std::vector<Point> sweep(const SystemConfig& system, const ModelSpec& model, con
     for (int tp : space.tp) {
       for (int attn_dp : space.attn_dp) {
         for (int ep : space.ep) {
-          Mapping map{.tp = tp, .attn_dp = attn_dp, .ep = ep, .pp = pp};
+          Mapping map{.tp = tp, .attn_dp = attn_dp, .ep = ep, .pp = pp, .expert_imbalance = engine.expert_imbalance};
           if (map.replica_devices() > space.max_devices) continue;
           Diagnostics diags;
           validate_mapping(map, model, diags, {});

@@ -8,9 +8,9 @@
 //   extra round trip through memory.
 // - Deployment terms: what today's software adds on top of the hardware's
 //   sustained rates (kernels below those rates, host work per step, the
-//   engine's batch limit, speculative decoding). Each defaults to off, which
-//   gives the hardware bound; configs/engines/ holds the deployed values with
-//   their sources (or `status: fitted` and the fit).
+//   engine's batch limit, speculative decoding, uneven expert routing). Each
+//   defaults to off, which gives the hardware bound; configs/engines/ holds
+//   the deployed values with their sources (or `status: fitted` and the fit).
 //
 //   EngineConfig deployed = load_config(..., engine_schema());
 //   EngineConfig bound = hardware_bound(deployed);   // same fusion, terms off
@@ -55,6 +55,10 @@ struct EngineConfig {
   Seconds sequence_overhead;  // host work per sequence in the step
   std::optional<std::int64_t> max_batch;  // sequences one replica's engine keeps in flight
   SpeculativeConfig speculative;
+  // The hottest expert-parallel rank's routed rows over what uniform routing
+  // gives it (1: uniform, off). Trace generation reads it from
+  // Mapping::expert_imbalance, set from here where a run meets its mapping.
+  double expert_imbalance = 1.0;
 };
 
 const Schema<EngineConfig>& engine_schema();

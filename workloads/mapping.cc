@@ -1,6 +1,7 @@
 #include "workloads/mapping.h"
 
 #include <charconv>
+#include <cstdio>
 #include <set>
 
 namespace tokenfab {
@@ -62,6 +63,14 @@ Mapping parse_mapping(std::string_view text, Diagnostics& diags, const Location&
   return m;
 }
 
+double expert_load(const MoeDims& moe, const Mapping& map, int ep_rank) {
+  if (map.ep <= 1 || map.expert_imbalance == 1.0) return 1.0;
+  if (ep_rank == 0) return map.expert_imbalance;
+  const auto experts = static_cast<double>(moe.routed_experts);
+  const auto hot = static_cast<double>(local_experts(moe, map, 0));
+  return (experts - map.expert_imbalance * hot) / (experts - hot);
+}
+
 void validate_mapping(const Mapping& map, const ModelSpec& model, Diagnostics& diags, const Location& where) {
   auto fail = [&](const std::string& msg) { diags.error(where, "mapping", msg); };
   // Device counts are ints; keep their products far from overflow.
@@ -94,6 +103,15 @@ void validate_mapping(const Mapping& map, const ModelSpec& model, Diagnostics& d
   if (model.moe->routed_experts < map.ep) {
     fail("ep=" + std::to_string(map.ep) + " exceeds the " + std::to_string(model.moe->routed_experts) +
          " routed experts");
+  }
+  // The hot rank can take at most every routed row: f * E_0 <= E.
+  const std::int64_t hot_experts = local_experts(*model.moe, map, 0);
+  const double hottest = hot_experts > 0 ? static_cast<double>(model.moe->routed_experts) / hot_experts : 1.0;
+  if (map.ep > 1 && map.expert_imbalance > hottest) {
+    char text[64];
+    std::snprintf(text, sizeof text, "expert imbalance %.4g exceeds %.4g", map.expert_imbalance, hottest);
+    fail(std::string(text) +
+         ": the hottest of ep=" + std::to_string(map.ep) + " ranks would take more than every routed token");
   }
   if (model.moe->expert_intermediate % map.expert_tp() != 0) {
     fail("expert tensor parallelism tp*attn_dp/ep=" + std::to_string(map.expert_tp()) +

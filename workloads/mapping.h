@@ -34,6 +34,12 @@ struct Mapping {
   int ep = 1;
   int pp = 1;
   int dp = 1;
+  // Uneven expert routing: the hottest expert-parallel rank (rank 0 of each
+  // stage, by convention) receives this many times the routed rows uniform
+  // routing gives it, the others proportionally fewer. Not a parallel degree:
+  // the serving engine's `engine.expert_imbalance`, carried here because
+  // trace generation sees the layout but not the engine.
+  double expert_imbalance = 1.0;
 
   int stage_devices() const { return tp * attn_dp; }
   int replica_devices() const { return stage_devices() * pp; }
@@ -53,6 +59,13 @@ struct Mapping {
 inline std::int64_t local_experts(const MoeDims& moe, const Mapping& map, int ep_rank) {
   return moe.routed_experts / map.ep + (ep_rank < moe.routed_experts % map.ep ? 1 : 0);
 }
+
+// Routed rows of expert-parallel rank `ep_rank` over what uniform routing
+// gives it: expert_imbalance on rank 0, and on the others the factor that
+// keeps the total, (E - f*E_0)/(E - E_0) for f = expert_imbalance and E_0 the
+// experts of rank 0 ((ep - f)/(ep - 1) when ep divides E). 1 for every rank
+// when ep = 1 or routing is uniform.
+double expert_load(const MoeDims& moe, const Mapping& map, int ep_rank);
 
 // Parses "tp=8,ep=8" (missing keys stay 1); errors name the bad part.
 Mapping parse_mapping(std::string_view text, Diagnostics& diags, const Location& where);

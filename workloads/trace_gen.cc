@@ -107,10 +107,11 @@ class DeviceBuilder {
     elementwise(std::move(name), OpKind::norm, rows * width, kNormFlopsPerElement, 1, static_cast<double>(width));
   }
 
-  void collective(std::string name, CollectiveKind kind, CollectiveGroup group, int size, double bytes) {
+  void collective(std::string name, CollectiveKind kind, CollectiveGroup group, int size, double bytes,
+                  double inbound_weight = 1.0) {
     if (size <= 1) return;
     Op& op = push(std::move(name), OpKind::collective, p_.activations);
-    op.collective = Collective{kind, group, size, Bytes(bytes)};
+    op.collective = Collective{kind, group, size, Bytes(bytes), inbound_weight};
   }
 
   void tp_all_reduce(std::string name) {
@@ -248,21 +249,26 @@ class DeviceBuilder {
       gemm("moe.router", tokens_, m_.hidden, e.routed_experts, Dtype::bf16, 1, 1, OpKind::router);
     }
     const double sent = static_cast<double>(tokens_) * e.experts_per_token * m_.hidden / map_.tp;
+    // Under uneven routing (Mapping::expert_imbalance) the hot rank receives `load` times
+    // its uniform share of every rank's dispatch, computes as many more rows
+    // over the same weights, and sends them back in the combine.
+    const int ep_rank = map_.coords(out_.device).ep_rank;
+    const double load = expert_load(e, map_, ep_rank);
     if (attention_dp) {
       collective("moe.dispatch", CollectiveKind::all_to_all, CollectiveGroup::ep, group,
-                 sent * bytes_per_element(p_.activations));
+                 sent * bytes_per_element(p_.activations), load);
     }
     // This device's expert-parallel rank holds E/ep experts, one more on the
     // first E%ep ranks, and receives their share of the routed rows.
-    const double local = static_cast<double>(local_experts(e, map_, map_.coords(out_.device).ep_rank));
-    const double rows = static_cast<double>(stage_tokens_) * e.experts_per_token * local / e.routed_experts;
+    const double local = static_cast<double>(local_experts(e, map_, ep_rank));
+    const double rows = load * static_cast<double>(stage_tokens_) * e.experts_per_token * local / e.routed_experts;
     const double untouched =
         std::pow(1.0 - static_cast<double>(e.experts_per_token) / e.routed_experts, static_cast<double>(stage_tokens_));
     const double touched = local * (1.0 - untouched);
     gated_ffn("moe.experts", rows, e.expert_intermediate / map_.expert_tp(), p_.weights, touched,
               std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(touched))));
     if (attention_dp) {
-      collective("moe.combine", CollectiveKind::all_to_all, CollectiveGroup::ep, group, sent * kBf16Bytes);
+      collective("moe.combine", CollectiveKind::all_to_all, CollectiveGroup::ep, group, load * sent * kBf16Bytes);
     }
     if (e.shared_experts > 0) {
       gated_ffn("moe.shared", tokens_, e.shared_experts * e.expert_intermediate / map_.tp, p_.weights);

@@ -13,7 +13,10 @@
 //   tokens are replicated over the group and one all-reduce combines.
 // - Routing is uniform: a device holding E_local experts receives
 //   tokens*top_k*E_local/E expert rows in expectation and touches
-//   E_local*(1-(1-k/E)^tokens) distinct experts, whose weights it must read.
+//   E_local*(1-(1-k/E)^tokens) distinct experts, whose weights it must read;
+//   unless `mapping.expert_imbalance` makes expert rank 0 hot: it then gets
+//   that many times its rows (and sends them back in the combine), over the
+//   same weights, and the other ranks proportionally fewer (expert_load).
 // - q_a/kv_a projections of MLA are replicated over tensor-parallel ranks;
 //   norms and RoPE cost a few FLOPs per element (constants in trace_gen.cc).
 #pragma once

@@ -156,6 +156,43 @@ TEST_CASE("mapping: errors name the constraint") {
   CHECK(all.find("tp=3 must divide the 64 attention heads") != std::string::npos);
 }
 
+TEST_CASE("trace: uneven expert routing makes expert rank 0 hot and keeps the routed rows") {
+  // Qwen3-235B (128 experts, 8 per token) over attn_dp = ep = 8: 16 experts a
+  // rank. 64 decodes route 64 * 8 = 512 rows, 64 per rank when uniform. At
+  // expert_imbalance 1.5 rank 0 takes 96 and the others (128 - 1.5 * 16) /
+  // (128 - 16) = 13/14 of 64 each: 96 + 7 * 64 * 13/14 = 512 still.
+  ModelSpec m = load_hf_config("workloads/models/qwen3-235b-a22b.json");
+  Precision p{Dtype::fp8, Dtype::fp8, Dtype::bf16, Dtype::fp8, Dtype::bf16};
+  Mapping map{.attn_dp = 8, .ep = 8, .expert_imbalance = 1.5};
+  const Workload w{Phase::decode, 64, 1, 1000};
+  auto first = [](const DeviceTrace& d, const std::string& name) -> const Op& {
+    for (const Op& op : d.ops) {
+      if (op.name == name) return op;
+    }
+    throw std::logic_error(name);
+  };
+  double rows = 0;
+  for (int d = 0; d < 8; ++d) {
+    const DeviceTrace t = generate_device_trace(m, p, map, w, d);
+    const double expected = d == 0 ? 96.0 : 64.0 * 13 / 14;
+    const Op& up = first(t, "moe.experts.gate_up_proj");
+    CHECK(up.flops.value() == doctest::Approx(2.0 * expected * 4096 * 2 * 1536));
+    rows += up.flops.value() / (2.0 * 4096 * 2 * 1536);
+    // Each rank dispatches its own 8 tokens x 8 experts; the hot one receives
+    // 1.5 times an even share and sends 1.5 times the rows back.
+    CHECK(first(t, "moe.dispatch").collective->bytes.value() == doctest::Approx(8.0 * 8 * 4096 * 2));
+    CHECK(first(t, "moe.dispatch").collective->inbound_weight == doctest::Approx(d == 0 ? 1.5 : 13.0 / 14));
+    CHECK(first(t, "moe.combine").collective->bytes.value() ==
+          doctest::Approx((d == 0 ? 1.5 : 13.0 / 14) * 8 * 8 * 4096 * 2));
+  }
+  CHECK(rows == doctest::Approx(512));
+  // The hottest rank can take at most every routed row: 128 / 16 = 8 times its share.
+  Diagnostics d;
+  map.expert_imbalance = 9;
+  validate_mapping(map, m, d, {"cli"});
+  CHECK(d.render().find("expert imbalance 9 exceeds 8") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace tokenfab
 

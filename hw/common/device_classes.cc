@@ -19,7 +19,8 @@ std::vector<TraceKey> trace_keys(const ModelSpec& model, const Mapping& mapping,
   for (int d = 0; d < mapping.replica_devices(); ++d) {
     const DeviceCoords at = mapping.coords(d);
     const std::int64_t experts = model.moe ? local_experts(*model.moe, mapping, at.ep_rank) : 0;
-    keys.push_back({at.stage, canonical[static_cast<std::size_t>(at.attn_rank)], experts});
+    const bool hot = model.moe && expert_load(*model.moe, mapping, at.ep_rank) != 1.0 && at.ep_rank == 0;
+    keys.push_back({at.stage, canonical[static_cast<std::size_t>(at.attn_rank)], experts, hot});
   }
   return keys;
 }

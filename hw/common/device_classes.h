@@ -1,8 +1,8 @@
 // Which devices of a replica run the same trace in a step, so that each
 // distinct trace is generated and timed once. A device's trace depends only
-// on its pipeline stage, what its attention rank computes and how many
-// routed experts it holds; devices that agree on those three run identical
-// ops.
+// on its pipeline stage, what its attention rank computes, how many routed
+// experts it holds and whether its expert rank is the hot one; devices that
+// agree on those four run identical ops.
 //
 //   std::vector<TraceKey> keys = trace_keys(model, mapping, load);
 //   keys[d] == keys[e]   // d and e run the same ops in this step
@@ -22,6 +22,7 @@ struct TraceKey {
   int stage = 0;
   int rank = 0;               // the first attention rank whose load equals this device's rank's
   std::int64_t experts = 0;   // routed experts held (0 for dense models)
+  bool hot_experts = false;   // the hot expert rank under uneven routing (Mapping::expert_imbalance)
   auto operator<=>(const TraceKey&) const = default;
 };
 
