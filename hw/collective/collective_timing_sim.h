@@ -11,8 +11,9 @@
 //   all-gather (ring)  g-1 steps of S;  reduce-scatter (ring) g-1 steps of S/g
 //   all-to-all         a flow per pair of members through the sender's egress and
 //                      the receiver's ingress; member j receives the share w_j/sum(w)
-//                      of every payload (even when the weights are equal), so an
-//                      ingress that receives more than it sends queues its flows
+//                      of every payload (1/g when the weights are equal); all end
+//                      with the exchange's last byte, except a receiver whose ingress
+//                      takes more than any egress sends: it ends when its queue drains
 //   send/recv          one transfer from the first member to the second
 #pragma once
 
