@@ -69,8 +69,8 @@ Footprint device_footprint(const ModelSpec& m, const Precision& p, const Mapping
     const MoeDims& e = *m.moe;
     const double local = static_cast<double>(local_experts(e, map, ep_rank));
     // The hot expert rank holds more rows' activations (Mapping::expert_imbalance).
-    const double rows = expert_load(e, map, ep_rank) * static_cast<double>(stage_tokens) * e.experts_per_token *
-                        local / e.routed_experts;
+    const double rows = expert_load(e, map, ep_rank) * static_cast<double>(stage_tokens) * e.experts_per_token * local /
+                        e.routed_experts;
     widest = std::max(widest, rows * 2.0 * e.expert_intermediate / map.expert_tp());
   }
   f.activations = Bytes((tokens * 2.0 * h + widest) * kBf16Bytes);

@@ -110,8 +110,8 @@ void validate_mapping(const Mapping& map, const ModelSpec& model, Diagnostics& d
   if (map.ep > 1 && map.expert_imbalance > hottest) {
     char text[64];
     std::snprintf(text, sizeof text, "expert imbalance %.4g exceeds %.4g", map.expert_imbalance, hottest);
-    fail(std::string(text) +
-         ": the hottest of ep=" + std::to_string(map.ep) + " ranks would take more than every routed token");
+    fail(std::string(text) + ": the hottest of ep=" + std::to_string(map.ep) +
+         " ranks would take more than every routed token");
   }
   if (model.moe->expert_intermediate % map.expert_tp() != 0) {
     fail("expert tensor parallelism tp*attn_dp/ep=" + std::to_string(map.expert_tp()) +

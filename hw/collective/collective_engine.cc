@@ -99,7 +99,8 @@ void CollectiveEngine::complete(const Group& g, Pending& p) {
   FabricTiming& f = route.resource == Resource::scale_out ? *scale_out_ : scale_up_;
   std::vector<int> members(static_cast<std::size_t>(g.count));
   for (int i = 0; i < g.count; ++i) members[static_cast<std::size_t>(i)] = g.first + i;
-  std::vector<Seconds> done = simulate_collective(f, *route.fabric, p.kind, members, p.ready, p.bytes, p.inbound_weights);
+  std::vector<Seconds> done =
+      simulate_collective(f, *route.fabric, p.kind, members, p.ready, p.bytes, p.inbound_weights);
   const Seconds all_ready = *std::max_element(p.ready.begin(), p.ready.end());
   const Seconds now = from_sc(sc_core::sc_time_stamp());
   for (std::size_t i = 0; i < members.size(); ++i) {

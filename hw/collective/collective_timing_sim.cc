@@ -25,8 +25,8 @@ using Times = MemberTimes;
 // keeps equal members equal (device_classes.h lets one stand for the others).
 // Only a member that receives more than the others' egress carries, the hot
 // expert rank, ends later: by its ingress queue.
-Times all_to_all(FabricTiming& f, const std::vector<int>& members, const Times& ready,
-                 const std::vector<Bytes>& bytes, const std::vector<double>& weights) {
+Times all_to_all(FabricTiming& f, const std::vector<int>& members, const Times& ready, const std::vector<Bytes>& bytes,
+                 const std::vector<double>& weights) {
   struct Flow {
     Seconds head;  // when its first byte reaches the receiver's ingress
     Bytes bytes;
@@ -58,8 +58,7 @@ Times all_to_all(FabricTiming& f, const std::vector<int>& members, const Times& 
 
 std::vector<Seconds> simulate_collective(FabricTiming& fabric, const FabricConfig& config, CollectiveKind kind,
                                          const std::vector<int>& members, const std::vector<Seconds>& ready,
-                                         const std::vector<Bytes>& bytes,
-                                         const std::vector<double>& inbound_weights) {
+                                         const std::vector<Bytes>& bytes, const std::vector<double>& inbound_weights) {
   const int g = static_cast<int>(members.size());
   if (g <= 1) return ready;
   // Ring and tree steps wait for everyone; the payload is the largest member's.

@@ -89,8 +89,8 @@ TEST_CASE("all-to-all: flows converging on a hot receiver queue at its ingress")
   // (weights 2, 2/3, 2/3, 2/3: their sum stays 4). 1 MB takes 1 us at 1 TB/s.
   FabricTiming f(test_link(), 4);
   const double cold = 2.0 / 3.0;
-  auto done = simulate_collective(f, FabricConfig{}, CollectiveKind::all_to_all, {0, 1, 2, 3},
-                                  std::vector<Seconds>(4), std::vector<Bytes>(4, Bytes(1e6)), {2.0, cold, cold, cold});
+  auto done = simulate_collective(f, FabricConfig{}, CollectiveKind::all_to_all, {0, 1, 2, 3}, std::vector<Seconds>(4),
+                                  std::vector<Bytes>(4, Bytes(1e6)), {2.0, cold, cold, cold});
   // Into member 0: three flows of 1 MB * 2/4 = 0.5 MB, heads at 1, 1.17 and
   // 1.33 us (each sender's earlier flows of 1/6 MB go first); its ingress
   // takes them back to back from 1 us: done at 1 + 3 * 0.5 = 2.5 us.

@@ -98,7 +98,8 @@ TEST_CASE("contention: a hot expert rank's ingress queues the dispatch, so Syste
   // The queue is link time: rank 0's ingress is busy carrying bytes from the
   // group's readiness to its end, so its collective charge puts it on the
   // scale-up link; sync keeps the 5 us software overhead of each collective.
-  const double link = simulated.breakdown[Resource::scale_up].value() - analytical.breakdown[Resource::scale_up].value();
+  const double link =
+      simulated.breakdown[Resource::scale_up].value() - analytical.breakdown[Resource::scale_up].value();
   CHECK(link == doctest::Approx(kLayers * kQueuePerLayer).epsilon(1e-6));
   for (Resource res : {Resource::memory, Resource::compute, Resource::launch, Resource::sync}) {
     CAPTURE(resource_key(res, c.system));
