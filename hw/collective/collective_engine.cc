@@ -99,8 +99,11 @@ void CollectiveEngine::complete(const Group& g, Pending& p) {
   FabricTiming& f = route.resource == Resource::scale_out ? *scale_out_ : scale_up_;
   std::vector<int> members(static_cast<std::size_t>(g.count));
   for (int i = 0; i < g.count; ++i) members[static_cast<std::size_t>(i)] = g.first + i;
+  // Members stood for by their representative need no done time of their own.
+  std::vector<bool> observed(members.size());
+  for (std::size_t i = 0; i < members.size(); ++i) observed[i] = p.charges[i] != nullptr;
   std::vector<Seconds> done =
-      simulate_collective(f, *route.fabric, p.kind, members, p.ready, p.bytes, p.inbound_weights);
+      simulate_collective(f, *route.fabric, p.kind, members, p.ready, p.bytes, p.inbound_weights, observed);
   const Seconds all_ready = *std::max_element(p.ready.begin(), p.ready.end());
   const Seconds now = from_sc(sc_core::sc_time_stamp());
   for (std::size_t i = 0; i < members.size(); ++i) {

@@ -28,9 +28,14 @@ namespace tokenfab {
 // members[i] is a device index on the fabric; ready[i] when it may start
 // (its arrival plus the collective's software overhead); bytes[i] its payload;
 // inbound_weights[i] its Collective::inbound_weight (all-to-all only; empty: even).
+// observed[i]: whether member i's done time is used (empty: every member's).
+// An all-to-all leaves the ingress of the others untouched and gives them the
+// exchange's end: members that another stands for (device_classes.h) only
+// need their egress, which delays their own later flows.
 std::vector<Seconds> simulate_collective(FabricTiming& fabric, const FabricConfig& config, CollectiveKind kind,
                                          const std::vector<int>& members, const std::vector<Seconds>& ready,
                                          const std::vector<Bytes>& bytes,
-                                         const std::vector<double>& inbound_weights = {});
+                                         const std::vector<double>& inbound_weights = {},
+                                         const std::vector<bool>& observed = {});
 
 }  // namespace tokenfab

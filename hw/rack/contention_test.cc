@@ -127,7 +127,7 @@ TEST_CASE("contention: with uniform routing (expert_imbalance = 1) the two level
 TEST_CASE("contention: simulating every device gives the step that shared groups give") {
   const Case c(2.0);
   const Estimate analytical = estimate(c.input);
-  const Estimate simulated = simulate_step(c.input, {.share_identical_groups = false});
+  const Estimate simulated = simulate_step(c.input, {.timeline = {}, .share_identical_groups = false});
   const double difference = simulated.step_time.value() - analytical.step_time.value();
   CHECK(difference == doctest::Approx(kLayers * kQueuePerLayer).epsilon(clock_rounding(simulated) / difference));
 }
