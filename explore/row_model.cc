@@ -35,15 +35,18 @@ RowResult aggregated(const MeasuredSpec& spec, const MeasuredRow& row, EngineCon
   const std::int64_t c = *row.concurrency;
   // Requests beyond the engine's limit wait: the decode batch is capped.
   const std::int64_t batch = std::min(c, engine.max_batch.value_or(c));
+  // The engine's routing skew rides on the mapping, which trace generation sees.
+  Mapping mapping = row.mapping;
+  mapping.expert_imbalance = engine.expert_imbalance;
   const Workload decode{Phase::decode, batch, 1, row.input_tokens + row.output_tokens / 2};
-  const Estimate d = estimate({system, model, precision, row.mapping, decode, nullptr, false, engine});
+  const Estimate d = estimate({system, model, precision, mapping, decode, nullptr, false, engine});
   // Prefill steps take whole prompts up to the chunk budget, at least one,
   // on each attention data-parallel rank (each schedules its own).
   const std::int64_t prompts = std::clamp<std::int64_t>(
       std::max<std::int64_t>(1, spec.inferencex.prefill_chunk_tokens / row.input_tokens) * row.mapping.attn_dp, 1,
       batch);
   const Workload prefill{Phase::prefill, prompts, row.input_tokens, 0};
-  const Estimate p = estimate({system, model, precision, row.mapping, prefill, nullptr, false, engine});
+  const Estimate p = estimate({system, model, precision, mapping, prefill, nullptr, false, engine});
   RowResult r;
   r.decode_step = d.step_time;
   r.prefill_per_token = p.step_time / (static_cast<double>(prompts) * l_in);
