@@ -65,6 +65,7 @@ int run(const Options& o, const Invocation& invocation) {
   if (has_deployment_terms(c.engine)) {
     EstimateInput b = input;
     b.engine = hardware_bound(c.engine);
+    b.mapping.expert_imbalance = b.engine.expert_imbalance;  // uniform routing: the skew rides on the mapping
     // The analytical engine gives the bound on either engine: a process
     // elaborates one SystemC model, and it times the deployed step.
     bound = estimate(b);

@@ -103,8 +103,7 @@ bool has_deployment_terms(const EngineConfig& e) {
   const KernelEfficiency& k = e.kernel_efficiency;
   return k.gemm != 1.0 || k.grouped_gemm != 1.0 || k.attention != 1.0 || e.kernel_overhead.value() > 0 ||
          e.collective_overhead.value() > 0 || e.all_to_all_overhead.value() > 0 || e.step_overhead.value() > 0 ||
-         e.sequence_overhead.value() > 0 || e.max_batch || e.speculative.draft_tokens > 0 ||
-         e.expert_imbalance != 1.0;
+         e.sequence_overhead.value() > 0 || e.max_batch || e.speculative.draft_tokens > 0 || e.expert_imbalance != 1.0;
 }
 
 double kernel_efficiency(const EngineConfig& engine, OpKind kind) {
