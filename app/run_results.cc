@@ -148,7 +148,7 @@ std::string terminal_summary(const LoadedRun& run, const Estimate& e, const std:
   out += bound ? "  deployed estimate: " + speed_line(e, w.phase)
                : "  deployed estimate: none (the run's engine has no deployment terms; see configs/engines/)\n";
   const SpeculativeConfig& spec = c.engine.speculative;
-  if (bound && w.phase == Phase::decode && spec.draft_tokens > 0) {
+  if (bound && w.phase == Phase::decode && draft_tokens(c.engine, run.model) > 0) {
     out += fmt::format("  speculative decoding: {} draft token{}, each kept with p = {:.2f}: {:.2f} tokens per user per {} step\n",
                        spec.draft_tokens, spec.draft_tokens == 1 ? "" : "s", spec.acceptance, spec.tokens_per_step(),
                        to_string(e.step_time));
