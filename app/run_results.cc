@@ -65,8 +65,8 @@ nlohmann::ordered_json layers_json(const StageEstimate& s, const SystemConfig& s
 }  // namespace
 
 nlohmann::ordered_json results_json(const LoadedRun& run, const Estimate& e, const std::optional<Estimate>& bound,
-                                    const std::string& command,
-                                    const std::vector<std::string>& arguments, const std::string& engine) {
+                                    const std::string& command, const std::vector<std::string>& arguments,
+                                    const std::string& engine) {
   const RunConfig& c = run.config;
   nlohmann::ordered_json j;
   j["format"] = "tokenfab-results";
@@ -131,8 +131,9 @@ std::string speed_line(const Estimate& e, Phase phase) {
                        e.tokens_per_second_per_user.value(), to_string(Tokens(1.0) / e.tokens_per_second_per_user),
                        e.tokens_per_second_per_device.value(), e.tokens_per_second_per_system.value());
   }
-  return fmt::format("time to first token {}, {:.0f} prompt tok/s per chip, {:.0f} per system\n", to_string(e.step_time),
-                     e.tokens_per_second_per_device.value(), e.tokens_per_second_per_system.value());
+  return fmt::format("time to first token {}, {:.0f} prompt tok/s per chip, {:.0f} per system\n",
+                     to_string(e.step_time), e.tokens_per_second_per_device.value(),
+                     e.tokens_per_second_per_system.value());
 }
 
 }  // namespace
@@ -154,12 +155,23 @@ std::string terminal_summary(const LoadedRun& run, const Estimate& e, const std:
                        to_string(e.step_time));
   }
   if (bound) out += "  (the lines below describe the deployed estimate)\n";
+  if (w.phase == Phase::decode && c.mapping.pp > 1) {
+    // Why the token time can exceed one pass (finish_estimate derives it):
+    // the slowest stage serves every micro-batch in flight once per token.
+    Seconds slowest;
+    for (const auto& s : e.stages) slowest = std::max(slowest, s.time);
+    const std::int64_t size = (w.batch + c.mapping.pp - 1) / c.mapping.pp;  // as pass_workload
+    out += fmt::format(
+        "  pipeline: {} micro-batch{} of {} sequence{}; a token every max(pass {}, {} x slowest stage {})\n",
+        e.micro_batches, e.micro_batches == 1 ? "" : "es", size, size == 1 ? "" : "s", to_string(e.pass_time),
+        e.micro_batches, to_string(slowest));
+  }
   const Summary summary = summarize(e, c.system, c.mapping);
   out += fmt::format("  {:.3g} tok/s per MW at {} all-in per chip\n", (summary.per_watt * 1e6).value(),
                      to_string(c.system.economics.all_in_power_per_chip));
   const Seconds total = e.breakdown.total();
-  out += fmt::format("  limited by: {} ({:.0f}% of the step)\n", resource_key(e.bound, c.system),
-                     100.0 * e.breakdown[e.bound].value() / total.value());
+  out += fmt::format("  limited by: {} ({:.0f}% of the {})\n", resource_key(e.bound, c.system),
+                     100.0 * e.breakdown[e.bound].value() / total.value(), e.step_time > e.pass_time ? "pass" : "step");
   out += "  time by resource:";
   for (Resource r : kResources) {
     if (r == Resource::scale_out && !c.system.chip.scale_out) continue;

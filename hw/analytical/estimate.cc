@@ -57,7 +57,6 @@ StageEstimate time_device(const StepContext& ctx, const RankLoad& load, std::int
   StageEstimate s;
   s.stage = ctx.mapping.coords(device).stage;
   s.device = device;
-  s.footprint = device_footprint(ctx.model, ctx.precision, ctx.mapping, load, stage_tokens, device);
   if (per_op) {
     DeviceTrace trace = generate_device_trace(ctx.model, ctx.precision, ctx.mapping, load, stage_tokens, device);
     s.sequences = trace.sequences;
@@ -97,7 +96,6 @@ Estimate estimate(const EstimateInput& in) {
     if (in.trace) {
       s.stage = stage;
       s.device = device;
-      s.footprint = device_footprint(model, in.precision, map, pass, device);
       DeviceTrace trace = traced_device(*in.trace, device);
       s.sequences = trace.sequences;
       s.ops = std::move(trace.ops);
@@ -106,6 +104,7 @@ Estimate estimate(const EstimateInput& in) {
     } else {
       s = time_device(ctx, load, pass.batch * pass.tokens, device, in.per_op);
     }
+    s.footprint = stage_footprint(in, device);
     const Seconds end = totals.time + s.time;
     totals.add_stage(std::move(s), end);
   }
@@ -122,6 +121,24 @@ Workload pass_workload(const EstimateInput& in) {
   return pass;
 }
 
+int micro_batches(const EstimateInput& in) {
+  const std::int64_t size = pass_workload(in).batch;
+  return static_cast<int>((in.workload.batch + size - 1) / size);
+}
+
+Footprint stage_footprint(const EstimateInput& in, int device) {
+  const Workload pass = pass_workload(in);
+  // The draft module's layers, when drafting, are held like the others.
+  const ModelSpec model = in.trace ? in.model : drafting_model(in.model, in.engine);
+  Footprint f = device_footprint(model, in.precision, in.mapping, pass, device);
+  if (pass.batch != in.workload.batch) {
+    Workload whole = in.workload;
+    whole.tokens = pass.tokens;  // each sequence's new tokens, drafts included
+    f.kv_cache = device_footprint(model, in.precision, in.mapping, whole, device).kv_cache;
+  }
+  return f;
+}
+
 Estimate finish_estimate(PassTiming pass, const EstimateInput& in) {
   const Mapping& map = in.mapping;
   const Workload& w = in.workload;
@@ -129,8 +146,9 @@ Estimate finish_estimate(PassTiming pass, const EstimateInput& in) {
   e.stages = std::move(pass.stages);
   e.breakdown = pass.breakdown;
   e.footprint = pass.footprint;
-  e.step_time = in.workload.phase == Phase::decode && map.pp > 1 ? std::max(pass.time, pass.slowest_stage * map.pp)
-                                                                 : pass.time;
+  e.pass_time = pass.time;
+  e.micro_batches = micro_batches(in);
+  e.step_time = std::max(pass.time, pass.slowest_stage * e.micro_batches);
   if (e.step_time.value() <= 0) throw InputError({"trace"}, "the step has no timed ops (every op is fused or empty)");
   // With drafts (their layers are in the pass) a step gains the accepted ones.
   const double tokens_per_step = w.phase == Phase::decode && draft_tokens(in.engine, in.model) > 0
@@ -141,15 +159,14 @@ Estimate finish_estimate(PassTiming pass, const EstimateInput& in) {
   e.breakdown[Resource::host] += host;
   e.bound = e.breakdown.largest();
   const Tokens new_tokens(static_cast<double>(w.batch) * tokens_per_step);
-  e.tokens_per_second_per_user =
-      w.phase == Phase::decode ? Tokens(tokens_per_step) / e.step_time : TokensPerSecond();
+  e.tokens_per_second_per_user = w.phase == Phase::decode ? Tokens(tokens_per_step) / e.step_time : TokensPerSecond();
   e.tokens_per_second_per_replica = new_tokens / e.step_time;
   e.tokens_per_second_per_device = e.tokens_per_second_per_replica / map.replica_devices();
   // A system holds as many whole replicas as fit; a replica bigger than one
   // system is counted by its share of chips.
   const int replicas = in.system.chips / map.replica_devices();
-  e.tokens_per_second_per_system = replicas > 0 ? e.tokens_per_second_per_replica * replicas
-                                                : e.tokens_per_second_per_device * in.system.chips;
+  e.tokens_per_second_per_system =
+      replicas > 0 ? e.tokens_per_second_per_replica * replicas : e.tokens_per_second_per_device * in.system.chips;
   e.capacity = in.system.chip.weight_memory().capacity;
   e.fits = e.footprint.total() <= e.capacity;
   return e;

@@ -51,7 +51,11 @@ struct EstimateInput {
 
 struct Estimate {
   // Decode: time between a user's tokens. Prefill: time to the first token.
+  // A pipelined decode: the longer of one pass and the slowest stage's work
+  // for every micro-batch in flight (finish_estimate derives it).
   Seconds step_time;
+  Seconds pass_time;                           // one micro-batch through every stage
+  int micro_batches = 1;                       // in flight at once (a pipelined decode), else 1
   TokensPerSecond tokens_per_second_per_user;  // decode only; 0 for a prefill
   TokensPerSecond tokens_per_second_per_replica;
   TokensPerSecond tokens_per_second_per_device;
@@ -83,6 +87,8 @@ OpTiming time_op(const StepContext& ctx, int device, const Op& op, Seconds start
 // The ops of `device`, whose attention rank computes `load` in a step sending
 // `stage_tokens` through the stage, timed one after another. `per_op`: keep
 // the ops and their timings; else time identical layers once (sums only).
+// The footprint is the caller's: what a device holds depends on more than
+// the pass it runs (see stage_footprint).
 StageEstimate time_device(const StepContext& ctx, const RankLoad& load, std::int64_t stage_tokens, int device,
                           bool per_op);
 
@@ -97,13 +103,32 @@ struct PassTiming {
   void add_stage(StageEstimate stage, Seconds stage_end);
 };
 
-// The workload of one pass: a pipelined decode keeps pp micro-batches of
-// batch/pp sequences in flight; anything else passes the batch through once.
+// The workload of one pass: a pipelined decode splits the batch into
+// micro-batches of ceil(batch/pp) sequences, one per stage at a time;
+// anything else passes the batch through once.
 Workload pass_workload(const EstimateInput& in);
+
+// How many micro-batches of pass_workload the batch makes: ceil(batch / its
+// size), which is pp when the batch fills every stage and the batch itself
+// (one sequence each) when it has fewer sequences than stages.
+int micro_batches(const EstimateInput& in);
+
+// What `device` holds during the step: its layers' weights, the activations
+// of the one pass it runs at a time, and the KV cache of every sequence of
+// the batch for its layers, since each micro-batch in flight keeps its cache
+// on every stage between its passes.
+Footprint stage_footprint(const EstimateInput& in, int device);
 
 // The estimate of a finished pass (either engine's): its stages, breakdown
 // and footprint, and from them the step time, throughputs, bound and
-// capacity; a pipelined decode keeps pp micro-batches in flight.
+// capacity. A pipelined decode of k = micro_batches(in) micro-batches
+// through stages of times t_s (pass time T, the stages and the transfers
+// between them) repeats like a ring of k tokens: a micro-batch's next pass
+// starts only after its last one ended (T), and each stage serves all k
+// micro-batches once per round (k * t_s), so one user's tokens come every
+//   max(T, k * max_s t_s),
+// and the replica makes batch tokens in that time. With fewer sequences than
+// stages k = batch: one user alone waits for nobody and gets a token per T.
 Estimate finish_estimate(PassTiming pass, const EstimateInput& in);
 
 }  // namespace tokenfab

@@ -3,6 +3,8 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "core/config_loader.h"
 #include "hw/compute/compute_timing.h"
 #include "workloads/hf_config.h"
@@ -108,6 +110,72 @@ TEST_CASE("estimate: capacity shortfall is reported") {
   // 405.9B BF16 weights over 8 chips = 101 GB each, above 100 GB.
   CHECK(!e.fits);
   CHECK(e.footprint.weights.value() == doctest::Approx(101.5e9).epsilon(0.01));
+}
+
+// Llama-3.1-8B over 4 pipeline stages of the round-number fixture: 32 layers,
+// 8 per stage; stage 3 also holds the LM head (128,256 x 4,096 BF16 = 1.05 GB
+// besides the layers' 3.5 GB), so it is the slowest, and the stages differ.
+Estimate pipelined(std::int64_t batch, std::int64_t context) {
+  ModelSpec m = load_hf_config("workloads/models/llama-3.1-8b.json");
+  return estimate({node16(), m, Precision{}, Mapping{.pp = 4}, {Phase::decode, batch, 1, context}, nullptr, true, {}});
+}
+
+Seconds slowest_stage(const Estimate& e) {
+  Seconds t;
+  for (const auto& s : e.stages) t = std::max(t, s.time);
+  return t;
+}
+
+TEST_CASE("estimate: every pipeline stage holds the KV cache of the whole batch") {
+  // 8 sequences over pp=4 run as 4 micro-batches of 2, but all 8 keep their
+  // cache on every stage between passes. Per stage: 8 layers x 8 sequences x
+  // 1,024 cached tokens (context 1,023 plus the new one) x 2 (K and V) x
+  // 8 KV heads x 128 x 2 bytes (BF16) = 8 x 8 x 1024 x 4096 B = 256 MiB.
+  // Counting only one micro-batch (the old accounting) gave 64 MiB.
+  Estimate e = pipelined(8, 1023);
+  CHECK(e.micro_batches == 4);
+  CHECK(e.stages[0].sequences == 2);  // a pass carries one micro-batch
+  for (const auto& s : e.stages) CHECK(s.footprint.kv_cache.value() == 256.0 * 1024 * 1024);
+  CHECK(e.footprint.kv_cache.value() == 256.0 * 1024 * 1024);
+  // The pre-check of the mapping search uses the same figure.
+  ModelSpec m = load_hf_config("workloads/models/llama-3.1-8b.json");
+  SystemConfig sys = node16();
+  const EstimateInput in{sys, m, Precision{}, Mapping{.pp = 4}, {Phase::decode, 8, 1, 1023}, nullptr, false, {}};
+  CHECK(stage_footprint(in, 0).kv_cache.value() == 256.0 * 1024 * 1024);
+  // The activations stay those of one micro-batch of 2 sequences.
+  CHECK(stage_footprint(in, 0).activations ==
+        device_footprint(m, Precision{}, Mapping{.pp = 4}, Workload{Phase::decode, 2, 1, 1023}, 0).activations);
+}
+
+TEST_CASE("estimate: a pipelined decode with fewer sequences than stages takes one pass per token") {
+  // Batch 3 over pp=4: 3 micro-batches of one sequence. A user's next token
+  // needs its whole pass T (the sum of the stage times here), and each stage
+  // serves 3 micro-batches per round (3 x its time): the token time is
+  // max(T, 3 x slowest stage). The stages are about T/4 each (the last one
+  // more, for its LM head), so T wins. The old rule, max(T, pp x slowest),
+  // charged a fourth micro-batch that does not exist and exceeded T.
+  Estimate e = pipelined(3, 1023);
+  CHECK(e.micro_batches == 3);
+  Seconds pass;
+  for (const auto& s : e.stages) pass += s.time;
+  CHECK(e.pass_time.value() == doctest::Approx(pass.value()).epsilon(1e-12));
+  CHECK(3 * slowest_stage(e).value() < pass.value());
+  CHECK(4 * slowest_stage(e).value() > pass.value());  // what the old rule took
+  CHECK(e.step_time.value() == doctest::Approx(pass.value()).epsilon(1e-12));
+  // The breakdown of the pass then adds up to the token time.
+  CHECK(e.breakdown.total().value() == doctest::Approx(e.step_time.value()).epsilon(1e-9));
+  CHECK(e.tokens_per_second_per_user.value() == doctest::Approx(1.0 / pass.value()).epsilon(1e-12));
+  CHECK(e.tokens_per_second_per_replica.value() == doctest::Approx(3.0 / pass.value()).epsilon(1e-12));
+}
+
+TEST_CASE("estimate: a full pipeline is paced by its slowest stage serving every micro-batch") {
+  // Batch 8 over pp=4: 4 micro-batches of 2. The last stage, serving all 4
+  // once per round, takes longer than one micro-batch's pass, so a user's
+  // token comes every 4 x slowest stage and the replica makes 8 per round.
+  Estimate e = pipelined(8, 1023);
+  CHECK(4 * slowest_stage(e).value() > e.pass_time.value());
+  CHECK(e.step_time.value() == doctest::Approx(4 * slowest_stage(e).value()).epsilon(1e-12));
+  CHECK(e.tokens_per_second_per_replica.value() == doctest::Approx(8.0 / e.step_time.value()).epsilon(1e-12));
 }
 
 }  // namespace

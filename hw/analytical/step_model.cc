@@ -23,8 +23,11 @@ StepResult AnalyticalStepModel::time_step(const Batch& batch) {
     for (int d = stage * c.mapping.stage_devices(); d < (stage + 1) * c.mapping.stage_devices(); ++d) {
       const TraceKey& key = keys[static_cast<std::size_t>(d)];
       if (!seen.insert(key).second) continue;
-      StageEstimate s =
-          time_device(ctx, load.ranks[static_cast<std::size_t>(key.rank)], load.stage_tokens, d, c.per_op);
+      const RankLoad& rank = load.ranks[static_cast<std::size_t>(key.rank)];
+      StageEstimate s = time_device(ctx, rank, load.stage_tokens, d, c.per_op);
+      // The step passes its whole batch at once: the rank's sequences are
+      // both the pass and every cache the device holds.
+      s.footprint = device_footprint(c.model, c.precision, c.mapping, rank, load.stage_tokens, d);
       if (s.footprint.total() > fullest.total()) fullest = s.footprint;
       if (!critical || s.time > critical->time) critical = std::move(s);
     }

@@ -115,9 +115,8 @@ Estimate simulate_step(const EstimateInput& in, const SimulationOptions& options
   ReplicaModule replica("replica", in.system, map, in.engine, simulated);
   const Seconds begin = replica.run_step(ops, representative);
 
-  PassTiming timing = collect_pass(replica, begin, load, [&](int stage) {
-    return device_footprint(model, in.precision, map, pass, stage * map.stage_devices());
-  });
+  PassTiming timing =
+      collect_pass(replica, begin, load, [&](int stage) { return stage_footprint(in, stage * map.stage_devices()); });
   Estimate e = finish_estimate(std::move(timing), in);
   if (options.timeline) write_timeline(*options.timeline, replica, begin, in.system);
   return e;

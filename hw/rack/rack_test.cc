@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "core/config_loader.h"
 #include "workloads/hf_config.h"
 
@@ -61,6 +63,34 @@ TEST_CASE("systemc: wide expert parallelism waits at collectives and is never fa
   double sum = 0;
   for (Resource res : kResources) sum += r.simulated.breakdown[res].value();
   CHECK(sum == doctest::Approx(r.simulated.step_time.value()).epsilon(1e-9));
+}
+
+// A pipelined decode with fewer sequences than stages (the Groq v1 case of
+// issue 9, in round numbers): Llama-3.1-8B, BF16, 4 stages of 8 layers,
+// batch 3, context 1,023. Three micro-batches of one sequence; one user's
+// token needs its whole pass T (the stages one after the other), and each
+// stage serves 3 micro-batches per round, so the token time is
+// max(T, 3 x slowest stage) = T: the stages are about T/4 each. The old rule,
+// max(T, 4 x slowest stage), exceeded T by the LM head's share of the last
+// stage, and disagreed with the step's own breakdown and timeline.
+TEST_CASE("systemc: a pipelined decode with fewer sequences than stages takes one pass per token") {
+  SystemConfig sys = load_config<SystemConfig>("hw/testdata/node16.yaml", system_schema());
+  ModelSpec m = load_hf_config("workloads/models/llama-3.1-8b.json");
+  EstimateInput in{sys, m, Precision{}, Mapping{.pp = 4}, {Phase::decode, 3, 1, 1023}, nullptr, true, {}};
+  Estimate e = simulate_step(in);
+  Seconds slowest;
+  for (const auto& s : e.stages) slowest = std::max(slowest, s.time);
+  CHECK(e.micro_batches == 3);
+  CHECK(4 * slowest.value() > e.pass_time.value());  // what the old rule took
+  CHECK(e.step_time.value() == doctest::Approx(e.pass_time.value()).epsilon(1e-12));
+  // One pass, stage after stage: its breakdown adds up to the token time.
+  CHECK(e.breakdown.total().value() == doctest::Approx(e.step_time.value()).epsilon(1e-9));
+  CHECK(e.tokens_per_second_per_replica.value() == doctest::Approx(3.0 / e.step_time.value()).epsilon(1e-12));
+  // Each stage keeps the cache of all 3 sequences: 8 layers x 3 x 1,024
+  // tokens x 2 (K, V) x 8 KV heads x 128 x 2 bytes = 3 x 32 MiB = 96 MiB.
+  for (const auto& s : e.stages) CHECK(s.footprint.kv_cache.value() == 96.0 * 1024 * 1024);
+  // The oracle agrees (identical devices, no contention).
+  CHECK(e.step_time.value() == doctest::Approx(estimate(in).step_time.value()).epsilon(1e-6));
 }
 
 }  // namespace
