@@ -155,23 +155,30 @@ std::string terminal_summary(const LoadedRun& run, const Estimate& e, const std:
                        to_string(e.step_time));
   }
   if (bound) out += "  (the lines below describe the deployed estimate)\n";
+  // A pipelined decode whose slowest stage, serving every micro-batch in
+  // flight, paces the tokens: the token time exceeds the pass the breakdown
+  // sums (finish_estimate derives it).
+  const Seconds waiting = e.step_time - e.breakdown.total();
+  const bool paced_by_stage = waiting.value() > 1e-9 * e.step_time.value();
   if (w.phase == Phase::decode && c.mapping.pp > 1) {
-    // Why the token time can exceed one pass (finish_estimate derives it):
-    // the slowest stage serves every micro-batch in flight once per token.
     Seconds slowest;
     for (const auto& s : e.stages) slowest = std::max(slowest, s.time);
     const std::int64_t size = (w.batch + c.mapping.pp - 1) / c.mapping.pp;  // as pass_workload
-    out += fmt::format(
-        "  pipeline: {} micro-batch{} of {} sequence{}; a token every max(pass {}, {} x slowest stage {})\n",
-        e.micro_batches, e.micro_batches == 1 ? "" : "es", size, size == 1 ? "" : "s", to_string(e.pass_time),
-        e.micro_batches, to_string(slowest));
+    const std::string pace = paced_by_stage ? fmt::format(
+                                                  "paced by the slowest stage serving all {} ({} per token "
+                                                  "beyond the breakdown)",
+                                                  e.micro_batches, to_string(waiting))
+                                            : std::string("one pass per token");
+    out += fmt::format("  pipeline: {} micro-batch{} of {} sequence{}, pass {}, slowest stage {}: {}\n",
+                       e.micro_batches, e.micro_batches == 1 ? "" : "es", size, size == 1 ? "" : "s",
+                       to_string(e.pass_time), to_string(slowest), pace);
   }
   const Summary summary = summarize(e, c.system, c.mapping);
   out += fmt::format("  {:.3g} tok/s per MW at {} all-in per chip\n", (summary.per_watt * 1e6).value(),
                      to_string(c.system.economics.all_in_power_per_chip));
   const Seconds total = e.breakdown.total();
   out += fmt::format("  limited by: {} ({:.0f}% of the {})\n", resource_key(e.bound, c.system),
-                     100.0 * e.breakdown[e.bound].value() / total.value(), e.step_time > e.pass_time ? "pass" : "step");
+                     100.0 * e.breakdown[e.bound].value() / total.value(), paced_by_stage ? "pass" : "step");
   out += "  time by resource:";
   for (Resource r : kResources) {
     if (r == Resource::scale_out && !c.system.chip.scale_out) continue;

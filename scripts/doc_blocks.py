@@ -112,7 +112,8 @@ def process(path, tokenfab, root, update):
             if have == got:
                 continue
             stale += 1
-            print(f"{shown}:{open_at + 2}: the block differs from what `tokenfab {' ; '.join(commands)}` prints now:")
+            what = f"`tokenfab {commands[0]}` prints" if len(commands) == 1 else f"its {len(commands)} commands print"
+            print(f"{shown}:{open_at + 2}: the block differs from what {what} now:")
             for d in difflib.unified_diff(have, got, f"{shown} (line {open_at + 2})", "tokenfab now", lineterm=""):
                 print("  " + d)
             edits.append((open_at + 1, close_at, got))
