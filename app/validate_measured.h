@@ -23,7 +23,8 @@ std::vector<std::string> run_measured_validation(const MeasuredOptions& o);
 
 namespace tokenfab {
 
-// Fits the spec's `fit` parameters on the calibration half (coordinate
+// Fits the spec's `fit` parameters on the calibration half, known misses
+// left out (coordinate
 // search over each source range, minimising calibration_loss) and prints the
 // values with the loss before and after; the evaluation half is not read.
 void fit_measured(const MeasuredOptions& o);

@@ -22,15 +22,15 @@ std::optional<double> error_of(const RowComparison& r, RowMetric m) {
 
 std::string source_of(const MeasuredRow& row) { return row.key.substr(0, row.key.find('/')); }
 
-const KnownMiss* miss_for(const MeasuredSpec& spec, const MeasuredRow& row) {
+}  // namespace
+
+const KnownMiss* known_miss_for(const MeasuredSpec& spec, const MeasuredRow& row) {
   const std::string with_c = row.concurrency ? fmt::format("{} @{}", row.key, *row.concurrency) : row.key;
   for (const auto& m : spec.known_misses) {
     if (m.key == row.key || m.key == with_c) return &m;
   }
   return nullptr;
 }
-
-}  // namespace
 
 std::vector<RowComparison> compare_rows(const MeasuredSpec& spec, const std::vector<MeasuredRow>& rows,
                                         const std::vector<RowResult>& results) {
@@ -44,7 +44,7 @@ std::vector<RowComparison> compare_rows(const MeasuredSpec& spec, const std::vec
     if (row.tpot && results[i].tpot) c.tpot_error = *results[i].tpot / *row.tpot - 1.0;
     c.calibration = spec.calibration.at(row.key);
     c.generation = system_for(spec, row.hardware).generation;
-    c.known_miss = miss_for(spec, row);
+    c.known_miss = known_miss_for(spec, row);
     out.push_back(std::move(c));
   }
   return out;

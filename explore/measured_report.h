@@ -24,6 +24,10 @@ struct RowComparison {
   const KnownMiss* known_miss = nullptr;
 };
 
+// The known miss that names `row` (its configuration, or its configuration
+// at its concurrency), or nullptr.
+const KnownMiss* known_miss_for(const MeasuredSpec& spec, const MeasuredRow& row);
+
 std::vector<RowComparison> compare_rows(const MeasuredSpec& spec, const std::vector<MeasuredRow>& rows,
                                         const std::vector<RowResult>& results);
 
