@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <set>
 
 namespace tokenfab {
@@ -77,7 +78,10 @@ std::vector<std::string> tolerance_failures(const std::vector<RowComparison>& ro
   std::vector<std::string> out;
   for (RowMetric m : {RowMetric::throughput_per_gpu, RowMetric::time_per_output_token}) {
     const char* name = m == RowMetric::throughput_per_gpu ? "throughput per GPU" : "time per output token";
-    const MetricStats s = metric_stats(rows, tol, {.calibration = false, .metric = m});
+    RowFilter evaluation;
+    evaluation.calibration = false;
+    evaluation.metric = m;
+    const MetricStats s = metric_stats(rows, tol, evaluation);
     if (s.median_abs > tol.median)
       out.push_back(fmt::format("evaluation {}: median |error| {:.1f}% above {:.0f}%", name, 100 * s.median_abs,
                                 100 * tol.median));
@@ -121,6 +125,21 @@ std::string measured_report(const std::vector<RowComparison>& rows, const Valida
       for (const auto& g : generations) line(half, cal, m, g, g, std::nullopt);
     }
   }
+  // Known misses, each with its points outside, on every run.
+  std::map<const KnownMiss*, std::pair<int, int>> misses;  // outside, points
+  for (const auto& r : rows) {
+    if (!r.known_miss) continue;
+    auto& [outside, points] = misses[r.known_miss];
+    ++points;
+    const bool beyond =
+        std::fabs(r.throughput_error) > tol.point || (r.tpot_error && std::fabs(*r.tpot_error) > tol.point);
+    outside += beyond ? 1 : 0;
+  }
+  std::vector<std::pair<const KnownMiss*, std::pair<int, int>>> listed(misses.begin(), misses.end());
+  std::sort(listed.begin(), listed.end(), [](const auto& a, const auto& b) { return a.first->key < b.first->key; });
+  for (const auto& [miss, counts] : listed)
+    out += fmt::format("known miss {} ({} of {} rows outside): {}\n", miss->key, counts.first, counts.second,
+                       miss->reason);
   return out;
 }
 

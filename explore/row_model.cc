@@ -33,13 +33,31 @@ RowResult aggregated(const MeasuredSpec& spec, const MeasuredRow& row, EngineCon
   if (!row.speculative) engine.speculative = {};
   const double l_in = static_cast<double>(row.input_tokens), l_out = static_cast<double>(row.output_tokens);
   const std::int64_t c = *row.concurrency;
-  // Requests beyond the engine's limit wait: the decode batch is capped.
-  const std::int64_t batch = std::min(c, engine.max_batch.value_or(c));
+  // Requests beyond the engine's limit wait: the decode batch is capped, and
+  // by the KV cache too (the engine admits what its blocks hold).
+  std::int64_t batch = std::min(c, engine.max_batch.value_or(c));
   // The engine's routing skew rides on the mapping, which trace generation sees.
   Mapping mapping = row.mapping;
   mapping.expert_imbalance = engine.expert_imbalance;
-  const Workload decode{Phase::decode, batch, 1, row.input_tokens + row.output_tokens / 2};
-  const Estimate d = estimate({system, model, precision, mapping, decode, nullptr, false, engine});
+  const std::int64_t context = row.input_tokens + row.output_tokens / 2;
+  auto decode_at = [&](std::int64_t b) {
+    return estimate({system, model, precision, mapping, {Phase::decode, b, 1, context}, nullptr, false, engine});
+  };
+  Estimate d = decode_at(batch);
+  if (!d.fits) {
+    std::int64_t fits = 0, over = batch;  // largest batch known to fit, smallest known not to
+    while (over - fits > 1) {
+      const std::int64_t mid = (fits + over) / 2;
+      (decode_at(mid).fits ? fits : over) = mid;
+    }
+    if (fits == 0) {
+      RowResult none;
+      none.fits = false;
+      return none;
+    }
+    batch = fits;
+    d = decode_at(batch);
+  }
   // Prefill steps take whole prompts up to the chunk budget, at least one,
   // on each attention data-parallel rank (each schedules its own).
   const std::int64_t prompts = std::clamp<std::int64_t>(
@@ -51,10 +69,11 @@ RowResult aggregated(const MeasuredSpec& spec, const MeasuredRow& row, EngineCon
   r.decode_step = d.step_time;
   r.prefill_per_token = p.step_time / (static_cast<double>(prompts) * l_in);
   const double tokens_per_step = (d.tokens_per_second_per_user * d.step_time).value();
-  const double cycle =
-      l_out / tokens_per_step * d.step_time.value() + static_cast<double>(c) * l_in * r.prefill_per_token.value();
+  // The running batch turns over once a cycle; requests beyond it queue.
+  const double running = static_cast<double>(batch);
+  const double cycle = l_out / tokens_per_step * d.step_time.value() + running * l_in * r.prefill_per_token.value();
   r.tpot = cycle / l_out;
-  r.throughput_per_gpu = static_cast<double>(c) * (l_in + l_out) / cycle / row.gpus;
+  r.throughput_per_gpu = running * (l_in + l_out) / cycle / row.gpus;
   r.decode_batch = batch;
   r.mapping = row.mapping;
   r.bound = d.bound;
