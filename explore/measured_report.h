@@ -60,4 +60,7 @@ double calibration_loss(const std::vector<RowComparison>& rows);
 // the points, median and largest error and the points outside.
 std::string measured_report(const std::vector<RowComparison>& rows, const ValidationTolerance& tol);
 
+// Each known miss with how many of its rows are outside, and its reason.
+std::string known_miss_report(const std::vector<RowComparison>& rows, const ValidationTolerance& tol);
+
 }  // namespace tokenfab
