@@ -10,6 +10,7 @@
 #include "app/command.h"
 #include "core/atomic_file.h"
 #include "app/validate_measured.h"
+#include "explore/measured.h"
 #include "explore/validation.h"
 
 namespace tokenfab {
@@ -78,6 +79,9 @@ int run_validation(const Options& o) {
     fit_measured(o.measured);
     return 0;
   }
+  // Every input is read before anything is written: a bad measured file
+  // leaves no partial output behind.
+  if (!o.measured.file.empty()) load_measured_rows(load_measured_spec(o.measured.file, o.measured.sets));
   ValidationSet set = load_validation(o.file, o.sets);
   auto results = validate(set);
   const auto json = validation_json(results);

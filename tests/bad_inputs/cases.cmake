@@ -79,3 +79,4 @@ bad_input(matmul_two_dims "--shape: expected MxKxN such as '4x640x960', got '640
 bad_input(gemv_bad_shape "--shape: expected KxN such as '320x1280', got '320by1280'" emulate --kernel gemv --shape 320by1280)
 bad_input(allreduce_three_chips "--chips: all-reduce: 3 chips is not a power of two" emulate --kernel allreduce --chips 3)
 bad_input(emulate_without_program "give a program file or --kernel" emulate)
+bad_input(measured_engine_typo "engine.kernel_overhed: unknown key; did you mean 'kernel_overhead'?" validate --measured @measured_engine_typo.yaml)
