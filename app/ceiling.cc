@@ -68,13 +68,13 @@ nlohmann::ordered_json ceiling_json(const LoadedRun& run, const CeilingResult& c
 
 // The deployed ceiling: the fastest point per user with the run's engine terms on.
 std::string deployed_report(const LoadedRun& run, const std::optional<Point>& deployed) {
-  if (!deployed)
-    return "  deployed ceiling: none (the run's engine has no deployment terms; see configs/engines/)\n";
+  if (!deployed) return "  deployed ceiling: none (the run's engine has no deployment terms; see configs/engines/)\n";
   const SystemConfig& sys = run.config.system;
   const Summary& b = deployed->summary;
-  return fmt::format("  deployed ceiling: {:.0f} tok/s per user ({}, batch {}, {} per token), limiting term {} ({:.0f}%)\n",
-                     b.per_user.value(), deployed->mapping.label(), deployed->batch, to_string(b.step_time),
-                     resource_key(b.bound, sys), 100.0 * b.breakdown[b.bound].value() / b.breakdown.total().value());
+  return fmt::format(
+      "  deployed ceiling: {:.0f} tok/s per user ({}, batch {}, {} per token), limiting term {} ({:.0f}%)\n",
+      b.per_user.value(), deployed->mapping.label(), deployed->batch, to_string(b.step_time),
+      resource_key(b.bound, sys), 100.0 * b.breakdown[b.bound].value() / b.breakdown.total().value());
 }
 
 int ceiling(const SearchOptions& o) {

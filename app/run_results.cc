@@ -150,9 +150,10 @@ std::string terminal_summary(const LoadedRun& run, const Estimate& e, const std:
                : "  deployed estimate: none (the run's engine has no deployment terms; see configs/engines/)\n";
   const SpeculativeConfig& spec = c.engine.speculative;
   if (bound && w.phase == Phase::decode && draft_tokens(c.engine, run.model) > 0) {
-    out += fmt::format("  speculative decoding: {} draft token{}, each kept with p = {:.2f}: {:.2f} tokens per user per {} step\n",
-                       spec.draft_tokens, spec.draft_tokens == 1 ? "" : "s", spec.acceptance, spec.tokens_per_step(),
-                       to_string(e.step_time));
+    out += fmt::format(
+        "  speculative decoding: {} draft token{}, each kept with p = {:.2f}: {:.2f} tokens per user per {} step\n",
+        spec.draft_tokens, spec.draft_tokens == 1 ? "" : "s", spec.acceptance, spec.tokens_per_step(),
+        to_string(e.step_time));
   }
   if (bound) out += "  (the lines below describe the deployed estimate)\n";
   // A pipelined decode whose slowest stage, serving every micro-batch in

@@ -21,8 +21,8 @@ inline constexpr const char* kToolVersion = "0.1.0";
 // `answer` names what `summary` is: "deployed" (the run's engine terms on) or
 // "bound" (none); `bound`, when given, is written as `bound_summary`.
 nlohmann::ordered_json results_json(const LoadedRun& run, const Estimate& e, const std::optional<Estimate>& bound,
-                                    const std::string& command,
-                                    const std::vector<std::string>& arguments, const std::string& engine);
+                                    const std::string& command, const std::vector<std::string>& arguments,
+                                    const std::string& engine);
 std::string summary_csv(const nlohmann::ordered_json& results);
 std::string ops_csv(const nlohmann::ordered_json& results);
 // `bound`: the same step with the engine's deployment terms off, when the

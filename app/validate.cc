@@ -8,8 +8,8 @@
 #include <memory>
 
 #include "app/command.h"
-#include "core/atomic_file.h"
 #include "app/validate_measured.h"
+#include "core/atomic_file.h"
 #include "explore/measured.h"
 #include "explore/validation.h"
 
@@ -27,7 +27,8 @@ std::string validation_report(const std::vector<ValidationResult>& results) {
                        r.point->id, r.point->published.value(), r.modelled.value(), 100 * r.error,
                        r.within ? fmt::format("{}{:.0f}%", r.point->kind == ValidationKind::upper_bound ? "+" : "±",
                                               100 * r.point->tolerance)
-                                : r.point->known_miss.empty() ? "NO" : "miss",
+                       : r.point->known_miss.empty() ? "NO"
+                                                     : "miss",
                        decode.summary.per_user.value(), r.decode ? decode.mapping.str() : "", decode.batch,
                        prefill.summary.per_device.value());
   }
@@ -107,10 +108,13 @@ Command validate_command() {
             cmd.add_flag("--strict", o->strict, "exit with 1 when a point is outside its tolerance");
             cmd.add_option("--measured", o->measured.file, "measured rows and how to model them (YAML); '' skips them")
                 ->capture_default_str();
-            cmd.add_option("--measured-set", o->measured.sets, "override in the measured file, e.g. engine.step_overhead=2 ms");
+            cmd.add_option("--measured-set", o->measured.sets,
+                           "override in the measured file, e.g. engine.step_overhead=2 ms");
             cmd.add_flag("--rows", o->measured.rows, "print every measured row");
-            cmd.add_option("--leave-out", o->measured.leave_out, "with --fit: a generation (e.g. blackwell_ultra) left out of the fit");
-            cmd.add_flag("--fit", o->fit, "fit the measured file's `fit` parameters on the calibration half and print them");
+            cmd.add_option("--leave-out", o->measured.leave_out,
+                           "with --fit: a generation (e.g. blackwell_ultra) left out of the fit");
+            cmd.add_flag("--fit", o->fit,
+                         "fit the measured file's `fit` parameters on the calibration half and print them");
           },
           [o](const Invocation&) { return run_validation(*o); }};
 }

@@ -11,7 +11,7 @@ struct MeasuredOptions {
   std::string file = "configs/validation/measured.yaml";
   std::vector<std::string> sets;
   std::string out;
-  bool rows = false;  // print every row, not only the summary
+  bool rows = false;      // print every row, not only the summary
   std::string leave_out;  // fit: leave this generation's rows out of the calibration half
 };
 

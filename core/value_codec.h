@@ -38,8 +38,7 @@ struct Provenance {
   Location loc;
 };
 
-inline constexpr std::array<std::string_view, 5> kStatusNames = {"spec", "reported", "projection", "assumed",
-                                                                 "fitted"};
+inline constexpr std::array<std::string_view, 5> kStatusNames = {"spec", "reported", "projection", "assumed", "fitted"};
 
 struct BindContext {
   Diagnostics& diags;

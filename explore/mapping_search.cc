@@ -48,7 +48,7 @@ std::vector<Point> sweep(const SystemConfig& system, const ModelSpec& model, con
           validate_mapping(map, model, diags, {});
           if (!diags.ok()) continue;
           for (std::int64_t batch : space.batch) {
-            if (batch < attn_dp) continue;  // an idle attention rank only adds devices
+            if (batch < attn_dp) continue;                             // an idle attention rank only adds devices
             if (engine.max_batch && batch > *engine.max_batch) break;  // the engine holds no more
             Workload w = shape;
             w.batch = batch;

@@ -131,7 +131,6 @@ std::string beside(const std::filesystem::path& file, const std::string& path) {
   return p.lexically_normal().string();
 }
 
-
 // The rows of a '#'-commented CSV as column -> text maps; errors name file:line.
 struct CsvRow {
   int line = 0;
@@ -158,8 +157,8 @@ std::vector<CsvRow> read_csv(const std::string& file, const std::vector<std::str
     std::size_t at = 0;
     auto fields = csv_record(line, at);
     if (fields.size() != header.size())
-      throw InputError({"measured"}, fmt::format("{}:{}: {} fields, the header has {}", file, n, fields.size(),
-                                                 header.size()));
+      throw InputError({"measured"},
+                       fmt::format("{}:{}: {} fields, the header has {}", file, n, fields.size(), header.size()));
     CsvRow row{n, {}};
     for (std::size_t i = 0; i < header.size(); ++i) row.cell[header[i]] = fields[i];
     rows.push_back(std::move(row));
@@ -175,16 +174,16 @@ double number(const std::string& file, const CsvRow& row, const std::string& col
     if (used == text.size()) return v;
   } catch (const std::exception&) {
   }
-  throw InputError({"measured"}, fmt::format("{}:{}: column '{}' holds '{}', expected a number", file, row.line,
-                                             column, text));
+  throw InputError({"measured"},
+                   fmt::format("{}:{}: column '{}' holds '{}', expected a number", file, row.line, column, text));
 }
 
 std::vector<MeasuredRow> inferencex_rows(const MeasuredSpec& spec) {
   const std::string& file = spec.inferencex.file;
   std::vector<MeasuredRow> out;
-  for (const CsvRow& r : read_csv(file, {"hardware", "framework", "precision", "spec_decoding", "tp", "ep",
-                                         "dp_attention", "num_gpus", "isl", "osl", "concurrency",
-                                         "tpot_median_ms", "tok_s_per_gpu", "run_url"})) {
+  for (const CsvRow& r :
+       read_csv(file, {"hardware", "framework", "precision", "spec_decoding", "tp", "ep", "dp_attention", "num_gpus",
+                       "isl", "osl", "concurrency", "tpot_median_ms", "tok_s_per_gpu", "run_url"})) {
     const auto& c = r.cell;
     MeasuredRow m;
     m.key = fmt::format("inferencex/{}/{}/{}/{}x{}/{}", c.at("hardware"), c.at("framework"), c.at("precision"),
@@ -198,7 +197,7 @@ std::vector<MeasuredRow> inferencex_rows(const MeasuredSpec& spec) {
     // SGLang/TensorRT-LLM "DP attention": attention data parallel over the
     // tp GPUs, each holding whole attention weights; experts over ep.
     m.mapping = c.at("dp_attention") == "yes" ? Mapping{.tp = 1, .attn_dp = tp, .ep = ep}
-                                               : Mapping{.tp = tp, .attn_dp = 1, .ep = ep};
+                                              : Mapping{.tp = tp, .attn_dp = 1, .ep = ep};
     m.speculative = c.at("spec_decoding") == "mtp";
     m.input_tokens = std::llround(number(file, r, "isl") * spec.inferencex.length_factor);
     m.output_tokens = std::llround(number(file, r, "osl") * spec.inferencex.length_factor);
@@ -222,8 +221,8 @@ std::vector<MeasuredRow> mlperf_rows(const MeasuredSpec& spec) {
       if (b.name == c.at("benchmark")) bench = &b;
     }
     if (!bench)
-      throw InputError({"measured"}, fmt::format("{}:{}: benchmark '{}' is not described in mlperf.benchmarks",
-                                                 file, r.line, c.at("benchmark")));
+      throw InputError({"measured"}, fmt::format("{}:{}: benchmark '{}' is not described in mlperf.benchmarks", file,
+                                                 r.line, c.at("benchmark")));
     MeasuredRow m;
     m.key = fmt::format("mlperf/{}/{}/{}", c.at("accelerator_short"), c.at("round"), c.at("benchmark"));
     m.source = c.at("source_path");

@@ -50,7 +50,7 @@ struct NamedPrecision {
 struct InferencexSpec {
   std::string file;
   std::string model;
-  double length_factor = 0.9;            // mean request length over nominal
+  double length_factor = 0.9;             // mean request length over nominal
   std::int64_t prefill_chunk_tokens = 0;  // prompt tokens one prefill step takes at most
 };
 
@@ -91,7 +91,7 @@ struct MeasuredSpec {
 enum class RowMetric { throughput_per_gpu, time_per_output_token };
 
 struct MeasuredRow {
-  std::string key;  // configuration, as in split.yaml
+  std::string key;     // configuration, as in split.yaml
   std::string source;  // run URL or MLPerf result path
   std::string hardware;
   std::string model;  // path

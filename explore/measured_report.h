@@ -17,8 +17,8 @@ namespace tokenfab {
 struct RowComparison {
   const MeasuredRow* row = nullptr;
   RowResult model;
-  double throughput_error = 0;        // modelled / measured - 1
-  std::optional<double> tpot_error;   // modelled / measured - 1
+  double throughput_error = 0;       // modelled / measured - 1
+  std::optional<double> tpot_error;  // modelled / measured - 1
   bool calibration = false;
   std::string generation;
   const KnownMiss* known_miss = nullptr;
@@ -32,7 +32,7 @@ std::vector<RowComparison> compare_rows(const MeasuredSpec& spec, const std::vec
                                         const std::vector<RowResult>& results);
 
 struct RowFilter {
-  std::optional<bool> calibration;        // none: both halves
+  std::optional<bool> calibration;  // none: both halves
   RowMetric metric = RowMetric::throughput_per_gpu;
   std::optional<std::string> generation;  // none: every generation
   std::optional<std::string> source;      // "inferencex" or "mlperf"; none: both
@@ -40,10 +40,10 @@ struct RowFilter {
 
 struct MetricStats {
   int points = 0;
-  double median_abs = 0;     // median |error|
-  double median = 0;         // signed median error
+  double median_abs = 0;  // median |error|
+  double median = 0;      // signed median error
   double largest_abs = 0;
-  int outside = 0;           // beyond the point tolerance
+  int outside = 0;              // beyond the point tolerance
   int outside_unexplained = 0;  // of those, not known misses
 };
 

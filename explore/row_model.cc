@@ -96,8 +96,8 @@ RowResult offline(const MeasuredSpec& spec, const MeasuredRow& row, const Engine
   const Precision& precision = precision_for(spec, row.format);
   SearchSpace decode_space = default_space(system, model, engine.max_batch.value_or(4096));
   decode_space.max_devices = std::min(row.gpus, system.chips);
-  const auto decode = sweep(system, model, precision, engine,
-                            decode_shape(row.input_tokens + row.output_tokens / 2), decode_space);
+  const auto decode =
+      sweep(system, model, precision, engine, decode_shape(row.input_tokens + row.output_tokens / 2), decode_space);
   SearchSpace prefill_space = default_space(system, model, std::max<std::int64_t>(8, 65536 / row.input_tokens));
   prefill_space.max_devices = decode_space.max_devices;
   const auto prefill = sweep(system, model, precision, engine, {Phase::prefill, 1, row.input_tokens, 0}, prefill_space);

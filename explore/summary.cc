@@ -33,7 +33,8 @@ nlohmann::ordered_json breakdown_json(const ResourceTimes& t, const SystemConfig
 const std::vector<SummaryField>& summary_fields() {
   using J = nlohmann::ordered_json;
   static const std::vector<SummaryField> fields = {
-      {"step_time_s", "s", "decode: one step (a token per user, more with speculative decoding); prefill: time to first token",
+      {"step_time_s", "s",
+       "decode: one step (a token per user, more with speculative decoding); prefill: time to first token",
        [](const Summary& s, const SystemConfig&) { return J(s.step_time.value()); }},
       {"tokens_per_s_per_user", "tok/s", "decode: new tokens of one user per second; prefill: 0",
        [](const Summary& s, const SystemConfig&) { return J(s.per_user.value()); }},

@@ -29,8 +29,7 @@ const Schema<SpeculativeConfig>& speculative_schema() {
         .default_value(0)
         .at_least(0)
         .at_most(8);
-    s.add("acceptance", &SpeculativeConfig::acceptance,
-          "probability a draft is kept when the ones before it were")
+    s.add("acceptance", &SpeculativeConfig::acceptance, "probability a draft is kept when the ones before it were")
         .default_value(0.0)
         .at_least(0.0)
         .at_most(1.0);

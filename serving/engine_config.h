@@ -51,8 +51,8 @@ struct EngineConfig {
   Seconds kernel_overhead;      // per kernel, beyond the chip's launch: the engine's unfused helper kernels and tails
   Seconds collective_overhead;  // per collective, beyond the fabric's: the library's own synchronisation
   Seconds all_to_all_overhead;  // per expert dispatch or combine, beyond collective_overhead: routing metadata, layout
-  Seconds step_overhead;      // host work per engine step: scheduling, sampling, detokenising
-  Seconds sequence_overhead;  // host work per sequence in the step
+  Seconds step_overhead;        // host work per engine step: scheduling, sampling, detokenising
+  Seconds sequence_overhead;    // host work per sequence in the step
   std::optional<std::int64_t> max_batch;  // sequences one replica's engine keeps in flight
   SpeculativeConfig speculative;
   // The hottest expert-parallel rank's routed rows over what uniform routing

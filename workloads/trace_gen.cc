@@ -24,7 +24,8 @@ class DeviceBuilder {
       : m_(model), p_(precision), map_(map), load_(load), out_(out) {
     tokens_ = load.tokens();
     stage_tokens_ = stage_tokens;
-    for (const auto& g : load.groups) (g.phase == Phase::decode ? decode_tokens_ : prefill_tokens_) += g.count * g.tokens;
+    for (const auto& g : load.groups)
+      (g.phase == Phase::decode ? decode_tokens_ : prefill_tokens_) += g.count * g.tokens;
     heads_ = m_.heads / map_.tp;
     // About two dozen ops per layer: reserve once instead of moving records on growth.
     out_.ops.reserve(out_.ops.size() + static_cast<std::size_t>(m_.layers / map_.pp + 1) * 24);
@@ -225,7 +226,8 @@ class DeviceBuilder {
         if (g.phase == Phase::prefill) rows += static_cast<double>(g.count) * (g.context + g.tokens);
       }
       gemm("attn.kv_b_proj", rows, a.kv_lora_rank, heads_ * (a.qk_nope_head_dim + a.v_head_dim), p_.attention_weights);
-      attention_op("attn.attention", Phase::prefill, static_cast<double>(qk), static_cast<double>(a.v_head_dim), latent);
+      attention_op("attn.attention", Phase::prefill, static_cast<double>(qk), static_cast<double>(a.v_head_dim),
+                   latent);
     }
     gemm("attn.o_proj", tokens_, heads_ * a.v_head_dim, m_.hidden, p_.attention_weights);
   }

@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "hw/collective/collective_timing_sim.h"
-#include "hw/system/topology.h"
 #include "hw/system/system_config.h"
+#include "hw/system/topology.h"
 #include "workloads/mapping.h"
 
 namespace tokenfab {

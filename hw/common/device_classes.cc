@@ -25,8 +25,8 @@ std::vector<TraceKey> trace_keys(const ModelSpec& model, const Mapping& mapping,
   return keys;
 }
 
-std::vector<int> representatives(const Mapping& mapping, const SystemConfig& system,
-                                 const std::vector<TraceKey>& keys, bool share) {
+std::vector<int> representatives(const Mapping& mapping, const SystemConfig& system, const std::vector<TraceKey>& keys,
+                                 bool share) {
   const int devices = mapping.replica_devices();
   std::vector<int> rep(static_cast<std::size_t>(devices));
   for (int d = 0; d < devices; ++d) rep[static_cast<std::size_t>(d)] = d;

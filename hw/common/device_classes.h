@@ -20,9 +20,9 @@ namespace tokenfab {
 
 struct TraceKey {
   int stage = 0;
-  int rank = 0;               // the first attention rank whose load equals this device's rank's
-  std::int64_t experts = 0;   // routed experts held (0 for dense models)
-  bool hot_experts = false;   // the hot expert rank under uneven routing (Mapping::expert_imbalance)
+  int rank = 0;              // the first attention rank whose load equals this device's rank's
+  std::int64_t experts = 0;  // routed experts held (0 for dense models)
+  bool hot_experts = false;  // the hot expert rank under uneven routing (Mapping::expert_imbalance)
   auto operator<=>(const TraceKey&) const = default;
 };
 
@@ -36,7 +36,7 @@ std::vector<TraceKey> trace_keys(const ModelSpec& model, const Mapping& mapping,
 // group's collectives are symmetric (in-switch or ring all-reduce, ring
 // all-gather: equal members finish together; a tree does not). `share`
 // false: every device stands for itself.
-std::vector<int> representatives(const Mapping& mapping, const SystemConfig& system,
-                                 const std::vector<TraceKey>& keys, bool share);
+std::vector<int> representatives(const Mapping& mapping, const SystemConfig& system, const std::vector<TraceKey>& keys,
+                                 bool share);
 
 }  // namespace tokenfab

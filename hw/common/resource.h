@@ -21,9 +21,8 @@ namespace tokenfab {
 // `host`: the serving engine's host work per step (scheduling, sampling),
 // zero in the hardware bound.
 enum class Resource { memory, compute, scale_up, scale_out, launch, sync, host };
-inline constexpr std::array kResources = {Resource::memory, Resource::compute, Resource::scale_up,
-                                          Resource::scale_out, Resource::launch, Resource::sync,
-                                          Resource::host};
+inline constexpr std::array kResources = {Resource::memory, Resource::compute, Resource::scale_up, Resource::scale_out,
+                                          Resource::launch, Resource::sync,    Resource::host};
 
 // Time charged to each resource; adds up to the time of what it describes.
 struct ResourceTimes {

@@ -3,8 +3,8 @@
 namespace tokenfab {
 
 // NOLINTNEXTLINE(performance-unnecessary-value-param): SystemC names modules through a by-value sc_module_name
-DeviceModule::DeviceModule(sc_core::sc_module_name name, int device, const ChipConfig& chip,
-                           const EngineConfig& engine, CollectiveEngine& collectives)
+DeviceModule::DeviceModule(sc_core::sc_module_name name, int device, const ChipConfig& chip, const EngineConfig& engine,
+                           CollectiveEngine& collectives)
     : sc_module(name),
       memory_socket("memory_socket"),
       compute_socket("compute_socket"),
@@ -47,8 +47,7 @@ void DeviceModule::kernel(const Op& op) {
   sc_core::sc_time memory_done = issue, compute_done = issue;
   memory_socket->b_transport(trans_, memory_done);
   compute_socket->b_transport(trans_, compute_done);
-  OpTiming t = charge_kernel(start, launch, from_sc(compute_done - issue),
-                             from_sc(memory_done - issue));
+  OpTiming t = charge_kernel(start, launch, from_sc(compute_done - issue), from_sc(memory_done - issue));
   local_ = from_sc(std::max(memory_done, compute_done));
   // The clock's own count, not the charge's sum: they differ by picoseconds.
   t.time = from_sc(now) + local_ - t.start;
@@ -96,7 +95,8 @@ void DeviceModule::step() {
     t.start = from_sc(sc_core::sc_time_stamp()) + local_;
     charge_ = {};
     // The library's own synchronisation comes before the device joins the collective.
-    sc_core::sc_event& done = collectives_.arrive(device_, op, t.start + collective_software(engine_, op.collective->kind), &charge_);
+    sc_core::sc_event& done =
+        collectives_.arrive(device_, op, t.start + collective_software(engine_, op.collective->kind), &charge_);
     t.bound = charge_.scale_out ? Resource::scale_out : Resource::scale_up;
     timings_.push_back(t);
     in_collective_ = true;

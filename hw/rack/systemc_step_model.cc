@@ -43,8 +43,7 @@ StepResult SystemCStepModel::time_step(const Batch& batch) {
     if (representative[static_cast<std::size_t>(d)] != d) continue;
     auto it = traces_.find(key);
     if (it == traces_.end()) {
-      it = traces_.emplace(key, generate_device_trace(c.model, c.precision, map, rank, load.stage_tokens, d).ops)
-               .first;
+      it = traces_.emplace(key, generate_device_trace(c.model, c.precision, map, rank, load.stage_tokens, d).ops).first;
     }
     ops[static_cast<std::size_t>(d)] = &it->second;
   }

@@ -214,7 +214,6 @@ json csv_cell(const std::string& cell) {
   return cell;
 }
 
-
 }  // namespace
 
 Comparison compare_json(const json& golden, const json& actual, const CompareRules& rules) {
