@@ -40,4 +40,24 @@ TEST_CASE("the hardware bound keeps fusion and turns every deployment term off")
   CHECK(collective_software(e, CollectiveKind::all_to_all).value() == doctest::Approx(32e-6));
 }
 
+TEST_CASE("drafts run only on a model with a draft module, one more layer like its last per draft") {
+  ModelSpec m;
+  m.layers = 3;
+  m.layer_specs = {{false, 0}, {true, 0}, {true, 128}};
+  EngineConfig e;
+  e.speculative = {2, 0.5};
+  // No MTP module: no drafts, the model unchanged.
+  CHECK(draft_tokens(e, m) == 0);
+  CHECK(drafting_model(m, e).layers == 3);
+  // One MTP module, two drafts: two more layers shaped like the last (MoE, window 128).
+  m.mtp_layers = 1;
+  CHECK(draft_tokens(e, m) == 2);
+  const ModelSpec d = drafting_model(m, e);
+  REQUIRE(d.layers == 5);
+  REQUIRE(d.layer_specs.size() == 5);
+  CHECK(d.layer_specs[3].moe);
+  CHECK(d.layer_specs[4].window == 128);
+  CHECK(d.mtp_layers == 1);
+}
+
 }  // namespace tokenfab
