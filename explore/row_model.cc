@@ -90,7 +90,9 @@ const Point* best_per_device(const std::vector<Point>& points) {
   return best;
 }
 
-RowResult offline(const MeasuredSpec& spec, const MeasuredRow& row, const EngineConfig& engine) {
+RowResult offline(const MeasuredSpec& spec, const MeasuredRow& row, EngineConfig engine) {
+  // MLPerf rows do not say whether the run drafted: they are modelled without.
+  if (!row.speculative) engine.speculative = {};
   const SystemConfig& system = system_for(spec, row.hardware).system;
   const ModelSpec& model = model_at(row.model);
   const Precision& precision = precision_for(spec, row.format);
