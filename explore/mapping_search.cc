@@ -38,6 +38,8 @@ std::vector<Point> sweep(const SystemConfig& system, const ModelSpec& model, con
                          const EngineConfig& engine, const Workload& shape, const SearchSpace& space) {
   std::vector<Point> out;
   const Bytes capacity = system.chip.weight_memory().capacity;
+  // The model the steps run through (its draft layers, with drafting), once for the sweep.
+  const ModelSpec stepped = drafting_model(model, engine);
   for (int pp : space.pp) {
     for (int tp : space.tp) {
       for (int attn_dp : space.attn_dp) {
@@ -54,7 +56,7 @@ std::vector<Point> sweep(const SystemConfig& system, const ModelSpec& model, con
             w.batch = batch;
             EstimateInput in{system, model, precision, map, w, nullptr, false, engine};
             // Memory first: the footprint grows with the batch, so stop at the first miss.
-            if (stage_footprint(in, 0).total() > capacity) break;
+            if (stage_footprint(in, stepped, 0).total() > capacity) break;
             Estimate e = estimate(in);
             if (!e.fits) break;  // a later stage holds more than the first
             out.push_back({map, batch, summarize(e, system, map)});

@@ -1,7 +1,5 @@
 #include "serving/engine_config.h"
 
-#include <cmath>
-
 namespace tokenfab {
 namespace {
 

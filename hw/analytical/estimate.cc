@@ -85,7 +85,7 @@ void PassTiming::add_stage(StageEstimate stage, Seconds stage_end) {
 Estimate estimate(const EstimateInput& in) {
   const Mapping& map = in.mapping;
   const Workload pass = pass_workload(in);
-  const ModelSpec model = in.trace ? in.model : drafting_model(in.model, in.engine);
+  const ModelSpec model = step_model(in);
   const StepContext ctx{in.system, model, in.precision, map, in.engine};
 
   PassTiming totals;
@@ -104,7 +104,7 @@ Estimate estimate(const EstimateInput& in) {
     } else {
       s = time_device(ctx, load, pass.batch * pass.tokens, device, in.per_op);
     }
-    s.footprint = stage_footprint(in, device);
+    s.footprint = stage_footprint(in, model, device);
     const Seconds end = totals.time + s.time;
     totals.add_stage(std::move(s), end);
   }
@@ -126,10 +126,10 @@ int micro_batches(const EstimateInput& in) {
   return static_cast<int>((in.workload.batch + size - 1) / size);
 }
 
-Footprint stage_footprint(const EstimateInput& in, int device) {
+ModelSpec step_model(const EstimateInput& in) { return in.trace ? in.model : drafting_model(in.model, in.engine); }
+
+Footprint stage_footprint(const EstimateInput& in, const ModelSpec& model, int device) {
   const Workload pass = pass_workload(in);
-  // The draft module's layers, when drafting, are held like the others.
-  const ModelSpec model = in.trace ? in.model : drafting_model(in.model, in.engine);
   Footprint f = device_footprint(model, in.precision, in.mapping, pass, device);
   if (pass.batch != in.workload.batch) {
     Workload whole = in.workload;

@@ -113,11 +113,15 @@ Workload pass_workload(const EstimateInput& in);
 // (one sequence each) when it has fewer sequences than stages.
 int micro_batches(const EstimateInput& in);
 
-// What `device` holds during the step: its layers' weights, the activations
-// of the one pass it runs at a time, and the KV cache of every sequence of
-// the batch for its layers, since each micro-batch in flight keeps its cache
-// on every stage between its passes.
-Footprint stage_footprint(const EstimateInput& in, int device);
+// The model the step runs through: with speculative decoding, the drafting
+// model of drafting_model (serving/engine_config.h); a trace's own otherwise.
+ModelSpec step_model(const EstimateInput& in);
+
+// What `device` holds during the step through `model` (step_model(in)): its
+// layers' weights, the activations of the one pass it runs at a time, and
+// the KV cache of every sequence of the batch for its layers, since each
+// micro-batch in flight keeps its cache on every stage between its passes.
+Footprint stage_footprint(const EstimateInput& in, const ModelSpec& model, int device);
 
 // The estimate of a finished pass (either engine's): its stages, breakdown
 // and footprint, and from them the step time, throughputs, bound and

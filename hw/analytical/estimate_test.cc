@@ -141,9 +141,9 @@ TEST_CASE("estimate: every pipeline stage holds the KV cache of the whole batch"
   ModelSpec m = load_hf_config("workloads/models/llama-3.1-8b.json");
   SystemConfig sys = node16();
   const EstimateInput in{sys, m, Precision{}, Mapping{.pp = 4}, {Phase::decode, 8, 1, 1023}, nullptr, false, {}};
-  CHECK(stage_footprint(in, 0).kv_cache.value() == 256.0 * 1024 * 1024);
+  CHECK(stage_footprint(in, step_model(in), 0).kv_cache.value() == 256.0 * 1024 * 1024);
   // The activations stay those of one micro-batch of 2 sequences.
-  CHECK(stage_footprint(in, 0).activations ==
+  CHECK(stage_footprint(in, step_model(in), 0).activations ==
         device_footprint(m, Precision{}, Mapping{.pp = 4}, Workload{Phase::decode, 2, 1, 1023}, 0).activations);
 }
 

@@ -75,7 +75,7 @@ Estimate simulate_step(const EstimateInput& in, const SimulationOptions& options
   const Mapping& map = in.mapping;
   const Workload pass = pass_workload(in);
   const StepLoad load = uniform_step_load(pass, map.attn_dp);
-  const ModelSpec model = in.trace ? in.model : drafting_model(in.model, in.engine);
+  const ModelSpec model = step_model(in);
   const std::vector<TraceKey> keys = trace_keys(model, map, load);
   const std::vector<int> representative =
       representatives(map, in.system, keys, options.share_identical_groups && !in.trace);
@@ -115,8 +115,8 @@ Estimate simulate_step(const EstimateInput& in, const SimulationOptions& options
   ReplicaModule replica("replica", in.system, map, in.engine, simulated);
   const Seconds begin = replica.run_step(ops, representative);
 
-  PassTiming timing =
-      collect_pass(replica, begin, load, [&](int stage) { return stage_footprint(in, stage * map.stage_devices()); });
+  PassTiming timing = collect_pass(replica, begin, load,
+                                   [&](int stage) { return stage_footprint(in, model, stage * map.stage_devices()); });
   Estimate e = finish_estimate(std::move(timing), in);
   if (options.timeline) write_timeline(*options.timeline, replica, begin, in.system);
   return e;
