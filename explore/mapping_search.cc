@@ -86,6 +86,15 @@ std::vector<Point> decode_points(const DecodeSearch& search, const SystemConfig&
   return points;
 }
 
+const Point* most_per_device(const std::vector<Point>& points, TokensPerSecond user_speed) {
+  const Point* best = nullptr;
+  for (const auto& q : points) {
+    if (q.summary.per_user < user_speed) continue;
+    if (!best || q.summary.per_device > best->summary.per_device) best = &q;
+  }
+  return best;
+}
+
 const Point& fastest(const std::vector<Point>& points) {
   return *std::max_element(points.begin(), points.end(), [](const Point& a, const Point& b) {
     if (a.summary.per_user != b.summary.per_user) {

@@ -57,6 +57,11 @@ struct DecodeSearch {
 // over default_space(). Throws InputError when no mapping fits.
 std::vector<Point> decode_points(const DecodeSearch& search, const SystemConfig& system, const EngineConfig& engine);
 
+// The most throughput per device among points at or above `user_speed` per
+// user (any point by default, prefill points included); nullptr when none is
+// that fast.
+const Point* most_per_device(const std::vector<Point>& points, TokensPerSecond user_speed = {});
+
 // The fastest per user; ties go to more throughput per device. Requires a
 // non-empty sweep.
 const Point& fastest(const std::vector<Point>& points);

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "explore/measured.h"
+#include "explore/validation.h"
 #include "workloads/hf_config.h"
 
 namespace tokenfab {
@@ -82,43 +83,28 @@ RowResult aggregated(const MeasuredSpec& spec, const MeasuredRow& row, EngineCon
   return r;
 }
 
-const Point* best_per_device(const std::vector<Point>& points) {
-  const Point* best = nullptr;
-  for (const auto& q : points) {
-    if (!best || q.summary.per_device > best->summary.per_device) best = &q;
-  }
-  return best;
-}
-
 RowResult offline(const MeasuredSpec& spec, const MeasuredRow& row, EngineConfig engine) {
   // MLPerf rows do not say whether the run drafted: they are modelled without.
   if (!row.speculative) engine.speculative = {};
   const SystemConfig& system = system_for(spec, row.hardware).system;
-  const ModelSpec& model = model_at(row.model);
-  const Precision& precision = precision_for(spec, row.format);
-  SearchSpace decode_space = default_space(system, model, engine.max_batch.value_or(4096));
-  decode_space.max_devices = std::min(row.gpus, system.chips);
-  const auto decode =
-      sweep(system, model, precision, engine, decode_shape(row.input_tokens + row.output_tokens / 2), decode_space);
-  SearchSpace prefill_space = default_space(system, model, std::max<std::int64_t>(8, 65536 / row.input_tokens));
-  prefill_space.max_devices = decode_space.max_devices;
-  const auto prefill = sweep(system, model, precision, engine, {Phase::prefill, 1, row.input_tokens, 0}, prefill_space);
+  const RequestPoints best =
+      best_request_points(system, model_at(row.model), precision_for(spec, row.format), engine, row.input_tokens,
+                          row.output_tokens, engine.max_batch.value_or(4096), std::min(row.gpus, system.chips));
   RowResult r;
-  const Point* d = best_per_device(decode);
-  const Point* p = best_per_device(prefill);
-  if (!d || !p) {
+  if (!best.decode || !best.prefill) {
     r.fits = false;
     return r;
   }
-  const double l_in = static_cast<double>(row.input_tokens), l_out = static_cast<double>(row.output_tokens);
-  const double chip_seconds = l_out / d->summary.per_device.value() + l_in / p->summary.per_device.value();
-  r.throughput_per_gpu = l_out / chip_seconds;
-  r.decode_step = d->summary.step_time;
-  r.prefill_per_token = Seconds(1.0 / p->summary.per_device.value());
-  r.decode_batch = d->batch;
-  r.mapping = d->mapping;
-  r.bound = d->summary.bound;
-  r.breakdown = d->summary.breakdown;
+  const Summary& d = best.decode->summary;
+  const TokensPerSecond prefill = best.prefill->summary.per_device;
+  r.throughput_per_gpu =
+      tokens_per_chip_second(row.input_tokens, row.output_tokens, row.output_tokens, d.per_device, prefill).value();
+  r.decode_step = d.step_time;
+  r.prefill_per_token = Tokens(1.0) / prefill;
+  r.decode_batch = best.decode->batch;
+  r.mapping = best.decode->mapping;
+  r.bound = d.bound;
+  r.breakdown = d.breakdown;
   return r;
 }
 

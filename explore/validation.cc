@@ -48,26 +48,16 @@ const Schema<ValidationSet>& set_schema() {
 ValidationResult check(const PublishedPoint& p, const ModelSpec& model) {
   ValidationResult r;
   r.point = &p;
-  // Decode at the middle of the generation: the prompt plus half the output.
-  const std::int64_t context = p.input_tokens + p.output_tokens / 2;
-  auto decode =
-      sweep(p.system, model, p.precision, p.engine, decode_shape(context), default_space(p.system, model, 4096));
-  const Point* best = best_decode_at(decode, p.at_user_speed.value_or(TokensPerSecond()));
-  // Short prompts batch many sequences per prefill step; long ones fill the
-  // engines with a few.
-  SearchSpace prefill_space = default_space(p.system, model, std::max<std::int64_t>(8, 65536 / p.input_tokens));
-  auto prefill = sweep(p.system, model, p.precision, p.engine, {Phase::prefill, 1, p.input_tokens, 0}, prefill_space);
-  const Point* fastest_prefill = nullptr;
-  for (const auto& q : prefill) {
-    if (!fastest_prefill || q.summary.per_device > fastest_prefill->summary.per_device) fastest_prefill = &q;
-  }
-  if (best) r.decode = *best;
-  if (fastest_prefill) r.prefill = *fastest_prefill;
-  if (!best || !fastest_prefill || fastest_prefill->summary.per_device <= TokensPerSecond()) {
+  const RequestPoints best =
+      best_request_points(p.system, model, p.precision, p.engine, p.input_tokens, p.output_tokens, 4096, p.system.chips,
+                          p.at_user_speed.value_or(TokensPerSecond()));
+  r.decode = best.decode;
+  r.prefill = best.prefill;
+  if (!best.decode || !best.prefill || best.prefill->summary.per_device <= TokensPerSecond()) {
     r.error = -1.0;  // nothing fits or reaches the speed
     return r;
   }
-  r.modelled = request_tokens_per_chip(p, best->summary.per_device, fastest_prefill->summary.per_device);
+  r.modelled = request_tokens_per_chip(p, best.decode->summary.per_device, best.prefill->summary.per_device);
   r.error = r.modelled / p.published - 1.0;
   r.within = within_tolerance(p, r.error);
   return r;
@@ -75,22 +65,36 @@ ValidationResult check(const PublishedPoint& p, const ModelSpec& model) {
 
 }  // namespace
 
-const Point* best_decode_at(const std::vector<Point>& decode, TokensPerSecond user_speed) {
-  const Point* best = nullptr;
-  for (const auto& q : decode) {
-    if (q.summary.per_user < user_speed) continue;
-    if (!best || q.summary.per_device > best->summary.per_device) best = &q;
-  }
-  return best;
+RequestPoints best_request_points(const SystemConfig& system, const ModelSpec& model, const Precision& precision,
+                                  const EngineConfig& engine, std::int64_t input, std::int64_t output,
+                                  std::int64_t max_batch, int max_devices, TokensPerSecond user_speed) {
+  // Decode at the middle of the generation: the prompt plus half the output.
+  SearchSpace decode_space = default_space(system, model, max_batch);
+  decode_space.max_devices = max_devices;
+  const auto decode = sweep(system, model, precision, engine, decode_shape(input + output / 2), decode_space);
+  // Short prompts batch many sequences per prefill step; long ones fill the
+  // engines with a few.
+  SearchSpace prefill_space = default_space(system, model, std::max<std::int64_t>(8, 65536 / input));
+  prefill_space.max_devices = max_devices;
+  const auto prefill = sweep(system, model, precision, engine, {Phase::prefill, 1, input, 0}, prefill_space);
+  RequestPoints out;
+  if (const Point* d = most_per_device(decode, user_speed)) out.decode = *d;
+  if (const Point* p = most_per_device(prefill)) out.prefill = *p;
+  return out;
+}
+
+TokensPerSecond tokens_per_chip_second(std::int64_t input, std::int64_t output, std::int64_t counted,
+                                       TokensPerSecond decode_per_chip, TokensPerSecond prefill_per_chip) {
+  const Seconds chip_seconds =
+      Tokens(static_cast<double>(output)) / decode_per_chip + Tokens(static_cast<double>(input)) / prefill_per_chip;
+  return Tokens(static_cast<double>(counted)) / chip_seconds;
 }
 
 TokensPerSecond request_tokens_per_chip(const PublishedPoint& p, TokensPerSecond decode_per_chip,
                                         TokensPerSecond prefill_per_chip) {
-  const Seconds chip_seconds = Tokens(static_cast<double>(p.output_tokens)) / decode_per_chip +
-                               Tokens(static_cast<double>(p.input_tokens)) / prefill_per_chip;
-  const Tokens tokens(static_cast<double>(
-      p.metric == ValidationMetric::total_tokens_per_chip ? p.input_tokens + p.output_tokens : p.output_tokens));
-  return tokens / chip_seconds;
+  const std::int64_t counted =
+      p.metric == ValidationMetric::total_tokens_per_chip ? p.input_tokens + p.output_tokens : p.output_tokens;
+  return tokens_per_chip_second(p.input_tokens, p.output_tokens, counted, decode_per_chip, prefill_per_chip);
 }
 
 bool within_tolerance(const PublishedPoint& p, double error) {

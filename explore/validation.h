@@ -80,10 +80,25 @@ struct ValidationSet {
 ValidationSet load_validation(const std::filesystem::path& file, const std::vector<std::string>& sets);
 std::vector<ValidationResult> validate(const ValidationSet& set);
 
+// The best points for whole requests of `input` prompt and `output` generated
+// tokens: the decode point with the most throughput per chip at or above
+// `user_speed` (at the middle of the generation's context, batches up to
+// `max_batch`) and the prefill point with the most prompt tokens per chip,
+// each on replicas of at most `max_devices` chips; none where nothing fits.
+// A published point and an MLPerf Offline row are both modelled from them.
+struct RequestPoints {
+  std::optional<Point> decode, prefill;
+};
+RequestPoints best_request_points(const SystemConfig& system, const ModelSpec& model, const Precision& precision,
+                                  const EngineConfig& engine, std::int64_t input, std::int64_t output,
+                                  std::int64_t max_batch, int max_devices, TokensPerSecond user_speed = {});
+
+// Tokens per chip-second of requests served at those rates: `counted` tokens
+// (input + output, or output) over output / decode + input / prefill.
+TokensPerSecond tokens_per_chip_second(std::int64_t input, std::int64_t output, std::int64_t counted,
+                                       TokensPerSecond decode_per_chip, TokensPerSecond prefill_per_chip);
+
 // The parts of one point's check, each testable alone:
-// the highest throughput per chip among points at or above `user_speed` per
-// user (nullptr when none is that fast),
-const Point* best_decode_at(const std::vector<Point>& decode, TokensPerSecond user_speed);
 // the tokens per chip-second of the request the point describes (the formula
 // above), and whether `error` is within the point's tolerance of its kind.
 TokensPerSecond request_tokens_per_chip(const PublishedPoint& p, TokensPerSecond decode_per_chip,

@@ -48,9 +48,9 @@ TEST_CASE("validation: the decode point used is the most throughput at or above 
   };
   const std::vector<Point> decode = {point(200, 10), point(100, 40), point(99.9, 90), point(50, 80)};
   // At 100 tok/s/user the 99.9 point is too slow, however much it serves.
-  CHECK(best_decode_at(decode, TokensPerSecond(100))->summary.per_device.value() == 40);
-  CHECK(best_decode_at(decode, TokensPerSecond(0))->summary.per_device.value() == 90);
-  CHECK(best_decode_at(decode, TokensPerSecond(201)) == nullptr);
+  CHECK(most_per_device(decode, TokensPerSecond(100))->summary.per_device.value() == 40);
+  CHECK(most_per_device(decode, TokensPerSecond(0))->summary.per_device.value() == 90);
+  CHECK(most_per_device(decode, TokensPerSecond(201)) == nullptr);
 }
 
 }  // namespace
