@@ -72,9 +72,8 @@ int pareto(const SearchOptions& o) {
                                                                          {"context", results["context"]}}));
   if (!o.run.quiet) {
     std::cout << pareto_report(run, p, "hardware bound");
-    std::cout << (deployed
-                      ? pareto_report(run, *deployed, "deployed estimate")
-                      : "  deployed estimate: none (the run's engine has no deployment terms; see configs/engines/)\n");
+    std::cout << (deployed ? pareto_report(run, *deployed, "deployed estimate")
+                           : no_deployed_answer("deployed estimate"));
   }
   if (!o.run.quiet) std::cout << "  wrote " << o.run.out << "/pareto.json, pareto.csv\n";
   return 0;

@@ -51,4 +51,8 @@ DecodeSearch decode_search(const LoadedRun& run, std::int64_t max_batch) {
   return {run.model, c.precision, c.workload.context, max_batch};
 }
 
+std::string no_deployed_answer(const std::string& what) {
+  return "  " + what + ": none (the run's engine has no deployment terms; see configs/engines/)\n";
+}
+
 }  // namespace tokenfab

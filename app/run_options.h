@@ -18,6 +18,10 @@ class App;
 
 namespace tokenfab {
 
+// The line a command prints in place of its deployed answer when the run's
+// engine has no deployment terms: `what` is "deployed estimate" or "deployed ceiling".
+std::string no_deployed_answer(const std::string& what);
+
 struct RunOptions {
   std::string run_file = "configs/runs/default.yaml";
   std::string system, model;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 
+#include "app/run_options.h"
 #include "core/atomic_file.h"
 #include "core/config_json.h"
 
@@ -146,8 +147,7 @@ std::string terminal_summary(const LoadedRun& run, const Estimate& e, const std:
                   c.system.name, c.mapping.str(), w.batch, w.tokens, w.tokens == 1 ? "" : "s", w.context);
   // Two answers, each named: what the hardware allows and what today's software delivers.
   out += "  hardware bound:    " + speed_line(bound ? *bound : e, w.phase);
-  out += bound ? "  deployed estimate: " + speed_line(e, w.phase)
-               : "  deployed estimate: none (the run's engine has no deployment terms; see configs/engines/)\n";
+  out += bound ? "  deployed estimate: " + speed_line(e, w.phase) : no_deployed_answer("deployed estimate");
   const SpeculativeConfig& spec = c.engine.speculative;
   if (bound && w.phase == Phase::decode && draft_tokens(c.engine, run.model) > 0) {
     out += fmt::format(

@@ -63,11 +63,11 @@ std::vector<std::string> run_measured_validation(const MeasuredOptions& o) {
                                  100 * c.tpot_error.value_or(0));
       all.push_back(row_json(c, name, system));
     }
-    if (!bound) failures = tolerance_failures(cmp, spec.tolerance);
-    if (!bound) std::cout << known_miss_report(cmp, spec.tolerance);
-    if (!bound)
-      std::cout << fmt::format("calibration loss (median |log error|, both metrics, known misses included): {:.4f}\n",
-                               calibration_loss(cmp));
+    if (bound) continue;
+    failures = tolerance_failures(cmp, spec.tolerance);
+    std::cout << known_miss_report(cmp, spec.tolerance)
+              << fmt::format("calibration loss (median |log error|, both metrics, known misses included): {:.4f}\n",
+                             calibration_loss(cmp));
   }
   for (const auto& f : failures) std::cout << "  outside tolerance: " << f << "\n";
   if (!o.out.empty()) {
