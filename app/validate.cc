@@ -6,11 +6,11 @@
 #include <algorithm>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "app/command.h"
 #include "app/validate_measured.h"
 #include "core/atomic_file.h"
-#include "explore/measured.h"
 #include "explore/validation.h"
 
 namespace tokenfab {
@@ -82,7 +82,8 @@ int run_validation(const Options& o) {
   }
   // Every input is read before anything is written: a bad measured file
   // leaves no partial output behind.
-  if (!o.measured.file.empty()) load_measured_rows(load_measured_spec(o.measured.file, o.measured.sets));
+  std::optional<MeasuredInput> measured_in;
+  if (!o.measured.file.empty()) measured_in = load_measured(o.measured);
   ValidationSet set = load_validation(o.file, o.sets);
   auto results = validate(set);
   const auto json = validation_json(results);
@@ -92,7 +93,7 @@ int run_validation(const Options& o) {
   bool all = std::all_of(results.begin(), results.end(), [](const auto& r) { return r.accepted(); });
   MeasuredOptions measured = o.measured;
   measured.out = o.out;
-  if (!measured.file.empty() && !run_measured_validation(measured).empty()) all = false;
+  if (measured_in && !run_measured_validation(measured, *measured_in).empty()) all = false;
   return o.strict && !all ? 1 : 0;
 }
 

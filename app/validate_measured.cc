@@ -39,9 +39,15 @@ nlohmann::ordered_json row_json(const RowComparison& c, const char* engine, cons
 
 }  // namespace
 
-std::vector<std::string> run_measured_validation(const MeasuredOptions& o) {
-  const MeasuredSpec spec = load_measured_spec(o.file, o.sets);
-  const auto rows = load_measured_rows(spec);
+MeasuredInput load_measured(const MeasuredOptions& o) {
+  MeasuredInput in{load_measured_spec(o.file, o.sets), {}};
+  in.rows = load_measured_rows(in.spec);
+  return in;
+}
+
+std::vector<std::string> run_measured_validation(const MeasuredOptions& o, const MeasuredInput& in) {
+  const MeasuredSpec& spec = in.spec;
+  const std::vector<MeasuredRow>& rows = in.rows;
   nlohmann::ordered_json all = nlohmann::ordered_json::array();
   std::vector<std::string> failures;
   for (const bool bound : {true, false}) {

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "explore/measured.h"
+
 namespace tokenfab {
 
 struct MeasuredOptions {
@@ -15,9 +17,16 @@ struct MeasuredOptions {
   std::string leave_out;  // fit: leave this generation's rows out of the calibration half
 };
 
-// Prints the report, writes measured.json and measured.csv into `out`;
+// The spec and rows `o` names, read (and checked) before anything is written.
+struct MeasuredInput {
+  MeasuredSpec spec;
+  std::vector<MeasuredRow> rows;
+};
+MeasuredInput load_measured(const MeasuredOptions& o);
+
+// Prints the report, writes measured.json and measured.csv into `o.out`;
 // returns the failed tolerance checks of the deployed engine's evaluation half.
-std::vector<std::string> run_measured_validation(const MeasuredOptions& o);
+std::vector<std::string> run_measured_validation(const MeasuredOptions& o, const MeasuredInput& in);
 
 }  // namespace tokenfab
 
