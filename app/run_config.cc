@@ -64,13 +64,8 @@ LoadedRun load_run(const std::filesystem::path& file, const RunOverrides& overri
   diags.throw_if_any();
 
   // The model path is relative to the file (or flag) that set it.
-  const ConfigNode* model_node = out.resolved.find("model");
-  std::filesystem::path model_path = out.config.model;
-  if (model_path.is_relative() && model_node->loc.line > 0) {
-    model_path = std::filesystem::path(model_node->loc.file).parent_path() / model_path;
-  }
-  out.model = load_hf_config(model_path.lexically_normal());
-  out.config.model = model_path.lexically_normal().string();
+  out.config.model = path_beside(out.resolved.find("model"), out.config.model);
+  out.model = load_hf_config(out.config.model);
   // Trace generation sees the mapping, not the engine: the routing skew rides there.
   out.config.mapping.expert_imbalance = out.config.engine.expert_imbalance;
 

@@ -10,4 +10,10 @@ ConfigNode load_resolved_tree(const std::filesystem::path& file, const std::vect
   return root;
 }
 
+std::string path_beside(const ConfigNode* node, const std::string& path) {
+  std::filesystem::path p(path);
+  if (p.is_relative() && node && node->loc.line > 0) p = std::filesystem::path(node->loc.file).parent_path() / p;
+  return p.lexically_normal().string();
+}
+
 }  // namespace tokenfab

@@ -19,6 +19,11 @@ namespace tokenfab {
 ConfigNode load_resolved_tree(const std::filesystem::path& file, const std::vector<std::string>& overrides,
                               Diagnostics& diags);
 
+// A path a config names, resolved against the directory of the file whose
+// `node` wrote it (a base file's path is relative to the base file; a `--set`
+// or an absolute path is taken as is), normalised.
+std::string path_beside(const ConfigNode* node, const std::string& path);
+
 template <class T>
 T load_config(const std::filesystem::path& file, const Schema<T>& schema,
               const std::vector<std::string>& overrides = {}, std::vector<Provenance>* provenance = nullptr,

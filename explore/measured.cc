@@ -125,12 +125,6 @@ const Schema<MeasuredSpec>& spec_schema() {
   return schema;
 }
 
-std::string beside(const std::filesystem::path& file, const std::string& path) {
-  std::filesystem::path p(path);
-  if (p.is_relative()) p = file.parent_path() / p;
-  return p.lexically_normal().string();
-}
-
 // The rows of a '#'-commented CSV as column -> text maps; errors name file:line.
 struct CsvRow {
   int line = 0;
@@ -243,12 +237,18 @@ std::vector<MeasuredRow> mlperf_rows(const MeasuredSpec& spec) {
 }  // namespace
 
 MeasuredSpec load_measured_spec(const std::filesystem::path& file, const std::vector<std::string>& sets) {
-  MeasuredSpec spec = load_config(file, spec_schema(), sets);
-  spec.split = beside(file, spec.split);
-  spec.inferencex.file = beside(file, spec.inferencex.file);
-  spec.inferencex.model = beside(file, spec.inferencex.model);
-  spec.mlperf.file = beside(file, spec.mlperf.file);
-  for (auto& b : spec.mlperf.benchmarks) b.model = beside(file, b.model);
+  ConfigNode resolved;
+  MeasuredSpec spec = load_config(file, spec_schema(), sets, nullptr, &resolved);
+  // Each path is relative to the file that names it (a base file's to the base).
+  const ConfigNode* ix = resolved.find("inferencex");
+  const ConfigNode* mlperf = resolved.find("mlperf");
+  spec.split = path_beside(resolved.find("split"), spec.split);
+  spec.inferencex.file = path_beside(ix->find("file"), spec.inferencex.file);
+  spec.inferencex.model = path_beside(ix->find("model"), spec.inferencex.model);
+  spec.mlperf.file = path_beside(mlperf->find("file"), spec.mlperf.file);
+  const ConfigNode* benchmarks = mlperf->find("benchmarks");
+  for (std::size_t i = 0; i < spec.mlperf.benchmarks.size(); ++i)
+    spec.mlperf.benchmarks[i].model = path_beside(benchmarks->items[i].find("model"), spec.mlperf.benchmarks[i].model);
   // split.yaml: two lists of configuration keys.
   Diagnostics diags;
   const ConfigNode split = load_config_file(spec.split, diags);

@@ -111,12 +111,8 @@ ValidationSet load_validation(const std::filesystem::path& file, const std::vect
   ConfigNode resolved;
   ValidationSet set = load_config(file, set_schema(), sets, nullptr, &resolved);
   const ConfigNode* points = resolved.find("points");
-  for (std::size_t i = 0; i < set.points.size(); ++i) {
-    const ConfigNode* node = points->items[i].find("model");
-    std::filesystem::path path = set.points[i].model;
-    if (path.is_relative() && node->loc.line > 0) path = std::filesystem::path(node->loc.file).parent_path() / path;
-    set.points[i].model = path.lexically_normal().string();
-  }
+  for (std::size_t i = 0; i < set.points.size(); ++i)
+    set.points[i].model = path_beside(points->items[i].find("model"), set.points[i].model);
   return set;
 }
 

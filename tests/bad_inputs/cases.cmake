@@ -80,3 +80,4 @@ bad_input(gemv_bad_shape "--shape: expected KxN such as '320x1280', got '320by12
 bad_input(allreduce_three_chips "--chips: all-reduce: 3 chips is not a power of two" emulate --kernel allreduce --chips 3)
 bad_input(emulate_without_program "give a program file or --kernel" emulate)
 bad_input(measured_engine_typo "engine.kernel_overhed: unknown key; did you mean 'kernel_overhead'?" validate --measured @measured_engine_typo.yaml)
+bad_input(measured_bad_number "measured_bad_number.csv:3: column 'concurrency' holds 'sixteen', expected a number" validate --measured @measured_bad_number.yaml)
