@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <iostream>
 
 #include "core/atomic_file.h"
+#include "core/config_loader.h"
 #include "explore/measured_report.h"
 
 namespace tokenfab {
@@ -51,13 +53,13 @@ std::vector<std::string> run_measured_validation(const MeasuredOptions& o, const
   nlohmann::ordered_json all = nlohmann::ordered_json::array();
   std::vector<std::string> failures;
   for (const bool bound : {true, false}) {
-    const EngineConfig engine = bound ? hardware_bound(spec.engine) : spec.engine;
-    const auto results = model_rows(spec, rows, engine);
+    const auto results = model_rows(spec, rows, bound);
     const auto cmp = compare_rows(spec, rows, results);
     const char* name = bound ? "bound" : "deployed";
     std::cout << fmt::format("\n{} rows modelled at their own settings, {} ({}):\n", rows.size(), name,
-                             bound ? "what the hardware allows: no deployment term"
-                                   : "what today's software is expected to deliver: " + o.file + " engine");
+                             bound
+                                 ? "what the hardware allows: no deployment term"
+                                 : "what today's software is expected to deliver: " + o.file + " engine, by framework");
     std::cout << measured_report(cmp, spec.tolerance);
     for (const auto& c : cmp) {
       const SystemConfig& system = system_for(spec, c.row->hardware).system;
@@ -88,14 +90,24 @@ std::vector<std::string> run_measured_validation(const MeasuredOptions& o, const
 namespace tokenfab {
 namespace {
 
-std::string assignment(const FitParameter& p, double v) {
-  return fmt::format("engine.{}={:.6g}{}{}", p.key, v, p.unit.empty() ? "" : " ", p.unit);
+// A fit parameter as a --measured-set: the shared engine's term, or the
+// named framework's (frameworks.<index>.engine.<key>).
+std::string assignment(const MeasuredSpec& spec, const FitParameter& p, double v) {
+  std::string where = "engine";
+  if (!p.framework.empty()) {
+    const auto it = std::find_if(spec.frameworks.begin(), spec.frameworks.end(),
+                                 [&](const FrameworkEngine& f) { return f.name == p.framework; });
+    if (it == spec.frameworks.end())
+      throw InputError({"fit"}, "fit parameter " + p.key + ": framework '" + p.framework + "' is not in frameworks");
+    where = fmt::format("frameworks.{}.engine", it - spec.frameworks.begin());
+  }
+  return fmt::format("{}.{}={:.6g}{}{}", where, p.key, v, p.unit.empty() ? "" : " ", p.unit);
 }
 
 // The calibration loss with the parameters at `values`.
-double loss_at(const MeasuredOptions& o, const std::vector<FitParameter>& params, const std::vector<double>& values) {
+double loss_at(const MeasuredOptions& o, const MeasuredSpec& base, const std::vector<double>& values) {
   std::vector<std::string> sets = o.sets;
-  for (std::size_t i = 0; i < params.size(); ++i) sets.push_back(assignment(params[i], values[i]));
+  for (std::size_t i = 0; i < base.fit.size(); ++i) sets.push_back(assignment(base, base.fit[i], values[i]));
   const MeasuredSpec spec = load_measured_spec(o.file, sets);
   std::vector<MeasuredRow> rows;
   for (auto& r : load_measured_rows(spec)) {
@@ -104,7 +116,36 @@ double loss_at(const MeasuredOptions& o, const std::vector<FitParameter>& params
         !known_miss_for(spec, r))
       rows.push_back(std::move(r));
   }
-  return calibration_loss(compare_rows(spec, rows, model_rows(spec, rows, spec.engine)));
+  return calibration_loss(compare_rows(spec, rows, model_rows(spec, rows, false)));
+}
+
+// Where a coordinate search starts: the parameter's value in the spec as
+// it stands (the last fit), or the low end of its range where none is
+// written. Starting from the last fit, the search can only keep or lower
+// its loss (a coordinate search from the low ends can stop in a worse
+// valley: the loss is flat along sums of terms, docs/validation.md).
+double start_value(const ConfigNode& tree, const std::string& assignment_text, const FitParameter& p) {
+  const std::string path = assignment_text.substr(0, assignment_text.find('='));
+  const ConfigNode* node = &tree;
+  for (std::size_t pos = 0; node;) {
+    const std::size_t dot = path.find('.', pos);
+    const std::string key = path.substr(pos, dot == std::string::npos ? std::string::npos : dot - pos);
+    if (node->is_sequence()) {
+      const std::size_t i = std::stoul(key);
+      node = i < node->items.size() ? &node->items[i] : nullptr;
+    } else {
+      node = node->is_map() ? node->find(key) : nullptr;
+    }
+    if (dot == std::string::npos) break;
+    pos = dot + 1;
+  }
+  if (node && node->is_map()) node = node->find("value");
+  if (!node || !node->is_scalar()) return p.low;
+  const auto parsed = parse_quantity(node->scalar);
+  const auto* q = std::get_if<ParsedQuantity>(&parsed);
+  if (!q) return p.low;
+  const double scale = p.unit == "us" ? 1e6 : p.unit == "ms" ? 1e3 : 1.0;
+  return std::clamp(q->value_si * scale, p.low, p.high);
 }
 
 }  // namespace
@@ -113,14 +154,19 @@ void fit_measured(const MeasuredOptions& o) {
   const MeasuredSpec spec = load_measured_spec(o.file, o.sets);
   const auto& params = spec.fit;
   if (params.empty()) throw InputError({"fit"}, o.file + ": no fit parameters are listed");
+  Diagnostics diags;
+  const ConfigNode tree = load_resolved_tree(o.file, o.sets, diags);
+  diags.throw_if_any();
   std::vector<double> values, low, high;
   for (const auto& p : params) {
-    values.push_back(p.low);
+    // A fit without a generation starts from the low ends: the spec's values
+    // were fitted with that generation's rows.
+    values.push_back(o.leave_out.empty() ? start_value(tree, assignment(spec, p, p.low), p) : p.low);
     low.push_back(p.low);
     high.push_back(p.high);
   }
-  double best = loss_at(o, params, values);
-  std::cout << fmt::format("calibration loss at the low ends: {:.4f}\n", best);
+  double best = loss_at(o, spec, values);
+  std::cout << fmt::format("calibration loss at the starting values (the spec's, or the low ends): {:.4f}\n", best);
   // Four rounds over the coordinates, each a 9-point grid: the first two
   // over the whole source range (a later coordinate can move an earlier
   // one's optimum), the last two over a range shrinking around the best value.
@@ -130,7 +176,7 @@ void fit_measured(const MeasuredOptions& o) {
       for (int g = 0; g <= 8; ++g) {
         std::vector<double> trial = values;
         trial[i] = lo + (hi - lo) * g / 8.0;
-        const double l = loss_at(o, params, trial);
+        const double l = loss_at(o, spec, trial);
         if (l < best) {
           best = l;
           values = trial;
@@ -141,11 +187,11 @@ void fit_measured(const MeasuredOptions& o) {
         low[i] = std::max(params[i].low, values[i] - span);
         high[i] = std::min(params[i].high, values[i] + span);
       }
-      std::cout << fmt::format("round {} {}: loss {:.4f}\n", round + 1, assignment(params[i], values[i]), best);
+      std::cout << fmt::format("round {} {}: loss {:.4f}\n", round + 1, assignment(spec, params[i], values[i]), best);
     }
   }
   std::cout << "fitted on the calibration half" << (o.leave_out.empty() ? "" : " without " + o.leave_out) << ":\n";
-  for (std::size_t i = 0; i < params.size(); ++i) std::cout << "  " << assignment(params[i], values[i]) << "\n";
+  for (std::size_t i = 0; i < params.size(); ++i) std::cout << "  " << assignment(spec, params[i], values[i]) << "\n";
 }
 
 }  // namespace tokenfab

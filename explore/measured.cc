@@ -68,6 +68,10 @@ const Schema<InferencexSpec>& inferencex_schema() {
         .at_most(1.0);
     s.add("prefill_chunk_tokens", &InferencexSpec::prefill_chunk_tokens, "prompt tokens per prefill step at most")
         .at_least(std::int64_t{1});
+    s.add("steady_share", &InferencexSpec::steady_share,
+          "rows whose throughput is below this share of what their own TPOT implies are known misses")
+        .at_least(0.0)
+        .at_most(1.0);
     return s;
   }();
   return schema;
@@ -103,6 +107,18 @@ const Schema<FitParameter>& fit_schema() {
     s.add("low", &FitParameter::low, "lowest value of its source range");
     s.add("high", &FitParameter::high, "highest value of its source range");
     s.add("unit", &FitParameter::unit, "unit of low and high: us, ms, or empty for a fraction").default_value("");
+    s.add("framework", &FitParameter::framework, "a framework of frameworks: that framework's own term")
+        .default_value("");
+    return s;
+  }();
+  return schema;
+}
+
+const Schema<FrameworkEngine>& framework_schema() {
+  static const Schema<FrameworkEngine> schema = [] {
+    Schema<FrameworkEngine> s("a serving framework's own deployment terms");
+    s.add("name", &FrameworkEngine::name, "as the measured rows name it: trt, sglang");
+    s.section("engine", &FrameworkEngine::engine, engine_schema());
     return s;
   }();
   return schema;
@@ -116,6 +132,7 @@ const Schema<MeasuredSpec>& spec_schema() {
     s.section("tolerance", &MeasuredSpec::tolerance, tolerance_schema());
     s.list("known_misses", &MeasuredSpec::known_misses, miss_schema());
     s.section("engine", &MeasuredSpec::engine, engine_schema());
+    s.list("frameworks", &MeasuredSpec::frameworks, framework_schema());
     s.list("systems", &MeasuredSpec::systems, hardware_schema(), 1);
     s.list("precisions", &MeasuredSpec::precisions, named_precision_schema(), 1);
     s.section("inferencex", &MeasuredSpec::inferencex, inferencex_schema());
@@ -184,6 +201,7 @@ std::vector<MeasuredRow> inferencex_rows(const MeasuredSpec& spec) {
                         c.at("isl"), c.at("osl"), c.at("spec_decoding"));
     m.source = c.at("run_url");
     m.hardware = c.at("hardware");
+    m.framework = c.at("framework");
     m.model = spec.inferencex.model;
     m.format = c.at("precision");
     const int tp = static_cast<int>(number(file, r, "tp"));
@@ -199,16 +217,35 @@ std::vector<MeasuredRow> inferencex_rows(const MeasuredSpec& spec) {
     m.gpus = static_cast<int>(number(file, r, "num_gpus"));
     m.throughput_per_gpu = number(file, r, "tok_s_per_gpu");
     m.tpot = number(file, r, "tpot_median_ms") * 1e-3;
+    const double implied = static_cast<double>(*m.concurrency * (m.input_tokens + m.output_tokens)) /
+                           (static_cast<double>(m.output_tokens) * *m.tpot) / m.gpus;
+    if (m.throughput_per_gpu < spec.inferencex.steady_share * implied)
+      m.inconsistent = KnownMiss{
+          fmt::format("{} @{}", m.key, *m.concurrency),
+          fmt::format("the run reports {:.0f} tok/s per GPU, {:.2f} of the {:.0f} its own {:.1f} ms per token at {} "
+                      "requests implies: time outside steady decode (waiting before the first token, ramps) that the "
+                      "steady-state model leaves to the serving issue (14)",
+                      m.throughput_per_gpu, m.throughput_per_gpu / implied, implied, 1e3 * *m.tpot, *m.concurrency)};
     out.push_back(std::move(m));
   }
   return out;
 }
 
+// MLPerf names the software stack ("TensorRT 10.14, CUDA 13.0", "vLLM
+// 0.10", "LLM-D ..."); InferenceX names the framework (trt, sglang, vllm).
+std::string framework_of(const std::string& stack) {
+  if (stack.starts_with("TensorRT")) return "trt";
+  std::string word = stack.substr(0, stack.find_first_of(" ,"));
+  std::transform(word.begin(), word.end(), word.begin(), [](unsigned char ch) { return std::tolower(ch); });
+  return word;
+}
+
 std::vector<MeasuredRow> mlperf_rows(const MeasuredSpec& spec) {
   const std::string& file = spec.mlperf.file;
   std::vector<MeasuredRow> out;
-  for (const CsvRow& r : read_csv(file, {"round", "accelerator_short", "total_accelerators", "benchmark",
-                                         "result_per_accelerator", "tokens_per_sample_observed", "source_path"})) {
+  for (const CsvRow& r :
+       read_csv(file, {"round", "accelerator_short", "total_accelerators", "benchmark", "result_per_accelerator",
+                       "tokens_per_sample_observed", "software_framework", "source_path"})) {
     const auto& c = r.cell;
     const BenchmarkSpec* bench = nullptr;
     for (const auto& b : spec.mlperf.benchmarks) {
@@ -221,6 +258,7 @@ std::vector<MeasuredRow> mlperf_rows(const MeasuredSpec& spec) {
     m.key = fmt::format("mlperf/{}/{}/{}", c.at("accelerator_short"), c.at("round"), c.at("benchmark"));
     m.source = c.at("source_path");
     m.hardware = c.at("accelerator_short");
+    m.framework = framework_of(c.at("software_framework"));
     m.model = bench->model;
     m.format = system_for(spec, m.hardware).format;
     m.input_tokens = bench->input_tokens;
@@ -237,8 +275,25 @@ std::vector<MeasuredRow> mlperf_rows(const MeasuredSpec& spec) {
 }  // namespace
 
 MeasuredSpec load_measured_spec(const std::filesystem::path& file, const std::vector<std::string>& sets) {
-  ConfigNode resolved;
-  MeasuredSpec spec = load_config(file, spec_schema(), sets, nullptr, &resolved);
+  Diagnostics diags;
+  ConfigNode resolved = load_resolved_tree(file, sets, diags);
+  diags.throw_if_any();
+  // A framework's entries go over the shared engine's (after --measured-set,
+  // so a shared term set on the command line reaches every framework).
+  const ConfigNode* shared = resolved.find("engine");
+  if (ConfigNode* frameworks = resolved.find("frameworks"); shared && frameworks && frameworks->is_sequence()) {
+    for (auto& f : frameworks->items) {
+      ConfigNode* own = f.is_map() ? f.find("engine") : nullptr;
+      if (!own || !own->is_map()) continue;  // the schema reports it
+      ConfigNode merged = *shared;
+      merge_into(merged, *own);
+      merged.loc = own->loc;
+      *own = std::move(merged);
+    }
+  }
+  BindContext ctx{diags, nullptr, "", ""};
+  MeasuredSpec spec = spec_schema().read(resolved, "", ctx);
+  diags.throw_if_any();
   // Each path is relative to the file that names it (a base file's to the base).
   const ConfigNode* ix = resolved.find("inferencex");
   const ConfigNode* mlperf = resolved.find("mlperf");
@@ -250,7 +305,6 @@ MeasuredSpec load_measured_spec(const std::filesystem::path& file, const std::ve
   for (std::size_t i = 0; i < spec.mlperf.benchmarks.size(); ++i)
     spec.mlperf.benchmarks[i].model = path_beside(benchmarks->items[i].find("model"), spec.mlperf.benchmarks[i].model);
   // split.yaml: two lists of configuration keys.
-  Diagnostics diags;
   const ConfigNode split = load_config_file(spec.split, diags);
   diags.throw_if_any();
   for (const char* half : {"calibration", "evaluation"}) {
@@ -259,6 +313,13 @@ MeasuredSpec load_measured_spec(const std::filesystem::path& file, const std::ve
     for (const auto& k : keys->items) spec.calibration[k.scalar] = std::string_view(half) == "calibration";
   }
   return spec;
+}
+
+const EngineConfig& engine_for(const MeasuredSpec& spec, const MeasuredRow& row) {
+  for (const auto& f : spec.frameworks) {
+    if (f.name == row.framework) return f.engine;
+  }
+  return spec.engine;
 }
 
 const HardwareSystem& system_for(const MeasuredSpec& spec, const std::string& hardware) {

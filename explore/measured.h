@@ -52,6 +52,11 @@ struct InferencexSpec {
   std::string model;
   double length_factor = 0.9;             // mean request length over nominal
   std::int64_t prefill_chunk_tokens = 0;  // prompt tokens one prefill step takes at most
+  // A row whose reported throughput is below this share of what its own
+  // median TPOT implies at its concurrency, C (L_in + L_out) / (L_out TPOT)
+  // per GPU, spent time outside steady decode that the steady-state model
+  // cannot see: it is a known miss, whatever the model gives.
+  double steady_share = 0.0;
 };
 
 struct BenchmarkSpec {
@@ -69,9 +74,18 @@ struct MlperfSpec {
 // A deployment term fitted on the calibration half: the engine key, its
 // source range [low, high] in `unit` ("us", "ms" or "" for a fraction).
 struct FitParameter {
-  std::string key;  // under engine., e.g. kernel_overhead
+  std::string key;        // under engine., e.g. kernel_overhead
+  std::string framework;  // empty: the shared engine; else that framework's own term
   double low = 0, high = 0;
   std::string unit;
+};
+
+// What one serving framework does differently from the shared engine: its
+// entries in measured.yaml are merged over `engine:` (so a change to the
+// shared engine reaches every framework that does not set the term itself).
+struct FrameworkEngine {
+  std::string name;  // as the rows name it: trt, sglang
+  EngineConfig engine;
 };
 
 struct MeasuredSpec {
@@ -80,6 +94,7 @@ struct MeasuredSpec {
   ValidationTolerance tolerance;
   std::vector<KnownMiss> known_misses;
   EngineConfig engine;  // the deployed engine; the bound is hardware_bound(engine)
+  std::vector<FrameworkEngine> frameworks;
   std::vector<HardwareSystem> systems;
   std::vector<NamedPrecision> precisions;  // by format name
   InferencexSpec inferencex;
@@ -94,7 +109,8 @@ struct MeasuredRow {
   std::string key;     // configuration, as in split.yaml
   std::string source;  // run URL or MLPerf result path
   std::string hardware;
-  std::string model;  // path
+  std::string framework;  // trt, sglang, vllm: whose engine serves the row
+  std::string model;      // path
   std::string format;
   Mapping mapping;
   bool speculative = false;
@@ -103,6 +119,8 @@ struct MeasuredRow {
   int gpus = 1;                                      // what the per-GPU figures divide by
   double throughput_per_gpu = 0;                     // tokens/s: input + output (InferenceX), output (MLPerf)
   std::optional<double> tpot;                        // seconds, median
+  // Set at load when the row's own figures disagree (InferencexSpec::steady_share).
+  std::optional<KnownMiss> inconsistent;
 };
 
 MeasuredSpec load_measured_spec(const std::filesystem::path& file, const std::vector<std::string>& sets);
@@ -134,14 +152,18 @@ struct RowResult {
 //   output tokens/GPU = L_out / (L_out / decode rate + L_in / prefill rate)
 RowResult model_row(const MeasuredSpec& spec, const MeasuredRow& row, const EngineConfig& engine);
 
+// The deployed engine of a row's framework (the shared engine when the
+// framework has no entries of its own); the bound is hardware_bound of it.
+const EngineConfig& engine_for(const MeasuredSpec& spec, const MeasuredRow& row);
+
 const HardwareSystem& system_for(const MeasuredSpec& spec, const std::string& hardware);
 
 }  // namespace tokenfab
 
 namespace tokenfab {
 
-// model_row over many rows; rows with the same modelling inputs are modelled once.
-std::vector<RowResult> model_rows(const MeasuredSpec& spec, const std::vector<MeasuredRow>& rows,
-                                  const EngineConfig& engine);
+// model_row over many rows, each under its framework's engine (or that
+// engine's hardware bound); rows with the same modelling inputs are modelled once.
+std::vector<RowResult> model_rows(const MeasuredSpec& spec, const std::vector<MeasuredRow>& rows, bool bound);
 
 }  // namespace tokenfab

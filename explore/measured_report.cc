@@ -6,6 +6,7 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <tuple>
 
 namespace tokenfab {
 namespace {
@@ -26,6 +27,7 @@ std::string source_of(const MeasuredRow& row) { return row.key.substr(0, row.key
 }  // namespace
 
 const KnownMiss* known_miss_for(const MeasuredSpec& spec, const MeasuredRow& row) {
+  if (row.inconsistent) return &*row.inconsistent;
   const std::string with_c = row.concurrency ? fmt::format("{} @{}", row.key, *row.concurrency) : row.key;
   for (const auto& m : spec.known_misses) {
     if (m.key == row.key || m.key == with_c) return &m;
@@ -140,7 +142,10 @@ std::string known_miss_report(const std::vector<RowComparison>& rows, const Vali
     outside += beyond ? 1 : 0;
   }
   std::vector<std::pair<const KnownMiss*, std::pair<int, int>>> listed(misses.begin(), misses.end());
-  std::sort(listed.begin(), listed.end(), [](const auto& a, const auto& b) { return a.first->key < b.first->key; });
+  // By key, then reason: rows of one key can carry misses of their own.
+  std::sort(listed.begin(), listed.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.first->key, a.first->reason, a.second) < std::tie(b.first->key, b.first->reason, b.second);
+  });
   for (const auto& [miss, counts] : listed)
     out += fmt::format("known miss {} ({} of {} rows outside): {}\n", miss->key, counts.first, counts.second,
                        miss->reason);

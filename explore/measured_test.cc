@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 namespace tokenfab {
 namespace {
 
@@ -54,6 +56,66 @@ TEST_CASE("measured rows: MTP rows gain 1 + a tokens per step, other rows one") 
   const double a = shipped().engine.speculative.acceptance;
   const double cycle = 922.0 / (1.0 + a) * r.decode_step.value() + 4.0 * 922.0 * r.prefill_per_token.value();
   CHECK(*r.tpot == doctest::Approx(cycle / 922.0).epsilon(1e-12));
+}
+
+TEST_CASE("measured rows: a framework's own terms go over the shared engine's") {
+  const auto rows = load_measured_rows(shipped());
+  const MeasuredRow& sglang = first_row(rows, "inferencex/b200/sglang/fp8/1024x1024/none", 16);
+  const MeasuredRow& trt = first_row(rows, "inferencex/b200/trt/fp8/1024x1024/none", 16);
+  CHECK(sglang.framework == "sglang");
+  CHECK(trt.framework == "trt");
+  const EngineConfig& shared = shipped().engine;
+  // SGLang sets its MoE terms and keeps the shared kernel overhead; TensorRT-LLM
+  // drafts three tokens and keeps the shared MoE terms.
+  CHECK(engine_for(shipped(), sglang).kernel_overhead == shared.kernel_overhead);
+  CHECK(engine_for(shipped(), sglang).kernel_efficiency.grouped_gemm != shared.kernel_efficiency.grouped_gemm);
+  CHECK(engine_for(shipped(), trt).kernel_efficiency.grouped_gemm == shared.kernel_efficiency.grouped_gemm);
+  CHECK(engine_for(shipped(), trt).speculative.draft_tokens == 3);
+  // MLPerf names the stack: "TensorRT 10.14, ..." is trt.
+  const auto mlperf = std::find_if(rows.begin(), rows.end(), [](const MeasuredRow& r) { return !r.concurrency; });
+  REQUIRE(mlperf != rows.end());
+  CHECK(mlperf->framework == "trt");
+  // A shared term set on the command line reaches a framework that does not
+  // set it; a framework's own setting wins over the shared one.
+  const MeasuredSpec set = load_measured_spec(
+      "configs/validation/measured.yaml", {"engine.kernel_overhead=7 us", "engine.kernel_efficiency.grouped_gemm=0.4",
+                                           "frameworks.1.engine.kernel_efficiency.grouped_gemm=0.5"});
+  CHECK(engine_for(set, sglang).kernel_overhead.value() == doctest::Approx(7e-6));
+  CHECK(engine_for(set, sglang).kernel_efficiency.grouped_gemm == 0.5);
+  CHECK(engine_for(set, trt).kernel_efficiency.grouped_gemm == 0.4);
+}
+
+TEST_CASE("measured rows: three drafts give 1 + a + a^2 + a^3 tokens per step") {
+  // TensorRT-LLM's MTP rows draft three tokens, each kept with probability a
+  // when the ones before it were: g = 1 + a + a^2 + a^3 tokens per step.
+  const auto rows = load_measured_rows(shipped());
+  const MeasuredRow& row = first_row(rows, "inferencex/b200/trt/fp4/1024x8192/mtp", 4);
+  const EngineConfig& engine = engine_for(shipped(), row);
+  const RowResult r = model_row(shipped(), row, engine);
+  const double a = engine.speculative.acceptance;
+  const double g = 1 + a + a * a + a * a * a;
+  const double cycle =
+      row.output_tokens / g * r.decode_step.value() + 4.0 * row.input_tokens * r.prefill_per_token.value();
+  CHECK(*r.tpot == doctest::Approx(cycle / row.output_tokens).epsilon(1e-12));
+}
+
+TEST_CASE("measured rows: a row whose throughput contradicts its own TPOT is a known miss") {
+  // B200 SGLang FP4 8k/1k at 4 requests, TP4 (2025-11-10): L_in = 7,373,
+  // L_out = 922, TPOT 11.6549 ms. Its TPOT implies
+  //   4 x (7,373 + 922) / (922 x 0.0116549 s) / 4 GPUs = 772 tok/s per GPU,
+  // and it reports 456.7: 0.59 of it, below steady_share (0.8).
+  const auto rows = load_measured_rows(shipped());
+  const MeasuredRow* flagged = nullptr;
+  for (const auto& r : rows) {
+    if (r.key == "inferencex/b200/sglang/fp4/8192x1024/none" && r.concurrency == 4 && r.mapping.tp == 4) flagged = &r;
+  }
+  REQUIRE(flagged != nullptr);
+  REQUIRE(flagged->inconsistent);
+  CHECK(flagged->inconsistent->key == "inferencex/b200/sglang/fp4/8192x1024/none @4");
+  CHECK(flagged->inconsistent->reason.find("0.59 of the 772") != std::string::npos);
+  CHECK(known_miss_for(shipped(), *flagged) == &*flagged->inconsistent);
+  // A row that agrees with itself (0.9-1.0) carries no such miss.
+  CHECK_FALSE(first_row(rows, "inferencex/b200/sglang/fp8/1024x1024/none", 16).inconsistent);
 }
 
 RowComparison compared(double throughput_error, std::optional<double> tpot_error, bool calibration,

@@ -110,8 +110,8 @@ RowResult offline(const MeasuredSpec& spec, const MeasuredRow& row, EngineConfig
 
 // What a row's model depends on besides the engine.
 std::string inputs_key(const MeasuredRow& r) {
-  return fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}", r.hardware, r.model, r.format, r.mapping.str(), r.speculative,
-                     r.input_tokens, r.output_tokens, r.concurrency.value_or(0), r.gpus);
+  return fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", r.hardware, r.framework, r.model, r.format, r.mapping.str(),
+                     r.speculative, r.input_tokens, r.output_tokens, r.concurrency.value_or(0), r.gpus);
 }
 
 }  // namespace
@@ -120,15 +120,17 @@ RowResult model_row(const MeasuredSpec& spec, const MeasuredRow& row, const Engi
   return row.concurrency ? aggregated(spec, row, engine) : offline(spec, row, engine);
 }
 
-std::vector<RowResult> model_rows(const MeasuredSpec& spec, const std::vector<MeasuredRow>& rows,
-                                  const EngineConfig& engine) {
+std::vector<RowResult> model_rows(const MeasuredSpec& spec, const std::vector<MeasuredRow>& rows, bool bound) {
   std::map<std::string, RowResult> done;
   std::vector<RowResult> out;
   out.reserve(rows.size());
   for (const auto& row : rows) {
     const std::string key = inputs_key(row);
     auto it = done.find(key);
-    if (it == done.end()) it = done.emplace(key, model_row(spec, row, engine)).first;
+    if (it == done.end()) {
+      const EngineConfig& engine = engine_for(spec, row);
+      it = done.emplace(key, model_row(spec, row, bound ? hardware_bound(engine) : engine)).first;
+    }
     out.push_back(it->second);
   }
   return out;
