@@ -112,6 +112,7 @@ class Chip {
 
  private:
   struct Impl;
+  bool start(const Program& program, bool read_runs);
   // The bytes of one word (a vector) of a slice's SRAM. SRAM is allocated,
   // zeroed, in chunks of kChunkWords words on first use, so that a run
   // touching a few words of many slices does not clear megabytes.

@@ -63,7 +63,13 @@ struct Chip::Impl {
     // A repeat in progress: its copies run one event each, at their cycles.
     const Instruction* repeating = nullptr;
     std::int64_t repeat_k = 0, repeat_n = 0, repeat_d = 0, repeat_stride = 0;
+    // The last cycle a write, gather or scatter of this queue books a bank
+    // of its slice (read_run waits until it is past).
+    std::int64_t bank_actions_until = -1;
   };
+  // Repeated reads run ahead in windows (read_run): set by Chip::run for a
+  // timing-only chip alone, which runs again copy by copy if errors appear.
+  bool read_runs = false;
   // Per opcode, looked up on every issue: its delays and unit.
   std::vector<Delay> delay_of;
   std::array<std::uint64_t, 6> issued{};  // per unit; into result.issued at the end
@@ -293,6 +299,7 @@ struct Chip::Impl {
     }
     if (ins.op == Opcode::write) {
       const std::int64_t when = t + d.d_skew;
+      q.bank_actions_until = std::max(q.bank_actions_until, when);
       at(when, 2, [this, when, &q, &ins, slice, a] {
         if (!book_bank(when, q, ins, slice, a)) return;
         auto v = operands(when, q, ins, {streams(ins, Field::s).front()});
@@ -304,6 +311,7 @@ struct Chip::Impl {
       });
       return;
     }
+    q.bank_actions_until = std::max(q.bank_actions_until, t + d.d_skew);
     indirect(t, q, ins, d, slice);  // gather, scatter
   }
   // Unit handlers (chip_units.cc): schedule the reads and results of one issue.
@@ -405,8 +413,50 @@ struct Chip::Impl {
   // Copy k of a repeat at its own cycle (so that it reads SRAM then), and
   // the next copy d cycles later.
   void repeat_copy(std::int64_t t, QueueState& q) {
+    if (read_runs && q.repeating->op == Opcode::read && q.bank_actions_until < t) return read_run(t, q);
     perform(t, q, *q.repeating, q.repeat_stride * (q.repeat_k + 1));
     if (++q.repeat_k < q.repeat_n) at_repeat(t + q.repeat_d, q);
+  }
+
+  // A repeated read's copies for the next kRunWindow cycles at once, in
+  // timing-only mode. Their values go on the lazy conveyor early, which no
+  // reader can tell (a value is visible only from the cycle it is injected).
+  // Their bank bookings are left out and the words' bounds read now: only
+  // this queue accesses its slice, it issues nothing until the repeat ends,
+  // and no write, gather or scatter of it is pending, so nothing could meet
+  // those bookings or change those bounds. Schedule errors would be found in
+  // another order, so Chip::run then runs the program again copy by copy.
+  static constexpr std::int64_t kRunWindow = 64;
+  void read_run(std::int64_t t, QueueState& q) {
+    const Instruction& ins = *q.repeating;
+    const Delay& d = delay_of[static_cast<std::size_t>(Opcode::read)];
+    const SliceId slice{q.code->id.hemisphere, q.code->id.index};
+    const Streams& out = streams(ins, Field::s);
+    std::int64_t bound_max = -1;
+    const std::int64_t first = integer(ins, Field::a), words = slice_words(chip.params_);
+    const std::vector<std::int64_t>& bounds = slice_bounds(slice);  // empty: never written
+    std::int64_t cycle = t;
+    for (; q.repeat_k < q.repeat_n && cycle < t + kRunWindow; ++q.repeat_k, cycle += q.repeat_d) {
+      const std::int64_t offset = q.repeat_stride * (q.repeat_k + 1), a = first + offset;
+      if (a < 0 || a >= words) {
+        perform(cycle, q, ins, offset);  // reports the address
+        continue;
+      }
+      ++issued[static_cast<std::size_t>(Unit::mem)];
+      ++result.instructions;
+      const std::int64_t bound = (bounds.empty() ? 0 : bounds[static_cast<std::size_t>(a)]) + d.d_func;
+      for (int s : out) {
+        // inject() without its running maxima, taken once below.
+        if (std::string err = fabric.inject(s, q.position, cycle + d.d_func, nullptr, bound); !err.empty())
+          fail(cycle + d.d_func, q, ins, err);
+        bound_max = std::max(bound_max, bound);
+      }
+    }
+    if (!out.empty()) {
+      happened(cycle - q.repeat_d + d.d_func);
+      bounded(bound_max);
+    }
+    if (q.repeat_k < q.repeat_n) at_repeat(cycle, q);
   }
 
   void issue(std::int64_t t, QueueState& q) {

@@ -39,7 +39,8 @@ StreamFabric::Diagonal& StreamFabric::add(int stream, std::int64_t key, Packet p
   if (!s.used || gone(stream, s.key)) {
     s.used = true;
     s.key = key;
-    s.diagonal = Diagonal{std::move(packet), {}};
+    s.diagonal.first = std::move(packet);
+    s.diagonal.more.clear();  // keeps its storage for the next overtaking packet
     return s.diagonal;
   }
   // Rare: keep the overflow to the diagonals still on the chip.

@@ -37,5 +37,23 @@ TEST_CASE("kernels: FP16 matmul of ragged shapes matches the once-rounded refere
   run("tsp_v1", 3, 700, 400, ElemType::f16);
 }
 
+// Timing-only moves no payloads and runs repeated reads ahead (chip.h): the
+// same scheduled GEMV takes the same cycles, issues and bound as it does
+// with real values.
+TEST_CASE("kernels: a timing-only matmul run counts what the functional run counts") {
+  const LpuParams p = load_lpu_params("configs/lpu/tsp_v1.yaml");
+  const MatmulData data = matmul_data(1, 700, 400, 11);
+  const MatmulKernel kernel = matmul(p, data);
+  const RunResult functional = check_matmul(p, data, kernel, Mode::functional).run;
+  const RunResult timing = check_matmul(p, data, kernel, Mode::timing_only).run;
+  REQUIRE(functional.errors.empty());
+  REQUIRE(timing.errors.empty());
+  CHECK(timing.cycles == kernel.expected_cycles);
+  CHECK(timing.cycles == functional.cycles);
+  CHECK(timing.dataflow_bound == functional.dataflow_bound);
+  CHECK(timing.instructions == functional.instructions);
+  CHECK(timing.issued == functional.issued);
+}
+
 }  // namespace
 }  // namespace tokenfab::lpu
