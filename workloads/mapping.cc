@@ -1,6 +1,8 @@
 #include "workloads/mapping.h"
 
+#include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <set>
 
@@ -69,6 +71,25 @@ double expert_load(const MoeDims& moe, const Mapping& map, int ep_rank) {
   const auto experts = static_cast<double>(moe.routed_experts);
   const auto hot = static_cast<double>(local_experts(moe, map, 0));
   return (experts - map.expert_imbalance * hot) / (experts - hot);
+}
+
+double touched_experts(const MoeDims& moe, const Mapping& map, int ep_rank, double tokens) {
+  const auto experts = static_cast<double>(moe.routed_experts);
+  const double p = 1.0 - std::pow(1.0 - static_cast<double>(moe.experts_per_token) / experts, tokens);
+  const auto local = local_experts(moe, map, ep_rank);
+  if (map.ep <= 1) return static_cast<double>(local) * p;
+  // Binomial(E_0, p) CDF term by term; E[max of ep] = sum_x (1 - F(x-1)^ep).
+  const std::int64_t n = local_experts(moe, map, 0);
+  double busiest = 0.0, cdf = 0.0, pmf = std::pow(1.0 - p, static_cast<double>(n));
+  for (std::int64_t x = 1; x <= n; ++x) {
+    cdf += pmf;  // F(x - 1)
+    busiest += 1.0 - std::pow(std::min(cdf, 1.0), map.ep);
+    pmf *= p < 1.0 ? static_cast<double>(n - x + 1) / static_cast<double>(x) * p / (1.0 - p) : 0.0;
+  }
+  if (p >= 1.0) busiest = static_cast<double>(n);
+  if (ep_rank == 0) return busiest;
+  const double rest = std::max(0.0, experts * p - busiest);
+  return rest * static_cast<double>(local) / (experts - static_cast<double>(n));
 }
 
 void validate_mapping(const Mapping& map, const ModelSpec& model, Diagnostics& diags, const Location& where) {

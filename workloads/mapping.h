@@ -67,6 +67,18 @@ inline std::int64_t local_experts(const MoeDims& moe, const Mapping& map, int ep
 // when ep = 1 or routing is uniform.
 double expert_load(const MoeDims& moe, const Mapping& map, int ep_rank);
 
+// Distinct routed experts whose weights expert-parallel rank `ep_rank` reads
+// in a step that routes `tokens` tokens (uniform routing: each expert is
+// touched with p = 1 - (1 - k/E)^tokens). The ranks wait for each other at
+// the combine, so the step goes at the busiest rank's pace, and rank 0 (the
+// rank a stage is timed by) is that rank: the expected maximum over the ep
+// ranks of Binomial(E_0, p), sum over x >= 1 of 1 - F(x - 1)^ep. The other
+// ranks share the rest of the expected total E p in proportion to their
+// experts, so the total stays E p. With one sequence on DeepSeek-R1 over EP 64
+// (4 experts a rank, p = 1/32) the mean rank touches 0.125 experts and the
+// busiest 1.31: whole experts, not an eighth of one.
+double touched_experts(const MoeDims& moe, const Mapping& map, int ep_rank, double tokens);
+
 // Parses "tp=8,ep=8" (missing keys stay 1); errors name the bad part.
 Mapping parse_mapping(std::string_view text, Diagnostics& diags, const Location& where);
 

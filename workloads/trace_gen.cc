@@ -264,9 +264,7 @@ class DeviceBuilder {
     // first E%ep ranks, and receives their share of the routed rows.
     const double local = static_cast<double>(local_experts(e, map_, ep_rank));
     const double rows = load * static_cast<double>(stage_tokens_) * e.experts_per_token * local / e.routed_experts;
-    const double untouched =
-        std::pow(1.0 - static_cast<double>(e.experts_per_token) / e.routed_experts, static_cast<double>(stage_tokens_));
-    const double touched = local * (1.0 - untouched);
+    const double touched = touched_experts(e, map_, ep_rank, static_cast<double>(stage_tokens_));
     gated_ffn("moe.experts", rows, e.expert_intermediate / map_.expert_tp(), p_.weights, touched,
               std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(touched))));
     if (attention_dp) {

@@ -13,8 +13,10 @@
 //   tokens are replicated over the group and one all-reduce combines.
 // - Routing is uniform: a device holding E_local experts receives
 //   tokens*top_k*E_local/E expert rows in expectation and touches
-//   E_local*(1-(1-k/E)^tokens) distinct experts, whose weights it must read;
-//   unless `mapping.expert_imbalance` makes expert rank 0 hot: it then gets
+//   E_local*(1-(1-k/E)^tokens) distinct experts on average, whose weights it
+//   must read; expert rank 0 is timed as the busiest rank, which touches the
+//   expected maximum over the ranks (touched_experts). If
+//   `mapping.expert_imbalance` makes expert rank 0 hot, it also gets
 //   that many times its rows (and sends them back in the combine), over the
 //   same weights, and the other ranks proportionally fewer (expert_load).
 // - q_a/kv_a projections of MLA are replicated over tensor-parallel ranks;

@@ -228,5 +228,36 @@ TEST_CASE("footprint: activations of a prefill pass") {
   CHECK(f.activations.value() == doctest::Approx((1000.0 * 2 * 4096 + 1000.0 * 2 * 14336) * 2));
 }
 
+TEST_CASE("trace: the busiest expert rank reads whole experts, and the ranks' total stays E p") {
+  // DeepSeek-R1 (256 experts, 8 per token) over ep = 64: 4 experts a rank.
+  // One routed token touches each expert with p = 8/256 = 1/32, so the mean
+  // rank touches 4/32 = 0.125 experts. Rank 0 is timed as the busiest, the
+  // expected maximum of 64 Binomial(4, 1/32) counts:
+  //   P(X = 0) = (31/32)^4 = 0.88074, P(X <= 1) = P0 + 4 p (31/32)^3 = 0.99438,
+  //   P(X <= 2) = P(X <= 1) + 6 p^2 (31/32)^2 = 0.99988, P(X <= 3) = 1 - p^4;
+  //   E[max] = sum over x = 1..4 of 1 - F(x - 1)^64
+  //          = (1 - 0.88074^64) + (1 - 0.99438^64) + (1 - 0.99988^64) + (1 - (1 - p^4)^64)
+  //          = 0.99971 + 0.30270 + 0.00760 + 0.00006 = 1.3101.
+  ModelSpec m = load_hf_config("workloads/models/deepseek-r1.json");
+  const MoeDims& e = *m.moe;
+  const Mapping map{.tp = 64, .ep = 64};
+  const double p = 1.0 / 32;
+  const double f0 = std::pow(1 - p, 4), f1 = f0 + 4 * p * std::pow(1 - p, 3), f2 = f1 + 6 * p * p * std::pow(1 - p, 2),
+               f3 = 1 - std::pow(p, 4);
+  const double busiest = 4 - std::pow(f0, 64) - std::pow(f1, 64) - std::pow(f2, 64) - std::pow(f3, 64);
+  CHECK(busiest == doctest::Approx(1.3101).epsilon(1e-4));
+  CHECK(touched_experts(e, map, 0, 1.0) == doctest::Approx(busiest).epsilon(1e-12));
+  // The other 63 ranks share the rest of the expected 256 p = 8 experts.
+  CHECK(touched_experts(e, map, 1, 1.0) == doctest::Approx((8 - busiest) / 63).epsilon(1e-12));
+  double total = 0;
+  for (int r = 0; r < 64; ++r) total += touched_experts(e, map, r, 1.0);
+  CHECK(total == doctest::Approx(8.0).epsilon(1e-12));
+  // Without expert parallelism there is one rank: the mean, 256 p = 8.
+  CHECK(touched_experts(e, Mapping{.tp = 8}, 0, 1.0) == doctest::Approx(8.0).epsilon(1e-12));
+  // With many tokens every expert is touched and every rank reads all of its own.
+  CHECK(touched_experts(e, map, 0, 4096.0) == doctest::Approx(4.0).epsilon(1e-9));
+  CHECK(touched_experts(e, map, 5, 4096.0) == doctest::Approx(4.0).epsilon(1e-9));
+}
+
 }  // namespace
 }  // namespace tokenfab
