@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "hw/compute/compute_timing.h"
+#include "hw/compute/emulated_mxm.h"
 #include "hw/link/collective_timing.h"
 #include "hw/memory/memory_timing.h"
 #include "workloads/trace_gen.h"
@@ -24,7 +25,7 @@ OpTiming time_op(const StepContext& ctx, int device, const Op& op, Seconds start
   const ChipConfig& chip = ctx.system.chip;
   const double efficiency = kernel_efficiency(ctx.engine, op.kind);
   return charge_kernel(start, chip.compute.launch_overhead + ctx.engine.kernel_overhead, compute_time(chip.compute, op),
-                       stream_time(chip.weight_memory(), memory_bytes(op) / efficiency));
+                       stream_time(chip.weight_memory(), kernel_bytes(chip.compute, op) / efficiency));
 }
 
 namespace {

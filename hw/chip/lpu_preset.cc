@@ -98,6 +98,16 @@ void derive_from_emulator_preset(ConfigNode& chip, const std::string& path, Bind
     leaf.entries.push_back({"status", at, scalar(d.status, at)});
     section.entries.push_back({d.key, at, std::move(leaf)});
   }
+  // The preset also times the chip's matrix ops (hw/compute/emulated_mxm.h).
+  ConfigNode& compute = section_of(chip, "compute", at);
+  const std::string compute_path = schema_detail::join(path, "compute");
+  if (!compute.is_map()) return;  // reported above
+  if (const ConfigNode* stated = compute.find("emulator")) {
+    ctx.diags.error(stated->loc, schema_detail::join(compute_path, "emulator"),
+                    "set from emulator_preset " + file.string() + "; remove it here");
+    return;
+  }
+  compute.entries.push_back({"emulator", at, scalar(file.string(), at)});
 }
 
 }  // namespace tokenfab

@@ -40,6 +40,9 @@ const Schema<ComputeConfig>& compute_schema() {
     s.add("launch_overhead", &ComputeConfig::launch_overhead, "time per kernel for launch and inter-kernel gap")
         .at_least(Seconds(0));
     s.add("clock", &ComputeConfig::clock, "core clock; informational for GPUs (peaks are given directly)").positive();
+    s.add("emulator", &ComputeConfig::emulator,
+          "lpu: the emulator preset its matrix ops are timed on (from the chip's emulator_preset)")
+        .default_value("");
     return s;
   }();
   return schema;

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 
 #include "core/schema.h"
 #include "workloads/precision.h"
@@ -28,6 +29,9 @@ struct ComputeConfig {
   std::optional<int> units;      // streaming multiprocessors: output tiles run in waves of this many
   Seconds launch_overhead;       // per kernel: launch and the gap to the next
   std::optional<Hertz> clock;
+  // LPUs: the emulator preset (a configs/lpu/ path) that times matrix ops
+  // (emulated_mxm.h), set from the chip's emulator_preset; empty: roofline.
+  std::string emulator;
 
   // Peak for a format; formats without their own unit run on the next wider one.
   FlopsPerSecond peak(Dtype d) const;

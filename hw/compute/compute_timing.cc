@@ -1,5 +1,7 @@
 #include "hw/compute/compute_timing.h"
 
+#include "hw/compute/emulated_mxm.h"
+
 namespace tokenfab {
 
 double tile_utilization(std::int64_t m, int tile_m) {
@@ -20,6 +22,7 @@ double wave_utilization(const ComputeConfig& compute, std::int64_t m, std::int64
 
 Seconds compute_time(const ComputeConfig& compute, const Op& op) {
   if (op.flops.value() <= 0) return Seconds(0);
+  if (emulated(compute, op)) return emulated_time(compute, op);
   switch (op.kind) {
     case OpKind::gemm:
     case OpKind::grouped_gemm:

@@ -1,5 +1,7 @@
 #include "hw/device/device.h"
 
+#include "hw/compute/emulated_mxm.h"
+
 namespace tokenfab {
 
 // NOLINTNEXTLINE(performance-unnecessary-value-param): SystemC names modules through a by-value sc_module_name
@@ -43,7 +45,7 @@ void DeviceModule::kernel(const Op& op) {
   const Seconds launch = chip_.compute.launch_overhead + engine_.kernel_overhead;
   sc_core::sc_time issue = to_sc(local_ + launch);
   payload_.op = &op;
-  payload_.bytes = memory_bytes(op) / kernel_efficiency(engine_, op.kind);
+  payload_.bytes = kernel_bytes(chip_.compute, op) / kernel_efficiency(engine_, op.kind);
   sc_core::sc_time memory_done = issue, compute_done = issue;
   memory_socket->b_transport(trans_, memory_done);
   compute_socket->b_transport(trans_, compute_done);

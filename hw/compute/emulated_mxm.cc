@@ -1,0 +1,83 @@
+#include "hw/compute/emulated_mxm.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <mutex>
+#include <tuple>
+
+#include "emulator/kernels/kernel_matmul.h"
+#include "hw/common/op_timing.h"
+
+namespace tokenfab {
+namespace {
+
+// Presets and costs are shared by every step of a process (a sweep re-binds
+// configs thousands of times); the scheduler is the expensive part.
+std::mutex cache_mutex;
+
+const lpu::LpuParams& preset_params(const std::string& preset) {
+  static std::map<std::string, lpu::LpuParams> presets;
+  auto it = presets.find(preset);
+  if (it == presets.end()) it = presets.emplace(preset, lpu::load_lpu_params(preset)).first;
+  return it->second;
+}
+
+// The scheduler's exact prediction; its data are placeholders (timing does
+// not depend on values).
+std::int64_t exact_cycles(const lpu::LpuParams& p, std::int64_t m, std::int64_t k, std::int64_t n, bool int8) {
+  const auto type = int8 ? lpu::ElemType::i8 : lpu::ElemType::f16;
+  return lpu::matmul(p, lpu::matmul_data(static_cast<int>(m), static_cast<int>(k), static_cast<int>(n), 1, type))
+      .expected_cycles;
+}
+
+std::int64_t tiles_of(std::int64_t size, int dim) { return (size + dim - 1) / dim; }
+
+std::int64_t rule_cycles(const lpu::LpuParams& p, std::int64_t m, std::int64_t k, std::int64_t n, bool int8) {
+  constexpr std::int64_t kMaxRows = 64, kMaxTiles = 64;
+  if (m > kMaxRows) {
+    const double per_row = static_cast<double>(rule_cycles(p, kMaxRows, k, n, int8)) / kMaxRows;
+    return static_cast<std::int64_t>(std::llround(per_row * static_cast<double>(m)));
+  }
+  const int dim = p.mxm_dim;
+  const std::int64_t tiles = tiles_of(k, dim) * tiles_of(n, dim);
+  if (tiles <= kMaxTiles) return exact_cycles(p, m, k, n, int8);
+  const std::int64_t c16 = exact_cycles(p, m, 4 * dim, 4 * dim, int8);
+  const std::int64_t c64 = exact_cycles(p, m, 8 * dim, 8 * dim, int8);
+  const double slope = static_cast<double>(c64 - c16) / 48.0;
+  return c64 + static_cast<std::int64_t>(std::llround(slope * static_cast<double>(tiles - 64)));
+}
+
+bool is_mxm(OpKind kind) { return kind == OpKind::gemm || kind == OpKind::grouped_gemm || kind == OpKind::router; }
+
+bool eight_bit(Dtype d) { return d == Dtype::int8 || d == Dtype::fp8; }
+
+}  // namespace
+
+bool emulated(const ComputeConfig& compute, const Op& op) {
+  return !compute.emulator.empty() && is_mxm(op.kind) && op.m > 0 && op.k > 0 && op.n > 0;
+}
+
+std::int64_t mxm_cycles(const std::string& preset, std::int64_t m, std::int64_t k, std::int64_t n, bool int8) {
+  static std::map<std::tuple<std::string, std::int64_t, std::int64_t, std::int64_t, bool>, std::int64_t> costs;
+  const std::lock_guard<std::mutex> lock(cache_mutex);
+  const auto key = std::make_tuple(preset, m, k, n, int8);
+  auto it = costs.find(key);
+  if (it == costs.end()) it = costs.emplace(key, rule_cycles(preset_params(preset), m, k, n, int8)).first;
+  return it->second;
+}
+
+Seconds emulated_time(const ComputeConfig& compute, const Op& op) {
+  const std::int64_t cycles = mxm_cycles(compute.emulator, op.m, op.k, op.n, eight_bit(op.dtype));
+  const Hertz clock = [&] {
+    const std::lock_guard<std::mutex> lock(cache_mutex);
+    return preset_params(compute.emulator).clock;
+  }();
+  return Seconds(static_cast<double>(cycles * std::max<std::int64_t>(op.count, 1)) / clock.value());
+}
+
+Bytes kernel_bytes(const ComputeConfig& compute, const Op& op) {
+  return emulated(compute, op) ? memory_bytes(op) - op.weight_bytes : memory_bytes(op);
+}
+
+}  // namespace tokenfab
