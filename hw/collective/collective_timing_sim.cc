@@ -101,7 +101,7 @@ std::vector<Seconds> simulate_collective(FabricTiming& fabric, const FabricConfi
   for (const Bytes& b : bytes) payload = std::max(payload, b);
   switch (kind) {
     case CollectiveKind::all_reduce:
-      return all_reduce_rule(config.all_reduce).simulate(fabric, members, ready, payload);
+      return all_reduce_rule(config.all_reduce).simulate(fabric, config, members, ready, payload);
     case CollectiveKind::all_gather:
       return ring_steps(fabric, members, ready, g - 1, payload);
     case CollectiveKind::reduce_scatter:

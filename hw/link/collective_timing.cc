@@ -13,6 +13,12 @@ CollectiveTime collective_time(const Collective& c, const LinkConfig& link, cons
   t.overhead = fabric.collective_overhead;
   switch (c.kind) {
     case CollectiveKind::all_reduce: {
+      if (fabric.all_reduce == AllReduceAlgorithm::direct) {
+        const DirectAllReduce d = direct_all_reduce(g, c.bytes, link, *fabric.direct);
+        t.latency = d.latency;
+        t.transfer = d.transfer;
+        break;
+      }
       const AllReduceRule& rule = all_reduce_rule(fabric.all_reduce);
       t.latency = alpha * rule.alphas(g);
       t.transfer = s_over_beta * rule.betas(g);

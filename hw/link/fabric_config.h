@@ -4,18 +4,32 @@
 // software cost and how it reduces.
 #pragma once
 
+#include <optional>
+
 #include "core/schema.h"
 
 namespace tokenfab {
 
-enum class AllReduceAlgorithm { ring, tree, in_switch };
+enum class AllReduceAlgorithm { ring, tree, in_switch, direct };
 
 template <>
 struct EnumNames<AllReduceAlgorithm> {
-  static constexpr std::array<std::pair<AllReduceAlgorithm, std::string_view>, 3> table{
+  static constexpr std::array<std::pair<AllReduceAlgorithm, std::string_view>, 4> table{
       {{AllReduceAlgorithm::ring, "ring"},
        {AllReduceAlgorithm::tree, "tree"},
-       {AllReduceAlgorithm::in_switch, "in_switch"}}};
+       {AllReduceAlgorithm::in_switch, "in_switch"},
+       {AllReduceAlgorithm::direct, "direct"}}};
+};
+
+// Chips that are their own routers (LPU chip-to-chip links, no switch):
+// nodes of `node` chips, each chip with one link to every node peer, and
+// `global_links` links towards other nodes, `global_hops` link traversals
+// away. The link's `lanes` are the chip's links; one carries
+// bandwidth / lanes.
+struct DirectLinks {
+  int node = 1;
+  int global_links = 1;
+  int global_hops = 1;
 };
 
 struct FabricConfig {
@@ -24,6 +38,7 @@ struct FabricConfig {
   Seconds collective_overhead;  // software and synchronisation cost of one collective
   AllReduceAlgorithm all_reduce = AllReduceAlgorithm::ring;
   bool in_network_reduction = false;  // switches can reduce (NVLink SHARP)
+  std::optional<DirectLinks> direct;  // chips as routers; all_reduce: direct
 };
 
 const Schema<FabricConfig>& fabric_schema();

@@ -16,6 +16,8 @@ bad_input(zero_batch "workload.batch: expected an integer >= 1, got '0'" run @ze
 bad_input(bad_mapping "mapping: tp=3 must divide the 128 attention heads" run @bad_mapping.yaml)
 bad_input(unknown_unit "unknown unit 'TQ'" run @unknown_unit.yaml)
 bad_input(in_switch_without_reduction "system.scale_up.all_reduce: in_switch all-reduce needs in_network_reduction: true" run @in_switch_without_reduction.yaml)
+bad_input(direct_without_links "system.scale_up.all_reduce: a direct all-reduce needs a 'direct' section" run configs/runs/default.yaml --set system.scale_up.all_reduce=direct)
+bad_input(emulator_stated "system.chip.compute.emulator: set from emulator_preset" run configs/runs/llama2_70b_groq_v1.yaml --set system.chip.compute.emulator=x.yaml)
 bad_input(list_for_map "system.chip.scale_up: expected a map" run @list_for_map.yaml)
 bad_input(model_missing_key "model_missing_key.json:1:1: missing required key 'hidden_size'" run @run_missing_key_model.yaml)
 bad_input(model_unsupported "model_type: unsupported model_type 'mamba'" run @run_unsupported_model.yaml)
