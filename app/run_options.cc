@@ -26,7 +26,7 @@ LoadedRun load(const RunOptions& o) {
   if (!o.system.empty()) overrides.system = o.system;
   if (!o.model.empty()) overrides.model = o.model;
   overrides.sets = o.sets;
-  overrides.check_mapping = o.trace_in.empty();
+  overrides.check_mapping = o.trace_in.empty() && !o.searches_mapping;
   return load_run(o.run_file, overrides);
 }
 
@@ -34,6 +34,7 @@ Command search_command(std::string name, std::string description, std::string ou
                        std::function<int(const SearchOptions&)> run) {
   auto o = std::make_shared<SearchOptions>();
   o->run.out = std::move(out);
+  o->run.searches_mapping = true;
   o->max_batch = max_batch;
   return {std::move(name), std::move(description),
           [o](CLI::App& cmd) {

@@ -29,6 +29,9 @@ struct RunOptions {
   std::string out;
   std::string trace_in;  // run only: time this trace instead of generating one
   bool quiet = false;
+  // A search (ceiling, pareto) picks its own mappings: the run file's need
+  // not suit the model or system it is given (a MoE layout on a dense model).
+  bool searches_mapping = false;
 };
 
 // A search over a run's decode points (ceiling, pareto): the run options

@@ -15,6 +15,26 @@ std::vector<int> powers_of_two_and(int limit, int extra) {
   return out;
 }
 
+// Pipeline depths worth trying: 1, 2, 4, 8; and on chips that hold weights
+// in SRAM, where a model spans hundreds of chips, every depth that divides
+// the layers evenly or fills the system at one of the tensor-parallel
+// widths (576 chips at tp 64: 9 stages).
+std::vector<int> pipeline_depths(const SystemConfig& system, const ModelSpec& model, const std::vector<int>& tp) {
+  std::vector<int> out{1, 2, 4, 8};
+  if (system.chip.kind == ChipKind::lpu) {
+    const auto layers = static_cast<int>(model.layers);
+    for (int d = 1; d <= layers; ++d) {
+      if (layers % d == 0) out.push_back(d);
+    }
+    for (int t : tp) {
+      if (system.chips % t == 0 && system.chips / t <= layers) out.push_back(system.chips / t);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 }  // namespace
 
 SearchSpace default_space(const SystemConfig& system, const ModelSpec& model, std::int64_t max_batch) {
@@ -26,7 +46,7 @@ SearchSpace default_space(const SystemConfig& system, const ModelSpec& model, st
   }
   s.attn_dp = powers_of_two_and(system.chips, std::min(domain, system.chips));
   s.ep = model.moe ? powers_of_two_and(system.chips, std::min(domain, system.chips)) : std::vector<int>{1};
-  s.pp = {1, 2, 4, 8};
+  s.pp = pipeline_depths(system, model, s.tp);
   for (std::int64_t b = 1; b <= max_batch; b *= 2) {
     s.batch.push_back(b);
     if (b > max_batch / 2) break;  // the next doubling would pass the limit (or overflow)
