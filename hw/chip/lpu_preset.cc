@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <exception>
 #include <filesystem>
 #include <vector>
@@ -69,9 +70,29 @@ void derive_from_emulator_preset(ConfigNode& chip, const std::string& path, Bind
   if (!named || !named->is_scalar()) return;
   const Location at = named->loc;
   const std::filesystem::path file = (std::filesystem::path(at.file).parent_path() / named->scalar).lexically_normal();
+  // Changes to the preset, as its own --set assignments; the map is taken
+  // out of the chip (it is the preset's, not a chip key).
+  std::vector<std::string> changes;
+  const auto set_entry = std::find_if(chip.entries.begin(), chip.entries.end(),
+                                      [](const ConfigNode::Entry& e) { return e.key == "emulator_set"; });
+  if (set_entry != chip.entries.end()) {
+    if (!set_entry->value.is_map()) {
+      ctx.diags.error(set_entry->value.loc, schema_detail::join(path, "emulator_set"),
+                      "expected a map of emulator preset keys to values");
+      return;
+    }
+    for (const auto& e : set_entry->value.entries) {
+      if (!e.value.is_scalar()) {
+        ctx.diags.error(e.value.loc, schema_detail::join(path, "emulator_set." + e.key), "expected a value");
+        return;
+      }
+      changes.push_back(e.key + "=" + e.value.scalar);
+    }
+    chip.entries.erase(set_entry);
+  }
   lpu::LpuParams params;
   try {
-    params = lpu::load_lpu_params(file);
+    params = lpu::load_lpu_params(file, changes);
   } catch (const std::exception& e) {
     ctx.diags.error(at, schema_detail::join(path, "emulator_preset"),
                     "cannot load the emulator preset: " + std::string(e.what()));
@@ -102,12 +123,17 @@ void derive_from_emulator_preset(ConfigNode& chip, const std::string& path, Bind
   ConfigNode& compute = section_of(chip, "compute", at);
   const std::string compute_path = schema_detail::join(path, "compute");
   if (!compute.is_map()) return;  // reported above
-  if (const ConfigNode* stated = compute.find("emulator")) {
-    ctx.diags.error(stated->loc, schema_detail::join(compute_path, "emulator"),
-                    "set from emulator_preset " + file.string() + "; remove it here");
-    return;
+  for (const char* key : {"emulator", "emulator_set"}) {
+    if (const ConfigNode* stated = compute.find(key)) {
+      ctx.diags.error(stated->loc, schema_detail::join(compute_path, key),
+                      "set from emulator_preset " + file.string() + "; remove it here");
+      return;
+    }
   }
   compute.entries.push_back({"emulator", at, scalar(file.string(), at)});
+  std::string joined;
+  for (const auto& c : changes) joined += (joined.empty() ? "" : ";") + c;
+  compute.entries.push_back({"emulator_set", at, scalar(joined, at)});
 }
 
 }  // namespace tokenfab

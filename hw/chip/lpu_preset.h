@@ -13,9 +13,15 @@
 //   scale_up.lanes      C2C links
 //   scale_up.efficiency 1 (the per-link rate is already the cabled rate)
 //   scale_up.latency    the C2C hop in cycles at the clock
+//   compute.emulator    the preset's path, and compute.emulator_set the
+//                       changes below: the emulator times the matrix ops
 //
 // Stating one of them in the chip YAML too is an error, so the two cannot
 // drift apart; the derived values carry the preset's file as their source.
+// To vary the chip, change the preset: `emulator_set:` in the chip, a map of
+// preset keys to values (`emulator_set: {c2c_hop_latency: 900}`, or
+// `--set system.chip.emulator_set.c2c_hop_latency=900` where the map is
+// there), is applied to the preset before anything is derived from it.
 #pragma once
 
 #include <string>

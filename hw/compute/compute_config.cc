@@ -43,6 +43,9 @@ const Schema<ComputeConfig>& compute_schema() {
     s.add("emulator", &ComputeConfig::emulator,
           "lpu: the emulator preset its matrix ops are timed on (from the chip's emulator_preset)")
         .default_value("");
+    s.add("emulator_set", &ComputeConfig::emulator_set,
+          "lpu: changes to that preset, key=value;... (from the chip's emulator_set)")
+        .default_value("");
     return s;
   }();
   return schema;

@@ -32,6 +32,7 @@ struct ComputeConfig {
   // LPUs: the emulator preset (a configs/lpu/ path) that times matrix ops
   // (emulated_mxm.h), set from the chip's emulator_preset; empty: roofline.
   std::string emulator;
+  std::string emulator_set;  // changes to that preset, "key=value;key=value"
 
   // Peak for a format; formats without their own unit run on the next wider one.
   FlopsPerSecond peak(Dtype d) const;

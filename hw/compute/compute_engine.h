@@ -8,8 +8,8 @@
 #include <systemc>
 #include "hw/tlm/lt_sockets.h"
 
-#include "hw/compute/compute_config.h"
 #include "hw/common/port_server.h"
+#include "hw/compute/compute_config.h"
 
 namespace tokenfab {
 

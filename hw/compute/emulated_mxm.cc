@@ -5,6 +5,8 @@
 #include <map>
 #include <mutex>
 #include <tuple>
+#include <utility>
+#include <vector>
 
 #include "emulator/kernels/kernel_matmul.h"
 #include "hw/common/op_timing.h"
@@ -16,10 +18,20 @@ namespace {
 // configs thousands of times); the scheduler is the expensive part.
 std::mutex cache_mutex;
 
-const lpu::LpuParams& preset_params(const std::string& preset) {
-  static std::map<std::string, lpu::LpuParams> presets;
-  auto it = presets.find(preset);
-  if (it == presets.end()) it = presets.emplace(preset, lpu::load_lpu_params(preset)).first;
+// A preset with its changes ("key=value;key=value"), loaded once.
+const lpu::LpuParams& preset_params(const std::string& preset, const std::string& changes) {
+  static std::map<std::pair<std::string, std::string>, lpu::LpuParams> presets;
+  const auto key = std::make_pair(preset, changes);
+  auto it = presets.find(key);
+  if (it == presets.end()) {
+    std::vector<std::string> sets;
+    for (std::size_t pos = 0; pos < changes.size();) {
+      const std::size_t end = std::min(changes.find(';', pos), changes.size());
+      sets.push_back(changes.substr(pos, end - pos));
+      pos = end + 1;
+    }
+    it = presets.emplace(key, lpu::load_lpu_params(preset, sets)).first;
+  }
   return it->second;
 }
 
@@ -58,20 +70,22 @@ bool emulated(const ComputeConfig& compute, const Op& op) {
   return !compute.emulator.empty() && is_mxm(op.kind) && op.m > 0 && op.k > 0 && op.n > 0;
 }
 
-std::int64_t mxm_cycles(const std::string& preset, std::int64_t m, std::int64_t k, std::int64_t n, bool int8) {
-  static std::map<std::tuple<std::string, std::int64_t, std::int64_t, std::int64_t, bool>, std::int64_t> costs;
+std::int64_t mxm_cycles(const std::string& preset, const std::string& changes, std::int64_t m, std::int64_t k,
+                        std::int64_t n, bool int8) {
+  static std::map<std::tuple<std::string, std::string, std::int64_t, std::int64_t, std::int64_t, bool>, std::int64_t>
+      costs;
   const std::lock_guard<std::mutex> lock(cache_mutex);
-  const auto key = std::make_tuple(preset, m, k, n, int8);
+  const auto key = std::make_tuple(preset, changes, m, k, n, int8);
   auto it = costs.find(key);
-  if (it == costs.end()) it = costs.emplace(key, rule_cycles(preset_params(preset), m, k, n, int8)).first;
+  if (it == costs.end()) it = costs.emplace(key, rule_cycles(preset_params(preset, changes), m, k, n, int8)).first;
   return it->second;
 }
 
 Seconds emulated_time(const ComputeConfig& compute, const Op& op) {
-  const std::int64_t cycles = mxm_cycles(compute.emulator, op.m, op.k, op.n, eight_bit(op.dtype));
+  const std::int64_t cycles = mxm_cycles(compute.emulator, compute.emulator_set, op.m, op.k, op.n, eight_bit(op.dtype));
   const Hertz clock = [&] {
     const std::lock_guard<std::mutex> lock(cache_mutex);
-    return preset_params(compute.emulator).clock;
+    return preset_params(compute.emulator, compute.emulator_set).clock;
   }();
   return Seconds(static_cast<double>(cycles * std::max<std::int64_t>(op.count, 1)) / clock.value());
 }

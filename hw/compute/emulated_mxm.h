@@ -35,9 +35,10 @@ namespace tokenfab {
 // True when `op` is timed by the emulator on this chip.
 bool emulated(const ComputeConfig& compute, const Op& op);
 
-// Cycles of one m x k by k x n product on `preset` (a configs/lpu/ file),
-// by the rule above.
-std::int64_t mxm_cycles(const std::string& preset, std::int64_t m, std::int64_t k, std::int64_t n, bool int8);
+// Cycles of one m x k by k x n product on `preset` (a configs/lpu/ file)
+// with `changes` ("key=value;..."), by the rule above.
+std::int64_t mxm_cycles(const std::string& preset, const std::string& changes, std::int64_t m, std::int64_t k,
+                        std::int64_t n, bool int8);
 
 // The op's time on the emulated chip: count x cycles / clock.
 Seconds emulated_time(const ComputeConfig& compute, const Op& op);

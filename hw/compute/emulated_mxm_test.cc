@@ -18,8 +18,8 @@ const char* kPreset = "configs/lpu/tsp_v1.yaml";
 
 std::int64_t scheduled(std::int64_t m, std::int64_t k, std::int64_t n) {
   static const lpu::LpuParams p = lpu::load_lpu_params(kPreset);
-  return lpu::matmul(p, lpu::matmul_data(static_cast<int>(m), static_cast<int>(k), static_cast<int>(n), 7,
-                                         lpu::ElemType::i8))
+  return lpu::matmul(
+             p, lpu::matmul_data(static_cast<int>(m), static_cast<int>(k), static_cast<int>(n), 7, lpu::ElemType::i8))
       .expected_cycles;
 }
 
@@ -41,8 +41,8 @@ Op gemm(std::int64_t m, std::int64_t k, std::int64_t n, std::int64_t count, Dtyp
 TEST_CASE("emulated MXM: shapes of at most 64 tiles are the scheduler's own cycles") {
   // 1 x 8192 x 640: 26 x 2 = 52 tiles of 320 x 320; 4 x 1000 x 700: K and
   // N padded to 4 and 3 tiles. Both are costed by the scheduler itself.
-  CHECK(mxm_cycles(kPreset, 1, 8192, 640, true) == scheduled(1, 8192, 640));
-  CHECK(mxm_cycles(kPreset, 4, 1000, 700, true) == scheduled(4, 1000, 700));
+  CHECK(mxm_cycles(kPreset, "", 1, 8192, 640, true) == scheduled(1, 8192, 640));
+  CHECK(mxm_cycles(kPreset, "", 4, 1000, 700, true) == scheduled(4, 1000, 700));
 }
 
 TEST_CASE("emulated MXM: larger shapes follow the line through 4 x 4 and 8 x 8 tiles, within 4%") {
@@ -52,10 +52,10 @@ TEST_CASE("emulated MXM: larger shapes follow the line through 4 x 4 and 8 x 8 t
   // 3584 x 8192 (12 x 26 = 312), the attention output 1024 x 8192 (4 x 26 = 104).
   const std::int64_t c16 = scheduled(1, 1280, 1280), c64 = scheduled(1, 2560, 2560);
   const double slope = static_cast<double>(c64 - c16) / 48.0;
-  CHECK(mxm_cycles(kPreset, 1, 8192, 1280, true) == c64 + std::llround(slope * 40));
+  CHECK(mxm_cycles(kPreset, "", 1, 8192, 1280, true) == c64 + std::llround(slope * 40));
   for (const auto& [k, n] : {std::pair{8192, 1280}, std::pair{3584, 8192}, std::pair{1024, 8192}}) {
     const double exact = static_cast<double>(scheduled(1, k, n));
-    const double ruled = static_cast<double>(mxm_cycles(kPreset, 1, k, n, true));
+    const double ruled = static_cast<double>(mxm_cycles(kPreset, "", 1, k, n, true));
     CAPTURE(k);
     CAPTURE(n);
     CHECK(std::fabs(ruled / exact - 1.0) < 0.04);
@@ -83,11 +83,26 @@ TEST_CASE("emulated MXM: an LPU's matrix ops are timed by its emulator preset, w
   CHECK(kernel_bytes(gpu.compute, op).value() == doctest::Approx(memory_bytes(op).value()));
 }
 
+TEST_CASE("emulated MXM: the chip's emulator_set changes the preset everything is derived from") {
+  // Twice the hop (900 cycles at 900 MHz = 1 us) reaches the C2C link; half
+  // the install rate (5,120 B a cycle) reaches the MXM's cycles.
+  const ChipConfig chip =
+      load_config("configs/chips/groq_lpu_v1.yaml", chip_schema(),
+                  {"emulator_set.c2c_hop_latency=900", "emulator_set.mxm_install_per_cycle=5120 B"});
+  CHECK(chip.scale_up.latency.value() == doctest::Approx(1e-6));
+  CHECK(chip.compute.emulator_set == "c2c_hop_latency=900;mxm_install_per_cycle=5120 B");
+  lpu::LpuParams slow = lpu::load_lpu_params(kPreset, {"mxm_install_per_cycle=5120 B"});
+  const Op op = gemm(1, 8192, 640, 1, Dtype::int8);
+  const auto expected = lpu::matmul(slow, lpu::matmul_data(1, 8192, 640, 7, lpu::ElemType::i8)).expected_cycles;
+  CHECK(compute_time(chip.compute, op).value() == doctest::Approx(static_cast<double>(expected) / 900e6));
+  CHECK(expected != scheduled(1, 8192, 640));
+}
+
 TEST_CASE("emulated MXM: stating the emulator in the compute section is refused") {
   // It is the chip's emulator_preset that names it; a second source would disagree.
-  CHECK_THROWS_WITH_AS(load_config("configs/chips/groq_lpu_v1.yaml", chip_schema(),
-                                   {"compute.emulator=configs/lpu/lp30.yaml"}),
-                       doctest::Contains("remove it here"), InputError);
+  CHECK_THROWS_WITH_AS(
+      load_config("configs/chips/groq_lpu_v1.yaml", chip_schema(), {"compute.emulator=configs/lpu/lp30.yaml"}),
+      doctest::Contains("remove it here"), InputError);
 }
 
 }  // namespace
