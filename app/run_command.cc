@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include <cmath>
 #include <iostream>
 #include <memory>
 
@@ -71,12 +72,19 @@ int run(const Options& o, const Invocation& invocation) {
     bound = estimate(b);
   }
   if (!e.fits) {
+    // The fewest chips that could hold one copy of the weights alone: a
+    // floor for any placement (KV cache, activations and replicated layers
+    // only add to it).
+    const Bytes weights = weight_bytes(run.model, c.precision);
+    const auto floor_chips = static_cast<std::int64_t>(std::ceil(weights.value() / e.capacity.value()));
     throw InputError(
         {o.run.run_file},
-        fmt::format("{} does not fit {} per chip: {} weights + {} KV cache + {} activations = {}, over by {}",
+        fmt::format("{} does not fit {} per chip: {} weights + {} KV cache + {} activations = {}, over by {}; its {} "
+                    "of weights need at least {} such chips in any placement (this one uses {})",
                     run.model.name, to_string(e.capacity), to_string(e.footprint.weights),
                     to_string(e.footprint.kv_cache), to_string(e.footprint.activations), to_string(e.footprint.total()),
-                    to_string(e.footprint.total() - e.capacity)));
+                    to_string(e.footprint.total() - e.capacity), to_string(weights), floor_chips,
+                    c.mapping.replica_devices()));
   }
   write_results(o.run.out, results_json(run, e, bound, "run", invocation.arguments, o.engine));
   if (!o.run.quiet) {

@@ -23,6 +23,7 @@ bad_input(model_missing_key "model_missing_key.json:1:1: missing required key 'h
 bad_input(model_unsupported "model_type: unsupported model_type 'mamba'" run @run_unsupported_model.yaml)
 bad_input(model_syntax "model_syntax.json:4:3: syntax error: syntax error while parsing object - unexpected string literal; expected '}'" run @run_syntax_model.yaml)
 bad_input(does_not_fit "llama-3.1-405b does not fit 186 GB per chip" run @does_not_fit.yaml)
+bad_input(lpu_does_not_fit "over by 877 MB; its 69 GB of weights need at least 300 such chips in any placement (this one uses 64)" run configs/runs/llama2_70b_groq_v1.yaml --set mapping.tp=8 --set mapping.pp=8)
 bad_input(set_unknown_key "workload.batchsize: unknown key; did you mean 'batch'?" run configs/runs/default.yaml --set workload.batchsize=4)
 bad_input(set_bad_section "system.chp: no such section; did you mean 'chip'?" run configs/runs/default.yaml --set "system.chp.tdp=1 kW")
 bad_input(set_bad_value "workload.batch: expected an integer, got 'many'" trace configs/runs/default.yaml --set workload.batch=many)
