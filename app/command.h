@@ -42,6 +42,7 @@ Command run_command();
 Command trace_command();
 Command ceiling_command();
 Command pareto_command();
+Command pod_command();
 Command validate_command();
 Command assemble_command();
 Command disassemble_command();

@@ -1,0 +1,153 @@
+// `tokenfab pod`: attention-FFN disaggregated decode on a GPU+LPU pod
+// (explore/pod_estimate.h) against the GPU pool alone, from a pod run file:
+//
+//   pod: {base: ../pods/vr_nvl72_lpx.yaml}
+//   model: ../../workloads/models/deepseek-r1.json
+//   workload: {phase: decode, batch: 1, context: 8192}
+//   precision: {weights: fp8, ...}
+//   attention_mapping: {attn_dp: 72}     # the GPUs with the pod
+//   ffn_mapping: {ep: 256, pp: 8}        # the LPUs
+//   gpu_mapping: {attn_dp: 72, ep: 72}   # the GPUs alone
+//
+// Both answers are the hardware bound (no deployment term): the deployed
+// engine was fitted on GPU serving, and the pod's crossings have no
+// measurement yet.
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "app/command.h"
+#include "core/atomic_file.h"
+#include "core/config_loader.h"
+#include "explore/pod_estimate.h"
+#include "workloads/hf_config.h"
+#include "workloads/workload_config.h"
+
+namespace tokenfab {
+namespace {
+
+struct PodRun {
+  PodConfig pod;
+  std::string model;
+  Workload workload;
+  Precision precision;
+  Mapping attention_mapping, ffn_mapping, gpu_mapping;
+};
+
+const Schema<PodRun>& pod_run_schema() {
+  static const Schema<PodRun> schema = [] {
+    Schema<PodRun> s("a decode step on a pod, and on its GPU pool alone");
+    s.section("pod", &PodRun::pod, pod_schema());
+    s.add("model", &PodRun::model, "path of a Hugging Face config.json, relative to the file that names it");
+    s.section("workload", &PodRun::workload, workload_schema());
+    s.section("precision", &PodRun::precision, precision_schema());
+    s.section("attention_mapping", &PodRun::attention_mapping, mapping_schema());
+    s.section("ffn_mapping", &PodRun::ffn_mapping, mapping_schema());
+    s.section("gpu_mapping", &PodRun::gpu_mapping, mapping_schema());
+    return s;
+  }();
+  return schema;
+}
+
+struct Options {
+  std::string file = "configs/runs/pod_afd_deepseek_r1.yaml";
+  std::vector<std::string> sets;
+  std::string out = "out/pod";
+};
+
+void check_mapping(const Mapping& m, const ModelSpec& model, int chips, const char* key) {
+  Diagnostics d;
+  validate_mapping(m, model, d, {key});
+  if (m.replica_devices() > chips)
+    d.error({key}, "", fmt::format("{} needs {} chips, the pool has {}", m.label(), m.replica_devices(), chips));
+  d.throw_if_any();
+}
+
+std::string side_line(const char* what, const PodSide& s, const SystemConfig& sys) {
+  std::string out = fmt::format("  {:<10} {:>9} per step; memory per chip {} of {}{}; time:", what, to_string(s.time),
+                                to_string(s.footprint), to_string(s.capacity), s.fits ? "" : " (DOES NOT FIT)");
+  for (Resource r : kResources) {
+    if (s.breakdown[r].value() > 0) out += fmt::format(" {} {}", resource_key(r, sys), to_string(s.breakdown[r]));
+  }
+  return out + "\n";
+}
+
+int run_pod(const Options& o) {
+  ConfigNode resolved;
+  PodRun run = load_config(o.file, pod_run_schema(), o.sets, nullptr, &resolved);
+  const ModelSpec model = load_hf_config(path_beside(resolved.find("model"), run.model));
+  if (run.workload.phase != Phase::decode)
+    throw InputError({"workload.phase"}, "a pod splits decode steps; the workload's phase is prefill");
+  const SystemConfig& gpus = pool_with_role(run.pod, "attention").system;
+  const SystemConfig lpus = ffn_system(run.pod);
+  check_mapping(run.attention_mapping, model, gpus.chips, "attention_mapping");
+  check_mapping(run.ffn_mapping, model, lpus.chips, "ffn_mapping");
+  check_mapping(run.gpu_mapping, model, gpus.chips, "gpu_mapping");
+
+  const PodEstimate p =
+      estimate_pod({run.pod, model, run.precision, run.attention_mapping, run.ffn_mapping, run.workload, {}});
+  const Estimate alone = estimate({gpus, model, run.precision, run.gpu_mapping, run.workload, nullptr, false, {}});
+  if (!p.attention.fits || !p.ffn.fits || !alone.fits)
+    throw InputError(
+        {o.file}, fmt::format("{} does not fit: the GPUs with the pod need {} of {} per chip, the LPUs "
+                              "{} of {}, the GPUs alone {} of {}",
+                              model.name, to_string(p.attention.footprint), to_string(p.attention.capacity),
+                              to_string(p.ffn.footprint), to_string(p.ffn.capacity), to_string(alone.footprint.total()),
+                              to_string(alone.capacity)));
+
+  const double ratio = p.step / alone.step_time;
+  std::cout << fmt::format("{} decode on {} (batch {}, context {}), hardware bound:\n", model.name, run.pod.name,
+                           run.workload.batch, run.workload.context)
+            << fmt::format("  pod:        {:.1f} tok/s per user (a token every {}), {} chips, attention {} + FFN {}\n",
+                           p.tokens_per_second_per_user.value(), to_string(p.step), p.chips,
+                           run.attention_mapping.label(), run.ffn_mapping.label())
+            << side_line("attention", p.attention, gpus) << side_line("ffn", p.ffn, lpus)
+            << fmt::format("  crossings  {} per step of {} each: {}\n", p.crossings, to_string(p.crossing),
+                           to_string(p.crossing * static_cast<double>(p.crossings)))
+            << fmt::format("  GPUs alone: {:.1f} tok/s per user (a token every {}), {} chips, {}\n",
+                           alone.tokens_per_second_per_user.value(), to_string(alone.step_time), gpus.chips,
+                           run.gpu_mapping.label())
+            << side_line("alone",
+                         {alone.step_time, alone.breakdown, alone.footprint.weights, alone.footprint.total(),
+                          alone.capacity, alone.fits},
+                         gpus)
+            << fmt::format("  latency ratio (pod / GPUs alone): {:.2f}\n", ratio);
+
+  nlohmann::ordered_json j = {{"format", "tokenfab-pod"},
+                              {"schema_version", 1},
+                              {"answer", "hardware bound"},
+                              {"model", model.name},
+                              {"pod", run.pod.name},
+                              {"batch", run.workload.batch},
+                              {"context", run.workload.context},
+                              {"pod_step_s", p.step.value()},
+                              {"attention_s", p.attention.time.value()},
+                              {"ffn_s", p.ffn.time.value()},
+                              {"crossing_s", p.crossing.value()},
+                              {"crossings", p.crossings},
+                              {"pod_chips", p.chips},
+                              {"gpus_alone_step_s", alone.step_time.value()},
+                              {"latency_ratio", ratio}};
+  write_file_atomically(std::filesystem::path(o.out) / "pod.json", j.dump(1) + "\n");
+  std::cout << "  wrote " << o.out << "/pod.json\n";
+  return 0;
+}
+
+}  // namespace
+
+Command pod_command() {
+  auto o = std::make_shared<Options>();
+  return {"pod", "attention-FFN disaggregated decode on a GPU+LPU pod, against its GPUs alone",
+          [o](CLI::App& cmd) {
+            cmd.add_option("pod_run", o->file, "pod run description (YAML)")->capture_default_str();
+            cmd.add_option("--set", o->sets, "override key.path=value (repeatable)");
+            cmd.add_option("--out", o->out, "output directory")->capture_default_str();
+          },
+          [o](const Invocation&) { return run_pod(*o); }};
+}
+
+}  // namespace tokenfab

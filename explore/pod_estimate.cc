@@ -1,0 +1,92 @@
+#include "explore/pod_estimate.h"
+
+#include <string_view>
+
+namespace tokenfab {
+namespace {
+
+// Weights of the FFN side (dense FFNs, routed and shared experts, routers).
+Bytes ffn_weight_bytes(const ModelSpec& m, const Precision& p) {
+  const ParamCounts c = count_params(m);
+  return Bytes((c.dense_ffn + c.routed_experts + c.shared_experts) * bytes_per_element(p.weights) +
+               c.routers * bytes_per_element(Dtype::bf16));
+}
+
+// Sums the ops of one side of every stage of `e`.
+void add_side(const Estimate& e, bool ffn, PodSide& side) {
+  for (const StageEstimate& s : e.stages) {
+    for (std::size_t i = 0; i < s.ops.size(); ++i) {
+      if (ffn_op(s.ops[i]) != ffn) continue;
+      side.time += s.timings[i].time;
+      side.breakdown += s.timings[i].charged;
+    }
+  }
+}
+
+}  // namespace
+
+bool ffn_op(const Op& op) {
+  const std::string_view name = op.name;
+  return name.starts_with("mlp.") || name.starts_with("moe.") || name == "post_attention_norm";
+}
+
+const PoolConfig& pool_with_role(const PodConfig& pod, const std::string& role) {
+  for (const auto& p : pod.pools) {
+    if (p.role == role) return p;
+  }
+  throw InputError({"pools"}, pod.name + ": no pool has the role '" + role + "'");
+}
+
+SystemConfig ffn_system(const PodConfig& pod) {
+  const PoolConfig& pool = pool_with_role(pod, "ffn");
+  SystemConfig s = pool.system;
+  s.chips = pool.system.chips * pool.systems;
+  // The LPUs' chip-to-chip network spans the pool's racks, as Groq v1's
+  // Dragonfly spans its 8 (hardware.md 1b): one scale-up domain.
+  s.scale_up.domain = s.chips;
+  return s;
+}
+
+PodEstimate estimate_pod(const PodInput& in) {
+  PodEstimate out;
+  const SystemConfig& gpus = pool_with_role(in.pod, "attention").system;
+  const SystemConfig lpus = ffn_system(in.pod);
+  // The LPUs' compiled program has no kernel launches or host steps.
+  const EngineConfig lpu_engine = hardware_bound(in.engine);
+  const Estimate a =
+      estimate({gpus, in.model, in.precision, in.attention_mapping, in.workload, nullptr, true, in.engine});
+  const Estimate f = estimate({lpus, in.model, in.precision, in.ffn_mapping, in.workload, nullptr, true, lpu_engine});
+  add_side(a, false, out.attention);
+  add_side(f, true, out.ffn);
+
+  // Memory: each side holds its own weights, spread evenly over its devices
+  // (the attention side's over its tensor-parallel ranks, replicated across
+  // attention data-parallel ones); the GPUs also hold the KV cache.
+  const Bytes ffn_weights = ffn_weight_bytes(in.model, in.precision);
+  const Bytes other_weights = weight_bytes(in.model, in.precision) - ffn_weights;
+  out.attention.weights = other_weights / static_cast<double>(in.attention_mapping.tp);
+  out.attention.footprint = out.attention.weights + a.footprint.kv_cache + a.footprint.activations;
+  out.attention.capacity = a.capacity;
+  out.ffn.weights = ffn_weights / static_cast<double>(in.ffn_mapping.replica_devices());
+  out.ffn.footprint = out.ffn.weights + f.footprint.activations;
+  out.ffn.capacity = f.capacity;
+  out.attention.fits = out.attention.footprint <= out.attention.capacity;
+  out.ffn.fits = out.ffn.footprint <= out.ffn.capacity;
+
+  // Each attention device sends its sequences' hidden states, in the
+  // activations' format, and takes the FFN's output back in the same.
+  const auto local = static_cast<double>(a.stages.front().sequences) * static_cast<double>(in.workload.tokens);
+  const Bytes sent = Bytes(local * static_cast<double>(in.model.hidden) * bytes_per_element(in.precision.activations));
+  const LinkConfig& link = in.pod.interconnect;
+  out.crossing = in.pod.crossing_overhead + link.latency + sent / link.sustained_bandwidth();
+  out.crossings = 2 * static_cast<int>(in.model.layers);
+  out.step = out.attention.time + out.ffn.time + out.crossing * static_cast<double>(out.crossings);
+  out.tokens_per_second_per_user = TokensPerSecond(static_cast<double>(in.workload.tokens) / out.step.value());
+  const int replicas = std::max(1, gpus.chips / in.attention_mapping.replica_devices());
+  out.tokens_per_second =
+      out.tokens_per_second_per_user * static_cast<double>(in.workload.batch) * static_cast<double>(replicas);
+  out.chips = gpus.chips * pool_with_role(in.pod, "attention").systems + lpus.chips;
+  return out;
+}
+
+}  // namespace tokenfab

@@ -1,0 +1,66 @@
+// Attention-FFN disaggregated decode on a pod (hw/system/pod_config.h): the
+// attention pool's GPUs keep attention and the KV cache, the FFN pool's LPUs
+// hold the FFN and expert weights in SRAM, and every layer crosses the pod's
+// interconnect twice (hidden states to the LPUs, the FFN's output back).
+//
+// One decode step of the batch, each side timed by the analytical estimate
+// on its own system and mapping:
+//   attention  the attention pool's ops that are not the FFN's (norms,
+//              projections, attention, their collectives, embedding, head)
+//   ffn        the FFN pool's FFN ops (post-attention norm, dense FFN or
+//              router, experts, shared experts and their collectives), all
+//              its pipeline stages one after another
+//   crossings  2 per layer, each crossing_overhead + link latency + the
+//              bytes one attention device sends / the link's bandwidth
+//   step       attention + ffn + crossings (one batch in flight: the two
+//              pools take turns; overlapping two batches is not modelled)
+// A side's memory holds only its own weights (and the KV cache on the GPUs).
+//
+//   PodEstimate p = estimate_pod({pod, model, precision, attention_map, ffn_map, workload, engine});
+#pragma once
+
+#include "hw/analytical/estimate.h"
+#include "hw/system/pod_config.h"
+
+namespace tokenfab {
+
+struct PodInput {
+  const PodConfig& pod;
+  const ModelSpec& model;
+  Precision precision;
+  Mapping attention_mapping;  // over the attention pool's system
+  Mapping ffn_mapping;        // over the FFN pool: its systems' chips as one
+  Workload workload;          // decode
+  EngineConfig engine;        // the GPUs' engine; the LPUs' program has no launches
+};
+
+struct PodSide {
+  Seconds time;
+  ResourceTimes breakdown;
+  Bytes weights;  // per device, resident
+  Bytes footprint;
+  Bytes capacity;
+  bool fits = true;
+};
+
+struct PodEstimate {
+  PodSide attention, ffn;
+  Seconds crossing;   // one crossing
+  int crossings = 0;  // per step
+  Seconds step;
+  TokensPerSecond tokens_per_second_per_user;
+  TokensPerSecond tokens_per_second;  // the whole pod
+  int chips = 0;                      // both pools
+};
+
+// True for an op the FFN pool runs.
+bool ffn_op(const Op& op);
+
+// The FFN pool as one system: its systems' chips together, in one
+// chip-to-chip domain.
+SystemConfig ffn_system(const PodConfig& pod);
+const PoolConfig& pool_with_role(const PodConfig& pod, const std::string& role);
+
+PodEstimate estimate_pod(const PodInput& in);
+
+}  // namespace tokenfab

@@ -1,0 +1,51 @@
+#include "explore/pod_estimate.h"
+
+#include <doctest/doctest.h>
+
+#include "core/config_loader.h"
+#include "workloads/hf_config.h"
+
+namespace tokenfab {
+namespace {
+
+TEST_CASE("pod: a decode step is the GPUs' attention, the LPUs' FFN and two crossings per layer") {
+  const PodConfig pod = load_config("configs/pods/vr_nvl72_lpx.yaml", pod_schema());
+  const ModelSpec model = load_hf_config("workloads/models/deepseek-r1.json");
+  const Precision fp8{Dtype::fp8, Dtype::fp8, Dtype::bf16, Dtype::fp8, Dtype::fp8};
+  const PodInput in{pod, model, fp8, Mapping{.attn_dp = 72, .ep = 72}, Mapping{.attn_dp = 256, .ep = 256, .pp = 8},
+                    Workload{Phase::decode, 72, 1, 8192}, {}};
+  const PodEstimate p = estimate_pod(in);
+  // 61 layers, 2 crossings each. One crossing carries one GPU's one sequence:
+  // 7,168 FP8 values (with their block scales), after the link's latency and
+  // the pod's overhead.
+  CHECK(p.crossings == 122);
+  const LinkConfig& link = pod.interconnect;
+  const double crossing =
+      pod.crossing_overhead.value() + link.latency.value() +
+      7168.0 * bytes_per_element(Dtype::fp8) / link.sustained_bandwidth().value();
+  CHECK(p.crossing.value() == doctest::Approx(crossing).epsilon(1e-12));
+  CHECK(p.step.value() == doctest::Approx(p.attention.time.value() + p.ffn.time.value() + 122 * crossing));
+  // Each side does only its own work: the GPUs read HBM and no SRAM, the LPUs
+  // read SRAM and no HBM (Resource::memory is the chip's weight memory).
+  CHECK(p.attention.breakdown[Resource::memory].value() > 0);
+  CHECK(p.ffn.breakdown[Resource::memory].value() > 0);
+  CHECK(p.attention.time.value() == doctest::Approx(p.attention.breakdown.total().value()));
+  // Every op of the FFN pool's step that is the FFN's, and only those, is
+  // the FFN side: timing the LPUs' whole step gives more (their attention).
+  const SystemConfig lpus = ffn_system(pod);
+  CHECK(lpus.chips == 2048);
+  const Estimate whole = estimate({lpus, model, fp8, in.ffn_mapping, in.workload, nullptr, true, {}});
+  double ffn = 0;
+  for (const auto& s : whole.stages) {
+    for (std::size_t i = 0; i < s.ops.size(); ++i) ffn += ffn_op(s.ops[i]) ? s.timings[i].time.value() : 0.0;
+  }
+  CHECK(p.ffn.time.value() == doctest::Approx(ffn));
+  CHECK(whole.pass_time.value() > ffn);
+  // The LPUs hold only the FFN: DeepSeek-R1's experts, shared experts and
+  // dense FFNs in FP8 over 2,048 chips fit 500 MB each.
+  CHECK(p.ffn.fits);
+  CHECK(p.ffn.weights.value() < 500e6);
+}
+
+}  // namespace
+}  // namespace tokenfab
