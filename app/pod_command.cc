@@ -23,6 +23,7 @@
 #include "app/command.h"
 #include "core/atomic_file.h"
 #include "core/config_loader.h"
+#include "explore/mapping_search.h"
 #include "explore/pod_estimate.h"
 #include "workloads/hf_config.h"
 #include "workloads/workload_config.h"
@@ -117,21 +118,37 @@ int run_pod(const Options& o) {
                          gpus)
             << fmt::format("  latency ratio (pod / GPUs alone): {:.2f}\n", ratio);
 
-  nlohmann::ordered_json j = {{"format", "tokenfab-pod"},
-                              {"schema_version", 1},
-                              {"answer", "hardware bound"},
-                              {"model", model.name},
-                              {"pod", run.pod.name},
-                              {"batch", run.workload.batch},
-                              {"context", run.workload.context},
-                              {"pod_step_s", p.step.value()},
-                              {"attention_s", p.attention.time.value()},
-                              {"ffn_s", p.ffn.time.value()},
-                              {"crossing_s", p.crossing.value()},
-                              {"crossings", p.crossings},
-                              {"pod_chips", p.chips},
-                              {"gpus_alone_step_s", alone.step_time.value()},
-                              {"latency_ratio", ratio}};
+  // Each deployment at its own fastest for one user.
+  const std::optional<PodCeiling> pc =
+      pod_ceiling({run.pod, model, run.precision, run.attention_mapping, run.ffn_mapping, run.workload, {}});
+  const Point& gc = fastest(decode_points({model, run.precision, run.workload.context, 1}, gpus, {}));
+  std::optional<double> ceiling_ratio;
+  if (pc) {
+    ceiling_ratio = pc->estimate.step / gc.summary.step_time;
+    std::cout << fmt::format(
+        "  at each one's fastest for one user: pod {:.1f} tok/s per user (attention {}), GPUs "
+        "alone {:.1f} ({}); latency ratio {:.2f}\n",
+        pc->estimate.tokens_per_second_per_user.value(), pc->attention_mapping.label(), gc.summary.per_user.value(),
+        gc.mapping.label(), *ceiling_ratio);
+  }
+
+  nlohmann::ordered_json j = {
+      {"format", "tokenfab-pod"},
+      {"schema_version", 1},
+      {"answer", "hardware bound"},
+      {"model", model.name},
+      {"pod", run.pod.name},
+      {"batch", run.workload.batch},
+      {"context", run.workload.context},
+      {"pod_step_s", p.step.value()},
+      {"attention_s", p.attention.time.value()},
+      {"ffn_s", p.ffn.time.value()},
+      {"crossing_s", p.crossing.value()},
+      {"crossings", p.crossings},
+      {"pod_chips", p.chips},
+      {"gpus_alone_step_s", alone.step_time.value()},
+      {"latency_ratio", ratio},
+      {"ceiling_latency_ratio", ceiling_ratio ? nlohmann::ordered_json(*ceiling_ratio) : nullptr}};
   write_file_atomically(std::filesystem::path(o.out) / "pod.json", j.dump(1) + "\n");
   std::cout << "  wrote " << o.out << "/pod.json\n";
   return 0;

@@ -89,4 +89,22 @@ PodEstimate estimate_pod(const PodInput& in) {
   return out;
 }
 
+std::optional<PodCeiling> pod_ceiling(const PodInput& in) {
+  const SystemConfig& gpus = pool_with_role(in.pod, "attention").system;
+  std::optional<PodCeiling> best;
+  for (int tp = 1; tp <= gpus.chips; tp *= 2) {
+    Mapping m{.tp = tp, .ep = in.model.moe ? tp : 1};
+    Diagnostics d;
+    validate_mapping(m, in.model, d, {});
+    if (!d.ok()) continue;
+    PodInput one = in;
+    one.attention_mapping = m;
+    one.workload.batch = 1;
+    const PodEstimate e = estimate_pod(one);
+    if (!e.attention.fits || !e.ffn.fits) continue;
+    if (!best || e.step < best->estimate.step) best = PodCeiling{m, e};
+  }
+  return best;
+}
+
 }  // namespace tokenfab

@@ -19,6 +19,8 @@
 //   PodEstimate p = estimate_pod({pod, model, precision, attention_map, ffn_map, workload, engine});
 #pragma once
 
+#include <optional>
+
 #include "hw/analytical/estimate.h"
 #include "hw/system/pod_config.h"
 
@@ -62,5 +64,15 @@ SystemConfig ffn_system(const PodConfig& pod);
 const PoolConfig& pool_with_role(const PodConfig& pod, const std::string& role);
 
 PodEstimate estimate_pod(const PodInput& in);
+
+// The pod's fastest step for one user: the attention side over every
+// tensor-parallel width of the GPUs (experts laid out alike, so the mapping
+// is valid; the GPUs run none), the FFN side as `in` maps it. Only
+// placements whose two sides fit are tried; nullopt when none does.
+struct PodCeiling {
+  Mapping attention_mapping;
+  PodEstimate estimate;
+};
+std::optional<PodCeiling> pod_ceiling(const PodInput& in);
 
 }  // namespace tokenfab

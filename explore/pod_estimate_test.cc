@@ -12,17 +12,21 @@ TEST_CASE("pod: a decode step is the GPUs' attention, the LPUs' FFN and two cros
   const PodConfig pod = load_config("configs/pods/vr_nvl72_lpx.yaml", pod_schema());
   const ModelSpec model = load_hf_config("workloads/models/deepseek-r1.json");
   const Precision fp8{Dtype::fp8, Dtype::fp8, Dtype::bf16, Dtype::fp8, Dtype::fp8};
-  const PodInput in{pod, model, fp8, Mapping{.attn_dp = 72, .ep = 72}, Mapping{.attn_dp = 256, .ep = 256, .pp = 8},
-                    Workload{Phase::decode, 72, 1, 8192}, {}};
+  const PodInput in{pod,
+                    model,
+                    fp8,
+                    Mapping{.attn_dp = 72, .ep = 72},
+                    Mapping{.attn_dp = 256, .ep = 256, .pp = 8},
+                    Workload{Phase::decode, 72, 1, 8192},
+                    {}};
   const PodEstimate p = estimate_pod(in);
   // 61 layers, 2 crossings each. One crossing carries one GPU's one sequence:
   // 7,168 FP8 values (with their block scales), after the link's latency and
   // the pod's overhead.
   CHECK(p.crossings == 122);
   const LinkConfig& link = pod.interconnect;
-  const double crossing =
-      pod.crossing_overhead.value() + link.latency.value() +
-      7168.0 * bytes_per_element(Dtype::fp8) / link.sustained_bandwidth().value();
+  const double crossing = pod.crossing_overhead.value() + link.latency.value() +
+                          7168.0 * bytes_per_element(Dtype::fp8) / link.sustained_bandwidth().value();
   CHECK(p.crossing.value() == doctest::Approx(crossing).epsilon(1e-12));
   CHECK(p.step.value() == doctest::Approx(p.attention.time.value() + p.ffn.time.value() + 122 * crossing));
   // Each side does only its own work: the GPUs read HBM and no SRAM, the LPUs
@@ -45,6 +49,32 @@ TEST_CASE("pod: a decode step is the GPUs' attention, the LPUs' FFN and two cros
   // dense FFNs in FP8 over 2,048 chips fit 500 MB each.
   CHECK(p.ffn.fits);
   CHECK(p.ffn.weights.value() < 500e6);
+}
+
+TEST_CASE("pod: the one-user ceiling is the fastest attention width that fits, for one sequence") {
+  const PodConfig pod = load_config("configs/pods/vr_nvl72_lpx.yaml", pod_schema());
+  const ModelSpec model = load_hf_config("workloads/models/deepseek-r1.json");
+  const Precision fp8{Dtype::fp8, Dtype::fp8, Dtype::bf16, Dtype::fp8, Dtype::fp8};
+  const PodInput in{pod,
+                    model,
+                    fp8,
+                    Mapping{.attn_dp = 72, .ep = 72},
+                    Mapping{.attn_dp = 256, .ep = 256, .pp = 8},
+                    Workload{Phase::decode, 72, 1, 8192},
+                    {}};
+  const auto best = pod_ceiling(in);
+  REQUIRE(best);
+  // Its answer is the pod's own estimate at that mapping and one sequence,
+  // and no other width of the search is faster.
+  PodInput at = in;
+  at.attention_mapping = best->attention_mapping;
+  at.workload.batch = 1;
+  CHECK(estimate_pod(at).step.value() == doctest::Approx(best->estimate.step.value()));
+  for (int tp = 1; tp <= 64; tp *= 2) {
+    at.attention_mapping = Mapping{.tp = tp, .ep = tp};
+    const PodEstimate e = estimate_pod(at);
+    if (e.attention.fits && e.ffn.fits) CHECK(e.step.value() >= best->estimate.step.value());
+  }
 }
 
 }  // namespace
