@@ -8,17 +8,27 @@
 namespace tokenfab {
 namespace {
 
+// The shipped pod, DeepSeek-R1 in FP8, one sequence on each of the 72 GPUs
+// and the routed experts one per LPU in 8 stages over 2,048 LP30.
+struct Shipped {
+  PodConfig pod = load_config("configs/pods/vr_nvl72_lpx.yaml", pod_schema());
+  ModelSpec model = load_hf_config("workloads/models/deepseek-r1.json");
+  Precision fp8{Dtype::fp8, Dtype::fp8, Dtype::bf16, Dtype::fp8, Dtype::fp8};
+  PodInput in{pod,
+              model,
+              fp8,
+              Mapping{.attn_dp = 72, .ep = 72},
+              Mapping{.attn_dp = 256, .ep = 256, .pp = 8},
+              Workload{Phase::decode, 72, 1, 8192},
+              {}};
+};
+
 TEST_CASE("pod: a decode step is the GPUs' attention, the LPUs' FFN and two crossings per layer") {
-  const PodConfig pod = load_config("configs/pods/vr_nvl72_lpx.yaml", pod_schema());
-  const ModelSpec model = load_hf_config("workloads/models/deepseek-r1.json");
-  const Precision fp8{Dtype::fp8, Dtype::fp8, Dtype::bf16, Dtype::fp8, Dtype::fp8};
-  const PodInput in{pod,
-                    model,
-                    fp8,
-                    Mapping{.attn_dp = 72, .ep = 72},
-                    Mapping{.attn_dp = 256, .ep = 256, .pp = 8},
-                    Workload{Phase::decode, 72, 1, 8192},
-                    {}};
+  const Shipped x;
+  const PodConfig& pod = x.pod;
+  const ModelSpec& model = x.model;
+  const Precision& fp8 = x.fp8;
+  const PodInput& in = x.in;
   const PodEstimate p = estimate_pod(in);
   // 61 layers, 2 crossings each. One crossing carries one GPU's one sequence:
   // 7,168 FP8 values (with their block scales), after the link's latency and
@@ -52,16 +62,8 @@ TEST_CASE("pod: a decode step is the GPUs' attention, the LPUs' FFN and two cros
 }
 
 TEST_CASE("pod: the one-user ceiling is the fastest attention width that fits, for one sequence") {
-  const PodConfig pod = load_config("configs/pods/vr_nvl72_lpx.yaml", pod_schema());
-  const ModelSpec model = load_hf_config("workloads/models/deepseek-r1.json");
-  const Precision fp8{Dtype::fp8, Dtype::fp8, Dtype::bf16, Dtype::fp8, Dtype::fp8};
-  const PodInput in{pod,
-                    model,
-                    fp8,
-                    Mapping{.attn_dp = 72, .ep = 72},
-                    Mapping{.attn_dp = 256, .ep = 256, .pp = 8},
-                    Workload{Phase::decode, 72, 1, 8192},
-                    {}};
+  const Shipped x;
+  const PodInput& in = x.in;
   const auto best = pod_ceiling(in);
   REQUIRE(best);
   // Its answer is the pod's own estimate at that mapping and one sequence,
