@@ -8,6 +8,11 @@
 //   attention_mapping: {attn_dp: 72}     # the GPUs with the pod
 //   ffn_mapping: {ep: 256, pp: 8}        # the LPUs
 //   gpu_mapping: {attn_dp: 72, ep: 72}   # the GPUs alone
+//   prefill_decode: {output_tokens: 1024, batch: 2, prefill_mapping: {...}, lpu_decode_mapping: {...}}
+//
+// It prints the attention-FFN split at that operating point and at each
+// deployment's fastest for one user, then the other style: prefill on the
+// GPUs, the KV cache over the interconnect, decode on the LPUs.
 //
 // Both answers are the hardware bound (no deployment term): the deployed
 // engine was fitted on GPU serving, and the pod's crossings have no
@@ -31,13 +36,34 @@
 namespace tokenfab {
 namespace {
 
+// The second style, prefill on the GPUs and decode on the LPUs, for one
+// request of the workload's context as its prompt.
+struct RequestStyle {
+  std::int64_t output_tokens = 0;
+  std::int64_t batch = 1;  // sequences decoded together
+  Mapping prefill_mapping, lpu_decode_mapping;
+};
+
 struct PodRun {
   PodConfig pod;
   std::string model;
   Workload workload;
   Precision precision;
   Mapping attention_mapping, ffn_mapping, gpu_mapping;
+  RequestStyle prefill_decode;
 };
+
+const Schema<RequestStyle>& request_style_schema() {
+  static const Schema<RequestStyle> schema = [] {
+    Schema<RequestStyle> s("prefill on the GPUs, the KV cache over the interconnect, decode on the LPUs");
+    s.add("output_tokens", &RequestStyle::output_tokens, "tokens generated per request").at_least(std::int64_t{1});
+    s.add("batch", &RequestStyle::batch, "sequences decoded together on either pool").at_least(std::int64_t{1});
+    s.section("prefill_mapping", &RequestStyle::prefill_mapping, mapping_schema());
+    s.section("lpu_decode_mapping", &RequestStyle::lpu_decode_mapping, mapping_schema());
+    return s;
+  }();
+  return schema;
+}
 
 const Schema<PodRun>& pod_run_schema() {
   static const Schema<PodRun> schema = [] {
@@ -49,6 +75,7 @@ const Schema<PodRun>& pod_run_schema() {
     s.section("attention_mapping", &PodRun::attention_mapping, mapping_schema());
     s.section("ffn_mapping", &PodRun::ffn_mapping, mapping_schema());
     s.section("gpu_mapping", &PodRun::gpu_mapping, mapping_schema());
+    s.section("prefill_decode", &PodRun::prefill_decode, request_style_schema());
     return s;
   }();
   return schema;
@@ -88,6 +115,8 @@ int run_pod(const Options& o) {
   check_mapping(run.attention_mapping, model, gpus.chips, "attention_mapping");
   check_mapping(run.ffn_mapping, model, lpus.chips, "ffn_mapping");
   check_mapping(run.gpu_mapping, model, gpus.chips, "gpu_mapping");
+  check_mapping(run.prefill_decode.prefill_mapping, model, gpus.chips, "prefill_decode.prefill_mapping");
+  check_mapping(run.prefill_decode.lpu_decode_mapping, model, lpus.chips, "prefill_decode.lpu_decode_mapping");
 
   const PodEstimate p =
       estimate_pod({run.pod, model, run.precision, run.attention_mapping, run.ffn_mapping, run.workload, {}});
@@ -132,6 +161,42 @@ int run_pod(const Options& o) {
         gc.mapping.label(), *ceiling_ratio);
   }
 
+  // Prefill on the GPUs, decode on the LPUs, against the GPUs doing both.
+  // The GPUs alone decode with their fastest mapping at that batch.
+  const RequestStyle& r = run.prefill_decode;
+  const Point* gpu_decode = nullptr;
+  for (const Point& q :
+       decode_points({model, run.precision, run.workload.context + r.output_tokens / 2, r.batch}, gpus, {})) {
+    if (q.batch == r.batch && (!gpu_decode || q.summary.per_user > gpu_decode->summary.per_user)) gpu_decode = &q;
+  }
+  if (!gpu_decode) throw InputError({o.file}, fmt::format("no GPU mapping decodes {} sequences", r.batch));
+  const DisaggregatedEstimate d =
+      estimate_disaggregated({run.pod, model, run.precision, r.prefill_mapping, r.lpu_decode_mapping,
+                              gpu_decode->mapping, run.workload.context, r.output_tokens, r.batch});
+  auto request_line = [](const char* what, const RequestLatency& l) {
+    return fmt::format("  {:<11} TTFT {} (prefill {} + KV {}), TPOT {}, end to end {}\n", what, to_string(l.ttft),
+                       to_string(l.prefill), to_string(l.kv_transfer), to_string(l.tpot), to_string(l.e2e));
+  };
+  std::cout << fmt::format(
+      "prefill on the GPUs ({}), decode on the LPUs ({}) in batches of {}, a {}-token prompt "
+      "and {} tokens out, {} of KV cache:\n",
+      r.prefill_mapping.label(), r.lpu_decode_mapping.label(), r.batch, run.workload.context, r.output_tokens,
+      to_string(d.kv));
+  // A placement that cannot hold the batch's KV cache is a result of this
+  // style, not bad input: the first style's answer stands.
+  const bool fits = d.pod.fits && d.gpus.fits;
+  if (fits) {
+    std::cout << request_line("pod:", d.pod) << request_line("GPUs alone:", d.gpus)
+              << fmt::format("  (the GPUs alone decode at their fastest for {} sequences: {})\n", r.batch,
+                             gpu_decode->mapping.label())
+              << fmt::format("  latency ratio (pod / GPUs alone): TPOT {:.2f}, end to end {:.2f}\n",
+                             d.pod.tpot / d.gpus.tpot, d.pod.e2e / d.gpus.e2e);
+  } else {
+    std::cout << fmt::format("  does not fit: decoding {} sequences needs {} of {} per LPU, {} of {} per GPU\n",
+                             r.batch, to_string(d.pod.decode_footprint), to_string(d.pod.decode_capacity),
+                             to_string(d.gpus.decode_footprint), to_string(d.gpus.decode_capacity));
+  }
+
   nlohmann::ordered_json j = {
       {"format", "tokenfab-pod"},
       {"schema_version", 1},
@@ -148,7 +213,13 @@ int run_pod(const Options& o) {
       {"pod_chips", p.chips},
       {"gpus_alone_step_s", alone.step_time.value()},
       {"latency_ratio", ratio},
-      {"ceiling_latency_ratio", ceiling_ratio ? nlohmann::ordered_json(*ceiling_ratio) : nullptr}};
+      {"ceiling_latency_ratio", ceiling_ratio ? nlohmann::ordered_json(*ceiling_ratio) : nullptr},
+      {"prefill_decode",
+       {{"fits", fits},
+        {"kv_bytes", d.kv.value()},
+        {"pod", {{"ttft_s", d.pod.ttft.value()}, {"tpot_s", d.pod.tpot.value()}, {"e2e_s", d.pod.e2e.value()}}},
+        {"gpus_alone",
+         {{"ttft_s", d.gpus.ttft.value()}, {"tpot_s", d.gpus.tpot.value()}, {"e2e_s", d.gpus.e2e.value()}}}}}};
   write_file_atomically(std::filesystem::path(o.out) / "pod.json", j.dump(1) + "\n");
   std::cout << "  wrote " << o.out << "/pod.json\n";
   return 0;

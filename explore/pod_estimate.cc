@@ -89,6 +89,39 @@ PodEstimate estimate_pod(const PodInput& in) {
   return out;
 }
 
+DisaggregatedEstimate estimate_disaggregated(const RequestInput& in) {
+  DisaggregatedEstimate out;
+  const SystemConfig& gpus = pool_with_role(in.pod, "attention").system;
+  const SystemConfig lpus = ffn_system(in.pod);
+  const Estimate prefill = estimate({gpus,
+                                     in.model,
+                                     in.precision,
+                                     in.prefill_mapping,
+                                     Workload{Phase::prefill, 1, in.prompt, 0},
+                                     nullptr,
+                                     false,
+                                     {}});
+  const Workload decode{Phase::decode, in.batch, 1, in.prompt + in.output / 2};
+  const Estimate on_lpus = estimate({lpus, in.model, in.precision, in.lpu_decode_mapping, decode, nullptr, false, {}});
+  const Estimate on_gpus = estimate({gpus, in.model, in.precision, in.gpu_decode_mapping, decode, nullptr, false, {}});
+  out.kv = kv_cache_bytes(in.model, in.prompt, in.precision.kv_cache);
+  const LinkConfig& link = in.pod.interconnect;
+  const auto nics = static_cast<double>(in.prefill_mapping.replica_devices());
+  auto finish = [&](RequestLatency& r, const Estimate& d, Seconds transfer) {
+    r.prefill = prefill.step_time;
+    r.kv_transfer = transfer;
+    r.ttft = r.prefill + r.kv_transfer;
+    r.tpot = d.step_time;
+    r.e2e = r.ttft + r.tpot * static_cast<double>(in.output);
+    r.decode_footprint = d.footprint.total();
+    r.decode_capacity = d.capacity;
+    r.fits = prefill.fits && d.fits;
+  };
+  finish(out.pod, on_lpus, in.pod.crossing_overhead + link.latency + out.kv / (link.sustained_bandwidth() * nics));
+  finish(out.gpus, on_gpus, Seconds(0));
+  return out;
+}
+
 std::optional<PodCeiling> pod_ceiling(const PodInput& in) {
   const SystemConfig& gpus = pool_with_role(in.pod, "attention").system;
   std::optional<PodCeiling> best;

@@ -75,4 +75,32 @@ struct PodCeiling {
 };
 std::optional<PodCeiling> pod_ceiling(const PodInput& in);
 
+// The other decoupled style: prefill on the GPU pool, the KV cache sent over
+// the interconnect, decode of the whole model on the LPU pool; against the
+// GPUs doing both. For one request of `prompt` tokens and `output` new ones,
+// decoded in a batch of `batch`:
+//   TTFT  = prefill on the GPUs (+ the KV transfer when decoding elsewhere:
+//           latency + the prompt's KV bytes over the prefill replica's NICs)
+//   TPOT  = one decode step at the mean context prompt + output / 2
+//   E2E   = TTFT + output x TPOT
+struct RequestInput {
+  const PodConfig& pod;
+  const ModelSpec& model;
+  Precision precision;
+  Mapping prefill_mapping;     // on the GPUs
+  Mapping lpu_decode_mapping;  // the whole model on the LPUs
+  Mapping gpu_decode_mapping;  // the whole model on the GPUs
+  std::int64_t prompt = 0, output = 0, batch = 1;
+};
+struct RequestLatency {
+  Seconds prefill, kv_transfer, ttft, tpot, e2e;
+  Bytes decode_footprint, decode_capacity;  // per chip of the decoding pool
+  bool fits = true;
+};
+struct DisaggregatedEstimate {
+  Bytes kv;  // the prompt's KV cache
+  RequestLatency pod, gpus;
+};
+DisaggregatedEstimate estimate_disaggregated(const RequestInput& in);
+
 }  // namespace tokenfab

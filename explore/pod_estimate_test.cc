@@ -79,5 +79,35 @@ TEST_CASE("pod: the one-user ceiling is the fastest attention width that fits, f
   }
 }
 
+TEST_CASE("pod: prefill on the GPUs, the KV cache over Ethernet, decode on the LPUs") {
+  const Shipped x;
+  const RequestInput in{x.pod,
+                        x.model,
+                        x.fp8,
+                        Mapping{.tp = 8, .ep = 8},
+                        Mapping{.tp = 128, .ep = 128, .pp = 16},
+                        Mapping{.tp = 32, .ep = 32},
+                        8192,
+                        1024,
+                        2};
+  const DisaggregatedEstimate d = estimate_disaggregated(in);
+  // The prompt's MLA cache: 61 layers x 8,192 tokens x 576 FP8 values (with
+  // block scales), sent over the 8 NICs of the prefill replica after the
+  // link's latency and the pod's crossing overhead.
+  const double kv = 61.0 * 8192 * 576 * bytes_per_element(Dtype::fp8);
+  CHECK(d.kv.value() == doctest::Approx(kv));
+  const LinkConfig& link = x.pod.interconnect;
+  CHECK(d.pod.kv_transfer.value() == doctest::Approx(x.pod.crossing_overhead.value() + link.latency.value() +
+                                                     kv / (8 * link.sustained_bandwidth().value())));
+  CHECK(d.gpus.kv_transfer.value() == 0.0);
+  // Both prefill alike; a request ends after its first token and 1,024 steps.
+  CHECK(d.pod.prefill.value() == d.gpus.prefill.value());
+  for (const RequestLatency* r : {&d.pod, &d.gpus}) {
+    CHECK(r->ttft.value() == doctest::Approx(r->prefill.value() + r->kv_transfer.value()));
+    CHECK(r->e2e.value() == doctest::Approx(r->ttft.value() + 1024 * r->tpot.value()));
+    CHECK(r->fits);
+  }
+}
+
 }  // namespace
 }  // namespace tokenfab
