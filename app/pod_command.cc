@@ -3,10 +3,10 @@
 //
 //   pod: {base: ../pods/vr_nvl72_lpx.yaml}
 //   model: ../../workloads/models/deepseek-r1.json
-//   workload: {phase: decode, batch: 1, context: 8192}
+//   workload: {phase: decode, batch: 72, context: 8192}
 //   precision: {weights: fp8, ...}
-//   attention_mapping: {attn_dp: 72}     # the GPUs with the pod
-//   ffn_mapping: {ep: 256, pp: 8}        # the LPUs
+//   attention_mapping: {attn_dp: 72, ep: 72}          # the GPUs with the pod
+//   ffn_mapping: {attn_dp: 256, ep: 256, pp: 8}       # the LPUs
 //   gpu_mapping: {attn_dp: 72, ep: 72}   # the GPUs alone
 //   prefill_decode: {output_tokens: 1024, batch: 2, prefill_mapping: {...}, lpu_decode_mapping: {...}}
 //
