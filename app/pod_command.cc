@@ -150,7 +150,8 @@ int run_pod(const Options& o) {
   // Each deployment at its own fastest for one user.
   const std::optional<PodCeiling> pc =
       pod_ceiling({run.pod, model, run.precision, run.attention_mapping, run.ffn_mapping, run.workload, {}});
-  const Point& gc = fastest(decode_points({model, run.precision, run.workload.context, 1}, gpus, {}));
+  const std::vector<Point> one_user = decode_points({model, run.precision, run.workload.context, 1}, gpus, {});
+  const Point& gc = fastest(one_user);
   std::optional<double> ceiling_ratio;
   if (pc) {
     ceiling_ratio = pc->estimate.step / gc.summary.step_time;
@@ -164,9 +165,10 @@ int run_pod(const Options& o) {
   // Prefill on the GPUs, decode on the LPUs, against the GPUs doing both.
   // The GPUs alone decode with their fastest mapping at that batch.
   const RequestStyle& r = run.prefill_decode;
+  const std::vector<Point> gpu_points =
+      decode_points({model, run.precision, run.workload.context + r.output_tokens / 2, r.batch}, gpus, {});
   const Point* gpu_decode = nullptr;
-  for (const Point& q :
-       decode_points({model, run.precision, run.workload.context + r.output_tokens / 2, r.batch}, gpus, {})) {
+  for (const Point& q : gpu_points) {
     if (q.batch == r.batch && (!gpu_decode || q.summary.per_user > gpu_decode->summary.per_user)) gpu_decode = &q;
   }
   if (!gpu_decode) throw InputError({o.file}, fmt::format("no GPU mapping decodes {} sequences", r.batch));
