@@ -91,25 +91,30 @@ LayerKernel decode_layer(const LpuParams& p, const LayerData& data, int chips, i
   const auto [head_i8, head_i32] = e.head_masks(first_head, heads, hd);
   std::vector<Vec> lane_hot;
   const Vec position_hot = e.lanes_int(ElemType::i8, [&](int l) { return l == pos ? 1 : 0; });
+  // A copy on the west, for the K append's tiles on the west MXM.
+  const Vec position_hot_west = e.lanes_int(
+      ElemType::i8, [&](int l) { return l == pos ? 1 : 0; }, Hemisphere::west);
   lane_hot.reserve(static_cast<std::size_t>(n));
   for (int r = 0; r < n; ++r) lane_hot.push_back(e.lanes_int(ElemType::i8, [&](int l) { return l == r ? 1 : 0; }));
   // The caches, per vector: K^T rows (lane j of row r = key j's element
   // v n + r) and V rows, zero past the cached positions; the token's V row
-  // is written by the kernel.
+  // is written by the kernel. Vectors alternate between the hemispheres, so
+  // that their attention tiles feed both MXMs.
   k.k_rows.resize(static_cast<std::size_t>(vectors));
   std::vector<std::vector<Vec>> v_rows(static_cast<std::size_t>(vectors));
   for (int v = 0; v < vectors; ++v) {
+    const Hemisphere side = v % 2 == 1 && s.has_mxm(Hemisphere::west) ? Hemisphere::west : Hemisphere::east;
     auto& keys = k.k_rows[static_cast<std::size_t>(v)];
     for (int r = 0; r < n; ++r) {
-      keys.push_back(
-          e.lanes_int(ElemType::i8, [&](int j) { return j < pos ? static_cast<int>(L.k_cache(j, v * n + r)) : 0; }));
+      keys.push_back(e.lanes_int(
+          ElemType::i8, [&](int j) { return j < pos ? static_cast<int>(L.k_cache(j, v * n + r)) : 0; }, side));
     }
     for (int j = 0; j < n; ++j) {
       if (j == pos) {
-        v_rows[static_cast<std::size_t>(v)].push_back(s.reserve(ElemType::i8));
+        v_rows[static_cast<std::size_t>(v)].push_back(s.reserve(ElemType::i8, side));
       } else {
-        v_rows[static_cast<std::size_t>(v)].push_back(
-            e.lanes_int(ElemType::i8, [&](int l) { return j < pos ? static_cast<int>(L.v_cache(j, v * n + l)) : 0; }));
+        v_rows[static_cast<std::size_t>(v)].push_back(e.lanes_int(
+            ElemType::i8, [&](int l) { return j < pos ? static_cast<int>(L.v_cache(j, v * n + l)) : 0; }, side));
       }
     }
   }
@@ -142,32 +147,39 @@ LayerKernel decode_layer(const LpuParams& p, const LayerData& data, int chips, i
   // Append k to K^T, per vector: lane r of k to lane `pos` of row r.
   std::int64_t appended = 0;
   for (int v = 0; v < vectors; ++v) {
-    const std::vector<Vec> to_position(static_cast<std::size_t>(n), position_hot);
+    // The tile on each side, rows on the side of the MXM they feed.
+    const std::vector<Vec> to_position_east(static_cast<std::size_t>(n), position_hot),
+        to_position_west(static_cast<std::size_t>(n), position_hot_west);
     const Vec& key0 = kq[static_cast<std::size_t>(v)];
     // k is masked once per row: copies of it in several slices let the
     // masks read it in parallel (a slice reads one word a cycle).
     std::vector<Vec> k_copies{key0};
     for (int c = 1; c < kKeyCopies; ++c) k_copies.push_back(s.conv(key0, ElemType::i8));
-    std::vector<Vec> masked, moved;
-    masked.reserve(static_cast<std::size_t>(n));
-    moved.reserve(static_cast<std::size_t>(n));
     // Every row, also those of other chips' heads (which gain a zero): the
     // rows a chip touches then do not depend on the chip, nor its program.
-    for (int r = 0; r < n; ++r) {
-      const Vec& key = k_copies[static_cast<std::size_t>(r % kKeyCopies)];
-      masked.push_back(e.i(Opcode::mul, ElemType::i8, key, lane_hot[static_cast<std::size_t>(r)]));
-      moved.push_back(s.reserve(ElemType::i8));
-    }
-    // The rows' products spread over the MXM planes, each with the tile installed.
-    std::vector<Vec> placed;
+    // The rows' products spread over the MXM planes, each with the tile
+    // installed, each group on the MXM that frees first, its masked and
+    // moved rows stored on that side.
+    std::vector<Vec> masked, moved, placed;
+    masked.reserve(static_cast<std::size_t>(n));
+    moved.reserve(static_cast<std::size_t>(n));
     const int planes = p.mxm_planes, per_plane = (n + planes - 1) / planes;
     for (int first = 0; first < n; first += per_plane) {
+      const Hemisphere side = s.freer_mxm();
+      const int last = std::min(n, first + per_plane);
       std::vector<const Vec*> xs, into;
-      for (int r = first; r < std::min(n, first + per_plane); ++r) {
+      for (int r = first; r < last; ++r) {
+        const Vec& key = k_copies[static_cast<std::size_t>(r % kKeyCopies)];
+        const Vec there = s.reserve(ElemType::i8, side);
+        masked.push_back(e.i(Opcode::mul, ElemType::i8, key, lane_hot[static_cast<std::size_t>(r)], &there));
+        moved.push_back(s.reserve(ElemType::i8, side));
+      }
+      for (int r = first; r < last; ++r) {
         xs.push_back(&masked[static_cast<std::size_t>(r)]);
         into.push_back(&moved[static_cast<std::size_t>(r)]);
       }
-      for (Vec& row : e.product(to_position, xs, into)) placed.push_back(std::move(row));
+      const std::vector<Vec>& tile = side == Hemisphere::west ? to_position_west : to_position_east;
+      for (Vec& row : e.product(tile, xs, into)) placed.push_back(std::move(row));
     }
     auto& keys = k.k_rows[static_cast<std::size_t>(v)];
     for (int r = 0; r < n; ++r) {

@@ -2,6 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <map>
+#include <set>
+
 #include "emulator/reference/kernel_check.h"
 
 namespace tokenfab::lpu {
@@ -53,6 +56,31 @@ TEST_CASE("kernels: a timing-only matmul run counts what the functional run coun
   CHECK(timing.dataflow_bound == functional.dataflow_bound);
   CHECK(timing.instructions == functional.instructions);
   CHECK(timing.issued == functional.issued);
+}
+
+// Both MXMs: on lp30 one hemisphere's 32 streams carry 10,240 B a cycle,
+// half the assumed 20,480 B install rate, so the GEMV of issue 10 meets its
+// target (1.5x the per-chip install bound: 910 cycles for 16.8 MB) only
+// with tiles on both sides, each MXM's queues naming only its own planes
+// (the first half east, the rest west).
+TEST_CASE("kernels: a large GEMV feeds both MXMs, near the chip's install bound") {
+  const LpuParams p = load_lpu_params("configs/lpu/lp30.yaml");
+  const MatmulData data = matmul_data(1, 8192, 2048, 11);
+  const MatmulKernel kernel = matmul(p, data);
+  CHECK(kernel.install_bound == 910);  // 26 x 7 tiles x 102,400 B / 20,480 B
+  CHECK(kernel.expected_cycles * 2 <= kernel.install_bound * 3);
+  std::map<Hemisphere, std::set<std::int64_t>> planes;
+  for (const QueueCode& q : kernel.program.queues) {
+    if (q.id.unit != Unit::mxm) continue;
+    for (const Instruction& ins : q.code)
+      if (auto it = ins.operands.find(Field::plane); it != ins.operands.end())
+        planes[q.id.hemisphere].insert(std::get<std::int64_t>(it->second));
+  }
+  CHECK(planes[Hemisphere::east] == std::set<std::int64_t>{0, 1});
+  CHECK(planes[Hemisphere::west] == std::set<std::int64_t>{2, 3});
+  const RunResult timing = check_matmul(p, data, kernel, Mode::timing_only).run;
+  REQUIRE(timing.errors.empty());
+  CHECK(timing.cycles == kernel.expected_cycles);
 }
 
 }  // namespace

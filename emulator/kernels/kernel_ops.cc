@@ -29,9 +29,9 @@ const Vec& KernelOps::constant(float value) {
   return it->second;
 }
 
-Vec KernelOps::input_int(ElemType t, const std::vector<double>& lanes) {
+Vec KernelOps::input_int(ElemType t, const std::vector<double>& lanes, Hemisphere side) {
   const Lanes v = Eigen::Map<const Lanes>(lanes.data(), static_cast<Eigen::Index>(lanes.size()));
-  return s_.input(t, encode_lanes(v, t));
+  return s_.input(t, encode_lanes(v, t), side);
 }
 
 std::pair<Vec, Vec> KernelOps::sine_masks(const Eigen::ArrayXf& sin) {
@@ -133,10 +133,11 @@ Vec KernelOps::attention(const Vec& q8, const std::vector<Vec>& key_rows, const 
 std::vector<Vec> KernelOps::tile(const Int8Matrix& w, int row_tile, int col_tile) {
   std::vector<Vec> rows;
   const int dim = p_.mxm_dim;
+  const Hemisphere side = next_tile_side();
   for (int r = 0; r < dim; ++r) {
     std::vector<std::int8_t> row(static_cast<std::size_t>(dim));
     for (int c = 0; c < dim; ++c) row[static_cast<std::size_t>(c)] = w(row_tile * dim + r, col_tile * dim + c);
-    rows.push_back(s_.input_i8(row));
+    rows.push_back(s_.input_i8(row, side));
   }
   return rows;
 }

@@ -33,7 +33,8 @@ class KernelOps {
 
   // A vector with `value` in every lane, preloaded once per value.
   const Vec& constant(float value);
-  // Preloaded vectors from a function of the lane.
+  // Preloaded vectors from a function of the lane; integer ones on `side`
+  // (the K and V caches sit by the MXM that reads them).
   template <class Fn>
   Vec lanes_f32(Fn fn) {
     std::vector<float> v(static_cast<std::size_t>(n_));
@@ -41,10 +42,10 @@ class KernelOps {
     return s_.input_f32(v);
   }
   template <class Fn>
-  Vec lanes_int(ElemType t, Fn fn) {
+  Vec lanes_int(ElemType t, Fn fn, Hemisphere side = Hemisphere::east) {
     std::vector<double> v(static_cast<std::size_t>(n_));
     for (int l = 0; l < n_; ++l) v[static_cast<std::size_t>(l)] = fn(l);
-    return input_int(t, v);
+    return input_int(t, v, side);
   }
 
   // The rope() masks of a sine vector: -sin on even lanes, sin on odd ones.
@@ -82,8 +83,13 @@ class KernelOps {
                 const std::vector<Vec>& head_i8, const std::vector<Vec>& head_i32, const Vec& mask, float score_scale,
                 float p_scale);
 
-  // Rows of the dim x dim tile (row_tile, col_tile) of w, preloaded.
+  // Rows of the dim x dim tile (row_tile, col_tile) of w, preloaded on the
+  // side of the MXM that is to take it: the one that could install a tile
+  // first (each MXM has half the planes, schedule.h), so weight loads use
+  // both hemispheres' streams.
   std::vector<Vec> tile(const Int8Matrix& w, int row_tile, int col_tile);
+  // The side of the next tile: Scheduler::freer_mxm().
+  Hemisphere next_tile_side() const { return s_.freer_mxm(); }
   std::vector<Vec> product(const std::vector<Vec>& rows, const std::vector<const Vec*>& xs,
                            const std::vector<const Vec*>& low_byte_into = {});
   // Column tile `col_tile` of x^T W for a hidden state x of several INT8
@@ -95,7 +101,7 @@ class KernelOps {
   Vec all_reduce(const Vec& v, int chips);
 
  private:
-  Vec input_int(ElemType t, const std::vector<double>& lanes);
+  Vec input_int(ElemType t, const std::vector<double>& lanes, Hemisphere side);
   Vec count(Vec v);
   const LpuParams p_;  // a copy, as the scheduler keeps
   Scheduler s_;

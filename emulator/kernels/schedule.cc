@@ -24,11 +24,12 @@ void Scheduler::place(const QueueId& q, std::int64_t cycle, Instruction ins) {
   code_[q].emplace(cycle, std::move(ins));
 }
 
-PlaneAt Scheduler::allocate(const std::set<SliceId>& avoid) {
+PlaneAt Scheduler::allocate(const std::set<SliceId>& avoid, Hemisphere side) {
+  int& next = next_slice_[side];
   for (int k = 0; k < p_.mem_slices; ++k) {
-    const SliceId slice{Hemisphere::east, (next_slice_ + k) % p_.mem_slices};
+    const SliceId slice{side, (next + k) % p_.mem_slices};
     if (avoid.contains(slice)) continue;
-    next_slice_ = (slice.index + 1) % p_.mem_slices;
+    next = (slice.index + 1) % p_.mem_slices;
     std::int64_t& a = next_address_[slice];
     if (a >= static_cast<std::int64_t>(p_.banks) * p_.words_per_bank)
       throw std::invalid_argument("scheduler: SRAM of slice " + std::to_string(slice.index) + " is full");
@@ -47,17 +48,39 @@ Vec Scheduler::overwrite(const Vec& into, ElemType type) const {
   return out;
 }
 
-Vec Scheduler::allocate_vec(ElemType type) {
+Vec Scheduler::allocate_vec(ElemType type, Hemisphere side) {
   Vec v;
   v.type = type;
-  for (int b = 0; b < elem_bytes(type); ++b) v.planes.push_back(allocate());
+  for (int b = 0; b < elem_bytes(type); ++b) v.planes.push_back(allocate({}, side));
   return v;
 }
 
-Vec Scheduler::reserve(ElemType type) { return allocate_vec(type); }
+std::vector<int> Scheduler::mxm_planes_of(Hemisphere side) const {
+  const int east = (p_.mxm_planes + 1) / 2;
+  std::vector<int> out;
+  for (int k = side == Hemisphere::west ? east : 0; k < (side == Hemisphere::west ? p_.mxm_planes : east); ++k)
+    out.push_back(k);
+  return out;
+}
 
-Vec Scheduler::input(ElemType type, std::vector<std::vector<std::uint8_t>> planes) {
-  Vec v = allocate_vec(type);
+Vec Scheduler::reserve(ElemType type, Hemisphere side) { return allocate_vec(type, side); }
+
+Hemisphere Scheduler::freer_mxm() const {
+  auto free_at = [&](Hemisphere side) {
+    std::int64_t at = kSearchHorizon;
+    for (int k : mxm_planes_of(side)) {
+      const PlaneState& ps = planes_[static_cast<std::size_t>(k)];
+      // Loads may fill the free buffer early, but the install waits for the
+      // plane's last activation.
+      at = std::min(at, std::max(ps.buffer_free[static_cast<std::size_t>(ps.next_buffer)], ps.weights_until));
+    }
+    return at;
+  };
+  return free_at(Hemisphere::west) < free_at(Hemisphere::east) ? Hemisphere::west : Hemisphere::east;
+}
+
+Vec Scheduler::input(ElemType type, std::vector<std::vector<std::uint8_t>> planes, Hemisphere side) {
+  Vec v = allocate_vec(type, side);
   for (std::size_t b = 0; b < planes.size(); ++b) preloads_.push_back({v.planes[b], std::move(planes[b])});
   return v;
 }
@@ -67,8 +90,8 @@ Vec Scheduler::input_f32(const std::vector<float>& lanes) {
   return input(ElemType::f32, encode_lanes(values.cast<double>(), ElemType::f32));
 }
 
-Vec Scheduler::input_i8(const std::vector<std::int8_t>& lanes) {
-  return input(ElemType::i8, {std::vector<std::uint8_t>(lanes.begin(), lanes.end())});
+Vec Scheduler::input_i8(const std::vector<std::int8_t>& lanes, Hemisphere side) {
+  return input(ElemType::i8, {std::vector<std::uint8_t>(lanes.begin(), lanes.end())}, side);
 }
 
 // Copies v through the VXM (a conversion to its own type is exact) into

@@ -21,8 +21,20 @@
 // cycle; each stream's (position, cycle) cells along every value's path from
 // producer to consumer (values on a stream move one position a cycle, so a
 // value's path is one diagonal); the MXM's install rate per cycle; each
-// plane's weight buffers and its product FIFO. The east hemisphere holds the
-// data; the VXM sits in the middle, the MXM and SXM at the east edge.
+// plane's weight buffers and its product FIFO.
+//
+// Both hemispheres: data lives in the east hemisphere's slices unless a
+// caller asks for the west (`input(..., Hemisphere::west)`); the VXM sits in
+// the middle, an MXM at each edge (the SXM at the east one). Each MXM has
+// half the chip's planes, as the real chip has two of its four on each side
+// (lpu.md 1.1 #5): the east the first ceil(mxm_planes / 2), the west the
+// rest, each on its own hemisphere's queues. A tile's rows feed the MXM on
+// their side over that side's streams flowing towards it, at most
+// streams_per_direction rows a cycle; the install rate (mxm_install_per_cycle)
+// is the chip's, shared by both MXMs and booked per cycle over all planes,
+// as the chip checks it. So a kernel that feeds one side reaches at most
+// streams_per_direction x vector bytes a cycle (tsp-v1: the whole 10,240 B;
+// lp30: half its assumed 20,480 B) and needs both to reach the chip's rate.
 //
 // Besides the cycles it predicts, the scheduler keeps each value's
 // dependency bound: the earliest cycle it could exist if no two operations
@@ -82,13 +94,19 @@ class Scheduler {
   // beyond any real wait, so reaching it means it can never fit.
   static constexpr std::int64_t kSearchHorizon = std::int64_t{1} << 20;
 
-  // A vector preloaded with `planes` (one byte vector per plane), ready at 0.
-  Vec input(ElemType type, std::vector<std::vector<std::uint8_t>> planes);
+  // A vector preloaded with `planes` (one byte vector per plane), ready at 0,
+  // in the slices of hemisphere `side`.
+  Vec input(ElemType type, std::vector<std::vector<std::uint8_t>> planes, Hemisphere side = Hemisphere::east);
   // A preloaded f32 or i8 vector from lane values.
   Vec input_f32(const std::vector<float>& lanes);
-  Vec input_i8(const std::vector<std::int8_t>& lanes);
+  Vec input_i8(const std::vector<std::int8_t>& lanes, Hemisphere side = Hemisphere::east);
+  // Whether hemisphere `side` has MXM planes of its own (see above).
+  bool has_mxm(Hemisphere side) const { return !mxm_planes_of(side).empty(); }
+  // The side whose MXM could install a new tile first (see schedule.cc):
+  // where a caller should store the next tile's rows.
+  Hemisphere freer_mxm() const;
   // Storage for a vector written later (`into` arguments below).
-  Vec reserve(ElemType type);
+  Vec reserve(ElemType type, Hemisphere side = Hemisphere::east);
 
   // out = op(in...) on the VXM in `type` (conv: from in's type to `to`).
   // With `into`, the result goes to that vector's planes (its old value
@@ -99,7 +117,8 @@ class Scheduler {
   Vec shift(const Vec& in, int lanes);
 
   // y_i = x_i^T W for each activation x_i on one MXM plane, W a dim x dim
-  // tile whose row r is `rows[r]`: INT8 rows and activations give INT32
+  // tile whose row r is `rows[r]`, on the MXM of the hemisphere that holds
+  // the rows (all in one; activations may be on either side): INT8 rows and activations give INT32
   // results, FP16 ones FP32 (one activation per mxm_fp16_interval cycles).
   // With `low_byte_into` (INT8 only), only byte plane 0 of each result is
   // kept, written to that vector's plane (the INT8 value of an exact result).
@@ -118,7 +137,10 @@ class Scheduler {
   std::int64_t cycles() const { return last_ + 1; }
   // The dependency-chain lower bound of what was scheduled so far.
   std::int64_t chain_bound() const { return chain_; }
-  // Cycles of weight streaming (bytes / install rate): a lower bound.
+  // Cycles of weight streaming at the chip's install rate (bytes /
+  // mxm_install_per_cycle, both MXMs together): a lower bound for any
+  // kernel; one that feeds a single hemisphere's MXM is further held to that
+  // side's streams (see above).
   std::int64_t install_bound() const;
   Program take();
 
@@ -172,11 +194,13 @@ class Scheduler {
                                 std::int64_t& bound) const;
   int free_stream(bool east, int from_x, int to_x, std::int64_t at_from, const std::vector<Booking>& pending) const;
   bool cells_free(std::int64_t key, int lo, int hi, const std::vector<Booking>& pending) const;
-  // A word in the next slice (round robin) outside `avoid`.
-  PlaneAt allocate(const std::set<SliceId>& avoid = {});
+  // A word in the next slice of `side` (round robin) outside `avoid`.
+  PlaneAt allocate(const std::set<SliceId>& avoid = {}, Hemisphere side = Hemisphere::east);
+  // The planes of the MXM at `side`'s edge.
+  std::vector<int> mxm_planes_of(Hemisphere side) const;
   // A vector over the planes of `into`, with nothing known of its value yet.
   Vec overwrite(const Vec& into, ElemType type) const;
-  Vec allocate_vec(ElemType type);
+  Vec allocate_vec(ElemType type, Hemisphere side = Hemisphere::east);
   void place(const QueueId& q, std::int64_t cycle, Instruction ins);
   bool queue_free(const QueueId& q, std::int64_t cycle) const;
   int slice_x(SliceId s) const;
@@ -217,7 +241,7 @@ class Scheduler {
   std::int64_t weight_bytes_ = 0;
   std::vector<Preload> preloads_;
   std::map<SliceId, std::int64_t> next_address_;
-  int next_slice_ = 0;
+  std::map<Hemisphere, int> next_slice_;
   std::int64_t last_ = -1;
   std::int64_t chain_ = 0;
 };

@@ -1,7 +1,7 @@
-// Scheduler::matvec: one weight tile streamed into an MXM plane's free
-// buffer at the install rate, installed once the plane's previous tile has
-// taken its last activation, then one product per activation, emitted in
-// order.
+// Scheduler::matvec: one weight tile streamed into a free buffer of a plane
+// of the MXM on the rows' side at the chip's install rate, installed once
+// the plane's previous tile has taken its last activation, then one product
+// per activation, emitted in order.
 #include <algorithm>
 #include <stdexcept>
 
@@ -38,12 +38,19 @@ std::vector<Vec> Scheduler::matvec(const std::vector<Vec>& rows, const std::vect
   const Delay& rd = p_.delay(Opcode::read);
   const Delay &lw = p_.delay(Opcode::lw), &iw = p_.delay(Opcode::iw), &abc = p_.delay(Opcode::abc),
               &acc = p_.delay(Opcode::acc);
-  const int ux = 2 * p_.stream_positions;  // the east MXM, at the edge
+  // The MXM at the edge of the rows' hemisphere: rows cross no other side.
+  const Hemisphere side = rows.front().planes.front().slice.hemisphere;
+  for (const Vec& r : rows)
+    for (const PlaneAt& a : r.planes)
+      if (a.slice.hemisphere != side) throw std::invalid_argument("matvec: a tile's rows in one hemisphere");
+  const std::vector<int> side_planes = mxm_planes_of(side);
+  if (side_planes.empty()) throw std::invalid_argument("matvec: " + p_.name + " has no MXM plane on that side");
+  const int ux = stream_position(p_, {Unit::mxm, side, 0});
   auto travel = [&](const PlaneAt& a) { return rd.d_func + std::abs(ux - slice_x(a.slice)); };
 
   // The plane whose next buffer frees first.
-  int plane = 0;
-  for (int k = 1; k < p_.mxm_planes; ++k) {
+  int plane = side_planes.front();
+  for (int k : side_planes) {
     const PlaneState &a = planes_[static_cast<std::size_t>(k)], &b = planes_[static_cast<std::size_t>(plane)];
     if (a.buffer_free[static_cast<std::size_t>(a.next_buffer)] < b.buffer_free[static_cast<std::size_t>(b.next_buffer)])
       plane = k;
@@ -51,7 +58,7 @@ std::vector<Vec> Scheduler::matvec(const std::vector<Vec>& rows, const std::vect
   PlaneState& ps = planes_[static_cast<std::size_t>(plane)];
   const int buf = ps.next_buffer;
   ps.next_buffer ^= 1;
-  const QueueId q{Unit::mxm, Hemisphere::east, plane};
+  const QueueId q{Unit::mxm, side, plane};
   const std::map<Field, Operand> where{{Field::plane, std::int64_t{plane}}, {Field::buf, std::int64_t{buf}}};
 
   // Load: as many rows a cycle as the install rate leaves room for, rows of
@@ -145,13 +152,13 @@ std::vector<Vec> Scheduler::matvec(const std::vector<Vec>& rows, const std::vect
     }
   }
 
-  // Emit in order: four INT32 byte planes westward to their slices.
+  // Emit in order: four INT32 byte planes towards the middle, to their slices.
   std::vector<Vec> out;
   for (std::size_t i = 0; i < xs.size(); ++i) {
     Vec y;
     std::vector<Departure> departures;
     if (low_byte_into.empty()) {
-      y = allocate_vec(type == ElemType::f16 ? ElemType::f32 : ElemType::i32);
+      y = allocate_vec(type == ElemType::f16 ? ElemType::f32 : ElemType::i32, side);
       for (const PlaneAt& a : y.planes) departures.push_back({a});
     } else {
       y = overwrite(*low_byte_into[i], ElemType::i8);

@@ -195,5 +195,50 @@ TEST_CASE("scheduler: FP16 matvec matches a once-rounded dot product") {
   }
 }
 
+// A tile stored in the west goes to the west MXM (at position 0, fed by
+// westward streams) on one of its planes: tsp-v1's planes 2 and 3, tiny's 1.
+// Its activation may sit on either side; rows split over both are refused.
+TEST_CASE("scheduler: a tile in the west hemisphere runs on the west MXM") {
+  for (const char* name : {"tsp_v1", "tiny"}) {
+    CAPTURE(name);
+    const LpuParams p = preset(name);
+    const int dim = p.mxm_dim;
+    Scheduler s(p);
+    Eigen::MatrixXi w(dim, dim);
+    std::vector<Vec> rows;
+    for (int r = 0; r < dim; ++r) {
+      std::vector<std::int8_t> row(static_cast<std::size_t>(dim));
+      for (int c = 0; c < dim; ++c) {
+        w(r, c) = (r * 7 + c * 3) % 31 - 15;
+        row[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(w(r, c));
+      }
+      rows.push_back(s.input_i8(row, Hemisphere::west));
+    }
+    std::vector<std::int8_t> x(static_cast<std::size_t>(dim));
+    Eigen::VectorXi xe(dim);
+    for (int k = 0; k < dim; ++k) x[static_cast<std::size_t>(k)] = static_cast<std::int8_t>(xe[k] = k % 9 - 4);
+    const Vec x_east = s.input_i8(x), x_west = s.input_i8(x, Hemisphere::west);
+    std::vector<Vec> mixed = rows;
+    mixed.back() = x_east;
+    CHECK_THROWS_AS(s.matvec(mixed, {&x_east}), std::invalid_argument);
+    const std::vector<Vec> y = s.matvec(rows, {&x_east, &x_west});
+    const Program program = [&] {
+      Scheduler copy = s;
+      return copy.take();
+    }();
+    for (const QueueCode& q : program.queues) {
+      if (q.id.unit != Unit::mxm) continue;
+      CHECK(q.id.hemisphere == Hemisphere::west);
+      CHECK(q.id.index >= (p.mxm_planes + 1) / 2);
+    }
+    Ran r(p, s);
+    const Eigen::VectorXi want = w.transpose() * xe;
+    for (const Vec& v : y) {
+      const auto got = read_lanes(r.chip, v);
+      for (int l = 0; l < dim; ++l) CHECK(got[static_cast<std::size_t>(l)] == want[l]);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace tokenfab::lpu
