@@ -48,13 +48,19 @@ std::vector<Vec> Scheduler::matvec(const std::vector<Vec>& rows, const std::vect
   const int ux = stream_position(p_, {Unit::mxm, side, 0});
   auto travel = [&](const PlaneAt& a) { return rd.d_func + std::abs(ux - slice_x(a.slice)); };
 
-  // The plane whose next buffer frees first.
+  // The plane that could start this tile's products first. With several
+  // activations a plane stays busy long after its buffer frees (the next
+  // install waits for the last of them), so that decides; with one, the
+  // previous tile's activation is taken soon after its install and the
+  // load into the free buffer is what waits.
+  auto free_at = [&](int k) {
+    const PlaneState& ps = planes_[static_cast<std::size_t>(k)];
+    const std::int64_t buffer = ps.buffer_free[static_cast<std::size_t>(ps.next_buffer)];
+    return xs.size() > 1 ? std::max(buffer, ps.weights_until) : buffer;
+  };
   int plane = side_planes.front();
-  for (int k : side_planes) {
-    const PlaneState &a = planes_[static_cast<std::size_t>(k)], &b = planes_[static_cast<std::size_t>(plane)];
-    if (a.buffer_free[static_cast<std::size_t>(a.next_buffer)] < b.buffer_free[static_cast<std::size_t>(b.next_buffer)])
-      plane = k;
-  }
+  for (int k : side_planes)
+    if (free_at(k) < free_at(plane)) plane = k;
   PlaneState& ps = planes_[static_cast<std::size_t>(plane)];
   const int buf = ps.next_buffer;
   ps.next_buffer ^= 1;
