@@ -16,7 +16,7 @@
 //   kernel's rule). With at most 64 tiles the scheduler costs the shape
 //   itself; beyond, cycles are linear in the tile count through the exact
 //   costs of 4 x 4 and 8 x 8 tiles at the same m (weights stream through the
-//   MXM at a steady rate once it is full; on tsp-v1 within 1.3% of the
+//   MXM at a steady rate once it is full; on tsp-v1 within 2.2% of the
 //   exact cycles of Llama-2-70B's TP8 shapes, emulated_mxm_test.cc holds it
 //   to 4%). Rows beyond 64 cost
 //   m / 64 times the cycles of 64 (rows run through installed weights at a
