@@ -5,13 +5,6 @@
 namespace tokenfab {
 namespace {
 
-// Weights of the FFN side (dense FFNs, routed and shared experts, routers).
-Bytes ffn_weight_bytes(const ModelSpec& m, const Precision& p) {
-  const ParamCounts c = count_params(m);
-  return Bytes((c.dense_ffn + c.routed_experts + c.shared_experts) * bytes_per_element(p.weights) +
-               c.routers * bytes_per_element(Dtype::bf16));
-}
-
 // Sums the ops of one side of every stage of `e`.
 void add_side(const Estimate& e, bool ffn, PodSide& side) {
   for (const StageEstimate& s : e.stages) {
@@ -47,31 +40,38 @@ SystemConfig ffn_system(const PodConfig& pod) {
   return s;
 }
 
-PodEstimate estimate_pod(const PodInput& in) {
-  PodEstimate out;
-  const SystemConfig& gpus = pool_with_role(in.pod, "attention").system;
-  const SystemConfig lpus = ffn_system(in.pod);
+namespace {
+
+// The LPUs' side: their FFN ops, and their share of the FFN's weights
+// spread evenly over the mapping's devices.
+PodSide ffn_side(const PodInput& in) {
+  PodSide out;
   // The LPUs' compiled program has no kernel launches or host steps.
-  const EngineConfig lpu_engine = hardware_bound(in.engine);
+  const Estimate f = estimate({ffn_system(in.pod), in.model, in.precision, in.ffn_mapping, in.workload, nullptr, true,
+                               hardware_bound(in.engine)});
+  add_side(f, true, out);
+  out.weights = ffn_weight_bytes(in.model, in.precision) / static_cast<double>(in.ffn_mapping.replica_devices());
+  out.footprint = out.weights + f.footprint.activations;
+  out.capacity = f.capacity;
+  out.fits = out.footprint <= out.capacity;
+  return out;
+}
+
+// The GPUs' side against a timed FFN side, and the crossings between them.
+PodEstimate with_ffn(const PodInput& in, const PodSide& ffn) {
+  PodEstimate out;
+  out.ffn = ffn;
+  const SystemConfig& gpus = pool_with_role(in.pod, "attention").system;
   const Estimate a =
       estimate({gpus, in.model, in.precision, in.attention_mapping, in.workload, nullptr, true, in.engine});
-  const Estimate f = estimate({lpus, in.model, in.precision, in.ffn_mapping, in.workload, nullptr, true, lpu_engine});
   add_side(a, false, out.attention);
-  add_side(f, true, out.ffn);
-
-  // Memory: each side holds its own weights, spread evenly over its devices
-  // (the attention side's over its tensor-parallel ranks, replicated across
-  // attention data-parallel ones); the GPUs also hold the KV cache.
-  const Bytes ffn_weights = ffn_weight_bytes(in.model, in.precision);
-  const Bytes other_weights = weight_bytes(in.model, in.precision) - ffn_weights;
+  // The GPUs hold the rest of the weights, spread over their tensor-parallel
+  // ranks and replicated across attention data-parallel ones, and the KV cache.
+  const Bytes other_weights = weight_bytes(in.model, in.precision) - ffn_weight_bytes(in.model, in.precision);
   out.attention.weights = other_weights / static_cast<double>(in.attention_mapping.tp);
   out.attention.footprint = out.attention.weights + a.footprint.kv_cache + a.footprint.activations;
   out.attention.capacity = a.capacity;
-  out.ffn.weights = ffn_weights / static_cast<double>(in.ffn_mapping.replica_devices());
-  out.ffn.footprint = out.ffn.weights + f.footprint.activations;
-  out.ffn.capacity = f.capacity;
   out.attention.fits = out.attention.footprint <= out.attention.capacity;
-  out.ffn.fits = out.ffn.footprint <= out.ffn.capacity;
 
   // Each attention device sends its sequences' hidden states, in the
   // activations' format, and takes the FFN's output back in the same.
@@ -85,9 +85,13 @@ PodEstimate estimate_pod(const PodInput& in) {
   const int replicas = std::max(1, gpus.chips / in.attention_mapping.replica_devices());
   out.tokens_per_second =
       out.tokens_per_second_per_user * static_cast<double>(in.workload.batch) * static_cast<double>(replicas);
-  out.chips = gpus.chips * pool_with_role(in.pod, "attention").systems + lpus.chips;
+  out.chips = gpus.chips * pool_with_role(in.pod, "attention").systems + ffn_system(in.pod).chips;
   return out;
 }
+
+}  // namespace
+
+PodEstimate estimate_pod(const PodInput& in) { return with_ffn(in, ffn_side(in)); }
 
 DisaggregatedEstimate estimate_disaggregated(const RequestInput& in) {
   DisaggregatedEstimate out;
@@ -124,16 +128,18 @@ DisaggregatedEstimate estimate_disaggregated(const RequestInput& in) {
 
 std::optional<PodCeiling> pod_ceiling(const PodInput& in) {
   const SystemConfig& gpus = pool_with_role(in.pod, "attention").system;
+  PodInput one = in;
+  one.workload.batch = 1;
+  // The FFN side does not depend on the GPUs' mapping: timed once.
+  const PodSide ffn = ffn_side(one);
   std::optional<PodCeiling> best;
   for (int tp = 1; tp <= gpus.chips; tp *= 2) {
     Mapping m{.tp = tp, .ep = in.model.moe ? tp : 1};
     Diagnostics d;
     validate_mapping(m, in.model, d, {});
     if (!d.ok()) continue;
-    PodInput one = in;
     one.attention_mapping = m;
-    one.workload.batch = 1;
-    const PodEstimate e = estimate_pod(one);
+    const PodEstimate e = with_ffn(one, ffn);
     if (!e.attention.fits || !e.ffn.fits) continue;
     if (!best || e.step < best->estimate.step) best = PodCeiling{m, e};
   }

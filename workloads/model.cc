@@ -83,13 +83,17 @@ ParamCounts count_params(const ModelSpec& m) {
   return c;
 }
 
+Bytes ffn_weight_bytes(const ModelSpec& m, const Precision& p) {
+  const ParamCounts c = count_params(m);
+  return Bytes((c.dense_ffn + c.routed_experts + c.shared_experts) * bytes_per_element(p.weights) +
+               c.routers * bytes_per_element(Dtype::bf16));
+}
+
 Bytes weight_bytes(const ModelSpec& m, const Precision& p) {
-  ParamCounts c = count_params(m);
-  double bytes = (c.embedding + c.lm_head) * bytes_per_element(p.embeddings) +
-                 c.attention * bytes_per_element(p.attention_weights) +
-                 (c.dense_ffn + c.routed_experts + c.shared_experts) * bytes_per_element(p.weights) +
-                 (c.routers + c.norms) * bytes_per_element(Dtype::bf16);
-  return Bytes(bytes);
+  const ParamCounts c = count_params(m);
+  const double rest = (c.embedding + c.lm_head) * bytes_per_element(p.embeddings) +
+                      c.attention * bytes_per_element(p.attention_weights) + c.norms * bytes_per_element(Dtype::bf16);
+  return Bytes(rest) + ffn_weight_bytes(m, p);
 }
 
 std::int64_t kv_elements_per_token_per_layer(const ModelSpec& m) {

@@ -107,6 +107,9 @@ ParamCounts count_params(const ModelSpec& m);
 
 // Bytes of weights stored under a precision (block scales included).
 Bytes weight_bytes(const ModelSpec& m, const Precision& p);
+// The part of them the FFN side holds: dense FFNs, routed and shared
+// experts, routers.
+Bytes ffn_weight_bytes(const ModelSpec& m, const Precision& p);
 
 // KV-cache bytes of one sequence that has seen `context` tokens; sliding
 // window layers keep at most their window.
