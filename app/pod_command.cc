@@ -104,48 +104,44 @@ std::string side_line(const char* what, const PodSide& s, const SystemConfig& sy
   return out + "\n";
 }
 
-int run_pod(const Options& o) {
-  ConfigNode resolved;
-  PodRun run = load_config(o.file, pod_run_schema(), o.sets, nullptr, &resolved);
-  const ModelSpec model = load_hf_config(path_beside(resolved.find("model"), run.model));
-  if (run.workload.phase != Phase::decode)
-    throw InputError({"workload.phase"}, "a pod splits decode steps; the workload's phase is prefill");
+// One section of the output: its text and its part of pod.json.
+struct Section {
+  std::string text;
+  nlohmann::ordered_json json;
+};
+
+// Attention on the GPUs, the FFN on the LPUs: at the run's batch and at each
+// deployment's fastest for one user, against the GPUs alone.
+Section attention_ffn(const PodRun& run, const ModelSpec& model, const std::string& file) {
   const SystemConfig& gpus = pool_with_role(run.pod, "attention").system;
   const SystemConfig lpus = ffn_system(run.pod);
-  check_mapping(run.attention_mapping, model, gpus.chips, "attention_mapping");
-  check_mapping(run.ffn_mapping, model, lpus.chips, "ffn_mapping");
-  check_mapping(run.gpu_mapping, model, gpus.chips, "gpu_mapping");
-  check_mapping(run.prefill_decode.prefill_mapping, model, gpus.chips, "prefill_decode.prefill_mapping");
-  check_mapping(run.prefill_decode.lpu_decode_mapping, model, lpus.chips, "prefill_decode.lpu_decode_mapping");
-
   const PodEstimate p =
       estimate_pod({run.pod, model, run.precision, run.attention_mapping, run.ffn_mapping, run.workload, {}});
   const Estimate alone = estimate({gpus, model, run.precision, run.gpu_mapping, run.workload, nullptr, false, {}});
   if (!p.attention.fits || !p.ffn.fits || !alone.fits)
-    throw InputError(
-        {o.file}, fmt::format("{} does not fit: the GPUs with the pod need {} of {} per chip, the LPUs "
-                              "{} of {}, the GPUs alone {} of {}",
-                              model.name, to_string(p.attention.footprint), to_string(p.attention.capacity),
-                              to_string(p.ffn.footprint), to_string(p.ffn.capacity), to_string(alone.footprint.total()),
-                              to_string(alone.capacity)));
-
+    throw InputError({file}, fmt::format("{} does not fit: the GPUs with the pod need {} of {} per chip, the LPUs "
+                                         "{} of {}, the GPUs alone {} of {}",
+                                         model.name, to_string(p.attention.footprint), to_string(p.attention.capacity),
+                                         to_string(p.ffn.footprint), to_string(p.ffn.capacity),
+                                         to_string(alone.footprint.total()), to_string(alone.capacity)));
   const double ratio = p.step / alone.step_time;
-  std::cout << fmt::format("{} decode on {} (batch {}, context {}), hardware bound:\n", model.name, run.pod.name,
-                           run.workload.batch, run.workload.context)
-            << fmt::format("  pod:        {:.1f} tok/s per user (a token every {}), {} chips, attention {} + FFN {}\n",
-                           p.tokens_per_second_per_user.value(), to_string(p.step), p.chips,
-                           run.attention_mapping.label(), run.ffn_mapping.label())
-            << side_line("attention", p.attention, gpus) << side_line("ffn", p.ffn, lpus)
-            << fmt::format("  crossings  {} per step of {} each: {}\n", p.crossings, to_string(p.crossing),
-                           to_string(p.crossing * static_cast<double>(p.crossings)))
-            << fmt::format("  GPUs alone: {:.1f} tok/s per user (a token every {}), {} chips, {}\n",
-                           alone.tokens_per_second_per_user.value(), to_string(alone.step_time), gpus.chips,
-                           run.gpu_mapping.label())
-            << side_line("alone",
-                         {alone.step_time, alone.breakdown, alone.footprint.weights, alone.footprint.total(),
-                          alone.capacity, alone.fits},
-                         gpus)
-            << fmt::format("  latency ratio (pod / GPUs alone): {:.2f}\n", ratio);
+  Section out;
+  out.text = fmt::format("{} decode on {} (batch {}, context {}), hardware bound:\n", model.name, run.pod.name,
+                         run.workload.batch, run.workload.context) +
+             fmt::format("  pod:        {:.1f} tok/s per user (a token every {}), {} chips, attention {} + FFN {}\n",
+                         p.tokens_per_second_per_user.value(), to_string(p.step), p.chips,
+                         run.attention_mapping.label(), run.ffn_mapping.label()) +
+             side_line("attention", p.attention, gpus) + side_line("ffn", p.ffn, lpus) +
+             fmt::format("  crossings  {} per step of {} each: {}\n", p.crossings, to_string(p.crossing),
+                         to_string(p.crossing * static_cast<double>(p.crossings))) +
+             fmt::format("  GPUs alone: {:.1f} tok/s per user (a token every {}), {} chips, {}\n",
+                         alone.tokens_per_second_per_user.value(), to_string(alone.step_time), gpus.chips,
+                         run.gpu_mapping.label()) +
+             side_line("alone",
+                       {alone.step_time, alone.breakdown, alone.footprint.weights, alone.footprint.total(),
+                        alone.capacity, alone.fits},
+                       gpus) +
+             fmt::format("  latency ratio (pod / GPUs alone): {:.2f}\n", ratio);
 
   // Each deployment at its own fastest for one user.
   const std::optional<PodCeiling> pc =
@@ -155,15 +151,28 @@ int run_pod(const Options& o) {
   std::optional<double> ceiling_ratio;
   if (pc) {
     ceiling_ratio = pc->estimate.step / gc.summary.step_time;
-    std::cout << fmt::format(
+    out.text += fmt::format(
         "  at each one's fastest for one user: pod {:.1f} tok/s per user (attention {}), GPUs "
         "alone {:.1f} ({}); latency ratio {:.2f}\n",
         pc->estimate.tokens_per_second_per_user.value(), pc->attention_mapping.label(), gc.summary.per_user.value(),
         gc.mapping.label(), *ceiling_ratio);
   }
+  out.json = {{"pod_step_s", p.step.value()},
+              {"attention_s", p.attention.time.value()},
+              {"ffn_s", p.ffn.time.value()},
+              {"crossing_s", p.crossing.value()},
+              {"crossings", p.crossings},
+              {"pod_chips", p.chips},
+              {"gpus_alone_step_s", alone.step_time.value()},
+              {"latency_ratio", ratio},
+              {"ceiling_latency_ratio", ceiling_ratio ? nlohmann::ordered_json(*ceiling_ratio) : nullptr}};
+  return out;
+}
 
-  // Prefill on the GPUs, decode on the LPUs, against the GPUs doing both.
-  // The GPUs alone decode with their fastest mapping at that batch.
+// Prefill on the GPUs, decode on the LPUs, against the GPUs doing both (at
+// their fastest mapping for that batch).
+Section prefill_decode(const PodRun& run, const ModelSpec& model, const std::string& file) {
+  const SystemConfig& gpus = pool_with_role(run.pod, "attention").system;
   const RequestStyle& r = run.prefill_decode;
   const std::vector<Point> gpu_points =
       decode_points({model, run.precision, run.workload.context + r.output_tokens / 2, r.batch}, gpus, {});
@@ -171,7 +180,7 @@ int run_pod(const Options& o) {
   for (const Point& q : gpu_points) {
     if (q.batch == r.batch && (!gpu_decode || q.summary.per_user > gpu_decode->summary.per_user)) gpu_decode = &q;
   }
-  if (!gpu_decode) throw InputError({o.file}, fmt::format("no GPU mapping decodes {} sequences", r.batch));
+  if (!gpu_decode) throw InputError({file}, fmt::format("no GPU mapping decodes {} sequences", r.batch));
   const DisaggregatedEstimate d =
       estimate_disaggregated({run.pod, model, run.precision, r.prefill_mapping, r.lpu_decode_mapping,
                               gpu_decode->mapping, run.workload.context, r.output_tokens, r.batch});
@@ -179,7 +188,8 @@ int run_pod(const Options& o) {
     return fmt::format("  {:<11} TTFT {} (prefill {} + KV {}), TPOT {}, end to end {}\n", what, to_string(l.ttft),
                        to_string(l.prefill), to_string(l.kv_transfer), to_string(l.tpot), to_string(l.e2e));
   };
-  std::cout << fmt::format(
+  Section out;
+  out.text = fmt::format(
       "prefill on the GPUs ({}), decode on the LPUs ({}) in batches of {}, a {}-token prompt "
       "and {} tokens out, {} of KV cache:\n",
       r.prefill_mapping.label(), r.lpu_decode_mapping.label(), r.batch, run.workload.context, r.output_tokens,
@@ -188,42 +198,52 @@ int run_pod(const Options& o) {
   // style, not bad input: the first style's answer stands.
   const bool fits = d.pod.fits && d.gpus.fits;
   if (fits) {
-    std::cout << request_line("pod:", d.pod) << request_line("GPUs alone:", d.gpus)
-              << fmt::format("  (the GPUs alone decode at their fastest for {} sequences: {})\n", r.batch,
-                             gpu_decode->mapping.label())
-              << fmt::format("  latency ratio (pod / GPUs alone): TPOT {:.2f}, end to end {:.2f}\n",
-                             d.pod.tpot / d.gpus.tpot, d.pod.e2e / d.gpus.e2e);
+    out.text += request_line("pod:", d.pod) + request_line("GPUs alone:", d.gpus) +
+                fmt::format("  (the GPUs alone decode at their fastest for {} sequences: {})\n", r.batch,
+                            gpu_decode->mapping.label()) +
+                fmt::format("  latency ratio (pod / GPUs alone): TPOT {:.2f}, end to end {:.2f}\n",
+                            d.pod.tpot / d.gpus.tpot, d.pod.e2e / d.gpus.e2e);
   } else {
-    std::cout << fmt::format("  does not fit: decoding {} sequences needs {} of {} per LPU, {} of {} per GPU\n",
-                             r.batch, to_string(d.pod.decode_footprint), to_string(d.pod.decode_capacity),
-                             to_string(d.gpus.decode_footprint), to_string(d.gpus.decode_capacity));
+    out.text += fmt::format("  does not fit: decoding {} sequences needs {} of {} per LPU, {} of {} per GPU\n", r.batch,
+                            to_string(d.pod.decode_footprint), to_string(d.pod.decode_capacity),
+                            to_string(d.gpus.decode_footprint), to_string(d.gpus.decode_capacity));
   }
+  out.json = {{"fits", fits},
+              {"kv_bytes", d.kv.value()},
+              {"pod", {{"ttft_s", d.pod.ttft.value()}, {"tpot_s", d.pod.tpot.value()}, {"e2e_s", d.pod.e2e.value()}}},
+              {"gpus_alone",
+               {{"ttft_s", d.gpus.ttft.value()}, {"tpot_s", d.gpus.tpot.value()}, {"e2e_s", d.gpus.e2e.value()}}}};
+  return out;
+}
 
-  nlohmann::ordered_json j = {
-      {"format", "tokenfab-pod"},
-      {"schema_version", 1},
-      {"answer", "hardware bound"},
-      {"model", model.name},
-      {"pod", run.pod.name},
-      {"batch", run.workload.batch},
-      {"context", run.workload.context},
-      {"pod_step_s", p.step.value()},
-      {"attention_s", p.attention.time.value()},
-      {"ffn_s", p.ffn.time.value()},
-      {"crossing_s", p.crossing.value()},
-      {"crossings", p.crossings},
-      {"pod_chips", p.chips},
-      {"gpus_alone_step_s", alone.step_time.value()},
-      {"latency_ratio", ratio},
-      {"ceiling_latency_ratio", ceiling_ratio ? nlohmann::ordered_json(*ceiling_ratio) : nullptr},
-      {"prefill_decode",
-       {{"fits", fits},
-        {"kv_bytes", d.kv.value()},
-        {"pod", {{"ttft_s", d.pod.ttft.value()}, {"tpot_s", d.pod.tpot.value()}, {"e2e_s", d.pod.e2e.value()}}},
-        {"gpus_alone",
-         {{"ttft_s", d.gpus.ttft.value()}, {"tpot_s", d.gpus.tpot.value()}, {"e2e_s", d.gpus.e2e.value()}}}}}};
+int run_pod(const Options& o) {
+  ConfigNode resolved;
+  PodRun run = load_config(o.file, pod_run_schema(), o.sets, nullptr, &resolved);
+  const ModelSpec model = load_hf_config(path_beside(resolved.find("model"), run.model));
+  if (run.workload.phase != Phase::decode)
+    throw InputError({"workload.phase"}, "a pod splits decode steps; the workload's phase is prefill");
+  const int gpu_chips = pool_with_role(run.pod, "attention").system.chips;
+  const int lpu_chips = ffn_system(run.pod).chips;
+  check_mapping(run.attention_mapping, model, gpu_chips, "attention_mapping");
+  check_mapping(run.ffn_mapping, model, lpu_chips, "ffn_mapping");
+  check_mapping(run.gpu_mapping, model, gpu_chips, "gpu_mapping");
+  check_mapping(run.prefill_decode.prefill_mapping, model, gpu_chips, "prefill_decode.prefill_mapping");
+  check_mapping(run.prefill_decode.lpu_decode_mapping, model, lpu_chips, "prefill_decode.lpu_decode_mapping");
+
+  // Everything is computed before anything is printed or written.
+  const Section split = attention_ffn(run, model, o.file);
+  const Section phases = prefill_decode(run, model, o.file);
+  nlohmann::ordered_json j = {{"format", "tokenfab-pod"},
+                              {"schema_version", 1},
+                              {"answer", "hardware bound"},
+                              {"model", model.name},
+                              {"pod", run.pod.name},
+                              {"batch", run.workload.batch},
+                              {"context", run.workload.context}};
+  j.update(split.json);
+  j["prefill_decode"] = phases.json;
   write_file_atomically(std::filesystem::path(o.out) / "pod.json", j.dump(1) + "\n");
-  std::cout << "  wrote " << o.out << "/pod.json\n";
+  std::cout << split.text << phases.text << "  wrote " << o.out << "/pod.json\n";
   return 0;
 }
 
