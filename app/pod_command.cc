@@ -30,6 +30,7 @@
 #include "core/config_loader.h"
 #include "explore/mapping_search.h"
 #include "explore/pod_estimate.h"
+#include "explore/pod_simulation.h"
 #include "workloads/hf_config.h"
 #include "workloads/workload_config.h"
 
@@ -85,6 +86,8 @@ struct Options {
   std::string file = "configs/runs/pod_afd_deepseek_r1.yaml";
   std::vector<std::string> sets;
   std::string out = "out/pod";
+  std::string engine = "analytical";
+  std::string timeline;  // SystemC only
 };
 
 void check_mapping(const Mapping& m, const ModelSpec& model, int chips, const char* key) {
@@ -112,11 +115,19 @@ struct Section {
 
 // Attention on the GPUs, the FFN on the LPUs: at the run's batch and at each
 // deployment's fastest for one user, against the GPUs alone.
-Section attention_ffn(const PodRun& run, const ModelSpec& model, const std::string& file) {
+Section attention_ffn(const PodRun& run, const ModelSpec& model, const Options& o) {
+  const std::string& file = o.file;
   const SystemConfig& gpus = pool_with_role(run.pod, "attention").system;
   const SystemConfig lpus = ffn_system(run.pod);
-  const PodEstimate p =
-      estimate_pod({run.pod, model, run.precision, run.attention_mapping, run.ffn_mapping, run.workload, {}});
+  const PodInput input{run.pod, model, run.precision, run.attention_mapping, run.ffn_mapping, run.workload, {}};
+  const PodEstimate analytical = estimate_pod(input);
+  std::optional<PodSimulation> simulated;
+  if (o.engine == "systemc") {
+    PodSimulationOptions so;
+    if (!o.timeline.empty()) so.timeline = o.timeline;
+    simulated = simulate_pod(input, so);
+  }
+  const PodEstimate& p = simulated ? simulated->estimate : analytical;
   const Estimate alone = estimate({gpus, model, run.precision, run.gpu_mapping, run.workload, nullptr, false, {}});
   if (!p.attention.fits || !p.ffn.fits || !alone.fits)
     throw InputError({file}, fmt::format("{} does not fit: the GPUs with the pod need {} of {} per chip, the LPUs "
@@ -126,14 +137,19 @@ Section attention_ffn(const PodRun& run, const ModelSpec& model, const std::stri
                                          to_string(alone.footprint.total()), to_string(alone.capacity)));
   const double ratio = p.step / alone.step_time;
   Section out;
-  out.text = fmt::format("{} decode on {} (batch {}, context {}), hardware bound:\n", model.name, run.pod.name,
-                         run.workload.batch, run.workload.context) +
+  out.text = fmt::format("{} decode on {} (batch {}, context {}), hardware bound{}:\n", model.name, run.pod.name,
+                         run.workload.batch, run.workload.context, simulated ? ", the pod simulated in SystemC" : "") +
              fmt::format("  pod:        {:.1f} tok/s per user (a token every {}), {} chips, attention {} + FFN {}\n",
                          p.tokens_per_second_per_user.value(), to_string(p.step), p.chips,
                          run.attention_mapping.label(), run.ffn_mapping.label()) +
              side_line("attention", p.attention, gpus) + side_line("ffn", p.ffn, lpus) +
              fmt::format("  crossings  {} per step of {} each: {}\n", p.crossings, to_string(p.crossing),
                          to_string(p.crossing * static_cast<double>(p.crossings))) +
+             (simulated ? fmt::format("  analytical estimate: a token every {} (SystemC / analytical {:.4f}); {} "
+                                      "flows through {} FFN NICs per stage\n",
+                                      to_string(analytical.step), p.step / analytical.step, simulated->flows.size(),
+                                      ports_for(pool_with_role(run.pod, "ffn"), run.ffn_mapping.stage_devices()))
+                        : std::string()) +
              fmt::format("  GPUs alone: {:.1f} tok/s per user (a token every {}), {} chips, {}\n",
                          alone.tokens_per_second_per_user.value(), to_string(alone.step_time), gpus.chips,
                          run.gpu_mapping.label()) +
@@ -157,7 +173,9 @@ Section attention_ffn(const PodRun& run, const ModelSpec& model, const std::stri
         pc->estimate.tokens_per_second_per_user.value(), pc->attention_mapping.label(), gc.summary.per_user.value(),
         gc.mapping.label(), *ceiling_ratio);
   }
-  out.json = {{"pod_step_s", p.step.value()},
+  out.json = {{"engine", o.engine},
+              {"pod_step_s", p.step.value()},
+              {"analytical_pod_step_s", analytical.step.value()},
               {"attention_s", p.attention.time.value()},
               {"ffn_s", p.ffn.time.value()},
               {"crossing_s", p.crossing.value()},
@@ -217,6 +235,9 @@ Section prefill_decode(const PodRun& run, const ModelSpec& model, const std::str
 }
 
 int run_pod(const Options& o) {
+  if (!o.timeline.empty() && o.engine != "systemc") {
+    throw InputError({"--timeline"}, "a timeline comes from the SystemC engine: add --engine systemc");
+  }
   ConfigNode resolved;
   PodRun run = load_config(o.file, pod_run_schema(), o.sets, nullptr, &resolved);
   const ModelSpec model = load_hf_config(path_beside(resolved.find("model"), run.model));
@@ -231,7 +252,7 @@ int run_pod(const Options& o) {
   check_mapping(run.prefill_decode.lpu_decode_mapping, model, lpu_chips, "prefill_decode.lpu_decode_mapping");
 
   // Everything is computed before anything is printed or written.
-  const Section split = attention_ffn(run, model, o.file);
+  const Section split = attention_ffn(run, model, o);
   const Section phases = prefill_decode(run, model, o.file);
   nlohmann::ordered_json j = {{"format", "tokenfab-pod"},
                               {"schema_version", 1},
@@ -256,6 +277,12 @@ Command pod_command() {
             cmd.add_option("pod_run", o->file, "pod run description (YAML)")->capture_default_str();
             cmd.add_option("--set", o->sets, "override key.path=value (repeatable)");
             cmd.add_option("--out", o->out, "output directory")->capture_default_str();
+            cmd.add_option("--engine", o->engine,
+                           "analytical, or systemc: the attention-FFN step at the run's batch simulated as one pod")
+                ->check(CLI::IsMember({"analytical", "systemc"}))
+                ->capture_default_str();
+            cmd.add_option("--timeline", o->timeline,
+                           "with --engine systemc: Perfetto timeline of the step (GPU, LPU and interconnect tracks)");
           },
           [o](const Invocation&) { return run_pod(*o); }};
 }

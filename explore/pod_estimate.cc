@@ -18,28 +18,6 @@ void add_side(const Estimate& e, bool ffn, PodSide& side) {
 
 }  // namespace
 
-bool ffn_op(const Op& op) {
-  const std::string_view name = op.name;
-  return name.starts_with("mlp.") || name.starts_with("moe.") || name == "post_attention_norm";
-}
-
-const PoolConfig& pool_with_role(const PodConfig& pod, const std::string& role) {
-  for (const auto& p : pod.pools) {
-    if (p.role == role) return p;
-  }
-  throw InputError({"pools"}, pod.name + ": no pool has the role '" + role + "'");
-}
-
-SystemConfig ffn_system(const PodConfig& pod) {
-  const PoolConfig& pool = pool_with_role(pod, "ffn");
-  SystemConfig s = pool.system;
-  s.chips = pool.system.chips * pool.systems;
-  // The LPUs' chip-to-chip network spans the pool's racks, as Groq v1's
-  // Dragonfly spans its 8 (hardware.md 1b): one scale-up domain.
-  s.scale_up.domain = s.chips;
-  return s;
-}
-
 namespace {
 
 // The LPUs' side: their FFN ops, and their share of the FFN's weights
@@ -77,8 +55,8 @@ PodEstimate with_ffn(const PodInput& in, const PodSide& ffn) {
   // activations' format, and takes the FFN's output back in the same.
   const auto local = static_cast<double>(a.stages.front().sequences) * static_cast<double>(in.workload.tokens);
   const Bytes sent = Bytes(local * static_cast<double>(in.model.hidden) * bytes_per_element(in.precision.activations));
-  const LinkConfig& link = in.pod.interconnect;
-  out.crossing = in.pod.crossing_overhead + link.latency + sent / link.sustained_bandwidth();
+  const LayerCrossings layer = crossing_times(in.pod, in.attention_mapping, in.ffn_mapping.stage_devices(), sent);
+  out.crossing = (layer.forward + layer.back) / 2.0;
   out.crossings = 2 * static_cast<int>(in.model.layers);
   out.step = out.attention.time + out.ffn.time + out.crossing * static_cast<double>(out.crossings);
   out.tokens_per_second_per_user = TokensPerSecond(static_cast<double>(in.workload.tokens) / out.step.value());
@@ -90,6 +68,27 @@ PodEstimate with_ffn(const PodInput& in, const PodSide& ffn) {
 }
 
 }  // namespace
+
+LayerCrossings crossing_times(const PodConfig& pod, const Mapping& attention, int ffn_stage_devices, Bytes states) {
+  const BytesPerSecond port = port_bandwidth(pod, pool_with_role(pod, "attention"));
+  const PoolConfig& ffn = pool_with_role(pod, "ffn");
+  const BytesPerSecond nic = port_bandwidth(pod, ffn);
+  const int nics = ports_for(ffn, ffn_stage_devices);
+  auto busiest = [&](int senders) { return static_cast<double>((senders + nics - 1) / nics); };
+  const Bytes slice = states / static_cast<double>(attention.tp);
+  const int devices = attention.replica_devices();
+  const Seconds fixed = pod.crossing_overhead + crossing_latency(pod);
+  return {fixed + std::max(slice / port, slice * busiest(devices) / nic),
+          fixed + std::max(states / port, states * busiest(devices / attention.tp) / nic)};
+}
+
+Seconds kv_transfer_time(const PodConfig& pod, int prefill_devices, int decode_devices, Bytes kv) {
+  const PoolConfig& gpus = pool_with_role(pod, "attention");
+  const PoolConfig& lpus = pool_with_role(pod, "ffn");
+  const BytesPerSecond sending = port_bandwidth(pod, gpus) * static_cast<double>(ports_for(gpus, prefill_devices));
+  const BytesPerSecond taking = port_bandwidth(pod, lpus) * static_cast<double>(ports_for(lpus, decode_devices));
+  return pod.crossing_overhead + crossing_latency(pod) + kv / std::min(sending, taking);
+}
 
 PodEstimate estimate_pod(const PodInput& in) { return with_ffn(in, ffn_side(in)); }
 
@@ -109,8 +108,6 @@ DisaggregatedEstimate estimate_disaggregated(const RequestInput& in) {
   const Estimate on_lpus = estimate({lpus, in.model, in.precision, in.lpu_decode_mapping, decode, nullptr, false, {}});
   const Estimate on_gpus = estimate({gpus, in.model, in.precision, in.gpu_decode_mapping, decode, nullptr, false, {}});
   out.kv = kv_cache_bytes(in.model, in.prompt, in.precision.kv_cache);
-  const LinkConfig& link = in.pod.interconnect;
-  const auto nics = static_cast<double>(in.prefill_mapping.replica_devices());
   auto finish = [&](RequestLatency& r, const Estimate& d, Seconds transfer) {
     r.prefill = prefill.step_time;
     r.kv_transfer = transfer;
@@ -121,7 +118,9 @@ DisaggregatedEstimate estimate_disaggregated(const RequestInput& in) {
     r.decode_capacity = d.capacity;
     r.fits = prefill.fits && d.fits;
   };
-  finish(out.pod, on_lpus, in.pod.crossing_overhead + link.latency + out.kv / (link.sustained_bandwidth() * nics));
+  finish(
+      out.pod, on_lpus,
+      kv_transfer_time(in.pod, in.prefill_mapping.replica_devices(), in.lpu_decode_mapping.replica_devices(), out.kv));
   finish(out.gpus, on_gpus, Seconds(0));
   return out;
 }

@@ -10,8 +10,7 @@
 //   ffn        the FFN pool's FFN ops (post-attention norm, dense FFN or
 //              router, experts, shared experts and their collectives), all
 //              its pipeline stages one after another
-//   crossings  2 per layer, each crossing_overhead + link latency + the
-//              bytes one attention device sends / the link's bandwidth
+//   crossings  2 per layer, crossing_times below
 //   step       attention + ffn + crossings (one batch in flight: the two
 //              pools take turns; overlapping two batches is not modelled)
 // A side's memory holds only its own weights (and the KV cache on the GPUs).
@@ -47,7 +46,7 @@ struct PodSide {
 
 struct PodEstimate {
   PodSide attention, ffn;
-  Seconds crossing;   // one crossing
+  Seconds crossing;   // one crossing, the mean of a layer's two
   int crossings = 0;  // per step
   Seconds step;
   TokensPerSecond tokens_per_second_per_user;
@@ -55,15 +54,26 @@ struct PodEstimate {
   int chips = 0;                      // both pools
 };
 
-// True for an op the FFN pool runs.
-bool ffn_op(const Op& op);
-
-// The FFN pool as one system: its systems' chips together, in one
-// chip-to-chip domain.
-SystemConfig ffn_system(const PodConfig& pod);
-const PoolConfig& pool_with_role(const PodConfig& pod, const std::string& role);
-
 PodEstimate estimate_pod(const PodInput& in);
+
+// A layer's two crossings when every attention device is ready at once.
+// Each attention group of tp devices holds `states` (its sequences' hidden
+// states, replicated over its ranks after the output projection):
+//   forward  each rank sends its 1/tp slice, device g to the FFN stage's
+//            NIC g mod NICs: overhead + latency
+//            + max(states / tp / an attention port, the busiest NIC's slices / an FFN NIC)
+//   back     a NIC sends each group's output once and the switch copies it
+//            to the group's ranks (NIC j serves the groups j mod NICs):
+//            overhead + latency
+//            + max(states / an attention port, the busiest NIC's groups x states / an FFN NIC)
+// latency is crossing_latency; a pool without `nic` has a port of the
+// interconnect per chip. The SystemC pod (hw/pod/crossing_engine.h) gives
+// this at the first layer; after it, the return's order spreads the next
+// forward crossing's flows, so they queue less.
+struct LayerCrossings {
+  Seconds forward, back;
+};
+LayerCrossings crossing_times(const PodConfig& pod, const Mapping& attention, int ffn_stage_devices, Bytes states);
 
 // The pod's fastest step for one user: the attention side over every
 // tensor-parallel width of the GPUs (experts laid out alike, so the mapping
@@ -80,7 +90,7 @@ std::optional<PodCeiling> pod_ceiling(const PodInput& in);
 // GPUs doing both. For one request of `prompt` tokens and `output` new ones,
 // decoded in a batch of `batch`:
 //   TTFT  = prefill on the GPUs (+ the KV transfer when decoding elsewhere:
-//           latency + the prompt's KV bytes over the prefill replica's NICs)
+//           kv_transfer_time)
 //   TPOT  = one decode step at the mean context prompt + output / 2
 //   E2E   = TTFT + output x TPOT
 struct RequestInput {
@@ -102,5 +112,9 @@ struct DisaggregatedEstimate {
   RequestLatency pod, gpus;
 };
 DisaggregatedEstimate estimate_disaggregated(const RequestInput& in);
+
+// The prompt's KV cache from the prefill replica's NICs to the decoding
+// LPUs' NICs: overhead + latency + kv / the smaller side's ports together.
+Seconds kv_transfer_time(const PodConfig& pod, int prefill_devices, int decode_devices, Bytes kv);
 
 }  // namespace tokenfab

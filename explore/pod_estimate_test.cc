@@ -2,26 +2,12 @@
 
 #include <doctest/doctest.h>
 
-#include "core/config_loader.h"
-#include "workloads/hf_config.h"
+#include "explore/shipped_pod_fixture.h"
 
 namespace tokenfab {
 namespace {
 
-// The shipped pod, DeepSeek-R1 in FP8, one sequence on each of the 72 GPUs
-// and the routed experts one per LPU in 8 stages over 2,048 LP30.
-struct Shipped {
-  PodConfig pod = load_config("configs/pods/vr_nvl72_lpx.yaml", pod_schema());
-  ModelSpec model = load_hf_config("workloads/models/deepseek-r1.json");
-  Precision fp8{Dtype::fp8, Dtype::fp8, Dtype::bf16, Dtype::fp8, Dtype::fp8};
-  PodInput in{pod,
-              model,
-              fp8,
-              Mapping{.attn_dp = 72, .ep = 72},
-              Mapping{.attn_dp = 256, .ep = 256, .pp = 8},
-              Workload{Phase::decode, 72, 1, 8192},
-              {}};
-};
+using Shipped = ShippedPod;
 
 TEST_CASE("pod: a decode step is the GPUs' attention, the LPUs' FFN and two crossings per layer") {
   const Shipped x;
@@ -32,11 +18,18 @@ TEST_CASE("pod: a decode step is the GPUs' attention, the LPUs' FFN and two cros
   const PodEstimate p = estimate_pod(in);
   // 61 layers, 2 crossings each. One crossing carries one GPU's one sequence:
   // 7,168 FP8 values (with their block scales), after the link's latency and
-  // the pod's overhead.
+  // the pod's overhead. An LPX stage of 256 LP30 reaches Ethernet through 64
+  // tray NICs (4 chips each), so 8 of them take two GPUs' states: the
+  // crossing ends when the second is through its NIC.
   CHECK(p.crossings == 122);
   const LinkConfig& link = pod.interconnect;
-  const double crossing = pod.crossing_overhead.value() + link.latency.value() +
-                          7168.0 * bytes_per_element(Dtype::fp8) / link.sustained_bandwidth().value();
+  const PoolConfig& lpx = pool_with_role(pod, "ffn");
+  REQUIRE(lpx.nic);
+  CHECK(ports_for(lpx, 256) == 64);
+  const double sent = 7168.0 * bytes_per_element(Dtype::fp8);
+  const double crossing =
+      pod.crossing_overhead.value() + link.latency.value() + lpx.nic->link.latency.value() +
+      std::max(sent / link.sustained_bandwidth().value(), 2 * sent / lpx.nic->link.sustained_bandwidth().value());
   CHECK(p.crossing.value() == doctest::Approx(crossing).epsilon(1e-12));
   CHECK(p.step.value() == doctest::Approx(p.attention.time.value() + p.ffn.time.value() + 122 * crossing));
   // Each side does only its own work: the GPUs read HBM and no SRAM, the LPUs
@@ -92,8 +85,9 @@ TEST_CASE("pod: prefill on the GPUs, the KV cache over Ethernet, decode on the L
                         2};
   const DisaggregatedEstimate d = estimate_disaggregated(in);
   // The prompt's MLA cache: 61 layers x 8,192 tokens x 576 FP8 values (with
-  // block scales), sent over the 8 NICs of the prefill replica after the
-  // link's latency and the pod's crossing overhead.
+  // block scales), sent over the 8 NICs of the prefill replica (1.4 TB/s;
+  // the 2,048 decoding LP30 take it through 512 tray NICs, 23 TB/s) after
+  // the link's latency and the pod's crossing overhead.
   const double kv = 61.0 * 8192 * 576 * bytes_per_element(Dtype::fp8);
   CHECK(d.kv.value() == doctest::Approx(kv));
   const LinkConfig& link = x.pod.interconnect;

@@ -49,4 +49,37 @@ TEST_CASE("cli: the SystemC timeline draws launch and sync wherever the breakdow
   }
 }
 
+// The pod simulated in SystemC: one process per GPU and per simulated LPU,
+// named by their kind, and one for the interconnect whose slices are the
+// step's flows (two a layer for each of the 72 GPUs, on its port and on the
+// FFN NIC at the other end), each lasting at least the link's latency.
+TEST_CASE("cli: the pod's SystemC timeline has GPU, LPU and interconnect tracks") {
+  const std::string out = std::string(TOKENFAB_TEST_OUT) + "/pod_systemc";
+  const std::string cmd = std::string(TOKENFAB_BIN) + " pod --engine systemc --out " + out + " --timeline " + out +
+                          "/timeline.json > " + out + "/stdout.txt";
+  REQUIRE(std::system(("mkdir -p " + out).c_str()) == 0);
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  const auto timeline = read_json(out + "/timeline.json");
+  std::map<int, std::string> process;
+  for (const auto& e : timeline["traceEvents"]) {
+    if (e["ph"] == "M" && e["name"] == "process_name") process[e["pid"]] = e["args"]["name"];
+  }
+  int gpus = 0, lpus = 0, interconnect = -1;
+  for (const auto& [pid, name] : process) {
+    gpus += name.starts_with("GPU ");
+    lpus += name.starts_with("LPU ");
+    if (name == "interconnect") interconnect = pid;
+  }
+  CHECK(gpus == 72);
+  CHECK(lpus > 0);
+  REQUIRE(interconnect >= 0);
+  int flows = 0;
+  for (const auto& e : timeline["traceEvents"]) {
+    if (e["ph"] != "X" || e["pid"] != interconnect) continue;
+    ++flows;
+    CHECK(e["dur"].get<double>() >= 1.25);  // microseconds: the low-latency mode's NIC to NIC
+  }
+  CHECK(flows == 61 * 2 * 72 * 2);
+}
+
 }  // namespace

@@ -21,9 +21,10 @@ enum class OpKind { embedding, norm, gemm, grouped_gemm, rope, attention, activa
 enum class CollectiveKind { all_reduce, all_gather, reduce_scatter, all_to_all, send_recv };
 enum class Phase { prefill, decode };
 // Which devices take part in a collective: the tp devices of an attention
-// group, every device of the pipeline stage (expert parallelism), or a device
-// and its peer one stage on.
-enum class CollectiveGroup { tp, ep, pp };
+// group, every device of the pipeline stage (expert parallelism), a device
+// and its peer one stage on, or (only in a pod's simulation, never in a
+// trace file) the devices of the pod's other pool across its interconnect.
+enum class CollectiveGroup { tp, ep, pp, pod };
 
 template <>
 struct EnumNames<OpKind> {
@@ -49,6 +50,7 @@ struct EnumNames<CollectiveKind> {
 };
 template <>
 struct EnumNames<CollectiveGroup> {
+  // pod is left out: no trace file names it (trace_check refuses it too).
   static constexpr std::array<std::pair<CollectiveGroup, std::string_view>, 3> table{
       {{CollectiveGroup::tp, "tp"}, {CollectiveGroup::ep, "ep"}, {CollectiveGroup::pp, "pp"}}};
 };

@@ -55,6 +55,10 @@ void check_trace(const Trace& t, const ModelSpec& model, const std::string& file
             diags.error(at, op_where, "a pp send needs group_size 2 and a next stage");
           }
           break;
+        case CollectiveGroup::pod:
+          diags.error(at, op_where,
+                      "a crossing between a pod's pools is not part of a replica's trace (group tp, ep or pp)");
+          break;
       }
     }
   }

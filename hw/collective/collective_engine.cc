@@ -1,6 +1,7 @@
 #include "hw/collective/collective_engine.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "hw/tlm/op_payload.h"
 
@@ -42,6 +43,12 @@ CollectiveEngine::Group CollectiveEngine::group_of(int device, const Op& op) con
 }
 
 sc_core::sc_event& CollectiveEngine::arrive(int device, const Op& op, Seconds arrival, CollectiveCharge* charge) {
+  if (op.collective->group == CollectiveGroup::pod) {
+    if (!crossings_) throw std::logic_error(op.name + ": a crossing between pools outside a pod's simulation");
+    sc_core::sc_event& done = *done_[static_cast<std::size_t>(device)];
+    crossings_->cross(side_, device, op, arrival, stands_for_[static_cast<std::size_t>(device)], charge, done);
+    return done;
+  }
   const Route route = route_for(system_, collective_span(*op.collective, mapping_, device));
   const Seconds ready = arrival + route.fabric->collective_overhead;
   const Seconds now = from_sc(sc_core::sc_time_stamp());

@@ -28,6 +28,19 @@ struct CollectiveCharge {
   bool scale_out = false;
 };
 
+// Where a replica's crossings to a pod's other pool go (group pod): the
+// pod's interconnect, outside the replica's own fabrics
+// (hw/pod/crossing_engine.h).
+class CrossingHandler {
+ public:
+  virtual ~CrossingHandler() = default;
+  // `device` of the pod's pool `side` reaches the crossing `op` at `arrival`,
+  // for itself and the devices it stands for (`stands_for`, itself first);
+  // the handler fills `charge` and notifies `done` when the device may go on.
+  virtual void cross(int side, int device, const Op& op, Seconds arrival, const std::vector<int>& stands_for,
+                     CollectiveCharge* charge, sc_core::sc_event& done) = 0;
+};
+
 class CollectiveEngine {
  public:
   CollectiveEngine(const SystemConfig& system, const Mapping& mapping);
@@ -42,6 +55,11 @@ class CollectiveEngine {
   // readiness and payload, and their ports are reserved like its. Default:
   // every device is its own representative.
   void begin_step(std::vector<int> representative);
+  // Sends the replica's crossings (group pod) to `handler` as pool `side`.
+  void route_crossings(CrossingHandler* handler, int side) {
+    crossings_ = handler;
+    side_ = side;
+  }
   // Fires when the previous stage's data has reached `device`.
   sc_core::sc_event& start_event(int device) { return *start_[static_cast<std::size_t>(device)]; }
 
@@ -72,6 +90,8 @@ class CollectiveEngine {
   std::vector<int> representative_;
   std::vector<std::vector<int>> stands_for_;  // per representative: the devices it stands for, itself first
   std::unordered_map<std::uint64_t, Pending> pending_;
+  CrossingHandler* crossings_ = nullptr;
+  int side_ = 0;
 };
 
 }  // namespace tokenfab

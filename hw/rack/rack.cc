@@ -41,14 +41,13 @@ constexpr std::array kDrawOrder = {Resource::launch,  Resource::sync,     Resour
 
 }  // namespace
 
-void write_timeline(const std::filesystem::path& file, const ReplicaModule& replica, Seconds begin,
-                    const SystemConfig& system) {
-  TraceEvents events;
+void add_timeline(TraceEvents& events, const ReplicaModule& replica, Seconds begin, const SystemConfig& system,
+                  int pid_offset) {
   const std::string kind = system.chip.kind == ChipKind::gpu ? "GPU " : "LPU ";
   for (const auto& device : replica.devices()) {
     if (!device->loaded()) continue;
-    const int pid = device->device();
-    events.process(pid, kind + std::to_string(pid));
+    const int pid = pid_offset + device->device();
+    events.process(pid, kind + std::to_string(device->device()));
     for (Resource res : kResources) events.track(pid, static_cast<int>(res), resource_key(res, system));
     const auto& ops = device->ops();
     for (std::size_t i = 0; i < ops.size(); ++i) {
@@ -68,25 +67,26 @@ void write_timeline(const std::filesystem::path& file, const ReplicaModule& repl
       }
     }
   }
+}
+
+void write_timeline(const std::filesystem::path& file, const ReplicaModule& replica, Seconds begin,
+                    const SystemConfig& system) {
+  TraceEvents events;
+  add_timeline(events, replica, begin, system, 0);
   events.write(file);
 }
 
-Estimate simulate_step(const EstimateInput& in, const SimulationOptions& options) {
+ReplicaOps replica_ops(const EstimateInput& in, bool share) {
   const Mapping& map = in.mapping;
-  const Workload pass = pass_workload(in);
-  const StepLoad load = uniform_step_load(pass, map.attn_dp);
-  const ModelSpec model = step_model(in);
-  const std::vector<TraceKey> keys = trace_keys(model, map, load);
-  const std::vector<int> representative =
-      representatives(map, in.system, keys, options.share_identical_groups && !in.trace);
-
-  // Devices whose traces are identical share one list.
-  std::map<TraceKey, std::vector<Op>> shared;
-  std::vector<const std::vector<Op>*> ops(static_cast<std::size_t>(map.replica_devices()), nullptr);
-  std::vector<int> simulated;
+  ReplicaOps out;
+  out.load = uniform_step_load(pass_workload(in), map.attn_dp);
+  out.model = step_model(in);
+  out.keys = trace_keys(out.model, map, out.load);
+  out.representative = representatives(map, in.system, out.keys, share && !in.trace);
+  out.ops.assign(static_cast<std::size_t>(map.replica_devices()), nullptr);
   for (int d = 0; d < map.replica_devices(); ++d) {
-    if (representative[static_cast<std::size_t>(d)] != d) continue;
-    simulated.push_back(d);
+    if (out.representative[static_cast<std::size_t>(d)] != d) continue;
+    out.simulated.push_back(d);
     if (in.trace) {
       auto it = std::find_if(in.trace->devices.begin(), in.trace->devices.end(),
                              [&](const DeviceTrace& t) { return t.device == d; });
@@ -94,29 +94,34 @@ Estimate simulate_step(const EstimateInput& in, const SimulationOptions& options
         throw InputError({"trace"}, "the trace has no ops for device " + std::to_string(d) +
                                         "; the SystemC engine needs every device of the replica");
       }
-      ops[static_cast<std::size_t>(d)] = &it->ops;
+      out.ops[static_cast<std::size_t>(d)] = &it->ops;
       continue;
     }
-    const TraceKey& key = keys[static_cast<std::size_t>(d)];
-    auto it = shared.find(key);
-    if (it == shared.end()) {
-      it = shared.emplace(key, generate_device_trace(model, in.precision, map, pass, d).ops).first;
+    const TraceKey& key = out.keys[static_cast<std::size_t>(d)];
+    auto it = out.shared.find(key);
+    if (it == out.shared.end()) {
+      it = out.shared.emplace(key, generate_device_trace(out.model, in.precision, map, pass_workload(in), d).ops).first;
     }
-    ops[static_cast<std::size_t>(d)] = &it->second;
+    out.ops[static_cast<std::size_t>(d)] = &it->second;
   }
   // Input errors surface here, before the kernel runs, rather than as a
   // SystemC report from inside a process.
-  for (int d : simulated) {
-    for (const Op& op : *ops[static_cast<std::size_t>(d)]) {
+  for (int d : out.simulated) {
+    for (const Op& op : *out.ops[static_cast<std::size_t>(d)]) {
       if (op.collective) route_for(in.system, collective_span(*op.collective, map, d));
     }
   }
+  return out;
+}
 
-  ReplicaModule replica("replica", in.system, map, in.engine, simulated);
-  const Seconds begin = replica.run_step(ops, representative);
+Estimate simulate_step(const EstimateInput& in, const SimulationOptions& options) {
+  const Mapping& map = in.mapping;
+  const ReplicaOps r = replica_ops(in, options.share_identical_groups);
+  ReplicaModule replica("replica", in.system, map, in.engine, r.simulated);
+  const Seconds begin = replica.run_step(r.ops, r.representative);
 
-  PassTiming timing = collect_pass(replica, begin, load,
-                                   [&](int stage) { return stage_footprint(in, model, stage * map.stage_devices()); });
+  PassTiming timing = collect_pass(
+      replica, begin, r.load, [&](int stage) { return stage_footprint(in, r.model, stage * map.stage_devices()); });
   Estimate e = finish_estimate(std::move(timing), in);
   if (options.timeline) write_timeline(*options.timeline, replica, begin, in.system);
   return e;

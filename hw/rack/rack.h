@@ -12,10 +12,14 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <optional>
 
+#include "core/trace_events.h"
 #include "hw/analytical/estimate.h"
+#include "hw/common/device_classes.h"
 #include "hw/rack/replica.h"
+#include "workloads/batch.h"
 
 namespace tokenfab {
 
@@ -47,5 +51,23 @@ PassTiming collect_pass(const ReplicaModule& replica, Seconds begin, const StepL
 // kernel, sync before its transfer), so every term of the breakdown shows.
 void write_timeline(const std::filesystem::path& file, const ReplicaModule& replica, Seconds begin,
                     const SystemConfig& system);
+// The same into `events`, each device's process id offset by `pid_offset`
+// (a pod draws both pools in one timeline).
+void add_timeline(TraceEvents& events, const ReplicaModule& replica, Seconds begin, const SystemConfig& system,
+                  int pid_offset);
+
+// A step's op lists for the simulated devices of a replica: one list per
+// distinct trace (device_classes.h), shared by the devices that run it, and
+// each device's representative (`share` false: every device stands for itself;
+// an imported trace is never shared). Collectives are checked to have a fabric.
+struct ReplicaOps {
+  StepLoad load;
+  ModelSpec model;  // what the step runs through (step_model)
+  std::vector<TraceKey> keys;
+  std::vector<int> representative, simulated;
+  std::map<TraceKey, std::vector<Op>> shared;
+  std::vector<const std::vector<Op>*> ops;  // per device of the replica; nullptr when stood for
+};
+ReplicaOps replica_ops(const EstimateInput& in, bool share);
 
 }  // namespace tokenfab

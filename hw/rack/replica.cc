@@ -43,7 +43,7 @@ Seconds ReplicaModule::begin_step(const std::vector<const std::vector<Op>*>& ops
     const int slot = slot_[static_cast<std::size_t>(d)];
     if (slot < 0) throw std::logic_error("device " + std::to_string(d) + " of the replica was not built");
     DeviceModule& device = *devices_[static_cast<std::size_t>(slot)];
-    device.load(*list, mapping_.coords(d).stage);
+    device.load(*list, chained_stages_ ? mapping_.coords(d).stage : 0);
     device.start();
   }
   return from_sc(sc_core::sc_time_stamp());

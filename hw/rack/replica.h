@@ -38,6 +38,12 @@ class ReplicaModule : public sc_core::sc_module {
   // begin_step, then runs the kernel until every device is done.
   Seconds run_step(const std::vector<const std::vector<Op>*>& ops, std::vector<int> representative);
 
+  // Off: a device of a later pipeline stage starts with the step instead of
+  // waiting for the previous stage's activations (a pod's FFN stages take
+  // theirs from the other pool, layer by layer).
+  void chain_stages(bool chained) { chained_stages_ = chained; }
+  CollectiveEngine& collectives() { return collectives_; }
+
   // Built devices in index order; those that ran the last step are loaded().
   const std::vector<std::unique_ptr<DeviceModule>>& devices() const { return devices_; }
   const Mapping& mapping() const { return mapping_; }
@@ -49,6 +55,7 @@ class ReplicaModule : public sc_core::sc_module {
   std::vector<std::unique_ptr<ComputeEngine>> compute_;
   std::vector<std::unique_ptr<DeviceModule>> devices_;
   std::vector<int> slot_;  // per device index: its place in devices_, or -1
+  bool chained_stages_ = true;
 };
 
 // sc_time counts integer picoseconds; the replica checks the kernel's

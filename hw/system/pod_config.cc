@@ -1,8 +1,22 @@
 #include "hw/system/pod_config.h"
 
+#include <string_view>
+
 namespace tokenfab {
 
 namespace {
+const Schema<PoolNic>& pool_nic_schema() {
+  static const Schema<PoolNic> schema = [] {
+    Schema<PoolNic> s("the NICs through which a pool's chips reach the pod's interconnect");
+    s.section("link", &PoolNic::link, link_schema());
+    s.add("chips_per_nic", &PoolNic::chips_per_nic, "consecutive chips sharing one NIC").at_least(1);
+    return s;
+  }();
+  return schema;
+}
+
+}  // namespace
+
 const Schema<PoolConfig>& pool_schema() {
   static const Schema<PoolConfig> schema = [] {
     Schema<PoolConfig> s("a pool of identical systems");
@@ -10,11 +24,15 @@ const Schema<PoolConfig>& pool_schema() {
     s.add("role", &PoolConfig::role, "what the pool serves: prefill, decode, attention, ffn");
     s.section("system", &PoolConfig::system, system_schema());
     s.add("systems", &PoolConfig::systems, "systems in the pool").at_least(1);
+    s.section("nic", &PoolConfig::nic, pool_nic_schema());
+    s.check([](const PoolConfig& p, Checker& k) {
+      if (p.nic && p.system.chips % p.nic->chips_per_nic != 0)
+        k.fail("nic.chips_per_nic", "does not divide the system's " + std::to_string(p.system.chips) + " chips");
+    });
     return s;
   }();
   return schema;
 }
-}  // namespace
 
 const Schema<PodConfig>& pod_schema() {
   static const Schema<PodConfig> schema = [] {
@@ -27,6 +45,45 @@ const Schema<PodConfig>& pod_schema() {
     return s;
   }();
   return schema;
+}
+
+BytesPerSecond port_bandwidth(const PodConfig& pod, const PoolConfig& pool) {
+  return pool.nic ? pool.nic->link.sustained_bandwidth() : pod.interconnect.sustained_bandwidth();
+}
+
+int ports_for(const PoolConfig& pool, int devices) {
+  const int per_nic = pool.nic ? pool.nic->chips_per_nic : 1;
+  return (devices + per_nic - 1) / per_nic;
+}
+
+Seconds crossing_latency(const PodConfig& pod) {
+  Seconds out = pod.interconnect.latency;
+  for (const PoolConfig& p : pod.pools) {
+    if (p.nic) out += p.nic->link.latency;
+  }
+  return out;
+}
+
+bool ffn_op(const Op& op) {
+  const std::string_view name = op.name;
+  return name.starts_with("mlp.") || name.starts_with("moe.") || name == "post_attention_norm";
+}
+
+const PoolConfig& pool_with_role(const PodConfig& pod, const std::string& role) {
+  for (const auto& p : pod.pools) {
+    if (p.role == role) return p;
+  }
+  throw InputError({"pools"}, pod.name + ": no pool has the role '" + role + "'");
+}
+
+SystemConfig ffn_system(const PodConfig& pod) {
+  const PoolConfig& pool = pool_with_role(pod, "ffn");
+  SystemConfig s = pool.system;
+  s.chips = pool.system.chips * pool.systems;
+  // The LPUs' chip-to-chip network spans the pool's racks, as Groq v1's
+  // Dragonfly spans its 8 (hardware.md 1b): one scale-up domain.
+  s.scale_up.domain = s.chips;
+  return s;
 }
 
 }  // namespace tokenfab

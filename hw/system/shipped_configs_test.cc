@@ -45,6 +45,7 @@ TEST_CASE("configs: every chip loads with sourced numbers") { check_all("chips",
 TEST_CASE("configs: every link loads with sourced numbers") { check_all("links", link_schema(), 10); }
 TEST_CASE("configs: every system loads with sourced numbers") { check_all("systems", system_schema(), 11); }
 TEST_CASE("configs: every pod loads with sourced numbers") { check_all("pods", pod_schema(), 1); }
+TEST_CASE("configs: every pool of a pod loads with sourced numbers") { check_all("pods/pools", pool_schema(), 1); }
 
 }  // namespace
 }  // namespace tokenfab

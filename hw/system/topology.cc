@@ -12,6 +12,8 @@ DeviceSpan collective_span(const Collective& c, const Mapping& mapping, int devi
       return {device - device % mapping.tp, mapping.tp};
     case CollectiveGroup::ep:
       return {device - device % mapping.stage_devices(), mapping.stage_devices()};
+    case CollectiveGroup::pod:  // leaves the system: the pod's interconnect carries it
+      break;
   }
   return {device, 1};
 }
