@@ -1,14 +1,6 @@
 // `tokenfab pod`: attention-FFN disaggregated decode on a GPU+LPU pod
-// (explore/pod_estimate.h) against the GPU pool alone, from a pod run file:
-//
-//   pod: {base: ../pods/vr_nvl72_lpx.yaml}
-//   model: ../../workloads/models/deepseek-r1.json
-//   workload: {phase: decode, batch: 72, context: 8192}
-//   precision: {weights: fp8, ...}
-//   attention_mapping: {attn_dp: 72, ep: 72}          # the GPUs with the pod
-//   ffn_mapping: {attn_dp: 256, ep: 256, pp: 8}       # the LPUs
-//   gpu_mapping: {attn_dp: 72, ep: 72}   # the GPUs alone
-//   prefill_decode: {output_tokens: 1024, batch: 2, prefill_mapping: {...}, lpu_decode_mapping: {...}}
+// (explore/pod_estimate.h) against the GPU pool alone, from a pod run file
+// (app/pod_run.h).
 //
 // It prints the attention-FFN split at that operating point and at each
 // deployment's fastest for one user, then the other style: prefill on the
@@ -26,61 +18,14 @@
 #include <nlohmann/json.hpp>
 
 #include "app/command.h"
+#include "app/pod_run.h"
 #include "core/atomic_file.h"
-#include "core/config_loader.h"
 #include "explore/mapping_search.h"
 #include "explore/pod_estimate.h"
 #include "explore/pod_simulation.h"
-#include "workloads/hf_config.h"
-#include "workloads/workload_config.h"
 
 namespace tokenfab {
 namespace {
-
-// The second style, prefill on the GPUs and decode on the LPUs, for one
-// request of the workload's context as its prompt.
-struct RequestStyle {
-  std::int64_t output_tokens = 0;
-  std::int64_t batch = 1;  // sequences decoded together
-  Mapping prefill_mapping, lpu_decode_mapping;
-};
-
-struct PodRun {
-  PodConfig pod;
-  std::string model;
-  Workload workload;
-  Precision precision;
-  Mapping attention_mapping, ffn_mapping, gpu_mapping;
-  RequestStyle prefill_decode;
-};
-
-const Schema<RequestStyle>& request_style_schema() {
-  static const Schema<RequestStyle> schema = [] {
-    Schema<RequestStyle> s("prefill on the GPUs, the KV cache over the interconnect, decode on the LPUs");
-    s.add("output_tokens", &RequestStyle::output_tokens, "tokens generated per request").at_least(std::int64_t{1});
-    s.add("batch", &RequestStyle::batch, "sequences decoded together on either pool").at_least(std::int64_t{1});
-    s.section("prefill_mapping", &RequestStyle::prefill_mapping, mapping_schema());
-    s.section("lpu_decode_mapping", &RequestStyle::lpu_decode_mapping, mapping_schema());
-    return s;
-  }();
-  return schema;
-}
-
-const Schema<PodRun>& pod_run_schema() {
-  static const Schema<PodRun> schema = [] {
-    Schema<PodRun> s("a decode step on a pod, and on its GPU pool alone");
-    s.section("pod", &PodRun::pod, pod_schema());
-    s.add("model", &PodRun::model, "path of a Hugging Face config.json, relative to the file that names it");
-    s.section("workload", &PodRun::workload, workload_schema());
-    s.section("precision", &PodRun::precision, precision_schema());
-    s.section("attention_mapping", &PodRun::attention_mapping, mapping_schema());
-    s.section("ffn_mapping", &PodRun::ffn_mapping, mapping_schema());
-    s.section("gpu_mapping", &PodRun::gpu_mapping, mapping_schema());
-    s.section("prefill_decode", &PodRun::prefill_decode, request_style_schema());
-    return s;
-  }();
-  return schema;
-}
 
 struct Options {
   std::string file = "configs/runs/pod_afd_deepseek_r1.yaml";
@@ -89,14 +34,6 @@ struct Options {
   std::string engine = "analytical";
   std::string timeline;  // SystemC only
 };
-
-void check_mapping(const Mapping& m, const ModelSpec& model, int chips, const char* key) {
-  Diagnostics d;
-  validate_mapping(m, model, d, {key});
-  if (m.replica_devices() > chips)
-    d.error({key}, "", fmt::format("{} needs {} chips, the pool has {}", m.label(), m.replica_devices(), chips));
-  d.throw_if_any();
-}
 
 std::string side_line(const char* what, const PodSide& s, const SystemConfig& sys) {
   std::string out = fmt::format("  {:<10} {:>9} per step; memory per chip {} of {}{}; time:", what, to_string(s.time),
@@ -238,18 +175,9 @@ int run_pod(const Options& o) {
   if (!o.timeline.empty() && o.engine != "systemc") {
     throw InputError({"--timeline"}, "a timeline comes from the SystemC engine: add --engine systemc");
   }
-  ConfigNode resolved;
-  PodRun run = load_config(o.file, pod_run_schema(), o.sets, nullptr, &resolved);
-  const ModelSpec model = load_hf_config(path_beside(resolved.find("model"), run.model));
-  if (run.workload.phase != Phase::decode)
-    throw InputError({"workload.phase"}, "a pod splits decode steps; the workload's phase is prefill");
-  const int gpu_chips = pool_with_role(run.pod, "attention").system.chips;
-  const int lpu_chips = ffn_system(run.pod).chips;
-  check_mapping(run.attention_mapping, model, gpu_chips, "attention_mapping");
-  check_mapping(run.ffn_mapping, model, lpu_chips, "ffn_mapping");
-  check_mapping(run.gpu_mapping, model, gpu_chips, "gpu_mapping");
-  check_mapping(run.prefill_decode.prefill_mapping, model, gpu_chips, "prefill_decode.prefill_mapping");
-  check_mapping(run.prefill_decode.lpu_decode_mapping, model, lpu_chips, "prefill_decode.lpu_decode_mapping");
+  const LoadedPod loaded = load_pod_run(o.file, o.sets);
+  const PodRun& run = loaded.run;
+  const ModelSpec& model = loaded.model;
 
   // Everything is computed before anything is printed or written.
   const Section split = attention_ffn(run, model, o);

@@ -3,16 +3,13 @@
 // each repetition is a forked child that simulates once and reports its time
 // through a pipe; the parent never touches SystemC (toolchain.md §5).
 // Run from the source root: ./build/bench/systemc_step_bench [repetitions] [run.yaml]
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <string>
 #include <vector>
 
 #include "app/run_config.h"
+#include "bench/forked_runs.h"
 #include "hw/rack/rack.h"
 
 extern "C" int sc_main(int, char**) { return 0; }
@@ -37,27 +34,8 @@ int main(int argc, char** argv) {
   const std::string file = argc > 2 ? argv[2] : "configs/runs/default.yaml";
   // Loading configs is not part of the step; do it once before forking.
   tokenfab::LoadedRun run = tokenfab::load_run(file, {});
-  std::vector<double> times;
-  for (int i = 0; i < reps; ++i) {
-    int fd[2];
-    if (pipe(fd) != 0) return 1;
-    std::fflush(nullptr);
-    pid_t pid = fork();
-    if (pid == 0) {
-      double t = one_step(run);
-      if (write(fd[1], &t, sizeof t) != sizeof t) _exit(2);
-      _exit(0);
-    }
-    double t = -1;
-    if (read(fd[0], &t, sizeof t) != sizeof t) t = -1;
-    close(fd[0]);
-    close(fd[1]);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    if (t < 0) return 1;
-    times.push_back(t);
-  }
-  std::sort(times.begin(), times.end());
+  const std::vector<double> times = forked_runs(reps, [&] { return one_step(run); });
+  if (times.empty()) return 1;
   std::printf("systemc decode step of %s on %s (%d devices): median %.2f ms, min %.2f ms over %d runs\n",
               run.model.name.c_str(), run.config.system.name.c_str(), run.config.mapping.replica_devices(),
               times[times.size() / 2] * 1e3, times.front() * 1e3, reps);
