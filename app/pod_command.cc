@@ -52,18 +52,38 @@ struct Section {
 
 // Attention on the GPUs, the FFN on the LPUs: at the run's batch and at each
 // deployment's fastest for one user, against the GPUs alone.
-Section attention_ffn(const PodRun& run, const ModelSpec& model, const Options& o) {
-  const std::string& file = o.file;
+PodInput split_input(const PodRun& run, const ModelSpec& model) {
+  return {run.pod, model, run.precision, run.attention_mapping, run.ffn_mapping, run.workload, {}};
+}
+
+// The prefill-decode request, the GPUs alone decoding at their fastest
+// mapping for its batch.
+RequestInput phases_input(const PodRun& run, const ModelSpec& model, const std::string& file) {
+  const SystemConfig& gpus = pool_with_role(run.pod, "attention").system;
+  const RequestStyle& r = run.prefill_decode;
+  const std::vector<Point> gpu_points =
+      decode_points({model, run.precision, run.workload.context + r.output_tokens / 2, r.batch}, gpus, {});
+  const Point* gpu_decode = nullptr;
+  for (const Point& q : gpu_points) {
+    if (q.batch == r.batch && (!gpu_decode || q.summary.per_user > gpu_decode->summary.per_user)) gpu_decode = &q;
+  }
+  if (!gpu_decode) throw InputError({file}, fmt::format("no GPU mapping decodes {} sequences", r.batch));
+  return {run.pod,
+          model,
+          run.precision,
+          r.prefill_mapping,
+          r.lpu_decode_mapping,
+          gpu_decode->mapping,
+          run.workload.context,
+          r.output_tokens,
+          r.batch};
+}
+
+Section attention_ffn(const PodRun& run, const ModelSpec& model, const std::string& file,
+                      const std::optional<PodSimulation>& simulated) {
   const SystemConfig& gpus = pool_with_role(run.pod, "attention").system;
   const SystemConfig lpus = ffn_system(run.pod);
-  const PodInput input{run.pod, model, run.precision, run.attention_mapping, run.ffn_mapping, run.workload, {}};
-  const PodEstimate analytical = estimate_pod(input);
-  std::optional<PodSimulation> simulated;
-  if (o.engine == "systemc") {
-    PodSimulationOptions so;
-    if (!o.timeline.empty()) so.timeline = o.timeline;
-    simulated = simulate_pod(input, so);
-  }
+  const PodEstimate analytical = estimate_pod(split_input(run, model));
   const PodEstimate& p = simulated ? simulated->estimate : analytical;
   const Estimate alone = estimate({gpus, model, run.precision, run.gpu_mapping, run.workload, nullptr, false, {}});
   if (!p.attention.fits || !p.ffn.fits || !alone.fits)
@@ -110,8 +130,7 @@ Section attention_ffn(const PodRun& run, const ModelSpec& model, const Options& 
         pc->estimate.tokens_per_second_per_user.value(), pc->attention_mapping.label(), gc.summary.per_user.value(),
         gc.mapping.label(), *ceiling_ratio);
   }
-  out.json = {{"engine", o.engine},
-              {"pod_step_s", p.step.value()},
+  out.json = {{"pod_step_s", p.step.value()},
               {"analytical_pod_step_s", analytical.step.value()},
               {"attention_s", p.attention.time.value()},
               {"ffn_s", p.ffn.time.value()},
@@ -126,19 +145,11 @@ Section attention_ffn(const PodRun& run, const ModelSpec& model, const Options& 
 
 // Prefill on the GPUs, decode on the LPUs, against the GPUs doing both (at
 // their fastest mapping for that batch).
-Section prefill_decode(const PodRun& run, const ModelSpec& model, const std::string& file) {
-  const SystemConfig& gpus = pool_with_role(run.pod, "attention").system;
+Section prefill_decode(const PodRun& run, const RequestInput& in,
+                       const std::optional<DisaggregatedSimulation>& simulated) {
   const RequestStyle& r = run.prefill_decode;
-  const std::vector<Point> gpu_points =
-      decode_points({model, run.precision, run.workload.context + r.output_tokens / 2, r.batch}, gpus, {});
-  const Point* gpu_decode = nullptr;
-  for (const Point& q : gpu_points) {
-    if (q.batch == r.batch && (!gpu_decode || q.summary.per_user > gpu_decode->summary.per_user)) gpu_decode = &q;
-  }
-  if (!gpu_decode) throw InputError({file}, fmt::format("no GPU mapping decodes {} sequences", r.batch));
-  const DisaggregatedEstimate d =
-      estimate_disaggregated({run.pod, model, run.precision, r.prefill_mapping, r.lpu_decode_mapping,
-                              gpu_decode->mapping, run.workload.context, r.output_tokens, r.batch});
+  const DisaggregatedEstimate analytical = estimate_disaggregated(in);
+  const DisaggregatedEstimate& d = simulated ? simulated->estimate : analytical;
   auto request_line = [](const char* what, const RequestLatency& l) {
     return fmt::format("  {:<11} TTFT {} (prefill {} + KV {}), TPOT {}, end to end {}\n", what, to_string(l.ttft),
                        to_string(l.prefill), to_string(l.kv_transfer), to_string(l.tpot), to_string(l.e2e));
@@ -155,7 +166,13 @@ Section prefill_decode(const PodRun& run, const ModelSpec& model, const std::str
   if (fits) {
     out.text += request_line("pod:", d.pod) + request_line("GPUs alone:", d.gpus) +
                 fmt::format("  (the GPUs alone decode at their fastest for {} sequences: {})\n", r.batch,
-                            gpu_decode->mapping.label()) +
+                            in.gpu_decode_mapping.label()) +
+                (simulated ? fmt::format("  analytical estimate: pod TTFT {}, TPOT {}; GPUs alone TPOT {} (SystemC / "
+                                         "analytical: pod TPOT {:.4f}, KV transfer {:.4f}); {} KV flows\n",
+                                         to_string(analytical.pod.ttft), to_string(analytical.pod.tpot),
+                                         to_string(analytical.gpus.tpot), d.pod.tpot / analytical.pod.tpot,
+                                         d.pod.kv_transfer / analytical.pod.kv_transfer, simulated->kv_flows.size())
+                           : std::string()) +
                 fmt::format("  latency ratio (pod / GPUs alone): TPOT {:.2f}, end to end {:.2f}\n",
                             d.pod.tpot / d.gpus.tpot, d.pod.e2e / d.gpus.e2e);
   } else {
@@ -165,6 +182,7 @@ Section prefill_decode(const PodRun& run, const ModelSpec& model, const std::str
   }
   out.json = {{"fits", fits},
               {"kv_bytes", d.kv.value()},
+              {"analytical_pod_tpot_s", analytical.pod.tpot.value()},
               {"pod", {{"ttft_s", d.pod.ttft.value()}, {"tpot_s", d.pod.tpot.value()}, {"e2e_s", d.pod.e2e.value()}}},
               {"gpus_alone",
                {{"ttft_s", d.gpus.ttft.value()}, {"tpot_s", d.gpus.tpot.value()}, {"e2e_s", d.gpus.e2e.value()}}}};
@@ -180,15 +198,22 @@ int run_pod(const Options& o) {
   const ModelSpec& model = loaded.model;
 
   // Everything is computed before anything is printed or written.
-  const Section split = attention_ffn(run, model, o);
-  const Section phases = prefill_decode(run, model, o.file);
-  nlohmann::ordered_json j = {{"format", "tokenfab-pod"},
-                              {"schema_version", 1},
-                              {"answer", "hardware bound"},
-                              {"model", model.name},
-                              {"pod", run.pod.name},
-                              {"batch", run.workload.batch},
-                              {"context", run.workload.context}};
+  const PodInput split_in = split_input(run, model);
+  const RequestInput phases_in = phases_input(run, model, o.file);
+  std::optional<PodStyles> simulated;
+  if (o.engine == "systemc") {
+    PodSimulationOptions so;
+    if (!o.timeline.empty()) so.timeline = o.timeline;
+    simulated = simulate_pod_styles(split_in, phases_in, so);
+  }
+  const Section split =
+      attention_ffn(run, model, o.file, simulated ? std::optional(simulated->attention_ffn) : std::nullopt);
+  const Section phases =
+      prefill_decode(run, phases_in, simulated ? std::optional(simulated->prefill_decode) : std::nullopt);
+  nlohmann::ordered_json j = {{"format", "tokenfab-pod"},    {"schema_version", 1},
+                              {"answer", "hardware bound"},  {"engine", o.engine},
+                              {"model", model.name},         {"pod", run.pod.name},
+                              {"batch", run.workload.batch}, {"context", run.workload.context}};
   j.update(split.json);
   j["prefill_decode"] = phases.json;
   write_file_atomically(std::filesystem::path(o.out) / "pod.json", j.dump(1) + "\n");
@@ -200,19 +225,22 @@ int run_pod(const Options& o) {
 
 Command pod_command() {
   auto o = std::make_shared<Options>();
-  return {"pod", "attention-FFN disaggregated decode on a GPU+LPU pod, against its GPUs alone",
-          [o](CLI::App& cmd) {
-            cmd.add_option("pod_run", o->file, "pod run description (YAML)")->capture_default_str();
-            cmd.add_option("--set", o->sets, "override key.path=value (repeatable)");
-            cmd.add_option("--out", o->out, "output directory")->capture_default_str();
-            cmd.add_option("--engine", o->engine,
-                           "analytical, or systemc: the attention-FFN step at the run's batch simulated as one pod")
-                ->check(CLI::IsMember({"analytical", "systemc"}))
-                ->capture_default_str();
-            cmd.add_option("--timeline", o->timeline,
-                           "with --engine systemc: Perfetto timeline of the step (GPU, LPU and interconnect tracks)");
-          },
-          [o](const Invocation&) { return run_pod(*o); }};
+  return {
+      "pod", "attention-FFN disaggregated decode on a GPU+LPU pod, against its GPUs alone",
+      [o](CLI::App& cmd) {
+        cmd.add_option("pod_run", o->file, "pod run description (YAML)")->capture_default_str();
+        cmd.add_option("--set", o->sets, "override key.path=value (repeatable)");
+        cmd.add_option("--out", o->out, "output directory")->capture_default_str();
+        cmd.add_option(
+               "--engine", o->engine,
+               "analytical, or systemc: both styles simulated as one pod (the attention-FFN step at the run's batch; "
+               "the prefill, KV transfer and decode steps of the other)")
+            ->check(CLI::IsMember({"analytical", "systemc"}))
+            ->capture_default_str();
+        cmd.add_option("--timeline", o->timeline,
+                       "with --engine systemc: Perfetto timeline of the step (GPU, LPU and interconnect tracks)");
+      },
+      [o](const Invocation&) { return run_pod(*o); }};
 }
 
 }  // namespace tokenfab

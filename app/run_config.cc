@@ -66,6 +66,9 @@ LoadedRun load_run(const std::filesystem::path& file, const RunOverrides& overri
   // The model path is relative to the file (or flag) that set it.
   out.config.model = path_beside(out.resolved.find("model"), out.config.model);
   out.model = load_hf_config(out.config.model);
+  // A GPU serving engine's terms (launches, host steps, fitted efficiencies)
+  // have no meaning for an LPU's compiled program: its runs give the bound.
+  if (out.config.system.chip.kind == ChipKind::lpu) out.config.engine = hardware_bound(out.config.engine);
   // Trace generation sees the mapping, not the engine: the routing skew rides there.
   out.config.mapping.expert_imbalance = out.config.engine.expert_imbalance;
 

@@ -52,7 +52,12 @@ DecodeSearch decode_search(const LoadedRun& run, std::int64_t max_batch) {
   return {run.model, c.precision, c.workload.context, max_batch};
 }
 
-std::string no_deployed_answer(const std::string& what) {
+std::string no_deployed_answer(const std::string& what, const SystemConfig& system) {
+  if (system.chip.kind == ChipKind::lpu) {
+    return "  " + what +
+           ": none for an LPU (the deployed engine's terms were fitted on GPU serving frameworks; an LPU's compiled "
+           "program has no launches or host steps, and no LPU deployment term is measured: docs/lpu.md)\n";
+  }
   return "  " + what + ": none (the run's engine has no deployment terms; see configs/engines/)\n";
 }
 

@@ -92,6 +92,14 @@ Seconds kv_transfer_time(const PodConfig& pod, int prefill_devices, int decode_d
 
 PodEstimate estimate_pod(const PodInput& in) { return with_ffn(in, ffn_side(in)); }
 
+void set_request_times(RequestLatency& r, Seconds prefill, Seconds kv_transfer, Seconds tpot, std::int64_t output) {
+  r.prefill = prefill;
+  r.kv_transfer = kv_transfer;
+  r.ttft = prefill + kv_transfer;
+  r.tpot = tpot;
+  r.e2e = r.ttft + tpot * static_cast<double>(output);
+}
+
 DisaggregatedEstimate estimate_disaggregated(const RequestInput& in) {
   DisaggregatedEstimate out;
   const SystemConfig& gpus = pool_with_role(in.pod, "attention").system;
@@ -109,11 +117,7 @@ DisaggregatedEstimate estimate_disaggregated(const RequestInput& in) {
   const Estimate on_gpus = estimate({gpus, in.model, in.precision, in.gpu_decode_mapping, decode, nullptr, false, {}});
   out.kv = kv_cache_bytes(in.model, in.prompt, in.precision.kv_cache);
   auto finish = [&](RequestLatency& r, const Estimate& d, Seconds transfer) {
-    r.prefill = prefill.step_time;
-    r.kv_transfer = transfer;
-    r.ttft = r.prefill + r.kv_transfer;
-    r.tpot = d.step_time;
-    r.e2e = r.ttft + r.tpot * static_cast<double>(in.output);
+    set_request_times(r, prefill.step_time, transfer, d.step_time, in.output);
     r.decode_footprint = d.footprint.total();
     r.decode_capacity = d.capacity;
     r.fits = prefill.fits && d.fits;

@@ -112,6 +112,8 @@ struct DisaggregatedEstimate {
   RequestLatency pod, gpus;
 };
 DisaggregatedEstimate estimate_disaggregated(const RequestInput& in);
+// The latencies from the three times, by the rule above.
+void set_request_times(RequestLatency& r, Seconds prefill, Seconds kv_transfer, Seconds tpot, std::int64_t output);
 
 // The prompt's KV cache from the prefill replica's NICs to the decoding
 // LPUs' NICs: overhead + latency + kv / the smaller side's ports together.

@@ -74,15 +74,7 @@ TEST_CASE("pod: the one-user ceiling is the fastest attention width that fits, f
 
 TEST_CASE("pod: prefill on the GPUs, the KV cache over Ethernet, decode on the LPUs") {
   const Shipped x;
-  const RequestInput in{x.pod,
-                        x.model,
-                        x.fp8,
-                        Mapping{.tp = 8, .ep = 8},
-                        Mapping{.tp = 128, .ep = 128, .pp = 16},
-                        Mapping{.tp = 32, .ep = 32},
-                        8192,
-                        1024,
-                        2};
+  const RequestInput& in = x.phases;
   const DisaggregatedEstimate d = estimate_disaggregated(in);
   // The prompt's MLA cache: 61 layers x 8,192 tokens x 576 FP8 values (with
   // block scales), sent over the 8 NICs of the prefill replica (1.4 TB/s;

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "hw/rack/rack.h"
+#include "hw/tlm/op_payload.h"
 #include "workloads/trace_gen.h"
 
 namespace tokenfab {
@@ -97,90 +98,183 @@ void add_flows(TraceEvents& events, const std::vector<CrossingFlow>& flows, Seco
   }
 }
 
+// Style (a): both pools' replicas and the interconnect, built at
+// construction (before the kernel first runs), one step per run().
+class AttentionFfn {
+ public:
+  explicit AttentionFfn(const PodInput& in)
+      : in_(in),
+        gpus_(pool_with_role(in.pod, "attention").system),
+        lpus_(ffn_system(in.pod)),
+        lpu_engine_(hardware_bound(in.engine)) {
+    const EstimateInput a{gpus_, in.model, in.precision, in.attention_mapping, in.workload, nullptr, true, in.engine};
+    const EstimateInput f{lpus_, in.model, in.precision, in.ffn_mapping, in.workload, nullptr, true, lpu_engine_};
+    // Every GPU is simulated: where GPUs share an FFN NIC, each gets its
+    // output back at its own place in the NIC's queue, and the next layer's
+    // FFN waits for the last of them.
+    gpu_ops_ = replica_ops(a, false);
+    lpu_ops_ = replica_ops(f, true);
+    const double state_bytes = static_cast<double>(in.model.hidden) * bytes_per_element(in.precision.activations) *
+                               static_cast<double>(in.workload.tokens);
+    rewrite(gpu_ops_, [&](const TraceKey& key, const std::vector<Op>& ops) {
+      const auto sequences = gpu_ops_.load.ranks[static_cast<std::size_t>(key.rank)].sequences();
+      // Each rank sends its slice of the group's states (crossing_engine.h).
+      const double slice = state_bytes * static_cast<double>(sequences) / static_cast<double>(in.attention_mapping.tp);
+      return attention_side(ops, in.model.layers, Bytes(slice));
+    });
+    rewrite(lpu_ops_, [&](const TraceKey& key, const std::vector<Op>& ops) {
+      const auto [first, last] = stage_layers(lpu_ops_.model, in.ffn_mapping.pp, key.stage);
+      return ffn_side(ops, first, last);
+    });
+    std::vector<int> layer_stage(static_cast<std::size_t>(in.model.layers));
+    for (int s = 0; s < in.ffn_mapping.pp; ++s) {
+      const auto [first, last] = stage_layers(lpu_ops_.model, in.ffn_mapping.pp, s);
+      for (auto l = first; l < last; ++l) layer_stage[static_cast<std::size_t>(l)] = s;
+    }
+    link_ = std::make_unique<CrossingEngine>(in.pod, in.attention_mapping.replica_devices(), in.attention_mapping.tp,
+                                             in.ffn_mapping.stage_devices(), layer_stage);
+    gpu_side_ =
+        std::make_unique<ReplicaModule>("attention", gpus_, in.attention_mapping, in.engine, gpu_ops_.simulated);
+    lpu_side_ = std::make_unique<ReplicaModule>("ffn", lpus_, in.ffn_mapping, lpu_engine_, lpu_ops_.simulated);
+    lpu_side_->chain_stages(false);
+    gpu_side_->collectives().route_crossings(link_.get(), 0);
+    lpu_side_->collectives().route_crossings(link_.get(), 1);
+  }
+
+  PodSimulation run(const PodSimulationOptions& options) {
+    PodSimulation out;
+    out.estimate = estimate_pod(in_);  // memory, chips and the pod's throughput rule
+    link_->begin_step();
+    const Seconds begin = gpu_side_->begin_step(gpu_ops_.ops, gpu_ops_.representative);
+    lpu_side_->begin_step(lpu_ops_.ops, lpu_ops_.representative);
+    sc_core::sc_start();
+
+    PodEstimate& e = out.estimate;
+    const DeviceModule* last = nullptr;
+    for (const auto& d : gpu_side_->devices()) {
+      if (d->loaded() && (!last || d->finish() > last->finish())) last = d.get();
+    }
+    e.attention.time = Seconds(0);
+    e.attention.breakdown = {};
+    add_own(*last, e.attention.time, e.attention.breakdown);
+    e.ffn.time = Seconds(0);
+    e.ffn.breakdown = {};
+    for (int s = 0; s < in_.ffn_mapping.pp; ++s) {
+      Seconds slowest;
+      ResourceTimes slowest_by;
+      for (const auto& d : lpu_side_->devices()) {
+        if (!d->loaded() || in_.ffn_mapping.coords(d->device()).stage != s) continue;
+        Seconds t;
+        ResourceTimes by;
+        add_own(*d, t, by);
+        if (t > slowest) std::tie(slowest, slowest_by) = std::tie(t, by);
+      }
+      e.ffn.time += slowest;
+      e.ffn.breakdown += slowest_by;
+    }
+    e.step = last->finish() - begin;
+    e.crossing = (e.step - e.attention.time - e.ffn.time) / static_cast<double>(e.crossings);
+    const double scale = e.tokens_per_second.value() / e.tokens_per_second_per_user.value();
+    e.tokens_per_second_per_user = TokensPerSecond(static_cast<double>(in_.workload.tokens) / e.step.value());
+    e.tokens_per_second = e.tokens_per_second_per_user * scale;
+    out.flows = link_->flows();
+    if (options.timeline) {
+      TraceEvents events;
+      add_timeline(events, *gpu_side_, begin, gpus_, 0);
+      const int lpu_pid = in_.attention_mapping.replica_devices();
+      add_timeline(events, *lpu_side_, begin, lpus_, lpu_pid);
+      add_flows(events, out.flows, begin, lpu_pid + in_.ffn_mapping.replica_devices());
+      events.write(*options.timeline);
+    }
+    return out;
+  }
+
+ private:
+  PodInput in_;
+  SystemConfig gpus_, lpus_;
+  EngineConfig lpu_engine_;
+  ReplicaOps gpu_ops_, lpu_ops_;
+  std::unique_ptr<CrossingEngine> link_;
+  std::unique_ptr<ReplicaModule> gpu_side_, lpu_side_;
+};
+
+// One replica of style (b): its system and input kept alive, its ops and
+// SystemC module built before the kernel first runs.
+struct Replica {
+  SystemConfig system;
+  EstimateInput in;
+  ReplicaOps ops;
+  std::unique_ptr<ReplicaModule> module;
+  Replica(const std::string& name, SystemConfig sys, const ModelSpec& model, Precision precision, Mapping mapping,
+          Workload workload)
+      : system(std::move(sys)), in{system, model, precision, mapping, workload, nullptr, true, {}} {
+    ops = replica_ops(in, true);
+    module = std::make_unique<ReplicaModule>(name.c_str(), system, mapping, in.engine, ops.simulated);
+  }
+  Estimate step() {
+    const Seconds begin = module->run_step(ops.ops, ops.representative);
+    PassTiming timing = collect_pass(*module, begin, ops.load, [&](int stage) {
+      return stage_footprint(in, ops.model, stage * in.mapping.stage_devices());
+    });
+    return finish_estimate(std::move(timing), in);
+  }
+};
+
+// Style (b): the GPUs' prefill replica, the LPUs' and the GPUs' decoding
+// replicas, built at construction.
+class PrefillDecode {
+ public:
+  explicit PrefillDecode(const RequestInput& in)
+      : in_(in),
+        decode_{Phase::decode, in.batch, 1, in.prompt + in.output / 2},
+        prefill_("prefill", pool_with_role(in.pod, "attention").system, in.model, in.precision, in.prefill_mapping,
+                 Workload{Phase::prefill, 1, in.prompt, 0}),
+        on_lpus_("lpu_decode", ffn_system(in.pod), in.model, in.precision, in.lpu_decode_mapping, decode_),
+        on_gpus_("gpu_decode", pool_with_role(in.pod, "attention").system, in.model, in.precision,
+                 in.gpu_decode_mapping, decode_) {}
+
+  DisaggregatedSimulation run() {
+    DisaggregatedSimulation out;
+    out.estimate = estimate_disaggregated(in_);  // footprints and the latency rule
+    const Estimate p = prefill_.step();
+    // The KV cache leaves when the prefill is done; each decoding stage
+    // takes its layers' share.
+    const Mapping& lpu = in_.lpu_decode_mapping;
+    std::vector<double> share(static_cast<std::size_t>(lpu.pp));
+    for (int s = 0; s < lpu.pp; ++s) {
+      const auto [first, last] = stage_layers(on_lpus_.ops.model, lpu.pp, s);
+      share[static_cast<std::size_t>(s)] = static_cast<double>(last - first) / static_cast<double>(in_.model.layers);
+    }
+    const Seconds now = from_sc(sc_core::sc_time_stamp());
+    const Seconds in_place = transfer_kv(in_.pod, in_.prefill_mapping.replica_devices(), lpu.stage_devices(), share,
+                                         out.estimate.kv, now, &out.kv_flows);
+    sc_core::sc_start(to_sc(in_place - now));
+    const Estimate l = on_lpus_.step();
+    const Estimate g = on_gpus_.step();
+    set_request_times(out.estimate.pod, p.step_time, in_place - now, l.step_time, in_.output);
+    set_request_times(out.estimate.gpus, p.step_time, Seconds(0), g.step_time, in_.output);
+    return out;
+  }
+
+ private:
+  RequestInput in_;
+  Workload decode_;
+  Replica prefill_, on_lpus_, on_gpus_;
+};
+
 }  // namespace
 
 PodSimulation simulate_pod(const PodInput& in, const PodSimulationOptions& options) {
-  PodSimulation out;
-  out.estimate = estimate_pod(in);  // memory, chips and the pod's throughput rule
-  const SystemConfig& gpus = pool_with_role(in.pod, "attention").system;
-  const SystemConfig lpus = ffn_system(in.pod);
-  const EngineConfig lpu_engine = hardware_bound(in.engine);
-  const EstimateInput a{gpus, in.model, in.precision, in.attention_mapping, in.workload, nullptr, true, in.engine};
-  const EstimateInput f{lpus, in.model, in.precision, in.ffn_mapping, in.workload, nullptr, true, lpu_engine};
-  // Every GPU is simulated: where GPUs share an FFN NIC, each gets its
-  // output back at its own place in the NIC's queue, and the next layer's
-  // FFN waits for the last of them.
-  ReplicaOps gpu_ops = replica_ops(a, false);
-  ReplicaOps lpu_ops = replica_ops(f, true);
-  const double state_bytes = static_cast<double>(in.model.hidden) * bytes_per_element(in.precision.activations) *
-                             static_cast<double>(in.workload.tokens);
-  rewrite(gpu_ops, [&](const TraceKey& key, const std::vector<Op>& ops) {
-    const auto sequences = gpu_ops.load.ranks[static_cast<std::size_t>(key.rank)].sequences();
-    // Each rank sends its slice of the group's states (crossing_engine.h).
-    const double slice = state_bytes * static_cast<double>(sequences) / static_cast<double>(in.attention_mapping.tp);
-    return attention_side(ops, in.model.layers, Bytes(slice));
-  });
-  rewrite(lpu_ops, [&](const TraceKey& key, const std::vector<Op>& ops) {
-    const auto [first, last] = stage_layers(lpu_ops.model, in.ffn_mapping.pp, key.stage);
-    return ffn_side(ops, first, last);
-  });
+  return AttentionFfn(in).run(options);
+}
 
-  std::vector<int> layer_stage(static_cast<std::size_t>(in.model.layers));
-  for (int s = 0; s < in.ffn_mapping.pp; ++s) {
-    const auto [first, last] = stage_layers(lpu_ops.model, in.ffn_mapping.pp, s);
-    for (auto l = first; l < last; ++l) layer_stage[static_cast<std::size_t>(l)] = s;
-  }
-  CrossingEngine link(in.pod, in.attention_mapping.replica_devices(), in.attention_mapping.tp,
-                      in.ffn_mapping.stage_devices(), layer_stage);
-  ReplicaModule gpu_side("attention", gpus, in.attention_mapping, in.engine, gpu_ops.simulated);
-  ReplicaModule lpu_side("ffn", lpus, in.ffn_mapping, lpu_engine, lpu_ops.simulated);
-  lpu_side.chain_stages(false);
-  gpu_side.collectives().route_crossings(&link, 0);
-  lpu_side.collectives().route_crossings(&link, 1);
-  link.begin_step();
-  const Seconds begin = gpu_side.begin_step(gpu_ops.ops, gpu_ops.representative);
-  lpu_side.begin_step(lpu_ops.ops, lpu_ops.representative);
-  sc_core::sc_start();
+DisaggregatedSimulation simulate_prefill_decode(const RequestInput& in) { return PrefillDecode(in).run(); }
 
-  PodEstimate& e = out.estimate;
-  Seconds finish = begin;
-  const DeviceModule* last = nullptr;
-  for (const auto& d : gpu_side.devices()) {
-    if (d->loaded() && (!last || d->finish() > last->finish())) last = d.get();
-  }
-  finish = last->finish();
-  e.attention.time = Seconds(0);
-  e.attention.breakdown = {};
-  add_own(*last, e.attention.time, e.attention.breakdown);
-  e.ffn.time = Seconds(0);
-  e.ffn.breakdown = {};
-  for (int s = 0; s < in.ffn_mapping.pp; ++s) {
-    Seconds slowest;
-    ResourceTimes slowest_by;
-    for (const auto& d : lpu_side.devices()) {
-      if (!d->loaded() || in.ffn_mapping.coords(d->device()).stage != s) continue;
-      Seconds t;
-      ResourceTimes by;
-      add_own(*d, t, by);
-      if (t > slowest) std::tie(slowest, slowest_by) = std::tie(t, by);
-    }
-    e.ffn.time += slowest;
-    e.ffn.breakdown += slowest_by;
-  }
-  e.step = finish - begin;
-  e.crossing = (e.step - e.attention.time - e.ffn.time) / static_cast<double>(e.crossings);
-  const double scale = e.tokens_per_second.value() / e.tokens_per_second_per_user.value();
-  e.tokens_per_second_per_user = TokensPerSecond(static_cast<double>(in.workload.tokens) / e.step.value());
-  e.tokens_per_second = e.tokens_per_second_per_user * scale;
-  out.flows = link.flows();
-  if (options.timeline) {
-    TraceEvents events;
-    add_timeline(events, gpu_side, begin, gpus, 0);
-    const int lpu_pid = in.attention_mapping.replica_devices();
-    add_timeline(events, lpu_side, begin, lpus, lpu_pid);
-    add_flows(events, out.flows, begin, lpu_pid + in.ffn_mapping.replica_devices());
-    events.write(*options.timeline);
-  }
+PodStyles simulate_pod_styles(const PodInput& split, const RequestInput& phases, const PodSimulationOptions& options) {
+  // Every module of both styles exists before the kernel first runs.
+  AttentionFfn a(split);
+  PrefillDecode b(phases);
+  PodStyles out{a.run(options), b.run()};
   return out;
 }
 

@@ -17,7 +17,6 @@
 // analytical estimate's.
 //
 //   PodSimulation s = simulate_pod(input, {.timeline = "out/pod/timeline.json"});
-// Once per process: SystemC elaborates once.
 #pragma once
 
 #include <filesystem>
@@ -40,5 +39,28 @@ struct PodSimulation {
 };
 
 PodSimulation simulate_pod(const PodInput& in, const PodSimulationOptions& options = {});
+
+// The other style in one simulation: the GPUs' prefill replica, the LPUs'
+// decoding replica and the GPUs-alone decoding replica in one SystemC
+// kernel, one step each, time running on: the prefill step, the prompt's KV
+// cache over the interconnect (transfer_kv: one flow per prefill GPU and
+// decoding NIC), the LPUs' decode step, then the GPUs' own. The requests'
+// latencies follow estimate_disaggregated's rule from the simulated times;
+// the footprints are the analytical estimate's.
+struct DisaggregatedSimulation {
+  DisaggregatedEstimate estimate;
+  std::vector<CrossingFlow> kv_flows;
+};
+DisaggregatedSimulation simulate_prefill_decode(const RequestInput& in);
+
+// Both styles in one elaboration (every module built first), style (a)'s
+// step then style (b)'s. Each of the three functions may run once per
+// process: SystemC elaborates once.
+struct PodStyles {
+  PodSimulation attention_ffn;
+  DisaggregatedSimulation prefill_decode;
+};
+PodStyles simulate_pod_styles(const PodInput& split, const RequestInput& phases,
+                              const PodSimulationOptions& options = {});
 
 }  // namespace tokenfab

@@ -64,5 +64,35 @@ TEST_CASE("pod simulation: the shipped pod in SystemC agrees with its estimate t
   CHECK(sim.flows.size() == 61 * 2 * 72);
 }
 
+// Both styles in one elaboration: the attention-FFN step, then prefill on 8
+// GPUs, the prompt's 288 MB of KV cache to the 2,048 LP30 decoding it, and
+// both decode steps.
+TEST_CASE("pod simulation: the prefill-decode style's steps and KV transfer in SystemC") {
+  const ShippedPod x;
+  const RequestInput& phases = x.phases;
+  const PodStyles both = simulate_pod_styles(x.in, phases);
+  const DisaggregatedEstimate a = estimate_disaggregated(phases);
+  const DisaggregatedEstimate& s = both.prefill_decode.estimate;
+  // The replicas' steps are timed by the same rules as the estimate's.
+  CHECK(s.pod.prefill.value() == doctest::Approx(a.pod.prefill.value()).epsilon(1e-6));
+  CHECK(s.pod.tpot.value() == doctest::Approx(a.pod.tpot.value()).epsilon(1e-6));
+  CHECK(s.gpus.tpot.value() == doctest::Approx(a.gpus.tpot.value()).epsilon(1e-6));
+  // The transfer: 8 senders x 512 tray NICs (128 x 16 LP30, 4 to a NIC).
+  // The estimate spreads the KV evenly over the slower side (8 ports of
+  // 180 GB/s against 512 of 45 GB/s). Simulated, each sender's flows go one
+  // NIC after another, so at any moment 8 flows land on 8 neighbouring NICs
+  // and a NIC can still queue its 8 senders' flows: at most 8 flows' time
+  // through one NIC more.
+  CHECK(both.prefill_decode.kv_flows.size() == 8 * 512);
+  const PoolConfig& lpx = pool_with_role(x.pod, "ffn");
+  double largest = 0;
+  for (const CrossingFlow& f : both.prefill_decode.kv_flows) largest = std::max(largest, f.bytes.value());
+  const double queue = 8 * largest / lpx.nic->link.sustained_bandwidth().value();
+  CHECK(s.pod.kv_transfer.value() >= a.pod.kv_transfer.value() * (1 - 1e-9));
+  CHECK(s.pod.kv_transfer.value() <= a.pod.kv_transfer.value() + queue);
+  // And style (a) ran first in the same kernel, as alone.
+  CHECK(both.attention_ffn.estimate.step.value() < estimate_pod(x.in).step.value());
+}
+
 }  // namespace
 }  // namespace tokenfab

@@ -16,6 +16,43 @@ CrossingPorts ports_of(const PodConfig& pod, const PoolConfig& pool, int ports) 
 
 }  // namespace
 
+Seconds cut_through(PortServer& from, BytesPerSecond from_bandwidth, PortServer& to, BytesPerSecond to_bandwidth,
+                    Seconds latency, Seconds ready, Bytes bytes, Seconds* start) {
+  const Seconds out = bytes / from_bandwidth;
+  const Seconds in = bytes / to_bandwidth;
+  *start = from.reserve(ready, out);
+  const Seconds taken = to.reserve(*start + latency, in);
+  return std::max(*start + out + latency, taken + in);
+}
+
+Seconds transfer_kv(const PodConfig& pod, int senders, int stage_devices, const std::vector<double>& stage_share,
+                    Bytes kv, Seconds ready, std::vector<CrossingFlow>* flows) {
+  const PoolConfig& gpus = pool_with_role(pod, "attention");
+  const PoolConfig& lpus = pool_with_role(pod, "ffn");
+  const int nics = ports_for(lpus, stage_devices);
+  std::vector<PortServer> egress(static_cast<std::size_t>(senders));
+  std::vector<PortServer> ingress(static_cast<std::size_t>(nics) * stage_share.size());
+  const BytesPerSecond out = port_bandwidth(pod, gpus), in = port_bandwidth(pod, lpus);
+  const Seconds latency = crossing_latency(pod);
+  Seconds done = ready;
+  // Sender p starts at NIC p of the stage, so that the senders' first flows
+  // land on different NICs.
+  for (int k = 0; k < nics * std::ssize(stage_share); ++k) {
+    for (int p = 0; p < senders; ++p) {
+      const int n = (p + k) % (nics * static_cast<int>(stage_share.size()));
+      const double share = stage_share[static_cast<std::size_t>(n / nics)];
+      const Bytes bytes = kv * (share / static_cast<double>(senders) / static_cast<double>(nics));
+      Seconds start;
+      const Seconds delivered =
+          cut_through(egress[static_cast<std::size_t>(p)], out, ingress[static_cast<std::size_t>(n)], in, latency,
+                      ready + pod.crossing_overhead, bytes, &start);
+      done = std::max(done, delivered);
+      if (flows) flows->push_back({-1, true, p, n, start, delivered, bytes});
+    }
+  }
+  return done;
+}
+
 CrossingEngine::CrossingEngine(const PodConfig& pod, int attention_devices, int tp, int ffn_stage_devices,
                                std::vector<int> layer_stage)
     : overhead_(pod.crossing_overhead),
@@ -38,15 +75,6 @@ void CrossingEngine::begin_step() {
 
 int CrossingEngine::nic_of(int layer_index, int attention_device) const {
   return layer_stage_.at(static_cast<std::size_t>(layer_index)) * nics_per_stage_ + attention_device % nics_per_stage_;
-}
-
-Seconds CrossingEngine::flow(PortServer& from, const CrossingPorts& from_side, PortServer& to,
-                             const CrossingPorts& to_side, Seconds ready, Bytes bytes, Seconds* start) const {
-  const Seconds out = bytes / from_side.bandwidth;
-  const Seconds in = bytes / to_side.bandwidth;
-  *start = from.reserve(ready, out);
-  const Seconds taken = to.reserve(*start + latency_, in);
-  return std::max(*start + out + latency_, taken + in);
 }
 
 void CrossingEngine::wake(const Waiter& w, Seconds done, Seconds link) {
@@ -75,8 +103,9 @@ void CrossingEngine::deliver_forward(int layer_index, Layer& layer) {
     const Bytes bytes = layer.bytes[static_cast<std::size_t>(device)];
     const int nic = nic_of(layer_index, device);
     Seconds start;
-    const Seconds delivered = flow(attention_.egress[static_cast<std::size_t>(device)], attention_,
-                                   ffn_.ingress[static_cast<std::size_t>(nic)], ffn_, ready, bytes, &start);
+    const Seconds delivered =
+        cut_through(attention_.egress[static_cast<std::size_t>(device)], attention_.bandwidth,
+                    ffn_.ingress[static_cast<std::size_t>(nic)], ffn_.bandwidth, latency_, ready, bytes, &start);
     flows_.push_back({layer_index, true, device, nic, start, delivered, bytes});
     layer.in = std::max(layer.in, delivered);
     layer.last_sent = std::max(layer.last_sent, start);

@@ -60,6 +60,21 @@ struct CrossingPorts {
   std::vector<PortServer> egress, ingress;
 };
 
+// A flow of `bytes` from port `from` to port `to` by the rule above; sets
+// `start` to when it leaves and returns when it is delivered.
+Seconds cut_through(PortServer& from, BytesPerSecond from_bandwidth, PortServer& to, BytesPerSecond to_bandwidth,
+                    Seconds latency, Seconds ready, Bytes bytes, Seconds* start);
+
+// The prefill-decode style's one crossing: a prompt's KV cache, held evenly
+// by the prefill replica's `senders` devices, to the decoding pool (the FFN
+// role's LPUs) whose pipeline stages of `stage_devices` each take their
+// layers' share `stage_share[s]` over their NICs, evenly. One flow per
+// sender and NIC, each sender's flows one NIC after another; all ready at
+// `ready` plus the pod's crossing_overhead. Returns when the last byte is
+// in; `flows` (if given) receives every flow (layer -1).
+Seconds transfer_kv(const PodConfig& pod, int senders, int stage_devices, const std::vector<double>& stage_share,
+                    Bytes kv, Seconds ready, std::vector<CrossingFlow>* flows = nullptr);
+
 class CrossingEngine : public CrossingHandler {
  public:
   // `attention_devices`: the attention side's devices (its replica), in
@@ -103,8 +118,6 @@ class CrossingEngine : public CrossingHandler {
   static void wake(const Waiter& w, Seconds done, Seconds link);
   // The FFN NIC of `layer_index`'s stage that serves the `index`-th sender.
   int nic_of(int layer_index, int index) const;
-  Seconds flow(PortServer& from, const CrossingPorts& from_side, PortServer& to, const CrossingPorts& to_side,
-               Seconds ready, Bytes bytes, Seconds* start) const;
 
   Seconds overhead_, latency_;
   int attention_devices_, tp_, ffn_stage_devices_, nics_per_stage_;
