@@ -48,5 +48,6 @@ Command assemble_command();
 Command disassemble_command();
 Command emulate_command();
 Command params_command();
+Command sweep_command();
 
 }  // namespace tokenfab

@@ -1,0 +1,233 @@
+// `tokenfab sweep spec.yaml`: every point of a sweep (sweep/sweep_spec.h),
+// each a run or a ceiling search on the spec's run file with the point's
+// values set, validated before any runs. Analytical points run in this
+// process; SystemC points each in a forked child, `--workers` at a time.
+// Finished points go to the journal out/points.jsonl as they finish; a rerun
+// with the same spec and binary carries on where it stopped. At the end
+// results.jsonl (one line per point, by index) and results.csv are written.
+#include <fmt/format.h>
+#include <unistd.h>
+#include <CLI/CLI.hpp>
+
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <thread>
+
+#include "app/command.h"
+#include "app/run_config.h"
+#include "app/run_options.h"
+#include "app/run_results.h"
+#include "core/atomic_file.h"
+#include "core/config_json.h"
+#include "explore/mapping_search.h"
+#include "explore/summary.h"
+#include "hw/rack/rack.h"
+#include "sweep/sweep_runner.h"
+
+namespace tokenfab {
+namespace {
+
+struct SweepOptions {
+  std::string spec;
+  std::string out = "out/sweep";
+  int workers = 0;  // 0: one per core
+};
+
+// The tool's identity in a point's key: its version and a hash of the
+// binary itself, so that results of another build are not mixed in.
+std::string tool_identity() {
+  std::ifstream in("/proc/self/exe", std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return std::string(kToolVersion) + "+" + fnv1a_hex(ss.str());
+}
+
+LoadedRun load_point(const SweepSpec& spec, const SweepPoint& p) {
+  RunOverrides o;
+  if (const std::string f = p.file("system"); !f.empty()) o.system = f;
+  if (const std::string f = p.file("model"); !f.empty()) o.model = f;
+  o.sets = p.sets();
+  return load_run(spec.run, o);
+}
+
+// Leaves of a JSON object under dotted keys, values as they are.
+void flatten_into(const nlohmann::ordered_json& j, const std::string& prefix, nlohmann::ordered_json& out) {
+  if (!j.is_object()) {
+    out[prefix] = j;
+    return;
+  }
+  for (const auto& [k, v] : j.items()) flatten_into(v, prefix.empty() ? k : prefix + "." + k, out);
+}
+
+nlohmann::ordered_json point_result(const SweepSpec& spec, const LoadedRun& run) {
+  const RunConfig& c = run.config;
+  if (spec.command == SweepCommand::ceiling) {
+    const DecodeSearch search = decode_search(run, spec.max_batch);
+    const Point& bound = fastest(decode_points(search, c.system, hardware_bound(c.engine)));
+    nlohmann::ordered_json r = {{"bound", point_json(bound, c.system)}};
+    r["deployed"] = has_deployment_terms(c.engine)
+                        ? point_json(fastest(decode_points(search, c.system, c.engine)), c.system)
+                        : nlohmann::ordered_json();
+    return r;
+  }
+  const EstimateInput in{c.system, run.model, c.precision, c.mapping, c.workload, nullptr, true, c.engine};
+  const Estimate e = spec.systemc ? simulate_step(in) : estimate(in);
+  if (!e.fits) {
+    throw InputError({spec.run.string()}, fmt::format("{} does not fit: {} of {} per chip", run.model.name,
+                                                      to_string(e.footprint.total()), to_string(e.capacity)));
+  }
+  nlohmann::ordered_json r;
+  if (has_deployment_terms(c.engine)) {
+    EstimateInput b = in;
+    b.engine = hardware_bound(c.engine);
+    b.mapping.expert_imbalance = b.engine.expert_imbalance;
+    r["bound"] = summary_json(summarize(estimate(b), c.system, c.mapping), c.system);
+    r["deployed"] = summary_json(summarize(e, c.system, c.mapping), c.system);
+  } else {
+    r["bound"] = summary_json(summarize(e, c.system, c.mapping), c.system);
+    r["deployed"] = nullptr;
+  }
+  return r;
+}
+
+nlohmann::ordered_json entry_head(const SweepPoint& p, const std::string& key) {
+  nlohmann::ordered_json params;
+  for (std::size_t i = 0; i < p.axes.size(); ++i) params[p.axes[i]->key] = p.values[i]->text;
+  return {{"index", p.index}, {"key", key}, {"params", params}};
+}
+
+class Progress {
+ public:
+  explicit Progress(std::size_t already) : already_(already), tty_(isatty(STDERR_FILENO) != 0) {}
+  void operator()(std::size_t finished, std::size_t total) {
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    const double rate = s > 0 ? static_cast<double>(finished) / s : 0;
+    const double eta = rate > 0 ? static_cast<double>(total - finished) / rate : 0;
+    const std::size_t all = already_ + total, done = already_ + finished;
+    if (tty_) {
+      const auto filled = static_cast<int>(30.0 * static_cast<double>(done) / static_cast<double>(all));
+      std::cerr << fmt::format("\r  [{}{}] {}/{} points, {:.1f}/s, ETA {:.0f} s ", std::string(filled, '#'),
+                               std::string(30 - filled, '-'), done, all, rate, eta)
+                << (finished == total ? "\n" : "") << std::flush;
+    } else if (finished == total || finished * 10 / total != (finished - 1) * 10 / total) {
+      std::cerr << fmt::format("  {}/{} points, {:.1f}/s\n", done, all, rate);
+    }
+  }
+
+ private:
+  std::size_t already_;
+  bool tty_;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
+int run_sweep(const SweepOptions& o) {
+  const SweepSpec spec = load_sweep_spec(o.spec);
+  const std::vector<SweepPoint> points = sweep_points(spec);
+  if (points.empty()) throw InputError({o.spec}, "the filters leave no point");
+  // Every point is loaded and checked before any runs; its key hashes its
+  // values, its resolved configuration and the binary.
+  const std::string tool = tool_identity();
+  std::vector<std::string> keys;
+  Diagnostics bad;
+  for (const SweepPoint& p : points) {
+    try {
+      const LoadedRun run = load_point(spec, p);
+      keys.push_back(fnv1a_hex(p.label() + "\n" + to_json(run.resolved).dump() + "\n" + tool));
+    } catch (const InputError& e) {
+      for (const Diagnostic& d : e.diagnostics().errors()) {
+        bad.error(p.values.front()->loc, "", fmt::format("point {} ({}): {}", p.index, p.label(), d.str()));
+      }
+      keys.emplace_back();
+    }
+  }
+  bad.throw_if_any();
+
+  const std::filesystem::path out(o.out);
+  SweepJournal journal(out / "points.jsonl");
+  for (const auto& [index, entry] : journal.done()) {
+    if (index >= std::ssize(points) || entry.value("key", "") != keys[static_cast<std::size_t>(index)]) {
+      throw InputError({journal.file().string()},
+                       fmt::format("point {} there was computed with another spec, configuration or binary; "
+                                   "remove the file or give another --out",
+                                   index));
+    }
+  }
+  std::vector<const SweepPoint*> todo;
+  for (const SweepPoint& p : points) {
+    if (!journal.done().contains(p.index)) todo.push_back(&p);
+  }
+
+  const PointEvaluator evaluate = [&](const SweepPoint& p) {
+    nlohmann::ordered_json entry = entry_head(p, keys[static_cast<std::size_t>(p.index)]);
+    try {
+      const nlohmann::ordered_json result = point_result(spec, load_point(spec, p));
+      nlohmann::ordered_json all = nlohmann::ordered_json::object(), metrics = nlohmann::ordered_json::object();
+      flatten_into(result, "", all);
+      for (const std::string& m : spec.metrics) {
+        if (!all.contains(m)) throw InputError({o.spec}, "metrics: the result has no '" + m + "'");
+        metrics[m] = all[m];
+      }
+      entry["status"] = "ok";
+      entry["metrics"] = spec.metrics.empty() ? all : metrics;
+    } catch (const std::exception& e) {
+      entry["status"] = "error";
+      entry["error"] = e.what();
+    }
+    return entry;
+  };
+  const LostPoint lost = [&](const SweepPoint& p, const std::string& why) {
+    nlohmann::ordered_json entry = entry_head(p, keys[static_cast<std::size_t>(p.index)]);
+    entry["status"] = "error";
+    entry["error"] = why;
+    return entry;
+  };
+  const int cores = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  Progress progress(points.size() - todo.size());
+  if (!todo.empty()) {
+    run_points(todo, evaluate, lost, journal,
+               {.workers = o.workers > 0 ? o.workers : cores, .fork = spec.systemc, .progress = std::ref(progress)});
+  }
+
+  // The canonical result: one line per point in index order, then a table.
+  std::string lines;
+  nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+  int failed = 0;
+  for (const auto& [index, entry] : journal.done()) {
+    lines += entry.dump() + "\n";
+    nlohmann::ordered_json row = {{"index", index}};
+    for (const auto& [k, v] : entry["params"].items()) row[k] = v;
+    row["status"] = entry["status"];
+    if (entry.contains("metrics")) {
+      for (const auto& [k, v] : entry["metrics"].items()) row[k] = v;
+    }
+    if (entry["status"] != "ok") ++failed;
+    rows.push_back(row);
+  }
+  write_file_atomically(out / "results.jsonl", lines);
+  write_file_atomically(out / "results.csv", rows_csv(rows));
+  std::cout << fmt::format(
+      "{} points ({} run now, {} from the journal), {} failed; wrote {}/results.jsonl, "
+      "results.csv\n",
+      points.size(), todo.size(), points.size() - todo.size(), failed, o.out);
+  return 0;
+}
+
+}  // namespace
+
+Command sweep_command() {
+  auto o = std::make_shared<SweepOptions>();
+  return {
+      "sweep", "run every point of a sweep spec (configs/sweeps/), resuming where a previous run stopped",
+      [o](CLI::App& cmd) {
+        cmd.add_option("spec", o->spec, "sweep spec (YAML)")->required();
+        cmd.add_option("--out", o->out, "output directory (its points.jsonl is the journal)")->capture_default_str();
+        cmd.add_option("--workers", o->workers, "SystemC points run at once (default: one per core)")
+            ->check(CLI::NonNegativeNumber);
+      },
+      [o](const Invocation&) { return run_sweep(*o); }};
+}
+
+}  // namespace tokenfab
