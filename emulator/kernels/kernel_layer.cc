@@ -229,13 +229,9 @@ LayerKernel decode_layer(const LpuParams& p, const LayerData& data, int chips, i
   }
   done("dequantisation, residual", latest(k.out));
 
-  k.expected_cycles = s.cycles();
-  k.chain_bound = s.chain_bound();
-  k.install_bound = s.install_bound();
   k.mxm_tiles = e.mxm_tiles();
   k.vxm_ops = e.vxm_ops();
-  k.preloads = s.preloads();
-  k.program = s.take();
+  finish(s, k);
   return k;
 }
 

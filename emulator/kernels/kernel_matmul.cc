@@ -73,11 +73,7 @@ MatmulKernel matmul(const LpuParams& p, const MatmulData& data) {
       }
     }
   }
-  out.expected_cycles = s.cycles();
-  out.chain_bound = s.chain_bound();
-  out.install_bound = s.install_bound();
-  out.preloads = s.preloads();
-  out.program = s.take();
+  finish(s, out);
   return out;
 }
 

@@ -246,4 +246,15 @@ class Scheduler {
   std::int64_t chain_ = 0;
 };
 
+// Hands a scheduled kernel its cycles, bounds, preloads and program (the
+// scheduler gives its program up, so this comes last).
+template <class Kernel>
+void finish(Scheduler& s, Kernel& k) {
+  k.expected_cycles = s.cycles();
+  k.chain_bound = s.chain_bound();
+  k.install_bound = s.install_bound();
+  k.preloads = s.preloads();
+  k.program = s.take();
+}
+
 }  // namespace tokenfab::lpu
