@@ -10,30 +10,15 @@
 
 #include "emulator/kernels/kernel_matmul.h"
 #include "hw/common/op_timing.h"
+#include "hw/compute/emulated_attention.h"
+#include "hw/compute/emulator_presets.h"
 
 namespace tokenfab {
 namespace {
 
-// Presets and costs are shared by every step of a process (a sweep re-binds
-// configs thousands of times); the scheduler is the expensive part.
+// Costs are shared by every step of a process (a sweep re-binds configs
+// thousands of times); the scheduler is the expensive part.
 std::mutex cache_mutex;
-
-// A preset with its changes ("key=value;key=value"), loaded once.
-const lpu::LpuParams& preset_params(const std::string& preset, const std::string& changes) {
-  static std::map<std::pair<std::string, std::string>, lpu::LpuParams> presets;
-  const auto key = std::make_pair(preset, changes);
-  auto it = presets.find(key);
-  if (it == presets.end()) {
-    std::vector<std::string> sets;
-    for (std::size_t pos = 0; pos < changes.size();) {
-      const std::size_t end = std::min(changes.find(';', pos), changes.size());
-      sets.push_back(changes.substr(pos, end - pos));
-      pos = end + 1;
-    }
-    it = presets.emplace(key, lpu::load_lpu_params(preset, sets)).first;
-  }
-  return it->second;
-}
 
 // The scheduler's exact prediction; its data are placeholders (timing does
 // not depend on values).
@@ -67,7 +52,9 @@ bool eight_bit(Dtype d) { return d == Dtype::int8 || d == Dtype::fp8; }
 }  // namespace
 
 bool emulated(const ComputeConfig& compute, const Op& op) {
-  return !compute.emulator.empty() && is_mxm(op.kind) && op.m > 0 && op.k > 0 && op.n > 0;
+  if (compute.emulator.empty()) return false;
+  if (op.kind == OpKind::attention) return decode_attention_shape(op).has_value();
+  return is_mxm(op.kind) && op.m > 0 && op.k > 0 && op.n > 0;
 }
 
 std::int64_t mxm_cycles(const std::string& preset, const std::string& changes, std::int64_t m, std::int64_t k,
@@ -77,21 +64,25 @@ std::int64_t mxm_cycles(const std::string& preset, const std::string& changes, s
   const std::lock_guard<std::mutex> lock(cache_mutex);
   const auto key = std::make_tuple(preset, changes, m, k, n, int8);
   auto it = costs.find(key);
-  if (it == costs.end()) it = costs.emplace(key, rule_cycles(preset_params(preset, changes), m, k, n, int8)).first;
+  if (it == costs.end()) it = costs.emplace(key, rule_cycles(emulator_preset(preset, changes), m, k, n, int8)).first;
   return it->second;
 }
 
 Seconds emulated_time(const ComputeConfig& compute, const Op& op) {
+  const Hertz clock = emulator_preset(compute.emulator, compute.emulator_set).clock;
+  if (const auto a = op.kind == OpKind::attention ? decode_attention_shape(op) : std::nullopt) {
+    const std::int64_t cycles = attention_cycles(compute.emulator, compute.emulator_set, a->heads, a->kv_heads,
+                                                 a->key_dim, a->value_dim, a->context);
+    return Seconds(static_cast<double>(cycles * a->queries) / clock.value());
+  }
   const std::int64_t cycles = mxm_cycles(compute.emulator, compute.emulator_set, op.m, op.k, op.n, eight_bit(op.dtype));
-  const Hertz clock = [&] {
-    const std::lock_guard<std::mutex> lock(cache_mutex);
-    return preset_params(compute.emulator, compute.emulator_set).clock;
-  }();
   return Seconds(static_cast<double>(cycles * std::max<std::int64_t>(op.count, 1)) / clock.value());
 }
 
 Bytes kernel_bytes(const ComputeConfig& compute, const Op& op) {
-  return emulated(compute, op) ? memory_bytes(op) - op.weight_bytes : memory_bytes(op);
+  if (!emulated(compute, op)) return memory_bytes(op);
+  // The cycles read the weights, or attention's cached keys and values.
+  return memory_bytes(op) - (op.kind == OpKind::attention ? op.kv_read : op.weight_bytes);
 }
 
 }  // namespace tokenfab

@@ -7,8 +7,9 @@
 //
 // What is costed, and how:
 // - gemm, grouped_gemm and router ops of a chip whose compute section names
-//   an emulator preset (set from the chip's `emulator_preset`); other ops
-//   keep the roofline (their kernels are not in the library yet).
+//   an emulator preset (set from the chip's `emulator_preset`); decode
+//   attention by the rule of emulated_attention.h; other ops keep the
+//   roofline (their kernels are not in the library yet).
 // - An op of `count` products of m x k by k x n takes count x cycles(m, k, n)
 //   at the preset's clock, the products one after another.
 // - 8-bit formats run as INT8 (the v1 MXM's 8-bit type), wider ones as FP16.
@@ -40,12 +41,14 @@ bool emulated(const ComputeConfig& compute, const Op& op);
 std::int64_t mxm_cycles(const std::string& preset, const std::string& changes, std::int64_t m, std::int64_t k,
                         std::int64_t n, bool int8);
 
-// The op's time on the emulated chip: count x cycles / clock.
+// The op's time on the emulated chip: count x cycles / clock (attention:
+// queries x cycles / clock).
 Seconds emulated_time(const ComputeConfig& compute, const Op& op);
 
 // Bytes a kernel moves through its chip's memory besides what its compute
 // time already covers: all of memory_bytes(op), less the weights of an
-// emulated op (its cycles include reading them from SRAM).
+// emulated matrix op or the cached keys and values (kv_read) of an emulated
+// attention op (its cycles include reading them from SRAM).
 Bytes kernel_bytes(const ComputeConfig& compute, const Op& op);
 
 }  // namespace tokenfab
