@@ -17,9 +17,6 @@ std::pair<int, int> tile_span(int kv_head, int width, int dim) {
   return {kv_head * width / dim, ((kv_head + 1) * width - 1) / dim};
 }
 
-// The largest INT8 weight: e = 1 at the maximum maps to 127.
-constexpr float kWeightScale = 1.0f / 127.0f;
-
 }  // namespace
 
 AttentionData attention_data(const AttentionShape& a, std::uint32_t seed, bool values_only_timing) {
@@ -136,8 +133,10 @@ AttentionKernel decode_attention(const LpuParams& p, const AttentionData& data) 
       scores[h].push_back(sc);
     }
   }
-  std::vector<Vec> maxima;
-  for (std::size_t h = 0; h < heads; ++h) maxima.push_back(e.all_lanes(running[h], Opcode::max));
+  // M - ln 127 per head: exp(s - that) is the weight already scaled to INT8.
+  std::vector<Vec> shifted;
+  for (std::size_t h = 0; h < heads; ++h)
+    shifted.push_back(e.f(Opcode::sub, e.all_lanes(running[h], Opcode::max), e.constant(attention_weight_shift())));
 
   // Pass 2: weights, their running sum, and the weights through V.
   std::vector<Vec> sums(heads);
@@ -145,9 +144,10 @@ AttentionKernel decode_attention(const LpuParams& p, const AttentionData& data) 
   for (int t = 0; t < positions; ++t) {
     std::vector<Vec> weights;
     for (std::size_t h = 0; h < heads; ++h) {
-      const Vec ex = e.f(Opcode::exp, e.f(Opcode::sub, scores[h][static_cast<std::size_t>(t)], maxima[h]));
+      const Vec ex = e.f(Opcode::exp, e.f(Opcode::sub, scores[h][static_cast<std::size_t>(t)], shifted[h]));
       sums[h] = t == 0 ? ex : e.f(Opcode::add, sums[h], ex);
-      weights.push_back(e.quantize(ex, kWeightScale));
+      // In [0, 127] by construction: rounding is the whole quantisation.
+      weights.push_back(s.vxm(Opcode::conv, ElemType::i8, {&ex}));
     }
     for (int ct = 0; ct < value_tiles; ++ct) {
       const std::vector<Vec> rows =
@@ -168,8 +168,7 @@ AttentionKernel decode_attention(const LpuParams& p, const AttentionData& data) 
   out.out.resize(heads);
   for (std::size_t h = 0; h < heads; ++h) {
     const Vec inverse = e.f(Opcode::recip, e.all_lanes(sums[h], Opcode::add));
-    for (const Vec& m : mix[h])
-      out.out[h].push_back(e.f(Opcode::mul, e.dequantize(m, data.s_v * kWeightScale), inverse));
+    for (const Vec& m : mix[h]) out.out[h].push_back(e.f(Opcode::mul, e.dequantize(m, data.s_v), inverse));
     out.out_first_tile.push_back(tile_span(static_cast<int>(h) / group, a.value_dim, dim).first);
   }
   finish(s, out);

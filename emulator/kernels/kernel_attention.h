@@ -10,16 +10,19 @@
 //     scores summed over key tiles, s = f32(score) * score_scale, -1e9 added
 //     past the context on the last tile; a running maximum, lane by lane.
 //   per head: M = max over lanes of the running maximum (one shift tree).
-//   pass 2, per tile: e = exp(s - M); a running sum, lane by lane;
-//     p = q8(e, 1/127); p through the installed V tiles (row = position,
-//     column = value lane), INT32 sums over tiles.
-//   per head: out = f32(sum of p V) * s_v / 127 / (sum over lanes of e).
+//   pass 2, per tile: e = exp(s - (M - ln 127)), in [0, 127]; a running
+//     sum, lane by lane; p = round(e) to INT8 (no clamp: e cannot leave the
+//     range); p through the installed V tiles (row = position, column =
+//     value lane), INT32 sums over tiles.
+//   per head: out = f32(sum of p V) * s_v / (sum over lanes of e).
 // A two-pass softmax, not an online one: the chip has no cross-lane
 // reduction, each maximum or sum over lanes is a 9-level shift tree, so the
 // kernel keeps every tile's scores in SRAM and reduces across tiles lane by
 // lane (one VXM op a tile), leaving two trees per head for the whole
-// context. Normalising once at the end keeps p's INT8 range for the largest
-// weight (e = 1 at M) however long the context.
+// context. Normalising once at the end gives the largest weight (at M) all
+// of INT8's range however long the context, and folding the scale 127 into
+// the exponent leaves the weights one conversion each: 8 vector operations
+// a head and tile (3 in pass 1, 4 in pass 2, the INT32 sum of the mix).
 //
 // Padding: the K^T row space is the kv heads' keys side by side (kv_heads x
 // key_dim lanes), the V column space their values (kv_heads x value_dim),
@@ -36,6 +39,7 @@
 //   AttentionKernel k = decode_attention(params, d);   // k.expected_cycles
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -77,5 +81,8 @@ struct AttentionKernel {
 };
 
 AttentionKernel decode_attention(const LpuParams& p, const AttentionData& data);
+
+// ln 127 in FP32: exp(s - M + this) is 127 at the maximum.
+inline float attention_weight_shift() { return std::log(127.0f); }
 
 }  // namespace tokenfab::lpu

@@ -4,14 +4,12 @@
 #include <cmath>
 
 #include "emulator/reference/kernel_io.h"
-#include "emulator/reference/layer_reference.h"
 
 namespace tokenfab::lpu {
 
 Eigen::MatrixXf attention_reference(const AttentionData& data) {
   const AttentionShape& a = data.shape;
   const int group = a.heads / a.kv_heads;
-  const float weight_scale = 1.0f / 127.0f;
   Eigen::MatrixXf out(a.heads, a.value_dim);
   for (int h = 0; h < a.heads; ++h) {
     const int g = h / group;
@@ -19,12 +17,13 @@ Eigen::MatrixXf attention_reference(const AttentionData& data) {
     const Eigen::MatrixXi values = data.v.middleCols(Eigen::Index{g} * a.value_dim, a.value_dim).cast<int>();
     const Eigen::VectorXi q = data.q.row(h).transpose().cast<int>();
     const Eigen::ArrayXf s = (keys * q).array().cast<float>() * data.score_scale;
-    const float m = std::max(0.0f, s.maxCoeff());
-    const Eigen::ArrayXf e = (s - m).exp();
-    const Int8Vector w = q8_reference(e, weight_scale);
-    const Eigen::VectorXi mix = values.transpose() * w.matrix().cast<int>();
+    const float shifted = std::max(0.0f, s.maxCoeff()) - attention_weight_shift();
+    const Eigen::ArrayXf e = (s - shifted).exp();
+    Eigen::VectorXi w(e.size());
+    for (Eigen::Index i = 0; i < e.size(); ++i) w[i] = static_cast<int>(std::lround(e[i]));
+    const Eigen::VectorXi mix = values.transpose() * w;
     const float inverse = 1.0f / e.sum();
-    out.row(h) = ((mix.array().cast<float>() * (data.s_v * weight_scale)) * inverse).matrix().transpose();
+    out.row(h) = ((mix.array().cast<float>() * data.s_v) * inverse).matrix().transpose();
   }
   return out;
 }

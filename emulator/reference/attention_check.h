@@ -2,8 +2,8 @@
 // (kernels/kernel_attention.h) and the check that runs the kernel on a chip
 // against it. The reference computes every piece as the kernel does: exact
 // INT32 scores, FP32 scaling, the maximum as max(0, max s) (the kernel's
-// zero-filled shift trees), e = exp(s - M), INT8 weights q8(e, 1/127), exact
-// INT32 mixes, and the FP32 normalisation at the end; only the order of the
+// zero-filled shift trees), e = exp(s - (M - ln 127)), INT8 weights
+// round(e), exact INT32 mixes, and the FP32 normalisation at the end; only the order of the
 // FP32 sum over positions differs (tiles then a shift tree, against index
 // order here), so outputs agree to rounding, not bit for bit.
 //
