@@ -1,6 +1,7 @@
 #include "emulator/kernels/kernel_attention.h"
 
 #include <cmath>
+#include <optional>
 #include <stdexcept>
 #include <utility>
 
@@ -16,6 +17,33 @@ int tiles_of(int size, int dim) { return (size + dim - 1) / dim; }
 std::pair<int, int> tile_span(int kv_head, int width, int dim) {
   return {kv_head * width / dim, ((kv_head + 1) * width - 1) / dim};
 }
+
+// Values arriving one by one folded into a balanced tree (a binary counter
+// of partial results): log2(n) operations deep instead of n, so that a
+// running maximum or sum over many tiles does not wait on a chain of them.
+class TreeFold {
+ public:
+  template <class Combine>
+  void add(Vec v, Combine combine) {
+    std::size_t level = 0;
+    for (; level < partial_.size() && partial_[level]; ++level) {
+      v = combine(*partial_[level], v);
+      partial_[level].reset();
+    }
+    if (level == partial_.size()) partial_.emplace_back();
+    partial_[level] = std::move(v);
+  }
+  template <class Combine>
+  Vec result(Combine combine) const {
+    std::optional<Vec> out;
+    for (const std::optional<Vec>& p : partial_)
+      if (p) out = out ? combine(*p, *out) : *p;
+    return *out;
+  }
+
+ private:
+  std::vector<std::optional<Vec>> partial_;
+};
 
 }  // namespace
 
@@ -111,7 +139,10 @@ AttentionKernel decode_attention(const LpuParams& p, const AttentionData& data) 
 
   // Pass 1: scores and their running maximum, lane by lane.
   std::vector<std::vector<Vec>> scores(heads);
-  std::vector<Vec> running(heads);
+  std::vector<TreeFold> running(heads);
+  auto max = [&](const Vec& x, const Vec& y) { return e.f(Opcode::max, x, y); };
+  auto add = [&](const Vec& x, const Vec& y) { return e.f(Opcode::add, x, y); };
+  auto add_i32 = [&](const Vec& x, const Vec& y) { return e.i(Opcode::add, ElemType::i32, x, y); };
   for (int t = 0; t < positions; ++t) {
     std::vector<Vec> score(heads);
     for (int rt = 0; rt < key_tiles; ++rt) {
@@ -129,23 +160,24 @@ AttentionKernel decode_attention(const LpuParams& p, const AttentionData& data) 
     for (std::size_t h = 0; h < heads; ++h) {
       Vec sc = e.dequantize(score[h], data.score_scale);
       if (t == positions - 1) sc = e.f(Opcode::add, sc, mask);
-      running[h] = t == 0 ? sc : e.f(Opcode::max, running[h], sc);
+      running[h].add(sc, max);
       scores[h].push_back(sc);
     }
   }
   // M - ln 127 per head: exp(s - that) is the weight already scaled to INT8.
   std::vector<Vec> shifted;
   for (std::size_t h = 0; h < heads; ++h)
-    shifted.push_back(e.f(Opcode::sub, e.all_lanes(running[h], Opcode::max), e.constant(attention_weight_shift())));
+    shifted.push_back(
+        e.f(Opcode::sub, e.all_lanes(running[h].result(max), Opcode::max), e.constant(attention_weight_shift())));
 
   // Pass 2: weights, their running sum, and the weights through V.
-  std::vector<Vec> sums(heads);
-  std::vector<std::vector<Vec>> mix(heads);
+  std::vector<TreeFold> sums(heads);
+  std::vector<std::vector<TreeFold>> mix(heads);
   for (int t = 0; t < positions; ++t) {
     std::vector<Vec> weights;
     for (std::size_t h = 0; h < heads; ++h) {
       const Vec ex = e.f(Opcode::exp, e.f(Opcode::sub, scores[h][static_cast<std::size_t>(t)], shifted[h]));
-      sums[h] = t == 0 ? ex : e.f(Opcode::add, sums[h], ex);
+      sums[h].add(ex, add);
       // In [0, 127] by construction: rounding is the whole quantisation.
       weights.push_back(s.vxm(Opcode::conv, ElemType::i8, {&ex}));
     }
@@ -159,7 +191,7 @@ AttentionKernel decode_attention(const LpuParams& p, const AttentionData& data) 
       for (std::size_t i = 0; i < takers.size(); ++i) {
         const auto [h, first] = takers[i];
         if (t == 0) mix[h].emplace_back();
-        accumulate(mix[h][static_cast<std::size_t>(ct - first)], t == 0, parts[i]);
+        mix[h][static_cast<std::size_t>(ct - first)].add(parts[i], add_i32);
       }
     }
   }
@@ -167,8 +199,9 @@ AttentionKernel decode_attention(const LpuParams& p, const AttentionData& data) 
   AttentionKernel out;
   out.out.resize(heads);
   for (std::size_t h = 0; h < heads; ++h) {
-    const Vec inverse = e.f(Opcode::recip, e.all_lanes(sums[h], Opcode::add));
-    for (const Vec& m : mix[h]) out.out[h].push_back(e.f(Opcode::mul, e.dequantize(m, data.s_v), inverse));
+    const Vec inverse = e.f(Opcode::recip, e.all_lanes(sums[h].result(add), Opcode::add));
+    for (const TreeFold& m : mix[h])
+      out.out[h].push_back(e.f(Opcode::mul, e.dequantize(m.result(add_i32), data.s_v), inverse));
     out.out_first_tile.push_back(tile_span(static_cast<int>(h) / group, a.value_dim, dim).first);
   }
   finish(s, out);

@@ -8,7 +8,8 @@
 //   pass 1, per position tile t: each head's INT8 query through the
 //     installed K^T tiles (row = key lane, column = position), the INT32
 //     scores summed over key tiles, s = f32(score) * score_scale, -1e9 added
-//     past the context on the last tile; a running maximum, lane by lane.
+//     past the context on the last tile; a running maximum, lane by lane
+//     (running values over tiles are balanced trees, not chains).
 //   per head: M = max over lanes of the running maximum (one shift tree).
 //   pass 2, per tile: e = exp(s - (M - ln 127)), in [0, 127]; a running
 //     sum, lane by lane; p = round(e) to INT8 (no clamp: e cannot leave the

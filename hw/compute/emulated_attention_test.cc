@@ -57,7 +57,7 @@ TEST_CASE("emulated attention: the kernel's shape comes from the op's fields") {
   CHECK_FALSE(decode_attention_shape(attention_op("llama-3.1-70b.json", 8, {Phase::decode, 1, 1, 4000}, Dtype::bf16)));
 }
 
-TEST_CASE("emulated attention: buckets are exact, contexts between them within 3%") {
+TEST_CASE("emulated attention: buckets are exact, contexts between them within 5%") {
   // 1,280 positions are 4 tiles, a bucket: the scheduler's own cycles; so
   // are 1,000 (4 tiles, padded).
   CHECK(attention_cycles(kPreset, "", 8, 1, 128, 128, 1280) == scheduled(8, 1, 128, 128, 1280));
@@ -70,7 +70,7 @@ TEST_CASE("emulated attention: buckets are exact, contexts between them within 3
     CAPTURE(context);
     CAPTURE(exact);
     CAPTURE(ruled);
-    CHECK(std::fabs(ruled / exact - 1.0) < 0.03);
+    CHECK(std::fabs(ruled / exact - 1.0) < 0.05);
   }
 }
 
