@@ -47,16 +47,25 @@ void replace_model(ConfigNode& root, const std::filesystem::path& model) {
 
 }  // namespace
 
+ConfigNode run_document(const std::filesystem::path& file, const RunOverrides& overrides) {
+  Diagnostics diags;
+  ConfigNode root = load_config_file(file, diags);
+  if (diags.ok() && !root.is_map()) diags.error(root.loc, "", "expected a run description (a map)");
+  if (diags.ok() && overrides.system) replace_system(root, *overrides.system, diags);
+  if (diags.ok() && overrides.model) replace_model(root, *overrides.model);
+  diags.throw_if_any();
+  return root;
+}
+
 LoadedRun load_run(const std::filesystem::path& file, const RunOverrides& overrides) {
+  return bind_run(run_document(file, overrides), overrides.sets, overrides.check_mapping);
+}
+
+LoadedRun bind_run(ConfigNode document, const std::vector<std::string>& sets, bool check_mapping, ModelCache* models) {
   LoadedRun out;
   Diagnostics diags;
-  out.resolved = load_config_file(file, diags);
-  if (diags.ok() && !out.resolved.is_map()) diags.error(out.resolved.loc, "", "expected a run description (a map)");
-  if (diags.ok() && overrides.system) replace_system(out.resolved, *overrides.system, diags);
-  if (diags.ok() && overrides.model) replace_model(out.resolved, *overrides.model);
-  if (diags.ok()) {
-    for (const auto& set : overrides.sets) apply_override(out.resolved, set, diags);
-  }
+  out.resolved = std::move(document);
+  for (const auto& set : sets) apply_override(out.resolved, set, diags);
   if (diags.ok()) {
     BindContext ctx{diags, &out.provenance, "", ""};
     out.config = run_schema().read(out.resolved, "", ctx);
@@ -65,14 +74,20 @@ LoadedRun load_run(const std::filesystem::path& file, const RunOverrides& overri
 
   // The model path is relative to the file (or flag) that set it.
   out.config.model = path_beside(out.resolved.find("model"), out.config.model);
-  out.model = load_hf_config(out.config.model);
+  if (models) {
+    auto it = models->find(out.config.model);
+    if (it == models->end()) it = models->emplace(out.config.model, load_hf_config(out.config.model)).first;
+    out.model = it->second;
+  } else {
+    out.model = load_hf_config(out.config.model);
+  }
   // A GPU serving engine's terms (launches, host steps, fitted efficiencies)
   // have no meaning for an LPU's compiled program: its runs give the bound.
   if (out.config.system.chip.kind == ChipKind::lpu) out.config.engine = hardware_bound(out.config.engine);
   // Trace generation sees the mapping, not the engine: the routing skew rides there.
   out.config.mapping.expert_imbalance = out.config.engine.expert_imbalance;
 
-  if (!overrides.check_mapping) return out;
+  if (!check_mapping) return out;
   Diagnostics mapping_diags;
   Location where = out.resolved.find("mapping") ? out.resolved.find("mapping")->loc : out.resolved.loc;
   validate_mapping(out.config.mapping, out.model, mapping_diags, where);

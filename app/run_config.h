@@ -12,12 +12,13 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "serving/engine_config.h"
 #include "hw/system/system_config.h"
+#include "serving/engine_config.h"
 #include "workloads/model.h"
 #include "workloads/op.h"
 
@@ -52,5 +53,14 @@ struct LoadedRun {
 // Throws InputError with every problem found, in the run file, the system
 // files it includes, the overrides or the model's config.json.
 LoadedRun load_run(const std::filesystem::path& file, const RunOverrides& overrides);
+
+// load_run in two steps, for many runs of one file (a sweep): the file's
+// document with the overrides' system and model in place, read once; then
+// a copy of it with `sets` applied, bound. `models` (optional) keeps each
+// config.json read once.
+using ModelCache = std::map<std::string, ModelSpec>;
+ConfigNode run_document(const std::filesystem::path& file, const RunOverrides& overrides);
+LoadedRun bind_run(ConfigNode document, const std::vector<std::string>& sets, bool check_mapping = true,
+                   ModelCache* models = nullptr);
 
 }  // namespace tokenfab

@@ -45,13 +45,28 @@ std::string tool_identity() {
   return std::string(kToolVersion) + "+" + fnv1a_hex(ss.str());
 }
 
-LoadedRun load_point(const SweepSpec& spec, const SweepPoint& p) {
-  RunOverrides o;
-  if (const std::string f = p.file("system"); !f.empty()) o.system = f;
-  if (const std::string f = p.file("model"); !f.empty()) o.model = f;
-  o.sets = p.sets();
-  return load_run(spec.run, o);
-}
+// Loads a point's run: the run file's document once per system and model
+// file, a copy of it bound with the point's values; each config.json once.
+class PointLoader {
+ public:
+  explicit PointLoader(const SweepSpec& spec) : spec_(spec) {}
+  LoadedRun operator()(const SweepPoint& p) {
+    const std::string system = p.file("system"), model = p.file("model");
+    auto it = documents_.find({system, model});
+    if (it == documents_.end()) {
+      RunOverrides o;
+      if (!system.empty()) o.system = system;
+      if (!model.empty()) o.model = model;
+      it = documents_.emplace(std::pair{system, model}, run_document(spec_.run, o)).first;
+    }
+    return bind_run(it->second, p.sets(), true, &models_);
+  }
+
+ private:
+  const SweepSpec& spec_;
+  std::map<std::pair<std::string, std::string>, ConfigNode> documents_;
+  ModelCache models_;
+};
 
 // Leaves of a JSON object under dotted keys, values as they are.
 void flatten_into(const nlohmann::ordered_json& j, const std::string& prefix, nlohmann::ordered_json& out) {
@@ -73,7 +88,8 @@ nlohmann::ordered_json point_result(const SweepSpec& spec, const LoadedRun& run)
                         : nlohmann::ordered_json();
     return r;
   }
-  const EstimateInput in{c.system, run.model, c.precision, c.mapping, c.workload, nullptr, true, c.engine};
+  // Sums only: a point reports the step, not its ops.
+  const EstimateInput in{c.system, run.model, c.precision, c.mapping, c.workload, nullptr, spec.systemc, c.engine};
   const Estimate e = spec.systemc ? simulate_step(in) : estimate(in);
   if (!e.fits) {
     throw InputError({spec.run.string()}, fmt::format("{} does not fit: {} of {} per chip", run.model.name,
@@ -130,18 +146,28 @@ int run_sweep(const SweepOptions& o) {
   // Every point is loaded and checked before any runs; its key hashes its
   // values, its resolved configuration and the binary.
   const std::string tool = tool_identity();
+  PointLoader load_point(spec);
   std::vector<std::string> keys;
   Diagnostics bad;
+  int bad_points = 0;
+  constexpr int kShown = 20;  // points whose errors are printed; the rest are counted
   for (const SweepPoint& p : points) {
     try {
-      const LoadedRun run = load_point(spec, p);
+      const LoadedRun run = load_point(p);
       keys.push_back(fnv1a_hex(p.label() + "\n" + to_json(run.resolved).dump() + "\n" + tool));
     } catch (const InputError& e) {
-      for (const Diagnostic& d : e.diagnostics().errors()) {
-        bad.error(p.values.front()->loc, "", fmt::format("point {} ({}): {}", p.index, p.label(), d.str()));
+      if (++bad_points <= kShown) {
+        for (const Diagnostic& d : e.diagnostics().errors()) {
+          bad.error(p.values.front()->loc, "", fmt::format("point {} ({}): {}", p.index, p.label(), d.str()));
+        }
       }
       keys.emplace_back();
     }
+  }
+  if (bad_points > kShown) {
+    bad.error({o.spec}, "",
+              fmt::format("and {} more points with errors ({} of {} in all)", bad_points - kShown, bad_points,
+                          points.size()));
   }
   bad.throw_if_any();
 
@@ -163,7 +189,7 @@ int run_sweep(const SweepOptions& o) {
   const PointEvaluator evaluate = [&](const SweepPoint& p) {
     nlohmann::ordered_json entry = entry_head(p, keys[static_cast<std::size_t>(p.index)]);
     try {
-      const nlohmann::ordered_json result = point_result(spec, load_point(spec, p));
+      const nlohmann::ordered_json result = point_result(spec, load_point(p));
       nlohmann::ordered_json all = nlohmann::ordered_json::object(), metrics = nlohmann::ordered_json::object();
       flatten_into(result, "", all);
       for (const std::string& m : spec.metrics) {
