@@ -25,6 +25,7 @@
 #include "explore/mapping_search.h"
 #include "explore/summary.h"
 #include "hw/rack/rack.h"
+#include "sweep/sweep_ranks.h"
 #include "sweep/sweep_runner.h"
 
 namespace tokenfab {
@@ -115,14 +116,16 @@ nlohmann::ordered_json entry_head(const SweepPoint& p, const std::string& key) {
   return {{"index", p.index}, {"key", key}, {"params", params}};
 }
 
+// The first rank's points on a bar (or plain lines at every tenth), against
+// all of the sweep's.
 class Progress {
  public:
-  explicit Progress(std::size_t already) : already_(already), tty_(isatty(STDERR_FILENO) != 0) {}
+  Progress(std::size_t already, std::size_t all) : already_(already), all_(all), tty_(isatty(STDERR_FILENO) != 0) {}
   void operator()(std::size_t finished, std::size_t total) {
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     const double rate = s > 0 ? static_cast<double>(finished) / s : 0;
     const double eta = rate > 0 ? static_cast<double>(total - finished) / rate : 0;
-    const std::size_t all = already_ + total, done = already_ + finished;
+    const std::size_t all = all_, done = std::min(all_, already_ + finished);
     if (tty_) {
       const auto filled = static_cast<int>(30.0 * static_cast<double>(done) / static_cast<double>(all));
       std::cerr << fmt::format("\r  [{}{}] {}/{} points, {:.1f}/s, ETA {:.0f} s ", std::string(filled, '#'),
@@ -134,12 +137,13 @@ class Progress {
   }
 
  private:
-  std::size_t already_;
+  std::size_t already_, all_;
   bool tty_;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
 int run_sweep(const SweepOptions& o) {
+  const SweepRanks ranks;
   const SweepSpec spec = load_sweep_spec(o.spec);
   const std::vector<SweepPoint> points = sweep_points(spec);
   if (points.empty()) throw InputError({o.spec}, "the filters leave no point");
@@ -171,19 +175,24 @@ int run_sweep(const SweepOptions& o) {
   }
   bad.throw_if_any();
 
+  // What every journal in the directory holds, read before any rank
+  // appends; each rank then appends to its own.
   const std::filesystem::path out(o.out);
-  SweepJournal journal(out / "points.jsonl");
-  for (const auto& [index, entry] : journal.done()) {
+  const std::map<int, nlohmann::ordered_json> before = read_journals(out);
+  for (const auto& [index, entry] : before) {
     if (index >= std::ssize(points) || entry.value("key", "") != keys[static_cast<std::size_t>(index)]) {
-      throw InputError({journal.file().string()},
+      throw InputError({(out / "points.jsonl").string()},
                        fmt::format("point {} there was computed with another spec, configuration or binary; "
-                                   "remove the file or give another --out",
+                                   "remove the directory's points*.jsonl or give another --out",
                                    index));
     }
   }
+  ranks.barrier();
+  SweepJournal journal(
+      out / (ranks.size() == 1 ? std::string("points.jsonl") : fmt::format("points.rank{}.jsonl", ranks.rank())));
   std::vector<const SweepPoint*> todo;
   for (const SweepPoint& p : points) {
-    if (!journal.done().contains(p.index)) todo.push_back(&p);
+    if (!before.contains(p.index) && p.index % ranks.size() == ranks.rank()) todo.push_back(&p);
   }
 
   const PointEvaluator evaluate = [&](const SweepPoint& p) {
@@ -211,17 +220,22 @@ int run_sweep(const SweepOptions& o) {
     return entry;
   };
   const int cores = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
-  Progress progress(points.size() - todo.size());
+  // With several ranks the bar counts the first rank's share.
+  Progress progress(ranks.size() == 1 ? before.size() : 0, ranks.size() == 1 ? points.size() : todo.size());
   if (!todo.empty()) {
-    run_points(todo, evaluate, lost, journal,
-               {.workers = o.workers > 0 ? o.workers : cores, .fork = spec.systemc, .progress = std::ref(progress)});
+    RunnerOptions ro{.workers = o.workers > 0 ? o.workers : cores, .fork = spec.systemc, .progress = {}};
+    if (ranks.rank() == 0) ro.progress = std::ref(progress);  // one bar, the first rank's
+    run_points(todo, evaluate, lost, journal, ro);
   }
+  ranks.barrier();
+  if (ranks.rank() != 0) return 0;
 
   // The canonical result: one line per point in index order, then a table.
   std::string lines;
   nlohmann::ordered_json rows = nlohmann::ordered_json::array();
   int failed = 0;
-  for (const auto& [index, entry] : journal.done()) {
+  const std::map<int, nlohmann::ordered_json> done = read_journals(out);
+  for (const auto& [index, entry] : done) {
     lines += entry.dump() + "\n";
     nlohmann::ordered_json row = {{"index", index}};
     for (const auto& [k, v] : entry["params"].items()) row[k] = v;
@@ -234,10 +248,15 @@ int run_sweep(const SweepOptions& o) {
   }
   write_file_atomically(out / "results.jsonl", lines);
   write_file_atomically(out / "results.csv", rows_csv(rows));
+  if (done.size() != points.size()) {
+    throw std::runtime_error(
+        fmt::format("{} of {} points are in the journals after the run", done.size(), points.size()));
+  }
   std::cout << fmt::format(
-      "{} points ({} run now, {} from the journal), {} failed; wrote {}/results.jsonl, "
+      "{} points ({} run now{}, {} from the journal), {} failed; wrote {}/results.jsonl, "
       "results.csv\n",
-      points.size(), todo.size(), points.size() - todo.size(), failed, o.out);
+      points.size(), points.size() - before.size(),
+      ranks.size() > 1 ? fmt::format(" over {} MPI ranks", ranks.size()) : "", before.size(), failed, o.out);
   return 0;
 }
 

@@ -7,6 +7,7 @@ packages=(
   g++ make cmake pkg-config ccache git
   libsystemc-dev libeigen3-dev libyaml-cpp-dev libbenchmark-dev doctest-dev
   libcli11-dev nlohmann-json3-dev libfmt-dev
+  libopenmpi-dev openmpi-bin
   python3 python3-matplotlib
 )
 

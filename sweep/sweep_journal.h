@@ -35,6 +35,11 @@ class SweepJournal {
   std::map<int, nlohmann::ordered_json> done_;
 };
 
+// The entries of every journal in `dir` (points.jsonl and the MPI ranks'
+// points.rank<r>.jsonl), by index, read without changing them: a torn last
+// line is skipped, not cut (another process may still be writing it).
+std::map<int, nlohmann::ordered_json> read_journals(const std::filesystem::path& dir);
+
 // FNV-1a, 64 bits, as 16 hex digits: stable across runs and machines.
 std::string fnv1a_hex(std::string_view bytes);
 
