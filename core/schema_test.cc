@@ -113,6 +113,24 @@ TEST_CASE("schema: provenance is inherited from sections and overridden per valu
   CHECK(prov[3].status == "spec");
 }
 
+TEST_CASE("schema: a value set on the command line is recorded as overridden, with its assignment") {
+  Diagnostics d;
+  ConfigNode n = parse_config_text(
+      "source: datasheet\nstatus: spec\nname: X\npower: 1 kW\n"
+      "hbm: {capacity: 1 GB, stacks: 8, bandwidth: {value: 1 TB/s, source: blog, status: reported}}\n",
+      "c.yaml", d);
+  apply_override(n, "hbm.bandwidth=2 TB/s", d);
+  std::vector<Provenance> prov;
+  BindContext ctx{d, &prov, "", ""};
+  chip_schema().read(n, "", ctx);
+  REQUIRE_MESSAGE(d.ok(), d.render());
+  CHECK(prov[1].path == "hbm.bandwidth");
+  CHECK(prov[1].value == "2 TB/s");
+  CHECK(prov[1].status == "overridden");
+  CHECK(prov[1].source == "--set 'hbm.bandwidth=2 TB/s'");
+  CHECK(prov[0].status == "spec");  // its neighbours keep theirs
+}
+
 TEST_CASE("schema: documentation rows come from the same declarations") {
   auto rows = chip_schema().document();
   REQUIRE(rows.size() == 8);

@@ -46,7 +46,14 @@ const ConfigNode* number_node(const ConfigNode& n, const std::string& path, Bind
 }
 
 void record(const ConfigNode& value, const std::string& path, BindContext& ctx) {
-  if (ctx.provenance) ctx.provenance->push_back({path, value.scalar, ctx.source, ctx.status, value.loc});
+  if (!ctx.provenance) return;
+  // A value given on the command line is the user's, whatever the file
+  // around it says.
+  if (value.loc.file.starts_with("--set ")) {
+    ctx.provenance->push_back({path, value.scalar, value.loc.file, "overridden", value.loc});
+    return;
+  }
+  ctx.provenance->push_back({path, value.scalar, ctx.source, ctx.status, value.loc});
 }
 
 std::optional<std::int64_t> read_integer(const ConfigNode& raw, const std::string& path, BindContext& ctx) {
