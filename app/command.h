@@ -49,5 +49,6 @@ Command disassemble_command();
 Command emulate_command();
 Command params_command();
 Command sweep_command();
+Command compare_command();
 
 }  // namespace tokenfab
