@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <random>
 #include <variant>
 
 #include "core/config_loader.h"
@@ -62,8 +63,31 @@ std::string write_magnitude(double v, const Magnitude& like) {
   return like.dims == Dims{} ? number : number + " " + unit_symbol(like.dims);
 }
 
-// range: {from, to, step | count, scale}
-void read_range(const ConfigNode& r, const std::string& path, SweepAxis& axis, Diagnostics& d) {
+// Random draws for `samples:`, the same on every machine: mt19937_64 is
+// specified bit for bit, and the draws use its raw output, not a library
+// distribution.
+struct Sampler {
+  std::int64_t count = 0;  // 0: no sampling
+  bool latin = false;
+  std::mt19937_64 rng;
+  double unit() { return static_cast<double>(rng() >> 11) * 0x1.0p-53; }
+  // `count` values in [0, 1): independent, or one in each of `count` strata
+  // in a random order (Latin hypercube, one axis at a time).
+  std::vector<double> draw() {
+    std::vector<double> u(static_cast<std::size_t>(count));
+    std::vector<std::size_t> stratum(u.size());
+    for (std::size_t i = 0; i < u.size(); ++i) stratum[i] = i;
+    for (std::size_t i = u.size(); latin && i > 1; --i) std::swap(stratum[i - 1], stratum[rng() % i]);
+    for (std::size_t i = 0; i < u.size(); ++i) {
+      u[i] = latin ? (static_cast<double>(stratum[i]) + unit()) / static_cast<double>(count) : unit();
+    }
+    return u;
+  }
+};
+
+// range: {from, to, step | count, scale}; under `samples:` only from, to
+// and scale, the values drawn.
+void read_range(const ConfigNode& r, const std::string& path, SweepAxis& axis, Sampler& sampler, Diagnostics& d) {
   check_keys(r, path, {"from", "to", "step", "count", "scale"}, d);
   const ConfigNode* from = scalar(r, "from", path, d, true);
   const ConfigNode* to = scalar(r, "to", path, d, true);
@@ -75,7 +99,11 @@ void read_range(const ConfigNode& r, const std::string& path, SweepAxis& axis, D
   if (scale && !log && scale->scalar != "linear") {
     d.error(scale->loc, path + ".scale", "expected one of linear, log, got '" + scale->scalar + "'");
   }
-  if ((step != nullptr) == (count != nullptr)) {
+  if (sampler.count > 0 && (step || count)) {
+    d.error(r.loc, path, "under samples: a range takes from and to (and scale), not step or count");
+    return;
+  }
+  if (sampler.count == 0 && (step != nullptr) == (count != nullptr)) {
     d.error(r.loc, path, "give exactly one of step and count");
     return;
   }
@@ -97,7 +125,16 @@ void read_range(const ConfigNode& r, const std::string& path, SweepAxis& axis, D
   }
   lo.integer = lo.integer && hi.integer;
   std::vector<double> values;
-  if (count) {
+  if (sampler.count > 0) {
+    if (log && (lo.value <= 0 || hi.value <= 0)) {
+      d.error(from->loc, path, "a log range needs from and to above zero");
+      return;
+    }
+    for (double u : sampler.draw()) {
+      const double v = log ? lo.value * std::pow(hi.value / lo.value, u) : lo.value + u * (hi.value - lo.value);
+      values.push_back(lo.integer ? std::round(v) : v);
+    }
+  } else if (count) {
     char* end = nullptr;
     const long n = std::strtol(count->scalar.c_str(), &end, 10);
     if (*end != '\0' || n < 2 || n > 1000000) {
@@ -135,7 +172,7 @@ void read_range(const ConfigNode& r, const std::string& path, SweepAxis& axis, D
   for (double v : values) axis.values.push_back({write_magnitude(v, lo), r.loc});
 }
 
-SweepAxis read_axis(const ConfigNode& n, const std::string& path, const ConfigNode& root, Diagnostics& d) {
+SweepAxis read_axis(const ConfigNode& n, const std::string& path, Sampler& sampler, Diagnostics& d) {
   SweepAxis axis;
   axis.loc = n.loc;
   if (!n.is_map()) {
@@ -151,7 +188,11 @@ SweepAxis read_axis(const ConfigNode& n, const std::string& path, const ConfigNo
   }
   if (const ConfigNode* r = n.find("range")) {
     if (!r->is_map()) d.error(r->loc, path + ".range", "expected a map: {from, to, step or count, scale}");
-    if (r->is_map()) read_range(*r, path + ".range", axis, d);
+    if (r->is_map()) read_range(*r, path + ".range", axis, sampler, d);
+    return axis;
+  }
+  if (sampler.count > 0) {
+    d.error(n.loc, path, "samples are drawn from ranges: give this axis a range");
     return axis;
   }
   axis.files = n.find("files") != nullptr;
@@ -171,7 +212,6 @@ SweepAxis read_axis(const ConfigNode& n, const std::string& path, const ConfigNo
     // Files are relative to the spec, like the run.
     axis.values.push_back({axis.files ? path_beside(&v, v.scalar) : v.scalar, v.loc});
   }
-  (void)root;
   return axis;
 }
 
@@ -193,7 +233,30 @@ SweepSpec load_sweep_spec(const std::filesystem::path& file) {
   SweepSpec spec;
   spec.file = file;
   if (!root.is_map()) throw InputError(root.loc, "expected a sweep description (a map)");
-  check_keys(root, "", {"run", "command", "engine", "combine", "axes", "filters", "metrics", "max_batch"}, d);
+  check_keys(root, "", {"run", "command", "engine", "combine", "samples", "axes", "filters", "metrics", "max_batch"},
+             d);
+  Sampler sampler;
+  if (const ConfigNode* sm = root.find("samples")) {
+    if (!sm->is_map()) d.error(sm->loc, "samples", "expected {method, count, seed}");
+    check_keys(*sm, "samples", {"method", "count", "seed"}, d);
+    const ConfigNode* method = scalar(*sm, "method", "samples", d, true);
+    const ConfigNode* count = scalar(*sm, "count", "samples", d, true);
+    const ConfigNode* seed = scalar(*sm, "seed", "samples", d, true);
+    if (method) {
+      sampler.latin = method->scalar == "latin_hypercube";
+      if (!sampler.latin && method->scalar != "random")
+        d.error(method->loc, "samples.method", "expected one of random, latin_hypercube, got '" + method->scalar + "'");
+    }
+    char* end = nullptr;
+    if (count) sampler.count = std::strtoll(count->scalar.c_str(), &end, 10);
+    if (count && (*end != '\0' || sampler.count < 1 || sampler.count > 1000000))
+      d.error(count->loc, "samples.count", "expected an integer from 1 to 1,000,000");
+    if (seed) sampler.rng.seed(std::strtoull(seed->scalar.c_str(), &end, 10));
+    if (seed && *end != '\0') d.error(seed->loc, "samples.seed", "expected a non-negative integer");
+    if (root.find("combine")) d.error(root.find("combine")->loc, "combine", "samples are points already: no combine");
+    if (!d.ok()) sampler.count = 0;
+    spec.zip = true;
+  }
   if (const ConfigNode* r = scalar(root, "run", "", d, true)) spec.run = path_beside(r, r->scalar);
   if (const ConfigNode* c = scalar(root, "command", "", d, false)) {
     if (c->scalar == "ceiling")
@@ -223,7 +286,7 @@ SweepSpec load_sweep_spec(const std::filesystem::path& file) {
     d.error(axes ? axes->loc : root.loc, "axes", "expected a non-empty list of axes");
   } else {
     for (std::size_t i = 0; i < axes->items.size(); ++i) {
-      spec.axes.push_back(read_axis(axes->items[i], fmt::format("axes.{}", i), root, d));
+      spec.axes.push_back(read_axis(axes->items[i], fmt::format("axes.{}", i), sampler, d));
     }
   }
   if (spec.zip) {

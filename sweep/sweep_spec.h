@@ -17,6 +17,13 @@
 //   metrics: [bound.tokens_per_s_per_user, bound.bound]      # dotted result keys; empty: all
 //   max_batch: 256                      # ceiling: the largest batch searched
 //
+// Instead of combining, `samples: {method: random | latin_hypercube, count:
+// N, seed: S}` draws N points from the axes' ranges (from, to, scale only):
+// independent uniform draws, or a Latin hypercube (each axis cut into N
+// equal strata, one draw in each, the strata in a random order per axis);
+// log ranges draw uniformly in the logarithm, integer ranges round. The
+// same seed gives the same points on every machine.
+//
 // Ranges with units step in the unit's base form (a value of "8 TB/s" is
 // written "8e+12 B/s"); a range of integers without units gives integers.
 // Log ranges take `count`. Every point keeps where each of its values was

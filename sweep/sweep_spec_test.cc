@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <fstream>
 
 namespace tokenfab {
@@ -58,6 +59,37 @@ axes:
   CHECK(points[1].values[0]->text == "8");
   CHECK(points[1].values[1]->text == "2048");
   CHECK(points[2].file("system") == (f.parent_path() / "c.yaml").string());
+}
+
+TEST_CASE("sweep spec: a Latin hypercube puts one point in each stratum of each axis, the same for a seed") {
+  const auto f = write_spec("lhs.yaml", R"(run: x.yaml
+samples: {method: latin_hypercube, count: 10, seed: 7}
+axes:
+  - key: workload.batch
+    range: {from: 1, to: 1000}
+  - key: system.chip.hbm.bandwidth
+    range: {from: 1 TB/s, to: 100 TB/s, scale: log}
+)");
+  const SweepSpec spec = load_sweep_spec(f);
+  const auto points = sweep_points(spec);
+  REQUIRE(points.size() == 10);
+  // Batch: integers, one in each tenth of [1, 1000]. Bandwidth: one in each
+  // tenth of the logarithm's range, i.e. in [10^(12 + i/5), 10^(12 + (i+1)/5)).
+  std::vector<int> batch_strata(10, 0), bandwidth_strata(10, 0);
+  for (const SweepPoint& p : points) {
+    const double b = std::stod(p.values[0]->text);
+    CHECK(b == std::round(b));
+    ++batch_strata[std::min(9, static_cast<int>((b - 1) / 99.9))];
+    const double bw = std::stod(p.values[1]->text);
+    ++bandwidth_strata[static_cast<int>((std::log10(bw) - 12) * 5)];
+  }
+  for (int i = 0; i < 10; ++i) {
+    CHECK(batch_strata[i] == 1);
+    CHECK(bandwidth_strata[i] == 1);
+  }
+  // Drawn again from the same seed: the same points.
+  const SweepSpec again = load_sweep_spec(f);
+  CHECK(sweep_points(again)[3].label() == points[3].label());
 }
 
 TEST_CASE("sweep spec: mistakes are reported at their line, with a suggestion") {
