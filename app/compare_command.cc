@@ -51,26 +51,10 @@ struct CompareSpec {
   std::vector<std::vector<std::string>> attribution;  // keys changed together
 };
 
-std::string text_of(const ConfigNode& n) {
-  if (n.is_map()) {
-    const ConfigNode* v = n.find("value");
-    return v && v->is_scalar() ? v->scalar : "";
-  }
-  return n.is_scalar() ? n.scalar : "";
-}
-
 // The value written at a dotted key of a resolved document ("" if none).
 std::string value_at(const ConfigNode& root, const std::string& key) {
-  const ConfigNode* n = &root;
-  std::size_t from = 0;
-  while (n && from <= key.size()) {
-    const std::size_t dot = key.find('.', from);
-    const std::string part = key.substr(from, dot == std::string::npos ? std::string::npos : dot - from);
-    n = n->is_map() ? n->find(part) : nullptr;
-    if (dot == std::string::npos) break;
-    from = dot + 1;
-  }
-  return n ? text_of(*n) : "";
+  const ConfigNode* n = find_path(root, key);
+  return n ? value_text(*n) : "";
 }
 
 // Reads the spec: a small document, checked key by key like the others.

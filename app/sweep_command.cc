@@ -145,8 +145,7 @@ class Progress {
 int run_sweep(const SweepOptions& o) {
   const SweepRanks ranks;
   const SweepSpec spec = load_sweep_spec(o.spec);
-  const std::vector<SweepPoint> points = sweep_points(spec);
-  if (points.empty()) throw InputError({o.spec}, "the filters leave no point");
+  std::vector<SweepPoint> all_points = sweep_points(spec);
   // Every point is loaded and checked before any runs; its key hashes its
   // values, its resolved configuration and the binary.
   const std::string tool = tool_identity();
@@ -154,26 +153,38 @@ int run_sweep(const SweepOptions& o) {
   std::vector<std::string> keys;
   Diagnostics bad;
   int bad_points = 0;
-  constexpr int kShown = 20;  // points whose errors are printed; the rest are counted
-  for (const SweepPoint& p : points) {
+  constexpr int kShown = 20;     // points whose errors are printed; the rest are counted
+  std::vector<SweepPoint> kept;  // after the filters on keys no axis sets
+  for (SweepPoint& p : all_points) {
     try {
       const LoadedRun run = load_point(p);
+      bool keep = true;
+      for (const SweepFilter& f : spec.filters) {
+        if (f.on_axis) continue;
+        const ConfigNode* n = find_path(run.resolved, f.key);
+        if (!n) throw InputError(f.loc, "filter: the run has no key '" + f.key + "'");
+        keep = keep && filter_holds(f, value_text(*n), n->loc);
+      }
+      if (!keep) continue;
+      p.index = static_cast<int>(kept.size());
       keys.push_back(fnv1a_hex(p.label() + "\n" + to_json(run.resolved).dump() + "\n" + tool));
+      kept.push_back(p);
     } catch (const InputError& e) {
       if (++bad_points <= kShown) {
         for (const Diagnostic& d : e.diagnostics().errors()) {
           bad.error(p.values.front()->loc, "", fmt::format("point {} ({}): {}", p.index, p.label(), d.str()));
         }
       }
-      keys.emplace_back();
     }
   }
   if (bad_points > kShown) {
     bad.error({o.spec}, "",
               fmt::format("and {} more points with errors ({} of {} in all)", bad_points - kShown, bad_points,
-                          points.size()));
+                          all_points.size()));
   }
   bad.throw_if_any();
+  const std::vector<SweepPoint>& points = kept;
+  if (points.empty()) throw InputError({o.spec}, "the filters leave no point");
 
   // What every journal in the directory holds, read before any rank
   // appends; each rank then appends to its own.

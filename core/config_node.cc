@@ -151,7 +151,8 @@ void resolve_bases(ConfigNode& node, const std::filesystem::path& dir, Diagnosti
 // real position first.
 bool valid_json(const std::string& text, const std::string& file, Diagnostics& diags) {
   try {
-    (void)nlohmann::json::parse(text);
+    const auto parsed = nlohmann::json::parse(text);  // only whether it parses
+    (void)parsed;
     return true;
   } catch (const nlohmann::json::parse_error& e) {
     // e.byte is just past the offending token; point at the token's start.
@@ -284,6 +285,25 @@ void apply_override(ConfigNode& root, std::string_view assignment, Diagnostics& 
   };
   relocate(relocate, parsed);
   *node = std::move(parsed);
+}
+
+const ConfigNode* find_path(const ConfigNode& root, std::string_view dotted_key) {
+  const ConfigNode* n = &root;
+  while (n) {
+    const std::size_t dot = dotted_key.find('.');
+    n = n->is_map() ? n->find(dotted_key.substr(0, dot)) : nullptr;
+    if (dot == std::string_view::npos) break;
+    dotted_key.remove_prefix(dot + 1);
+  }
+  return n;
+}
+
+std::string value_text(const ConfigNode& node) {
+  if (node.is_map()) {
+    const ConfigNode* v = node.find("value");
+    return v && v->is_scalar() ? v->scalar : "";
+  }
+  return node.is_scalar() ? node.scalar : "";
 }
 
 }  // namespace tokenfab

@@ -59,6 +59,13 @@ ConfigNode load_config_file(const std::filesystem::path& file, Diagnostics& diag
 // Reads a file as is, without resolving `base:` (Hugging Face config.json).
 ConfigNode load_plain_file(const std::filesystem::path& file, Diagnostics& diags);
 
+// The node at a dotted key ("system.chip.hbm.bandwidth"), maps only;
+// nullptr when a part is missing.
+const ConfigNode* find_path(const ConfigNode& root, std::string_view dotted_key);
+// A scalar's text, or a number written with its provenance ({value: ...})
+// as its value's text; "" for anything else.
+std::string value_text(const ConfigNode& node);
+
 // Merges `over` onto `base`: maps key by key, anything else replaced.
 void merge_into(ConfigNode& base, const ConfigNode& over);
 

@@ -317,9 +317,8 @@ SweepSpec load_sweep_spec(const std::filesystem::path& file) {
       const std::vector<std::string> ops = {"==", "!=", "<", "<=", ">", ">="};
       if (std::find(ops.begin(), ops.end(), filter.op) == ops.end())
         d.error(o->loc, path + ".op", "expected one of ==, !=, <, <=, >, >=, got '" + filter.op + "'");
-      const bool on_axis = std::any_of(spec.axes.begin(), spec.axes.end(),
-                                       [&](const SweepAxis& a) { return a.key == filter.key && !a.files; });
-      if (!on_axis) d.error(k->loc, path + ".key", "a filter compares an axis's values: '" + filter.key + "' is none");
+      filter.on_axis = std::any_of(spec.axes.begin(), spec.axes.end(),
+                                   [&](const SweepAxis& a) { return a.key == filter.key && !a.files; });
       if (std::holds_alternative<std::string>(magnitude(filter.value)))
         d.error(v->loc, path + ".value", std::get<std::string>(magnitude(filter.value)));
       spec.filters.push_back(filter);
@@ -331,6 +330,19 @@ SweepSpec load_sweep_spec(const std::filesystem::path& file) {
   }
   d.throw_if_any();
   return spec;
+}
+
+bool filter_holds(const SweepFilter& f, const std::string& value, const Location& where) {
+  auto x = magnitude(value), y = magnitude(f.value);
+  if (std::holds_alternative<std::string>(x)) {
+    throw InputError(where, "filter on " + f.key + ": '" + value + "' is not a number: " + std::get<std::string>(x));
+  }
+  const Magnitude& mx = std::get<Magnitude>(x);
+  const Magnitude& my = std::get<Magnitude>(y);
+  if (!(mx.dims == my.dims)) {
+    throw InputError(f.loc, "filter on " + f.key + ": " + f.value + " is not of the kind of " + value);
+  }
+  return holds(f.op, mx.value, my.value);
 }
 
 std::vector<std::string> SweepPoint::sets() const {
@@ -370,15 +382,7 @@ std::vector<SweepPoint> sweep_points(const SweepSpec& spec) {
     bool keep = true;
     for (const SweepFilter& f : spec.filters) {
       for (std::size_t a = 0; a < p.axes.size(); ++a) {
-        if (p.axes[a]->key != f.key) continue;
-        auto x = magnitude(p.values[a]->text), y = magnitude(f.value);
-        if (std::holds_alternative<std::string>(x)) throw InputError(p.values[a]->loc, std::get<std::string>(x));
-        const Magnitude& mx = std::get<Magnitude>(x);
-        const Magnitude& my = std::get<Magnitude>(y);
-        if (!(mx.dims == my.dims))
-          throw InputError(f.loc,
-                           "filter on " + f.key + ": " + f.value + " is not of the kind of " + p.values[a]->text);
-        keep = keep && holds(f.op, mx.value, my.value);
+        if (p.axes[a]->key == f.key) keep = keep && filter_holds(f, p.values[a]->text, p.values[a]->loc);
       }
     }
     if (keep) {

@@ -12,8 +12,9 @@
 //       values: [1, 2, 3]
 //     - key: system                     # whole files (system or model)
 //       files: [../systems/gb200_nvl72.yaml, ../systems/vr_nvl72.yaml]
-//   filters:                            # all must hold; keys are axis keys
+//   filters:                            # all must hold; any key of the run
 //     - {key: system.chip.hbm.bandwidth, op: "<=", value: 24 TB/s}
+//     - {key: system.chips, op: ">=", value: 72}   # a key no axis sets: the point's resolved value
 //   metrics: [bound.tokens_per_s_per_user, bound.bound]      # dotted result keys; empty: all
 //   max_batch: 256                      # ceiling: the largest batch searched
 //
@@ -54,6 +55,7 @@ struct SweepAxis {
 struct SweepFilter {
   std::string key, op, value;
   Location loc;
+  bool on_axis = false;  // applied by sweep_points; others on each point's resolved run
 };
 
 enum class SweepCommand { run, ceiling };
@@ -86,8 +88,12 @@ struct SweepPoint {
   std::string label() const;
 };
 
-// Grid or zip of the axes, then the filters; indices count the points kept.
-// Throws InputError when a filter's value cannot be compared.
+// Grid or zip of the axes, then the filters on axes; indices count the
+// points kept. Throws InputError when a filter's value cannot be compared.
 std::vector<SweepPoint> sweep_points(const SweepSpec& spec);
+
+// Whether `value` (as written: "8 TB/s", "72") passes `f`. Throws
+// InputError when it is not a number of the filter's kind.
+bool filter_holds(const SweepFilter& f, const std::string& value, const Location& where);
 
 }  // namespace tokenfab
