@@ -50,5 +50,6 @@ Command emulate_command();
 Command params_command();
 Command sweep_command();
 Command compare_command();
+Command economics_command();
 
 }  // namespace tokenfab

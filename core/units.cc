@@ -26,6 +26,9 @@ constexpr std::array kBaseUnits = {
     BaseUnit{"tok", 1.0, {.token = 1}},
     BaseUnit{"bit", 0.125, {.byte = 1}},
     BaseUnit{"min", 60.0, {.second = 1}},
+    // TCO conventions: a year of 8,760 hours, a month of a twelfth of it.
+    BaseUnit{"month", 730.0 * 3600.0, {.second = 1}},
+    BaseUnit{"yr", 8760.0 * 3600.0, {.second = 1}},
     BaseUnit{"Hz", 1.0, {.second = -1}},
     BaseUnit{"USD", 1.0, {.dollar = 1}},
     BaseUnit{"Wh", 3600.0, {.joule = 1}},

@@ -108,6 +108,7 @@ using Tokens = Quantity<Dims{.token = 1}>;
 using TokensPerSecond = Quantity<Dims{.second = -1, .token = 1}>;
 using TokensPerJoule = Quantity<Dims{.joule = -1, .token = 1}>;  // tokens per second per watt
 using DollarsPerToken = Quantity<Dims{.dollar = 1, .token = -1}>;
+using DollarsPerJoule = Quantity<Dims{.joule = -1, .dollar = 1}>;  // electricity ($/kWh), facility ($/kW/month)
 
 // A parsed "<number> <unit>" before its dimension is checked.
 struct ParsedQuantity {

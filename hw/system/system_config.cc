@@ -14,11 +14,10 @@ const Schema<SystemEconomics>& economics_schema() {
           "all-in power per chip)")
         .positive();
     s.add("price", &SystemEconomics::price,
-          "purchase price of the system; kept for the economics library of a later issue (no estimate reads it)")
+          "purchase price of the system, from which economics/tco.h builds the cost of ownership")
         .positive();
     s.add("tco_per_chip", &SystemEconomics::tco_per_chip,
-          "total cost of ownership per chip-hour; kept for the economics library of a later issue (no estimate reads "
-          "it)")
+          "a published total cost of ownership per chip-hour, for comparison: the economics library builds its own")
         .positive();
     return s;
   }();
@@ -43,11 +42,11 @@ const Schema<SystemConfig>& system_schema() {
       if (c.scale_out && !c.chip.scale_out) k.fail("scale_out", "a scale_out fabric needs chip.scale_out (the NIC)");
       // All-in power is the system's own share plus host, network and
       // cooling: below the system's IT power, one of the two is wrong.
-      if (c.economics.system_power && c.economics.all_in_power_per_chip * static_cast<double>(c.chips) <
-                                          *c.economics.system_power) {
+      if (c.economics.system_power &&
+          c.economics.all_in_power_per_chip * static_cast<double>(c.chips) < *c.economics.system_power) {
         k.fail("economics.all_in_power_per_chip",
-               "all-in power per chip x " + std::to_string(c.chips) + " chips = " +
-                   to_string(c.economics.all_in_power_per_chip * static_cast<double>(c.chips)) +
+               "all-in power per chip x " + std::to_string(c.chips) +
+                   " chips = " + to_string(c.economics.all_in_power_per_chip * static_cast<double>(c.chips)) +
                    " is below the system's own power of " + to_string(*c.economics.system_power));
       }
     });

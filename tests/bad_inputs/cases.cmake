@@ -23,6 +23,8 @@ bad_input(pod_experts_do_not_fit "the LPUs 2.57 GB of 500 MB" pod --set ffn_mapp
 bad_input(pod_without_interconnect "pod.interconnect: expected a map (a link: NVLink, NIC, chip-to-chip)" pod --set pod.interconnect=)
 bad_input(pod_timeline_without_systemc "a timeline comes from the SystemC engine: add --engine systemc" pod --timeline pod.json)
 bad_input(pod_nic_share_uneven "pod.pools.1.nic.chips_per_nic: does not divide the system's 256 chips" pod --set pod.pools.1.nic.chips_per_nic=3)
+bad_input(market_negative_price "market_negative_price.yaml:2:14: electricity: expected a quantity in" economics --market @market_negative_price.yaml)
+bad_input(economics_without_price "HGX B200: economics.price: the system states no price" economics --system configs/systems/hgx_b200.yaml)
 bad_input(emulator_set_unknown_key "system.chip.emulator_preset: cannot load the emulator preset: error: --set 'nonsense=1': nonsense: unknown key" run configs/runs/llama2_70b_groq_v1.yaml --set system.chip.emulator_set.nonsense=1)
 bad_input(fit_unknown_framework "fit parameter kernel_efficiency.grouped_gemm: framework 'nope' is not in frameworks" validate --fit --measured-set fit.8.framework=nope)
 bad_input(list_for_map "system.chip.scale_up: expected a map" run @list_for_map.yaml)

@@ -1,0 +1,128 @@
+// `tokenfab economics [run.yaml] [--market configs/economics/neocloud.yaml]`:
+// the cost of a system's tokens (economics/tco.h). It prints the cost of
+// ownership per chip-hour, built up from the system's price and power and
+// the market's figures, then the decode frontier (throughput against speed
+// per user, every mapping and batch searched) with each point's tokens per
+// MW and $ per million output tokens, for the hardware bound and the
+// deployed estimate, and the same at fixed speeds per user. Writes
+// economics.json and economics.csv (the frontiers).
+//
+// Decode tokens only: a request's prefill is not costed here (the serving
+// issue splits a deployment's chip-seconds between the two).
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <memory>
+
+#include "app/command.h"
+#include "app/run_options.h"
+#include "core/atomic_file.h"
+#include "core/config_loader.h"
+#include "economics/tco.h"
+#include "explore/mapping_search.h"
+#include "explore/summary.h"
+
+namespace tokenfab {
+namespace {
+
+struct EconomicsOptions {
+  RunOptions run;
+  std::int64_t max_batch = 256;
+  std::string market = "configs/economics/neocloud.yaml";
+  std::vector<double> speeds = {30, 100, 200, 400};
+};
+
+double per_hour(DollarsPerSecond d) { return d.value() * 3600.0; }
+double per_mtok(DollarsPerToken d) { return d.value() * 1e6; }
+
+nlohmann::ordered_json point_row(const Point& p, const Tco& t, const Market& m, const char* answer) {
+  return {{"answer", answer},
+          {"tokens_per_s_per_user", p.summary.per_user.value()},
+          {"tokens_per_s_per_chip", p.summary.per_device.value()},
+          {"tokens_per_s_per_mw", (p.summary.per_watt * 1e6).value()},
+          {"dollars_per_mtok", per_mtok(cost_per_token(t, p.summary.per_device, m.utilisation))},
+          {"mapping", p.mapping.label()},
+          {"batch", p.batch}};
+}
+
+int run_economics(const EconomicsOptions& o) {
+  const LoadedRun run = load(o.run);
+  const Market market = load_config(o.market, market_schema());
+  const RunConfig& c = run.config;
+  const SystemConfig& sys = c.system;
+  const Tco t = tco_per_chip(sys, market);
+  const DecodeSearch search = decode_search(run, o.max_batch);
+
+  nlohmann::ordered_json j = {{"format", "tokenfab-economics"},
+                              {"schema_version", 1},
+                              {"system", sys.name},
+                              {"model", run.model.name},
+                              {"context", c.workload.context},
+                              {"market", market.name},
+                              {"power_basis", "all-in power per chip (host, network and cooling share)"}};
+  j["tco_per_chip_hour"] = {{"total", per_hour(t.total())},
+                            {"capital", per_hour(t.capital)},
+                            {"electricity", per_hour(t.electricity)},
+                            {"facility", per_hour(t.facility)},
+                            {"opex", per_hour(t.opex)},
+                            {"capex_per_chip", t.capex_per_chip.value()},
+                            {"all_in_power_w", t.power.value()}};
+  std::string text = fmt::format(
+      "{} on {}, context {}; market: {}\n  cost of ownership: ${:.2f} per chip-hour (capital {:.2f}, electricity "
+      "{:.2f}, facility {:.2f}, operations {:.2f}; ${:.0f} of capex and {} all-in per chip)\n",
+      run.model.name, sys.name, c.workload.context, market.name, per_hour(t.total()), per_hour(t.capital),
+      per_hour(t.electricity), per_hour(t.facility), per_hour(t.opex), t.capex_per_chip.value(), to_string(t.power));
+  if (market.utilisation < 1)
+    text += fmt::format("  busy {:.0f}% of the time: costs per token divided by that\n", 100 * market.utilisation);
+
+  nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+  struct Answer {
+    const char* name;
+    EngineConfig engine;
+  };
+  std::vector<Answer> answers = {{"bound", hardware_bound(c.engine)}};
+  if (has_deployment_terms(c.engine)) answers.push_back({"deployed", c.engine});
+  for (const Answer& a : answers) {
+    const std::vector<Point> points = decode_points(search, sys, a.engine);
+    for (const Point& p : pareto_front(points)) rows.push_back(point_row(p, t, market, a.name));
+    text += fmt::format("  {}:", a.name == std::string("bound") ? "hardware bound" : "deployed estimate");
+    nlohmann::ordered_json at = nlohmann::ordered_json::array();
+    for (double v : o.speeds) {
+      const Point* p = most_per_device(points, TokensPerSecond(v));
+      if (!p) {
+        text += fmt::format(" {:.0f} tok/s/user: none;", v);
+        continue;
+      }
+      const auto row = point_row(*p, t, market, a.name);
+      at.push_back(row);
+      text += fmt::format(" {:.0f} tok/s/user: ${:.2f}/Mtok ({:.0f} tok/s/MW);", v,
+                          row["dollars_per_mtok"].get<double>(), row["tokens_per_s_per_mw"].get<double>());
+    }
+    text.back() = '\n';
+    j[std::string("at_speed_") + a.name] = at;
+  }
+  j["frontiers"] = rows;
+  const std::filesystem::path out(o.run.out);
+  write_file_atomically(out / "economics.json", j.dump(1) + "\n");
+  write_file_atomically(out / "economics.csv", rows_csv(rows, {{"system", sys.name}, {"market", market.name}}));
+  if (!o.run.quiet) std::cout << text << "  wrote " << o.run.out << "/economics.json, economics.csv\n";
+  return 0;
+}
+
+}  // namespace
+
+Command economics_command() {
+  auto o = std::make_shared<EconomicsOptions>();
+  o->run.out = "out/economics";
+  o->run.searches_mapping = true;
+  return {"economics", "cost of ownership per chip-hour and $ per million tokens along the decode frontier",
+          [o](CLI::App& cmd) {
+            add_run_options(cmd, o->run, "output directory");
+            add_max_batch(cmd, o->max_batch);
+            cmd.add_option("--market", o->market, "market and facility figures (YAML)")->capture_default_str();
+          },
+          [o](const Invocation&) { return run_economics(*o); }};
+}
+
+}  // namespace tokenfab
