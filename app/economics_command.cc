@@ -19,6 +19,7 @@
 #include "app/run_options.h"
 #include "core/atomic_file.h"
 #include "core/config_loader.h"
+#include "economics/datacenter.h"
 #include "economics/tco.h"
 #include "explore/mapping_search.h"
 #include "explore/summary.h"
@@ -30,6 +31,8 @@ struct EconomicsOptions {
   RunOptions run;
   std::int64_t max_batch = 256;
   std::string market = "configs/economics/neocloud.yaml";
+  std::string datacenter = "configs/economics/datacenter_1gw.yaml";
+  std::string tiers = "configs/economics/tiers.yaml";
   std::vector<double> speeds = {30, 100, 200, 400};
 };
 
@@ -49,6 +52,8 @@ nlohmann::ordered_json point_row(const Point& p, const Tco& t, const Market& m, 
 int run_economics(const EconomicsOptions& o) {
   const LoadedRun run = load(o.run);
   const Market market = load_config(o.market, market_schema());
+  const DataCenter dc = load_config(o.datacenter, datacenter_schema());
+  const TierTable tiers = load_config(o.tiers, tier_table_schema());
   const RunConfig& c = run.config;
   const SystemConfig& sys = c.system;
   const Tco t = tco_per_chip(sys, market);
@@ -101,6 +106,32 @@ int run_economics(const EconomicsOptions& o) {
     }
     text.back() = '\n';
     j[std::string("at_speed_") + a.name] = at;
+
+    std::vector<TierPoint> frontier;
+    for (const Point& p : points) frontier.push_back({p.summary.per_user, (p.summary.per_watt * 1e6).value()});
+    const DataCenterResult d = spread_over_tiers(dc, tiers, sys, t, market.utilisation, frontier);
+    text += fmt::format("    {}: {:.3g}M tok/s, ${:.1f}B revenue a year, ${:.1f}B cost, margin ${:.1f}B;", dc.name,
+                        d.tokens_per_s / 1e6, d.revenue_per_year.value() / 1e9, d.cost_per_year.value() / 1e9,
+                        (d.revenue_per_year - d.cost_per_year).value() / 1e9);
+    nlohmann::ordered_json dj = {{"datacenter", dc.name},
+                                 {"tokens_per_s", d.tokens_per_s},
+                                 {"revenue_per_year", d.revenue_per_year.value()},
+                                 {"cost_per_year", d.cost_per_year.value()}};
+    dj["tiers"] = nlohmann::ordered_json::array();
+    for (const TierResult& r : d.tiers) {
+      text += r.served ? fmt::format(" {} {:.3g}M tok/s ${:.1f}B;", r.name, r.tokens_per_s / 1e6,
+                                     r.revenue_per_year.value() / 1e9)
+                       : fmt::format(" {} none fast enough;", r.name);
+      dj["tiers"].push_back({{"tier", r.name},
+                             {"served", r.served},
+                             {"power_w", r.power.value()},
+                             {"tokens_per_s", r.tokens_per_s},
+                             {"chips", r.chips},
+                             {"revenue_per_year", r.revenue_per_year.value()},
+                             {"cost_per_year", r.cost_per_year.value()}});
+    }
+    text.back() = '\n';
+    j[std::string("datacenter_") + a.name] = dj;
   }
   j["frontiers"] = rows;
   const std::filesystem::path out(o.run.out);
@@ -121,6 +152,8 @@ Command economics_command() {
             add_run_options(cmd, o->run, "output directory");
             add_max_batch(cmd, o->max_batch);
             cmd.add_option("--market", o->market, "market and facility figures (YAML)")->capture_default_str();
+            cmd.add_option("--datacenter", o->datacenter, "data center (YAML)")->capture_default_str();
+            cmd.add_option("--tiers", o->tiers, "price tiers and power shares (YAML)")->capture_default_str();
           },
           [o](const Invocation&) { return run_economics(*o); }};
 }

@@ -1,0 +1,71 @@
+// A power-limited data center over price tiers (shared/reference/
+// economics-serving.md 2.4, the keynote's framing): its all-in power is
+// split over the tiers by fixed shares; each tier's share buys chips at
+// their all-in power, which serve at the most throughput per MW among the
+// operating points at least as fast per user as the tier requires; tokens
+// earn the tier's price.
+//
+//   tier power       = share x data-center power
+//   tier tokens/s    = tokens/s per MW at the tier's speed x tier power
+//   revenue per year = tier tokens/s x 8,760 h x utilisation x price
+//   cost per year    = tier power / all-in power per chip x TCO per chip-hour x 8,760 h
+// A tier that no point reaches serves nothing, and its share buys nothing.
+//
+//   DataCenterResult r = spread_over_tiers(dc, tiers, tco, points);
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/schema.h"
+#include "economics/tco.h"
+
+namespace tokenfab {
+
+struct Tier {
+  std::string name;
+  DollarsPerToken price;
+  TokensPerSecond min_speed;  // per user
+  double share = 0;           // of the data center's power
+};
+
+struct TierTable {
+  std::string name;
+  std::vector<Tier> tiers;
+};
+
+struct DataCenter {
+  std::string name;
+  Watts power;  // all-in, the basis of every system's all-in power per chip
+};
+
+const Schema<TierTable>& tier_table_schema();
+const Schema<DataCenter>& datacenter_schema();
+
+// One operating point of a frontier: its speed per user and what a MW of
+// all-in power serves there.
+struct TierPoint {
+  TokensPerSecond per_user;
+  double tokens_per_s_per_mw = 0;
+};
+
+struct TierResult {
+  std::string name;
+  Watts power;
+  bool served = false;  // some point is fast enough
+  double tokens_per_s = 0;
+  double chips = 0;
+  Dollars revenue_per_year, cost_per_year;
+};
+
+struct DataCenterResult {
+  std::vector<TierResult> tiers;
+  double tokens_per_s = 0;
+  Dollars revenue_per_year, cost_per_year;
+};
+
+// Throws InputError when the data center cannot hold one system.
+DataCenterResult spread_over_tiers(const DataCenter& dc, const TierTable& tiers, const SystemConfig& system,
+                                   const Tco& tco, double utilisation, const std::vector<TierPoint>& points);
+
+}  // namespace tokenfab

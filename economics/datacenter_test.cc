@@ -1,0 +1,55 @@
+#include "economics/datacenter.h"
+
+#include <doctest/doctest.h>
+
+#include "core/config_loader.h"
+
+namespace tokenfab {
+namespace {
+
+struct Fixture {
+  SystemConfig gb200 = load_config("configs/systems/gb200_nvl72.yaml", system_schema());
+  Market market = load_config("configs/economics/neocloud.yaml", market_schema());
+  Tco tco = tco_per_chip(gb200, market);
+  // Two operating points: slow and busy, fast and thin.
+  std::vector<TierPoint> points = {{TokensPerSecond(50), 1000.0}, {TokensPerSecond(250), 100.0}};
+  TierTable tiers{"test",
+                  {{"free", DollarsPerToken(0), TokensPerSecond(20), 0.5},
+                   {"$10", DollarsPerToken(10e-6), TokensPerSecond(200), 0.5}}};
+};
+
+TEST_CASE("data center: each tier's share serves at the most per MW among points fast enough") {
+  const Fixture x;
+  const DataCenterResult r = spread_over_tiers({"1 MW", Watts(1e6)}, x.tiers, x.gb200, x.tco, 1.0, x.points);
+  // free: 0.5 MW at the best point of at least 20 tok/s/user, 1,000 tok/s per MW: 500 tok/s, $0.
+  // $10:  0.5 MW at 100 tok/s per MW (the only point of at least 200): 50 tok/s
+  //       x 8,760 h x 3,600 s x $10 per million = $15,768 a year.
+  REQUIRE(r.tiers.size() == 2);
+  CHECK(r.tiers[0].tokens_per_s == doctest::Approx(500));
+  CHECK(r.tiers[0].revenue_per_year.value() == 0);
+  CHECK(r.tiers[1].tokens_per_s == doctest::Approx(50));
+  CHECK(r.tiers[1].revenue_per_year.value() == doctest::Approx(15768));
+  // Each half buys 0.5 MW / 2.1 kW = 238 chips at the chip's cost of ownership.
+  CHECK(r.tiers[1].chips == doctest::Approx(5e5 / 2100));
+  CHECK(r.cost_per_year.value() == doctest::Approx(x.tco.total().value() * 1e6 / 2100 * 8760 * 3600));
+  CHECK(r.tokens_per_s == doctest::Approx(550));
+}
+
+TEST_CASE("data center: a tier no point reaches serves nothing and buys nothing; more power, more tokens") {
+  Fixture x;
+  x.tiers.tiers[1].min_speed = TokensPerSecond(1000);
+  const DataCenterResult r = spread_over_tiers({"1 MW", Watts(1e6)}, x.tiers, x.gb200, x.tco, 1.0, x.points);
+  CHECK_FALSE(r.tiers[1].served);
+  CHECK(r.tiers[1].cost_per_year.value() == 0);
+  const DataCenterResult twice = spread_over_tiers({"2 MW", Watts(2e6)}, x.tiers, x.gb200, x.tco, 1.0, x.points);
+  CHECK(twice.tokens_per_s > r.tokens_per_s);
+}
+
+TEST_CASE("data center: smaller than one system is refused") {
+  const Fixture x;
+  CHECK_THROWS_WITH_AS(spread_over_tiers({"a room", Watts(1e5)}, x.tiers, x.gb200, x.tco, 1.0, x.points),
+                       doctest::Contains("holds less than one GB200 NVL72"), InputError);
+}
+
+}  // namespace
+}  // namespace tokenfab
