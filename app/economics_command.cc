@@ -110,10 +110,16 @@ int run_economics(const EconomicsOptions& o) {
     std::vector<TierPoint> frontier;
     for (const Point& p : points) frontier.push_back({p.summary.per_user, (p.summary.per_watt * 1e6).value()});
     const DataCenterResult d = spread_over_tiers(dc, tiers, sys, t, market.utilisation, frontier);
-    text += fmt::format("    {}: {:.3g}M tok/s, ${:.1f}B revenue a year, ${:.1f}B cost, margin ${:.1f}B;", dc.name,
-                        d.tokens_per_s / 1e6, d.revenue_per_year.value() / 1e9, d.cost_per_year.value() / 1e9,
-                        (d.revenue_per_year - d.cost_per_year).value() / 1e9);
+    text +=
+        fmt::format("    {}{}: {:.3g}M tok/s, ${:.1f}B revenue a year, ${:.1f}B cost, margin ${:.1f}B;", dc.name,
+                    tiers.allocation == Allocation::fixed ? ", fixed shares"
+                    : d.upper_bound ? ", optimised without a demand limit on every tier (an upper bound)"
+                                    : fmt::format(", optimised under demand limits ({} unused)", to_string(d.unused)),
+                    d.tokens_per_s / 1e6, d.revenue_per_year.value() / 1e9, d.cost_per_year.value() / 1e9,
+                    (d.revenue_per_year - d.cost_per_year).value() / 1e9);
     nlohmann::ordered_json dj = {{"datacenter", dc.name},
+                                 {"allocation", std::string(enum_name(tiers.allocation))},
+                                 {"upper_bound", d.upper_bound},
                                  {"tokens_per_s", d.tokens_per_s},
                                  {"revenue_per_year", d.revenue_per_year.value()},
                                  {"cost_per_year", d.cost_per_year.value()}};

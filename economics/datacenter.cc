@@ -13,7 +13,11 @@ const Schema<Tier>& tier_schema() {
     s.add("name", &Tier::name, "tier name");
     s.add("price", &Tier::price, "price of output tokens, e.g. 45 $/Mtok").at_least(DollarsPerToken(0));
     s.add("min_speed", &Tier::min_speed, "tokens/s per user the tier promises").positive();
-    s.add("share", &Tier::share, "share of the data center's power").at_least(0.0).at_most(1.0);
+    s.add("share", &Tier::share, "share of the data center's power (fixed allocation)")
+        .default_value(0.0)
+        .at_least(0.0)
+        .at_most(1.0);
+    s.add("demand", &Tier::demand, "the most tokens/s the tier's users take (optimised allocation)").positive();
     return s;
   }();
   return schema;
@@ -25,8 +29,11 @@ const Schema<TierTable>& tier_table_schema() {
   static const Schema<TierTable> schema = [] {
     Schema<TierTable> s("price tiers and how the data center's power is shared among them");
     s.add("name", &TierTable::name, "table name");
+    s.add("allocation", &TierTable::allocation, "fixed shares, or optimised for revenue under demand limits")
+        .default_value(Allocation::fixed);
     s.list("tiers", &TierTable::tiers, tier_schema(), 1);
     s.check([](const TierTable& t, Checker& k) {
+      if (t.allocation != Allocation::fixed) return;
       double sum = 0;
       for (const Tier& tier : t.tiers) sum += tier.share;
       if (std::abs(sum - 1.0) > 1e-9) k.fail("tiers", fmt::format("the shares sum to {:.6g}, not 1", sum));
@@ -55,10 +62,10 @@ DataCenterResult spread_over_tiers(const DataCenter& dc, const TierTable& table,
   }
   const Seconds year(8760.0 * 3600.0);
   DataCenterResult out;
+  // Each tier's best point: the most tokens per MW at its speed.
   for (const Tier& tier : table.tiers) {
     TierResult r;
     r.name = tier.name;
-    r.power = dc.power * tier.share;
     double per_mw = 0;
     for (const TierPoint& p : points) {
       if (p.per_user >= tier.min_speed && p.tokens_per_s_per_mw > per_mw) {
@@ -66,16 +73,42 @@ DataCenterResult spread_over_tiers(const DataCenter& dc, const TierTable& table,
         r.served = true;
       }
     }
-    if (r.served) {
-      r.tokens_per_s = per_mw * r.power.value() / 1e6;
-      r.chips = r.power / tco.power;
-      r.revenue_per_year = tier.price * Tokens(r.tokens_per_s * utilisation * year.value());
-      r.cost_per_year = tco.total() * r.chips * year;
+    r.tokens_per_s = per_mw;  // per MW until the tier's power is known
+    out.tiers.push_back(r);
+  }
+  if (table.allocation == Allocation::fixed) {
+    for (std::size_t k = 0; k < table.tiers.size(); ++k) out.tiers[k].power = dc.power * table.tiers[k].share;
+  } else {
+    std::vector<std::size_t> order;
+    for (std::size_t k = 0; k < table.tiers.size(); ++k) {
+      if (out.tiers[k].served && table.tiers[k].price.value() > 0) order.push_back(k);
     }
+    auto worth = [&](std::size_t k) { return out.tiers[k].tokens_per_s * table.tiers[k].price.value(); };
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return worth(a) > worth(b); });
+    Watts left = dc.power;
+    for (std::size_t k : order) {
+      const std::optional<TokensPerSecond>& demand = table.tiers[k].demand;
+      Watts need = left;
+      if (demand) need = Watts(demand->value() / out.tiers[k].tokens_per_s * 1e6);
+      out.upper_bound = out.upper_bound || !demand;
+      out.tiers[k].power = std::min(need, left);
+      left -= out.tiers[k].power;
+    }
+    out.unused = left;
+  }
+  for (std::size_t k = 0; k < table.tiers.size(); ++k) {
+    TierResult& r = out.tiers[k];
+    if (!r.served) {
+      r.tokens_per_s = 0;
+      continue;
+    }
+    r.tokens_per_s *= r.power.value() / 1e6;
+    r.chips = r.power / tco.power;
+    r.revenue_per_year = table.tiers[k].price * Tokens(r.tokens_per_s * utilisation * year.value());
+    r.cost_per_year = tco.total() * r.chips * year;
     out.tokens_per_s += r.tokens_per_s;
     out.revenue_per_year += r.revenue_per_year;
     out.cost_per_year += r.cost_per_year;
-    out.tiers.push_back(r);
   }
   return out;
 }

@@ -11,9 +11,18 @@
 //   cost per year    = tier power / all-in power per chip x TCO per chip-hour x 8,760 h
 // A tier that no point reaches serves nothing, and its share buys nothing.
 //
+// `allocation: optimised` ignores the shares and maximises revenue: power
+// goes to the tiers in order of revenue per MW (price x tokens per MW at
+// their speed), each up to the power its `demand` (tokens/s) needs, until
+// the data center's power runs out (a fractional knapsack, so greedy is
+// optimal). A tier without a demand limit takes all that is left: without
+// limits the answer is an upper bound, and the result says so. Power no
+// paying tier needs is left unbought.
+//
 //   DataCenterResult r = spread_over_tiers(dc, tiers, tco, points);
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,12 +34,21 @@ namespace tokenfab {
 struct Tier {
   std::string name;
   DollarsPerToken price;
-  TokensPerSecond min_speed;  // per user
-  double share = 0;           // of the data center's power
+  TokensPerSecond min_speed;              // per user
+  double share = 0;                       // of the data center's power (fixed allocation)
+  std::optional<TokensPerSecond> demand;  // the most the tier's users take (optimised allocation)
+};
+
+enum class Allocation { fixed, optimised };
+template <>
+struct EnumNames<Allocation> {
+  static constexpr std::array<std::pair<Allocation, std::string_view>, 2> table{
+      {{Allocation::fixed, "fixed"}, {Allocation::optimised, "optimised"}}};
 };
 
 struct TierTable {
   std::string name;
+  Allocation allocation = Allocation::fixed;
   std::vector<Tier> tiers;
 };
 
@@ -60,6 +78,8 @@ struct TierResult {
 
 struct DataCenterResult {
   std::vector<TierResult> tiers;
+  bool upper_bound = false;  // optimised with a tier that had no demand limit
+  Watts unused;              // optimised: power no paying tier needed
   double tokens_per_s = 0;
   Dollars revenue_per_year, cost_per_year;
 };

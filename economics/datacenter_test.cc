@@ -14,8 +14,9 @@ struct Fixture {
   // Two operating points: slow and busy, fast and thin.
   std::vector<TierPoint> points = {{TokensPerSecond(50), 1000.0}, {TokensPerSecond(250), 100.0}};
   TierTable tiers{"test",
-                  {{"free", DollarsPerToken(0), TokensPerSecond(20), 0.5},
-                   {"$10", DollarsPerToken(10e-6), TokensPerSecond(200), 0.5}}};
+                  Allocation::fixed,
+                  {{"free", DollarsPerToken(0), TokensPerSecond(20), 0.5, std::nullopt},
+                   {"$10", DollarsPerToken(10e-6), TokensPerSecond(200), 0.5, std::nullopt}}};
 };
 
 TEST_CASE("data center: each tier's share serves at the most per MW among points fast enough") {
@@ -43,6 +44,35 @@ TEST_CASE("data center: a tier no point reaches serves nothing and buys nothing;
   CHECK(r.tiers[1].cost_per_year.value() == 0);
   const DataCenterResult twice = spread_over_tiers({"2 MW", Watts(2e6)}, x.tiers, x.gb200, x.tco, 1.0, x.points);
   CHECK(twice.tokens_per_s > r.tokens_per_s);
+}
+
+TEST_CASE("data center: optimised, power goes to the most revenue per MW up to each tier's demand") {
+  Fixture x;
+  // $2 at the slow point earns 1,000 tok/s/MW x $2/Mtok = $0.002 a MW-second;
+  // $10 at the fast one 100 x $10/Mtok = $0.001: $2 first.
+  x.tiers = {"test",
+             Allocation::optimised,
+             {{"$2", DollarsPerToken(2e-6), TokensPerSecond(20), 0, std::nullopt},
+              {"$10", DollarsPerToken(10e-6), TokensPerSecond(200), 0, std::nullopt}}};
+  const DataCenter mw{"1 MW", Watts(1e6)};
+  // No limits: all of it to $2, an upper bound.
+  DataCenterResult r = spread_over_tiers(mw, x.tiers, x.gb200, x.tco, 1.0, x.points);
+  CHECK(r.upper_bound);
+  CHECK(r.tiers[0].power.value() == doctest::Approx(1e6));
+  CHECK(r.tiers[1].power.value() == 0);
+  // $2's users take 500 tok/s: 0.5 MW; the rest to $10, still unlimited.
+  x.tiers.tiers[0].demand = TokensPerSecond(500);
+  r = spread_over_tiers(mw, x.tiers, x.gb200, x.tco, 1.0, x.points);
+  CHECK(r.tiers[0].power.value() == doctest::Approx(5e5));
+  CHECK(r.tiers[1].tokens_per_s == doctest::Approx(50));
+  CHECK(r.upper_bound);
+  // Both limited ($10's to 20 tok/s: 0.2 MW): 0.3 MW is left unbought, and
+  // the answer is no longer a bound.
+  x.tiers.tiers[1].demand = TokensPerSecond(20);
+  r = spread_over_tiers(mw, x.tiers, x.gb200, x.tco, 1.0, x.points);
+  CHECK_FALSE(r.upper_bound);
+  CHECK(r.unused.value() == doctest::Approx(3e5));
+  CHECK(r.revenue_per_year.value() == doctest::Approx((500 * 2e-6 + 20 * 10e-6) * 8760 * 3600));
 }
 
 TEST_CASE("data center: smaller than one system is refused") {
