@@ -24,6 +24,8 @@
 #include "app/run_config.h"
 #include "core/atomic_file.h"
 #include "core/config_loader.h"
+#include "economics/datacenter.h"
+#include "economics/tco.h"
 #include "explore/mapping_search.h"
 #include "explore/summary.h"
 
@@ -33,6 +35,10 @@ namespace {
 struct CompareOptions {
   std::string spec = "configs/compare/generations.yaml";
   std::string out = "out/compare";
+  bool economics = false;
+  std::string market = "configs/economics/neocloud.yaml";
+  std::string datacenter = "configs/economics/datacenter_1gw.yaml";
+  std::string tiers = "configs/economics/tiers.yaml";
   bool plots = true;
 };
 
@@ -158,8 +164,87 @@ std::string cell(const nlohmann::ordered_json& a, const char* key) {
   return a.contains(key) ? fmt::format("{:.0f}", a[key].get<double>()) : "-";
 }
 
+// The market, data center and tiers a comparison is costed with.
+struct Economy {
+  Market market;
+  DataCenter datacenter;
+  TierTable tiers;
+};
+
+// One system's economics: its cost of ownership, $/Mtok at each speed and
+// the data center's revenue, for both answers; or why there are none.
+nlohmann::ordered_json economics_json(const Economy& e, const SystemConfig& sys, const Searched& s,
+                                      const std::vector<double>& speeds) {
+  if (!sys.economics.price) return {{"none", "the system's config states no price"}};
+  const Tco t = tco_per_chip(sys, e.market);
+  nlohmann::ordered_json j = {{"tco_per_chip_hour", t.total().value() * 3600}};
+  for (const auto& [name, points] : {std::pair{"bound", &s.bound}, std::pair{"deployed", &s.deployed}}) {
+    if (points->empty()) continue;
+    nlohmann::ordered_json a;
+    a["dollars_per_mtok"] = nlohmann::ordered_json::array();
+    for (double v : speeds) {
+      const Point* p = most_per_device(*points, TokensPerSecond(v));
+      a["dollars_per_mtok"].push_back(
+          p ? nlohmann::ordered_json(cost_per_token(t, p->summary.per_device, e.market.utilisation).value() * 1e6)
+            : nlohmann::ordered_json());
+    }
+    std::vector<TierPoint> frontier;
+    for (const Point& p : *points) frontier.push_back({p.summary.per_user, (p.summary.per_watt * 1e6).value()});
+    const DataCenterResult d = spread_over_tiers(e.datacenter, e.tiers, sys, t, e.market.utilisation, frontier);
+    a["datacenter_tokens_per_s"] = d.tokens_per_s;
+    a["datacenter_revenue_per_year"] = d.revenue_per_year.value();
+    a["datacenter_margin_per_year"] = (d.revenue_per_year - d.cost_per_year).value();
+    j[name] = a;
+  }
+  return j;
+}
+
+std::string economics_md(const nlohmann::ordered_json& systems, const Economy& e, const std::vector<double>& speeds) {
+  std::string md = fmt::format(
+      "\n## Economics: {}; {} over {}\n\n$/Mtok of decode output at each speed per user (bound / deployed), and "
+      "the data center's tokens and revenue a year.\n\n| system | TCO $/chip-h |",
+      e.market.name, e.datacenter.name, e.tiers.name);
+  for (double v : speeds) md += fmt::format(" {:.0f} tok/s/user |", v);
+  md += " tokens/s, bound / deployed | revenue a year, bound / deployed |\n|---|---|";
+  for (std::size_t k = 0; k < speeds.size(); ++k) md += "---|";
+  md += "---|---|\n";
+  auto money = [](const nlohmann::ordered_json& v) {
+    return v.is_null() ? std::string("-") : fmt::format("{:.2f}", v.get<double>());
+  };
+  for (const auto& r : systems) {
+    const auto& ec = r["economics"];
+    md += "| " + r["system"].get<std::string>() + " | ";
+    if (ec.contains("none")) {
+      md += "no price in its config |" + std::string(speeds.size() + 2, '|') + "\n";
+      continue;
+    }
+    md += fmt::format("{:.2f} |", ec["tco_per_chip_hour"].get<double>());
+    const bool deployed = ec.contains("deployed");
+    for (std::size_t k = 0; k < speeds.size(); ++k) {
+      md += " " + money(ec["bound"]["dollars_per_mtok"][k]) + " / " +
+            (deployed ? money(ec["deployed"]["dollars_per_mtok"][k]) : "-") + " |";
+    }
+    // "741M", "$189B": three figures, no exponent.
+    auto amount = [](double v, const char* prefix, const char* unit) {
+      return v >= 100 ? fmt::format("{}{:.0f}{}", prefix, v, unit) : fmt::format("{}{:.3g}{}", prefix, v, unit);
+    };
+    auto both = [&](const char* key, double scale, const char* prefix, const char* unit) {
+      return amount(ec["bound"][key].get<double>() / scale, prefix, unit) + " / " +
+             (deployed ? amount(ec["deployed"][key].get<double>() / scale, prefix, unit) : "-");
+    };
+    md += " " + both("datacenter_tokens_per_s", 1e6, "", "M") + " | " +
+          both("datacenter_revenue_per_year", 1e9, "$", "B") + " |\n";
+  }
+  return md;
+}
+
 int run_compare(const CompareOptions& o) {
   const CompareSpec spec = load_compare_spec(o.spec);
+  std::optional<Economy> economy;
+  if (o.economics) {
+    economy = Economy{load_config(o.market, market_schema()), load_config(o.datacenter, datacenter_schema()),
+                      load_config(o.tiers, tier_table_schema())};
+  }
   ModelCache models;
   std::vector<ConfigNode> documents;
   std::vector<LoadedRun> runs;
@@ -202,6 +287,7 @@ int run_compare(const CompareOptions& o) {
       frontiers += fmt::format("\"{}\",{},{},{}\n", sys.name, p.summary.per_user.value(), p.summary.per_device.value(),
                                (p.summary.per_watt * 1e6).value());
     }
+    if (economy) r["economics"] = economics_json(*economy, sys, s, spec.speeds);
     j["systems"].push_back(r);
   }
 
@@ -290,6 +376,7 @@ int run_compare(const CompareOptions& o) {
     }
   }
 
+  if (economy) md += economics_md(j["systems"], *economy, spec.speeds);
   const std::filesystem::path out(o.out);
   write_file_atomically(out / "compare.json", j.dump(1) + "\n");
   write_file_atomically(out / "frontiers.csv", frontiers);
@@ -318,13 +405,18 @@ int run_compare(const CompareOptions& o) {
 
 Command compare_command() {
   auto o = std::make_shared<CompareOptions>();
-  return {"compare", "one model on several systems side by side: ceilings, throughput at fixed speeds, attribution",
-          [o](CLI::App& cmd) {
-            cmd.add_option("spec", o->spec, "comparison (YAML)")->capture_default_str();
-            cmd.add_option("--out", o->out, "output directory")->capture_default_str();
-            cmd.add_flag("!--no-plots", o->plots, "skip the PNG plots");
-          },
-          [o](const Invocation&) { return run_compare(*o); }};
+  return {
+      "compare", "one model on several systems side by side: ceilings, throughput at fixed speeds, attribution",
+      [o](CLI::App& cmd) {
+        cmd.add_option("spec", o->spec, "comparison (YAML)")->capture_default_str();
+        cmd.add_option("--out", o->out, "output directory")->capture_default_str();
+        cmd.add_flag("!--no-plots", o->plots, "skip the PNG plots");
+        cmd.add_flag("--economics", o->economics, "add cost of ownership, $/Mtok and a data center's revenue");
+        cmd.add_option("--market", o->market, "with --economics: market figures (YAML)")->capture_default_str();
+        cmd.add_option("--datacenter", o->datacenter, "with --economics: data center (YAML)")->capture_default_str();
+        cmd.add_option("--tiers", o->tiers, "with --economics: price tiers (YAML)")->capture_default_str();
+      },
+      [o](const Invocation&) { return run_compare(*o); }};
 }
 
 }  // namespace tokenfab
