@@ -22,6 +22,7 @@
 
 #include "app/command.h"
 #include "app/run_config.h"
+#include "app/run_options.h"
 #include "core/atomic_file.h"
 #include "core/config_loader.h"
 #include "economics/datacenter.h"
@@ -115,25 +116,12 @@ CompareSpec load_compare_spec(const std::string& file) {
   return s;
 }
 
-struct Searched {
-  std::vector<Point> bound, deployed;  // every point searched
-};
-
-Searched search(const LoadedRun& run, std::int64_t max_batch) {
-  const RunConfig& c = run.config;
-  const DecodeSearch s{run.model, c.precision, c.workload.context, max_batch};
-  Searched out;
-  out.bound = decode_points(s, c.system, hardware_bound(c.engine));
-  if (has_deployment_terms(c.engine)) out.deployed = decode_points(s, c.system, c.engine);
-  return out;
-}
-
 double ceiling_of(const ConfigNode& document, const std::vector<std::string>& sets, std::int64_t max_batch,
                   ModelCache& models) {
   const LoadedRun run = bind_run(document, sets, false, &models);
   const RunConfig& c = run.config;
-  const DecodeSearch s{run.model, c.precision, c.workload.context, max_batch};
-  return fastest(decode_points(s, c.system, hardware_bound(c.engine))).summary.per_user.value();
+  return fastest(decode_points(decode_search(run, max_batch), c.system, hardware_bound(c.engine)))
+      .summary.per_user.value();
 }
 
 // One answer's columns for a system.
@@ -173,7 +161,7 @@ struct Economy {
 
 // One system's economics: its cost of ownership, $/Mtok at each speed and
 // the data center's revenue, for both answers; or why there are none.
-nlohmann::ordered_json economics_json(const Economy& e, const SystemConfig& sys, const Searched& s,
+nlohmann::ordered_json economics_json(const Economy& e, const SystemConfig& sys, const AnswerPoints& s,
                                       const std::vector<double>& speeds) {
   if (!sys.economics.price) return {{"none", "the system's config states no price"}};
   const Tco t = tco_per_chip(sys, e.market);
@@ -188,9 +176,8 @@ nlohmann::ordered_json economics_json(const Economy& e, const SystemConfig& sys,
           p ? nlohmann::ordered_json(cost_per_token(t, p->summary.per_device, e.market.utilisation).value() * 1e6)
             : nlohmann::ordered_json());
     }
-    std::vector<TierPoint> frontier;
-    for (const Point& p : *points) frontier.push_back({p.summary.per_user, (p.summary.per_watt * 1e6).value()});
-    const DataCenterResult d = spread_over_tiers(e.datacenter, e.tiers, sys, t, e.market.utilisation, frontier);
+    const DataCenterResult d =
+        spread_over_tiers(e.datacenter, e.tiers, sys, t, e.market.utilisation, tier_points(*points));
     a["datacenter_tokens_per_s"] = d.tokens_per_s;
     a["datacenter_revenue_per_year"] = d.revenue_per_year.value();
     a["datacenter_margin_per_year"] = (d.revenue_per_year - d.cost_per_year).value();
@@ -264,7 +251,7 @@ int run_compare(const CompareOptions& o) {
   std::string frontiers = "system,tokens_per_s_per_user,tokens_per_s_per_chip,tokens_per_s_per_mw\n";
   for (std::size_t i = 0; i < runs.size(); ++i) {
     const SystemConfig& sys = runs[i].config.system;
-    const Searched s = search(runs[i], spec.max_batch);
+    const AnswerPoints s = answer_points(decode_search(runs[i], spec.max_batch), sys, runs[i].config.engine);
     const std::string status = value_at(documents[i], "system.status");
     nlohmann::ordered_json r = {{"system", sys.name},
                                 {"file", spec.systems[i].file},

@@ -82,16 +82,12 @@ int run_economics(const EconomicsOptions& o) {
     text += fmt::format("  busy {:.0f}% of the time: costs per token divided by that\n", 100 * market.utilisation);
 
   nlohmann::ordered_json rows = nlohmann::ordered_json::array();
-  struct Answer {
-    const char* name;
-    EngineConfig engine;
-  };
-  std::vector<Answer> answers = {{"bound", hardware_bound(c.engine)}};
-  if (has_deployment_terms(c.engine)) answers.push_back({"deployed", c.engine});
-  for (const Answer& a : answers) {
-    const std::vector<Point> points = decode_points(search, sys, a.engine);
-    for (const Point& p : pareto_front(points)) rows.push_back(point_row(p, t, market, a.name));
-    text += fmt::format("  {}:", a.name == std::string("bound") ? "hardware bound" : "deployed estimate");
+  const AnswerPoints answers = answer_points(search, sys, c.engine);
+  for (const auto& [name, answer] : {std::pair{"bound", &answers.bound}, std::pair{"deployed", &answers.deployed}}) {
+    if (answer->empty()) continue;
+    const std::vector<Point>& points = *answer;
+    for (const Point& p : pareto_front(points)) rows.push_back(point_row(p, t, market, name));
+    text += fmt::format("  {}:", name == std::string("bound") ? "hardware bound" : "deployed estimate");
     nlohmann::ordered_json at = nlohmann::ordered_json::array();
     for (double v : o.speeds) {
       const Point* p = most_per_device(points, TokensPerSecond(v));
@@ -99,17 +95,15 @@ int run_economics(const EconomicsOptions& o) {
         text += fmt::format(" {:.0f} tok/s/user: none;", v);
         continue;
       }
-      const auto row = point_row(*p, t, market, a.name);
+      const auto row = point_row(*p, t, market, name);
       at.push_back(row);
       text += fmt::format(" {:.0f} tok/s/user: ${:.2f}/Mtok ({:.0f} tok/s/MW);", v,
                           row["dollars_per_mtok"].get<double>(), row["tokens_per_s_per_mw"].get<double>());
     }
     text.back() = '\n';
-    j[std::string("at_speed_") + a.name] = at;
+    j[std::string("at_speed_") + name] = at;
 
-    std::vector<TierPoint> frontier;
-    for (const Point& p : points) frontier.push_back({p.summary.per_user, (p.summary.per_watt * 1e6).value()});
-    const DataCenterResult d = spread_over_tiers(dc, tiers, sys, t, market.utilisation, frontier);
+    const DataCenterResult d = spread_over_tiers(dc, tiers, sys, t, market.utilisation, tier_points(points));
     text +=
         fmt::format("    {}{}: {:.3g}M tok/s, ${:.1f}B revenue a year, ${:.1f}B cost, margin ${:.1f}B;", dc.name,
                     tiers.allocation == Allocation::fixed ? ", fixed shares"
@@ -137,7 +131,7 @@ int run_economics(const EconomicsOptions& o) {
                              {"cost_per_year", r.cost_per_year.value()}});
     }
     text.back() = '\n';
-    j[std::string("datacenter_") + a.name] = dj;
+    j[std::string("datacenter_") + name] = dj;
   }
   j["frontiers"] = rows;
   const std::filesystem::path out(o.run.out);

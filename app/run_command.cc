@@ -64,12 +64,9 @@ int run(const Options& o, const Invocation& invocation) {
   Estimate e = o.engine == "systemc" ? simulate_step(input, sim) : estimate(input);
   std::optional<Estimate> bound;
   if (has_deployment_terms(c.engine)) {
-    EstimateInput b = input;
-    b.engine = hardware_bound(c.engine);
-    b.mapping.expert_imbalance = b.engine.expert_imbalance;  // uniform routing: the skew rides on the mapping
     // The analytical engine gives the bound on either engine: a process
     // elaborates one SystemC model, and it times the deployed step.
-    bound = estimate(b);
+    bound = estimate(bound_input(input));
   }
   if (!e.fits) {
     // The fewest chips that could hold one copy of the weights alone: a

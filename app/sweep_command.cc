@@ -69,24 +69,12 @@ class PointLoader {
   ModelCache models_;
 };
 
-// Leaves of a JSON object under dotted keys, values as they are.
-void flatten_into(const nlohmann::ordered_json& j, const std::string& prefix, nlohmann::ordered_json& out) {
-  if (!j.is_object()) {
-    out[prefix] = j;
-    return;
-  }
-  for (const auto& [k, v] : j.items()) flatten_into(v, prefix.empty() ? k : prefix + "." + k, out);
-}
-
 nlohmann::ordered_json point_result(const SweepSpec& spec, const LoadedRun& run) {
   const RunConfig& c = run.config;
   if (spec.command == SweepCommand::ceiling) {
-    const DecodeSearch search = decode_search(run, spec.max_batch);
-    const Point& bound = fastest(decode_points(search, c.system, hardware_bound(c.engine)));
-    nlohmann::ordered_json r = {{"bound", point_json(bound, c.system)}};
-    r["deployed"] = has_deployment_terms(c.engine)
-                        ? point_json(fastest(decode_points(search, c.system, c.engine)), c.system)
-                        : nlohmann::ordered_json();
+    const AnswerPoints points = answer_points(decode_search(run, spec.max_batch), c.system, c.engine);
+    nlohmann::ordered_json r = {{"bound", point_json(fastest(points.bound), c.system)}};
+    r["deployed"] = points.deployed.empty() ? nlohmann::ordered_json() : point_json(fastest(points.deployed), c.system);
     return r;
   }
   // Sums only: a point reports the step, not its ops.
@@ -98,10 +86,7 @@ nlohmann::ordered_json point_result(const SweepSpec& spec, const LoadedRun& run)
   }
   nlohmann::ordered_json r;
   if (has_deployment_terms(c.engine)) {
-    EstimateInput b = in;
-    b.engine = hardware_bound(c.engine);
-    b.mapping.expert_imbalance = b.engine.expert_imbalance;
-    r["bound"] = summary_json(summarize(estimate(b), c.system, c.mapping), c.system);
+    r["bound"] = summary_json(summarize(estimate(bound_input(in)), c.system, c.mapping), c.system);
     r["deployed"] = summary_json(summarize(e, c.system, c.mapping), c.system);
   } else {
     r["bound"] = summary_json(summarize(e, c.system, c.mapping), c.system);
@@ -210,8 +195,8 @@ int run_sweep(const SweepOptions& o) {
     nlohmann::ordered_json entry = entry_head(p, keys[static_cast<std::size_t>(p.index)]);
     try {
       const nlohmann::ordered_json result = point_result(spec, load_point(p));
-      nlohmann::ordered_json all = nlohmann::ordered_json::object(), metrics = nlohmann::ordered_json::object();
-      flatten_into(result, "", all);
+      const nlohmann::ordered_json all = flatten_object(result);
+      nlohmann::ordered_json metrics = nlohmann::ordered_json::object();
       for (const std::string& m : spec.metrics) {
         if (!all.contains(m)) throw InputError({o.spec}, "metrics: the result has no '" + m + "'");
         metrics[m] = all[m];

@@ -67,6 +67,15 @@ struct TierPoint {
   double tokens_per_s_per_mw = 0;
 };
 
+// The tier points of operating points with a summary's speed per user and
+// tokens per watt (explore/mapping_search.h's Point).
+template <class P>
+std::vector<TierPoint> tier_points(const std::vector<P>& points) {
+  std::vector<TierPoint> out;
+  for (const P& p : points) out.push_back({p.summary.per_user, (p.summary.per_watt * 1e6).value()});
+  return out;
+}
+
 struct TierResult {
   std::string name;
   Watts power;

@@ -115,6 +115,13 @@ const Point* most_per_device(const std::vector<Point>& points, TokensPerSecond u
   return best;
 }
 
+AnswerPoints answer_points(const DecodeSearch& search, const SystemConfig& system, const EngineConfig& engine) {
+  AnswerPoints out;
+  out.bound = decode_points(search, system, hardware_bound(engine));
+  if (has_deployment_terms(engine)) out.deployed = decode_points(search, system, engine);
+  return out;
+}
+
 const Point& fastest(const std::vector<Point>& points) {
   return *std::max_element(points.begin(), points.end(), [](const Point& a, const Point& b) {
     if (a.summary.per_user != b.summary.per_user) {

@@ -62,6 +62,14 @@ std::vector<Point> decode_points(const DecodeSearch& search, const SystemConfig&
 // that fast.
 const Point* most_per_device(const std::vector<Point>& points, TokensPerSecond user_speed = {});
 
+// Both answers' points of a search: the hardware bound's (the engine's
+// terms off) and, when the engine has deployment terms, the deployed
+// estimate's (empty otherwise).
+struct AnswerPoints {
+  std::vector<Point> bound, deployed;
+};
+AnswerPoints answer_points(const DecodeSearch& search, const SystemConfig& system, const EngineConfig& engine);
+
 // The fastest per user; ties go to more throughput per device. Requires a
 // non-empty sweep.
 const Point& fastest(const std::vector<Point>& points);

@@ -70,16 +70,25 @@ nlohmann::ordered_json summary_json(const Summary& s, const SystemConfig& system
   return out;
 }
 
-std::vector<std::pair<std::string, std::string>> flatten_json(const nlohmann::ordered_json& object) {
-  std::vector<std::pair<std::string, std::string>> out;
+nlohmann::ordered_json flatten_object(const nlohmann::ordered_json& object) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();
   auto walk = [&](auto& self, const nlohmann::ordered_json& v, const std::string& prefix) -> void {
     if (v.is_object()) {
       for (const auto& [k, child] : v.items()) self(self, child, prefix.empty() ? k : prefix + "." + k);
       return;
     }
-    out.emplace_back(prefix, v.is_string() ? v.get<std::string>() : v.dump());
+    out[prefix] = v;
   };
   walk(walk, object, "");
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> flatten_json(const nlohmann::ordered_json& object) {
+  std::vector<std::pair<std::string, std::string>> out;
+  const nlohmann::ordered_json flat = flatten_object(object);  // named: items() refers to it
+  for (const auto& [key, v] : flat.items()) {
+    out.emplace_back(key, v.is_string() ? v.get<std::string>() : v.dump());
+  }
   return out;
 }
 

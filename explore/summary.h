@@ -54,8 +54,10 @@ nlohmann::ordered_json summary_json(const Summary& s, const SystemConfig& system
 // when the chip has a NIC.
 nlohmann::ordered_json breakdown_json(const ResourceTimes& t, const SystemConfig& system);
 
-// A JSON object's leaves as (key, text) pairs, nested keys joined with dots
-// (`breakdown_s.hbm`); strings bare, numbers and booleans as JSON writes them.
+// A JSON object's leaves under their dotted keys (`breakdown_s.hbm`), values
+// as they are; and the same as (key, text) pairs, strings bare, numbers and
+// booleans as JSON writes them.
+nlohmann::ordered_json flatten_object(const nlohmann::ordered_json& object);
 std::vector<std::pair<std::string, std::string>> flatten_json(const nlohmann::ordered_json& object);
 
 // One CSV row per object of `rows`, flattened; `common` (an object) opens

@@ -173,4 +173,11 @@ Estimate finish_estimate(PassTiming pass, const EstimateInput& in) {
   return e;
 }
 
+EstimateInput bound_input(const EstimateInput& in) {
+  EstimateInput b = in;
+  b.engine = hardware_bound(in.engine);
+  b.mapping.expert_imbalance = b.engine.expert_imbalance;
+  return b;
+}
+
 }  // namespace tokenfab

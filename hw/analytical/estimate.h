@@ -108,6 +108,10 @@ struct PassTiming {
 // anything else passes the batch through once.
 Workload pass_workload(const EstimateInput& in);
 
+// The same step with the engine's deployment terms off (the hardware
+// bound), routing uniform again: the skew rides on the mapping.
+EstimateInput bound_input(const EstimateInput& in);
+
 // How many micro-batches of pass_workload the batch makes: ceil(batch / its
 // size), which is pp when the batch fills every stage and the batch itself
 // (one sequence each) when it has fewer sequences than stages.
