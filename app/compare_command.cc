@@ -83,9 +83,19 @@ CompareSpec load_compare_spec(const std::string& file) {
     }
   }
   if (const ConfigNode* r = need(root, "run")) s.run = path_beside(r, r->scalar);
-  if (const ConfigNode* m = root.find("max_batch")) s.max_batch = std::stoll(m->scalar);
+  // A positive number written at `n`, or an error there.
+  auto positive = [&](const ConfigNode& n, const char* key) {
+    char* end = nullptr;
+    const double v = n.is_scalar() ? std::strtod(n.scalar.c_str(), &end) : 0;
+    if (!end || *end != '\0' || n.scalar.empty() || !(v > 0)) {
+      d.error(n.loc, key, "expected a number > 0, got '" + n.scalar + "'");
+      return 1.0;
+    }
+    return v;
+  };
+  if (const ConfigNode* m = root.find("max_batch")) s.max_batch = static_cast<std::int64_t>(positive(*m, "max_batch"));
   if (const ConfigNode* v = root.find("speeds")) {
-    for (const ConfigNode& x : v->items) s.speeds.push_back(std::stod(x.scalar));
+    for (const ConfigNode& x : v->items) s.speeds.push_back(positive(x, "speeds"));
   }
   if (const ConfigNode* list = need(root, "systems")) {
     for (const ConfigNode& item : list->items) {

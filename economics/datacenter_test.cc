@@ -81,5 +81,26 @@ TEST_CASE("data center: smaller than one system is refused") {
                        doctest::Contains("holds less than one GB200 NVL72"), InputError);
 }
 
+// Every number of the shipped economics files names its source and status.
+template <class T>
+void check_sourced(const std::string& file, const Schema<T>& schema) {
+  CAPTURE(file);
+  std::vector<Provenance> prov;
+  load_config(file, schema, {}, &prov);
+  CHECK(!prov.empty());
+  for (const auto& p : prov) {
+    INFO(p.path << " = " << p.value);
+    CHECK(!p.source.empty());
+    CHECK(!p.status.empty());
+  }
+}
+
+TEST_CASE("economics configs: every number has its source and status") {
+  check_sourced("configs/economics/neocloud.yaml", market_schema());
+  check_sourced("configs/economics/datacenter_1gw.yaml", datacenter_schema());
+  check_sourced("configs/economics/tiers.yaml", tier_table_schema());
+  check_sourced("configs/economics/tiers_optimised.yaml", tier_table_schema());
+}
+
 }  // namespace
 }  // namespace tokenfab
