@@ -20,6 +20,7 @@
 #include <iostream>
 #include <memory>
 
+#include "app/claims.h"
 #include "app/command.h"
 #include "app/run_config.h"
 #include "app/run_options.h"
@@ -40,6 +41,7 @@ struct CompareOptions {
   std::string market = "configs/economics/neocloud.yaml";
   std::string datacenter = "configs/economics/datacenter_1gw.yaml";
   std::string tiers = "configs/economics/tiers.yaml";
+  std::string claims = "configs/economics/claims.yaml";
   bool plots = true;
 };
 
@@ -162,13 +164,6 @@ std::string cell(const nlohmann::ordered_json& a, const char* key) {
   return a.contains(key) ? fmt::format("{:.0f}", a[key].get<double>()) : "-";
 }
 
-// The market, data center and tiers a comparison is costed with.
-struct Economy {
-  Market market;
-  DataCenter datacenter;
-  TierTable tiers;
-};
-
 // One system's economics: its cost of ownership, $/Mtok at each speed and
 // the data center's revenue, for both answers; or why there are none.
 nlohmann::ordered_json economics_json(const Economy& e, const SystemConfig& sys, const AnswerPoints& s,
@@ -186,8 +181,8 @@ nlohmann::ordered_json economics_json(const Economy& e, const SystemConfig& sys,
           p ? nlohmann::ordered_json(cost_per_token(t, p->summary.per_device, e.market.utilisation).value() * 1e6)
             : nlohmann::ordered_json());
     }
-    const DataCenterResult d =
-        spread_over_tiers(e.datacenter, e.tiers, sys, t, e.market.utilisation, tier_points(*points));
+    const DataCenterResult d = spread_over_tiers(e.datacenter, e.tiers, e.market.utilisation,
+                                                 tier_points(*points, system_unit(sys, e.market)));
     a["datacenter_tokens_per_s"] = d.tokens_per_s;
     a["datacenter_revenue_per_year"] = d.revenue_per_year.value();
     a["datacenter_margin_per_year"] = (d.revenue_per_year - d.cost_per_year).value();
@@ -373,7 +368,14 @@ int run_compare(const CompareOptions& o) {
     }
   }
 
-  if (economy) md += economics_md(j["systems"], *economy, spec.speeds);
+  if (economy) {
+    md += economics_md(j["systems"], *economy, spec.speeds);
+    if (!o.claims.empty()) {
+      ClaimsReport claims = evaluate_claims(o.claims, *economy, runs.front().config.engine, spec.speeds, models);
+      j["claims"] = std::move(claims.json);
+      md += claims.markdown;
+    }
+  }
   const std::filesystem::path out(o.out);
   write_file_atomically(out / "compare.json", j.dump(1) + "\n");
   write_file_atomically(out / "frontiers.csv", frontiers);
@@ -412,6 +414,8 @@ Command compare_command() {
         cmd.add_option("--market", o->market, "with --economics: market figures (YAML)")->capture_default_str();
         cmd.add_option("--datacenter", o->datacenter, "with --economics: data center (YAML)")->capture_default_str();
         cmd.add_option("--tiers", o->tiers, "with --economics: price tiers (YAML)")->capture_default_str();
+        cmd.add_option("--claims", o->claims, "with --economics: claims C3-C7 to derive (YAML); '' skips them")
+            ->capture_default_str();
       },
       [o](const Invocation&) { return run_compare(*o); }};
 }

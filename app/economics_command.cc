@@ -103,7 +103,8 @@ int run_economics(const EconomicsOptions& o) {
     text.back() = '\n';
     j[std::string("at_speed_") + name] = at;
 
-    const DataCenterResult d = spread_over_tiers(dc, tiers, sys, t, market.utilisation, tier_points(points));
+    const DataCenterResult d =
+        spread_over_tiers(dc, tiers, market.utilisation, tier_points(points, system_unit(sys, market)));
     text +=
         fmt::format("    {}{}: {:.3g}M tok/s, ${:.1f}B revenue a year, ${:.1f}B cost, margin ${:.1f}B;", dc.name,
                     tiers.allocation == Allocation::fixed ? ", fixed shares"
@@ -126,7 +127,7 @@ int run_economics(const EconomicsOptions& o) {
                              {"served", r.served},
                              {"power_w", r.power.value()},
                              {"tokens_per_s", r.tokens_per_s},
-                             {"chips", r.chips},
+                             {"systems", r.units},
                              {"revenue_per_year", r.revenue_per_year.value()},
                              {"cost_per_year", r.cost_per_year.value()}});
     }

@@ -33,6 +33,38 @@ std::string validation_report(const std::vector<ValidationResult>& results) {
                        prefill.summary.per_device.value());
   }
   out += fmt::format("{} of {} points within their tolerance\n", ok, results.size());
+  // The economics at the same points, where the publisher stated them.
+  std::string economics;
+  for (const auto& r : results) {
+    const PublishedPoint& p = *r.point;
+    if (!p.published_per_watt && !p.published_cost) continue;
+    economics += fmt::format("{:<18}", p.id);
+    if (r.per_watt_error) {
+      economics += fmt::format(" {:>9.3g} {:>9.3g} {:>+6.0f}% {:>5}", p.published_per_watt->value() * 1e6,
+                               (p.published_per_watt->value() * (1 + *r.per_watt_error)) * 1e6, 100 * *r.per_watt_error,
+                               within_tolerance(p, *r.per_watt_error) ? fmt::format("±{:.0f}%", 100 * p.tolerance)
+                               : p.known_miss.empty()                 ? "NO"
+                                                                      : "miss");
+    } else {
+      economics += fmt::format(" {:>9} {:>9} {:>7} {:>5}", "-", "-", "", "");
+    }
+    if (r.cost_error) {
+      economics +=
+          fmt::format(" {:>8.3f} {:>8.3f} {:>+6.0f}% {:>5}", p.published_cost->value() * 1e6,
+                      p.published_cost->value() * (1 + *r.cost_error) * 1e6, 100 * *r.cost_error,
+                      std::fabs(*r.cost_error) <= p.cost_tolerance ? fmt::format("±{:.0f}%", 100 * p.cost_tolerance)
+                      : p.known_miss.empty()                       ? "NO"
+                                                                   : "miss");
+    } else if (p.published_cost) {
+      economics += fmt::format(" {:>8.3f} cost not checked: {}", p.published_cost->value() * 1e6, r.cost_note);
+    }
+    economics += "\n";
+  }
+  if (!economics.empty()) {
+    out += fmt::format("economics at the same points:\n{:<18} {:>9} {:>9} {:>7} {:>5} {:>8} {:>8} {:>7} {:>5}\n",
+                       "point", "tok/s/MW", "model", "error", "within", "$/Mtok", "model", "error", "within") +
+           economics;
+  }
   for (const auto& r : results) {
     if (!r.within && !r.point->known_miss.empty())
       out += fmt::format("  outside, known miss: {}: {}\n", r.point->id, r.point->known_miss);
@@ -59,6 +91,15 @@ nlohmann::ordered_json validation_json(const std::vector<ValidationResult>& resu
                                   {"error", r.error},
                                   {"tolerance", p.tolerance},
                                   {"within", r.within}};
+    if (r.per_watt_error) {
+      row["published_tokens_per_s_per_mw"] = p.published_per_watt->value() * 1e6;
+      row["per_mw_error"] = *r.per_watt_error;
+    }
+    if (r.cost_error) {
+      row["published_dollars_per_mtok"] = p.published_cost->value() * 1e6;
+      row["cost_error"] = *r.cost_error;
+      row["cost_tolerance"] = p.cost_tolerance;
+    }
     if (r.decode) row["decode"] = point_json(*r.decode, p.system);
     if (r.prefill) row["prefill"] = point_json(*r.prefill, p.system);
     j["points"].push_back(std::move(row));
@@ -112,6 +153,9 @@ Command validate_command() {
             cmd.add_option("--measured-set", o->measured.sets,
                            "override in the measured file, e.g. engine.step_overhead=2 ms");
             cmd.add_flag("--rows", o->measured.rows, "print every measured row");
+            cmd.add_option("--market", o->measured.market,
+                           "market the measured rows' $/Mtok is checked with (YAML); '' skips the check")
+                ->capture_default_str();
             cmd.add_option("--leave-out", o->measured.leave_out,
                            "with --fit: a generation (e.g. blackwell_ultra) left out of the fit");
             cmd.add_flag("--fit", o->fit,

@@ -4,7 +4,9 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <iostream>
+#include <map>
 
 #include "core/atomic_file.h"
 #include "core/config_loader.h"
@@ -42,10 +44,58 @@ nlohmann::ordered_json row_json(const RowComparison& c, const char* engine, cons
 }  // namespace
 
 MeasuredInput load_measured(const MeasuredOptions& o) {
-  MeasuredInput in{load_measured_spec(o.file, o.sets), {}};
+  MeasuredInput in{load_measured_spec(o.file, o.sets), {}, std::nullopt};
   in.rows = load_measured_rows(in.spec);
+  if (!o.market.empty()) in.market = load_config(o.market, market_schema());
   return in;
 }
+
+namespace {
+
+// The evaluation half's InferenceX rows on systems with a price and a
+// published TCO: $/Mtok costed with `market` on the modelled throughput,
+// against InferenceX's own convention (its TCO per GPU-hour over the
+// measured throughput). Held to a median |error| of 30%, decided before
+// the comparison: the throughput's median 15% and the TCO's 25%
+// (economics/tco_test.cc) taken as independent, sqrt(0.15^2 + 0.25^2).
+// Tokens/s per MW needs no line of its own: the systems' all-in power per
+// GPU is InferenceX's, so its error is the throughput's.
+std::string cost_check(const MeasuredSpec& spec, const std::vector<RowComparison>& cmp, const Market& market,
+                       std::vector<std::string>& failures) {
+  const double tolerance = 0.30;
+  std::map<std::string, std::vector<double>> by_system;
+  std::vector<double> all;
+  for (const RowComparison& c : cmp) {
+    if (c.calibration || c.row->key.rfind("inferencex", 0) != 0 || !c.model.fits) continue;
+    const SystemConfig& system = system_for(spec, c.row->hardware).system;
+    if (!system.economics.price || !system.economics.tco_per_chip) continue;
+    const DollarsPerToken ours =
+        cost_per_token(tco_per_chip(system, market), TokensPerSecond(c.model.throughput_per_gpu), 1.0);
+    const DollarsPerToken theirs = *system.economics.tco_per_chip / TokensPerSecond(c.row->throughput_per_gpu);
+    const double error = ours / theirs - 1.0;
+    by_system[system.name].push_back(error);
+    all.push_back(std::fabs(error));
+  }
+  if (all.empty()) return "";
+  auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    const std::size_t n = v.size();
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  };
+  const double m = median(all);
+  std::string out = fmt::format(
+      "$/Mtok of the evaluation half's InferenceX rows ({} market on the model, InferenceX's TCO on the "
+      "measurement): median |error| {:.1f}% (tolerance {:.0f}%) over {} rows;",
+      market.name, 100 * m, 100 * tolerance, all.size());
+  for (const auto& [name, errors] : by_system)
+    out += fmt::format(" {} median {:+.0f}% ({} rows);", name, 100 * median(errors), errors.size());
+  out.back() = '\n';
+  if (m > tolerance)
+    failures.push_back(fmt::format("$/Mtok median |error| {:.1f}% > {:.0f}%", 100 * m, 100 * tolerance));
+  return out;
+}
+
+}  // namespace
 
 std::vector<std::string> run_measured_validation(const MeasuredOptions& o, const MeasuredInput& in) {
   const MeasuredSpec& spec = in.spec;
@@ -73,6 +123,7 @@ std::vector<std::string> run_measured_validation(const MeasuredOptions& o, const
     }
     if (bound) continue;
     failures = tolerance_failures(cmp, spec.tolerance);
+    if (in.market) std::cout << cost_check(spec, cmp, *in.market, failures);
     std::cout << known_miss_report(cmp, spec.tolerance)
               << fmt::format("calibration loss (median |log error|, both metrics, known misses included): {:.4f}\n",
                              calibration_loss(cmp));

@@ -2,9 +2,11 @@
 // at its own settings, for the hardware bound and the deployed engine.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "economics/tco.h"
 #include "explore/measured.h"
 
 namespace tokenfab {
@@ -15,12 +17,16 @@ struct MeasuredOptions {
   std::string out;
   bool rows = false;      // print every row, not only the summary
   std::string leave_out;  // fit: leave this generation's rows out of the calibration half
+  // The market the InferenceX rows' cost per token is checked with, against
+  // InferenceX's own (its TCO per GPU-hour, the system's tco_per_chip).
+  std::string market = "configs/economics/hyperscaler.yaml";
 };
 
 // The spec and rows `o` names, read (and checked) before anything is written.
 struct MeasuredInput {
   MeasuredSpec spec;
   std::vector<MeasuredRow> rows;
+  std::optional<Market> market;
 };
 MeasuredInput load_measured(const MeasuredOptions& o);
 

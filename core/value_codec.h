@@ -153,6 +153,32 @@ struct Codec<std::string> {
   static std::string show(const std::string& v) { return "\"" + v + "\""; }
 };
 
+// A list of scalars ("[30, 100]", "[$45, $150]"): each item read as one V.
+template <class V>
+struct Codec<std::vector<V>> {
+  static std::optional<std::vector<V>> read(const ConfigNode& n, const std::string& path, BindContext& ctx) {
+    if (!n.is_sequence()) {
+      ctx.diags.error(n.loc, path, "expected a list of " + Codec<V>::type_name() + ", got " + n.kind_name());
+      return std::nullopt;
+    }
+    std::vector<V> out;
+    bool ok = true;
+    for (std::size_t i = 0; i < n.items.size(); ++i) {
+      auto v = Codec<V>::read(n.items[i], path + "[" + std::to_string(i) + "]", ctx);
+      if (v) out.push_back(*v);
+      ok = ok && v.has_value();
+    }
+    if (!ok) return std::nullopt;
+    return out;
+  }
+  static std::string type_name() { return "a list of " + Codec<V>::type_name(); }
+  static std::string show(const std::vector<V>& v) {
+    std::string out = "[";
+    for (const V& x : v) out += (out.size() > 1 ? ", " : "") + Codec<V>::show(x);
+    return out + "]";
+  }
+};
+
 template <class E>
 struct Codec<E, std::enable_if_t<std::is_enum_v<E>>> {
   static std::optional<E> read(const ConfigNode& n, const std::string& path, BindContext& ctx) {

@@ -53,17 +53,22 @@ const Schema<DataCenter>& datacenter_schema() {
   return schema;
 }
 
-DataCenterResult spread_over_tiers(const DataCenter& dc, const TierTable& table, const SystemConfig& system,
-                                   const Tco& tco, double utilisation, const std::vector<TierPoint>& points) {
-  const Watts per_system = system.economics.all_in_power_per_chip * static_cast<double>(system.chips);
-  if (dc.power < per_system) {
-    throw InputError({dc.name}, fmt::format("power: {} holds less than one {} ({} all-in)", to_string(dc.power),
-                                            system.name, to_string(per_system)));
+DataCenterResult spread_over_tiers(const DataCenter& dc, const TierTable& table, double utilisation,
+                                   const std::vector<TierPoint>& points) {
+  const TierPoint* smallest = nullptr;
+  for (const TierPoint& p : points) {
+    if (!smallest || p.unit.power < smallest->unit.power) smallest = &p;
   }
+  if (smallest && dc.power < smallest->unit.power) {
+    throw InputError({dc.name}, fmt::format("power: {} holds less than one {} ({} all-in)", to_string(dc.power),
+                                            smallest->unit.name, to_string(smallest->unit.power)));
+  }
+  std::vector<const TierPoint*> best(table.tiers.size(), nullptr);
   const Seconds year(8760.0 * 3600.0);
   DataCenterResult out;
   // Each tier's best point: the most tokens per MW at its speed.
-  for (const Tier& tier : table.tiers) {
+  for (std::size_t k = 0; k < table.tiers.size(); ++k) {
+    const Tier& tier = table.tiers[k];
     TierResult r;
     r.name = tier.name;
     double per_mw = 0;
@@ -71,6 +76,8 @@ DataCenterResult spread_over_tiers(const DataCenter& dc, const TierTable& table,
       if (p.per_user >= tier.min_speed && p.tokens_per_s_per_mw > per_mw) {
         per_mw = p.tokens_per_s_per_mw;
         r.served = true;
+        r.unit = p.unit.name;
+        best[k] = &p;
       }
     }
     r.tokens_per_s = per_mw;  // per MW until the tier's power is known
@@ -103,9 +110,10 @@ DataCenterResult spread_over_tiers(const DataCenter& dc, const TierTable& table,
       continue;
     }
     r.tokens_per_s *= r.power.value() / 1e6;
-    r.chips = r.power / tco.power;
+    const Unit& unit = best[k]->unit;
+    r.units = r.power / unit.power;
     r.revenue_per_year = table.tiers[k].price * Tokens(r.tokens_per_s * utilisation * year.value());
-    r.cost_per_year = tco.total() * r.chips * year;
+    r.cost_per_year = unit.cost * r.units * year;
     out.tokens_per_s += r.tokens_per_s;
     out.revenue_per_year += r.revenue_per_year;
     out.cost_per_year += r.cost_per_year;

@@ -8,7 +8,9 @@
 //   tier power       = share x data-center power
 //   tier tokens/s    = tokens/s per MW at the tier's speed x tier power
 //   revenue per year = tier tokens/s x 8,760 h x utilisation x price
-//   cost per year    = tier power / all-in power per chip x TCO per chip-hour x 8,760 h
+//   cost per year    = tier power / the unit's all-in power x the unit's TCO per hour x 8,760 h
+// The unit is what the data center buys whole: a system or a pod
+// (economics/tco.h).
 // A tier that no point reaches serves nothing, and its share buys nothing.
 //
 // `allocation: optimised` ignores the shares and maximises revenue: power
@@ -19,7 +21,7 @@
 // limits the answer is an upper bound, and the result says so. Power no
 // paying tier needs is left unbought.
 //
-//   DataCenterResult r = spread_over_tiers(dc, tiers, tco, points);
+//   DataCenterResult r = spread_over_tiers(dc, tiers, utilisation, tier_points(points, system_unit(gb200, market)));
 #pragma once
 
 #include <optional>
@@ -60,19 +62,21 @@ struct DataCenter {
 const Schema<TierTable>& tier_table_schema();
 const Schema<DataCenter>& datacenter_schema();
 
-// One operating point of a frontier: its speed per user and what a MW of
-// all-in power serves there.
+// One operating point of a frontier: its speed per user, what a MW of
+// all-in power serves there, and the unit that serves it (points of one
+// frontier may come from different units: pods of different make-up).
 struct TierPoint {
   TokensPerSecond per_user;
   double tokens_per_s_per_mw = 0;
+  Unit unit;
 };
 
 // The tier points of operating points with a summary's speed per user and
-// tokens per watt (explore/mapping_search.h's Point).
+// tokens per watt (explore/mapping_search.h's Point), all served by `unit`.
 template <class P>
-std::vector<TierPoint> tier_points(const std::vector<P>& points) {
+std::vector<TierPoint> tier_points(const std::vector<P>& points, const Unit& unit) {
   std::vector<TierPoint> out;
-  for (const P& p : points) out.push_back({p.summary.per_user, (p.summary.per_watt * 1e6).value()});
+  for (const P& p : points) out.push_back({p.summary.per_user, (p.summary.per_watt * 1e6).value(), unit});
   return out;
 }
 
@@ -80,8 +84,9 @@ struct TierResult {
   std::string name;
   Watts power;
   bool served = false;  // some point is fast enough
+  std::string unit;     // what serves it
   double tokens_per_s = 0;
-  double chips = 0;
+  double units = 0;  // systems or pods bought
   Dollars revenue_per_year, cost_per_year;
 };
 
@@ -93,8 +98,9 @@ struct DataCenterResult {
   Dollars revenue_per_year, cost_per_year;
 };
 
-// Throws InputError when the data center cannot hold one system.
-DataCenterResult spread_over_tiers(const DataCenter& dc, const TierTable& tiers, const SystemConfig& system,
-                                   const Tco& tco, double utilisation, const std::vector<TierPoint>& points);
+// Throws InputError when the data center cannot hold one of the smallest
+// unit among the points.
+DataCenterResult spread_over_tiers(const DataCenter& dc, const TierTable& tiers, double utilisation,
+                                   const std::vector<TierPoint>& points);
 
 }  // namespace tokenfab

@@ -50,4 +50,22 @@ DollarsPerToken cost_per_token(const Tco& tco, TokensPerSecond per_chip, double 
   return tco.total() / (per_chip * utilisation);
 }
 
+Unit system_unit(const SystemConfig& system, const Market& market) {
+  return combined_unit(system.name, {{&system, 1}}, market);
+}
+
+Unit combined_unit(const std::string& name, const std::vector<std::pair<const SystemConfig*, int>>& systems,
+                   const Market& market) {
+  Unit u{name, Watts(0), DollarsPerSecond(0), 0, Watts(0)};
+  for (const auto& [system, count] : systems) {
+    const double chips = static_cast<double>(system->chips) * count;
+    const Tco t = tco_per_chip(*system, market);
+    u.power += t.power * chips;
+    if (system->chip.kind == ChipKind::lpu) u.lpu_power += t.power * chips;
+    u.cost += t.total() * chips;
+    u.chips += system->chips * count;
+  }
+  return u;
+}
+
 }  // namespace tokenfab

@@ -20,6 +20,8 @@
 #pragma once
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/schema.h"
 #include "hw/system/system_config.h"
@@ -51,5 +53,22 @@ struct Tco {
 Tco tco_per_chip(const SystemConfig& system, const Market& market);
 
 DollarsPerToken cost_per_token(const Tco& tco, TokensPerSecond per_chip, double utilisation);
+
+// What a data center buys whole: one system (a rack or a node) or one pod
+// of several systems. Its all-in power and its cost of ownership are the
+// sums of its chips'.
+struct Unit {
+  std::string name;
+  Watts power;            // all-in
+  DollarsPerSecond cost;  // cost of ownership
+  int chips = 0;
+  Watts lpu_power;  // the all-in power of its LPUs
+};
+
+// One system as a unit. Throws InputError when it states no price.
+Unit system_unit(const SystemConfig& system, const Market& market);
+// Several systems as one unit, `count` of each.
+Unit combined_unit(const std::string& name, const std::vector<std::pair<const SystemConfig*, int>>& systems,
+                   const Market& market);
 
 }  // namespace tokenfab

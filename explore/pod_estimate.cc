@@ -58,13 +58,8 @@ PodEstimate with_ffn(const PodInput& in, const PodSide& ffn) {
   const LayerCrossings layer = crossing_times(in.pod, in.attention_mapping, in.ffn_mapping.stage_devices(), sent);
   out.crossing = (layer.forward + layer.back) / 2.0;
   out.crossings = 2 * static_cast<int>(in.model.layers);
-  out.step = out.attention.time + out.ffn.time + out.crossing * static_cast<double>(out.crossings);
-  out.tokens_per_second_per_user = TokensPerSecond(static_cast<double>(in.workload.tokens) / out.step.value());
-  const int replicas = std::max(1, gpus.chips / in.attention_mapping.replica_devices());
-  out.tokens_per_second =
-      out.tokens_per_second_per_user * static_cast<double>(in.workload.batch) * static_cast<double>(replicas);
-  out.chips = gpus.chips * pool_with_role(in.pod, "attention").systems + ffn_system(in.pod).chips;
-  return out;
+  out.own_step = out.attention.time + out.ffn.time + out.crossing * static_cast<double>(out.crossings);
+  return share_ffn_pool(out, in, pool_with_role(in.pod, "attention").systems);
 }
 
 }  // namespace
@@ -91,6 +86,49 @@ Seconds kv_transfer_time(const PodConfig& pod, int prefill_devices, int decode_d
 }
 
 PodEstimate estimate_pod(const PodInput& in) { return with_ffn(in, ffn_side(in)); }
+
+PodEstimate share_ffn_pool(PodEstimate e, const PodInput& in, int systems) {
+  const SystemConfig& gpus = pool_with_role(in.pod, "attention").system;
+  const Seconds fixed = in.pod.crossing_overhead + crossing_latency(in.pod);
+  const Seconds on_nics = (e.crossing - fixed) * static_cast<double>(e.crossings);
+  e.attention_systems = systems;
+  e.occupancy = (e.ffn.time + on_nics) * static_cast<double>(systems) / static_cast<double>(in.ffn_mapping.pp);
+  e.step = std::max(e.own_step, e.occupancy);
+  e.tokens_per_second_per_user = TokensPerSecond(static_cast<double>(in.workload.tokens) / e.step.value());
+  const int replicas = std::max(1, gpus.chips / in.attention_mapping.replica_devices());
+  e.tokens_per_second = e.tokens_per_second_per_user * static_cast<double>(in.workload.batch) *
+                        static_cast<double>(replicas) * static_cast<double>(systems);
+  e.chips = gpus.chips * systems + ffn_system(in.pod).chips;
+  return e;
+}
+
+std::vector<PodPoint> pod_points(const PodInput& in, std::int64_t max_batch, int max_systems) {
+  std::vector<PodPoint> out;
+  const Mapping& base = in.attention_mapping;
+  const int width = base.tp * base.attn_dp;
+  for (std::int64_t batch = 1; batch <= max_batch * width; batch *= 2) {
+    PodInput at = in;
+    at.workload.batch = batch;
+    const PodSide ffn = ffn_side(at);
+    if (!ffn.fits) break;  // more sequences only need more
+    for (int tp = 1; tp <= width; tp *= 2) {
+      if (width % tp != 0) continue;
+      Mapping m = base;
+      m.tp = tp;
+      m.attn_dp = width / tp;
+      Diagnostics d;
+      validate_mapping(m, in.model, d, {});
+      if (!d.ok()) continue;
+      at.attention_mapping = m;
+      const PodEstimate one = with_ffn(at, ffn);
+      if (!one.attention.fits) continue;
+      for (int systems = 1; systems <= max_systems; systems *= 2) {
+        out.push_back({m, batch, share_ffn_pool(one, at, systems)});
+      }
+    }
+  }
+  return out;
+}
 
 void set_request_times(RequestLatency& r, Seconds prefill, Seconds kv_transfer, Seconds tpot, std::int64_t output) {
   r.prefill = prefill;

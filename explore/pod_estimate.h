@@ -11,8 +11,17 @@
 //              router, experts, shared experts and their collectives), all
 //              its pipeline stages one after another
 //   crossings  2 per layer, crossing_times below
-//   step       attention + ffn + crossings (one batch in flight: the two
-//              pools take turns; overlapping two batches is not modelled)
+//   own step   attention + ffn + crossings: one batch, the two pools taking
+//              turns
+//   step       max(own step, occupancy): with S attention systems (the
+//              attention pool's `systems`) sharing the FFN pool, while one
+//              system's batch is in attention another's is in the FFN's
+//              stages; each FFN stage serves every system's batch once a
+//              step, so
+//                occupancy = S x (ffn + the crossings' time on the NICs
+//                            beyond their fixed latency) / FFN stages
+//              (the busiest stage taken as the mean); the pod's throughput
+//              counts every system's sequences
 // A side's memory holds only its own weights (and the KV cache on the GPUs).
 //
 //   PodEstimate p = estimate_pod({pod, model, precision, attention_map, ffn_map, workload, engine});
@@ -48,6 +57,9 @@ struct PodEstimate {
   PodSide attention, ffn;
   Seconds crossing;   // one crossing, the mean of a layer's two
   int crossings = 0;  // per step
+  int attention_systems = 1;
+  Seconds own_step;   // one batch alone
+  Seconds occupancy;  // of the busiest FFN stage by every system's batch
   Seconds step;
   TokensPerSecond tokens_per_second_per_user;
   TokensPerSecond tokens_per_second;  // the whole pod
@@ -55,6 +67,24 @@ struct PodEstimate {
 };
 
 PodEstimate estimate_pod(const PodInput& in);
+
+// `e` (whose own step is set) with `systems` attention systems sharing the
+// FFN pool, by the rule above: step, speed per user, throughput and chips.
+PodEstimate share_ffn_pool(PodEstimate e, const PodInput& in, int systems);
+
+// The pod's operating points for a frontier: the attention mapping's
+// tensor-parallel width varied within its replica (tp x attn_dp kept), each
+// batch a power of 2 up to `max_batch` per GPU of that replica (a GPU
+// system's search allows `max_batch` per replica, and its replicas may be
+// one GPU wide), and 1 to `max_systems` attention
+// systems (powers of 2) sharing the FFN pool; only points whose two sides
+// fit.
+struct PodPoint {
+  Mapping attention_mapping;
+  std::int64_t batch = 0;
+  PodEstimate estimate;
+};
+std::vector<PodPoint> pod_points(const PodInput& in, std::int64_t max_batch, int max_systems);
 
 // A layer's two crossings when every attention device is ready at once.
 // Each attention group of tp devices holds `states` (its sequences' hidden

@@ -72,6 +72,53 @@ TEST_CASE("pod: the one-user ceiling is the fastest attention width that fits, f
   }
 }
 
+TEST_CASE("pod: attention systems sharing the FFN pool take turns on its stages") {
+  const Shipped x;
+  const PodEstimate one = estimate_pod(x.in);
+  // One system: the FFN's 8 stages are each busy 1/8 of (ffn + the crossings'
+  // NIC time), far less than a step, so the step is one batch's own.
+  CHECK(one.attention_systems == 1);
+  CHECK(one.step.value() == one.own_step.value());
+  const Seconds fixed = x.pod.crossing_overhead + crossing_latency(x.pod);
+  const double busy = (one.ffn.time + (one.crossing - fixed) * 122.0).value() / 8;
+  CHECK(one.occupancy.value() == doctest::Approx(busy));
+  // S systems: S times the sequences until the stages are busy all the time;
+  // past that the step grows with S and the throughput stops growing.
+  const auto s_full = static_cast<int>(one.own_step.value() / busy);
+  REQUIRE(s_full >= 2);
+  const PodEstimate two = share_ffn_pool(one, x.in, 2);
+  CHECK(two.step.value() == one.step.value());
+  CHECK(two.tokens_per_second.value() == doctest::Approx(2 * one.tokens_per_second.value()));
+  CHECK(two.chips == one.chips + 72);
+  const PodEstimate many = share_ffn_pool(one, x.in, 4 * s_full);
+  CHECK(many.step.value() == doctest::Approx(4 * s_full * busy));
+  CHECK(many.tokens_per_second.value() ==
+        doctest::Approx(72.0 * 4 * s_full / many.step.value()));  // 72 sequences per system
+  CHECK(many.tokens_per_second.value() < 4 * s_full * one.tokens_per_second.value());
+}
+
+TEST_CASE("pod: operating points cover widths, batches and systems, and all fit") {
+  const Shipped x;
+  const std::vector<PodPoint> points = pod_points(x.in, 64, 4);
+  REQUIRE(!points.empty());
+  bool varied_width = false, varied_systems = false;
+  for (const PodPoint& p : points) {
+    CHECK(p.estimate.attention.fits);
+    CHECK(p.estimate.ffn.fits);
+    CHECK(p.attention_mapping.tp * p.attention_mapping.attn_dp == 72);
+    varied_width = varied_width || p.attention_mapping.tp > 1;
+    varied_systems = varied_systems || p.estimate.attention_systems == 4;
+    // Each point is the pod's own estimate at its settings.
+    PodInput at = x.in;
+    at.attention_mapping = p.attention_mapping;
+    at.workload.batch = p.batch;
+    const PodEstimate e = share_ffn_pool(estimate_pod(at), at, p.estimate.attention_systems);
+    CHECK(e.step.value() == doctest::Approx(p.estimate.step.value()));
+  }
+  CHECK(varied_width);
+  CHECK(varied_systems);
+}
+
 TEST_CASE("pod: prefill on the GPUs, the KV cache over Ethernet, decode on the LPUs") {
   const Shipped x;
   const RequestInput& in = x.phases;

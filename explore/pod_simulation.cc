@@ -172,11 +172,9 @@ class AttentionFfn {
       e.ffn.time += slowest;
       e.ffn.breakdown += slowest_by;
     }
-    e.step = last->finish() - begin;
-    e.crossing = (e.step - e.attention.time - e.ffn.time) / static_cast<double>(e.crossings);
-    const double scale = e.tokens_per_second.value() / e.tokens_per_second_per_user.value();
-    e.tokens_per_second_per_user = TokensPerSecond(static_cast<double>(in_.workload.tokens) / e.step.value());
-    e.tokens_per_second = e.tokens_per_second_per_user * scale;
+    e.own_step = last->finish() - begin;
+    e.crossing = (e.own_step - e.attention.time - e.ffn.time) / static_cast<double>(e.crossings);
+    e = share_ffn_pool(e, in_, e.attention_systems);
     out.flows = link_->flows();
     if (options.timeline) {
       TraceEvents events;

@@ -31,6 +31,14 @@ const Schema<PublishedPoint>& point_schema() {
         .default_value("");
     s.add("kind", &PublishedPoint::kind, "estimate (error either way) or upper_bound (the model may only be above)")
         .default_value(ValidationKind::estimate);
+    s.add("published_per_mw", &PublishedPoint::published_per_watt,
+          "the publisher's tokens/s per MW of all-in power at the point, e.g. 2.76 Mtok/s/MW")
+        .positive();
+    s.add("published_cost", &PublishedPoint::published_cost, "the publisher's $ per million tokens at the point")
+        .positive();
+    s.add("cost_tolerance", &PublishedPoint::cost_tolerance, "allowed relative error of the cost")
+        .default_value(0.5)
+        .at_least(0.0);
     return s;
   }();
   return schema;
@@ -40,12 +48,31 @@ const Schema<ValidationSet>& set_schema() {
   static const Schema<ValidationSet> schema = [] {
     Schema<ValidationSet> s("published measurements");
     s.list("points", &ValidationSet::points, point_schema(), 1);
+    s.add("market", &ValidationSet::market, "market the published costs are checked with (YAML)")
+        .default_value(std::string());
     return s;
   }();
   return schema;
 }
 
-ValidationResult check(const PublishedPoint& p, const ModelSpec& model) {
+// The point's economics at the modelled tokens per chip.
+void check_economics(const PublishedPoint& p, const std::optional<Market>& market, ValidationResult& r) {
+  if (p.published_per_watt) {
+    const TokensPerJoule modelled = r.modelled / p.system.economics.all_in_power_per_chip;
+    r.per_watt_error = modelled / *p.published_per_watt - 1.0;
+  }
+  if (!p.published_cost) return;
+  if (!market) {
+    r.cost_note = "the validation set names no market";
+  } else if (!p.system.economics.price) {
+    r.cost_note = "the system states no price";
+  } else {
+    const DollarsPerToken modelled = cost_per_token(tco_per_chip(p.system, *market), r.modelled, 1.0);
+    r.cost_error = modelled / *p.published_cost - 1.0;
+  }
+}
+
+ValidationResult check(const PublishedPoint& p, const ModelSpec& model, const std::optional<Market>& market) {
   ValidationResult r;
   r.point = &p;
   const RequestPoints best =
@@ -60,10 +87,16 @@ ValidationResult check(const PublishedPoint& p, const ModelSpec& model) {
   r.modelled = request_tokens_per_chip(p, best.decode->summary.per_device, best.prefill->summary.per_device);
   r.error = r.modelled / p.published - 1.0;
   r.within = within_tolerance(p, r.error);
+  check_economics(p, market, r);
   return r;
 }
 
 }  // namespace
+
+bool ValidationResult::economics_within() const {
+  return (!per_watt_error || within_tolerance(*point, *per_watt_error)) &&
+         (!cost_error || std::fabs(*cost_error) <= point->cost_tolerance);
+}
 
 RequestPoints best_request_points(const SystemConfig& system, const ModelSpec& model, const Precision& precision,
                                   const EngineConfig& engine, std::int64_t input, std::int64_t output,
@@ -113,12 +146,16 @@ ValidationSet load_validation(const std::filesystem::path& file, const std::vect
   const ConfigNode* points = resolved.find("points");
   for (std::size_t i = 0; i < set.points.size(); ++i)
     set.points[i].model = path_beside(points->items[i].find("model"), set.points[i].model);
+  if (!set.market.empty()) {
+    set.market = path_beside(resolved.find("market"), set.market);
+    set.market_config = load_config(set.market, market_schema());
+  }
   return set;
 }
 
 std::vector<ValidationResult> validate(const ValidationSet& set) {
   std::vector<ValidationResult> out;
-  for (const auto& p : set.points) out.push_back(check(p, load_hf_config(p.model)));
+  for (const auto& p : set.points) out.push_back(check(p, load_hf_config(p.model), set.market_config));
   return out;
 }
 

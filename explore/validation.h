@@ -11,6 +11,12 @@
 //   total tokens per chip    = (input + output) / chip-seconds     (InferenceX tput_per_gpu)
 //   output tokens per chip   = output / chip-seconds                (MLPerf tokens/s)
 //
+// A point may also state the publisher's economics at the same operating
+// point: tokens/s per MW of all-in power (checked as the modelled tokens per
+// chip over the system's all-in power per chip, within the point's
+// tolerance) and $ per Mtok (the modelled tokens per chip costed with the
+// set's market, economics/tco.h, within `cost_tolerance`).
+//
 //   ValidationSet set = load_validation("configs/validation/published.yaml", {});
 //   for (const ValidationResult& r : validate(set)) r.error, r.within
 //
@@ -22,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "economics/tco.h"
 #include "explore/mapping_search.h"
 
 namespace tokenfab {
@@ -60,6 +67,9 @@ struct PublishedPoint {
   double tolerance = 0;                          // relative
   ValidationKind kind = ValidationKind::estimate;
   std::string known_miss;  // non-empty: the mechanism that puts the point outside, printed every run
+  std::optional<TokensPerJoule> published_per_watt;  // tokens/s per watt of all-in power
+  std::optional<DollarsPerToken> published_cost;     // the publisher's $ per token
+  double cost_tolerance = 0;
 };
 
 struct ValidationResult {
@@ -69,11 +79,18 @@ struct ValidationResult {
   TokensPerSecond modelled;      // per chip
   double error = 0;              // modelled / published - 1
   bool within = false;
-  bool accepted() const { return within || !point->known_miss.empty(); }  // within, or a known miss
+  // The economics, where the point states them: modelled / published - 1.
+  std::optional<double> per_watt_error, cost_error;
+  std::string cost_note;  // why the cost was not checked
+  bool economics_within() const;
+  // Within on every figure, or a known miss.
+  bool accepted() const { return (within && economics_within()) || !point->known_miss.empty(); }
 };
 
 struct ValidationSet {
   std::vector<PublishedPoint> points;
+  std::string market;                   // file: the market costs are checked with
+  std::optional<Market> market_config;  // read from it at load
 };
 
 // Model paths are resolved against the file that names them.

@@ -24,7 +24,7 @@ bad_input(pod_without_interconnect "pod.interconnect: expected a map (a link: NV
 bad_input(pod_timeline_without_systemc "a timeline comes from the SystemC engine: add --engine systemc" pod --timeline pod.json)
 bad_input(pod_nic_share_uneven "pod.pools.1.nic.chips_per_nic: does not divide the system's 256 chips" pod --set pod.pools.1.nic.chips_per_nic=3)
 bad_input(market_negative_price "market_negative_price.yaml:2:14: electricity: expected a quantity in" economics --market @market_negative_price.yaml)
-bad_input(economics_without_price "HGX B200: economics.price: the system states no price" economics --system configs/systems/hgx_b200.yaml)
+bad_input(economics_without_price "Feynman NVL1152: economics.price: the system states no price" economics --system configs/systems/feynman_nvl1152.yaml)
 bad_input(compare_bad "compare_bad.yaml:2:14: speeds: expected a number > 0, got 'fast'" compare --no-plots @compare_bad.yaml)
 bad_input(sweep_bad_value "point 1 (workload.batch=lots)" sweep @sweep_bad_value.yaml)
 bad_input(sweep_unknown_key "axis: unknown key; did you mean 'axes'?" sweep @sweep_unknown_key.yaml)

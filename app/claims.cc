@@ -1,0 +1,396 @@
+#include "app/claims.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+#include "app/claims_spec.h"
+#include "app/pod_run.h"
+#include "app/run_options.h"
+#include "core/config_loader.h"
+#include "economics/fleet.h"
+#include "explore/mapping_search.h"
+#include "explore/pod_estimate.h"
+
+namespace tokenfab {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// One operating point per unit bought: speed per user, tokens/s of the whole
+// unit, and for a pod the attention racks sharing its LPX pool.
+struct UnitPoint {
+  TokensPerSecond per_user;
+  double tokens_per_s = 0;
+  int attention_systems = 0;
+};
+
+struct Subject {
+  std::string id, name;
+  SystemConfig gpu;                 // the system, or the pod's attention system
+  std::optional<SystemConfig> lpx;  // the pod's FFN system
+  int lpx_systems = 0;
+  std::vector<UnitPoint> bound, deployed;
+  const std::vector<UnitPoint>& points(bool bound_answer) const { return bound_answer ? bound : deployed; }
+};
+
+// Inputs that change what a unit costs and draws, not what it serves.
+struct Knobs {
+  std::optional<Watts> lpx_power, gpu_power;  // all-in per chip
+  std::optional<Dollars> lpx_price, gpu_price;
+  double speed_scale = 1;
+  std::optional<double> utilisation;
+};
+
+Subject load_subject(const ClaimSubject& s, const EngineConfig& deployed, std::int64_t max_batch, int max_systems,
+                     ModelCache& models) {
+  Subject out;
+  out.id = s.id;
+  if (s.pod.empty()) {
+    RunOverrides ov;
+    ov.system = s.system;
+    const LoadedRun run = bind_run(run_document(s.run, ov), {}, false, &models);
+    out.gpu = run.config.system;
+    out.name = fmt::format("{} ({})", out.gpu.name, run.model.name);
+    const AnswerPoints a = answer_points(decode_search(run, max_batch), out.gpu, run.config.engine);
+    for (auto [points, into] : {std::pair{&a.bound, &out.bound}, std::pair{&a.deployed, &out.deployed}}) {
+      for (const Point& p : *points)
+        into->push_back({p.summary.per_user, p.summary.per_device.value() * out.gpu.chips, 0});
+    }
+    return out;
+  }
+  const LoadedPod pod = load_pod_run(s.pod, {});
+  const PodRun& r = pod.run;
+  out.gpu = pool_with_role(r.pod, "attention").system;
+  const PoolConfig& ffn = pool_with_role(r.pod, "ffn");
+  out.lpx = ffn.system;
+  out.lpx_systems = ffn.systems;
+  out.name = fmt::format("{} ({})", r.pod.name, pod.model.name);
+  for (auto [engine, into] : {std::pair{hardware_bound(deployed), &out.bound}, std::pair{deployed, &out.deployed}}) {
+    const PodInput in{r.pod, pod.model, r.precision, r.attention_mapping, r.ffn_mapping, r.workload, engine};
+    for (const PodPoint& p : pod_points(in, max_batch, max_systems)) {
+      into->push_back(
+          {p.estimate.tokens_per_second_per_user, p.estimate.tokens_per_second.value(), p.estimate.attention_systems});
+    }
+  }
+  return out;
+}
+
+// A subject's points priced in a market, with the knobs turned.
+std::vector<TierPoint> priced(const Subject& s, bool bound, const Market& m, const Knobs& k) {
+  SystemConfig gpu = s.gpu;
+  if (k.gpu_power) gpu.economics.all_in_power_per_chip = *k.gpu_power;
+  if (k.gpu_price) gpu.economics.price = *k.gpu_price;
+  std::optional<SystemConfig> lpx = s.lpx;
+  if (lpx && k.lpx_power) lpx->economics.all_in_power_per_chip = *k.lpx_power;
+  if (lpx && k.lpx_price) lpx->economics.price = *k.lpx_price;
+  std::map<int, Unit> units;
+  auto unit = [&](int systems) -> const Unit& {
+    auto it = units.find(systems);
+    if (it != units.end()) return it->second;
+    const Unit u = lpx ? combined_unit(fmt::format("{} x {} + {} x {}", systems, gpu.name, s.lpx_systems, lpx->name),
+                                       {{&gpu, systems}, {&*lpx, s.lpx_systems}}, m)
+                       : system_unit(gpu, m);
+    return units.emplace(systems, u).first->second;
+  };
+  std::vector<TierPoint> out;
+  for (const UnitPoint& p : s.points(bound)) {
+    const Unit& u = unit(p.attention_systems);
+    out.push_back({p.per_user, p.tokens_per_s / u.power.value() * 1e6, u});
+  }
+  return out;
+}
+
+TierTable scaled(TierTable t, double speed_scale) {
+  for (Tier& tier : t.tiers) tier.min_speed = tier.min_speed * speed_scale;
+  return t;
+}
+
+Json nullable(double v) { return v > 0 ? Json(v) : Json(); }
+
+// "12.3x", "-" when either side serves nothing.
+std::string ratio_text(const Json& v) { return v.is_null() ? "-" : fmt::format("{:.2g}x", v.get<double>()); }
+std::string billions(double v) { return fmt::format("${:.3g}B", v / 1e9); }
+std::string millions(double v) { return fmt::format("{:.3g}M", v / 1e6); }
+
+struct Evaluator {
+  const ClaimsSpec& spec;
+  const Economy& e;
+  const std::vector<double>& speeds;
+  std::map<std::string, Subject> subjects;
+
+  const Subject& at(const std::string& id) const { return subjects.at(id); }
+  double utilisation(const Knobs& k) const { return k.utilisation.value_or(e.market.utilisation); }
+
+  Json c3(const GenerationClaim& c) const {
+    Json j = {{"name", c.name},
+              {"baseline", at(c.baseline).name},
+              {"subject", at(c.subject).name},
+              {"claimed_per_mw", c.per_mw},
+              {"claimed_cost", c.cost ? Json(*c.cost) : Json()}};
+    for (bool bound : {true, false}) {
+      const auto b = priced(at(c.baseline), bound, e.market, {}), s = priced(at(c.subject), bound, e.market, {});
+      Json a = {{"per_mw", Json::array()}, {"cost", Json::array()}};
+      double most = 0, least = 0;
+      for (double v : speeds) {
+        const double pb = per_mw_at(b, TokensPerSecond(v)), ps = per_mw_at(s, TokensPerSecond(v));
+        const double r = pb > 0 && ps > 0 ? ps / pb : 0;
+        a["per_mw"].push_back(nullable(r));
+        most = std::max(most, r);
+        const auto cb = cheapest_at(b, TokensPerSecond(v), e.market.utilisation);
+        const auto cs = cheapest_at(s, TokensPerSecond(v), e.market.utilisation);
+        const double rc = cb && cs ? *cs / *cb : 0;
+        a["cost"].push_back(nullable(rc));
+        if (rc > 0) least = least > 0 ? std::min(least, rc) : rc;
+      }
+      a["per_mw_up_to"] = nullable(most);
+      a["cost_down_to"] = nullable(least);
+      j[bound ? "bound" : "deployed"] = a;
+    }
+    return j;
+  }
+
+  Json c4() const {
+    const TierClaim& c = spec.c4;
+    Json j = {{"baseline", at(c.baseline).name}, {"subject", at(c.subject).name}, {"claimed_per_mw", c.per_mw}};
+    j["tiers"] = Json::array();
+    for (const std::string& name : c.tiers) {
+      const auto t =
+          std::find_if(e.tiers.tiers.begin(), e.tiers.tiers.end(), [&](const Tier& x) { return x.name == name; });
+      if (t == e.tiers.tiers.end()) throw InputError({}, fmt::format("c4: no tier '{}' in {}", name, e.tiers.name));
+      Json r = {{"tier", name}, {"speed", t->min_speed.value()}};
+      for (bool bound : {true, false}) {
+        const double b = per_mw_at(priced(at(c.baseline), bound, e.market, {}), t->min_speed);
+        const double s = per_mw_at(priced(at(c.subject), bound, e.market, {}), t->min_speed);
+        r[bound ? "bound" : "deployed"] = {
+            {"baseline_per_mw", b}, {"subject_per_mw", s}, {"ratio", nullable(b > 0 ? s / b : 0)}};
+      }
+      j["tiers"].push_back(r);
+    }
+    return j;
+  }
+
+  DataCenterResult datacenter(const Subject& s, bool bound, const TierTable& tiers, const Knobs& k) const {
+    return spread_over_tiers(e.datacenter, scaled(tiers, k.speed_scale), utilisation(k), priced(s, bound, e.market, k));
+  }
+
+  Json c5_c6() const {
+    Json j = {{"c5", Json::array()}, {"c6", Json::array()}};
+    for (const RevenueClaim& c : spec.c5) {
+      Json r = {{"subject", at(c.subject).name}, {"claimed_revenue_per_year", c.revenue.value() * 8760 * 3600}};
+      for (bool bound : {true, false}) {
+        const DataCenterResult d = datacenter(at(c.subject), bound, e.tiers, {});
+        Json a = {{"revenue_per_year", d.revenue_per_year.value()},
+                  {"margin_per_year", (d.revenue_per_year - d.cost_per_year).value()},
+                  {"tiers", Json::array()}};
+        for (const TierResult& t : d.tiers)
+          a["tiers"].push_back({{"tier", t.name},
+                                {"revenue_per_year", t.revenue_per_year.value()},
+                                {"tokens_per_s", t.tokens_per_s},
+                                {"unit", t.unit}});
+        r[bound ? "bound" : "deployed"] = a;
+      }
+      j["c5"].push_back(r);
+    }
+    for (const TokensClaim& c : spec.c6) {
+      Json r = {{"subject", at(c.subject).name}, {"claimed_tokens_per_s", c.tokens.value()}};
+      for (bool bound : {true, false}) {
+        const DataCenterResult d = datacenter(at(c.subject), bound, e.tiers, {});
+        const double most = per_mw_at(priced(at(c.subject), bound, e.market, {}), TokensPerSecond(0));
+        r[bound ? "bound" : "deployed"] = {{"over_tiers", d.tokens_per_s},
+                                           {"most_throughput", most * e.datacenter.power.value() / 1e6}};
+      }
+      j["c6"].push_back(r);
+    }
+    return j;
+  }
+
+  Json c7() const {
+    const FleetClaim& c = spec.c7;
+    Json j = {{"gpus", at(c.gpus).name},
+              {"pods", at(c.pods).name},
+              {"claimed_lpu_share", c.lpu_share},
+              {"mixes", Json::array()}};
+    std::vector<std::pair<std::string, TierTable>> mixes = {{"", e.tiers}};
+    for (const std::string& f : c.mixes) mixes.emplace_back(f, load_config(f, tier_table_schema()));
+    for (const auto& [file, tiers] : mixes) {
+      Json m = {{"mix", tiers.name}, {"file", file}};
+      for (bool bound : {true, false}) {
+        const std::vector<Supply> supplies = {
+            {at(c.gpus).name, priced(at(c.gpus), bound, e.market, {}), e.datacenter.power},
+            {at(c.pods).name, priced(at(c.pods), bound, e.market, {}), e.datacenter.power}};
+        const FleetResult best = mixed_fleet(e.datacenter, tiers, e.market.utilisation, supplies);
+        // Past some share more LPUs earn nothing more, and the program may
+        // return any share beyond it: the least share within 0.5% of the
+        // most revenue, by bisection (revenue grows with the share allowed).
+        double low = 0, high = best.lpu_power / e.datacenter.power;
+        for (int i = 0; i < 30; ++i) {
+          const double mid = (low + high) / 2;
+          const FleetResult r =
+              mixed_fleet(e.datacenter, tiers, e.market.utilisation, supplies, e.datacenter.power * mid);
+          (r.revenue_per_year.value() >= 0.995 * best.revenue_per_year.value() ? high : low) = mid;
+        }
+        Json a = {{"best_lpu_share", high},
+                  {"lpu_share_the_program_chose", best.lpu_power / e.datacenter.power},
+                  {"best_revenue_per_year", best.revenue_per_year.value()},
+                  {"revenue_at_share", Json::array()}};
+        for (double share : c.shares) {
+          const FleetResult r =
+              mixed_fleet(e.datacenter, tiers, e.market.utilisation, supplies, e.datacenter.power * share);
+          a["revenue_at_share"].push_back({{"lpu_share", share}, {"revenue_per_year", r.revenue_per_year.value()}});
+        }
+        m[bound ? "bound" : "deployed"] = a;
+      }
+      j["mixes"].push_back(m);
+    }
+    return j;
+  }
+
+  Knobs knob(const SensitivityInput& in, const std::string& text) const {
+    Knobs k;
+    auto quantity = [&](auto q) {
+      auto v = parse_quantity_as<decltype(q)>(text);
+      if (auto* err = std::get_if<std::string>(&v))
+        throw InputError({}, fmt::format("sensitivity '{}': {}", in.name, *err));
+      return std::get<decltype(q)>(v);
+    };
+    if (in.input == "lpx_power")
+      k.lpx_power = quantity(Watts());
+    else if (in.input == "gpu_power")
+      k.gpu_power = quantity(Watts());
+    else if (in.input == "lpx_price")
+      k.lpx_price = quantity(Dollars());
+    else if (in.input == "gpu_price")
+      k.gpu_price = quantity(Dollars());
+    else if (in.input == "speed_scale")
+      k.speed_scale = std::stod(text);
+    else if (in.input == "utilisation")
+      k.utilisation = std::stod(text);
+    else
+      throw InputError({}, fmt::format("sensitivity '{}': unknown input '{}'", in.name, in.input));
+    return k;
+  }
+
+  Json sensitivity() const {
+    Json j = Json::array();
+    for (const std::string& id : spec.sensitivity_subjects) {
+      const Subject& s = at(id);
+      Json r = {{"subject", s.name},
+                {"base", datacenter(s, true, e.tiers, {}).revenue_per_year.value()},
+                {"inputs", Json::array()}};
+      for (const SensitivityInput& in : spec.sensitivity) {
+        if (!s.lpx && in.input.rfind("lpx", 0) == 0) continue;
+        r["inputs"].push_back(
+            {{"name", in.name},
+             {"low", in.low},
+             {"high", in.high},
+             {"source", in.source},
+             {"revenue_low", datacenter(s, true, e.tiers, knob(in, in.low)).revenue_per_year.value()},
+             {"revenue_high", datacenter(s, true, e.tiers, knob(in, in.high)).revenue_per_year.value()}});
+      }
+      j.push_back(r);
+    }
+    return j;
+  }
+};
+
+std::string both(const Json& j, const std::function<std::string(const Json&)>& f) {
+  return f(j["bound"]) + " / " + f(j["deployed"]);
+}
+
+std::string markdown(const Json& j, const std::vector<double>& speeds, const Economy& e) {
+  std::string md = fmt::format(
+      "\n## Claims C3-C7 ({}; {} over {})\n\nEach derived number is the hardware bound / the deployed "
+      "estimate; the claimed one beside it. docs/economics.md explains each gap.\n",
+      e.market.name, e.datacenter.name, e.tiers.name);
+  md += "\n### C3: Vera Rubin vs Blackwell, tokens/s per MW and $/Mtok\n\n| workload | baseline | subject |";
+  for (double v : speeds) md += fmt::format(" {:.0f} tok/s/user: per MW, $/Mtok |", v);
+  md += " per MW up to | claimed per MW | $/Mtok down to | claimed $/Mtok |\n|---|---|---|";
+  for (std::size_t k = 0; k < speeds.size(); ++k) md += "---|";
+  md += "---|---|---|---|\n";
+  for (const Json& c : j["c3"]) {
+    md += fmt::format("| {} | {} | {} |", c["name"].get<std::string>(), c["baseline"].get<std::string>(),
+                      c["subject"].get<std::string>());
+    for (std::size_t k = 0; k < speeds.size(); ++k) {
+      md += " " + both(c, [&](const Json& a) { return ratio_text(a["per_mw"][k]); }) + ", " +
+            both(c, [&](const Json& a) { return ratio_text(a["cost"][k]); }) + " |";
+    }
+    md += fmt::format(
+        " {} | {:.3g}x | {} | {} |\n", both(c, [](const Json& a) { return ratio_text(a["per_mw_up_to"]); }),
+        c["claimed_per_mw"].get<double>(), both(c, [](const Json& a) { return ratio_text(a["cost_down_to"]); }),
+        c["claimed_cost"].is_null() ? "-" : fmt::format("{:.3g}x", c["claimed_cost"].get<double>()));
+  }
+  const Json& c4 = j["c4"];
+  md += fmt::format(
+      "\n### C4: {} vs {}, tokens/s per MW at tier speeds (claimed up to {:.3g}x)\n\n"
+      "| tier | speed | baseline per MW | subject per MW | ratio |\n|---|---|---|---|---|\n",
+      c4["subject"].get<std::string>(), c4["baseline"].get<std::string>(), c4["claimed_per_mw"].get<double>());
+  for (const Json& t : c4["tiers"]) {
+    md += fmt::format("| {} | {:.0f} tok/s/user | {} | {} | {} |\n", t["tier"].get<std::string>(),
+                      t["speed"].get<double>(),
+                      both(t, [](const Json& a) { return fmt::format("{:.0f}", a["baseline_per_mw"].get<double>()); }),
+                      both(t, [](const Json& a) { return fmt::format("{:.0f}", a["subject_per_mw"].get<double>()); }),
+                      both(t, [](const Json& a) { return ratio_text(a["ratio"]); }));
+  }
+  md += "\n### C5: revenue a year\n\n| subject | derived | margin after TCO | claimed |\n|---|---|---|---|\n";
+  for (const Json& c : j["c5"]) {
+    md += fmt::format("| {} | {} | {} | {} |\n", c["subject"].get<std::string>(),
+                      both(c, [](const Json& a) { return billions(a["revenue_per_year"].get<double>()); }),
+                      both(c, [](const Json& a) { return billions(a["margin_per_year"].get<double>()); }),
+                      billions(c["claimed_revenue_per_year"].get<double>()));
+  }
+  md +=
+      "\n### C6: tokens/s of the data center\n\n| subject | over the tiers | at most throughput | claimed |\n"
+      "|---|---|---|---|\n";
+  for (const Json& c : j["c6"]) {
+    md += fmt::format("| {} | {} | {} | {} |\n", c["subject"].get<std::string>(),
+                      both(c, [](const Json& a) { return millions(a["over_tiers"].get<double>()); }),
+                      both(c, [](const Json& a) { return millions(a["most_throughput"].get<double>()); }),
+                      millions(c["claimed_tokens_per_s"].get<double>()));
+  }
+  const Json& c7 = j["c7"];
+  md += fmt::format(
+      "\n### C7: the LPUs' share of the power ({} racks and {} pods; claimed ~{:.0f}%)\n\n"
+      "| tier mix | least share earning the most (within 0.5%) | that revenue a year |\n|---|---|---|\n",
+      c7["gpus"].get<std::string>(), c7["pods"].get<std::string>(), 100 * c7["claimed_lpu_share"].get<double>());
+  for (const Json& m : c7["mixes"]) {
+    md += fmt::format(
+        "| {} | {} | {} |\n", m["mix"].get<std::string>(),
+        both(m, [](const Json& a) { return fmt::format("{:.0f}%", 100 * a["best_lpu_share"].get<double>()); }),
+        both(m, [](const Json& a) { return billions(a["best_revenue_per_year"].get<double>()); }));
+  }
+  md +=
+      "\n### C5's sensitivity (hardware bound, revenue a year)\n\n| subject | input | low | high | revenue at low | "
+      "at high |\n|---|---|---|---|---|---|\n";
+  for (const Json& s : j["sensitivity"]) {
+    for (const Json& in : s["inputs"]) {
+      md += fmt::format("| {} (base {}) | {} | {} | {} | {} | {} |\n", s["subject"].get<std::string>(),
+                        billions(s["base"].get<double>()), in["name"].get<std::string>(), in["low"].get<std::string>(),
+                        in["high"].get<std::string>(), billions(in["revenue_low"].get<double>()),
+                        billions(in["revenue_high"].get<double>()));
+    }
+  }
+  return md;
+}
+
+}  // namespace
+
+ClaimsReport evaluate_claims(const std::string& file, const Economy& economy, const EngineConfig& deployed,
+                             const std::vector<double>& speeds, ModelCache& models) {
+  const ClaimsSpec spec = load_claims_spec(file);
+  Evaluator ev{spec, economy, speeds, {}};
+  for (const ClaimSubject& s : spec.subjects)
+    ev.subjects.emplace(s.id, load_subject(s, deployed, spec.max_batch, spec.max_pod_systems, models));
+  Json j = {{"name", spec.name}, {"c3", Json::array()}};
+  for (const GenerationClaim& c : spec.c3) j["c3"].push_back(ev.c3(c));
+  j["c4"] = ev.c4();
+  const Json c56 = ev.c5_c6();
+  j["c5"] = c56["c5"];
+  j["c6"] = c56["c6"];
+  j["c7"] = ev.c7();
+  j["sensitivity"] = ev.sensitivity();
+  return {j, markdown(j, speeds, economy)};
+}
+
+}  // namespace tokenfab
