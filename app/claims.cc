@@ -6,101 +6,14 @@
 #include <map>
 
 #include "app/claims_spec.h"
-#include "app/pod_run.h"
-#include "app/run_options.h"
+#include "app/subject_frontier.h"
 #include "core/config_loader.h"
 #include "economics/fleet.h"
-#include "explore/mapping_search.h"
-#include "explore/pod_estimate.h"
 
 namespace tokenfab {
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-// One operating point per unit bought: speed per user, tokens/s of the whole
-// unit, and for a pod the attention racks sharing its LPX pool.
-struct UnitPoint {
-  TokensPerSecond per_user;
-  double tokens_per_s = 0;
-  int attention_systems = 0;
-};
-
-struct Subject {
-  std::string id, name;
-  SystemConfig gpu;                 // the system, or the pod's attention system
-  std::optional<SystemConfig> lpx;  // the pod's FFN system
-  int lpx_systems = 0;
-  std::vector<UnitPoint> bound, deployed;
-  const std::vector<UnitPoint>& points(bool bound_answer) const { return bound_answer ? bound : deployed; }
-};
-
-// Inputs that change what a unit costs and draws, not what it serves.
-struct Knobs {
-  std::optional<Watts> lpx_power, gpu_power;  // all-in per chip
-  std::optional<Dollars> lpx_price, gpu_price;
-  double speed_scale = 1;
-  std::optional<double> utilisation;
-};
-
-Subject load_subject(const ClaimSubject& s, const EngineConfig& deployed, std::int64_t max_batch, int max_systems,
-                     ModelCache& models) {
-  Subject out;
-  out.id = s.id;
-  if (s.pod.empty()) {
-    RunOverrides ov;
-    ov.system = s.system;
-    const LoadedRun run = bind_run(run_document(s.run, ov), {}, false, &models);
-    out.gpu = run.config.system;
-    out.name = fmt::format("{} ({})", out.gpu.name, run.model.name);
-    const AnswerPoints a = answer_points(decode_search(run, max_batch), out.gpu, run.config.engine);
-    for (auto [points, into] : {std::pair{&a.bound, &out.bound}, std::pair{&a.deployed, &out.deployed}}) {
-      for (const Point& p : *points)
-        into->push_back({p.summary.per_user, p.summary.per_device.value() * out.gpu.chips, 0});
-    }
-    return out;
-  }
-  const LoadedPod pod = load_pod_run(s.pod, {});
-  const PodRun& r = pod.run;
-  out.gpu = pool_with_role(r.pod, "attention").system;
-  const PoolConfig& ffn = pool_with_role(r.pod, "ffn");
-  out.lpx = ffn.system;
-  out.lpx_systems = ffn.systems;
-  out.name = fmt::format("{} ({})", r.pod.name, pod.model.name);
-  for (auto [engine, into] : {std::pair{hardware_bound(deployed), &out.bound}, std::pair{deployed, &out.deployed}}) {
-    const PodInput in{r.pod, pod.model, r.precision, r.attention_mapping, r.ffn_mapping, r.workload, engine};
-    for (const PodPoint& p : pod_points(in, max_batch, max_systems)) {
-      into->push_back(
-          {p.estimate.tokens_per_second_per_user, p.estimate.tokens_per_second.value(), p.estimate.attention_systems});
-    }
-  }
-  return out;
-}
-
-// A subject's points priced in a market, with the knobs turned.
-std::vector<TierPoint> priced(const Subject& s, bool bound, const Market& m, const Knobs& k) {
-  SystemConfig gpu = s.gpu;
-  if (k.gpu_power) gpu.economics.all_in_power_per_chip = *k.gpu_power;
-  if (k.gpu_price) gpu.economics.price = *k.gpu_price;
-  std::optional<SystemConfig> lpx = s.lpx;
-  if (lpx && k.lpx_power) lpx->economics.all_in_power_per_chip = *k.lpx_power;
-  if (lpx && k.lpx_price) lpx->economics.price = *k.lpx_price;
-  std::map<int, Unit> units;
-  auto unit = [&](int systems) -> const Unit& {
-    auto it = units.find(systems);
-    if (it != units.end()) return it->second;
-    const Unit u = lpx ? combined_unit(fmt::format("{} x {} + {} x {}", systems, gpu.name, s.lpx_systems, lpx->name),
-                                       {{&gpu, systems}, {&*lpx, s.lpx_systems}}, m)
-                       : system_unit(gpu, m);
-    return units.emplace(systems, u).first->second;
-  };
-  std::vector<TierPoint> out;
-  for (const UnitPoint& p : s.points(bound)) {
-    const Unit& u = unit(p.attention_systems);
-    out.push_back({p.per_user, p.tokens_per_s / u.power.value() * 1e6, u});
-  }
-  return out;
-}
 
 TierTable scaled(TierTable t, double speed_scale) {
   for (Tier& tier : t.tiers) tier.min_speed = tier.min_speed * speed_scale;
@@ -376,6 +289,25 @@ std::string markdown(const Json& j, const std::vector<double>& speeds, const Eco
 
 }  // namespace
 
+// Each subject's frontier for the plots, with its $/Mtok.
+Json frontiers(const std::map<std::string, Subject>& subjects, const Market& market) {
+  Json j = Json::array();
+  for (const auto& [id, s] : subjects) {
+    for (bool bound : {true, false}) {
+      Json f = {{"id", id}, {"subject", s.name}, {"answer", bound ? "bound" : "deployed"}, {"points", Json::array()}};
+      for (const TierPoint& p : frontier(priced(s, bound, market, {}))) {
+        const DollarsPerToken cost = *cheapest_at({p}, p.per_user, market.utilisation);
+        f["points"].push_back({{"tokens_per_s_per_user", p.per_user.value()},
+                               {"tokens_per_s_per_mw", p.tokens_per_s_per_mw},
+                               {"dollars_per_mtok", cost.value() * 1e6},
+                               {"unit", p.unit.name}});
+      }
+      j.push_back(f);
+    }
+  }
+  return j;
+}
+
 ClaimsReport evaluate_claims(const std::string& file, const Economy& economy, const EngineConfig& deployed,
                              const std::vector<double>& speeds, ModelCache& models) {
   const ClaimsSpec spec = load_claims_spec(file);
@@ -390,6 +322,7 @@ ClaimsReport evaluate_claims(const std::string& file, const Economy& economy, co
   j["c6"] = c56["c6"];
   j["c7"] = ev.c7();
   j["sensitivity"] = ev.sensitivity();
+  j["frontiers"] = frontiers(ev.subjects, economy.market);
   return {j, markdown(j, speeds, economy)};
 }
 

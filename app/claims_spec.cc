@@ -113,6 +113,18 @@ const Schema<ClaimsSpec>& claims_schema() {
   return schema;
 }
 
+// Where the scalar `value` is first written in `node`'s tree.
+std::optional<Location> where(const ConfigNode& node, const std::string& value) {
+  if (node.is_scalar() && node.scalar == value) return node.loc;
+  for (const auto& e : node.entries) {
+    if (auto l = where(e.value, value)) return l;
+  }
+  for (const auto& item : node.items) {
+    if (auto l = where(item, value)) return l;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 ClaimsSpec load_claims_spec(const std::string& file) {
@@ -139,7 +151,7 @@ ClaimsSpec load_claims_spec(const std::string& file) {
   named.insert(named.end(), spec.sensitivity_subjects.begin(), spec.sensitivity_subjects.end());
   for (const std::string& id : named) {
     if (std::none_of(spec.subjects.begin(), spec.subjects.end(), [&](const ClaimSubject& s) { return s.id == id; }))
-      throw InputError(resolved.loc, fmt::format("'{}' is not one of the subjects", id));
+      throw InputError(where(resolved, id).value_or(resolved.loc), fmt::format("'{}' is not one of the subjects", id));
   }
   return spec;
 }

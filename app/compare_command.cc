@@ -391,6 +391,13 @@ int run_compare(const CompareOptions& o) {
           "\n![frontiers per chip](frontier_per_chip.png)\n![frontiers per MW](frontier_per_mw.png)\n"
           "![ceilings](ceilings.png)\n";
       plots = ", frontier_per_chip.png, frontier_per_mw.png, ceilings.png";
+      if (j.contains("claims")) {
+        md +=
+            "![revenue by tier](revenue_by_tier.png)\n![$/Mtok against speed](cost_per_mtok.png)\n"
+            "![frontiers per MW, the claims' subjects](frontier_per_mw_claims.png)\n"
+            "![C5's sensitivity](sensitivity.png)\n![revenue against the LPUs' share](lpu_share.png)\n";
+        plots += ", revenue_by_tier.png, cost_per_mtok.png, frontier_per_mw_claims.png, sensitivity.png, lpu_share.png";
+      }
     } else {
       plots = " (no plots: install python3-matplotlib, then run scripts/plot_compare.py)";
     }

@@ -16,13 +16,17 @@
 #include <memory>
 
 #include "app/command.h"
+#include "app/pod_run.h"
 #include "app/run_options.h"
+#include "app/subject_frontier.h"
 #include "core/atomic_file.h"
 #include "core/config_loader.h"
 #include "economics/datacenter.h"
+#include "economics/fleet.h"
 #include "economics/tco.h"
 #include "explore/mapping_search.h"
 #include "explore/summary.h"
+#include "serving/engine_config.h"
 
 namespace tokenfab {
 namespace {
@@ -34,6 +38,8 @@ struct EconomicsOptions {
   std::string datacenter = "configs/economics/datacenter_1gw.yaml";
   std::string tiers = "configs/economics/tiers.yaml";
   std::vector<double> speeds = {30, 100, 200, 400};
+  std::string engine = "configs/engines/deployed.yaml";  // a pod's GPUs, deployed
+  int max_pod_systems = 32;
 };
 
 double per_hour(DollarsPerSecond d) { return d.value() * 3600.0; }
@@ -49,11 +55,103 @@ nlohmann::ordered_json point_row(const Point& p, const Tco& t, const Market& m, 
           {"batch", p.batch}};
 }
 
+// The data center over the tiers: the printed lines and the JSON.
+std::pair<std::string, nlohmann::ordered_json> datacenter_section(const DataCenter& dc, const TierTable& tiers,
+                                                                  const DataCenterResult& d) {
+  std::string text =
+      fmt::format("    {}{}: {:.3g}M tok/s, ${:.1f}B revenue a year, ${:.1f}B cost, margin ${:.1f}B;", dc.name,
+                  tiers.allocation == Allocation::fixed ? ", fixed shares"
+                  : d.upper_bound ? ", optimised without a demand limit on every tier (an upper bound)"
+                                  : fmt::format(", optimised under demand limits ({} unused)", to_string(d.unused)),
+                  d.tokens_per_s / 1e6, d.revenue_per_year.value() / 1e9, d.cost_per_year.value() / 1e9,
+                  (d.revenue_per_year - d.cost_per_year).value() / 1e9);
+  nlohmann::ordered_json dj = {{"datacenter", dc.name},
+                               {"allocation", std::string(enum_name(tiers.allocation))},
+                               {"upper_bound", d.upper_bound},
+                               {"tokens_per_s", d.tokens_per_s},
+                               {"revenue_per_year", d.revenue_per_year.value()},
+                               {"cost_per_year", d.cost_per_year.value()}};
+  dj["tiers"] = nlohmann::ordered_json::array();
+  for (const TierResult& r : d.tiers) {
+    text += r.served ? fmt::format(" {} {:.3g}M tok/s ${:.1f}B;", r.name, r.tokens_per_s / 1e6,
+                                   r.revenue_per_year.value() / 1e9)
+                     : fmt::format(" {} none fast enough;", r.name);
+    dj["tiers"].push_back({{"tier", r.name},
+                           {"served", r.served},
+                           {"unit", r.unit},
+                           {"power_w", r.power.value()},
+                           {"tokens_per_s", r.tokens_per_s},
+                           {"units", r.units},
+                           {"revenue_per_year", r.revenue_per_year.value()},
+                           {"cost_per_year", r.cost_per_year.value()}});
+  }
+  text.back() = '\n';
+  return {text, dj};
+}
+
+// A pod run file (configs/runs/pod_*.yaml): the pod is the unit bought, and
+// its frontier comes from explore/pod_estimate.h's points, every make-up of
+// 1 to `max_pod_systems` attention racks on its LPX pool searched.
+int run_pod_economics(const EconomicsOptions& o, const Market& market, const DataCenter& dc, const TierTable& tiers) {
+  if (!o.run.system.empty() || !o.run.model.empty() || !o.run.sets.empty())
+    throw InputError({o.run.run_file}, "a pod run file takes no --system, --model or --set: edit the file");
+  const EngineConfig engine = load_config(o.engine, engine_schema());
+  ModelCache models;
+  const Subject s = load_subject({"pod", "", "", o.run.run_file}, engine, o.max_batch, o.max_pod_systems, models);
+  const Unit one = combined_unit(s.name, {{&s.gpu, 1}, {&*s.lpx, s.lpx_systems}}, market);
+  nlohmann::ordered_json j = {{"format", "tokenfab-economics"},
+                              {"schema_version", 1},
+                              {"pod", s.name},
+                              {"market", market.name},
+                              {"power_basis", "all-in power per chip (host, network and cooling share)"}};
+  j["pod_of_one_rack"] = {{"cost_per_hour", one.cost.value() * 3600},
+                          {"all_in_power_w", one.power.value()},
+                          {"lpu_power_w", one.lpu_power.value()},
+                          {"chips", one.chips}};
+  std::string text = fmt::format(
+      "{}; market: {}\n  a pod of 1 x {} + {} x {}: ${:.0f} an hour, {} all-in ({:.0f}% of it LPUs), {} chips; each "
+      "more attention rack on the same LPX pool adds ${:.0f} an hour and {}\n",
+      s.name, market.name, s.gpu.name, s.lpx_systems, s.lpx->name, one.cost.value() * 3600, to_string(one.power),
+      100 * (one.lpu_power / one.power), one.chips, tco_per_chip(s.gpu, market).total().value() * 3600 * s.gpu.chips,
+      to_string(s.gpu.economics.all_in_power_per_chip * static_cast<double>(s.gpu.chips)));
+  nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+  for (const bool bound : {true, false}) {
+    const char* name = bound ? "bound" : "deployed";
+    const std::vector<TierPoint> points = priced(s, bound, market, {});
+    for (const TierPoint& p : frontier(points)) {
+      rows.push_back({{"answer", name},
+                      {"tokens_per_s_per_user", p.per_user.value()},
+                      {"tokens_per_s_per_mw", p.tokens_per_s_per_mw},
+                      {"dollars_per_mtok", cheapest_at({p}, p.per_user, market.utilisation)->value() * 1e6},
+                      {"unit", p.unit.name}});
+    }
+    text +=
+        bound ? "  hardware bound:" : "  deployed estimate (the GPUs under " + o.engine + ", the LPUs as compiled):";
+    for (double v : o.speeds) {
+      const double per_mw = per_mw_at(points, TokensPerSecond(v));
+      const auto cost = cheapest_at(points, TokensPerSecond(v), market.utilisation);
+      text += cost ? fmt::format(" {:.0f} tok/s/user: ${:.2f}/Mtok ({:.0f} tok/s/MW);", v, cost->value() * 1e6, per_mw)
+                   : fmt::format(" {:.0f} tok/s/user: none;", v);
+    }
+    text.back() = '\n';
+    const auto [lines, dj] = datacenter_section(dc, tiers, spread_over_tiers(dc, tiers, market.utilisation, points));
+    text += lines;
+    j[std::string("datacenter_") + name] = dj;
+  }
+  j["frontiers"] = rows;
+  const std::filesystem::path out(o.run.out);
+  write_file_atomically(out / "economics.json", j.dump(1) + "\n");
+  write_file_atomically(out / "economics.csv", rows_csv(rows, {{"pod", s.name}, {"market", market.name}}));
+  if (!o.run.quiet) std::cout << text << "  wrote " << o.run.out << "/economics.json, economics.csv\n";
+  return 0;
+}
+
 int run_economics(const EconomicsOptions& o) {
-  const LoadedRun run = load(o.run);
   const Market market = load_config(o.market, market_schema());
   const DataCenter dc = load_config(o.datacenter, datacenter_schema());
   const TierTable tiers = load_config(o.tiers, tier_table_schema());
+  if (is_pod_run(o.run.run_file)) return run_pod_economics(o, market, dc, tiers);
+  const LoadedRun run = load(o.run);
   const RunConfig& c = run.config;
   const SystemConfig& sys = c.system;
   const Tco t = tco_per_chip(sys, market);
@@ -105,33 +203,8 @@ int run_economics(const EconomicsOptions& o) {
 
     const DataCenterResult d =
         spread_over_tiers(dc, tiers, market.utilisation, tier_points(points, system_unit(sys, market)));
-    text +=
-        fmt::format("    {}{}: {:.3g}M tok/s, ${:.1f}B revenue a year, ${:.1f}B cost, margin ${:.1f}B;", dc.name,
-                    tiers.allocation == Allocation::fixed ? ", fixed shares"
-                    : d.upper_bound ? ", optimised without a demand limit on every tier (an upper bound)"
-                                    : fmt::format(", optimised under demand limits ({} unused)", to_string(d.unused)),
-                    d.tokens_per_s / 1e6, d.revenue_per_year.value() / 1e9, d.cost_per_year.value() / 1e9,
-                    (d.revenue_per_year - d.cost_per_year).value() / 1e9);
-    nlohmann::ordered_json dj = {{"datacenter", dc.name},
-                                 {"allocation", std::string(enum_name(tiers.allocation))},
-                                 {"upper_bound", d.upper_bound},
-                                 {"tokens_per_s", d.tokens_per_s},
-                                 {"revenue_per_year", d.revenue_per_year.value()},
-                                 {"cost_per_year", d.cost_per_year.value()}};
-    dj["tiers"] = nlohmann::ordered_json::array();
-    for (const TierResult& r : d.tiers) {
-      text += r.served ? fmt::format(" {} {:.3g}M tok/s ${:.1f}B;", r.name, r.tokens_per_s / 1e6,
-                                     r.revenue_per_year.value() / 1e9)
-                       : fmt::format(" {} none fast enough;", r.name);
-      dj["tiers"].push_back({{"tier", r.name},
-                             {"served", r.served},
-                             {"power_w", r.power.value()},
-                             {"tokens_per_s", r.tokens_per_s},
-                             {"systems", r.units},
-                             {"revenue_per_year", r.revenue_per_year.value()},
-                             {"cost_per_year", r.cost_per_year.value()}});
-    }
-    text.back() = '\n';
+    const auto [lines, dj] = datacenter_section(dc, tiers, d);
+    text += lines;
     j[std::string("datacenter_") + name] = dj;
   }
   j["frontiers"] = rows;
@@ -155,6 +228,12 @@ Command economics_command() {
             cmd.add_option("--market", o->market, "market and facility figures (YAML)")->capture_default_str();
             cmd.add_option("--datacenter", o->datacenter, "data center (YAML)")->capture_default_str();
             cmd.add_option("--tiers", o->tiers, "price tiers and power shares (YAML)")->capture_default_str();
+            cmd.add_option("--engine", o->engine, "for a pod run file: the GPUs' deployed engine (YAML)")
+                ->capture_default_str();
+            cmd.add_option("--max-pod-systems", o->max_pod_systems,
+                           "for a pod run file: most attention racks sharing its LPX pool")
+                ->capture_default_str()
+                ->check(CLI::PositiveNumber);
           },
           [o](const Invocation&) { return run_economics(*o); }};
 }

@@ -63,4 +63,10 @@ LoadedPod load_pod_run(const std::string& file, const std::vector<std::string>& 
   return {std::move(run), std::move(model)};
 }
 
+bool is_pod_run(const std::string& file) {
+  Diagnostics d;
+  const ConfigNode root = load_resolved_tree(file, {}, d);
+  return d.ok() && root.find("pod") != nullptr;
+}
+
 }  // namespace tokenfab

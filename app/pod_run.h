@@ -46,4 +46,8 @@ struct LoadedPod {
 // model and fit its pool. Throws InputError.
 LoadedPod load_pod_run(const std::string& file, const std::vector<std::string>& sets);
 
+// True when `file` is a pod run file: its document (base files resolved)
+// has `pod:`. A file that cannot be read is not; its own reader says why.
+bool is_pod_run(const std::string& file);
+
 }  // namespace tokenfab

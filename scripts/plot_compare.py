@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Plots of `tokenfab compare`: each system's bound frontier (throughput per
 chip and per MW against speed per user) overlaid, and the ceilings, bound
-and deployed, with the projections' bands.
+and deployed, with the projections' bands; with --economics, the claims'
+plots too (scripts/plot_claims.py).
 
     python3 scripts/plot_compare.py out/compare/compare.json out/compare/frontiers.csv --out out/compare
 
@@ -16,6 +17,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+
+import plot_claims  # noqa: E402  (beside this script, so on sys.path)
 
 
 def frontiers(path):
@@ -38,9 +41,7 @@ def plot_frontier(by_system, metric, label, out, title):
     ax.set_title(title)
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(out, dpi=120)
-    plt.close(fig)
+    plot_claims.save(fig, out)
 
 
 def plot_ceilings(compare, out):
@@ -61,9 +62,7 @@ def plot_ceilings(compare, out):
     ax.set_ylabel("ceiling, tokens/s per user")
     ax.set_title(f"{compare['model']}: per-user ceiling (bars with whiskers: projection bands)")
     ax.legend()
-    fig.tight_layout()
-    fig.savefig(out, dpi=120)
-    plt.close(fig)
+    plot_claims.save(fig, out)
 
 
 def main():
@@ -81,6 +80,10 @@ def main():
     plot_frontier(by_system, "tokens_per_s_per_mw", "tokens/s per MW (all-in)",
                   os.path.join(a.out, "frontier_per_mw.png"), title)
     plot_ceilings(compare, os.path.join(a.out, "ceilings.png"))
+    written = ["frontier_per_chip.png", "frontier_per_mw.png", "ceilings.png"]
+    if compare.get("claims"):
+        written += plot_claims.plot_all(compare["claims"], a.out)
+    print(f"  wrote {os.path.join(a.out, written[0])}, {', '.join(written[1:])}")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,85 @@
+#include "app/subject_frontier.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+#include "app/pod_run.h"
+#include "app/run_options.h"
+#include "explore/mapping_search.h"
+#include "explore/pod_estimate.h"
+
+namespace tokenfab {
+
+Subject load_subject(const ClaimSubject& s, const EngineConfig& deployed, std::int64_t max_batch, int max_systems,
+                     ModelCache& models) {
+  Subject out;
+  out.id = s.id;
+  if (s.pod.empty()) {
+    RunOverrides ov;
+    ov.system = s.system;
+    const LoadedRun run = bind_run(run_document(s.run, ov), {}, false, &models);
+    out.gpu = run.config.system;
+    out.name = fmt::format("{} ({})", out.gpu.name, run.model.name);
+    const AnswerPoints a = answer_points(decode_search(run, max_batch), out.gpu, run.config.engine);
+    for (auto [points, into] : {std::pair{&a.bound, &out.bound}, std::pair{&a.deployed, &out.deployed}}) {
+      for (const Point& p : *points)
+        into->push_back({p.summary.per_user, p.summary.per_device.value() * out.gpu.chips, 0});
+    }
+    return out;
+  }
+  const LoadedPod pod = load_pod_run(s.pod, {});
+  const PodRun& r = pod.run;
+  out.gpu = pool_with_role(r.pod, "attention").system;
+  const PoolConfig& ffn = pool_with_role(r.pod, "ffn");
+  out.lpx = ffn.system;
+  out.lpx_systems = ffn.systems;
+  out.name = fmt::format("{} ({})", r.pod.name, pod.model.name);
+  for (auto [engine, into] : {std::pair{hardware_bound(deployed), &out.bound}, std::pair{deployed, &out.deployed}}) {
+    const PodInput in{r.pod, pod.model, r.precision, r.attention_mapping, r.ffn_mapping, r.workload, engine};
+    for (const PodPoint& p : pod_points(in, max_batch, max_systems)) {
+      into->push_back(
+          {p.estimate.tokens_per_second_per_user, p.estimate.tokens_per_second.value(), p.estimate.attention_systems});
+    }
+  }
+  return out;
+}
+
+std::vector<TierPoint> priced(const Subject& s, bool bound, const Market& m, const Knobs& k) {
+  SystemConfig gpu = s.gpu;
+  if (k.gpu_power) gpu.economics.all_in_power_per_chip = *k.gpu_power;
+  if (k.gpu_price) gpu.economics.price = *k.gpu_price;
+  std::optional<SystemConfig> lpx = s.lpx;
+  if (lpx && k.lpx_power) lpx->economics.all_in_power_per_chip = *k.lpx_power;
+  if (lpx && k.lpx_price) lpx->economics.price = *k.lpx_price;
+  std::map<int, Unit> units;
+  auto unit = [&](int systems) -> const Unit& {
+    auto it = units.find(systems);
+    if (it != units.end()) return it->second;
+    const Unit u = lpx ? combined_unit(fmt::format("{} x {} + {} x {}", systems, gpu.name, s.lpx_systems, lpx->name),
+                                       {{&gpu, systems}, {&*lpx, s.lpx_systems}}, m)
+                       : system_unit(gpu, m);
+    return units.emplace(systems, u).first->second;
+  };
+  std::vector<TierPoint> out;
+  for (const UnitPoint& p : s.points(bound)) {
+    const Unit& u = unit(p.attention_systems);
+    out.push_back({p.per_user, p.tokens_per_s / u.power.value() * 1e6, u});
+  }
+  return out;
+}
+
+std::vector<TierPoint> frontier(std::vector<TierPoint> points) {
+  std::sort(points.begin(), points.end(), [](const TierPoint& a, const TierPoint& b) {
+    return a.per_user != b.per_user ? a.per_user > b.per_user : a.tokens_per_s_per_mw > b.tokens_per_s_per_mw;
+  });
+  std::vector<TierPoint> out;
+  for (const TierPoint& p : points) {  // each that serves more per MW than every faster one
+    if (!out.empty() && p.tokens_per_s_per_mw <= out.back().tokens_per_s_per_mw) continue;
+    out.push_back(p);
+  }
+  return out;
+}
+
+}  // namespace tokenfab
