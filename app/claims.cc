@@ -24,8 +24,10 @@ Json nullable(double v) { return v > 0 ? Json(v) : Json(); }
 
 // "12.3x", "-" when either side serves nothing.
 std::string ratio_text(const Json& v) { return v.is_null() ? "-" : fmt::format("{:.2g}x", v.get<double>()); }
-std::string billions(double v) { return fmt::format("${:.3g}B", v / 1e9); }
-std::string millions(double v) { return fmt::format("{:.3g}M", v / 1e6); }
+// Three figures, never an exponent: "$581B", "$1080B", "$16.2B".
+std::string figures(double v) { return v >= 100 ? fmt::format("{:.0f}", v) : fmt::format("{:.3g}", v); }
+std::string billions(double v) { return "$" + figures(v / 1e9) + "B"; }
+std::string millions(double v) { return figures(v / 1e6) + "M"; }
 
 struct Evaluator {
   const ClaimsSpec& spec;
@@ -189,18 +191,23 @@ struct Evaluator {
     Json j = Json::array();
     for (const std::string& id : spec.sensitivity_subjects) {
       const Subject& s = at(id);
+      const DataCenterResult base = datacenter(s, true, e.tiers, {});
       Json r = {{"subject", s.name},
-                {"base", datacenter(s, true, e.tiers, {}).revenue_per_year.value()},
+                {"base", base.revenue_per_year.value()},
+                {"base_margin", (base.revenue_per_year - base.cost_per_year).value()},
                 {"inputs", Json::array()}};
       for (const SensitivityInput& in : spec.sensitivity) {
         if (!s.lpx && in.input.rfind("lpx", 0) == 0) continue;
-        r["inputs"].push_back(
-            {{"name", in.name},
-             {"low", in.low},
-             {"high", in.high},
-             {"source", in.source},
-             {"revenue_low", datacenter(s, true, e.tiers, knob(in, in.low)).revenue_per_year.value()},
-             {"revenue_high", datacenter(s, true, e.tiers, knob(in, in.high)).revenue_per_year.value()}});
+        const DataCenterResult lo = datacenter(s, true, e.tiers, knob(in, in.low));
+        const DataCenterResult hi = datacenter(s, true, e.tiers, knob(in, in.high));
+        r["inputs"].push_back({{"name", in.name},
+                               {"low", in.low},
+                               {"high", in.high},
+                               {"source", in.source},
+                               {"revenue_low", lo.revenue_per_year.value()},
+                               {"revenue_high", hi.revenue_per_year.value()},
+                               {"margin_low", (lo.revenue_per_year - lo.cost_per_year).value()},
+                               {"margin_high", (hi.revenue_per_year - hi.cost_per_year).value()}});
       }
       j.push_back(r);
     }
@@ -215,8 +222,9 @@ std::string both(const Json& j, const std::function<std::string(const Json&)>& f
 std::string markdown(const Json& j, const std::vector<double>& speeds, const Economy& e) {
   std::string md = fmt::format(
       "\n## Claims C3-C7 ({}; {} over {})\n\nEach derived number is the hardware bound / the deployed "
-      "estimate; the claimed one beside it. docs/economics.md explains each gap.\n",
-      e.market.name, e.datacenter.name, e.tiers.name);
+      "estimate; the claimed one beside it. docs/economics.md explains each gap. Pods: up to {} attention "
+      "rack(s) per LPX pool.\n",
+      e.market.name, e.datacenter.name, e.tiers.name, j["max_pod_systems"].get<int>());
   md += "\n### C3: Vera Rubin vs Blackwell, tokens/s per MW and $/Mtok\n\n| workload | baseline | subject |";
   for (double v : speeds) md += fmt::format(" {:.0f} tok/s/user: per MW, $/Mtok |", v);
   md += " per MW up to | claimed per MW | $/Mtok down to | claimed $/Mtok |\n|---|---|---|";
@@ -274,14 +282,16 @@ std::string markdown(const Json& j, const std::vector<double>& speeds, const Eco
         both(m, [](const Json& a) { return billions(a["best_revenue_per_year"].get<double>()); }));
   }
   md +=
-      "\n### C5's sensitivity (hardware bound, revenue a year)\n\n| subject | input | low | high | revenue at low | "
-      "at high |\n|---|---|---|---|---|---|\n";
+      "\n### C5's sensitivity (hardware bound, a year)\n\n| subject | input | low | high | revenue at low | "
+      "at high | margin at low | at high |\n|---|---|---|---|---|---|---|---|\n";
   for (const Json& s : j["sensitivity"]) {
     for (const Json& in : s["inputs"]) {
-      md += fmt::format("| {} (base {}) | {} | {} | {} | {} | {} |\n", s["subject"].get<std::string>(),
-                        billions(s["base"].get<double>()), in["name"].get<std::string>(), in["low"].get<std::string>(),
-                        in["high"].get<std::string>(), billions(in["revenue_low"].get<double>()),
-                        billions(in["revenue_high"].get<double>()));
+      md += fmt::format("| {} (revenue {}, margin {}) | {} | {} | {} | {} | {} | {} | {} |\n",
+                        s["subject"].get<std::string>(), billions(s["base"].get<double>()),
+                        billions(s["base_margin"].get<double>()), in["name"].get<std::string>(),
+                        in["low"].get<std::string>(), in["high"].get<std::string>(),
+                        billions(in["revenue_low"].get<double>()), billions(in["revenue_high"].get<double>()),
+                        billions(in["margin_low"].get<double>()), billions(in["margin_high"].get<double>()));
     }
   }
   return md;
@@ -309,12 +319,14 @@ Json frontiers(const std::map<std::string, Subject>& subjects, const Market& mar
 }
 
 ClaimsReport evaluate_claims(const std::string& file, const Economy& economy, const EngineConfig& deployed,
-                             const std::vector<double>& speeds, ModelCache& models) {
-  const ClaimsSpec spec = load_claims_spec(file);
+                             const std::vector<double>& speeds, ModelCache& models,
+                             std::optional<int> max_pod_systems) {
+  ClaimsSpec spec = load_claims_spec(file);
+  if (max_pod_systems) spec.max_pod_systems = *max_pod_systems;
   Evaluator ev{spec, economy, speeds, {}};
   for (const ClaimSubject& s : spec.subjects)
     ev.subjects.emplace(s.id, load_subject(s, deployed, spec.max_batch, spec.max_pod_systems, models));
-  Json j = {{"name", spec.name}, {"c3", Json::array()}};
+  Json j = {{"name", spec.name}, {"max_pod_systems", spec.max_pod_systems}, {"c3", Json::array()}};
   for (const GenerationClaim& c : spec.c3) j["c3"].push_back(ev.c3(c));
   j["c4"] = ev.c4();
   const Json c56 = ev.c5_c6();

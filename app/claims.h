@@ -21,6 +21,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <string>
 
 #include "app/run_config.h"
@@ -43,7 +44,9 @@ struct ClaimsReport {
 
 // `deployed` is the engine the pods' GPUs run under for the deployed estimate
 // (the LPUs' compiled program has no launches); `speeds` are per user.
+// `max_pod_systems`, when set, replaces the file's.
 ClaimsReport evaluate_claims(const std::string& file, const Economy& economy, const EngineConfig& deployed,
-                             const std::vector<double>& speeds, ModelCache& models);
+                             const std::vector<double>& speeds, ModelCache& models,
+                             std::optional<int> max_pod_systems = std::nullopt);
 
 }  // namespace tokenfab

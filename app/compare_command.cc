@@ -42,6 +42,7 @@ struct CompareOptions {
   std::string datacenter = "configs/economics/datacenter_1gw.yaml";
   std::string tiers = "configs/economics/tiers.yaml";
   std::string claims = "configs/economics/claims.yaml";
+  std::optional<int> max_pod_systems;
   bool plots = true;
 };
 
@@ -371,7 +372,7 @@ int run_compare(const CompareOptions& o) {
   if (economy) {
     md += economics_md(j["systems"], *economy, spec.speeds);
     if (!o.claims.empty()) {
-      ClaimsReport claims = evaluate_claims(o.claims, *economy, runs.front().config.engine, spec.speeds, models);
+      ClaimsReport claims = evaluate_claims(o.claims, *economy, runs.front().config.engine, spec.speeds, models, o.max_pod_systems);
       j["claims"] = std::move(claims.json);
       md += claims.markdown;
     }
@@ -423,6 +424,9 @@ Command compare_command() {
         cmd.add_option("--tiers", o->tiers, "with --economics: price tiers (YAML)")->capture_default_str();
         cmd.add_option("--claims", o->claims, "with --economics: claims C3-C7 to derive (YAML); '' skips them")
             ->capture_default_str();
+        cmd.add_option("--max-pod-systems", o->max_pod_systems,
+                       "with --economics: most attention racks sharing one LPX pool (replaces the claims file's)")
+            ->check(CLI::PositiveNumber);
       },
       [o](const Invocation&) { return run_compare(*o); }};
 }
