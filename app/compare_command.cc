@@ -372,7 +372,8 @@ int run_compare(const CompareOptions& o) {
   if (economy) {
     md += economics_md(j["systems"], *economy, spec.speeds);
     if (!o.claims.empty()) {
-      ClaimsReport claims = evaluate_claims(o.claims, *economy, runs.front().config.engine, spec.speeds, models, o.max_pod_systems);
+      ClaimsReport claims =
+          evaluate_claims(o.claims, *economy, runs.front().config.engine, spec.speeds, models, o.max_pod_systems);
       j["claims"] = std::move(claims.json);
       md += claims.markdown;
     }

@@ -7,8 +7,10 @@
 // deployed estimate, and the same at fixed speeds per user. Writes
 // economics.json and economics.csv (the frontiers).
 //
-// Decode tokens only: a request's prefill is not costed here (the serving
-// issue splits a deployment's chip-seconds between the two).
+// With --input-tokens and --output-tokens a request's prefill is costed too:
+// input and output tokens by their shares of its chip-seconds (point_row).
+// A pod run file (configs/runs/pod_*.yaml) is costed with the pod as the
+// unit bought (run_pod_economics).
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
@@ -26,6 +28,7 @@
 #include "economics/tco.h"
 #include "explore/mapping_search.h"
 #include "explore/summary.h"
+#include "explore/validation.h"
 #include "serving/engine_config.h"
 
 namespace tokenfab {
@@ -38,6 +41,7 @@ struct EconomicsOptions {
   std::string datacenter = "configs/economics/datacenter_1gw.yaml";
   std::string tiers = "configs/economics/tiers.yaml";
   std::vector<double> speeds = {30, 100, 200, 400};
+  std::int64_t input_tokens = 0, output_tokens = 0;      // a request's shape: prefill costed too
   std::string engine = "configs/engines/deployed.yaml";  // a pod's GPUs, deployed
   int max_pod_systems = 32;
 };
@@ -45,14 +49,30 @@ struct EconomicsOptions {
 double per_hour(DollarsPerSecond d) { return d.value() * 3600.0; }
 double per_mtok(DollarsPerToken d) { return d.value() * 1e6; }
 
-nlohmann::ordered_json point_row(const Point& p, const Tco& t, const Market& m, const char* answer) {
-  return {{"answer", answer},
-          {"tokens_per_s_per_user", p.summary.per_user.value()},
-          {"tokens_per_s_per_chip", p.summary.per_device.value()},
-          {"tokens_per_s_per_mw", (p.summary.per_watt * 1e6).value()},
-          {"dollars_per_mtok", per_mtok(cost_per_token(t, p.summary.per_device, m.utilisation))},
-          {"mapping", p.mapping.label()},
-          {"batch", p.batch}};
+// A decode point's row. With a request shape and the prefill rate per chip,
+// input and output tokens are costed by their shares of the request's
+// chip-seconds (input / prefill rate, output / decode rate):
+//   $ per input token  = TCO per chip-second / prefill tokens per chip-second
+//   $ per output token = TCO per chip-second / decode tokens per chip-second
+//   blended            = TCO x (input / prefill + output / decode) / (input + output)
+nlohmann::ordered_json point_row(const Point& p, const Tco& t, const Market& m, const char* answer,
+                                 const std::optional<Point>& prefill = std::nullopt, std::int64_t input = 0,
+                                 std::int64_t output = 0) {
+  nlohmann::ordered_json row = {{"answer", answer},
+                                {"tokens_per_s_per_user", p.summary.per_user.value()},
+                                {"tokens_per_s_per_chip", p.summary.per_device.value()},
+                                {"tokens_per_s_per_mw", (p.summary.per_watt * 1e6).value()},
+                                {"dollars_per_mtok", per_mtok(cost_per_token(t, p.summary.per_device, m.utilisation))},
+                                {"mapping", p.mapping.label()},
+                                {"batch", p.batch}};
+  if (prefill) {
+    const TokensPerSecond total =
+        tokens_per_chip_second(input, output, input + output, p.summary.per_device, prefill->summary.per_device);
+    row["dollars_per_mtok_input"] = per_mtok(cost_per_token(t, prefill->summary.per_device, m.utilisation));
+    row["dollars_per_mtok_blended"] = per_mtok(cost_per_token(t, total, m.utilisation));
+    row["total_tokens_per_s_per_mw"] = total.value() / t.power.value() * 1e6;
+  }
+  return row;
 }
 
 // The data center over the tiers: the printed lines and the JSON.
@@ -155,7 +175,12 @@ int run_economics(const EconomicsOptions& o) {
   const RunConfig& c = run.config;
   const SystemConfig& sys = c.system;
   const Tco t = tco_per_chip(sys, market);
-  const DecodeSearch search = decode_search(run, o.max_batch);
+  DecodeSearch search = decode_search(run, o.max_batch);
+  const bool requests = o.input_tokens > 0 && o.output_tokens > 0;
+  if ((o.input_tokens > 0) != (o.output_tokens > 0))
+    throw InputError({"--input-tokens"}, "give both --input-tokens and --output-tokens, or neither");
+  // Decode at the middle of the generation, as the validation does.
+  if (requests) search.context = o.input_tokens + o.output_tokens / 2;
 
   nlohmann::ordered_json j = {{"format", "tokenfab-economics"},
                               {"schema_version", 1},
@@ -178,13 +203,30 @@ int run_economics(const EconomicsOptions& o) {
       per_hour(t.electricity), per_hour(t.facility), per_hour(t.opex), t.capex_per_chip.value(), to_string(t.power));
   if (market.utilisation < 1)
     text += fmt::format("  busy {:.0f}% of the time: costs per token divided by that\n", 100 * market.utilisation);
+  if (requests) {
+    text += fmt::format(
+        "  requests of {} tokens in and {} out (decode at context {}): input tokens costed by their prefill "
+        "chip-seconds, output by decode's\n",
+        o.input_tokens, o.output_tokens, search.context);
+    j["request"] = {{"input_tokens", o.input_tokens}, {"output_tokens", o.output_tokens}};
+  }
 
   nlohmann::ordered_json rows = nlohmann::ordered_json::array();
   const AnswerPoints answers = answer_points(search, sys, c.engine);
   for (const auto& [name, answer] : {std::pair{"bound", &answers.bound}, std::pair{"deployed", &answers.deployed}}) {
     if (answer->empty()) continue;
     const std::vector<Point>& points = *answer;
-    for (const Point& p : pareto_front(points)) rows.push_back(point_row(p, t, market, name));
+    std::optional<Point> prefill;
+    if (requests) {
+      const EngineConfig engine = name == std::string("bound") ? hardware_bound(c.engine) : c.engine;
+      prefill = best_prefill_point(sys, run.model, c.precision, engine, o.input_tokens, sys.chips);
+      if (!prefill)
+        throw InputError({o.run.run_file}, fmt::format("no prefill of {} tokens fits {}", o.input_tokens, sys.name));
+    }
+    auto row_of = [&](const Point& p) {
+      return point_row(p, t, market, name, prefill, o.input_tokens, o.output_tokens);
+    };
+    for (const Point& p : pareto_front(points)) rows.push_back(row_of(p));
     text += fmt::format("  {}:", name == std::string("bound") ? "hardware bound" : "deployed estimate");
     nlohmann::ordered_json at = nlohmann::ordered_json::array();
     for (double v : o.speeds) {
@@ -193,10 +235,16 @@ int run_economics(const EconomicsOptions& o) {
         text += fmt::format(" {:.0f} tok/s/user: none;", v);
         continue;
       }
-      const auto row = point_row(*p, t, market, name);
+      const auto row = row_of(*p);
       at.push_back(row);
-      text += fmt::format(" {:.0f} tok/s/user: ${:.2f}/Mtok ({:.0f} tok/s/MW);", v,
-                          row["dollars_per_mtok"].get<double>(), row["tokens_per_s_per_mw"].get<double>());
+      text += requests
+                  ? fmt::format(
+                        " {:.0f} tok/s/user: ${:.2f}/Mtok out, ${:.3f} in, ${:.2f} blended ({:.0f} "
+                        "tok/s/MW in and out);",
+                        v, row["dollars_per_mtok"].get<double>(), row["dollars_per_mtok_input"].get<double>(),
+                        row["dollars_per_mtok_blended"].get<double>(), row["total_tokens_per_s_per_mw"].get<double>())
+                  : fmt::format(" {:.0f} tok/s/user: ${:.2f}/Mtok ({:.0f} tok/s/MW);", v,
+                                row["dollars_per_mtok"].get<double>(), row["tokens_per_s_per_mw"].get<double>());
     }
     text.back() = '\n';
     j[std::string("at_speed_") + name] = at;
@@ -221,21 +269,26 @@ Command economics_command() {
   auto o = std::make_shared<EconomicsOptions>();
   o->run.out = "out/economics";
   o->run.searches_mapping = true;
-  return {"economics", "cost of ownership per chip-hour and $ per million tokens along the decode frontier",
-          [o](CLI::App& cmd) {
-            add_run_options(cmd, o->run, "output directory");
-            add_max_batch(cmd, o->max_batch);
-            cmd.add_option("--market", o->market, "market and facility figures (YAML)")->capture_default_str();
-            cmd.add_option("--datacenter", o->datacenter, "data center (YAML)")->capture_default_str();
-            cmd.add_option("--tiers", o->tiers, "price tiers and power shares (YAML)")->capture_default_str();
-            cmd.add_option("--engine", o->engine, "for a pod run file: the GPUs' deployed engine (YAML)")
-                ->capture_default_str();
-            cmd.add_option("--max-pod-systems", o->max_pod_systems,
-                           "for a pod run file: most attention racks sharing its LPX pool")
-                ->capture_default_str()
-                ->check(CLI::PositiveNumber);
-          },
-          [o](const Invocation&) { return run_economics(*o); }};
+  return {
+      "economics", "cost of ownership per chip-hour and $ per million tokens along the decode frontier",
+      [o](CLI::App& cmd) {
+        add_run_options(cmd, o->run, "output directory");
+        add_max_batch(cmd, o->max_batch);
+        cmd.add_option("--market", o->market, "market and facility figures (YAML)")->capture_default_str();
+        cmd.add_option("--datacenter", o->datacenter, "data center (YAML)")->capture_default_str();
+        cmd.add_option("--tiers", o->tiers, "price tiers and power shares (YAML)")->capture_default_str();
+        cmd.add_option("--input-tokens", o->input_tokens,
+                       "a request's prompt: with --output-tokens, input tokens are costed by prefill's chip-seconds")
+            ->check(CLI::PositiveNumber);
+        cmd.add_option("--output-tokens", o->output_tokens, "a request's generated tokens")->check(CLI::PositiveNumber);
+        cmd.add_option("--engine", o->engine, "for a pod run file: the GPUs' deployed engine (YAML)")
+            ->capture_default_str();
+        cmd.add_option("--max-pod-systems", o->max_pod_systems,
+                       "for a pod run file: most attention racks sharing its LPX pool")
+            ->capture_default_str()
+            ->check(CLI::PositiveNumber);
+      },
+      [o](const Invocation&) { return run_economics(*o); }};
 }
 
 }  // namespace tokenfab

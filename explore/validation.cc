@@ -105,15 +105,21 @@ RequestPoints best_request_points(const SystemConfig& system, const ModelSpec& m
   SearchSpace decode_space = default_space(system, model, max_batch);
   decode_space.max_devices = max_devices;
   const auto decode = sweep(system, model, precision, engine, decode_shape(input + output / 2), decode_space);
-  // Short prompts batch many sequences per prefill step; long ones fill the
-  // engines with a few.
-  SearchSpace prefill_space = default_space(system, model, std::max<std::int64_t>(8, 65536 / input));
-  prefill_space.max_devices = max_devices;
-  const auto prefill = sweep(system, model, precision, engine, {Phase::prefill, 1, input, 0}, prefill_space);
   RequestPoints out;
   if (const Point* d = most_per_device(decode, user_speed)) out.decode = *d;
-  if (const Point* p = most_per_device(prefill)) out.prefill = *p;
+  out.prefill = best_prefill_point(system, model, precision, engine, input, max_devices);
   return out;
+}
+
+std::optional<Point> best_prefill_point(const SystemConfig& system, const ModelSpec& model, const Precision& precision,
+                                        const EngineConfig& engine, std::int64_t input, int max_devices) {
+  // Short prompts batch many sequences per prefill step; long ones fill the
+  // engines with a few.
+  SearchSpace space = default_space(system, model, std::max<std::int64_t>(8, 65536 / input));
+  space.max_devices = max_devices;
+  const auto prefill = sweep(system, model, precision, engine, {Phase::prefill, 1, input, 0}, space);
+  if (const Point* p = most_per_device(prefill)) return *p;
+  return std::nullopt;
 }
 
 TokensPerSecond tokens_per_chip_second(std::int64_t input, std::int64_t output, std::int64_t counted,

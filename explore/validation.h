@@ -110,6 +110,12 @@ RequestPoints best_request_points(const SystemConfig& system, const ModelSpec& m
                                   const EngineConfig& engine, std::int64_t input, std::int64_t output,
                                   std::int64_t max_batch, int max_devices, TokensPerSecond user_speed = {});
 
+// The prefill point with the most prompt tokens per chip for prompts of
+// `input` tokens, on replicas of at most `max_devices` chips; none where
+// nothing fits.
+std::optional<Point> best_prefill_point(const SystemConfig& system, const ModelSpec& model, const Precision& precision,
+                                        const EngineConfig& engine, std::int64_t input, int max_devices);
+
 // Tokens per chip-second of requests served at those rates: `counted` tokens
 // (input + output, or output) over output / decode + input / prefill.
 TokensPerSecond tokens_per_chip_second(std::int64_t input, std::int64_t output, std::int64_t counted,
