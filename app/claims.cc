@@ -15,8 +15,15 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-TierTable scaled(TierTable t, double speed_scale) {
-  for (Tier& tier : t.tiers) tier.min_speed = tier.min_speed * speed_scale;
+// The tiers with the knobs turned: every speed scaled, the dearest tier's
+// price scaled.
+TierTable adjusted(TierTable t, const Knobs& k) {
+  Tier* dearest = nullptr;
+  for (Tier& tier : t.tiers) {
+    tier.min_speed = tier.min_speed * k.speed_scale;
+    if (!dearest || tier.price > dearest->price) dearest = &tier;
+  }
+  if (dearest) dearest->price = dearest->price * k.top_price_scale;
   return t;
 }
 
@@ -87,7 +94,7 @@ struct Evaluator {
   }
 
   DataCenterResult datacenter(const Subject& s, bool bound, const TierTable& tiers, const Knobs& k) const {
-    return spread_over_tiers(e.datacenter, scaled(tiers, k.speed_scale), utilisation(k), priced(s, bound, e.market, k));
+    return spread_over_tiers(e.datacenter, adjusted(tiers, k), utilisation(k), priced(s, bound, e.market, k));
   }
 
   Json c5_c6() const {
@@ -121,6 +128,36 @@ struct Evaluator {
     return j;
   }
 
+  // The fleet of Rubin racks and pods on `tiers` with the knobs turned; the
+  // least LPU share within 0.5% of the most revenue (past some share more
+  // LPUs earn nothing more, and the program may return any share beyond it),
+  // by bisection: revenue grows with the share allowed.
+  struct Fleet {
+    std::vector<Supply> supplies;
+    TierTable tiers;
+    double utilisation = 1;
+    FleetResult best;
+    double least_share = 0;
+  };
+  Fleet fleet(const TierTable& mix, bool bound, const Knobs& k) const {
+    const FleetClaim& c = spec.c7;
+    Fleet f{{{at(c.gpus).name, priced(at(c.gpus), bound, e.market, k), e.datacenter.power},
+             {at(c.pods).name, priced(at(c.pods), bound, e.market, k), e.datacenter.power}},
+            adjusted(mix, k),
+            utilisation(k),
+            {},
+            0};
+    f.best = mixed_fleet(e.datacenter, f.tiers, f.utilisation, f.supplies);
+    double low = 0, high = f.best.lpu_power / e.datacenter.power;
+    for (int i = 0; i < 30; ++i) {
+      const double mid = (low + high) / 2;
+      const FleetResult r = mixed_fleet(e.datacenter, f.tiers, f.utilisation, f.supplies, e.datacenter.power * mid);
+      (r.revenue_per_year.value() >= 0.995 * f.best.revenue_per_year.value() ? high : low) = mid;
+    }
+    f.least_share = high;
+    return f;
+  }
+
   Json c7() const {
     const FleetClaim& c = spec.c7;
     Json j = {{"gpus", at(c.gpus).name},
@@ -128,36 +165,34 @@ struct Evaluator {
               {"claimed_lpu_share", c.lpu_share},
               {"mixes", Json::array()}};
     std::vector<std::pair<std::string, TierTable>> mixes = {{"", e.tiers}};
-    for (const std::string& f : c.mixes) mixes.emplace_back(f, load_config(f, tier_table_schema()));
+    for (const std::string& file : c.mixes) mixes.emplace_back(file, load_config(file, tier_table_schema()));
     for (const auto& [file, tiers] : mixes) {
       Json m = {{"mix", tiers.name}, {"file", file}};
       for (bool bound : {true, false}) {
-        const std::vector<Supply> supplies = {
-            {at(c.gpus).name, priced(at(c.gpus), bound, e.market, {}), e.datacenter.power},
-            {at(c.pods).name, priced(at(c.pods), bound, e.market, {}), e.datacenter.power}};
-        const FleetResult best = mixed_fleet(e.datacenter, tiers, e.market.utilisation, supplies);
-        // Past some share more LPUs earn nothing more, and the program may
-        // return any share beyond it: the least share within 0.5% of the
-        // most revenue, by bisection (revenue grows with the share allowed).
-        double low = 0, high = best.lpu_power / e.datacenter.power;
-        for (int i = 0; i < 30; ++i) {
-          const double mid = (low + high) / 2;
-          const FleetResult r =
-              mixed_fleet(e.datacenter, tiers, e.market.utilisation, supplies, e.datacenter.power * mid);
-          (r.revenue_per_year.value() >= 0.995 * best.revenue_per_year.value() ? high : low) = mid;
-        }
-        Json a = {{"best_lpu_share", high},
-                  {"lpu_share_the_program_chose", best.lpu_power / e.datacenter.power},
-                  {"best_revenue_per_year", best.revenue_per_year.value()},
+        const Fleet f = fleet(tiers, bound, {});
+        Json a = {{"best_lpu_share", f.least_share},
+                  {"lpu_share_the_program_chose", f.best.lpu_power / e.datacenter.power},
+                  {"best_revenue_per_year", f.best.revenue_per_year.value()},
                   {"revenue_at_share", Json::array()}};
         for (double share : c.shares) {
           const FleetResult r =
-              mixed_fleet(e.datacenter, tiers, e.market.utilisation, supplies, e.datacenter.power * share);
+              mixed_fleet(e.datacenter, f.tiers, f.utilisation, f.supplies, e.datacenter.power * share);
           a["revenue_at_share"].push_back({{"lpu_share", share}, {"revenue_per_year", r.revenue_per_year.value()}});
         }
         m[bound ? "bound" : "deployed"] = a;
       }
       j["mixes"].push_back(m);
+    }
+    // How the share moves with each uncertain input, on every mix (bound).
+    j["sensitivity"] = Json::array();
+    for (const SensitivityInput& in : spec.sensitivity) {
+      Json r = {{"name", in.name}, {"low", in.low}, {"high", in.high}, {"mixes", Json::array()}};
+      for (const auto& [file, tiers] : mixes) {
+        r["mixes"].push_back({{"mix", tiers.name},
+                              {"share_low", fleet(tiers, true, knob(in, in.low)).least_share},
+                              {"share_high", fleet(tiers, true, knob(in, in.high)).least_share}});
+      }
+      j["sensitivity"].push_back(r);
     }
     return j;
   }
@@ -182,6 +217,8 @@ struct Evaluator {
       k.speed_scale = std::stod(text);
     else if (in.input == "utilisation")
       k.utilisation = std::stod(text);
+    else if (in.input == "top_price_scale")
+      k.top_price_scale = std::stod(text);
     else
       throw InputError({}, fmt::format("sensitivity '{}': unknown input '{}'", in.name, in.input));
     return k;
@@ -280,6 +317,21 @@ std::string markdown(const Json& j, const std::vector<double>& speeds, const Eco
         "| {} | {} | {} |\n", m["mix"].get<std::string>(),
         both(m, [](const Json& a) { return fmt::format("{:.0f}%", 100 * a["best_lpu_share"].get<double>()); }),
         both(m, [](const Json& a) { return billions(a["best_revenue_per_year"].get<double>()); }));
+  }
+  md +=
+      "\nThe least share earning the most with each uncertain input at its low and high end (hardware bound):\n\n"
+      "| input | low | high |";
+  for (const Json& m : c7["mixes"]) md += " " + m["mix"].get<std::string>() + " |";
+  md += "\n|---|---|---|";
+  for (std::size_t k = 0; k < c7["mixes"].size(); ++k) md += "---|";
+  md += "\n";
+  for (const Json& in : c7["sensitivity"]) {
+    md += fmt::format("| {} | {} | {} |", in["name"].get<std::string>(), in["low"].get<std::string>(),
+                      in["high"].get<std::string>());
+    for (const Json& m : in["mixes"])
+      md +=
+          fmt::format(" {:.0f}% to {:.0f}% |", 100 * m["share_low"].get<double>(), 100 * m["share_high"].get<double>());
+    md += "\n";
   }
   md +=
       "\n### C5's sensitivity (hardware bound, a year)\n\n| subject | input | low | high | revenue at low | "

@@ -83,7 +83,8 @@ const Schema<SensitivityInput>& sensitivity_schema() {
   static const Schema<SensitivityInput> schema = [] {
     Schema<SensitivityInput> s("an uncertain input at its low and high end");
     s.add("name", &SensitivityInput::name, "label");
-    s.add("input", &SensitivityInput::input, "lpx_power, lpx_price, gpu_power, gpu_price, speed_scale or utilisation");
+    s.add("input", &SensitivityInput::input,
+          "lpx_power, lpx_price, gpu_power, gpu_price, speed_scale, top_price_scale or utilisation");
     s.add("low", &SensitivityInput::low, "low end, with its unit");
     s.add("high", &SensitivityInput::high, "high end, with its unit");
     s.add("source", &SensitivityInput::source, "where the range comes from");

@@ -48,7 +48,8 @@ struct FleetClaim {  // C7
 // One uncertain input of C5 at its low and high end. `input` is one of
 // lpx_power, lpx_price (the pods' LPU systems), gpu_power, gpu_price (the
 // Rubin system's, wherever it serves), speed_scale (every tier's speed
-// times this), utilisation.
+// times this), top_price_scale (the dearest tier's price times this),
+// utilisation.
 struct SensitivityInput {
   std::string name, input, low, high, source;
 };

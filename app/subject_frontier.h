@@ -39,7 +39,8 @@ struct Subject {
 struct Knobs {
   std::optional<Watts> lpx_power, gpu_power;  // all-in per chip
   std::optional<Dollars> lpx_price, gpu_price;
-  double speed_scale = 1;
+  double speed_scale = 1;      // every tier's speed times this
+  double top_price_scale = 1;  // the dearest tier's price times this
   std::optional<double> utilisation;
 };
 
