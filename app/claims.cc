@@ -259,8 +259,8 @@ std::string both(const Json& j, const std::function<std::string(const Json&)>& f
 std::string markdown(const Json& j, const std::vector<double>& speeds, const Economy& e) {
   std::string md = fmt::format(
       "\n## Claims C3-C7 ({}; {} over {})\n\nEach derived number is the hardware bound / the deployed "
-      "estimate; the claimed one beside it. docs/economics.md explains each gap. Pods: up to {} attention "
-      "rack(s) per LPX pool.\n",
+      "estimate; the claimed one beside it. docs/economics.md explains each gap. Power basis: all-in power per "
+      "chip (host, network and cooling share). Pods: up to {} attention rack(s) per LPX pool.\n",
       e.market.name, e.datacenter.name, e.tiers.name, j["max_pod_systems"].get<int>());
   md += "\n### C3: Vera Rubin vs Blackwell, tokens/s per MW and $/Mtok\n\n| workload | baseline | subject |";
   for (double v : speeds) md += fmt::format(" {:.0f} tok/s/user: per MW, $/Mtok |", v);

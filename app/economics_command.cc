@@ -130,7 +130,7 @@ int run_pod_economics(const EconomicsOptions& o, const Market& market, const Dat
                           {"chips", one.chips}};
   std::string text = fmt::format(
       "{}; market: {}\n  a pod of 1 x {} + {} x {}: ${:.0f} an hour, {} all-in ({:.0f}% of it LPUs), {} chips; each "
-      "more attention rack on the same LPX pool adds ${:.0f} an hour and {}\n",
+      "more attention rack on the same LPX pool adds ${:.0f} an hour and {}; tokens per MW below are per MW all-in\n",
       s.name, market.name, s.gpu.name, s.lpx_systems, s.lpx->name, one.cost.value() * 3600, to_string(one.power),
       100 * (one.lpu_power / one.power), one.chips, tco_per_chip(s.gpu, market).total().value() * 3600 * s.gpu.chips,
       to_string(s.gpu.economics.all_in_power_per_chip * static_cast<double>(s.gpu.chips)));
@@ -203,6 +203,18 @@ int run_economics(const EconomicsOptions& o) {
       per_hour(t.electricity), per_hour(t.facility), per_hour(t.opex), t.capex_per_chip.value(), to_string(t.power));
   if (market.utilisation < 1)
     text += fmt::format("  busy {:.0f}% of the time: costs per token divided by that\n", 100 * market.utilisation);
+  // The power basis: tokens per MW below are per MW of all-in power, as
+  // InferenceX counts it; the JSON rows also give them per MW of rack IT
+  // power and of chip TDP (NVIDIA's charts do not say which basis they use).
+  const std::optional<Watts> rack_it = sys.economics.system_power
+                                           ? std::optional(*sys.economics.system_power / static_cast<double>(sys.chips))
+                                           : std::nullopt;
+  text += fmt::format("  power basis: all-in {} per chip{}, chip TDP {}; tokens per MW below are per MW all-in\n",
+                      to_string(t.power), rack_it ? " (rack IT " + to_string(*rack_it) + ")" : std::string(),
+                      to_string(sys.chip.tdp));
+  j["power_per_chip_w"] = {{"all_in", t.power.value()},
+                           {"rack_it", rack_it ? nlohmann::ordered_json(rack_it->value()) : nlohmann::ordered_json()},
+                           {"chip_tdp", sys.chip.tdp.value()}};
   if (requests) {
     text += fmt::format(
         "  requests of {} tokens in and {} out (decode at context {}): input tokens costed by their prefill "
@@ -224,7 +236,11 @@ int run_economics(const EconomicsOptions& o) {
         throw InputError({o.run.run_file}, fmt::format("no prefill of {} tokens fits {}", o.input_tokens, sys.name));
     }
     auto row_of = [&](const Point& p) {
-      return point_row(p, t, market, name, prefill, o.input_tokens, o.output_tokens);
+      nlohmann::ordered_json row = point_row(p, t, market, name, prefill, o.input_tokens, o.output_tokens);
+      const double per_chip = p.summary.per_device.value() * 1e6;
+      if (rack_it) row["tokens_per_s_per_mw_rack_it"] = per_chip / rack_it->value();
+      row["tokens_per_s_per_mw_chip_tdp"] = per_chip / sys.chip.tdp.value();
+      return row;
     };
     for (const Point& p : pareto_front(points)) rows.push_back(row_of(p));
     text += fmt::format("  {}:", name == std::string("bound") ? "hardware bound" : "deployed estimate");
