@@ -147,6 +147,8 @@ struct Evaluator {
             utilisation(k),
             {},
             0};
+    if (!c.lpus.empty())
+      f.supplies.push_back({at(c.lpus).name, priced(at(c.lpus), bound, e.market, k), e.datacenter.power});
     f.best = mixed_fleet(e.datacenter, f.tiers, f.utilisation, f.supplies);
     double low = 0, high = f.best.lpu_power / e.datacenter.power;
     for (int i = 0; i < 30; ++i) {
@@ -162,6 +164,7 @@ struct Evaluator {
     const FleetClaim& c = spec.c7;
     Json j = {{"gpus", at(c.gpus).name},
               {"pods", at(c.pods).name},
+              {"lpus", c.lpus.empty() ? Json() : Json(at(c.lpus).name)},
               {"claimed_lpu_share", c.lpu_share},
               {"mixes", Json::array()}};
     std::vector<std::pair<std::string, TierTable>> mixes = {{"", e.tiers}};
@@ -309,9 +312,11 @@ std::string markdown(const Json& j, const std::vector<double>& speeds, const Eco
   }
   const Json& c7 = j["c7"];
   md += fmt::format(
-      "\n### C7: the LPUs' share of the power ({} racks and {} pods; claimed ~{:.0f}%)\n\n"
+      "\n### C7: the LPUs' share of the power ({} racks, {} pods{}; claimed ~{:.0f}%)\n\n"
       "| tier mix | least share earning the most (within 0.5%) | that revenue a year |\n|---|---|---|\n",
-      c7["gpus"].get<std::string>(), c7["pods"].get<std::string>(), 100 * c7["claimed_lpu_share"].get<double>());
+      c7["gpus"].get<std::string>(), c7["pods"].get<std::string>(),
+      c7["lpus"].is_null() ? "" : ", " + c7["lpus"].get<std::string>() + " (prefill not costed)",
+      100 * c7["claimed_lpu_share"].get<double>());
   for (const Json& m : c7["mixes"]) {
     md += fmt::format(
         "| {} | {} | {} |\n", m["mix"].get<std::string>(),

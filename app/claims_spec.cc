@@ -16,6 +16,9 @@ const Schema<ClaimSubject>& subject_schema() {
     s.add("run", &ClaimSubject::run, "run file (with system)").default_value(std::string());
     s.add("system", &ClaimSubject::system, "system file the run is put on").default_value(std::string());
     s.add("pod", &ClaimSubject::pod, "pod run file (instead of run and system)").default_value(std::string());
+    s.add("lpu_decode", &ClaimSubject::lpu_decode,
+          "pod run file whose LPU pool decodes the whole model alone (prefill elsewhere, not costed)")
+        .default_value(std::string());
     return s;
   }();
   return schema;
@@ -71,6 +74,7 @@ const Schema<FleetClaim>& fleet_schema() {
     Schema<FleetClaim> s("claim C7: the LPUs' power share");
     s.add("gpus", &FleetClaim::gpus, "subject id of the GPU racks");
     s.add("pods", &FleetClaim::pods, "subject id of the pods");
+    s.add("lpus", &FleetClaim::lpus, "subject id of LPU racks decoding alone").default_value(std::string());
     s.add("lpu_share", &FleetClaim::lpu_share, "claimed share of the data center's power").at_least(0.0).at_most(1.0);
     s.add("mixes", &FleetClaim::mixes, "tier tables (workload mixes) besides the comparison's");
     s.add("shares", &FleetClaim::shares, "LPU power shares to show revenue at");
@@ -135,10 +139,12 @@ ClaimsSpec load_claims_spec(const std::string& file) {
   for (std::size_t i = 0; i < spec.subjects.size(); ++i) {
     ClaimSubject& s = spec.subjects[i];
     const ConfigNode& n = subjects.items[i];
-    if (s.pod.empty() == (s.run.empty() || s.system.empty())) {
-      throw InputError(n.loc, fmt::format("subjects[{}]: expected either run and system, or pod", i));
+    const int kinds = (!s.run.empty() || !s.system.empty()) + !s.pod.empty() + !s.lpu_decode.empty();
+    if (kinds != 1 || (s.pod.empty() && s.lpu_decode.empty() && (s.run.empty() || s.system.empty()))) {
+      throw InputError(n.loc, fmt::format("subjects[{}]: expected run and system, or pod, or lpu_decode", i));
     }
-    for (auto [key, path] : {std::pair{"run", &s.run}, std::pair{"system", &s.system}, std::pair{"pod", &s.pod}}) {
+    for (auto [key, path] : {std::pair{"run", &s.run}, std::pair{"system", &s.system}, std::pair{"pod", &s.pod},
+                             std::pair{"lpu_decode", &s.lpu_decode}}) {
       if (!path->empty()) *path = path_beside(n.find(key), *path);
     }
   }
@@ -146,6 +152,7 @@ ClaimsSpec load_claims_spec(const std::string& file) {
   for (std::size_t i = 0; i < spec.c7.mixes.size(); ++i) spec.c7.mixes[i] = path_beside(&mixes, spec.c7.mixes[i]);
   // Every id a claim names is a subject.
   std::vector<std::string> named = {spec.c4.baseline, spec.c4.subject, spec.c7.gpus, spec.c7.pods};
+  if (!spec.c7.lpus.empty()) named.push_back(spec.c7.lpus);
   for (const auto& c : spec.c3) named.insert(named.end(), {c.baseline, c.subject});
   for (const auto& c : spec.c5) named.push_back(c.subject);
   for (const auto& c : spec.c6) named.push_back(c.subject);

@@ -14,6 +14,7 @@ struct ClaimSubject {
   std::string id;
   std::string run, system;  // a system running a run file
   std::string pod;          // or a pod run file
+  std::string lpu_decode;   // or a pod run file's LPU pool decoding the whole model alone
 };
 
 struct GenerationClaim {  // C3: subject against baseline, per MW and per token
@@ -40,6 +41,7 @@ struct TokensClaim {  // C6
 
 struct FleetClaim {  // C7
   std::string gpus, pods;
+  std::string lpus;  // optional: LPU racks decoding alone
   double lpu_share = 0;
   std::vector<std::string> mixes;  // tier tables; the comparison's own first
   std::vector<double> shares;      // LPU power shares the revenue is shown at

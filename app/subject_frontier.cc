@@ -16,7 +16,7 @@ Subject load_subject(const ClaimSubject& s, const EngineConfig& deployed, std::i
                      ModelCache& models) {
   Subject out;
   out.id = s.id;
-  if (s.pod.empty()) {
+  if (s.pod.empty() && s.lpu_decode.empty()) {
     RunOverrides ov;
     ov.system = s.system;
     const LoadedRun run = bind_run(run_document(s.run, ov), {}, false, &models);
@@ -27,6 +27,17 @@ Subject load_subject(const ClaimSubject& s, const EngineConfig& deployed, std::i
       for (const Point& p : *points)
         into->push_back({p.summary.per_user, p.summary.per_device.value() * out.gpu.chips, 0});
     }
+    return out;
+  }
+  if (!s.lpu_decode.empty()) {
+    // The LPU pool as one system decoding the whole model; an LPU has no
+    // deployment term, so only the bound has points.
+    const LoadedPod pod = load_pod_run(s.lpu_decode, {});
+    out.gpu = ffn_system(pod.run.pod);
+    out.name = fmt::format("{} decoding alone ({})", out.gpu.name, pod.model.name);
+    const DecodeSearch search{pod.model, pod.run.precision, pod.run.workload.context, max_batch};
+    for (const Point& p : decode_points(search, out.gpu, hardware_bound(deployed)))
+      out.bound.push_back({p.summary.per_user, p.summary.per_device.value() * out.gpu.chips, 0});
     return out;
   }
   const LoadedPod pod = load_pod_run(s.pod, {});

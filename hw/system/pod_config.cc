@@ -1,5 +1,7 @@
 #include "hw/system/pod_config.h"
 
+#include <fmt/format.h>
+
 #include <string_view>
 
 namespace tokenfab {
@@ -83,6 +85,11 @@ SystemConfig ffn_system(const PodConfig& pod) {
   // The LPUs' chip-to-chip network spans the pool's racks, as Groq v1's
   // Dragonfly spans its 8 (hardware.md 1b): one scale-up domain.
   s.scale_up.domain = s.chips;
+  // Its price and power are its systems' together.
+  const double n = pool.systems;
+  if (s.economics.price) s.economics.price = *s.economics.price * n;
+  if (s.economics.system_power) s.economics.system_power = *s.economics.system_power * n;
+  s.name = fmt::format("{} x {}", pool.systems, pool.system.name);
   return s;
 }
 
