@@ -40,6 +40,7 @@ struct Evaluator {
   const ClaimsSpec& spec;
   const Economy& e;
   const std::vector<double>& speeds;
+  std::vector<std::pair<std::string, TierTable>> mixes;  // the comparison's tiers first, then claim C7's mixes
   std::map<std::string, Subject> subjects;
 
   const Subject& at(const std::string& id) const { return subjects.at(id); }
@@ -94,7 +95,8 @@ struct Evaluator {
   }
 
   DataCenterResult datacenter(const Subject& s, bool bound, const TierTable& tiers, const Knobs& k) const {
-    return spread_over_tiers(e.datacenter, adjusted(tiers, k), utilisation(k), priced(s, bound, e.market, k));
+    return spread_over_tiers(e.datacenter, with_context(adjusted(tiers, k), s.context), utilisation(k),
+                             priced(s, bound, e.market, k, true));
   }
 
   Json c5_c6() const {
@@ -141,14 +143,14 @@ struct Evaluator {
   };
   Fleet fleet(const TierTable& mix, bool bound, const Knobs& k) const {
     const FleetClaim& c = spec.c7;
-    Fleet f{{{at(c.gpus).name, priced(at(c.gpus), bound, e.market, k), e.datacenter.power},
-             {at(c.pods).name, priced(at(c.pods), bound, e.market, k), e.datacenter.power}},
-            adjusted(mix, k),
+    Fleet f{{{at(c.gpus).name, priced(at(c.gpus), bound, e.market, k, true), e.datacenter.power},
+             {at(c.pods).name, priced(at(c.pods), bound, e.market, k, true), e.datacenter.power}},
+            with_context(adjusted(mix, k), at(c.gpus).context),
             utilisation(k),
             {},
             0};
     if (!c.lpus.empty())
-      f.supplies.push_back({at(c.lpus).name, priced(at(c.lpus), bound, e.market, k), e.datacenter.power});
+      f.supplies.push_back({at(c.lpus).name, priced(at(c.lpus), bound, e.market, k, true), e.datacenter.power});
     f.best = mixed_fleet(e.datacenter, f.tiers, f.utilisation, f.supplies);
     double low = 0, high = f.best.lpu_power / e.datacenter.power;
     for (int i = 0; i < 30; ++i) {
@@ -167,8 +169,6 @@ struct Evaluator {
               {"lpus", c.lpus.empty() ? Json() : Json(at(c.lpus).name)},
               {"claimed_lpu_share", c.lpu_share},
               {"mixes", Json::array()}};
-    std::vector<std::pair<std::string, TierTable>> mixes = {{"", e.tiers}};
-    for (const std::string& file : c.mixes) mixes.emplace_back(file, load_config(file, tier_table_schema()));
     for (const auto& [file, tiers] : mixes) {
       Json m = {{"mix", tiers.name}, {"file", file}};
       for (bool bound : {true, false}) {
@@ -380,9 +380,15 @@ ClaimsReport evaluate_claims(const std::string& file, const Economy& economy, co
                              std::optional<int> max_pod_systems) {
   ClaimsSpec spec = load_claims_spec(file);
   if (max_pod_systems) spec.max_pod_systems = *max_pod_systems;
-  Evaluator ev{spec, economy, speeds, {}};
+  Evaluator ev{spec, economy, speeds, {{"", economy.tiers}}, {}};
+  for (const std::string& mix : spec.c7.mixes) ev.mixes.emplace_back(mix, load_config(mix, tier_table_schema()));
+  // Every context a tier names is searched too.
+  std::vector<std::int64_t> contexts;
+  for (const auto& [mix, tiers] : ev.mixes) {
+    for (std::int64_t c : tier_contexts(tiers)) contexts.push_back(c);
+  }
   for (const ClaimSubject& s : spec.subjects)
-    ev.subjects.emplace(s.id, load_subject(s, deployed, spec.max_batch, spec.max_pod_systems, models));
+    ev.subjects.emplace(s.id, load_subject(s, deployed, spec.max_batch, spec.max_pod_systems, models, contexts));
   Json j = {{"name", spec.name}, {"max_pod_systems", spec.max_pod_systems}, {"c3", Json::array()}};
   for (const GenerationClaim& c : spec.c3) j["c3"].push_back(ev.c3(c));
   j["c4"] = ev.c4();

@@ -24,6 +24,7 @@
 #include "app/command.h"
 #include "app/run_config.h"
 #include "app/run_options.h"
+#include "app/subject_frontier.h"
 #include "core/atomic_file.h"
 #include "core/config_loader.h"
 #include "economics/datacenter.h"
@@ -167,10 +168,14 @@ std::string cell(const nlohmann::ordered_json& a, const char* key) {
 
 // One system's economics: its cost of ownership, $/Mtok at each speed and
 // the data center's revenue, for both answers; or why there are none.
-nlohmann::ordered_json economics_json(const Economy& e, const SystemConfig& sys, const AnswerPoints& s,
-                                      const std::vector<double>& speeds) {
+nlohmann::ordered_json economics_json(const Economy& e, const LoadedRun& run, const AnswerPoints& s,
+                                      const std::vector<double>& speeds, std::int64_t max_batch) {
+  const SystemConfig& sys = run.config.system;
   if (!sys.economics.price) return {{"none", "the system's config states no price"}};
   const Tco t = tco_per_chip(sys, e.market);
+  // Tiers that name their context are served by points searched at it.
+  std::optional<Subject> at_contexts;
+  if (!tier_contexts(e.tiers).empty()) at_contexts = system_subject(run, max_batch, tier_contexts(e.tiers));
   nlohmann::ordered_json j = {{"tco_per_chip_hour", t.total().value() * 3600}};
   for (const auto& [name, points] : {std::pair{"bound", &s.bound}, std::pair{"deployed", &s.deployed}}) {
     if (points->empty()) continue;
@@ -182,8 +187,10 @@ nlohmann::ordered_json economics_json(const Economy& e, const SystemConfig& sys,
           p ? nlohmann::ordered_json(cost_per_token(t, p->summary.per_device, e.market.utilisation).value() * 1e6)
             : nlohmann::ordered_json());
     }
-    const DataCenterResult d = spread_over_tiers(e.datacenter, e.tiers, e.market.utilisation,
-                                                 tier_points(*points, system_unit(sys, e.market)));
+    const DataCenterResult d =
+        spread_over_tiers(e.datacenter, with_context(e.tiers, run.config.workload.context), e.market.utilisation,
+                          at_contexts ? priced(*at_contexts, name == std::string("bound"), e.market, {}, true)
+                                      : tier_points(*points, system_unit(sys, e.market)));
     a["datacenter_tokens_per_s"] = d.tokens_per_s;
     a["datacenter_revenue_per_year"] = d.revenue_per_year.value();
     a["datacenter_margin_per_year"] = (d.revenue_per_year - d.cost_per_year).value();
@@ -280,7 +287,7 @@ int run_compare(const CompareOptions& o) {
       frontiers += fmt::format("\"{}\",{},{},{}\n", sys.name, p.summary.per_user.value(), p.summary.per_device.value(),
                                (p.summary.per_watt * 1e6).value());
     }
-    if (economy) r["economics"] = economics_json(*economy, sys, s, spec.speeds);
+    if (economy) r["economics"] = economics_json(*economy, runs[i], s, spec.speeds, spec.max_batch);
     j["systems"].push_back(r);
   }
 

@@ -117,7 +117,8 @@ int run_pod_economics(const EconomicsOptions& o, const Market& market, const Dat
     throw InputError({o.run.run_file}, "a pod run file takes no --system, --model or --set: edit the file");
   const EngineConfig engine = load_config(o.engine, engine_schema());
   ModelCache models;
-  const Subject s = load_subject({"pod", "", "", o.run.run_file}, engine, o.max_batch, o.max_pod_systems, models);
+  const Subject s = load_subject({"pod", "", "", o.run.run_file, ""}, engine, o.max_batch, o.max_pod_systems, models,
+                                 tier_contexts(tiers));
   const Unit one = combined_unit(s.name, {{&s.gpu, 1}, {&*s.lpx, s.lpx_systems}}, market);
   nlohmann::ordered_json j = {{"format", "tokenfab-economics"},
                               {"schema_version", 1},
@@ -154,7 +155,9 @@ int run_pod_economics(const EconomicsOptions& o, const Market& market, const Dat
                    : fmt::format(" {:.0f} tok/s/user: none;", v);
     }
     text.back() = '\n';
-    const auto [lines, dj] = datacenter_section(dc, tiers, spread_over_tiers(dc, tiers, market.utilisation, points));
+    const auto [lines, dj] = datacenter_section(
+        dc, tiers,
+        spread_over_tiers(dc, with_context(tiers, s.context), market.utilisation, priced(s, bound, market, {}, true)));
     text += lines;
     j[std::string("datacenter_") + name] = dj;
   }
@@ -225,6 +228,8 @@ int run_economics(const EconomicsOptions& o) {
 
   nlohmann::ordered_json rows = nlohmann::ordered_json::array();
   const AnswerPoints answers = answer_points(search, sys, c.engine);
+  std::optional<Subject> at_contexts;
+  if (!tier_contexts(tiers).empty()) at_contexts = system_subject(run, o.max_batch, tier_contexts(tiers));
   for (const auto& [name, answer] : {std::pair{"bound", &answers.bound}, std::pair{"deployed", &answers.deployed}}) {
     if (answer->empty()) continue;
     const std::vector<Point>& points = *answer;
@@ -265,8 +270,11 @@ int run_economics(const EconomicsOptions& o) {
     text.back() = '\n';
     j[std::string("at_speed_") + name] = at;
 
+    // Tiers that name their context are served by points searched at it.
     const DataCenterResult d =
-        spread_over_tiers(dc, tiers, market.utilisation, tier_points(points, system_unit(sys, market)));
+        spread_over_tiers(dc, with_context(tiers, c.workload.context), market.utilisation,
+                          at_contexts ? priced(*at_contexts, name == std::string("bound"), market, {}, true)
+                                      : tier_points(points, system_unit(sys, market), c.workload.context));
     const auto [lines, dj] = datacenter_section(dc, tiers, d);
     text += lines;
     j[std::string("datacenter_") + name] = dj;

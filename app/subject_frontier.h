@@ -24,10 +24,12 @@ struct UnitPoint {
   TokensPerSecond per_user;
   double tokens_per_s = 0;
   int attention_systems = 0;
+  std::int64_t context = 0;  // searched at
 };
 
 struct Subject {
   std::string id, name;
+  std::int64_t context = 0;         // its run's
   SystemConfig gpu;                 // the system, or the pod's attention system
   std::optional<SystemConfig> lpx;  // the pod's FFN system
   int lpx_systems = 0;
@@ -45,12 +47,19 @@ struct Knobs {
 };
 
 // Loads and searches it: a system's decode search (both answers), or a
-// pod's points (explore/pod_estimate.h) with `deployed` on its GPUs.
+// pod's points (explore/pod_estimate.h) with `deployed` on its GPUs; at its
+// run's context and at each of `contexts` (tiers that name theirs).
 Subject load_subject(const ClaimSubject& s, const EngineConfig& deployed, std::int64_t max_batch, int max_systems,
-                     ModelCache& models);
+                     ModelCache& models, const std::vector<std::int64_t>& contexts = {});
 
-// Its points priced in a market, with the knobs turned.
-std::vector<TierPoint> priced(const Subject& s, bool bound, const Market& m, const Knobs& k);
+// A loaded run's system as a subject, searched at its context and each of
+// `contexts`.
+Subject system_subject(const LoadedRun& run, std::int64_t max_batch, const std::vector<std::int64_t>& contexts);
+
+// Its points priced in a market, with the knobs turned: those at its run's
+// context, or at every context searched (for tiers that name theirs).
+std::vector<TierPoint> priced(const Subject& s, bool bound, const Market& m, const Knobs& k,
+                              bool every_context = false);
 
 // The points no other beats on both speed per user and tokens per MW,
 // fastest first.

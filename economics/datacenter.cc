@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace tokenfab {
@@ -18,6 +19,7 @@ const Schema<Tier>& tier_schema() {
         .at_least(0.0)
         .at_most(1.0);
     s.add("demand", &Tier::demand, "the most tokens/s the tier's users take (optimised allocation)").positive();
+    s.add("context", &Tier::context, "tokens of context the tier's requests hold (default: the run's)").positive();
     return s;
   }();
   return schema;
@@ -53,6 +55,25 @@ const Schema<DataCenter>& datacenter_schema() {
   return schema;
 }
 
+bool serves(const TierPoint& p, const Tier& tier) {
+  return p.per_user >= tier.min_speed && (p.context == 0 || !tier.context || p.context == *tier.context);
+}
+
+TierTable with_context(TierTable tiers, std::int64_t context) {
+  for (Tier& t : tiers.tiers) {
+    if (!t.context) t.context = context;
+  }
+  return tiers;
+}
+
+std::vector<std::int64_t> tier_contexts(const TierTable& tiers) {
+  std::vector<std::int64_t> out;
+  for (const Tier& t : tiers.tiers) {
+    if (t.context && std::find(out.begin(), out.end(), *t.context) == out.end()) out.push_back(*t.context);
+  }
+  return out;
+}
+
 DataCenterResult spread_over_tiers(const DataCenter& dc, const TierTable& table, double utilisation,
                                    const std::vector<TierPoint>& points) {
   const TierPoint* smallest = nullptr;
@@ -73,7 +94,7 @@ DataCenterResult spread_over_tiers(const DataCenter& dc, const TierTable& table,
     r.name = tier.name;
     double per_mw = 0;
     for (const TierPoint& p : points) {
-      if (p.per_user >= tier.min_speed && p.tokens_per_s_per_mw > per_mw) {
+      if (serves(p, tier) && p.tokens_per_s_per_mw > per_mw) {
         per_mw = p.tokens_per_s_per_mw;
         r.served = true;
         r.unit = p.unit.name;

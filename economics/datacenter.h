@@ -39,6 +39,7 @@ struct Tier {
   TokensPerSecond min_speed;              // per user
   double share = 0;                       // of the data center's power (fixed allocation)
   std::optional<TokensPerSecond> demand;  // the most the tier's users take (optimised allocation)
+  std::optional<std::int64_t> context;    // tokens of context its requests hold; none: the run's
 };
 
 enum class Allocation { fixed, optimised };
@@ -69,14 +70,26 @@ struct TierPoint {
   TokensPerSecond per_user;
   double tokens_per_s_per_mw = 0;
   Unit unit;
+  std::int64_t context = 0;  // searched at; 0: serves a tier of any context
 };
 
+// Whether `p` can serve `tier`: fast enough, and searched at the tier's
+// context when the tier names one (a point at another context cannot).
+bool serves(const TierPoint& p, const Tier& tier);
+
+// The tiers with every tier that names no context given `context` (the
+// run's), so that points searched at other contexts serve only their own.
+TierTable with_context(TierTable tiers, std::int64_t context);
+// The distinct contexts the tiers name.
+std::vector<std::int64_t> tier_contexts(const TierTable& tiers);
+
 // The tier points of operating points with a summary's speed per user and
-// tokens per watt (explore/mapping_search.h's Point), all served by `unit`.
+// tokens per watt (explore/mapping_search.h's Point), all served by `unit`,
+// searched at `context` (0: serving a tier of any context).
 template <class P>
-std::vector<TierPoint> tier_points(const std::vector<P>& points, const Unit& unit) {
+std::vector<TierPoint> tier_points(const std::vector<P>& points, const Unit& unit, std::int64_t context = 0) {
   std::vector<TierPoint> out;
-  for (const P& p : points) out.push_back({p.summary.per_user, (p.summary.per_watt * 1e6).value(), unit});
+  for (const P& p : points) out.push_back({p.summary.per_user, (p.summary.per_watt * 1e6).value(), unit, context});
   return out;
 }
 

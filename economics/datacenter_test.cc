@@ -82,6 +82,29 @@ TEST_CASE("data center: smaller than one system is refused") {
                        doctest::Contains("holds less than one GB200 NVL72"), InputError);
 }
 
+TEST_CASE("data center: a tier that names its context is served only by points searched at it") {
+  Fixture x;
+  // The same two speeds searched at 8k and at 128k tokens of context; the
+  // long context serves a tenth as many tokens per MW.
+  std::vector<TierPoint> points;
+  for (const TierPoint& p : x.points) {
+    points.push_back({p.per_user, p.tokens_per_s_per_mw, p.unit, 8192});
+    points.push_back({p.per_user, p.tokens_per_s_per_mw / 10, p.unit, 131072});
+  }
+  x.tiers.tiers[1].context = 131072;
+  // free names none: given the run's 8k by with_context; $10 takes 128k.
+  const TierTable tiers = with_context(x.tiers, 8192);
+  CHECK(*tiers.tiers[0].context == 8192);
+  CHECK(tier_contexts(x.tiers) == std::vector<std::int64_t>{131072});
+  const DataCenterResult r = spread_over_tiers({"1 MW", Watts(1e6)}, tiers, 1.0, points);
+  // free: 0.5 MW x 1,000 per MW at 8k; $10: 0.5 MW x 100 / 10 per MW at 128k.
+  CHECK(r.tiers[0].tokens_per_s == doctest::Approx(500));
+  CHECK(r.tiers[1].tokens_per_s == doctest::Approx(5));
+  // A point searched at no context (0) serves a tier of any.
+  CHECK(serves(x.points[1], tiers.tiers[1]));
+  CHECK(!serves(points[0], tiers.tiers[1]));
+}
+
 // Every number of the shipped economics files names its source and status.
 template <class T>
 void check_sourced(const std::string& file, const Schema<T>& schema) {
@@ -104,6 +127,7 @@ TEST_CASE("economics configs: every number has its source and status") {
   check_sourced("configs/economics/hyperscaler.yaml", market_schema());
   check_sourced("configs/economics/mixes/batch_heavy.yaml", tier_table_schema());
   check_sourced("configs/economics/mixes/realtime.yaml", tier_table_schema());
+  check_sourced("configs/economics/tiers_context.yaml", tier_table_schema());
 }
 
 }  // namespace

@@ -43,7 +43,12 @@ FleetResult mixed_fleet(const DataCenter& dc, const TierTable& table, double uti
   // zero column, so the program never puts power there.
   std::vector<std::vector<const TierPoint*>> best(H, std::vector<const TierPoint*>(K, nullptr));
   for (std::size_t h = 0; h < H; ++h) {
-    for (std::size_t k = 0; k < K; ++k) best[h][k] = best_at(supplies[h].points, table.tiers[k].min_speed);
+    for (std::size_t k = 0; k < K; ++k) {
+      for (const TierPoint& p : supplies[h].points) {
+        if (serves(p, table.tiers[k]) && (!best[h][k] || p.tokens_per_s_per_mw > best[h][k]->tokens_per_s_per_mw))
+          best[h][k] = &p;
+      }
+    }
   }
   auto tokens = [&](std::size_t h, std::size_t k) { return best[h][k] ? best[h][k]->tokens_per_s_per_mw : 0.0; };
   LinearProgram lp;
