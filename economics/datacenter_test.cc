@@ -128,6 +128,7 @@ TEST_CASE("economics configs: every number has its source and status") {
   check_sourced("configs/economics/mixes/batch_heavy.yaml", tier_table_schema());
   check_sourced("configs/economics/mixes/realtime.yaml", tier_table_schema());
   check_sourced("configs/economics/tiers_context.yaml", tier_table_schema());
+  check_sourced("configs/economics/tiers_demand.yaml", tier_table_schema());
 }
 
 }  // namespace
