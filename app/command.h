@@ -19,6 +19,7 @@
 
 namespace CLI {
 class App;
+class Option;
 }
 
 namespace tokenfab {
@@ -33,6 +34,10 @@ struct Command {
   std::function<void(CLI::App&)> add_options;
   std::function<int(const Invocation&)> run;  // the exit code: 0 success, 1 failure, 2 bad input
 };
+
+// A check for an output option: an empty path would write into the working
+// directory under another name than the one printed, so it is refused.
+void require_output_path(CLI::Option* option);
 
 // A whole input file, or InputError when it cannot be read.
 std::string read_input_file(const std::string& file);

@@ -11,6 +11,14 @@
 
 namespace tokenfab {
 
+void require_output_path(CLI::Option* option) {
+  option->check(CLI::Validator(
+      [](std::string& value) {
+        return value.empty() ? std::string("an empty output path: name a directory or file") : "";
+      },
+      "PATH"));
+}
+
 std::string read_input_file(const std::string& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw InputError({file}, "cannot open file");

@@ -424,7 +424,7 @@ Command compare_command() {
       "compare", "one model on several systems side by side: ceilings, throughput at fixed speeds, attribution",
       [o](CLI::App& cmd) {
         cmd.add_option("spec", o->spec, "comparison (YAML)")->capture_default_str();
-        cmd.add_option("--out", o->out, "output directory")->capture_default_str();
+        require_output_path(cmd.add_option("--out", o->out, "output directory")->capture_default_str());
         cmd.add_flag("!--no-plots", o->plots, "skip the PNG plots");
         cmd.add_flag("--economics", o->economics, "add cost of ownership, $/Mtok and a data center's revenue");
         cmd.add_option("--market", o->market, "with --economics: market figures (YAML)")->capture_default_str();

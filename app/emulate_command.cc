@@ -52,7 +52,8 @@ void add_options(CLI::App& cmd, Options& o) {
   cmd.add_option("--chip", o.chip, "LPU preset (configs/lpu/*.yaml)")->capture_default_str();
   cmd.add_flag("--timing-only", o.timing_only, "move no payloads: cycle counts only (files; gemv and matmul kernels)");
   cmd.add_option("--timeline", o.timeline, "Chrome/Perfetto trace of the run, a track per queue");
-  cmd.add_option("--out", kernel.out, "directory for results.json (cycles, bounds, unit use, check)");
+  require_output_path(
+      cmd.add_option("--out", kernel.out, "directory for results.json (cycles, bounds, unit use, check)"));
 }
 
 }  // namespace

@@ -230,7 +230,7 @@ Command pod_command() {
       [o](CLI::App& cmd) {
         cmd.add_option("pod_run", o->file, "pod run description (YAML)")->capture_default_str();
         cmd.add_option("--set", o->sets, "override key.path=value (repeatable)");
-        cmd.add_option("--out", o->out, "output directory")->capture_default_str();
+        require_output_path(cmd.add_option("--out", o->out, "output directory")->capture_default_str());
         cmd.add_option(
                "--engine", o->engine,
                "analytical, or systemc: both styles simulated as one pod (the attention-FFN step at the run's batch; "

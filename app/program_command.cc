@@ -40,7 +40,7 @@ Command program_command(std::string name, std::string description, bool to_binar
           [o](CLI::App& cmd) {
             cmd.add_option("file", o->input, "input program")->required();
             cmd.add_option("--chip", o->chip, "LPU preset (configs/lpu/*.yaml)")->capture_default_str();
-            cmd.add_option("--out", o->out, "output file")->required();
+            require_output_path(cmd.add_option("--out", o->out, "output file")->required());
           },
           [o, to_binary](const Invocation&) { return convert(*o, to_binary); }};
 }

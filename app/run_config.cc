@@ -1,5 +1,7 @@
 #include "app/run_config.h"
 
+#include "app/run_sense.h"
+
 #include "core/config_loader.h"
 #include "workloads/hf_config.h"
 #include "workloads/workload_config.h"
@@ -87,6 +89,7 @@ LoadedRun bind_run(ConfigNode document, const std::vector<std::string>& sets, bo
   // Trace generation sees the mapping, not the engine: the routing skew rides there.
   out.config.mapping.expert_imbalance = out.config.engine.expert_imbalance;
 
+  out.notes = check_run_sense(out, check_mapping);
   if (!check_mapping) return out;
   Diagnostics mapping_diags;
   Location where = out.resolved.find("mapping") ? out.resolved.find("mapping")->loc : out.resolved.loc;

@@ -48,6 +48,7 @@ struct LoadedRun {
   ModelSpec model;
   ConfigNode resolved;  // the whole document after base:, flags and --set
   std::vector<Provenance> provenance;
+  std::vector<std::string> notes;  // what the run asked for that is said, not refused (app/run_sense.h)
 };
 
 // Throws InputError with every problem found, in the run file, the system

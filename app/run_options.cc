@@ -11,7 +11,7 @@ void add_run_options(CLI::App& cmd, RunOptions& o, const char* out_help) {
   cmd.add_option("--system", o.system, "system YAML replacing the run file's system");
   cmd.add_option("--model", o.model, "Hugging Face config.json replacing the run file's model");
   cmd.add_option("--set", o.sets, "override key.path=value (repeatable), e.g. workload.batch=128");
-  cmd.add_option("--out", o.out, out_help)->capture_default_str();
+  require_output_path(cmd.add_option("--out", o.out, out_help)->capture_default_str());
   cmd.add_flag("--quiet", o.quiet, "print nothing on success");
 }
 

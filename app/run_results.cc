@@ -85,6 +85,7 @@ nlohmann::ordered_json results_json(const LoadedRun& run, const Estimate& e, con
                  {"mapping", c.mapping.str()}};
   j["config"] = to_json(run.resolved);
   j["provenance"] = to_json(run.provenance);
+  if (!run.notes.empty()) j["notes"] = run.notes;
   j["model"] = model_json(run.model, c.precision);
   j["answer"] = bound ? "deployed" : "bound";
   j["summary"] = summary_json(summarize(e, c.system, c.mapping), c.system);
@@ -145,6 +146,7 @@ std::string terminal_summary(const LoadedRun& run, const Estimate& e, const std:
   std::string out =
       fmt::format("{} {} on {} ({}; batch {}, {} new token{}, context {})\n", run.model.name, enum_name(w.phase),
                   c.system.name, c.mapping.str(), w.batch, w.tokens, w.tokens == 1 ? "" : "s", w.context);
+  for (const std::string& note : run.notes) out += "  note: " + note + "\n";
   // Two answers, each named: what the hardware allows and what today's software delivers.
   out += "  hardware bound:    " + speed_line(bound ? *bound : e, w.phase);
   out += bound ? "  deployed estimate: " + speed_line(e, w.phase) : no_deployed_answer("deployed estimate", c.system);

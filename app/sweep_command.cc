@@ -260,15 +260,15 @@ int run_sweep(const SweepOptions& o) {
 
 Command sweep_command() {
   auto o = std::make_shared<SweepOptions>();
-  return {
-      "sweep", "run every point of a sweep spec (configs/sweeps/), resuming where a previous run stopped",
-      [o](CLI::App& cmd) {
-        cmd.add_option("spec", o->spec, "sweep spec (YAML)")->required();
-        cmd.add_option("--out", o->out, "output directory (its points.jsonl is the journal)")->capture_default_str();
-        cmd.add_option("--workers", o->workers, "SystemC points run at once (default: one per core)")
-            ->check(CLI::NonNegativeNumber);
-      },
-      [o](const Invocation&) { return run_sweep(*o); }};
+  return {"sweep", "run every point of a sweep spec (configs/sweeps/), resuming where a previous run stopped",
+          [o](CLI::App& cmd) {
+            cmd.add_option("spec", o->spec, "sweep spec (YAML)")->required();
+            require_output_path(cmd.add_option("--out", o->out, "output directory (its points.jsonl is the journal)")
+                                    ->capture_default_str());
+            cmd.add_option("--workers", o->workers, "SystemC points run at once (default: one per core)")
+                ->check(CLI::NonNegativeNumber);
+          },
+          [o](const Invocation&) { return run_sweep(*o); }};
 }
 
 }  // namespace tokenfab

@@ -146,7 +146,7 @@ Command validate_command() {
           [o](CLI::App& cmd) {
             cmd.add_option("file", o->file, "published points (YAML)")->capture_default_str();
             cmd.add_option("--set", o->sets, "override key.path=value, e.g. points.0.tolerance=0.2");
-            cmd.add_option("--out", o->out, "output directory")->capture_default_str();
+            require_output_path(cmd.add_option("--out", o->out, "output directory")->capture_default_str());
             cmd.add_flag("--strict", o->strict, "exit with 1 when a point is outside its tolerance");
             cmd.add_option("--measured", o->measured.file, "measured rows and how to model them (YAML); '' skips them")
                 ->capture_default_str();

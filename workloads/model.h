@@ -60,6 +60,7 @@ struct ModelSpec {
   bool attention_bias = false;
   bool qk_norm = false;          // per-head RMSNorm of q and k (Qwen3)
   bool attention_sinks = false;  // one learned logit per head (gpt-oss)
+  std::int64_t max_positions = 0;  // max_position_embeddings: the context it was trained for; 0: not stated
   std::int64_t mtp_layers = 0;   // multi-token-prediction modules, not part of the main model
   AttentionKind attention = AttentionKind::gqa;
   MlaDims mla;

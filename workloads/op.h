@@ -96,6 +96,7 @@ struct Workload {
   std::int64_t batch = 1;    // sequences per replica
   std::int64_t tokens = 1;   // new tokens per sequence in this step
   std::int64_t context = 0;  // tokens already in the KV cache
+  bool extrapolate = false;  // a context beyond the model's trained positions was asked for on purpose
 };
 
 struct DeviceTrace {

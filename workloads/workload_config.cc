@@ -11,6 +11,9 @@ const Schema<Workload>& workload_schema() {
         .default_value(1)
         .at_least(1);
     s.add("context", &Workload::context, "tokens already in each sequence's KV cache").default_value(0).at_least(0);
+    s.add("extrapolate", &Workload::extrapolate,
+          "allow a context beyond the model's max_position_embeddings (position extrapolation, asked for on purpose)")
+        .default_value(false);
     return s;
   }();
   return schema;

@@ -102,3 +102,7 @@ bad_input(measured_bad_number "measured_bad_number.csv:3: column 'concurrency' h
 bad_input(tiers_negative_price "tiers.1.price: expected a price per token >= 0 $/Mtok, got '-3 $/Mtok'" economics --tiers @tiers_negative_price.yaml)
 bad_input(claims_unknown_subject "claims_unknown_subject.yaml:3:9: 'rubin_racks' is not one of the subjects" compare --economics --no-plots --claims @claims_unknown_subject.yaml)
 bad_input(economics_half_request "give both --input-tokens and --output-tokens, or neither" economics --input-tokens 8192)
+bad_input(decode_many_tokens "workload.tokens: a decode step makes one new token per sequence, got 5" run --set workload.tokens=5)
+bad_input(mapping_beyond_chips "mapping: attn_dp=72,ep=72,dp=4 needs 288 devices (tp x attn_dp x pp x dp), GB200 NVL72 has 72" run --set mapping.dp=4)
+bad_input(lpu_fp4 "precision.weights: Groq LPU v1 has no fp4 unit (its units: int8, bf16)" run configs/runs/llama2_70b_groq_v1.yaml --set precision.weights=fp4)
+bad_input(activations_without_unit "precision.activations: H100 SXM has no fp4 unit" run --system configs/systems/hgx_h100.yaml --set mapping.ep=8 --set mapping.attn_dp=8 --set precision.activations=fp4)
