@@ -97,7 +97,7 @@ TEST_CASE("models: bad config.json is reported with positions") {
       "bad.json", d);
   read_hf_config(n, "bad", d);
   std::string all = d.render();
-  CHECK(all.find("bad.json:1:40: hidden_size: expected an integer, got 'big'") != std::string::npos);
+  CHECK(all.find("bad.json:1:40: hidden_size: expected an integer, got the string \"big\"") != std::string::npos);
   CHECK(all.find("num_hidden_layers: expected an integer from 1 to 16777216, got 0") != std::string::npos);
   Diagnostics u;
   read_hf_config(parse_config_text("{\"model_type\": \"mamba\"}", "u.json", u), "u", u);

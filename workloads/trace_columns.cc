@@ -1,10 +1,48 @@
 #include "workloads/trace_columns.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <cstdlib>
+#include <limits>
 
 namespace tokenfab::trace_detail {
 namespace {
+
+// Physical limits per kind of column. A value beyond one is a slip (a stray
+// exponent, a unit mistaken for another), and timing it prints nonsense such
+// as "4.04e+06 Es" per token. Each limit is one no real op of any model on
+// any system reaches, by orders of magnitude: the largest op of an extreme
+// step, Llama-3.1-405B prefilling 64 prompts of 128k tokens on one chip
+// (`tokenfab trace`, tp=1), does 3.6e16 FLOP, moves 2.7e12 bytes and spans
+// 4.5e11 elements (an elementwise op over 64 x 131072 tokens x 53248 features).
+struct Limit {
+  double max;
+  const char* what;  // the limit, its unit and why, for the message
+};
+// A zettaFLOP: over a day of one chip at 1e16 FLOP/s (the FP4 peak of the
+// fastest, 2025), for one op of one step.
+constexpr Limit kFlopsPerOp{1e21, "1e21 FLOP per op (a zettaFLOP: over a day of the fastest chip)"};
+// A petabyte: a thousand times the memory of the largest accelerator (about
+// 1 TB of HBM) and most of a minute even at 20 TB/s, the fastest HBM.
+constexpr Limit kBytesPerOp{1e15, "1e15 bytes per op (a petabyte: a thousand times any chip's memory)"};
+// Rows, features, context positions, GEMMs and sequences: each is at least
+// one element of at least half a byte (FP4), so 1e15 of them is 500 TB.
+constexpr Limit kElements{1e15, "1e15 elements (500 TB even at FP4: hundreds of times any chip's memory)"};
+
+std::string beyond(const std::string& s, const Limit& limit) {
+  return "'" + s + "' is beyond the physical limit of " + std::string(limit.what);
+}
+
+// Whether s is a number above max, spellings too large for a double ("1e400")
+// included; an underflow ("1e-400") is not above anything.
+bool above(const std::string& s, double max) {
+  double v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || p != s.data() + s.size()) return false;
+  if (ec == std::errc::result_out_of_range) return std::strtod(s.c_str(), nullptr) > max;
+  return ec == std::errc() && v > max;
+}
 
 std::string show_number(double v) {
   char buf[40];
@@ -12,16 +50,24 @@ std::string show_number(double v) {
   return buf;
 }
 
+// `limit` also catches a count written as a real ("1e40") or too long for 64
+// bits, so that the message says which limit rather than "expected an integer".
 template <class I>
-std::string parse_int(const std::string& s, I& out, I min) {
+std::string parse_int(const std::string& s, I& out, I min, const Limit* limit = nullptr) {
+  if (limit && above(s, limit->max)) return beyond(s, *limit);
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  if (ec == std::errc::result_out_of_range) {
+    return "expected an integer from " + std::to_string(min) + " to " + std::to_string(std::numeric_limits<I>::max()) +
+           ", got '" + s + "'";
+  }
   if (ec != std::errc() || p != s.data() + s.size() || out < min) {
     return "expected an integer >= " + std::to_string(min) + ", got '" + s + "'";
   }
   return "";
 }
 
-std::string parse_real(const std::string& s, double& out) {
+std::string parse_real(const std::string& s, double& out, const Limit& limit) {
+  if (above(s, limit.max)) return beyond(s, limit);  // "inf" too
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
   if (ec != std::errc() || p != s.data() + s.size() || !(out >= 0)) return "expected a number >= 0, got '" + s + "'";
   return "";
@@ -40,21 +86,21 @@ std::string parse_enum(const std::string& s, E& out) {
 }
 
 template <class F>
-Column int_column(const char* name, F field, std::int64_t min) {
+Column int_column(const char* name, F field, std::int64_t min, const Limit* limit = nullptr) {
   return {name, [field](const DeviceTrace& d, const Op& o) { return std::to_string(*field(d, o)); },
-          [field, min](DeviceTrace& d, Op& o, const std::string& s) {
+          [field, min, limit](DeviceTrace& d, Op& o, const std::string& s) {
             auto* slot = field(d, o);
             using I = std::remove_reference_t<decltype(*slot)>;
-            return parse_int<I>(s, *slot, static_cast<I>(min));
+            return parse_int<I>(s, *slot, static_cast<I>(min), limit);
           }};
 }
 
 template <class Q>
-Column quantity_column(const char* name, Q Op::*member) {
+Column quantity_column(const char* name, Q Op::*member, const Limit& limit) {
   return {name, [member](const DeviceTrace&, const Op& o) { return show_number((o.*member).value()); },
-          [member](DeviceTrace&, Op& o, const std::string& s) {
+          [member, limit = &limit](DeviceTrace&, Op& o, const std::string& s) {
             double v = 0;
-            std::string err = parse_real(s, v);
+            std::string err = parse_real(s, v, *limit);
             o.*member = Q(v);
             return err;
           }};
@@ -73,7 +119,7 @@ const std::vector<Column>& columns() {
       int_column(
           "tp_rank", [](auto& d, auto&) { return &d.tp_rank; }, 0),
       int_column(
-          "sequences", [](auto& d, auto&) { return &d.sequences; }, 0),
+          "sequences", [](auto& d, auto&) { return &d.sequences; }, 0, &kElements),
       int_column(
           "layer", [](auto&, auto& o) { return &o.layer; }, -1),
       {"name", [](const DeviceTrace&, const Op& o) { return o.name; },
@@ -86,18 +132,18 @@ const std::vector<Column>& columns() {
       {"dtype", [](const DeviceTrace&, const Op& o) { return std::string(enum_name(o.dtype)); },
        [](DeviceTrace&, Op& o, const std::string& s) { return parse_enum(s, o.dtype); }},
       int_column(
-          "m", [](auto&, auto& o) { return &o.m; }, 0),
+          "m", [](auto&, auto& o) { return &o.m; }, 0, &kElements),
       int_column(
-          "n", [](auto&, auto& o) { return &o.n; }, 0),
+          "n", [](auto&, auto& o) { return &o.n; }, 0, &kElements),
       int_column(
-          "k", [](auto&, auto& o) { return &o.k; }, 0),
+          "k", [](auto&, auto& o) { return &o.k; }, 0, &kElements),
       int_column(
-          "count", [](auto&, auto& o) { return &o.count; }, 1),
-      quantity_column("flops", &Op::flops),
-      quantity_column("weight_bytes", &Op::weight_bytes),
-      quantity_column("activation_bytes", &Op::activation_bytes),
-      quantity_column("kv_read_bytes", &Op::kv_read),
-      quantity_column("kv_write_bytes", &Op::kv_write),
+          "count", [](auto&, auto& o) { return &o.count; }, 1, &kElements),
+      quantity_column("flops", &Op::flops, kFlopsPerOp),
+      quantity_column("weight_bytes", &Op::weight_bytes, kBytesPerOp),
+      quantity_column("activation_bytes", &Op::activation_bytes, kBytesPerOp),
+      quantity_column("kv_read_bytes", &Op::kv_read, kBytesPerOp),
+      quantity_column("kv_write_bytes", &Op::kv_write, kBytesPerOp),
       {"collective",
        [](const DeviceTrace&, const Op& o) { return o.collective ? std::string(enum_name(o.collective->kind)) : ""; },
        [](DeviceTrace&, Op& o, const std::string& s) {
@@ -125,7 +171,7 @@ const std::vector<Column>& columns() {
        [](DeviceTrace&, Op& o, const std::string& s) {
          if (!o.collective) return s.empty() ? std::string() : std::string("comm bytes need a collective");
          double v = 0;
-         std::string err = parse_real(s, v);
+         std::string err = parse_real(s, v, kBytesPerOp);
          o.collective->bytes = Bytes(v);
          return err;
        }},
@@ -200,11 +246,41 @@ void require_metadata(const std::set<std::string>& given, const std::string& fil
   }
 }
 
-// Calls fn(line_no, line) for each non-empty line, CR/LF endings alike.
 std::string header_line() {
   std::string header;
   for (const auto& c : columns()) header += (header.empty() ? "" : ",") + std::string(c.name);
   return header;
+}
+
+namespace {
+std::string with_thousands(std::size_t n) {
+  const std::string digits = std::to_string(n);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+}  // namespace
+
+void FileErrors::take(const Diagnostics& more) {
+  for (const auto& e : more.errors()) {
+    if (shown_.errors().size() < kShown) {
+      shown_.error(e.loc, e.path, e.message);
+    } else {
+      ++more_;
+    }
+  }
+}
+
+Diagnostics FileErrors::finish() const {
+  Diagnostics out = shown_;
+  if (more_ > 0) {
+    out.error({file_}, "",
+              "... and " + with_thousands(more_) + " more error" + (more_ == 1 ? "" : "s") + " in the same file");
+  }
+  return out;
 }
 
 }  // namespace tokenfab::trace_detail

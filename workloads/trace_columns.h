@@ -1,10 +1,14 @@
 // The columns and metadata of tokenfab trace files, shared by the CSV and
-// JSON-lines readers and writers (trace_io.cc). Internal to workloads/.
+// JSON-lines readers and writers (trace_io.cc) and the trace checks
+// (trace_check.cc), with how their errors are reported. Internal to workloads/.
 //
 // Each column reads and writes one field of a (device, op) row as text; set()
-// returns an error message, or an empty string when the text was good.
+// returns an error message, or an empty string when the text was good. A
+// value beyond the physical limit of its column's kind (FLOPs, bytes or
+// elements of one op; see trace_columns.cc) is an error too.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <set>
 #include <string>
@@ -34,5 +38,25 @@ std::string apply_meta(Trace& t, const std::string& key, const std::string& valu
 void require_metadata(const std::set<std::string>& given, const std::string& file, Diagnostics& diags);
 // Adds one op, opening a new device when the index changes.
 void append(Trace& t, const DeviceTrace& d, Op op);
+
+// The errors of one file: the first kShown, then one line counting the rest,
+//   error: r1.csv: ... and 2,844 more errors in the same file
+// A systematic mistake (a dropped column, the wrong format) repeats on every
+// row, and thousands of copies bury the first lines, which name the cause.
+// Fed a line's errors at a time, it counts the rest instead of keeping them.
+class FileErrors {
+ public:
+  static constexpr std::size_t kShown = 20;
+  explicit FileErrors(std::string file) : file_(std::move(file)) {}
+  void take(const Diagnostics& more);
+  bool empty() const { return shown_.ok(); }
+  // The errors shown and, if any were left out, the line that counts them.
+  Diagnostics finish() const;
+
+ private:
+  std::string file_;
+  Diagnostics shown_;
+  std::size_t more_ = 0;
+};
 
 }  // namespace tokenfab::trace_detail

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "core/text_lines.h"
+#include "workloads/trace_check.h"
 #include "workloads/trace_columns.h"
 
 namespace tokenfab {
@@ -18,6 +19,7 @@ namespace {
 using trace_detail::append;
 using trace_detail::apply_meta;
 using trace_detail::columns;
+using trace_detail::FileErrors;
 using trace_detail::header_line;
 using trace_detail::metadata;
 using trace_detail::require_metadata;
@@ -34,11 +36,16 @@ std::vector<std::pair<std::string, int>> split_csv(const std::string& line) {
   }
 }
 
-Trace read_csv(const std::string& text, const std::string& file, Diagnostics& diags) {
+// Each line's errors go to `diags`; the callers cap them per file.
+struct CsvReader {
+  std::string file;
   Trace t;
   std::set<std::string> given;
   bool header_seen = false;
-  for_each_line(text, [&](int line_no, const std::string& line) {
+  bool stop = false;  // the header said this is no CSV trace: its rows would only repeat that
+
+  void line(int line_no, const std::string& line, Diagnostics& diags) {
+    if (stop) return;
     if (line[0] == '#') {
       auto colon = line.find(':');
       if (colon == std::string::npos) return;  // a comment
@@ -56,7 +63,7 @@ Trace read_csv(const std::string& text, const std::string& file, Diagnostics& di
     auto cells = split_csv(line);
     if (!header_seen) {
       header_seen = true;
-      if (line != header_line()) diags.error({file, line_no, 1}, "", "expected the header '" + header_line() + "'");
+      stop = !check_csv_header(cells, {file, line_no, 1}, diags);
       return;
     }
     if (cells.size() != columns().size()) {
@@ -72,10 +79,28 @@ Trace read_csv(const std::string& text, const std::string& file, Diagnostics& di
       }
     }
     append(t, d, std::move(op));
+  }
+};
+
+// Each line of `text` to the reader, its errors through the file's cap.
+template <class Reader>
+void feed(Reader& r, const std::string& text, FileErrors& errors) {
+  for_each_line(text, [&](int line_no, const std::string& line) {
+    Diagnostics diags;
+    r.line(line_no, line, diags);
+    errors.take(diags);
   });
-  if (!header_seen) diags.error({file, 1, 1}, "", "no header line: not a tokenfab CSV trace");
-  require_metadata(given, file, diags);
-  return t;
+}
+
+Trace read_csv(const std::string& text, const std::string& file, FileErrors& errors) {
+  CsvReader r;
+  r.file = file;
+  feed(r, text, errors);
+  Diagnostics end;
+  if (!r.header_seen) end.error({file, 1, 1}, "", "no header line: not a tokenfab CSV trace");
+  if (!r.stop) require_metadata(r.given, file, end);
+  errors.take(end);
+  return std::move(r.t);
 }
 
 Location json_error_location(const std::string& file, int line_no, const std::string& what) {
@@ -85,13 +110,22 @@ Location json_error_location(const std::string& file, int line_no, const std::st
   return {file, line_no, col};
 }
 
-Trace read_jsonl(const std::string& text, const std::string& file, Diagnostics& diags) {
+struct JsonlReader {
+  std::string file;
   Trace t;
   std::set<std::string> given;
   bool header_seen = false;
-  bool stop = false;
-  for_each_line(text, [&](int line_no, const std::string& line) {
+  bool stop = false;  // the first line was no trace header: the rest would only repeat that
+
+  void line(int line_no, const std::string& line, Diagnostics& diags) {
     if (stop) return;
+    if (!header_seen && line[0] == '#') {
+      diags.error({file, line_no, 1}, "",
+                  "expected a first line {\"format\": \"tokenfab-trace\", ...}, found '#' metadata: a CSV trace is "
+                  "read from a file named .csv");
+      stop = true;
+      return;
+    }
     nlohmann::json j;
     try {
       j = nlohmann::json::parse(line);
@@ -132,11 +166,20 @@ Trace read_jsonl(const std::string& text, const std::string& file, Diagnostics& 
       if (!known) diags.error(at, key, "unknown op field");
     }
     append(t, d, std::move(op));
-  });
-  if (!header_seen)
-    diags.error({file, 1, 1}, "", "empty trace: expected a first line {\"format\": \"tokenfab-trace\", ...}");
-  if (header_seen && diags.ok()) require_metadata(given, file, diags);
-  return t;
+  }
+};
+
+Trace read_jsonl(const std::string& text, const std::string& file, FileErrors& errors) {
+  JsonlReader r;
+  r.file = file;
+  feed(r, text, errors);
+  Diagnostics end;
+  if (!r.header_seen && !r.stop) {
+    end.error({file, 1, 1}, "", "empty trace: expected a first line {\"format\": \"tokenfab-trace\", ...}");
+  }
+  if (r.header_seen && errors.empty()) require_metadata(r.given, file, end);
+  errors.take(end);
+  return std::move(r.t);
 }
 
 }  // namespace
@@ -181,9 +224,9 @@ std::string write_trace(const Trace& trace, TraceFormat format) {
 }
 
 Trace read_trace_text(const std::string& text, TraceFormat format, const std::string& file) {
-  Diagnostics diags;
-  Trace t = format == TraceFormat::csv ? read_csv(text, file, diags) : read_jsonl(text, file, diags);
-  diags.throw_if_any();
+  FileErrors errors(file);
+  Trace t = format == TraceFormat::csv ? read_csv(text, file, errors) : read_jsonl(text, file, errors);
+  errors.finish().throw_if_any();
   return t;
 }
 

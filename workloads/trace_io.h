@@ -19,7 +19,9 @@ namespace tokenfab {
 enum class TraceFormat { csv, jsonl };
 
 std::string write_trace(const Trace& trace, TraceFormat format);
-// Throws InputError with file:line:col for every bad field.
+// Throws InputError with file:line:col for every bad field, the first 20 of
+// a file and then a line counting the rest. A field beyond its column's
+// physical limit (1e21 FLOP, 1e15 bytes or 1e15 elements per op) is bad.
 Trace read_trace_text(const std::string& text, TraceFormat format, const std::string& file);
 Trace read_trace_file(const std::filesystem::path& file);
 // From the extension: .csv or .jsonl/.json.

@@ -4,6 +4,7 @@
 
 #include "workloads/footprint.h"
 #include "workloads/hf_config.h"
+#include "workloads/trace_check.h"
 #include "workloads/trace_gen.h"
 #include "workloads/trace_io.h"
 
@@ -144,6 +145,150 @@ TEST_CASE("trace: bad rows are reported with line and column") {
     CHECK(std::string(e.what()).find("kind: expected one of") != std::string::npos);
     CHECK(std::string(e.what()).find("did you mean 'gemm'?") != std::string::npos);
   }
+}
+
+// Llama-3.1-8B decode of one token on one device, as CSV: a title and 11
+// metadata lines, the header on line 13, the first op (the embedding) on 14:
+//   0,0,0,0,1,-1,embedding,embedding,bf16,1,4096,0,1,0,8192,8192,0,0,,,,
+std::string small_csv() {
+  return write_trace(
+      generate_trace(load_hf_config("workloads/models/llama-3.1-8b.json"), Precision{}, Mapping{}, Workload{}),
+      TraceFormat::csv);
+}
+
+// The text with one field of line `line_no` (1-based) replaced.
+std::string with_field(std::string text, int line_no, int field, const std::string& value) {
+  std::size_t start = 0;
+  for (int l = 1; l < line_no; ++l) start = text.find('\n', start) + 1;
+  for (int f = 0; f < field; ++f) start = text.find(',', start) + 1;
+  const std::size_t end = text.find_first_of(",\n", start);
+  return text.replace(start, end - start, value);
+}
+
+// All the errors of reading `text`, one line each; empty when it reads.
+std::string read_errors(const std::string& text, TraceFormat format = TraceFormat::csv) {
+  try {
+    read_trace_text(text, format, "x.csv");
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST_CASE("trace: values beyond a column's physical limit are refused, values at it read") {
+  const std::string csv = small_csv();
+  // flops is field 13 (0-based) of line 14; the 13 fields before it,
+  // "0,0,0,0,1,-1,embedding,embedding,bf16,1,4096,0,1," are 49 characters.
+  CHECK(read_errors(with_field(csv, 14, 13, "1e21")) == "");
+  CHECK(read_errors(with_field(csv, 14, 13, "1.000001e21")) ==
+        "error: x.csv:14:50: flops: '1.000001e21' is beyond the physical limit of 1e21 FLOP per op (a zettaFLOP: over "
+        "a day of the fastest chip)\n");
+  CHECK(read_errors(with_field(csv, 14, 13, "1e40")).find("flops: '1e40' is beyond") != std::string::npos);
+  CHECK(read_errors(with_field(csv, 14, 13, "inf")).find("flops: 'inf' is beyond") != std::string::npos);
+  // Too large for a double: a limit too, not a syntax error.
+  CHECK(read_errors(with_field(csv, 14, 13, "1e400")).find("flops: '1e400' is beyond") != std::string::npos);
+  // Bytes (weight_bytes, field 14): a petabyte reads, twice that does not.
+  CHECK(read_errors(with_field(csv, 14, 14, "1e15")) == "");
+  CHECK(read_errors(with_field(csv, 14, 14, "2e15"))
+            .find("weight_bytes: '2e15' is beyond the physical limit of 1e15 bytes per op") != std::string::npos);
+  CHECK(read_errors(with_field(csv, 14, 16, "1e16")).find("kv_read_bytes: '1e16' is beyond") != std::string::npos);
+  // Elements (m, field 9): 1e15 reads, one more does not; a count written as
+  // a real or too long for 64 bits names the limit too.
+  CHECK(read_errors(with_field(csv, 14, 9, "1000000000000000")) == "");
+  CHECK(read_errors(with_field(csv, 14, 9, "1000000000000001"))
+            .find("m: '1000000000000001' is beyond the physical limit of 1e15 elements") != std::string::npos);
+  CHECK(read_errors(with_field(csv, 14, 9, "1e40")).find("m: '1e40' is beyond") != std::string::npos);
+  CHECK(read_errors(with_field(csv, 14, 9, "99999999999999999999")).find("m: '99999999999999999999' is beyond") !=
+        std::string::npos);
+  CHECK(read_errors(with_field(csv, 14, 12, "1e16")).find("count: '1e16' is beyond") != std::string::npos);
+  CHECK(read_errors(with_field(csv, 14, 4, "1e16")).find("sequences: '1e16' is beyond") != std::string::npos);
+  // An integer column without a physical limit still says its range.
+  CHECK(read_errors(with_field(csv, 14, 0, "99999999999"))
+            .find("device: expected an integer from 0 to 2147483647, got '99999999999'") != std::string::npos);
+  // JSON lines: the same columns, the same limits.
+  std::string jsonl = write_trace(
+      generate_trace(load_hf_config("workloads/models/llama-3.1-8b.json"), Precision{}, Mapping{}, Workload{}),
+      TraceFormat::jsonl);
+  jsonl.replace(jsonl.find("\"flops\":0"), 9, "\"flops\":1e40");
+  CHECK(read_errors(jsonl, TraceFormat::jsonl).find("x.csv:2:1: flops: '1e+40' is beyond") != std::string::npos);
+}
+
+TEST_CASE("trace: a header error names the column expected and the one found") {
+  const std::string csv = small_csv();
+  const std::size_t header = csv.find("device,");
+  const std::string whole =
+      "error: x.csv:13:1: expected the header '" + csv.substr(header, csv.find('\n', header) - header) + "'\n";
+  // flops is column 14; "device,stage,attn_rank,tp_rank,sequences,layer,name,
+  // kind,dtype,m,n,k,count," before it is 75 characters.
+  CHECK(read_errors(with_field(csv, 13, 13, "flop")) ==
+        whole + "error: x.csv:13:76: column 14: expected 'flops', found 'flop'; did you mean 'flops'?\n");
+  // A dropped column is one message at its place, not a mismatch in every
+  // column after it. (Only the header lost it here, so the rows read.)
+  std::string dropped = csv;
+  dropped.replace(dropped.find("sequences,"), 10, "");
+  CHECK(read_errors(dropped) == whole +
+                                    "error: x.csv:13:32: column 5: expected 'sequences', found 'layer'; the header has "
+                                    "no 'sequences' column\n");
+  // Two columns swapped: each names where the other belongs.
+  std::string swapped = csv;
+  swapped.replace(swapped.find(",kind,dtype,"), 12, ",dtype,kind,");
+  const std::string swap_errors = read_errors(swapped);
+  CHECK(swap_errors.find("x.csv:13:53: column 8: expected 'kind', found 'dtype'; 'dtype' belongs in column 9") !=
+        std::string::npos);
+  CHECK(swap_errors.find("x.csv:13:59: column 9: expected 'dtype', found 'kind'; 'kind' belongs in column 8") !=
+        std::string::npos);
+  // An added column, at the end of the line.
+  std::string added = csv;
+  added.replace(added.find("comm_bytes\n"), 11, "comm_bytes,notes\n");
+  CHECK(read_errors(added).find(
+            "x.csv:13:180: column 23: expected the end of the line, found 'notes', which is not a trace column") !=
+        std::string::npos);
+}
+
+TEST_CASE("trace: a file's errors stop at 20, then one line counts the rest") {
+  // The metadata and header of a good trace, then 1,500 rows of one field
+  // each: 1,500 errors, 20 shown and 1,480 counted.
+  const std::string csv = small_csv();
+  std::string text = csv.substr(0, csv.find('\n', csv.find("device,")) + 1);
+  for (int i = 0; i < 1500; ++i) text += "0\n";
+  try {
+    read_trace_text(text, TraceFormat::csv, "x.csv");
+    FAIL("expected an error");
+  } catch (const InputError& e) {
+    const auto& errors = e.diagnostics().errors();
+    REQUIRE(errors.size() == 21);
+    CHECK(errors[0].str() == "error: x.csv:14:1: expected 22 fields, got 1");
+    CHECK(errors[19].str() == "error: x.csv:33:1: expected 22 fields, got 1");
+    CHECK(errors[20].str() == "error: x.csv: ... and 1,480 more errors in the same file");
+  }
+  // A JSON-lines trace named .csv is one error, not one per row and field.
+  const std::string jsonl = write_trace(
+      generate_trace(load_hf_config("workloads/models/llama-3.1-8b.json"), Precision{}, Mapping{}, Workload{}),
+      TraceFormat::jsonl);
+  const std::string errors = read_errors(jsonl);
+  CHECK(errors.find("error: x.csv:1:1: expected the header") == 0);
+  CHECK(errors.find('\n') == errors.size() - 1);
+  CHECK(errors.find("found a JSON object: a JSON-lines trace is read from a file named .jsonl") != std::string::npos);
+  // And a CSV trace read as JSON lines.
+  CHECK(read_errors(csv, TraceFormat::jsonl) ==
+        "error: x.csv:1:1: expected a first line {\"format\": \"tokenfab-trace\", ...}, found '#' metadata: a CSV "
+        "trace is read from a file named .csv\n");
+}
+
+TEST_CASE("trace: the checks against the model stop at 20 errors too") {
+  // A Llama-3.1-70B trace passed off as the 8B's: every op of layers 33 to 80
+  // (80 being the 70B's LM head) lies outside the 8B's -1..32.
+  Trace t = generate_trace(load_hf_config("workloads/models/llama-3.1-70b.json"), Precision{}, Mapping{}, Workload{});
+  t.model = "llama-3.1-8b";
+  std::size_t outside = 0;
+  for (const Op& op : t.devices[0].ops) outside += op.layer > 32 ? 1 : 0;
+  REQUIRE(outside > 20);
+  Diagnostics d;
+  check_trace(t, load_hf_config("workloads/models/llama-3.1-8b.json"), "x.csv", d);
+  REQUIRE(d.errors().size() == 21);
+  CHECK(d.errors()[0].str() == "error: x.csv: device 0, input_norm: layer 33 is outside -1..32");
+  CHECK(d.errors()[20].str() ==
+        "error: x.csv: ... and " + std::to_string(outside - 20) + " more errors in the same file");
 }
 
 TEST_CASE("mapping: errors name the constraint") {
