@@ -17,15 +17,16 @@ struct KernelEntry {
   int (*run)(const lpu::LpuParams&, const KernelOptions&);
   bool matrix = false;  // --shape, --type and --timing-only apply
   bool layer = false;   // --d, --heads, --ffn and --context apply
+  bool chips = false;   // --chips applies
 };
 
 const std::vector<KernelEntry>& registry() {
   static const std::vector<KernelEntry> kernels = [] {
     std::vector<KernelEntry> k = {
-        {"gemv", run_gemv, true, false},
-        {"matmul", run_matmul_kernel, true, false},
-        {"allreduce", run_all_reduce, false, false},
-        {"layer", run_layer, false, true},
+        {"gemv", run_gemv, true, false, false},
+        {"matmul", run_matmul_kernel, true, false, false},
+        {"allreduce", run_all_reduce, false, false, true},
+        {"layer", run_layer, false, true, true},
     };
     // vector_kernel_names() is a function-local static: the views stay valid.
     for (const std::string& name : lpu::vector_kernel_names()) k.push_back({name, run_vector});
@@ -53,6 +54,9 @@ int cmd_emulate_kernel(const KernelOptions& o) {
   }
   if ((o.d > 0 || o.heads > 0 || o.ffn > 0 || o.context >= 0) && !entry->layer)
     throw InputError({"--kernel"}, "--d, --heads, --ffn and --context apply to the layer kernel");
+  if (o.chips > 0 && !entry->chips)
+    throw InputError({"--chips"},
+                     "applies to the allreduce and layer kernels; the " + o.kernel + " kernel runs on one chip");
   if (o.timing_only && !entry->matrix)
     throw InputError({"--timing-only"}, "applies to files and the gemv and matmul kernels; the " + o.kernel +
                                             " kernel is checked against its reference");

@@ -24,6 +24,11 @@ void check_kernel(const char* preset, int tiles, std::int64_t hand_derived_cycle
   CHECK(c.run.dataflow_bound <= c.run.cycles);
   CHECK(c.outputs == n);
   CHECK(c.mismatches == 0);
+  // Timing only runs the same program: the same cycles, nothing compared.
+  const KernelCheck t = check_gemv(p, layout, k, tiles, false, Mode::timing_only);
+  CHECK(t.run.errors.empty());
+  CHECK(t.run.cycles == c.run.cycles);
+  CHECK(t.outputs == 0);
 }
 
 // tiny: as chip_test's hand-written GEMV, 54 cycles.

@@ -23,8 +23,9 @@ struct KernelCheck {
 // INT8 weights W (dim x tiles*dim) and activation x, laid out as `layout`
 // says; compares the INT32 results with Eigen's x^T W.
 // With `record_issues`, each run keeps every issue (for a timeline).
+// Timing only: the same program, no values written, moved or checked.
 KernelCheck check_gemv(const LpuParams& p, const GemvLayout& layout, const GemvKernel& kernel, int tiles,
-                       bool record_issues = false);
+                       bool record_issues = false, Mode mode = Mode::functional);
 
 // A different INT8 vector on each of `chips` chips; compares the vector each
 // chip writes with the wrapped INT8 sum of all of them, lane by lane. `run`

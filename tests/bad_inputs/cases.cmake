@@ -107,3 +107,4 @@ bad_input(mapping_beyond_chips "mapping: attn_dp=72,ep=72,dp=4 needs 288 devices
 bad_input(lpu_fp4 "precision.weights: Groq LPU v1 has no fp4 unit (its units: int8, bf16)" run configs/runs/llama2_70b_groq_v1.yaml --set precision.weights=fp4)
 bad_input(activations_without_unit "precision.activations: H100 SXM has no fp4 unit" run --system configs/systems/hgx_h100.yaml --set mapping.ep=8 --set mapping.attn_dp=8 --set precision.activations=fp4)
 bad_input(context_beyond_model "workload.context: 500001 positions (context 500000 + 1 new) is beyond llama-2-70b's max_position_embeddings of 4096" run --model workloads/models/llama-2-70b.json --set mapping.ep=1 --set mapping.attn_dp=1 --set mapping.tp=8 --set workload.context=500000)
+bad_input(emulate_chips_unused "--chips: applies to the allreduce and layer kernels; the gemv kernel runs on one chip" emulate --kernel gemv --chips 4)
