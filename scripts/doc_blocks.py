@@ -17,9 +17,10 @@ Each marker is run from the repository root by bash as `tokenfab <marker>`,
 where `tokenfab` is the binary under test, so a marker may end in a pipe that
 keeps part of the output (`... | head -4`); a failing command (pipefail) is an
 error, not a difference. Commands that write files (run, ceiling, pareto,
-validate, emulate, trace) get `--out` in a scratch directory unless the marker
-gives one, so checking never writes into the tree; lines that name written
-files (`wrote ...`) are left out of both the output and the block.
+validate, emulate, trace, sweep) get `--out` in a scratch directory unless
+the marker gives one, so checking never writes into the tree (and a sweep
+starts with no journal); lines that name written files (`wrote ...`, or a
+line's `; wrote ...` tail) are left out of both the output and the block.
 
   doc_blocks.py --check  --tokenfab build/app/tokenfab docs/ceiling.md   # exit 1 and a diff on a stale block
   doc_blocks.py --update --tokenfab build/app/tokenfab docs/ceiling.md   # rewrite every block in place
@@ -40,7 +41,10 @@ FENCE_OPEN = "```text"
 FENCE_CLOSE = "```"
 WROTE = re.compile(r"^\s*wrote ")
 # Subcommands that write files, and how their --out is named.
-WRITERS = {"run": "", "ceiling": "", "pareto": "", "validate": "", "emulate": "", "trace": ".csv"}
+WRITERS = {"run": "", "ceiling": "", "pareto": "", "validate": "", "emulate": "", "trace": ".csv", "sweep": ""}
+# A line that ends by naming what it wrote ("...; wrote out/x/results.jsonl"):
+# the names depend on the scratch directory, so that part is left out.
+WROTE_TAIL = re.compile(r";\s*wrote .*$")
 
 
 class DocError(Exception):
@@ -87,7 +91,7 @@ def run(command, tokenfab, root, scratch, index):
     p = subprocess.run(["bash", "-c", script], cwd=root, capture_output=True, text=True, env=env)
     if p.returncode != 0:
         raise DocError(f"`tokenfab {command}` failed (exit {p.returncode}):\n{p.stderr}{p.stdout}")
-    return [line for line in p.stdout.splitlines() if not WROTE.match(line)]
+    return [WROTE_TAIL.sub("", line) for line in p.stdout.splitlines() if not WROTE.match(line)]
 
 
 def process(path, tokenfab, root, update):

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates every checked block of docs/*.md (a `<!-- tokenfab-doc: ... -->`
+# Regenerates every checked block of README.md and docs/*.md (a `<!-- tokenfab-doc: ... -->`
 # marker followed by a ```text block; see scripts/doc_blocks.py) from the
 # current build: run it after a change that is meant to move a quoted figure,
 # then review `git diff docs` and fix any prose that quotes the old figure.
@@ -11,7 +11,7 @@ build=${1:-build}
 shift || true
 cmake --build "$build" --target tokenfab -j2
 if [ $# -eq 0 ]; then
-  mapfile -t docs < <(grep -l '^<!-- tokenfab-doc: ' docs/*.md)
+  mapfile -t docs < <(grep -l '^<!-- tokenfab-doc: ' README.md docs/*.md)
 else
   docs=("$@")
 fi

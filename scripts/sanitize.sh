@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The test suite under AddressSanitizer + UndefinedBehaviorSanitizer
+# (TOKENFAB_SANITIZE, g++'s runtimes), in build-asan beside build.
+#   bash scripts/sanitize.sh            every test
+#   bash scripts/sanitize.sh -L unit    a CTest label only (what CI runs)
+# Any sanitizer report fails the test that triggered it. Leak checking is
+# off: Debian's SystemC library is not instrumented and keeps its kernel's
+# allocations to the end of the process, which LeakSanitizer would report
+# for every simulation (the project's own allocations are RAII).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTOKENFAB_SANITIZE=ON -DTOKENFAB_BUILD_BENCH=OFF >/dev/null
+cmake --build build-asan -j2
+export SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1
+export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=0
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+ctest --test-dir build-asan -j2 --output-on-failure "$@"
