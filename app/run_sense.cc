@@ -61,10 +61,14 @@ std::vector<std::string> check_run_sense(const LoadedRun& run, bool check_mappin
                         "workload.extrapolate: true if that is meant",
                         positions, c.workload.context, c.workload.tokens, run.model.name, run.model.max_positions));
   }
-  if (check_mapping && c.mapping.total_devices() > c.system.chips) {
+  // In 64 bits: the degrees' range (at most 2^20 devices) is validate_mapping's
+  // to report, after this.
+  const Mapping& m = c.mapping;
+  const std::int64_t devices = std::int64_t{m.tp} * m.attn_dp * m.pp * m.dp;
+  if (check_mapping && devices > c.system.chips && devices <= (std::int64_t{1} << 20)) {
     d.error(at("mapping"), "mapping",
-            fmt::format("{} needs {} devices (tp x attn_dp x pp x dp), {} has {}", c.mapping.label(),
-                        c.mapping.total_devices(), c.system.name, c.system.chips));
+            fmt::format("{} needs {} devices (tp x attn_dp x pp x dp), {} has {}", m.label(), devices, c.system.name,
+                        c.system.chips));
   }
   const Precision& p = c.precision;
   const bool lpu = c.system.chip.kind == ChipKind::lpu;
