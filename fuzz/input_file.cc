@@ -38,8 +38,11 @@ const fs::path& process_dir() {
 }
 
 // Makes `copy` a real folder whose entries link to those of `original`,
-// except `keep_real`, which the caller builds itself.
+// except `keep_real`, which the caller builds itself. A second InputFile in
+// the same process may find `copy` as a symlink an earlier one made: it is
+// replaced, else the input would be written into the repository.
 void link_entries(const fs::path& original, const fs::path& copy, const fs::path& keep_real) {
+  if (fs::is_symlink(copy)) fs::remove(copy);
   fs::create_directories(copy);
   for (const auto& entry : fs::directory_iterator(original)) {
     const fs::path name = entry.path().filename();
@@ -69,6 +72,7 @@ InputFile::InputFile(const fs::path& folder, const std::string& name) {
   }
   link_entries(original, copy, name);
   path_ = copy / name;
+  if (fs::is_symlink(path_)) fs::remove(path_);
 }
 
 const fs::path& InputFile::write(const std::uint8_t* data, std::size_t size) {
