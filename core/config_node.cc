@@ -158,7 +158,12 @@ bool valid_json(const std::string& text, const std::string& file, Diagnostics& d
     // e.byte is just past the offending token; point at the token's start.
     std::size_t end = std::min<std::size_t>(e.byte, text.size());
     std::size_t start = end > 0 ? end - 1 : 0;
-    if (start > 0 && text[start] == '"') start = text.rfind('"', start - 1);
+    // Back to the string's opening quote, when there is one before it (the
+    // first quote of the file has none: fuzzing found rfind's npos here).
+    if (start > 0 && text[start] == '"') {
+      const std::size_t open = text.rfind('"', start - 1);
+      if (open != std::string::npos) start = open;
+    }
     Location loc{file, 1, 1};
     for (std::size_t i = 0; i < start; ++i) {
       if (text[i] == '\n') {
@@ -171,6 +176,10 @@ bool valid_json(const std::string& text, const std::string& file, Diagnostics& d
     std::string what = e.what();
     auto colon = what.find(": ", what.find("column"));
     diags.error(loc, "", "syntax error: " + (colon == std::string::npos ? what : what.substr(colon + 2)));
+    return false;
+  } catch (const nlohmann::json::out_of_range&) {
+    // A number beyond a double (1e400): the parser says no more than that.
+    diags.error({file, 1, 1}, "", "a number too large for a double (beyond about 1.8e308)");
     return false;
   }
 }
