@@ -59,6 +59,14 @@ bool serves(const TierPoint& p, const Tier& tier) {
   return p.per_user >= tier.min_speed && (p.context == 0 || !tier.context || p.context == *tier.context);
 }
 
+const TierPoint* best_for(const std::vector<TierPoint>& points, const Tier& tier) {
+  const TierPoint* best = nullptr;
+  for (const TierPoint& p : points) {
+    if (serves(p, tier) && p.tokens_per_s_per_mw > (best ? best->tokens_per_s_per_mw : 0.0)) best = &p;
+  }
+  return best;
+}
+
 TierTable with_context(TierTable tiers, std::int64_t context) {
   for (Tier& t : tiers.tiers) {
     if (!t.context) t.context = context;
@@ -92,16 +100,10 @@ DataCenterResult spread_over_tiers(const DataCenter& dc, const TierTable& table,
     const Tier& tier = table.tiers[k];
     TierResult r;
     r.name = tier.name;
-    double per_mw = 0;
-    for (const TierPoint& p : points) {
-      if (serves(p, tier) && p.tokens_per_s_per_mw > per_mw) {
-        per_mw = p.tokens_per_s_per_mw;
-        r.served = true;
-        r.unit = p.unit.name;
-        best[k] = &p;
-      }
-    }
-    r.tokens_per_s = per_mw;  // per MW until the tier's power is known
+    best[k] = best_for(points, tier);
+    r.served = best[k] != nullptr;
+    if (r.served) r.unit = best[k]->unit.name;
+    r.tokens_per_s = r.served ? best[k]->tokens_per_s_per_mw : 0;  // per MW until the tier's power is known
     out.tiers.push_back(r);
   }
   if (table.allocation == Allocation::fixed) {

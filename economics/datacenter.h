@@ -76,6 +76,9 @@ struct TierPoint {
 // Whether `p` can serve `tier`: fast enough, and searched at the tier's
 // context when the tier names one (a point at another context cannot).
 bool serves(const TierPoint& p, const Tier& tier);
+// The point serving `tier` with the most tokens per MW (more than none), or
+// nullptr: the point a tier's power buys, for one supply or a fleet's each.
+const TierPoint* best_for(const std::vector<TierPoint>& points, const Tier& tier);
 
 // The tiers with every tier that names no context given `context` (the
 // run's), so that points searched at other contexts serve only their own.

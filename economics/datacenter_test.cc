@@ -16,8 +16,8 @@ struct Fixture {
   std::vector<TierPoint> points = {{TokensPerSecond(50), 1000.0, rack}, {TokensPerSecond(250), 100.0, rack}};
   TierTable tiers{"test",
                   Allocation::fixed,
-                  {{"free", DollarsPerToken(0), TokensPerSecond(20), 0.5, std::nullopt},
-                   {"$10", DollarsPerToken(10e-6), TokensPerSecond(200), 0.5, std::nullopt}}};
+                  {{"free", DollarsPerToken(0), TokensPerSecond(20), 0.5, std::nullopt, std::nullopt},
+                   {"$10", DollarsPerToken(10e-6), TokensPerSecond(200), 0.5, std::nullopt, std::nullopt}}};
 };
 
 TEST_CASE("data center: each tier's share serves at the most per MW among points fast enough") {
@@ -53,8 +53,8 @@ TEST_CASE("data center: optimised, power goes to the most revenue per MW up to e
   // $10 at the fast one 100 x $10/Mtok = $0.001: $2 first.
   x.tiers = {"test",
              Allocation::optimised,
-             {{"$2", DollarsPerToken(2e-6), TokensPerSecond(20), 0, std::nullopt},
-              {"$10", DollarsPerToken(10e-6), TokensPerSecond(200), 0, std::nullopt}}};
+             {{"$2", DollarsPerToken(2e-6), TokensPerSecond(20), 0, std::nullopt, std::nullopt},
+              {"$10", DollarsPerToken(10e-6), TokensPerSecond(200), 0, std::nullopt, std::nullopt}}};
   const DataCenter mw{"1 MW", Watts(1e6)};
   // No limits: all of it to $2, an upper bound.
   DataCenterResult r = spread_over_tiers(mw, x.tiers, 1.0, x.points);

@@ -9,11 +9,9 @@ const double kYear = 8760.0 * 3600.0;
 
 // The point of `points` at least `speed` per user with the most tokens per MW.
 const TierPoint* best_at(const std::vector<TierPoint>& points, TokensPerSecond speed) {
-  const TierPoint* best = nullptr;
-  for (const TierPoint& p : points) {
-    if (p.per_user >= speed && (!best || p.tokens_per_s_per_mw > best->tokens_per_s_per_mw)) best = &p;
-  }
-  return best;
+  Tier any;  // names no context: every point's counts
+  any.min_speed = speed;
+  return best_for(points, any);
 }
 
 }  // namespace
@@ -43,12 +41,7 @@ FleetResult mixed_fleet(const DataCenter& dc, const TierTable& table, double uti
   // zero column, so the program never puts power there.
   std::vector<std::vector<const TierPoint*>> best(H, std::vector<const TierPoint*>(K, nullptr));
   for (std::size_t h = 0; h < H; ++h) {
-    for (std::size_t k = 0; k < K; ++k) {
-      for (const TierPoint& p : supplies[h].points) {
-        if (serves(p, table.tiers[k]) && (!best[h][k] || p.tokens_per_s_per_mw > best[h][k]->tokens_per_s_per_mw))
-          best[h][k] = &p;
-      }
-    }
+    for (std::size_t k = 0; k < K; ++k) best[h][k] = best_for(supplies[h].points, table.tiers[k]);
   }
   auto tokens = [&](std::size_t h, std::size_t k) { return best[h][k] ? best[h][k]->tokens_per_s_per_mw : 0.0; };
   LinearProgram lp;

@@ -15,8 +15,8 @@ const std::vector<TierPoint> pods = {{TokensPerSecond(100), 600.0, pod}, {Tokens
 TierTable two_tiers() {
   return {"test",
           Allocation::fixed,
-          {{"$1", DollarsPerToken(1e-6), TokensPerSecond(50), 0.5, std::nullopt},
-           {"$10", DollarsPerToken(10e-6), TokensPerSecond(400), 0.5, std::nullopt}}};
+          {{"$1", DollarsPerToken(1e-6), TokensPerSecond(50), 0.5, std::nullopt, std::nullopt},
+           {"$10", DollarsPerToken(10e-6), TokensPerSecond(400), 0.5, std::nullopt, std::nullopt}}};
 }
 
 TEST_CASE("fleet: a frontier read at a speed: most tokens per MW, and the cheapest token") {
