@@ -130,8 +130,11 @@ void resolve_bases(ConfigNode& node, const std::filesystem::path& dir, Diagnosti
     diags.error(base_ref.loc, "base", "inheritance cycle through " + base_path.string());
     return;
   }
-  if (!std::filesystem::exists(base_path)) {
-    diags.error(base_ref.loc, "base", "base file " + base_path.string() + " does not exist");
+  // The non-throwing overload: a name over the file system's limit or a
+  // symlink loop is bad input, reported like a missing file.
+  if (!std::filesystem::exists(base_path, ec)) {
+    diags.error(base_ref.loc, "base",
+                "base file " + base_path.string() + (ec ? " cannot be read: " + ec.message() : " does not exist"));
     return;
   }
   stack.push_back(canonical);

@@ -76,7 +76,7 @@ std::vector<Point> sweep(const SystemConfig& system, const ModelSpec& model, con
             w.batch = batch;
             EstimateInput in{system, model, precision, map, w, nullptr, false, engine};
             // Memory first: the footprint grows with the batch, so stop at the first miss.
-            if (stage_footprint(in, stepped, 0).total() > capacity) break;
+            if (!fits_memory(engine, stage_footprint(in, stepped, 0), capacity)) break;
             Estimate e = estimate(in);
             if (!e.fits) break;  // a later stage holds more than the first
             out.push_back({map, batch, summarize(e, system, map)});

@@ -75,6 +75,18 @@ const Schema<EngineConfig>& engine_schema() {
         .at_least(Seconds(0));
     s.add("max_batch", &EngineConfig::max_batch, "sequences one replica keeps in flight (the engine's limit)")
         .at_least(std::int64_t{1});
+    s.add("memory_fraction", &EngineConfig::memory_fraction,
+          "share of device memory the engine fills with weights, KV cache and activations (SGLang "
+          "mem_fraction_static, vLLM gpu_memory_utilization); 1 = all of it")
+        .default_value(1.0)
+        .positive()
+        .at_most(1.0);
+    s.add("kv_free_fraction", &EngineConfig::kv_free_fraction,
+          "share of the memory left after weights and activations that the KV cache takes (TensorRT-LLM "
+          "kv_cache_config.free_gpu_memory_fraction); 1 = all of it")
+        .default_value(1.0)
+        .positive()
+        .at_most(1.0);
     s.section("speculative", &EngineConfig::speculative, speculative_schema());
     s.add("expert_imbalance", &EngineConfig::expert_imbalance,
           "hottest expert-parallel rank's routed tokens over the mean; 1 = uniform routing. DeepSeek-R1 at EP 32: "
@@ -100,7 +112,8 @@ bool has_deployment_terms(const EngineConfig& e) {
   const KernelEfficiency& k = e.kernel_efficiency;
   return k.gemm != 1.0 || k.grouped_gemm != 1.0 || k.attention != 1.0 || e.kernel_overhead.value() > 0 ||
          e.collective_overhead.value() > 0 || e.all_to_all_overhead.value() > 0 || e.step_overhead.value() > 0 ||
-         e.sequence_overhead.value() > 0 || e.max_batch || e.speculative.draft_tokens > 0 || e.expert_imbalance != 1.0;
+         e.sequence_overhead.value() > 0 || e.max_batch || e.memory_fraction != 1.0 || e.kv_free_fraction != 1.0 ||
+         e.speculative.draft_tokens > 0 || e.expert_imbalance != 1.0;
 }
 
 double kernel_efficiency(const EngineConfig& engine, OpKind kind) {
@@ -132,6 +145,12 @@ ModelSpec drafting_model(const ModelSpec& model, const EngineConfig& engine) {
   m.layers += drafts;
   for (int i = 0; i < drafts; ++i) m.layer_specs.push_back(model.layer_specs.back());
   return m;
+}
+
+Bytes usable_memory(const EngineConfig& engine, Bytes capacity) { return capacity * engine.memory_fraction; }
+
+bool fits_memory(const EngineConfig& engine, const Footprint& f, Bytes capacity) {
+  return f.weights + f.kv_cache / engine.kv_free_fraction + f.activations <= usable_memory(engine, capacity);
 }
 
 Seconds host_time(const EngineConfig& engine, std::int64_t sequences) {

@@ -21,6 +21,7 @@
 
 #include "core/schema.h"
 #include "core/units.h"
+#include "workloads/footprint.h"
 #include "workloads/model.h"
 #include "workloads/op.h"
 
@@ -54,6 +55,12 @@ struct EngineConfig {
   Seconds step_overhead;        // host work per engine step: scheduling, sampling, detokenising
   Seconds sequence_overhead;    // host work per sequence in the step
   std::optional<std::int64_t> max_batch;  // sequences one replica's engine keeps in flight
+  // Device memory the engine fills with weights, KV cache and activations
+  // (the rest holds its CUDA context, graphs and workspaces), and the share
+  // of what those leave that its KV pool takes: SGLang's mem_fraction_static
+  // is the first, TensorRT-LLM's free_gpu_memory_fraction the second.
+  double memory_fraction = 1.0;
+  double kv_free_fraction = 1.0;
   SpeculativeConfig speculative;
   // The hottest expert-parallel rank's routed rows over what uniform routing
   // gives it (1: uniform, off). Trace generation reads it from
@@ -88,6 +95,14 @@ int draft_tokens(const EngineConfig& engine, const ModelSpec& model);
 // its weights are counted once per draft, exact for one draft). `model`
 // itself when there are none.
 ModelSpec drafting_model(const ModelSpec& model, const EngineConfig& engine);
+
+// The memory the engine lets a device fill (memory_fraction of `capacity`).
+Bytes usable_memory(const EngineConfig& engine, Bytes capacity);
+
+// True when `f` fits the engine's share of `capacity`: weights and
+// activations in usable_memory, and the KV cache within kv_free_fraction of
+// what they leave.
+bool fits_memory(const EngineConfig& engine, const Footprint& f, Bytes capacity);
 
 // Host time of one step over `sequences` sequences.
 Seconds host_time(const EngineConfig& engine, std::int64_t sequences);

@@ -40,6 +40,29 @@ TEST_CASE("the hardware bound keeps fusion and turns every deployment term off")
   CHECK(collective_software(e, CollectiveKind::all_to_all).value() == doctest::Approx(32e-6));
 }
 
+TEST_CASE(
+    "the engine's memory share: weights and KV pool within memory_fraction, KV within kv_free_fraction of the rest") {
+  const Bytes hbm(180e9);
+  // 86 GB of weights, 1 GB of activations, 60 GB of KV cache: 147 GB.
+  const Footprint f{Bytes(86e9), Bytes(60e9), Bytes(1e9)};
+  EngineConfig e;
+  CHECK(fits_memory(e, f, hbm));  // the bound: all 180 GB
+  CHECK(usable_memory(e, hbm).value() == doctest::Approx(180e9));
+  // SGLang at --mem-fraction-static 0.82: 0.82 x 180 = 147.6 GB holds 147 GB, not 148.
+  e.memory_fraction = 0.82;
+  CHECK(has_deployment_terms(e));
+  CHECK(usable_memory(e, hbm).value() == doctest::Approx(147.6e9));
+  CHECK(fits_memory(e, f, hbm));
+  CHECK_FALSE(fits_memory(e, {Bytes(87e9), Bytes(60e9), Bytes(1e9)}, hbm));
+  // TensorRT-LLM at free_gpu_memory_fraction 0.8: 180 - 86 - 1 = 93 GB free,
+  // 74.4 GB of it for the KV cache: 74 GB fits, 75 GB does not.
+  e = EngineConfig{};
+  e.kv_free_fraction = 0.8;
+  CHECK(fits_memory(e, {Bytes(86e9), Bytes(74e9), Bytes(1e9)}, hbm));
+  CHECK_FALSE(fits_memory(e, {Bytes(86e9), Bytes(75e9), Bytes(1e9)}, hbm));
+  CHECK_FALSE(has_deployment_terms(hardware_bound(e)));
+}
+
 TEST_CASE("drafts run only on a model with a draft module, one more layer like its last per draft") {
   ModelSpec m;
   m.layers = 3;

@@ -132,6 +132,10 @@ struct JsonlReader {
     } catch (const nlohmann::json::parse_error& e) {
       diags.error(json_error_location(file, line_no, e.what()), "", "syntax error: " + std::string(e.what()));
       return;
+    } catch (const nlohmann::json::out_of_range&) {
+      // A number beyond a double (1e400): nlohmann gives no position for it.
+      diags.error({file, line_no, 1}, "", "a number too large for a double (beyond about 1.8e308)");
+      return;
     }
     if (!j.is_object()) {
       diags.error({file, line_no, 1}, "", "expected a JSON object");
@@ -140,7 +144,8 @@ struct JsonlReader {
     Location at{file, line_no, 1};
     if (!header_seen) {
       header_seen = true;
-      if (j.value("format", "") != "tokenfab-trace") {
+      const auto format = j.find("format");
+      if (format == j.end() || !format->is_string() || format->get<std::string>() != "tokenfab-trace") {
         diags.error(at, "format", "expected a first line {\"format\": \"tokenfab-trace\", ...}");
         stop = true;
         return;

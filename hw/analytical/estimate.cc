@@ -168,8 +168,8 @@ Estimate finish_estimate(PassTiming pass, const EstimateInput& in) {
   const int replicas = in.system.chips / map.replica_devices();
   e.tokens_per_second_per_system =
       replicas > 0 ? e.tokens_per_second_per_replica * replicas : e.tokens_per_second_per_device * in.system.chips;
-  e.capacity = in.system.chip.weight_memory().capacity;
-  e.fits = e.footprint.total() <= e.capacity;
+  e.capacity = usable_memory(in.engine, in.system.chip.weight_memory().capacity);
+  e.fits = fits_memory(in.engine, e.footprint, in.system.chip.weight_memory().capacity);
   return e;
 }
 

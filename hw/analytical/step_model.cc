@@ -35,10 +35,12 @@ StepResult AnalyticalStepModel::time_step(const Batch& batch) {
     const Seconds end = pass.time + critical->time;
     pass.add_stage(std::move(*critical), end);
   }
-  return finish_step(std::move(pass), c.system, host_time(c.engine, std::ssize(batch.sequences)), load.rank_of);
+  return finish_step(std::move(pass), c.system, c.engine, std::ssize(batch.sequences), load.rank_of);
 }
 
-StepResult finish_step(PassTiming pass, const SystemConfig& system, Seconds host, std::vector<int> rank_of) {
+StepResult finish_step(PassTiming pass, const SystemConfig& system, const EngineConfig& engine, std::int64_t sequences,
+                       std::vector<int> rank_of) {
+  const Seconds host = host_time(engine, sequences);
   StepResult r;
   r.time = pass.time + host;
   r.breakdown = pass.breakdown;
@@ -46,8 +48,8 @@ StepResult finish_step(PassTiming pass, const SystemConfig& system, Seconds host
   r.bound = r.breakdown.largest();
   r.stages = std::move(pass.stages);
   r.footprint = pass.footprint;
-  r.capacity = system.chip.weight_memory().capacity;
-  r.fits = r.footprint.total() <= r.capacity;
+  r.capacity = usable_memory(engine, system.chip.weight_memory().capacity);
+  r.fits = fits_memory(engine, r.footprint, system.chip.weight_memory().capacity);
   r.rank_of = std::move(rank_of);
   return r;
 }

@@ -58,9 +58,10 @@ class AnalyticalStepModel : public StepModel {
   StepModelConfig config_;
 };
 
-// Fills time, bound, capacity and fit from a finished pass and the engine's
-// host time for the step (which follows the pass: the next step is scheduled
-// after this one's results are back).
-StepResult finish_step(PassTiming pass, const SystemConfig& system, Seconds host, std::vector<int> rank_of);
+// Fills time, bound, capacity and fit from a finished pass, the engine's
+// host time for a step over `sequences` (which follows the pass: the next
+// step is scheduled after this one's results are back) and its memory share.
+StepResult finish_step(PassTiming pass, const SystemConfig& system, const EngineConfig& engine, std::int64_t sequences,
+                       std::vector<int> rank_of);
 
 }  // namespace tokenfab

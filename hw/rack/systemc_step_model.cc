@@ -56,7 +56,7 @@ StepResult SystemCStepModel::time_step(const Batch& batch) {
     }
     return fullest;
   });
-  return finish_step(std::move(pass), c.system, host_time(c.engine, std::ssize(batch.sequences)), load.rank_of);
+  return finish_step(std::move(pass), c.system, c.engine, std::ssize(batch.sequences), load.rank_of);
 }
 
 }  // namespace tokenfab

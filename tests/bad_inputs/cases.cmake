@@ -10,6 +10,8 @@ bad_input(syntax_error "syntax_error.yaml:4:11: syntax error" run @syntax_error.
 bad_input(duplicate_key "duplicate_key.yaml:4:3: workload.batch: duplicate key" run @duplicate_key.yaml)
 bad_input(base_missing "base: base file" run @base_missing.yaml)
 bad_input(base_cycle "inheritance cycle" run @base_cycle_a.yaml)
+# A name the file system refuses (fuzz finding 1, docs/reliability.md) is reported like a missing file.
+bad_input(base_name_too_long "base_name_too_long.yaml:1:7: base: base file" run @base_name_too_long.yaml)
 bad_input(bad_status "system.chip.tdp.status: expected one of spec, reported, projection, assumed, fitted, got 'guessed'" run @bad_status.yaml)
 bad_input(bad_integer "system.chip.hbm.stacks: expected an integer, got '8.5'" run @bad_integer.yaml)
 bad_input(zero_batch "workload.batch: expected an integer >= 1, got '0'" run @zero_batch.yaml)

@@ -11,3 +11,6 @@ bad_input(trace_dropped_column_capped "trace_dropped_column.csv: ... and 12 more
 # A trace in the other format than its name says is one error, not one per row.
 bad_input(trace_jsonl_named_csv "trace_jsonl_named.csv:1:1: expected the header 'device,stage,attn_rank,tp_rank,sequences,layer,name,kind,dtype,m,n,k,count,flops,weight_bytes,activation_bytes,kv_read_bytes,kv_write_bytes,collective,group,group_size,comm_bytes', found a JSON object: a JSON-lines trace is read from a file named .jsonl" run --model workloads/models/llama-3.1-8b.json --trace @trace_jsonl_named.csv)
 bad_input(trace_csv_named_jsonl "trace_csv_named.jsonl:1:1: expected a first line {\"format\": \"tokenfab-trace\", ...}, found '#' metadata: a CSV trace is read from a file named .csv" run --model workloads/models/llama-3.1-8b.json --trace @trace_csv_named.jsonl)
+# Fuzz findings (docs/reliability.md): a number beyond a double and a format that is not a string.
+bad_input(trace_number_overflow "trace_number_overflow.jsonl:2:1: a number too large for a double" run --model workloads/models/llama-3.1-8b.json --trace @trace_number_overflow.jsonl)
+bad_input(trace_numeric_format "trace_numeric_format.jsonl:1:1: format: expected a first line" run --model workloads/models/llama-3.1-8b.json --trace @trace_numeric_format.jsonl)
