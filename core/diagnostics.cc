@@ -19,10 +19,44 @@ void Diagnostics::error(Location loc, std::string path, std::string message) {
   errors_.push_back({std::move(loc), std::move(path), std::move(message)});
 }
 
+void Diagnostics::more(const std::string& file, std::size_t count) {
+  if (count > 0) more_.emplace_back(file, count);
+}
+
+void Diagnostics::append(const Diagnostics& other) {
+  errors_.insert(errors_.end(), other.errors_.begin(), other.errors_.end());
+  more_.insert(more_.end(), other.more_.begin(), other.more_.end());
+}
+
 std::string Diagnostics::render() const {
+  // Files in the order their first error came, each with its errors kept
+  // and its errors only counted.
+  struct File {
+    std::string name;
+    std::size_t kept = 0, counted = 0;
+  };
+  std::vector<File> files;
+  auto file = [&](const std::string& name) -> File& {
+    auto it = std::find_if(files.begin(), files.end(), [&](const File& f) { return f.name == name; });
+    return it != files.end() ? *it : files.emplace_back(File{name});
+  };
   std::string out;
-  for (const auto& e : errors_) out += e.str() + "\n";
+  for (const auto& e : errors_) {
+    if (++file(e.loc.file).kept <= kShownPerFile) out += e.str() + "\n";
+  }
+  for (const auto& [name, count] : more_) file(name).counted += count;
+  for (const auto& f : files) {
+    const std::size_t left_out = f.kept + f.counted - std::min(f.kept, kShownPerFile);
+    if (left_out > 0) out += "error: " + f.name + ": " + more_errors(left_out) + "\n";
+  }
   return out;
+}
+
+std::string more_errors(std::size_t count) {
+  std::string digits = std::to_string(count);
+  for (auto i = static_cast<std::ptrdiff_t>(digits.size()) - 3; i > 0; i -= 3)
+    digits.insert(static_cast<std::size_t>(i), ",");
+  return "... and " + digits + " more error" + (count == 1 ? "" : "s") + " in the same file";
 }
 
 void Diagnostics::throw_if_any() const {

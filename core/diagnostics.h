@@ -10,8 +10,10 @@
 // prints and turns into exit code 2.
 #pragma once
 
+#include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace tokenfab {
@@ -32,16 +34,28 @@ struct Diagnostic {
 
 class Diagnostics {
  public:
+  // Errors printed per file: a systematic mistake (a dropped column, a
+  // renamed key in a list) repeats on every row, and thousands of copies bury
+  // the first lines, which name the cause.
+  static constexpr std::size_t kShownPerFile = 20;
+
   void error(Location loc, std::string path, std::string message);
+  // Errors of `file` counted but not kept: a reader streaming a huge file
+  // keeps only what render prints (workloads/trace_columns.h FileErrors).
+  void more(const std::string& file, std::size_t count);
+  // Every error and count of `other`, after this one's.
+  void append(const Diagnostics& other);
   bool ok() const { return errors_.empty(); }
   const std::vector<Diagnostic>& errors() const { return errors_; }
-  // All errors, one "error: ..." line each.
+  // One "error: ..." line each, at most kShownPerFile a file, then a line
+  // counting the rest: "error: r1.csv: ... and 2,844 more errors in the same file".
   std::string render() const;
   // Throws InputError if any error was reported.
   void throw_if_any() const;
 
  private:
   std::vector<Diagnostic> errors_;
+  std::vector<std::pair<std::string, std::size_t>> more_;  // by file, in order
 };
 
 // The one exception type for bad input; carries every collected error.
@@ -58,5 +72,9 @@ class InputError : public std::runtime_error {
 // Levenshtein-nearest candidate within a distance that still looks like a
 // typo; empty when none is close.
 std::string nearest_name(const std::string& word, const std::vector<std::string>& candidates);
+
+// "... and 2,844 more errors in the same file": the line that counts the
+// errors of one file left unprinted.
+std::string more_errors(std::size_t count);
 
 }  // namespace tokenfab

@@ -168,13 +168,8 @@ void check_all(const Trace& t, const ModelSpec& model, const std::string& file, 
 
 void check_trace(const Trace& t, const ModelSpec& model, const std::string& file, Diagnostics& diags) {
   // Every op of a trace of another model's layers, or of a larger replica's
-  // devices, fails alike: show the first few and count the rest.
-  Diagnostics all;
-  check_all(t, model, file, all);
-  trace_detail::FileErrors capped(file);
-  capped.take(all);
-  const Diagnostics shown = capped.finish();
-  for (const auto& e : shown.errors()) diags.error(e.loc, e.path, e.message);
+  // devices, fails alike; Diagnostics::render shows the first few and counts the rest.
+  check_all(t, model, file, diags);
 }
 
 }  // namespace tokenfab

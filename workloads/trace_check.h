@@ -8,7 +8,7 @@
 // run: its model is the run's, its mapping fits that model, and every op
 // belongs where it says (device, stage, ranks, layer, collective group and
 // size). Reported with the file name and the device and op, at most
-// trace_detail::FileErrors::kShown of them and a count of the rest.
+// Diagnostics::kShownPerFile of them and a count of the rest.
 //
 //   Diagnostics diags;
 //   check_trace(read_trace_file("r1.csv"), model, "r1.csv", diags);

@@ -252,21 +252,9 @@ std::string header_line() {
   return header;
 }
 
-namespace {
-std::string with_thousands(std::size_t n) {
-  const std::string digits = std::to_string(n);
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
-}  // namespace
-
 void FileErrors::take(const Diagnostics& more) {
   for (const auto& e : more.errors()) {
-    if (shown_.errors().size() < kShown) {
+    if (shown_.errors().size() < Diagnostics::kShownPerFile) {
       shown_.error(e.loc, e.path, e.message);
     } else {
       ++more_;
@@ -276,10 +264,7 @@ void FileErrors::take(const Diagnostics& more) {
 
 Diagnostics FileErrors::finish() const {
   Diagnostics out = shown_;
-  if (more_ > 0) {
-    out.error({file_}, "",
-              "... and " + with_thousands(more_) + " more error" + (more_ == 1 ? "" : "s") + " in the same file");
-  }
+  out.more(file_, more_);
   return out;
 }
 

@@ -39,14 +39,12 @@ void require_metadata(const std::set<std::string>& given, const std::string& fil
 // Adds one op, opening a new device when the index changes.
 void append(Trace& t, const DeviceTrace& d, Op op);
 
-// The errors of one file: the first kShown, then one line counting the rest,
-//   error: r1.csv: ... and 2,844 more errors in the same file
-// A systematic mistake (a dropped column, the wrong format) repeats on every
-// row, and thousands of copies bury the first lines, which name the cause.
-// Fed a line's errors at a time, it counts the rest instead of keeping them.
+// The errors of one file as Diagnostics::render prints them (the first
+// Diagnostics::kShownPerFile, then a count), but fed a line's errors at a
+// time it counts the rest instead of keeping them: a 250,000-line trace in
+// the wrong format holds one error per line.
 class FileErrors {
  public:
-  static constexpr std::size_t kShown = 20;
   explicit FileErrors(std::string file) : file_(std::move(file)) {}
   void take(const Diagnostics& more);
   bool empty() const { return shown_.ok(); }

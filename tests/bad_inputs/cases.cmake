@@ -8,6 +8,8 @@ bad_input(bad_enum "workload.phase: expected one of prefill, decode, got 'decodi
 bad_input(missing_required "workload: missing required key 'batch'" run @missing_required.yaml)
 bad_input(syntax_error "syntax_error.yaml:4:11: syntax error" run @syntax_error.yaml)
 bad_input(duplicate_key "duplicate_key.yaml:4:3: workload.batch: duplicate key" run @duplicate_key.yaml)
+# At most 20 errors a file are printed (core/diagnostics.h), then one line counting the rest.
+bad_input(many_unknown_keys "many_unknown_keys.yaml: ... and 5 more errors in the same file" run @many_unknown_keys.yaml)
 bad_input(base_missing "base: base file" run @base_missing.yaml)
 bad_input(base_cycle "inheritance cycle" run @base_cycle_a.yaml)
 # A name the file system refuses (fuzz finding 1, docs/reliability.md) is reported like a missing file.
