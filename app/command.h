@@ -56,5 +56,6 @@ Command params_command();
 Command sweep_command();
 Command compare_command();
 Command economics_command();
+Command serve_command();
 
 }  // namespace tokenfab

@@ -29,10 +29,10 @@ std::string read_input_file(const std::string& file) {
 
 int run_cli(int argc, char** argv) {
   // Every subcommand, in the order `tokenfab --help` lists them.
-  std::vector<Command> commands = {run_command(),      trace_command(),    ceiling_command(),  pareto_command(),
-                                   pod_command(),      validate_command(), assemble_command(), disassemble_command(),
-                                   emulate_command(),  params_command(),   sweep_command(),    compare_command(),
-                                   economics_command()};
+  std::vector<Command> commands = {run_command(),       trace_command(),    ceiling_command(),  pareto_command(),
+                                   pod_command(),       validate_command(), assemble_command(), disassemble_command(),
+                                   emulate_command(),   params_command(),   sweep_command(),    compare_command(),
+                                   economics_command(), serve_command()};
   CLI::App app{"tokenfab: performance model of AI inference token factories"};
   app.require_subcommand(1);
   std::vector<CLI::App*> parsers;

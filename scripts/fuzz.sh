@@ -47,6 +47,7 @@ declare -A max_len=(
   [units]=64
   [system_config]=8192 [pod_config]=8192 [engine_config]=8192 [lpu_params]=8192
   [run_config]=4096 [set_override]=1024 [market]=4096 [tiers]=8192 [datacenter]=4096 [sweep_spec]=4096
+  [validation]=12288 [measured_spec]=16384 [measured_csv]=4096
   [hf_config]=4096
   [trace_csv]=16384 [trace_jsonl]=16384
   [lpu_asm]=4096 [lpu_binary]=2048
@@ -55,10 +56,11 @@ declare -A dict=(
   [units]=units
   [system_config]=yaml [pod_config]=yaml [engine_config]=yaml [lpu_params]=yaml
   [run_config]=yaml [set_override]=yaml [market]=yaml [tiers]=yaml [datacenter]=yaml [sweep_spec]=yaml
+  [validation]=yaml [measured_spec]=yaml
   [lpu_asm]=lpu_asm
 )
 all_targets=(units system_config pod_config engine_config lpu_params run_config set_override market tiers datacenter
-             sweep_spec hf_config trace_csv trace_jsonl lpu_asm lpu_binary)
+             sweep_spec validation measured_spec measured_csv hf_config trace_csv trace_jsonl lpu_asm lpu_binary)
 [ ${#targets[@]} -eq 0 ] && targets=("${all_targets[@]}")
 for t in "${targets[@]}"; do
   [ -n "${max_len[$t]:-}" ] || { echo "fuzz: unknown target '$t' (${all_targets[*]})" >&2; exit 2; }

@@ -11,6 +11,8 @@ bad_input(duplicate_key "duplicate_key.yaml:4:3: workload.batch: duplicate key" 
 # At most 20 errors a file are printed (core/diagnostics.h), then one line counting the rest.
 bad_input(many_unknown_keys "many_unknown_keys.yaml: ... and 5 more errors in the same file" run @many_unknown_keys.yaml)
 bad_input(base_missing "base: base file" run @base_missing.yaml)
+# serve needs a load: a closed-loop concurrency or a Poisson rate.
+bad_input(serve_without_load "serve: give a closed-loop --concurrency or a Poisson --rate" serve)
 bad_input(base_cycle "inheritance cycle" run @base_cycle_a.yaml)
 # A name the file system refuses (fuzz finding 1, docs/reliability.md) is reported like a missing file.
 bad_input(base_name_too_long "base_name_too_long.yaml:1:7: base: base file" run @base_name_too_long.yaml)

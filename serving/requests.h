@@ -1,0 +1,68 @@
+// Requests a serving simulation is fed: when each arrives and how many tokens
+// it brings and asks for. Two synthetic sources, both deterministic for a
+// seed (the generator is written out here, not left to the standard
+// library's distributions, so that a seed gives the same requests on every
+// platform):
+//
+//   LengthRange in{819, 1024};   // InferenceX: uniform in [0.8, 1.0] x the nominal 1,024
+//   auto open = poisson_requests({.rate = 4.0, .count = 1000, .input = in, .output = out, .seed = 7});
+//   ClosedLoop closed{.concurrency = 64, .requests = 640, .input = in, .output = out, .seed = 7};
+//
+// Poisson: arrivals at exponential gaps of mean 1/rate. Closed loop (as
+// InferenceX's and MLPerf's clients run): `concurrency` requests at time 0,
+// and each completion sends the next at once, until `requests` were sent.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "core/units.h"
+
+namespace tokenfab {
+
+struct Request {
+  std::int64_t id = 0;
+  Seconds arrival;
+  std::int64_t input_tokens = 1;
+  std::int64_t output_tokens = 1;
+};
+
+// Uniform integers in [low, high].
+struct LengthRange {
+  std::int64_t low = 1;
+  std::int64_t high = 1;
+};
+
+struct PoissonLoad {
+  double rate = 1.0;  // requests per second
+  std::int64_t count = 1;
+  LengthRange input, output;
+  std::uint64_t seed = 1;
+};
+
+struct ClosedLoop {
+  std::int64_t concurrency = 1;
+  std::int64_t requests = 1;
+  LengthRange input, output;
+  std::uint64_t seed = 1;
+};
+
+// A small, fully specified generator (SplitMix64): the same seed gives the
+// same stream everywhere.
+class RequestRandom {
+ public:
+  explicit RequestRandom(std::uint64_t seed) : state_(seed) {}
+  std::uint64_t next();
+  double uniform();  // [0, 1), 53 bits
+  std::int64_t between(const LengthRange& r);
+  double exponential(double mean);
+
+ private:
+  std::uint64_t state_;
+};
+
+// Throws InputError for a non-positive rate or count, or an empty range.
+std::vector<Request> poisson_requests(const PoissonLoad& load);
+void check_lengths(const LengthRange& r, const char* what);
+
+}  // namespace tokenfab

@@ -1,0 +1,75 @@
+// The serving simulation: requests arrive, wait, are admitted into a running
+// batch, prefilled in chunks and decoded one token a step, and leave; every
+// step's time comes from a StepModel (hw/analytical/step_model.h) for that
+// step's exact mix of prefill chunks and decodes, each at its own context.
+//
+//   AnalyticalStepModel steps({system, model, precision, mapping, engine});
+//   Scheduler s{.max_batch = 256, .token_budget = 8192, .block_tokens = 16, .kv_blocks = 120000};
+//   ServingRun run = simulate(steps, s, ClosedLoop{.concurrency = 64, .requests = 640, ...});
+//   run.requests[i].first_token - run.requests[i].request.arrival   // TTFT
+//
+// One replica, one engine loop (continuous batching, as vLLM, SGLang and
+// TensorRT-LLM schedule):
+// - Admission, first come first served: a waiting request joins the running
+//   batch while it holds fewer than max_batch sequences and the KV cache has
+//   free blocks for the prompt (blocks of block_tokens tokens, a paged cache).
+// - Each step carries every running decode (one new token each) and then
+//   prefill chunks of the admitted prompts, oldest first, up to token_budget
+//   new tokens in all (chunked prefill, Sarathi-style).
+// - A decode whose next token needs a block when none is free preempts the
+//   most recently admitted running request: its blocks are freed and it goes
+//   back to the head of the queue, to prefill its prompt and the tokens it had
+//   generated again (recompute, vLLM's default).
+// - The step that finishes a prompt gives its first token; a request leaves
+//   with its last. Times are the step's end.
+// Speculative decoding is not simulated here (one token per decode step).
+#pragma once
+
+#include <cstdint>
+#include <variant>
+#include <vector>
+
+#include "hw/analytical/step_model.h"
+#include "serving/requests.h"
+
+namespace tokenfab {
+
+struct Scheduler {
+  std::int64_t max_batch = 256;      // running sequences (the engine's limit)
+  std::int64_t token_budget = 8192;  // new tokens per step (chunked prefill)
+  std::int64_t block_tokens = 16;    // tokens per KV-cache block
+  std::int64_t kv_blocks = 1;        // blocks the replica's KV cache holds
+};
+
+struct OpenLoop {
+  std::vector<Request> requests;  // in order of arrival
+};
+
+using RequestLoad = std::variant<OpenLoop, ClosedLoop>;
+
+struct RequestRecord {
+  Request request;
+  Seconds admitted;     // first joined the running batch
+  Seconds first_token;  // end of the step that finished its prompt
+  Seconds finished;     // end of the step that gave its last token
+  int preemptions = 0;
+};
+
+struct StepRecord {
+  Seconds start, time;
+  std::int64_t decodes = 0, prefill_tokens = 0, waiting = 0;
+  std::int64_t kv_blocks_used = 0;
+  Resource bound = Resource::memory;
+};
+
+struct ServingRun {
+  std::vector<RequestRecord> requests;  // in order of id
+  std::vector<StepRecord> steps;
+  std::int64_t preemptions = 0;
+};
+
+// Throws InputError when a request's prompt needs more blocks than the whole
+// cache holds, or the scheduler's limits are not positive.
+ServingRun simulate(StepModel& steps, const Scheduler& scheduler, const RequestLoad& load);
+
+}  // namespace tokenfab

@@ -1,0 +1,159 @@
+#include "serving/simulator.h"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+
+#include "core/config_loader.h"
+#include "hw/system/system_config.h"
+#include "serving/kv_capacity.h"
+#include "serving/metrics.h"
+#include "workloads/hf_config.h"
+
+namespace tokenfab {
+namespace {
+
+// A step model with round numbers: 10 ms a step, 1 ms more per decode and
+// 0.1 ms per prefill token, so that every time below follows by hand.
+class FakeSteps : public StepModel {
+ public:
+  StepResult time_step(const Batch& batch) override {
+    ++steps;
+    double t = 0.010;
+    for (const auto& s : batch.sequences)
+      t += s.phase == Phase::decode ? 0.001 : 1e-4 * static_cast<double>(s.new_tokens);
+    StepResult r;
+    r.time = Seconds(t);
+    return r;
+  }
+  int steps = 0;
+};
+
+Request request(std::int64_t id, double arrival, std::int64_t input, std::int64_t output) {
+  return {id, Seconds(arrival), input, output};
+}
+
+TEST_CASE("serving: one request is prefilled in one step and decoded a token a step") {
+  FakeSteps steps;
+  const ServingRun run = simulate(steps, {.max_batch = 8, .token_budget = 8192, .block_tokens = 16, .kv_blocks = 100},
+                                  OpenLoop{{request(0, 1.0, 100, 5)}});
+  REQUIRE(run.requests.size() == 1);
+  const RequestRecord& r = run.requests[0];
+  // Prefill of 100 tokens: 10 + 10 ms, ending at 1.020 s with the first token;
+  // then 4 decodes of 11 ms each: 1.064 s.
+  CHECK(r.admitted.value() == doctest::Approx(1.0));
+  CHECK(r.first_token.value() == doctest::Approx(1.020));
+  CHECK(r.finished.value() == doctest::Approx(1.064));
+  CHECK(steps.steps == 5);
+  const ServingMetrics m = serving_metrics(run, {}, 1, 100);
+  CHECK(m.ttft.p50.value() == doctest::Approx(0.020));
+  CHECK(m.tpot.p50.value() == doctest::Approx(0.011));
+  CHECK(m.e2e.p99.value() == doctest::Approx(0.064));
+}
+
+TEST_CASE("serving: a prompt longer than the token budget is prefilled in chunks beside the decodes") {
+  FakeSteps steps;
+  // B arrives while A decodes: B's 250 tokens go in chunks of what A's decode
+  // leaves of a 101-token budget: 100, 100, 50.
+  const ServingRun run = simulate(steps, {.max_batch = 8, .token_budget = 101, .block_tokens = 16, .kv_blocks = 100},
+                                  OpenLoop{{request(0, 0.0, 10, 20), request(1, 0.0105, 250, 2)}});
+  const RequestRecord& b = run.requests[1];
+  // A's prefill step ends at 11 ms; then three steps of A's decode and B's
+  // chunks: 10 + 1 + 10 = 21 ms twice, and 10 + 1 + 5 = 16 ms: 69 ms.
+  CHECK(run.requests[0].first_token.value() == doctest::Approx(0.011));
+  CHECK(b.admitted.value() == doctest::Approx(0.011));
+  CHECK(b.first_token.value() == doctest::Approx(0.069));
+  CHECK(run.steps[1].prefill_tokens == 100);
+  CHECK(run.steps[3].prefill_tokens == 50);
+  CHECK(run.steps[3].decodes == 1);
+}
+
+TEST_CASE("serving: when the KV cache fills, the latest admitted request is preempted and recomputed") {
+  FakeSteps steps;
+  // Two requests of 16 + 40 tokens need 4 blocks of 16 each by their end (the
+  // last token's keys and values are never written: 55 cached, blocks 4); the
+  // cache holds 6, so the second is preempted when the first needs its third.
+  const ServingRun run = simulate(steps, {.max_batch = 8, .token_budget = 8192, .block_tokens = 16, .kv_blocks = 6},
+                                  OpenLoop{{request(0, 0.0, 16, 40), request(1, 0.0, 16, 40)}});
+  CHECK(run.preemptions >= 1);
+  CHECK(run.requests[0].preemptions == 0);
+  CHECK(run.requests[1].preemptions >= 1);
+  // Both finish, the first without a pause, the second after it.
+  CHECK(run.requests[0].finished.value() > 0);
+  CHECK(run.requests[1].finished > run.requests[0].finished);
+  for (const auto& s : run.steps) CHECK(s.kv_blocks_used <= 6);
+  // A request that cannot fit the cache at all is refused.
+  CHECK_THROWS_AS(simulate(steps, {.max_batch = 8, .token_budget = 8192, .block_tokens = 16, .kv_blocks = 6},
+                           OpenLoop{{request(0, 0.0, 90, 10)}}),
+                  InputError);
+}
+
+TEST_CASE("serving: a closed loop keeps its concurrency and obeys Little's law") {
+  FakeSteps steps;
+  const ClosedLoop client{.concurrency = 16, .requests = 640, .input = {80, 100}, .output = {40, 50}, .seed = 3};
+  const ServingRun run =
+      simulate(steps, {.max_batch = 64, .token_budget = 8192, .block_tokens = 16, .kv_blocks = 10000}, client);
+  REQUIRE(run.requests.size() == 640);
+  // While the client still has requests to send, 16 are always in the system:
+  // over that window, completions per second x mean time in the system = 16.
+  double window = 0;
+  for (const auto& r : run.requests) window = std::max(window, r.request.arrival.value());
+  double done = 0, time_in_system = 0;
+  for (const auto& r : run.requests) {
+    if (r.finished.value() <= window) {
+      done += 1;
+      time_in_system += (r.finished - r.request.arrival).value();
+    }
+  }
+  const double throughput = done / window, mean_e2e = time_in_system / done;
+  CHECK(throughput * mean_e2e == doctest::Approx(16.0).epsilon(0.05));
+  // The same seed, the same run, bit for bit.
+  FakeSteps again;
+  const ServingRun twice =
+      simulate(again, {.max_batch = 64, .token_budget = 8192, .block_tokens = 16, .kv_blocks = 10000}, client);
+  REQUIRE(twice.requests.size() == run.requests.size());
+  for (std::size_t i = 0; i < run.requests.size(); ++i) {
+    CHECK(twice.requests[i].finished.value() == run.requests[i].finished.value());
+    CHECK(twice.requests[i].request.input_tokens == run.requests[i].request.input_tokens);
+  }
+}
+
+TEST_CASE("serving metrics: nearest-rank percentiles, SLO attainment and goodput") {
+  // Ten values 1..10: p50 is the 5th, p90 the 9th, p99 the 10th.
+  const Percentiles p = percentiles({3, 1, 2, 10, 9, 8, 7, 6, 5, 4});
+  CHECK(p.p50.value() == 5);
+  CHECK(p.p90.value() == 9);
+  CHECK(p.p99.value() == 10);
+  CHECK(p.mean.value() == doctest::Approx(5.5));
+  FakeSteps steps;
+  // Two requests one after the other: TTFT 20 ms and TPOT 11 ms each (first
+  // case); a TTFT limit of 15 ms admits neither, 25 ms both.
+  const ServingRun run = simulate(steps, {.max_batch = 8, .token_budget = 8192, .block_tokens = 16, .kv_blocks = 100},
+                                  OpenLoop{{request(0, 0.0, 100, 5), request(1, 1.0, 100, 5)}});
+  CHECK(serving_metrics(run, {.ttft = Seconds(0.015)}, 1, 100).slo_attainment == 0.0);
+  const ServingMetrics m = serving_metrics(run, {.ttft = Seconds(0.025), .tpot = Seconds(0.012)}, 1, 100);
+  CHECK(m.slo_attainment == 1.0);
+  // Both within, over the span 0 .. 1.064 s.
+  CHECK(m.goodput == doctest::Approx(2 / 1.064));
+  CHECK(m.output_tokens_per_second == doctest::Approx(10 / 1.064));
+}
+
+TEST_CASE("serving: the KV cache's size comes from the memory the weights leave") {
+  // Llama-3.1-8B in BF16 on one chip of the round-number fixture: 8 KV heads x
+  // 128 x 2 (K, V) x 32 layers x 2 bytes = 128 KiB a token.
+  const SystemConfig sys = load_config<SystemConfig>("hw/testdata/node16.yaml", system_schema(), {});
+  const ModelSpec m = load_hf_config("workloads/models/llama-3.1-8b.json");
+  const KvCapacity k = kv_cache_capacity({sys, m, Precision{}, Mapping{}, EngineConfig{}}, 16, 2048);
+  CHECK(k.per_token.value() == doctest::Approx(131072));
+  CHECK(k.blocks == k.tokens / 16);
+  CHECK(k.tokens == static_cast<std::int64_t>(k.usable.value() / 131072));
+  // An engine that keeps 10% of memory for itself has 10% of the chip less.
+  EngineConfig e;
+  e.memory_fraction = 0.9;
+  const KvCapacity less = kv_cache_capacity({sys, m, Precision{}, Mapping{}, e}, 16, 2048);
+  CHECK((k.usable - less.usable).value() ==
+        doctest::Approx(0.1 * sys.chip.weight_memory().capacity.value()).epsilon(1e-9));
+}
+
+}  // namespace
+}  // namespace tokenfab
