@@ -17,6 +17,7 @@
 #include "hw/rack/systemc_step_model.h"
 #include "serving/kv_capacity.h"
 #include "serving/metrics.h"
+#include "serving/request_trace.h"
 #include "serving/simulator.h"
 
 namespace tokenfab {
@@ -27,6 +28,8 @@ struct Options {
   std::string engine = "analytical";
   std::int64_t concurrency = 0;  // closed loop when positive
   double rate = 0;               // Poisson requests per second otherwise
+  std::string trace;             // or a request trace replayed
+  double speedup = 1;            // the trace's arrivals this many times faster
   std::int64_t requests = 0;     // 0: ten per concurrent user (InferenceX), or 1,000 at a rate
   std::int64_t input_tokens = 1024, output_tokens = 1024;
   double length_ratio = 0.8;  // lengths uniform in [ratio, 1] x nominal (InferenceX's random_range_ratio)
@@ -56,18 +59,26 @@ std::string requests_csv(const ServingRun& run) {
 }
 
 int serve(const Options& o, const Invocation& invocation) {
-  if (o.concurrency <= 0 && !(o.rate > 0))
-    throw InputError({"serve"}, "give a closed-loop --concurrency or a Poisson --rate");
+  if (o.concurrency <= 0 && !(o.rate > 0) && o.trace.empty())
+    throw InputError({"serve"}, "give a closed-loop --concurrency, a Poisson --rate or a --trace");
+  std::optional<RequestTrace> trace;
+  if (!o.trace.empty()) {
+    trace = read_request_trace(o.trace);
+    scale_arrivals(trace->requests, o.speedup);
+  }
   LoadedRun run = load(o.run);
   const RunConfig& c = run.config;
   const StepModelConfig config{c.system, run.model, c.precision, c.mapping, c.engine};
   const Scheduler scheduler{.max_batch = o.max_batch > 0 ? o.max_batch : c.engine.max_batch.value_or(256),
                             .token_budget = o.token_budget,
                             .block_tokens = o.block_tokens,
-                            .kv_blocks = kv_cache_capacity(config, o.block_tokens, o.token_budget).blocks};
+                            .kv_blocks = kv_cache_capacity(config, o.block_tokens, o.token_budget).blocks,
+                            .ranks = c.mapping.attn_dp};
   const LengthRange in = lengths(o.input_tokens, o.length_ratio), out = lengths(o.output_tokens, o.length_ratio);
   RequestLoad load;
-  if (o.concurrency > 0) {
+  if (trace) {
+    load = OpenLoop{trace->requests};
+  } else if (o.concurrency > 0) {
     load = ClosedLoop{o.concurrency, o.requests > 0 ? o.requests : 10 * o.concurrency, in, out, o.seed};
   } else {
     load = OpenLoop{poisson_requests({o.rate, o.requests > 0 ? o.requests : 1000, in, out, o.seed})};
@@ -90,8 +101,13 @@ int serve(const Options& o, const Invocation& invocation) {
   j["model"] = run.model.name;
   j["mapping"] = c.mapping.str();
   j["engine"] = o.engine;
-  j["load"] = o.concurrency > 0 ? nlohmann::ordered_json{{"closed_loop_concurrency", o.concurrency}}
-                                : nlohmann::ordered_json{{"poisson_rate_per_s", o.rate}};
+  if (trace) {
+    j["load"] = {{"trace", o.trace}, {"speedup", o.speedup}, {"skipped_failed_requests", trace->skipped}};
+  } else if (o.concurrency > 0) {
+    j["load"] = {{"closed_loop_concurrency", o.concurrency}};
+  } else {
+    j["load"] = {{"poisson_rate_per_s", o.rate}};
+  }
   j["scheduler"] = {{"max_batch", scheduler.max_batch},
                     {"token_budget", scheduler.token_budget},
                     {"block_tokens", scheduler.block_tokens},
@@ -117,8 +133,10 @@ int serve(const Options& o, const Invocation& invocation) {
   auto ms = [](Seconds s) { return 1e3 * s.value(); };
   std::cout << fmt::format("{} on {} ({}), {} step model: {} requests, {} steps\n", run.model.name, c.system.name,
                            c.mapping.str(), o.engine, m.requests, served.steps.size());
-  std::cout << fmt::format("  scheduler: up to {} sequences, {} new tokens a step, KV cache {} blocks of {} tokens\n",
-                           scheduler.max_batch, scheduler.token_budget, scheduler.kv_blocks, scheduler.block_tokens);
+  std::cout << fmt::format(
+      "  scheduler: up to {} sequences, {} new tokens a step on each of {} attention ranks, KV cache {} blocks of {} "
+      "tokens\n",
+      scheduler.max_batch, scheduler.token_budget, scheduler.ranks, scheduler.kv_blocks, scheduler.block_tokens);
   std::cout << fmt::format("  TTFT   p50 {:.1f} ms  p90 {:.1f} ms  p99 {:.1f} ms\n", ms(m.ttft.p50), ms(m.ttft.p90),
                            ms(m.ttft.p99));
   std::cout << fmt::format("  TPOT   p50 {:.2f} ms  p90 {:.2f} ms  p99 {:.2f} ms ({:.0f} tok/s per user at p50)\n",
@@ -151,6 +169,10 @@ Command serve_command() {
             ->check(CLI::IsMember({"analytical", "systemc"}));
         cmd.add_option("--concurrency", o->concurrency, "closed loop: requests in flight (as InferenceX's client)");
         cmd.add_option("--rate", o->rate, "open loop: Poisson arrivals per second");
+        cmd.add_option("--trace", o->trace,
+                       "replay a request trace: Azure or BurstGPT .csv, Mooncake .jsonl (workloads/requests/)");
+        cmd.add_option("--speedup", o->speedup, "replay the trace's arrivals this many times faster")
+            ->check(CLI::PositiveNumber);
         cmd.add_option("--requests", o->requests, "requests sent (default: 10 per concurrent user, or 1,000)");
         cmd.add_option("--input-tokens", o->input_tokens, "nominal prompt length")->check(CLI::PositiveNumber);
         cmd.add_option("--output-tokens", o->output_tokens, "nominal output length")->check(CLI::PositiveNumber);

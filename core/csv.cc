@@ -1,5 +1,12 @@
 #include "core/csv.h"
 
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <fstream>
+
+#include "core/diagnostics.h"
+
 namespace tokenfab {
 
 std::vector<std::string> csv_record(std::string_view text, std::size_t& pos) {
@@ -28,6 +35,50 @@ std::vector<std::string> csv_record(std::string_view text, std::size_t& pos) {
     }
   }
   return cells;
+}
+
+std::vector<CsvRow> read_csv_file(const std::string& file, const std::vector<std::string>& required,
+                                  const std::string& what) {
+  std::ifstream in(file);
+  if (!in) throw InputError({what}, file + ": cannot read the file");
+  std::vector<std::string> header;
+  std::vector<CsvRow> rows;
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty() || line[0] == '#') continue;
+    if (header.empty()) {
+      std::size_t at = 0;
+      header = csv_record(line, at);
+      for (const auto& r : required) {
+        if (std::find(header.begin(), header.end(), r) == header.end())
+          throw InputError({what}, fmt::format("{}:{}: the header has no column '{}'", file, n, r));
+      }
+      continue;
+    }
+    std::size_t at = 0;
+    auto fields = csv_record(line, at);
+    if (fields.size() != header.size())
+      throw InputError({what},
+                       fmt::format("{}:{}: {} fields, the header has {}", file, n, fields.size(), header.size()));
+    CsvRow row{n, {}};
+    for (std::size_t i = 0; i < header.size(); ++i) row.cell[header[i]] = fields[i];
+    rows.push_back(std::move(row));
+  }
+  if (header.empty()) throw InputError({what}, file + ": no header line");
+  return rows;
+}
+
+double csv_number(const std::string& file, const CsvRow& row, const std::string& column, const std::string& what) {
+  const std::string& text = row.cell.at(column);
+  try {
+    std::size_t used = 0;
+    const double v = std::stod(text, &used);
+    if (used == text.size()) return v;
+  } catch (const std::exception&) {
+  }
+  throw InputError({what},
+                   fmt::format("{}:{}: column '{}' holds '{}', expected a number", file, row.line, column, text));
 }
 
 }  // namespace tokenfab

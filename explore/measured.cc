@@ -142,51 +142,12 @@ const Schema<MeasuredSpec>& spec_schema() {
   return schema;
 }
 
-// The rows of a '#'-commented CSV as column -> text maps; errors name file:line.
-struct CsvRow {
-  int line = 0;
-  std::map<std::string, std::string> cell;
-};
-
 std::vector<CsvRow> read_csv(const std::string& file, const std::vector<std::string>& required) {
-  std::ifstream in(file);
-  if (!in) throw InputError({"measured"}, file + ": cannot read the measured data");
-  std::vector<std::string> header;
-  std::vector<CsvRow> rows;
-  std::string line;
-  for (int n = 1; std::getline(in, line); ++n) {
-    if (line.empty() || line[0] == '#') continue;
-    if (header.empty()) {
-      std::size_t at = 0;
-      header = csv_record(line, at);
-      for (const auto& r : required) {
-        if (std::find(header.begin(), header.end(), r) == header.end())
-          throw InputError({"measured"}, fmt::format("{}:{}: the header has no column '{}'", file, n, r));
-      }
-      continue;
-    }
-    std::size_t at = 0;
-    auto fields = csv_record(line, at);
-    if (fields.size() != header.size())
-      throw InputError({"measured"},
-                       fmt::format("{}:{}: {} fields, the header has {}", file, n, fields.size(), header.size()));
-    CsvRow row{n, {}};
-    for (std::size_t i = 0; i < header.size(); ++i) row.cell[header[i]] = fields[i];
-    rows.push_back(std::move(row));
-  }
-  return rows;
+  return read_csv_file(file, required, "measured");
 }
 
 double number(const std::string& file, const CsvRow& row, const std::string& column) {
-  const std::string& text = row.cell.at(column);
-  try {
-    std::size_t used = 0;
-    const double v = std::stod(text, &used);
-    if (used == text.size()) return v;
-  } catch (const std::exception&) {
-  }
-  throw InputError({"measured"},
-                   fmt::format("{}:{}: column '{}' holds '{}', expected a number", file, row.line, column, text));
+  return csv_number(file, row, column, "measured");
 }
 
 std::vector<MeasuredRow> inferencex_rows(const MeasuredSpec& spec) {

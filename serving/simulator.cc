@@ -71,8 +71,8 @@ std::int64_t blocks_for(std::int64_t tokens, std::int64_t block) { return (token
 }  // namespace
 
 ServingRun simulate(StepModel& steps, const Scheduler& s, const RequestLoad& load) {
-  if (s.max_batch < 1 || s.token_budget < 1 || s.block_tokens < 1 || s.kv_blocks < 1)
-    throw InputError({"scheduler"}, "max_batch, token_budget, block_tokens and kv_blocks must be at least 1");
+  if (s.max_batch < 1 || s.token_budget < 1 || s.block_tokens < 1 || s.kv_blocks < 1 || s.ranks < 1)
+    throw InputError({"scheduler"}, "max_batch, token_budget, block_tokens, kv_blocks and ranks must be at least 1");
   ServingRun run;
   Arrivals arrivals(load);
   std::deque<Active> waiting;
@@ -146,7 +146,7 @@ ServingRun simulate(StepModel& steps, const Scheduler& s, const RequestLoad& loa
     }
     Batch batch;
     std::vector<std::size_t> member;  // running index of each sequence
-    std::int64_t budget = s.token_budget, prefill_tokens = 0;
+    std::int64_t budget = s.token_budget * s.ranks, prefill_tokens = 0;
     for (std::size_t i = 0; i < running.size(); ++i) {
       if (!running[i].decoding()) continue;
       batch.sequences.push_back({Phase::decode, 1, running[i].cached});
@@ -157,7 +157,7 @@ ServingRun simulate(StepModel& steps, const Scheduler& s, const RequestLoad& loa
     for (std::size_t i = 0; i < running.size() && budget > 0; ++i) {
       Active& a = running[i];
       if (a.decoding()) continue;
-      const std::int64_t chunk = std::min(a.target - a.prefilled, budget);
+      const std::int64_t chunk = std::min({a.target - a.prefilled, budget, s.token_budget});
       batch.sequences.push_back({Phase::prefill, chunk, a.prefilled});
       member.push_back(i);
       budget -= chunk;

@@ -15,7 +15,7 @@
 //   free blocks for the prompt (blocks of block_tokens tokens, a paged cache).
 // - Each step carries every running decode (one new token each) and then
 //   prefill chunks of the admitted prompts, oldest first, up to token_budget
-//   new tokens in all (chunked prefill, Sarathi-style).
+//   new tokens in all per attention rank (chunked prefill, Sarathi-style).
 // - A decode whose next token needs a block when none is free preempts the
 //   most recently admitted running request: its blocks are freed and it goes
 //   back to the head of the queue, to prefill its prompt and the tokens it had
@@ -39,6 +39,10 @@ struct Scheduler {
   std::int64_t token_budget = 8192;  // new tokens per step (chunked prefill)
   std::int64_t block_tokens = 16;    // tokens per KV-cache block
   std::int64_t kv_blocks = 1;        // blocks the replica's KV cache holds
+  // Attention data-parallel ranks, each scheduling its own token_budget (as
+  // SGLang's and TensorRT-LLM's DP attention do): a step takes up to
+  // ranks x token_budget new tokens, each prompt's chunk at most token_budget.
+  std::int64_t ranks = 1;
 };
 
 struct OpenLoop {

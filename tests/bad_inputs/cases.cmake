@@ -11,8 +11,12 @@ bad_input(duplicate_key "duplicate_key.yaml:4:3: workload.batch: duplicate key" 
 # At most 20 errors a file are printed (core/diagnostics.h), then one line counting the rest.
 bad_input(many_unknown_keys "many_unknown_keys.yaml: ... and 5 more errors in the same file" run @many_unknown_keys.yaml)
 bad_input(base_missing "base: base file" run @base_missing.yaml)
+# Request traces (serving/request_trace.h): a missing column, a negative length, timestamps out of order.
+bad_input(requests_missing_column "requests_missing_column.csv:1: the header has no column 'GeneratedTokens'" serve --trace @requests_missing_column.csv)
+bad_input(requests_negative_length "requests_negative_length.csv:3: ContextTokens: expected a whole number of tokens of at least 1, got '-5'" serve --trace @requests_negative_length.csv)
+bad_input(requests_unsorted "requests_unsorted.jsonl:2: the timestamp is earlier than the one before it (line 1)" serve --trace @requests_unsorted.jsonl)
 # serve needs a load: a closed-loop concurrency or a Poisson rate.
-bad_input(serve_without_load "serve: give a closed-loop --concurrency or a Poisson --rate" serve)
+bad_input(serve_without_load "serve: give a closed-loop --concurrency, a Poisson --rate or a --trace" serve)
 bad_input(base_cycle "inheritance cycle" run @base_cycle_a.yaml)
 # A name the file system refuses (fuzz finding 1, docs/reliability.md) is reported like a missing file.
 bad_input(base_name_too_long "base_name_too_long.yaml:1:7: base: base file" run @base_name_too_long.yaml)
