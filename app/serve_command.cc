@@ -38,6 +38,7 @@ struct Options {
   std::int64_t token_budget = 8192;
   std::int64_t block_tokens = 16;
   double ttft_slo = 0, tpot_slo = 0;  // seconds; 0: no limit
+  bool bound = false;                 // the hardware bound's engine instead of the run's
 };
 
 LengthRange lengths(std::int64_t nominal, double ratio) {
@@ -68,8 +69,9 @@ int serve(const Options& o, const Invocation& invocation) {
   }
   LoadedRun run = load(o.run);
   const RunConfig& c = run.config;
-  const StepModelConfig config{c.system, run.model, c.precision, c.mapping, c.engine};
-  const Scheduler scheduler{.max_batch = o.max_batch > 0 ? o.max_batch : c.engine.max_batch.value_or(256),
+  const EngineConfig engine = o.bound ? hardware_bound(c.engine) : c.engine;
+  const StepModelConfig config{c.system, run.model, c.precision, c.mapping, engine};
+  const Scheduler scheduler{.max_batch = o.max_batch > 0 ? o.max_batch : engine.max_batch.value_or(256),
                             .token_budget = o.token_budget,
                             .block_tokens = o.block_tokens,
                             .kv_blocks = kv_cache_capacity(config, o.block_tokens, o.token_budget).blocks,
@@ -101,6 +103,7 @@ int serve(const Options& o, const Invocation& invocation) {
   j["model"] = run.model.name;
   j["mapping"] = c.mapping.str();
   j["engine"] = o.engine;
+  j["answer"] = o.bound || !has_deployment_terms(c.engine) ? "hardware bound" : "deployed estimate";
   if (trace) {
     j["load"] = {{"trace", o.trace}, {"speedup", o.speedup}, {"skipped_failed_requests", trace->skipped}};
   } else if (o.concurrency > 0) {
@@ -133,6 +136,15 @@ int serve(const Options& o, const Invocation& invocation) {
   auto ms = [](Seconds s) { return 1e3 * s.value(); };
   std::cout << fmt::format("{} on {} ({}), {} step model: {} requests, {} steps\n", run.model.name, c.system.name,
                            c.mapping.str(), o.engine, m.requests, served.steps.size());
+  std::cout << fmt::format("  {}: {}\n", j["answer"].get<std::string>(),
+                           o.bound || !has_deployment_terms(c.engine)
+                               ? "the run's engine with every deployment term off"
+                               : "the run's engine terms (kernel efficiencies, overheads, memory share)");
+  if (!o.bound && draft_tokens(c.engine, run.model) > 0) {
+    std::cout << fmt::format(
+        "  speculative decoding is not simulated: one token per decode step (the engine drafts {})\n",
+        draft_tokens(c.engine, run.model));
+  }
   std::cout << fmt::format(
       "  scheduler: up to {} sequences, {} new tokens a step on each of {} attention ranks, KV cache {} blocks of {} "
       "tokens\n",
@@ -184,6 +196,7 @@ Command serve_command() {
             ->check(CLI::PositiveNumber);
         cmd.add_option("--block-tokens", o->block_tokens, "tokens per KV-cache block")->check(CLI::PositiveNumber);
         cmd.add_option("--ttft-slo", o->ttft_slo, "time-to-first-token limit, seconds")->check(CLI::NonNegativeNumber);
+        cmd.add_flag("--bound", o->bound, "time steps with the hardware bound (every deployment term off)");
         cmd.add_option("--tpot-slo", o->tpot_slo, "time-per-output-token limit, seconds")
             ->check(CLI::NonNegativeNumber);
       },

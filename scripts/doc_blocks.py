@@ -16,7 +16,7 @@ itself is an HTML comment) and what it prints:
 Each marker is run from the repository root by bash as `tokenfab <marker>`,
 where `tokenfab` is the binary under test, so a marker may end in a pipe that
 keeps part of the output (`... | head -4`); a failing command (pipefail) is an
-error, not a difference. Commands that write files (run, ceiling, pareto,
+error, not a difference. Commands that write files (run, ceiling, pareto, serve,
 validate, emulate, trace, sweep) get `--out` in a scratch directory unless
 the marker gives one, so checking never writes into the tree (and a sweep
 starts with no journal); lines that name written files (`wrote ...`, or a
@@ -41,7 +41,8 @@ FENCE_OPEN = "```text"
 FENCE_CLOSE = "```"
 WROTE = re.compile(r"^\s*wrote ")
 # Subcommands that write files, and how their --out is named.
-WRITERS = {"run": "", "ceiling": "", "pareto": "", "validate": "", "emulate": "", "trace": ".csv", "sweep": ""}
+WRITERS = {"run": "", "ceiling": "", "pareto": "", "validate": "", "emulate": "", "trace": ".csv", "sweep": "",
+           "serve": ""}
 # A line that ends by naming what it wrote ("...; wrote out/x/results.jsonl"):
 # the names depend on the scratch directory, so that part is left out.
 WROTE_TAIL = re.compile(r";\s*wrote .*$")
