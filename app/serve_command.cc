@@ -70,12 +70,17 @@ int serve(const Options& o, const Invocation& invocation) {
   LoadedRun run = load(o.run);
   const RunConfig& c = run.config;
   const EngineConfig engine = o.bound ? hardware_bound(c.engine) : c.engine;
-  const StepModelConfig config{c.system, run.model, c.precision, c.mapping, engine};
+  // With drafts, steps run through the model with its draft layers.
+  const int drafts = draft_tokens(engine, run.model);
+  const ModelSpec stepped = drafting_model(run.model, engine);
+  const StepModelConfig config{c.system, stepped, c.precision, c.mapping, engine};
   const Scheduler scheduler{.max_batch = o.max_batch > 0 ? o.max_batch : engine.max_batch.value_or(256),
                             .token_budget = o.token_budget,
                             .block_tokens = o.block_tokens,
                             .kv_blocks = kv_cache_capacity(config, o.block_tokens, o.token_budget).blocks,
-                            .ranks = c.mapping.attn_dp};
+                            .ranks = c.mapping.attn_dp,
+                            .draft_tokens = drafts,
+                            .tokens_per_step = drafts > 0 ? engine.speculative.tokens_per_step() : 1.0};
   const LengthRange in = lengths(o.input_tokens, o.length_ratio), out = lengths(o.output_tokens, o.length_ratio);
   RequestLoad load;
   if (trace) {
@@ -140,10 +145,10 @@ int serve(const Options& o, const Invocation& invocation) {
                            o.bound || !has_deployment_terms(c.engine)
                                ? "the run's engine with every deployment term off"
                                : "the run's engine terms (kernel efficiencies, overheads, memory share)");
-  if (!o.bound && draft_tokens(c.engine, run.model) > 0) {
+  if (drafts > 0) {
     std::cout << fmt::format(
-        "  speculative decoding is not simulated: one token per decode step (the engine drafts {})\n",
-        draft_tokens(c.engine, run.model));
+        "  speculative decoding: {} draft token{} verified a step, each kept with p = {:.2f}: {:.2f} tokens a step\n",
+        drafts, drafts == 1 ? "" : "s", engine.speculative.acceptance, scheduler.tokens_per_step);
   }
   std::cout << fmt::format(
       "  scheduler: up to {} sequences, {} new tokens a step on each of {} attention ranks, KV cache {} blocks of {} "

@@ -1,6 +1,7 @@
 #include "serving/simulator.h"
 
 #include <algorithm>
+#include <cmath>
 #include <deque>
 #include <string>
 
@@ -18,6 +19,7 @@ struct Active {
   std::int64_t generated = 0;
   std::int64_t blocks = 0;
   std::int64_t order = 0;  // admission order: the latest is preempted first
+  double progress = 0;     // tokens generated, with the fraction speculative decoding carries
   bool decoding() const { return prefilled == target; }
 };
 
@@ -73,6 +75,9 @@ std::int64_t blocks_for(std::int64_t tokens, std::int64_t block) { return (token
 ServingRun simulate(StepModel& steps, const Scheduler& s, const RequestLoad& load) {
   if (s.max_batch < 1 || s.token_budget < 1 || s.block_tokens < 1 || s.kv_blocks < 1 || s.ranks < 1)
     throw InputError({"scheduler"}, "max_batch, token_budget, block_tokens, kv_blocks and ranks must be at least 1");
+  if (s.draft_tokens < 0 || !(s.tokens_per_step >= 1.0) || s.tokens_per_step > 1.0 + s.draft_tokens)
+    throw InputError({"scheduler"}, "tokens_per_step must lie between 1 and 1 + draft_tokens");
+  const std::int64_t verified = 1 + s.draft_tokens;  // new tokens of a decode step
   ServingRun run;
   Arrivals arrivals(load);
   std::deque<Active> waiting;
@@ -130,7 +135,7 @@ ServingRun simulate(StepModel& steps, const Scheduler& s, const RequestLoad& loa
     // crosses into a new one, taken from the latest admitted when none is free.
     for (std::size_t i = 0; i < running.size();) {
       Active& a = running[i];
-      if (!a.decoding() || blocks_for(a.cached + 1, s.block_tokens) <= a.blocks) {
+      if (!a.decoding() || blocks_for(a.cached + verified, s.block_tokens) <= a.blocks) {
         ++i;
         continue;
       }
@@ -141,17 +146,16 @@ ServingRun simulate(StepModel& steps, const Scheduler& s, const RequestLoad& loa
         continue;
       }
       --free_blocks;
-      ++a.blocks;
-      ++i;
+      ++a.blocks;  // and look again: a verify of several tokens may need more
     }
     Batch batch;
     std::vector<std::size_t> member;  // running index of each sequence
     std::int64_t budget = s.token_budget * s.ranks, prefill_tokens = 0;
     for (std::size_t i = 0; i < running.size(); ++i) {
       if (!running[i].decoding()) continue;
-      batch.sequences.push_back({Phase::decode, 1, running[i].cached});
+      batch.sequences.push_back({Phase::decode, verified, running[i].cached});
       member.push_back(i);
-      --budget;
+      budget -= verified;
     }
     const std::int64_t decodes = std::ssize(batch.sequences);
     for (std::size_t i = 0; i < running.size() && budget > 0; ++i) {
@@ -176,13 +180,18 @@ ServingRun simulate(StepModel& steps, const Scheduler& s, const RequestLoad& loa
       Active& a = running[member[k]];
       RequestRecord& rec = run.requests[a.record];
       if (batch.sequences[k].phase == Phase::decode) {
-        ++a.cached;
-        ++a.generated;
+        const double before = a.progress;
+        a.progress += s.tokens_per_step;
+        const auto gained = std::min(static_cast<std::int64_t>(std::floor(a.progress) - std::floor(before)),
+                                     rec.request.output_tokens - a.generated);
+        a.cached += gained;
+        a.generated += gained;
       } else {
         a.prefilled += batch.sequences[k].new_tokens;
         a.cached = a.prefilled;
         if (!a.decoding()) continue;
         ++a.generated;  // the step that ends the prompt samples the next token
+        a.progress = static_cast<double>(a.generated);
         if (a.generated == 1) rec.first_token = t;
       }
       if (a.generated >= rec.request.output_tokens) {

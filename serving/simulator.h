@@ -22,7 +22,6 @@
 //   generated again (recompute, vLLM's default).
 // - The step that finishes a prompt gives its first token; a request leaves
 //   with its last. Times are the step's end.
-// Speculative decoding is not simulated here (one token per decode step).
 #pragma once
 
 #include <cstdint>
@@ -43,6 +42,13 @@ struct Scheduler {
   // SGLang's and TensorRT-LLM's DP attention do): a step takes up to
   // ranks x token_budget new tokens, each prompt's chunk at most token_budget.
   std::int64_t ranks = 1;
+  // Speculative decoding: each decode verifies draft_tokens drafted tokens
+  // beside its own (a step of 1 + draft_tokens new tokens through a model
+  // with the draft layers, drafting_model in serving/engine_config.h) and
+  // gains tokens_per_step on average, counted exactly: a sequence's tokens
+  // after n decode steps are floor(n x tokens_per_step) more.
+  int draft_tokens = 0;
+  double tokens_per_step = 1.0;
 };
 
 struct OpenLoop {

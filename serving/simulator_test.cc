@@ -51,6 +51,26 @@ TEST_CASE("serving: one request is prefilled in one step and decoded a token a s
   CHECK(m.e2e.p99.value() == doctest::Approx(0.064));
 }
 
+TEST_CASE("serving: speculative decoding verifies drafts each step and gains tokens_per_step on average") {
+  FakeSteps steps;
+  // One draft kept with p = 0.5: 1.5 tokens a step. After the prefill's first
+  // token, 1 + 1.5 n reaches 7 after n = 4 steps (2.5, 4, 5.5, 7: 1, 2, 1, 2
+  // tokens), where one token a step would take 6.
+  const ServingRun run = simulate(steps,
+                                  {.max_batch = 8,
+                                   .token_budget = 8192,
+                                   .block_tokens = 16,
+                                   .kv_blocks = 100,
+                                   .draft_tokens = 1,
+                                   .tokens_per_step = 1.5},
+                                  OpenLoop{{request(0, 1.0, 100, 7)}});
+  CHECK(steps.steps == 5);
+  CHECK(run.requests[0].finished.value() == doctest::Approx(1.020 + 4 * 0.011));
+  // More tokens a step than the drafts allow is refused.
+  CHECK_THROWS_AS(simulate(steps, {.draft_tokens = 1, .tokens_per_step = 2.5}, OpenLoop{{request(0, 0, 1, 1)}}),
+                  InputError);
+}
+
 TEST_CASE("serving: a prompt longer than the token budget is prefilled in chunks beside the decodes") {
   FakeSteps steps;
   // B arrives while A decodes: B's 250 tokens go in chunks of what A's decode
