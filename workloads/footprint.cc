@@ -30,6 +30,12 @@ Footprint device_footprint(const ModelSpec& m, const Precision& p, const Mapping
       m.attention == AttentionKind::mla
           ? 1.0
           : std::max<double>(1.0, static_cast<double>(m.kv_heads) / tp) / static_cast<double>(m.kv_heads);
+  // Cached tokens of the rank's sequences (each group's context and new
+  // tokens), whole for every layer without a sliding window.
+  const double per_token_layer = static_cast<double>(kv_elements_per_token_per_layer(m)) * kv_share;
+  double kept_full = 0;  // in doubles, as a step's counts may be far beyond what fits a chip
+  for (const auto& g : load.groups)
+    kept_full += static_cast<double>(g.count) * static_cast<double>(g.context + g.tokens);
   for (std::int64_t l = first; l < last; ++l) {
     const LayerSpec& spec = m.layer_specs[static_cast<std::size_t>(l)];
     weights += attention * attn_bytes + 2 * h * kBf16Bytes;  // and the two norms
@@ -43,11 +49,14 @@ Footprint device_footprint(const ModelSpec& m, const Precision& p, const Mapping
     } else {
       weights += 3.0 * h * m.intermediate / tp * ffn_bytes;
     }
-    for (const auto& g : load.groups) {
-      std::int64_t kept = g.context + g.tokens;
-      if (spec.window > 0) kept = std::min(kept, spec.window);
-      kv_elements += static_cast<double>(g.count) * kept * kv_elements_per_token_per_layer(m) * kv_share;
+    if (spec.window <= 0) {
+      kv_elements += kept_full * per_token_layer;
+      continue;
     }
+    double kept = 0;
+    for (const auto& g : load.groups)
+      kept += static_cast<double>(g.count) * static_cast<double>(std::min(g.context + g.tokens, spec.window));
+    kv_elements += kept * per_token_layer;
   }
   const double vocab_share = static_cast<double>(m.vocab) * h / tp * bytes_per_element(p.embeddings);
   if (stage == 0) weights += vocab_share;
