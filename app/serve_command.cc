@@ -18,6 +18,7 @@
 #include "serving/kv_capacity.h"
 #include "serving/metrics.h"
 #include "serving/request_trace.h"
+#include "serving/serving_timeline.h"
 #include "serving/simulator.h"
 
 namespace tokenfab {
@@ -39,6 +40,8 @@ struct Options {
   std::int64_t block_tokens = 16;
   double ttft_slo = 0, tpot_slo = 0;  // seconds; 0: no limit
   bool bound = false;                 // the hardware bound's engine instead of the run's
+  std::string timeline;               // Perfetto timeline of a window of the run
+  std::vector<double> window;         // its start and end, seconds (default: the first 10 s)
 };
 
 LengthRange lengths(std::int64_t nominal, double ratio) {
@@ -137,6 +140,11 @@ int serve(const Options& o, const Invocation& invocation) {
   j["steps"] = served.steps.size();
   write_file_atomically(std::filesystem::path(o.run.out) / "serving.json", j.dump(2) + "\n");
   write_file_atomically(std::filesystem::path(o.run.out) / "requests.csv", requests_csv(served));
+  if (!o.timeline.empty()) {
+    const double from = o.window.empty() ? 0.0 : o.window[0], to = o.window.empty() ? 10.0 : o.window[1];
+    if (!(to > from)) throw InputError({"window"}, "expected a window's start before its end");
+    serving_timeline(served, c.system, Seconds(from), Seconds(to)).write(o.timeline);
+  }
   if (o.run.quiet) return 0;
   auto ms = [](Seconds s) { return 1e3 * s.value(); };
   std::cout << fmt::format("{} on {} ({}), {} step model: {} requests, {} steps\n", run.model.name, c.system.name,
@@ -169,7 +177,8 @@ int serve(const Options& o, const Invocation& invocation) {
         "  SLO (TTFT <= {:.0f} ms, TPOT <= {:.1f} ms): {:.1f}% of requests, goodput {:.2f} requests/s\n",
         1e3 * o.ttft_slo, 1e3 * o.tpot_slo, 100 * m.slo_attainment, m.goodput);
   }
-  std::cout << "  wrote " << o.run.out << "/serving.json, requests.csv\n";
+  std::cout << "  wrote " << o.run.out << "/serving.json, requests.csv" << (o.timeline.empty() ? "" : ", " + o.timeline)
+            << "\n";
   return 0;
 }
 
@@ -201,6 +210,9 @@ Command serve_command() {
             ->check(CLI::PositiveNumber);
         cmd.add_option("--block-tokens", o->block_tokens, "tokens per KV-cache block")->check(CLI::PositiveNumber);
         cmd.add_option("--ttft-slo", o->ttft_slo, "time-to-first-token limit, seconds")->check(CLI::NonNegativeNumber);
+        require_output_path(
+            cmd.add_option("--timeline", o->timeline, "Perfetto timeline of the steps and requests in --window"));
+        cmd.add_option("--window", o->window, "the timeline's start and end, seconds (default: 0 10)")->expected(2);
         cmd.add_flag("--bound", o->bound, "time steps with the hardware bound (every deployment term off)");
         cmd.add_option("--tpot-slo", o->tpot_slo, "time-per-output-token limit, seconds")
             ->check(CLI::NonNegativeNumber);

@@ -8,6 +8,7 @@
 #include "hw/system/system_config.h"
 #include "serving/kv_capacity.h"
 #include "serving/metrics.h"
+#include "serving/serving_timeline.h"
 #include "workloads/hf_config.h"
 
 namespace tokenfab {
@@ -156,6 +157,26 @@ TEST_CASE("serving metrics: nearest-rank percentiles, SLO attainment and goodput
   // Both within, over the span 0 .. 1.064 s.
   CHECK(m.goodput == doctest::Approx(2 / 1.064));
   CHECK(m.output_tokens_per_second == doctest::Approx(10 / 1.064));
+}
+
+TEST_CASE("serving: the timeline holds the steps and three slices a request, within its window") {
+  FakeSteps steps;
+  // The first case's request at 1 s (5 steps) and one at 3 s, outside a window of [0, 2) s.
+  const ServingRun run = simulate(steps, {.max_batch = 8, .token_budget = 8192, .block_tokens = 16, .kv_blocks = 100},
+                                  OpenLoop{{request(0, 1.0, 100, 5), request(1, 3.0, 100, 5)}});
+  const SystemConfig sys = load_config<SystemConfig>("hw/testdata/node16.yaml", system_schema(), {});
+  const TraceEvents t = serving_timeline(run, sys, Seconds(0), Seconds(2));
+  CHECK(t.slices() == 5 + 3);
+  const nlohmann::json doc = t.document();
+  bool queued = false;
+  for (const auto& e : doc["traceEvents"]) {
+    if (e.value("name", "") == "prefill") {
+      CHECK(e["ts"].get<double>() == doctest::Approx(1e6));    // admitted at once, 1 s
+      CHECK(e["dur"].get<double>() == doctest::Approx(20e3));  // its 20 ms TTFT
+    }
+    queued = queued || e.value("name", "") == "queued";
+  }
+  CHECK(queued);
 }
 
 TEST_CASE("serving: the KV cache's size comes from the memory the weights leave") {
