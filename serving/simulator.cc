@@ -102,8 +102,10 @@ ServingRun simulate(StepModel& steps, const Scheduler& s, const RequestLoad& loa
   while (true) {
     while (!arrivals.empty() && arrivals.front().arrival <= t) {
       const Request r = arrivals.pop();
-      // Its prompt and every token it generates stay cached to its end.
-      if (const std::int64_t need = blocks_for(r.input_tokens + r.output_tokens, s.block_tokens); need > s.kv_blocks) {
+      // Its prompt and every token it generates stay cached to its end, and
+      // a verify step writes its drafts too before they are kept or dropped.
+      if (const std::int64_t need = blocks_for(r.input_tokens + r.output_tokens + s.draft_tokens, s.block_tokens);
+          need > s.kv_blocks) {
         throw InputError({"kv_cache"}, "request " + std::to_string(r.id) + " (" + std::to_string(r.input_tokens) +
                                            " + " + std::to_string(r.output_tokens) + " tokens) needs " +
                                            std::to_string(need) + " KV blocks of " + std::to_string(s.block_tokens) +
