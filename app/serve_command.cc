@@ -38,6 +38,8 @@ struct Options {
   std::int64_t max_batch = 0;  // 0: the engine's, else 256
   std::int64_t token_budget = 8192;
   std::int64_t block_tokens = 16;
+  std::int64_t batch_wait_steps = 0;  // delayed batching (TensorRT-LLM batch_wait_timeout_iters)
+  double batch_wait_tokens_ratio = 0;
   double ttft_slo = 0, tpot_slo = 0;  // seconds; 0: no limit
   bool bound = false;                 // the hardware bound's engine instead of the run's
   std::string timeline;               // Perfetto timeline of a window of the run
@@ -83,7 +85,9 @@ int serve(const Options& o, const Invocation& invocation) {
                             .kv_blocks = kv_cache_capacity(config, o.block_tokens, o.token_budget).blocks,
                             .ranks = c.mapping.attn_dp,
                             .draft_tokens = drafts,
-                            .tokens_per_step = drafts > 0 ? engine.speculative.tokens_per_step() : 1.0};
+                            .tokens_per_step = drafts > 0 ? engine.speculative.tokens_per_step() : 1.0,
+                            .batch_wait_steps = o.batch_wait_steps,
+                            .batch_wait_tokens_ratio = o.batch_wait_tokens_ratio};
   const LengthRange in = lengths(o.input_tokens, o.length_ratio), out = lengths(o.output_tokens, o.length_ratio);
   RequestLoad load;
   if (trace) {
@@ -120,6 +124,8 @@ int serve(const Options& o, const Invocation& invocation) {
     j["load"] = {{"poisson_rate_per_s", o.rate}};
   }
   j["scheduler"] = {{"max_batch", scheduler.max_batch},
+                    {"batch_wait_steps", scheduler.batch_wait_steps},
+                    {"batch_wait_tokens_ratio", scheduler.batch_wait_tokens_ratio},
                     {"token_budget", scheduler.token_budget},
                     {"block_tokens", scheduler.block_tokens},
                     {"kv_blocks", scheduler.kv_blocks}};
@@ -208,6 +214,13 @@ Command serve_command() {
         cmd.add_option("--max-batch", o->max_batch, "running sequences (default: the engine's max_batch, else 256)");
         cmd.add_option("--token-budget", o->token_budget, "new tokens per step (chunked prefill)")
             ->check(CLI::PositiveNumber);
+        cmd.add_option(
+               "--batch-wait-steps", o->batch_wait_steps,
+               "hold new prompts back this many steps while decodes run (TensorRT-LLM batch_wait_timeout_iters)")
+            ->check(CLI::NonNegativeNumber);
+        cmd.add_option("--batch-wait-tokens-ratio", o->batch_wait_tokens_ratio,
+                       "or until the step's tokens reach this share of the budget (batch_wait_max_tokens_ratio)")
+            ->check(CLI::Range(0.0, 1.0));
         cmd.add_option("--block-tokens", o->block_tokens, "tokens per KV-cache block")->check(CLI::PositiveNumber);
         cmd.add_option("--ttft-slo", o->ttft_slo, "time-to-first-token limit, seconds")->check(CLI::NonNegativeNumber);
         require_output_path(

@@ -82,7 +82,7 @@ ServingRun simulate(StepModel& steps, const Scheduler& s, const RequestLoad& loa
   Arrivals arrivals(load);
   std::deque<Active> waiting;
   std::vector<Active> running;  // in admission order
-  std::int64_t free_blocks = s.kv_blocks, order = 0;
+  std::int64_t free_blocks = s.kv_blocks, order = 0, held_steps = 0;
   Seconds t(0);
 
   auto preempt_latest = [&]() {
@@ -121,8 +121,17 @@ ServingRun simulate(StepModel& steps, const Scheduler& s, const RequestLoad& loa
       t = arrivals.front().arrival;
       continue;
     }
+    // Delayed batching holds new prompts back while decodes keep the engine busy.
+    bool hold = false;
+    if (s.batch_wait_steps > 0 && !running.empty() && !waiting.empty()) {
+      double tokens = static_cast<double>(std::ssize(running) * verified);
+      for (const Active& w : waiting) tokens += static_cast<double>(w.target);
+      hold = held_steps < s.batch_wait_steps &&
+             tokens < s.batch_wait_tokens_ratio * static_cast<double>(s.token_budget * s.ranks);
+    }
+    held_steps = hold ? held_steps + 1 : 0;
     // Admission, first come first served, while the batch and the cache have room.
-    while (!waiting.empty() && std::ssize(running) < s.max_batch) {
+    while (!hold && !waiting.empty() && std::ssize(running) < s.max_batch) {
       Active& w = waiting.front();
       const std::int64_t need = blocks_for(w.target, s.block_tokens);  // at most kv_blocks, checked at arrival
       if (need > free_blocks) break;

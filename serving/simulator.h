@@ -49,6 +49,13 @@ struct Scheduler {
   // after n decode steps are floor(n x tokens_per_step) more.
   int draft_tokens = 0;
   double tokens_per_step = 1.0;
+  // Delayed batching (TensorRT-LLM's batch_wait_timeout_iters and
+  // batch_wait_max_tokens_ratio): while decodes run, waiting requests are
+  // held back until they have waited batch_wait_steps steps or the step's
+  // new tokens with their prompts would reach batch_wait_tokens_ratio x
+  // token_budget; 0 steps: admitted at once.
+  std::int64_t batch_wait_steps = 0;
+  double batch_wait_tokens_ratio = 0;
 };
 
 struct OpenLoop {

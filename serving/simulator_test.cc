@@ -72,6 +72,29 @@ TEST_CASE("serving: speculative decoding verifies drafts each step and gains tok
                   InputError);
 }
 
+TEST_CASE("serving: delayed batching holds a new prompt back while decodes run") {
+  FakeSteps steps;
+  // A decodes from 11 ms (its prefill of 10 tokens, 10 + 1 ms); B arrives at
+  // 12 ms, is first seen at the step boundary of 22 ms and held for 3 decode
+  // steps of 11 ms (the token threshold, 0.8 x 8192, is far off): admitted at
+  // 22 + 3 x 11 = 55 ms; its prefill step with A's decode, 10 + 1 + 10 = 21
+  // ms: first token at 76 ms. At once it would be admitted at 22 ms.
+  const Scheduler delayed{.max_batch = 8,
+                          .token_budget = 8192,
+                          .block_tokens = 16,
+                          .kv_blocks = 100,
+                          .batch_wait_steps = 3,
+                          .batch_wait_tokens_ratio = 0.8};
+  const ServingRun run = simulate(steps, delayed, OpenLoop{{request(0, 0.0, 10, 20), request(1, 0.012, 100, 2)}});
+  CHECK(run.requests[1].admitted.value() == doctest::Approx(0.055));
+  CHECK(run.requests[1].first_token.value() == doctest::Approx(0.076));
+  FakeSteps again;
+  Scheduler at_once = delayed;
+  at_once.batch_wait_steps = 0;
+  const ServingRun now = simulate(again, at_once, OpenLoop{{request(0, 0.0, 10, 20), request(1, 0.012, 100, 2)}});
+  CHECK(now.requests[1].admitted.value() == doctest::Approx(0.022));
+}
+
 TEST_CASE("serving: a prompt longer than the token budget is prefilled in chunks beside the decodes") {
   FakeSteps steps;
   // B arrives while A decodes: B's 250 tokens go in chunks of what A's decode
