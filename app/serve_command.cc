@@ -43,7 +43,9 @@ struct Options {
   double ttft_slo = 0, tpot_slo = 0;  // seconds; 0: no limit
   bool bound = false;                 // the hardware bound's engine instead of the run's
   std::string timeline;               // Perfetto timeline of a window of the run
-  std::vector<double> window;         // its start and end, seconds (default: the first 10 s)
+  int replicas = 1;                   // of the run's mapping, behind one router
+  std::string routing = "round_robin";
+  std::vector<double> window;  // its start and end, seconds (default: the first 10 s)
 };
 
 LengthRange lengths(std::int64_t nominal, double ratio) {
@@ -103,9 +105,12 @@ int serve(const Options& o, const Invocation& invocation) {
   } else {
     steps = std::make_unique<AnalyticalStepModel>(config);
   }
-  const ServingRun served = simulate(*steps, scheduler, load);
+  // One step model serves every replica: each step is timed on its own.
+  const ServingRun served =
+      simulate(std::vector<StepModel*>(static_cast<std::size_t>(o.replicas), steps.get()), scheduler, load,
+               o.routing == "least_loaded" ? Routing::least_loaded : Routing::round_robin);
   const Slo slo{Seconds(o.ttft_slo > 0 ? o.ttft_slo : 1e300), Seconds(o.tpot_slo > 0 ? o.tpot_slo : 1e300)};
-  const int devices = c.mapping.replica_devices();
+  const int devices = c.mapping.replica_devices() * o.replicas;
   const ServingMetrics m = serving_metrics(served, slo, devices, scheduler.kv_blocks);
 
   nlohmann::ordered_json j;
@@ -115,6 +120,8 @@ int serve(const Options& o, const Invocation& invocation) {
   j["model"] = run.model.name;
   j["mapping"] = c.mapping.str();
   j["engine"] = o.engine;
+  j["replicas"] = o.replicas;
+  j["routing"] = o.routing;
   j["answer"] = o.bound || !has_deployment_terms(c.engine) ? "hardware bound" : "deployed estimate";
   if (trace) {
     j["load"] = {{"trace", o.trace}, {"speedup", o.speedup}, {"skipped_failed_requests", trace->skipped}};
@@ -153,8 +160,10 @@ int serve(const Options& o, const Invocation& invocation) {
   }
   if (o.run.quiet) return 0;
   auto ms = [](Seconds s) { return 1e3 * s.value(); };
-  std::cout << fmt::format("{} on {} ({}), {} step model: {} requests, {} steps\n", run.model.name, c.system.name,
-                           c.mapping.str(), o.engine, m.requests, served.steps.size());
+  std::cout << fmt::format("{} on {} ({}{}), {} step model: {} requests, {} steps\n", run.model.name, c.system.name,
+                           c.mapping.str(),
+                           o.replicas > 1 ? fmt::format("; {} replicas, {}", o.replicas, o.routing) : "", o.engine,
+                           m.requests, served.steps.size());
   std::cout << fmt::format("  {}: {}\n", j["answer"].get<std::string>(),
                            o.bound || !has_deployment_terms(c.engine)
                                ? "the run's engine with every deployment term off"
@@ -226,6 +235,10 @@ Command serve_command() {
         require_output_path(
             cmd.add_option("--timeline", o->timeline, "Perfetto timeline of the steps and requests in --window"));
         cmd.add_option("--window", o->window, "the timeline's start and end, seconds (default: 0 10)")->expected(2);
+        cmd.add_option("--replicas", o->replicas, "replicas of the run's mapping behind one router")
+            ->check(CLI::Range(1, 4096));
+        cmd.add_option("--routing", o->routing, "round_robin or least_loaded (fewest running and waiting)")
+            ->check(CLI::IsMember({"round_robin", "least_loaded"}));
         cmd.add_flag("--bound", o->bound, "time steps with the hardware bound (every deployment term off)");
         cmd.add_option("--tpot-slo", o->tpot_slo, "time-per-output-token limit, seconds")
             ->check(CLI::NonNegativeNumber);

@@ -70,37 +70,177 @@ class Arrivals {
 
 std::int64_t blocks_for(std::int64_t tokens, std::int64_t block) { return (tokens + block - 1) / block; }
 
+// One engine loop: its queue, its running batch, its KV cache and its clock.
+class Replica {
+ public:
+  Replica(StepModel& steps, const Scheduler& s, ServingRun& run, int index)
+      : steps_(steps), s_(s), run_(run), index_(index), free_blocks_(s.kv_blocks) {}
+  bool busy() const { return !running_.empty() || !waiting_.empty(); }
+  Seconds clock() const { return t_; }
+  std::int64_t outstanding() const { return std::ssize(running_) + std::ssize(waiting_); }
+  void accept(std::size_t record, Seconds arrival) {
+    if (!busy()) t_ = std::max(t_, arrival);
+    waiting_.push_back({.record = record, .target = run_.requests[record].request.input_tokens});
+  }
+  // One iteration at the replica's clock: admission, one step; the number of
+  // requests that finished with it.
+  int step();
+
+ private:
+  void preempt_latest();
+  StepModel& steps_;
+  const Scheduler& s_;
+  ServingRun& run_;
+  int index_;
+  std::deque<Active> waiting_;
+  std::vector<Active> running_;  // in admission order
+  std::int64_t free_blocks_, order_ = 0, held_steps_ = 0;
+  Seconds t_{0};
+};
+
+void Replica::preempt_latest() {
+  auto latest = std::max_element(running_.begin(), running_.end(),
+                                 [](const Active& a, const Active& b) { return a.order < b.order; });
+  Active a = *latest;
+  running_.erase(latest);
+  free_blocks_ += a.blocks;
+  // Recompute: prefill the prompt and every token generated so far again.
+  a.target = run_.requests[a.record].request.input_tokens + a.generated;
+  a.prefilled = a.cached = a.blocks = 0;
+  ++run_.requests[a.record].preemptions;
+  ++run_.preemptions;
+  waiting_.push_front(a);
+}
+
+int Replica::step() {
+  const std::int64_t verified = 1 + s_.draft_tokens;  // new tokens of a decode step
+  // Delayed batching holds new prompts back while decodes keep the engine busy.
+  bool hold = false;
+  if (s_.batch_wait_steps > 0 && !running_.empty() && !waiting_.empty()) {
+    double tokens = static_cast<double>(std::ssize(running_) * verified);
+    for (const Active& w : waiting_) tokens += static_cast<double>(w.target);
+    hold = held_steps_ < s_.batch_wait_steps &&
+           tokens < s_.batch_wait_tokens_ratio * static_cast<double>(s_.token_budget * s_.ranks);
+  }
+  held_steps_ = hold ? held_steps_ + 1 : 0;
+  // Admission, first come first served, while the batch and the cache have room.
+  while (!hold && !waiting_.empty() && std::ssize(running_) < s_.max_batch) {
+    Active& w = waiting_.front();
+    const std::int64_t need = blocks_for(w.target, s_.block_tokens);  // at most kv_blocks, checked at arrival
+    if (need > free_blocks_) break;
+    free_blocks_ -= need;
+    w.blocks = need;
+    w.order = order_++;
+    if (run_.requests[w.record].preemptions == 0) run_.requests[w.record].admitted = t_;
+    running_.push_back(w);
+    waiting_.pop_front();
+  }
+  // Every decode writes its tokens' keys and values: a block when it crosses
+  // into a new one, taken from the latest admitted when none is free.
+  for (std::size_t i = 0; i < running_.size();) {
+    Active& a = running_[i];
+    if (!a.decoding() || blocks_for(a.cached + verified, s_.block_tokens) <= a.blocks) {
+      ++i;
+      continue;
+    }
+    if (free_blocks_ == 0) {
+      // The latest admitted is this one (then running_[i] is past the end)
+      // or one after it (then this one retries with the freed blocks).
+      preempt_latest();
+      continue;
+    }
+    --free_blocks_;
+    ++a.blocks;  // and look again: a verify of several tokens may need more
+  }
+  Batch batch;
+  std::vector<std::size_t> member;  // running index of each sequence
+  std::int64_t budget = s_.token_budget * s_.ranks, prefill_tokens = 0;
+  for (std::size_t i = 0; i < running_.size(); ++i) {
+    if (!running_[i].decoding()) continue;
+    batch.sequences.push_back({Phase::decode, verified, running_[i].cached});
+    member.push_back(i);
+    budget -= verified;
+  }
+  const std::int64_t decodes = std::ssize(batch.sequences);
+  for (std::size_t i = 0; i < running_.size() && budget > 0; ++i) {
+    Active& a = running_[i];
+    if (a.decoding()) continue;
+    const std::int64_t chunk = std::min({a.target - a.prefilled, budget, s_.token_budget});
+    batch.sequences.push_back({Phase::prefill, chunk, a.prefilled});
+    member.push_back(i);
+    budget -= chunk;
+    prefill_tokens += chunk;
+  }
+  if (batch.sequences.empty()) {
+    // Every running request waits for a block that only a later one could free.
+    throw InputError({"kv_cache"}, "the running requests hold every KV block and none can proceed");
+  }
+  const StepResult step = steps_.time_step(batch);
+  run_.steps.push_back(
+      {t_, step.time, decodes, prefill_tokens, std::ssize(waiting_), s_.kv_blocks - free_blocks_, step.bound, index_});
+  t_ += step.time;
+  std::vector<bool> done(running_.size(), false);
+  for (std::size_t k = 0; k < member.size(); ++k) {
+    Active& a = running_[member[k]];
+    RequestRecord& rec = run_.requests[a.record];
+    if (batch.sequences[k].phase == Phase::decode) {
+      const double before = a.progress;
+      a.progress += s_.tokens_per_step;
+      const auto gained = std::min(static_cast<std::int64_t>(std::floor(a.progress) - std::floor(before)),
+                                   rec.request.output_tokens - a.generated);
+      a.cached += gained;
+      a.generated += gained;
+    } else {
+      a.prefilled += batch.sequences[k].new_tokens;
+      a.cached = a.prefilled;
+      if (!a.decoding()) continue;
+      ++a.generated;  // the step that ends the prompt samples the next token
+      a.progress = static_cast<double>(a.generated);
+      if (a.generated == 1) rec.first_token = t_;
+    }
+    if (a.generated >= rec.request.output_tokens) {
+      rec.finished = t_;
+      done[member[k]] = true;
+    }
+  }
+  int finished = 0;
+  std::vector<Active> still;
+  still.reserve(running_.size());
+  for (std::size_t i = 0; i < running_.size(); ++i) {
+    if (done[i]) {
+      free_blocks_ += running_[i].blocks;
+      ++finished;
+    } else {
+      still.push_back(running_[i]);
+    }
+  }
+  running_ = std::move(still);
+  return finished;
+}
+
 }  // namespace
 
-ServingRun simulate(StepModel& steps, const Scheduler& s, const RequestLoad& load) {
+ServingRun simulate(const std::vector<StepModel*>& steps, const Scheduler& s, const RequestLoad& load,
+                    Routing routing) {
+  if (steps.empty()) throw InputError({"replicas"}, "expected at least one replica");
   if (s.max_batch < 1 || s.token_budget < 1 || s.block_tokens < 1 || s.kv_blocks < 1 || s.ranks < 1)
     throw InputError({"scheduler"}, "max_batch, token_budget, block_tokens, kv_blocks and ranks must be at least 1");
   if (s.draft_tokens < 0 || !(s.tokens_per_step >= 1.0) || s.tokens_per_step > 1.0 + s.draft_tokens)
     throw InputError({"scheduler"}, "tokens_per_step must lie between 1 and 1 + draft_tokens");
-  const std::int64_t verified = 1 + s.draft_tokens;  // new tokens of a decode step
   ServingRun run;
   Arrivals arrivals(load);
-  std::deque<Active> waiting;
-  std::vector<Active> running;  // in admission order
-  std::int64_t free_blocks = s.kv_blocks, order = 0, held_steps = 0;
-  Seconds t(0);
-
-  auto preempt_latest = [&]() {
-    auto latest = std::max_element(running.begin(), running.end(),
-                                   [](const Active& a, const Active& b) { return a.order < b.order; });
-    Active a = *latest;
-    running.erase(latest);
-    free_blocks += a.blocks;
-    // Recompute: prefill the prompt and every token generated so far again.
-    a.target = run.requests[a.record].request.input_tokens + a.generated;
-    a.prefilled = a.cached = a.blocks = 0;
-    ++run.requests[a.record].preemptions;
-    ++run.preemptions;
-    waiting.push_front(a);
-  };
-
+  std::vector<Replica> replicas;
+  replicas.reserve(steps.size());
+  for (std::size_t i = 0; i < steps.size(); ++i) replicas.emplace_back(*steps[i], s, run, static_cast<int>(i));
+  std::size_t turn = 0;  // round robin's next replica
   while (true) {
-    while (!arrivals.empty() && arrivals.front().arrival <= t) {
+    // The busy replica whose clock is earliest steps next, after every
+    // request that arrived by then is routed.
+    Replica* next = nullptr;
+    for (auto& r : replicas) {
+      if (r.busy() && (!next || r.clock() < next->clock())) next = &r;
+    }
+    if (!arrivals.empty() && (!next || arrivals.front().arrival <= next->clock())) {
       const Request r = arrivals.pop();
       // Its prompt and every token it generates stay cached to its end, and
       // a verify step writes its drafts too before they are kept or dropped.
@@ -111,118 +251,30 @@ ServingRun simulate(StepModel& steps, const Scheduler& s, const RequestLoad& loa
                                            std::to_string(need) + " KV blocks of " + std::to_string(s.block_tokens) +
                                            " tokens; the cache holds " + std::to_string(s.kv_blocks));
       }
-      waiting.push_back({.record = run.requests.size(), .target = r.input_tokens});
       RequestRecord record;
       record.request = r;
       run.requests.push_back(record);
-    }
-    if (running.empty() && waiting.empty()) {
-      if (arrivals.empty()) break;
-      t = arrivals.front().arrival;
+      std::size_t to = turn;
+      if (routing == Routing::least_loaded) {
+        to = 0;
+        for (std::size_t i = 1; i < replicas.size(); ++i) {
+          if (replicas[i].outstanding() < replicas[to].outstanding()) to = i;
+        }
+      } else {
+        turn = (turn + 1) % replicas.size();
+      }
+      run.requests.back().replica = static_cast<int>(to);
+      replicas[to].accept(run.requests.size() - 1, r.arrival);
       continue;
     }
-    // Delayed batching holds new prompts back while decodes keep the engine busy.
-    bool hold = false;
-    if (s.batch_wait_steps > 0 && !running.empty() && !waiting.empty()) {
-      double tokens = static_cast<double>(std::ssize(running) * verified);
-      for (const Active& w : waiting) tokens += static_cast<double>(w.target);
-      hold = held_steps < s.batch_wait_steps &&
-             tokens < s.batch_wait_tokens_ratio * static_cast<double>(s.token_budget * s.ranks);
-    }
-    held_steps = hold ? held_steps + 1 : 0;
-    // Admission, first come first served, while the batch and the cache have room.
-    while (!hold && !waiting.empty() && std::ssize(running) < s.max_batch) {
-      Active& w = waiting.front();
-      const std::int64_t need = blocks_for(w.target, s.block_tokens);  // at most kv_blocks, checked at arrival
-      if (need > free_blocks) break;
-      free_blocks -= need;
-      w.blocks = need;
-      w.order = order++;
-      if (run.requests[w.record].preemptions == 0) run.requests[w.record].admitted = t;
-      running.push_back(w);
-      waiting.pop_front();
-    }
-    // Every decode writes one more token's keys and values: a block when it
-    // crosses into a new one, taken from the latest admitted when none is free.
-    for (std::size_t i = 0; i < running.size();) {
-      Active& a = running[i];
-      if (!a.decoding() || blocks_for(a.cached + verified, s.block_tokens) <= a.blocks) {
-        ++i;
-        continue;
-      }
-      if (free_blocks == 0) {
-        // The latest admitted is this one (then running[i] is past the end)
-        // or one after it (then this one retries with the freed blocks).
-        preempt_latest();
-        continue;
-      }
-      --free_blocks;
-      ++a.blocks;  // and look again: a verify of several tokens may need more
-    }
-    Batch batch;
-    std::vector<std::size_t> member;  // running index of each sequence
-    std::int64_t budget = s.token_budget * s.ranks, prefill_tokens = 0;
-    for (std::size_t i = 0; i < running.size(); ++i) {
-      if (!running[i].decoding()) continue;
-      batch.sequences.push_back({Phase::decode, verified, running[i].cached});
-      member.push_back(i);
-      budget -= verified;
-    }
-    const std::int64_t decodes = std::ssize(batch.sequences);
-    for (std::size_t i = 0; i < running.size() && budget > 0; ++i) {
-      Active& a = running[i];
-      if (a.decoding()) continue;
-      const std::int64_t chunk = std::min({a.target - a.prefilled, budget, s.token_budget});
-      batch.sequences.push_back({Phase::prefill, chunk, a.prefilled});
-      member.push_back(i);
-      budget -= chunk;
-      prefill_tokens += chunk;
-    }
-    if (batch.sequences.empty()) {
-      // Every running request waits for a block that only a later one could free.
-      throw InputError({"kv_cache"}, "the running requests hold every KV block and none can proceed");
-    }
-    const StepResult step = steps.time_step(batch);
-    run.steps.push_back(
-        {t, step.time, decodes, prefill_tokens, std::ssize(waiting), s.kv_blocks - free_blocks, step.bound});
-    t += step.time;
-    std::vector<bool> done(running.size(), false);
-    for (std::size_t k = 0; k < member.size(); ++k) {
-      Active& a = running[member[k]];
-      RequestRecord& rec = run.requests[a.record];
-      if (batch.sequences[k].phase == Phase::decode) {
-        const double before = a.progress;
-        a.progress += s.tokens_per_step;
-        const auto gained = std::min(static_cast<std::int64_t>(std::floor(a.progress) - std::floor(before)),
-                                     rec.request.output_tokens - a.generated);
-        a.cached += gained;
-        a.generated += gained;
-      } else {
-        a.prefilled += batch.sequences[k].new_tokens;
-        a.cached = a.prefilled;
-        if (!a.decoding()) continue;
-        ++a.generated;  // the step that ends the prompt samples the next token
-        a.progress = static_cast<double>(a.generated);
-        if (a.generated == 1) rec.first_token = t;
-      }
-      if (a.generated >= rec.request.output_tokens) {
-        rec.finished = t;
-        done[member[k]] = true;
-      }
-    }
-    std::vector<Active> still;
-    still.reserve(running.size());
-    for (std::size_t i = 0; i < running.size(); ++i) {
-      if (done[i]) {
-        free_blocks += running[i].blocks;
-        arrivals.finished(t);
-      } else {
-        still.push_back(running[i]);
-      }
-    }
-    running = std::move(still);
+    if (!next) break;
+    for (int done = next->step(); done > 0; --done) arrivals.finished(next->clock());
   }
   return run;
+}
+
+ServingRun simulate(StepModel& steps, const Scheduler& s, const RequestLoad& load) {
+  return simulate(std::vector<StepModel*>{&steps}, s, load, Routing::round_robin);
 }
 
 }  // namespace tokenfab

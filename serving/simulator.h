@@ -70,6 +70,7 @@ struct RequestRecord {
   Seconds first_token;  // end of the step that finished its prompt
   Seconds finished;     // end of the step that gave its last token
   int preemptions = 0;
+  int replica = 0;  // the one the router sent it to
 };
 
 struct StepRecord {
@@ -77,6 +78,7 @@ struct StepRecord {
   std::int64_t decodes = 0, prefill_tokens = 0, waiting = 0;
   std::int64_t kv_blocks_used = 0;
   Resource bound = Resource::memory;
+  int replica = 0;
 };
 
 struct ServingRun {
@@ -85,8 +87,19 @@ struct ServingRun {
   std::int64_t preemptions = 0;
 };
 
+// How arriving requests are spread over replicas: in turn, or to the one
+// with the fewest requests running and waiting (the lowest index on a tie).
+enum class Routing { round_robin, least_loaded };
+
 // Throws InputError when a request's prompt needs more blocks than the whole
 // cache holds, or the scheduler's limits are not positive.
 ServingRun simulate(StepModel& steps, const Scheduler& scheduler, const RequestLoad& load);
+
+// Several replicas of one scheduler, each with its own step model, queue,
+// running batch, KV cache and clock; a router sends each request to one as
+// it arrives. The replica whose clock is earliest takes the next step, after
+// every request that has arrived by then is routed.
+ServingRun simulate(const std::vector<StepModel*>& steps, const Scheduler& scheduler, const RequestLoad& load,
+                    Routing routing);
 
 }  // namespace tokenfab

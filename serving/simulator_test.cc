@@ -95,6 +95,32 @@ TEST_CASE("serving: delayed batching holds a new prompt back while decodes run")
   CHECK(now.requests[1].admitted.value() == doctest::Approx(0.022));
 }
 
+TEST_CASE("serving: replicas each run their own loop, and the router spreads the requests") {
+  FakeSteps steps;
+  const Scheduler s{.max_batch = 8, .token_budget = 8192, .block_tokens = 16, .kv_blocks = 100};
+  // Two requests at once on two replicas: each runs alone, as in the first
+  // case (TTFT 20 ms, then 4 decodes of 11 ms: 64 ms).
+  const OpenLoop two{{request(0, 0.0, 100, 5), request(1, 0.0, 100, 5)}};
+  const ServingRun apart = simulate({&steps, &steps}, s, two, Routing::round_robin);
+  CHECK(apart.requests[0].replica == 0);
+  CHECK(apart.requests[1].replica == 1);
+  for (const auto& r : apart.requests) CHECK(r.finished.value() == doctest::Approx(0.064));
+  // On one replica they share steps: a prefill of 200 tokens (30 ms), then 4
+  // steps of two decodes (12 ms): 78 ms.
+  const ServingRun together = simulate(steps, s, two);
+  CHECK(together.requests[1].finished.value() == doctest::Approx(0.078));
+  // Least loaded: the third request goes to the replica with fewer in it
+  // (both hold one: the lowest index), the fourth after the first finished.
+  const OpenLoop four{
+      {request(0, 0.0, 100, 5), request(1, 0.0, 100, 50), request(2, 0.001, 100, 5), request(3, 0.5, 100, 5)}};
+  const ServingRun least = simulate({&steps, &steps}, s, four, Routing::least_loaded);
+  CHECK(least.requests[2].replica == 0);
+  CHECK(least.requests[3].replica == 0);  // replica 0 is empty again by 0.5 s, replica 1 still decodes
+  int steps_of_1 = 0;
+  for (const auto& st : least.steps) steps_of_1 += st.replica == 1 ? 1 : 0;
+  CHECK(steps_of_1 == 50);  // request 1 alone: its prefill and 49 decodes
+}
+
 TEST_CASE("serving: a prompt longer than the token budget is prefilled in chunks beside the decodes") {
   FakeSteps steps;
   // B arrives while A decodes: B's 250 tokens go in chunks of what A's decode
