@@ -150,6 +150,20 @@ double number(const std::string& file, const CsvRow& row, const std::string& col
   return csv_number(file, row, column, "measured");
 }
 
+// A number within [least, most]: counts and lengths become integers, and a
+// value beyond them (a fuzzed 9e83 GPUs) would not fit one.
+double within(const std::string& file, const CsvRow& row, const std::string& column, double least, double most) {
+  const double v = number(file, row, column);
+  if (!(v >= least && v <= most)) {
+    throw InputError({"measured"}, fmt::format("{}:{}: column '{}' holds '{}', expected a number from {} to {}", file,
+                                               row.line, column, row.cell.at(column), least, most));
+  }
+  return v;
+}
+
+// Limits of the measured rows' counts: GPUs and parallel degrees, tokens.
+constexpr double kMostDevices = 1 << 20, kMostTokens = 1e9;
+
 std::vector<MeasuredRow> inferencex_rows(const MeasuredSpec& spec) {
   const std::string& file = spec.inferencex.file;
   std::vector<MeasuredRow> out;
@@ -165,17 +179,17 @@ std::vector<MeasuredRow> inferencex_rows(const MeasuredSpec& spec) {
     m.framework = c.at("framework");
     m.model = spec.inferencex.model;
     m.format = c.at("precision");
-    const int tp = static_cast<int>(number(file, r, "tp"));
-    const int ep = static_cast<int>(number(file, r, "ep"));
+    const int tp = static_cast<int>(within(file, r, "tp", 1, kMostDevices));
+    const int ep = static_cast<int>(within(file, r, "ep", 1, kMostDevices));
     // SGLang/TensorRT-LLM "DP attention": attention data parallel over the
     // tp GPUs, each holding whole attention weights; experts over ep.
     m.mapping = c.at("dp_attention") == "yes" ? Mapping{.tp = 1, .attn_dp = tp, .ep = ep}
                                               : Mapping{.tp = tp, .attn_dp = 1, .ep = ep};
     m.speculative = c.at("spec_decoding") == "mtp";
-    m.input_tokens = std::llround(number(file, r, "isl") * spec.inferencex.length_factor);
-    m.output_tokens = std::llround(number(file, r, "osl") * spec.inferencex.length_factor);
-    m.concurrency = std::llround(number(file, r, "concurrency"));
-    m.gpus = static_cast<int>(number(file, r, "num_gpus"));
+    m.input_tokens = std::llround(within(file, r, "isl", 1, kMostTokens) * spec.inferencex.length_factor);
+    m.output_tokens = std::llround(within(file, r, "osl", 1, kMostTokens) * spec.inferencex.length_factor);
+    m.concurrency = std::llround(within(file, r, "concurrency", 1, kMostTokens));
+    m.gpus = static_cast<int>(within(file, r, "num_gpus", 1, kMostDevices));
     m.throughput_per_gpu = number(file, r, "tok_s_per_gpu");
     m.tpot = number(file, r, "tpot_median_ms") * 1e-3;
     const double implied = static_cast<double>(*m.concurrency * (m.input_tokens + m.output_tokens)) /
@@ -225,8 +239,8 @@ std::vector<MeasuredRow> mlperf_rows(const MeasuredSpec& spec) {
     m.input_tokens = bench->input_tokens;
     m.output_tokens = c.at("tokens_per_sample_observed").empty()
                           ? bench->output_tokens
-                          : std::llround(number(file, r, "tokens_per_sample_observed"));
-    m.gpus = static_cast<int>(number(file, r, "total_accelerators"));
+                          : std::llround(within(file, r, "tokens_per_sample_observed", 1, kMostTokens));
+    m.gpus = static_cast<int>(within(file, r, "total_accelerators", 1, kMostDevices));
     m.throughput_per_gpu = number(file, r, "result_per_accelerator");
     out.push_back(std::move(m));
   }

@@ -109,6 +109,7 @@ bad_input(allreduce_three_chips "--chips: all-reduce: 3 chips is not a power of 
 bad_input(emulate_without_program "give a program file or --kernel" emulate)
 bad_input(measured_engine_typo "engine.kernel_overhed: unknown key; did you mean 'kernel_overhead'?" validate --measured @measured_engine_typo.yaml)
 bad_input(measured_bad_number "measured_bad_number.csv:3: column 'concurrency' holds 'sixteen', expected a number" validate --measured @measured_bad_number.yaml)
+bad_input(measured_huge_count "measured_huge_count.csv:3: column 'tp' holds '9e83', expected a number from 1 to 1048576" validate --measured @measured_huge_count.yaml)
 bad_input(tiers_negative_price "tiers.1.price: expected a price per token >= 0 $/Mtok, got '-3 $/Mtok'" economics --tiers @tiers_negative_price.yaml)
 bad_input(claims_unknown_subject "claims_unknown_subject.yaml:3:9: 'rubin_racks' is not one of the subjects" compare --economics --no-plots --claims @claims_unknown_subject.yaml)
 bad_input(economics_half_request "give both --input-tokens and --output-tokens, or neither" economics --input-tokens 8192)
