@@ -21,7 +21,9 @@
 # crashes does not hide what else there is; its cov and ft are counted by the
 # fork driver, larger than and not comparable with a normal run's.
 #
-# Environment: FUZZ_JOBS (build jobs, default 2), FUZZ_BUILD (default build-fuzz).
+# Environment: FUZZ_JOBS (build jobs, default 2), FUZZ_BUILD (default build-fuzz),
+# FUZZ_SEED (libFuzzer's -seed: the same mutations every run, as CI uses;
+# default a new seed each run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,6 +42,7 @@ for arg in "$@"; do
 done
 build=${FUZZ_BUILD:-build-fuzz}
 jobs=${FUZZ_JOBS:-2}
+seed=${FUZZ_SEED:-}
 
 # Every target with the longest input worth mutating (a little above its
 # largest seed: longer inputs only slow the fuzzer) and its dictionary.
@@ -123,6 +126,7 @@ for t in "${targets[@]}"; do
   cp -r "fuzz/corpus/$t" "$run/corpus"
   seeds=$(find "$run/corpus" -type f | wc -l)
   options=(-max_total_time="$seconds" -max_len="${max_len[$t]}" -timeout=10 -rss_limit_mb=2048
+           ${seed:+-seed="$seed"}
            -print_final_stats=1 -artifact_prefix="$run/")
   [ -n "${dict[$t]:-}" ] && options+=(-dict="fuzz/${dict[$t]}.dict")
   [ "$keep_going" -eq 1 ] && options+=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
