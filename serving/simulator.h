@@ -70,7 +70,12 @@ struct RequestRecord {
   Seconds first_token;  // end of the step that finished its prompt
   Seconds finished;     // end of the step that gave its last token
   int preemptions = 0;
-  int replica = 0;  // the one the router sent it to
+  int replica = 0;  // the one the router sent it to (of the prefill pool when disaggregated)
+  // Disaggregated (serving/disaggregated.h) only, else negative: its prompt's
+  // end on the prefill pool, its cache's arrival at the decode pool, its
+  // admission there, and the decode replica.
+  Seconds prefilled{-1}, kv_arrived{-1}, decode_admitted{-1};
+  int decode_replica = -1;
 };
 
 struct StepRecord {
@@ -79,6 +84,7 @@ struct StepRecord {
   std::int64_t kv_blocks_used = 0;
   Resource bound = Resource::memory;
   int replica = 0;
+  int pool = 0;  // 0: colocated or prefill, 1: decode
 };
 
 struct ServingRun {

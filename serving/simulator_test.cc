@@ -6,6 +6,7 @@
 
 #include "core/config_loader.h"
 #include "hw/system/system_config.h"
+#include "serving/fake_steps.h"
 #include "serving/kv_capacity.h"
 #include "serving/metrics.h"
 #include "serving/serving_timeline.h"
@@ -13,22 +14,6 @@
 
 namespace tokenfab {
 namespace {
-
-// A step model with round numbers: 10 ms a step, 1 ms more per decode and
-// 0.1 ms per prefill token, so that every time below follows by hand.
-class FakeSteps : public StepModel {
- public:
-  StepResult time_step(const Batch& batch) override {
-    ++steps;
-    double t = 0.010;
-    for (const auto& s : batch.sequences)
-      t += s.phase == Phase::decode ? 0.001 : 1e-4 * static_cast<double>(s.new_tokens);
-    StepResult r;
-    r.time = Seconds(t);
-    return r;
-  }
-  int steps = 0;
-};
 
 Request request(std::int64_t id, double arrival, std::int64_t input, std::int64_t output) {
   return {id, Seconds(arrival), input, output};

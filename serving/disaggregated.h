@@ -1,0 +1,49 @@
+// Prefill/decode disaggregated serving (DistServe, Splitwise, Dynamo): a
+// prefill pool's replicas take each request's prompt and give its first
+// token; its KV cache then crosses a link to a decode pool's replica, which
+// generates the rest. Each pool's replicas run the engine loop of
+// serving/simulator.h under their own scheduler and step model.
+//
+//   Pool prefill{{&gpu_prefill, &gpu_prefill}, prefill_scheduler};
+//   Pool decode{{&lpu_decode}, decode_scheduler};
+//   KvLink link{.fixed = Seconds(10e-6), .sending = ..., .taking = ..., .per_token = Bytes(70e3)};
+//   ServingRun run = simulate_disaggregated(prefill, decode, link, ClosedLoop{...}, Routing::least_loaded);
+//
+// The KV transfer: the prompt's keys and values (per_token x its tokens)
+// leave the prefill replica when the step that ended its prompt ends, to the
+// decode replica the router picks then (least loaded counts the transfers
+// still on their way to it). Each prefill replica's ports send one cache at a
+// time and each decode replica's ports take one at a time, so a transfer
+// starts when both are free:
+//   start  = max(prompt's end, sender free, receiver free)
+//   busy   = bytes / min(sending, taking)     (both ports held that long)
+//   arrive = start + busy + fixed             (latency and software per transfer)
+// On arrival the request waits in the decode replica's queue like any other,
+// admitted when its batch and KV cache have room (the whole prompt's blocks).
+// A request of one output token finishes on the prefill pool. A preempted
+// request recomputes its prompt and tokens on the decode replica (vLLM's
+// recompute there).
+#pragma once
+
+#include "serving/simulator.h"
+
+namespace tokenfab {
+
+struct KvLink {
+  Seconds fixed;           // per transfer: the path's latency and software overhead
+  BytesPerSecond sending;  // one prefill replica's ports together
+  BytesPerSecond taking;   // one decode replica's ports together
+  Bytes per_token;         // one token's keys and values, every layer
+};
+
+struct Pool {
+  std::vector<StepModel*> steps;  // one per replica (may repeat one model)
+  Scheduler scheduler;
+};
+
+// Throws InputError as simulate() does, naming the pool, and when a pool is
+// empty or the link's bandwidths are not positive.
+ServingRun simulate_disaggregated(const Pool& prefill, const Pool& decode, const KvLink& link, const RequestLoad& load,
+                                  Routing routing);
+
+}  // namespace tokenfab

@@ -1,0 +1,220 @@
+#include "serving/replica.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "core/diagnostics.h"
+
+namespace tokenfab::serving_detail {
+
+Arrivals::Arrivals(const RequestLoad& load) {
+  if (const auto* open = std::get_if<OpenLoop>(&load)) {
+    pending_.assign(open->requests.begin(), open->requests.end());
+    for (std::size_t i = 1; i < pending_.size(); ++i) {
+      if (pending_[i].arrival < pending_[i - 1].arrival)
+        throw InputError({"requests"},
+                         "request " + std::to_string(pending_[i].id) + " arrives before the one before it");
+    }
+  } else {
+    closed_ = std::get<ClosedLoop>(load);
+    if (closed_->concurrency < 1 || closed_->requests < 1)
+      throw InputError({"concurrency"}, "expected at least one request and a concurrency of at least one");
+    check_lengths(closed_->input, "input tokens");
+    check_lengths(closed_->output, "output tokens");
+    random_.emplace(closed_->seed);
+    for (std::int64_t i = 0; i < std::min(closed_->concurrency, closed_->requests); ++i) send(Seconds(0));
+  }
+}
+
+Request Arrivals::pop() {
+  Request r = pending_.front();
+  pending_.pop_front();
+  return r;
+}
+
+void Arrivals::finished(Seconds t) {
+  if (closed_ && sent_ < closed_->requests) send(t);
+}
+
+void Arrivals::send(Seconds t) {
+  const std::int64_t input = random_->between(closed_->input);
+  pending_.push_back({sent_++, t, input, random_->between(closed_->output)});
+}
+
+std::int64_t blocks_for(std::int64_t tokens, std::int64_t block) { return (tokens + block - 1) / block; }
+
+void check_scheduler(const Scheduler& s) {
+  if (s.max_batch < 1 || s.token_budget < 1 || s.block_tokens < 1 || s.kv_blocks < 1 || s.ranks < 1)
+    throw InputError({"scheduler"}, "max_batch, token_budget, block_tokens, kv_blocks and ranks must be at least 1");
+  if (s.draft_tokens < 0 || !(s.tokens_per_step >= 1.0) || s.tokens_per_step > 1.0 + s.draft_tokens)
+    throw InputError({"scheduler"}, "tokens_per_step must lie between 1 and 1 + draft_tokens");
+}
+
+void check_fits(const Request& r, std::int64_t tokens, const Scheduler& s, const char* pool) {
+  if (const std::int64_t need = blocks_for(tokens, s.block_tokens); need > s.kv_blocks) {
+    throw InputError({"kv_cache"}, "request " + std::to_string(r.id) + " (" + std::to_string(r.input_tokens) + " + " +
+                                       std::to_string(r.output_tokens) + " tokens) needs " + std::to_string(need) +
+                                       " KV blocks of " + std::to_string(s.block_tokens) + " tokens on the " + pool +
+                                       "; the cache holds " + std::to_string(s.kv_blocks));
+  }
+}
+
+std::size_t route(Routing routing, const std::vector<std::int64_t>& loads, std::size_t& turn) {
+  if (routing == Routing::least_loaded)
+    return static_cast<std::size_t>(std::min_element(loads.begin(), loads.end()) - loads.begin());
+  const std::size_t to = turn;
+  turn = (turn + 1) % loads.size();
+  return to;
+}
+
+Replica::Replica(StepModel& steps, const Scheduler& s, ServingRun& run, int index, Role role, int pool)
+    : steps_(steps), s_(s), run_(run), index_(index), pool_(pool), role_(role), free_blocks_(s.kv_blocks) {}
+
+void Replica::accept(std::size_t record, Seconds arrival) {
+  if (!busy()) t_ = std::max(t_, arrival);
+  const Request& r = run_.requests[record].request;
+  Active a{.record = record, .target = r.input_tokens};
+  if (role_ == Role::decode) {
+    // The prompt's keys and values came with it, and its first token.
+    a.prefilled = a.cached = r.input_tokens;
+    a.generated = 1;
+    a.progress = 1.0;
+  }
+  waiting_.push_back(a);
+}
+
+void Replica::preempt_latest() {
+  auto latest = std::max_element(running_.begin(), running_.end(),
+                                 [](const Active& a, const Active& b) { return a.order < b.order; });
+  Active a = *latest;
+  running_.erase(latest);
+  free_blocks_ += a.blocks;
+  // Recompute: prefill the prompt and every token generated so far again.
+  a.target = run_.requests[a.record].request.input_tokens + a.generated;
+  a.prefilled = a.cached = a.blocks = 0;
+  ++run_.requests[a.record].preemptions;
+  ++run_.preemptions;
+  waiting_.push_front(a);
+}
+
+int Replica::step() {
+  const std::int64_t verified = 1 + s_.draft_tokens;  // new tokens of a decode step
+  // Delayed batching holds new prompts back while decodes keep the engine busy.
+  bool hold = false;
+  if (s_.batch_wait_steps > 0 && !running_.empty() && !waiting_.empty()) {
+    double tokens = static_cast<double>(std::ssize(running_) * verified);
+    for (const Active& w : waiting_) tokens += static_cast<double>(w.target);
+    hold = held_steps_ < s_.batch_wait_steps &&
+           tokens < s_.batch_wait_tokens_ratio * static_cast<double>(s_.token_budget * s_.ranks);
+  }
+  held_steps_ = hold ? held_steps_ + 1 : 0;
+  handed_off_.clear();
+  // Admission, first come first served, while the batch and the cache have room.
+  while (!hold && !waiting_.empty() && std::ssize(running_) < s_.max_batch) {
+    Active& w = waiting_.front();
+    const std::int64_t need = blocks_for(w.target, s_.block_tokens);  // at most kv_blocks, checked at arrival
+    if (need > free_blocks_) break;
+    free_blocks_ -= need;
+    w.blocks = need;
+    w.order = order_++;
+    RequestRecord& rec = run_.requests[w.record];
+    if (role_ == Role::decode) {
+      if (rec.decode_admitted < Seconds(0)) rec.decode_admitted = t_;
+    } else if (rec.preemptions == 0) {
+      rec.admitted = t_;
+    }
+    running_.push_back(w);
+    waiting_.pop_front();
+  }
+  // Every decode writes its tokens' keys and values: a block when it crosses
+  // into a new one, taken from the latest admitted when none is free.
+  for (std::size_t i = 0; i < running_.size();) {
+    Active& a = running_[i];
+    if (!a.decoding() || blocks_for(a.cached + verified, s_.block_tokens) <= a.blocks) {
+      ++i;
+      continue;
+    }
+    if (free_blocks_ == 0) {
+      // The latest admitted is this one (then running_[i] is past the end)
+      // or one after it (then this one retries with the freed blocks).
+      preempt_latest();
+      continue;
+    }
+    --free_blocks_;
+    ++a.blocks;  // and look again: a verify of several tokens may need more
+  }
+  Batch batch;
+  std::vector<std::size_t> member;  // running index of each sequence
+  std::int64_t budget = s_.token_budget * s_.ranks, prefill_tokens = 0;
+  for (std::size_t i = 0; i < running_.size(); ++i) {
+    if (!running_[i].decoding()) continue;
+    batch.sequences.push_back({Phase::decode, verified, running_[i].cached});
+    member.push_back(i);
+    budget -= verified;
+  }
+  const std::int64_t decodes = std::ssize(batch.sequences);
+  for (std::size_t i = 0; i < running_.size() && budget > 0; ++i) {
+    Active& a = running_[i];
+    if (a.decoding()) continue;
+    const std::int64_t chunk = std::min({a.target - a.prefilled, budget, s_.token_budget});
+    batch.sequences.push_back({Phase::prefill, chunk, a.prefilled});
+    member.push_back(i);
+    budget -= chunk;
+    prefill_tokens += chunk;
+  }
+  if (batch.sequences.empty()) {
+    // Every running request waits for a block that only a later one could free.
+    throw InputError({"kv_cache"}, "the running requests hold every KV block and none can proceed");
+  }
+  const StepResult step = steps_.time_step(batch);
+  run_.steps.push_back({t_, step.time, decodes, prefill_tokens, std::ssize(waiting_), s_.kv_blocks - free_blocks_,
+                        step.bound, index_, pool_});
+  t_ += step.time;
+  std::vector<bool> done(running_.size(), false);
+  int finished = 0;
+  for (std::size_t k = 0; k < member.size(); ++k) {
+    Active& a = running_[member[k]];
+    RequestRecord& rec = run_.requests[a.record];
+    if (batch.sequences[k].phase == Phase::decode) {
+      const double before = a.progress;
+      a.progress += s_.tokens_per_step;
+      const auto gained = std::min(static_cast<std::int64_t>(std::floor(a.progress) - std::floor(before)),
+                                   rec.request.output_tokens - a.generated);
+      a.cached += gained;
+      a.generated += gained;
+    } else {
+      a.prefilled += batch.sequences[k].new_tokens;
+      a.cached = a.prefilled;
+      if (!a.decoding()) continue;
+      ++a.generated;  // the step that ends the prompt samples the next token
+      a.progress = static_cast<double>(a.generated);
+      if (a.generated == 1) rec.first_token = t_;
+      if (role_ == Role::prefill && a.generated < rec.request.output_tokens) {
+        // The rest is a decode pool's: the prompt's cache leaves with it.
+        rec.prefilled = t_;
+        handed_off_.push_back(a.record);
+        done[member[k]] = true;
+        continue;
+      }
+    }
+    if (a.generated >= rec.request.output_tokens) {
+      rec.finished = t_;
+      done[member[k]] = true;
+      ++finished;
+    }
+  }
+  std::vector<Active> still;
+  still.reserve(running_.size());
+  for (std::size_t i = 0; i < running_.size(); ++i) {
+    if (done[i]) {
+      free_blocks_ += running_[i].blocks;
+    } else {
+      still.push_back(running_[i]);
+    }
+  }
+  running_ = std::move(still);
+  return finished;
+}
+
+}  // namespace tokenfab::serving_detail

@@ -1,0 +1,92 @@
+// The pieces the serving loops share (serving/simulator.cc for one pool,
+// serving/disaggregated.cc for prefill and decode pools): where requests
+// come from, and one engine loop with its queue, running batch, KV cache and
+// clock. Internal to the serving library.
+#pragma once
+
+#include <deque>
+#include <optional>
+#include <vector>
+
+#include "serving/simulator.h"
+
+namespace tokenfab::serving_detail {
+
+// One request inside an engine: what it has prefilled, cached and generated.
+struct Active {
+  std::size_t record = 0;   // index into ServingRun::requests
+  std::int64_t target = 0;  // tokens to prefill: the prompt, and after a preemption what it had generated
+  std::int64_t prefilled = 0;
+  std::int64_t cached = 0;  // tokens whose keys and values are in the cache
+  std::int64_t generated = 0;
+  std::int64_t blocks = 0;
+  std::int64_t order = 0;  // admission order: the latest is preempted first
+  double progress = 0;     // tokens generated, with the fraction speculative decoding carries
+  bool decoding() const { return prefilled == target; }
+};
+
+// Where requests come from: a fixed list, or a client that sends the next
+// request when one finishes.
+class Arrivals {
+ public:
+  explicit Arrivals(const RequestLoad& load);
+  bool empty() const { return pending_.empty(); }
+  const Request& front() const { return pending_.front(); }
+  Request pop();
+  // A request finished at `t`: a closed-loop client sends its next one.
+  void finished(Seconds t);
+
+ private:
+  void send(Seconds t);
+  std::deque<Request> pending_;
+  std::optional<ClosedLoop> closed_;
+  std::optional<RequestRandom> random_;
+  std::int64_t sent_ = 0;
+};
+
+std::int64_t blocks_for(std::int64_t tokens, std::int64_t block);
+
+// Throws InputError when a scheduler's limits are out of range.
+void check_scheduler(const Scheduler& s);
+// Throws InputError when `tokens` of one request need more blocks than the cache holds.
+void check_fits(const Request& r, std::int64_t tokens, const Scheduler& s, const char* pool);
+
+// The replica a router picks among ones carrying `loads` requests: in turn
+// (advancing `turn`), or the least loaded (the lowest index on a tie).
+std::size_t route(Routing routing, const std::vector<std::int64_t>& loads, std::size_t& turn);
+
+// What an engine loop does with a request: all of it (colocated), only its
+// prompt and first token (a prefill pool: the request then leaves for a
+// decode pool), or the rest of it from a prompt whose cache arrived.
+enum class Role { both, prefill, decode };
+
+// One engine loop: its queue, its running batch, its KV cache and its clock.
+class Replica {
+ public:
+  Replica(StepModel& steps, const Scheduler& s, ServingRun& run, int index, Role role, int pool);
+  bool busy() const { return !running_.empty() || !waiting_.empty(); }
+  Seconds clock() const { return t_; }
+  std::int64_t outstanding() const { return std::ssize(running_) + std::ssize(waiting_); }
+  // A new request (both, prefill) or one whose prompt's cache has arrived (decode).
+  void accept(std::size_t record, Seconds arrival);
+  // One iteration at the replica's clock: admission, one step; the number of
+  // requests that finished with it. A prefill pool's requests whose prompts
+  // ended in the step are in handed_off() until the next step.
+  int step();
+  const std::vector<std::size_t>& handed_off() const { return handed_off_; }
+
+ private:
+  void preempt_latest();
+  StepModel& steps_;
+  const Scheduler& s_;
+  ServingRun& run_;
+  int index_, pool_;
+  Role role_;
+  std::deque<Active> waiting_;
+  std::vector<Active> running_;  // in admission order
+  std::vector<std::size_t> handed_off_;
+  std::int64_t free_blocks_, order_ = 0, held_steps_ = 0;
+  Seconds t_{0};
+};
+
+}  // namespace tokenfab::serving_detail
