@@ -15,8 +15,8 @@
 #include "app/run_options.h"
 #include "core/atomic_file.h"
 #include "hw/rack/systemc_step_model.h"
-#include "serving/kv_capacity.h"
 #include "serving/metrics.h"
+#include "serving/replica_setup.h"
 #include "serving/request_trace.h"
 #include "serving/serving_timeline.h"
 #include "serving/simulator.h"
@@ -77,19 +77,15 @@ int serve(const Options& o, const Invocation& invocation) {
   LoadedRun run = load(o.run);
   const RunConfig& c = run.config;
   const EngineConfig engine = o.bound ? hardware_bound(c.engine) : c.engine;
-  // With drafts, steps run through the model with its draft layers.
-  const int drafts = draft_tokens(engine, run.model);
-  const ModelSpec stepped = drafting_model(run.model, engine);
-  const StepModelConfig config{c.system, stepped, c.precision, c.mapping, engine};
-  const Scheduler scheduler{.max_batch = o.max_batch > 0 ? o.max_batch : engine.max_batch.value_or(256),
+  const ReplicaSetup setup(c.system, run.model, c.precision, c.mapping, engine,
+                           {.max_batch = o.max_batch > 0 ? std::optional(o.max_batch) : std::nullopt,
                             .token_budget = o.token_budget,
                             .block_tokens = o.block_tokens,
-                            .kv_blocks = kv_cache_capacity(config, o.block_tokens, o.token_budget).blocks,
-                            .ranks = c.mapping.attn_dp,
-                            .draft_tokens = drafts,
-                            .tokens_per_step = drafts > 0 ? engine.speculative.tokens_per_step() : 1.0,
                             .batch_wait_steps = o.batch_wait_steps,
-                            .batch_wait_tokens_ratio = o.batch_wait_tokens_ratio};
+                            .batch_wait_tokens_ratio = o.batch_wait_tokens_ratio});
+  const Scheduler& scheduler = setup.scheduler;
+  const StepModelConfig config = setup.config();
+  const int drafts = scheduler.draft_tokens;
   const LengthRange in = lengths(o.input_tokens, o.length_ratio), out = lengths(o.output_tokens, o.length_ratio);
   RequestLoad load;
   if (trace) {

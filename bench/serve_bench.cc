@@ -11,7 +11,7 @@
 #include <chrono>
 
 #include "app/run_config.h"
-#include "serving/kv_capacity.h"
+#include "serving/replica_setup.h"
 #include "serving/simulator.h"
 
 namespace {
@@ -19,16 +19,9 @@ namespace {
 void BM_ServeThousandUsers(benchmark::State& state) {
   const tokenfab::LoadedRun run = tokenfab::load_run("configs/runs/default.yaml", {});
   const auto& c = run.config;
-  const int drafts = tokenfab::draft_tokens(c.engine, run.model);
-  const tokenfab::ModelSpec stepped = tokenfab::drafting_model(run.model, c.engine);
-  const tokenfab::StepModelConfig config{c.system, stepped, c.precision, c.mapping, c.engine};
-  const tokenfab::Scheduler scheduler{.max_batch = c.engine.max_batch.value_or(256),
-                                      .token_budget = 8192,
-                                      .block_tokens = 16,
-                                      .kv_blocks = tokenfab::kv_cache_capacity(config, 16, 8192).blocks,
-                                      .ranks = c.mapping.attn_dp,
-                                      .draft_tokens = drafts,
-                                      .tokens_per_step = c.engine.speculative.tokens_per_step()};
+  const tokenfab::ReplicaSetup setup(c.system, run.model, c.precision, c.mapping, c.engine, {});
+  const tokenfab::StepModelConfig config = setup.config();
+  const tokenfab::Scheduler& scheduler = setup.scheduler;
   const tokenfab::ClosedLoop client{.concurrency = 1000, .requests = 2000, .input = {819, 1024}, .output = {205, 256}};
   double simulated = 0, wall = 0;
   std::size_t steps = 0;

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 #include "hw/analytical/step_model.h"
 
@@ -22,6 +23,9 @@ struct KvCapacity {
 };
 
 // Throws InputError when the weights and one step's activations leave no room.
-KvCapacity kv_cache_capacity(const StepModelConfig& c, std::int64_t block_tokens, std::int64_t token_budget);
+// `resident`, when given, stands for the weights a device holds (a replica
+// holding part of the model).
+KvCapacity kv_cache_capacity(const StepModelConfig& c, std::int64_t block_tokens, std::int64_t token_budget,
+                             std::optional<Bytes> resident = {});
 
 }  // namespace tokenfab
