@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "app/command.h"
+#include "app/deployment.h"
 #include "app/run_options.h"
 #include "core/atomic_file.h"
 #include "hw/rack/systemc_step_model.h"
@@ -66,6 +67,176 @@ std::string requests_csv(const ServingRun& run) {
   return out;
 }
 
+RequestLoad request_load(const Options& o, const std::optional<RequestTrace>& trace) {
+  const LengthRange in = lengths(o.input_tokens, o.length_ratio), out = lengths(o.output_tokens, o.length_ratio);
+  if (trace) return OpenLoop{trace->requests};
+  if (o.concurrency > 0)
+    return ClosedLoop{o.concurrency, o.requests > 0 ? o.requests : 10 * o.concurrency, in, out, o.seed};
+  return OpenLoop{poisson_requests({o.rate, o.requests > 0 ? o.requests : 1000, in, out, o.seed})};
+}
+
+nlohmann::ordered_json scheduler_json(const Scheduler& s) {
+  return {{"max_batch", s.max_batch},
+          {"batch_wait_steps", s.batch_wait_steps},
+          {"batch_wait_tokens_ratio", s.batch_wait_tokens_ratio},
+          {"token_budget", s.token_budget},
+          {"block_tokens", s.block_tokens},
+          {"kv_blocks", s.kv_blocks}};
+}
+
+std::string scheduler_line(const Scheduler& s) {
+  return fmt::format(
+      "up to {} sequences, {} new tokens a step on each of {} attention ranks, KV cache {} blocks of {} tokens",
+      s.max_batch, s.token_budget, s.ranks, s.kv_blocks, s.block_tokens);
+}
+
+// What every serving run writes and prints after its own header lines.
+struct Served {
+  ServingRun run;
+  nlohmann::ordered_json json;      // the run's own fields
+  std::vector<std::string> header;  // lines after the first
+  int devices = 0;
+  std::int64_t kv_blocks = 0;
+  int kv_pool = 0;
+  std::string answer;
+  const SystemConfig* timeline_system = nullptr;
+};
+
+int report(const Options& o, const Invocation& invocation, const std::optional<RequestTrace>& trace, Served& s) {
+  const Slo slo{Seconds(o.ttft_slo > 0 ? o.ttft_slo : 1e300), Seconds(o.tpot_slo > 0 ? o.tpot_slo : 1e300)};
+  const ServingMetrics m = serving_metrics(s.run, slo, s.devices, s.kv_blocks, s.kv_pool);
+  nlohmann::ordered_json j;
+  j["command"] = "serve";
+  j["arguments"] = invocation.arguments;
+  for (const auto& [key, value] : s.json.items()) j[key] = value;
+  j["answer"] = s.answer;
+  if (trace) {
+    j["load"] = {{"trace", o.trace}, {"speedup", o.speedup}, {"skipped_failed_requests", trace->skipped}};
+  } else if (o.concurrency > 0) {
+    j["load"] = {{"closed_loop_concurrency", o.concurrency}};
+  } else {
+    j["load"] = {{"poisson_rate_per_s", o.rate}};
+  }
+  j["requests"] = m.requests;
+  j["ttft_s"] = percentiles_json(m.ttft);
+  j["tpot_s"] = percentiles_json(m.tpot);
+  j["e2e_s"] = percentiles_json(m.e2e);
+  j["queueing_s"] = percentiles_json(m.queueing);
+  if (s.run.requests.size() > 0 && s.kv_pool > 0) {
+    j["kv_transfer_s"] = percentiles_json(m.kv_transfer);
+    j["decode_wait_s"] = percentiles_json(m.decode_wait);
+  }
+  j["span_s"] = m.span.value();
+  j["requests_per_s"] = m.requests_per_second;
+  j["output_tokens_per_s"] = m.output_tokens_per_second;
+  j["devices"] = s.devices;
+  j["tokens_per_s_per_device"] = m.tokens_per_second_per_device;
+  j["slo"] = {
+      {"ttft_s", o.ttft_slo}, {"tpot_s", o.tpot_slo}, {"attainment", m.slo_attainment}, {"goodput_per_s", m.goodput}};
+  j["preemptions"] = m.preemptions;
+  j["mean_decode_batch"] = m.mean_decode_batch;
+  j["peak_kv_share"] = m.peak_kv_share;
+  j["steps"] = s.run.steps.size();
+  write_file_atomically(std::filesystem::path(o.run.out) / "serving.json", j.dump(2) + "\n");
+  write_file_atomically(std::filesystem::path(o.run.out) / "requests.csv", requests_csv(s.run));
+  if (!o.timeline.empty()) {
+    const double from = o.window.empty() ? 0.0 : o.window[0], to = o.window.empty() ? 10.0 : o.window[1];
+    if (!(to > from)) throw InputError({"window"}, "expected a window's start before its end");
+    serving_timeline(s.run, *s.timeline_system, Seconds(from), Seconds(to)).write(o.timeline);
+  }
+  if (o.run.quiet) return 0;
+  auto ms = [](Seconds t) { return 1e3 * t.value(); };
+  for (const auto& line : s.header) std::cout << line << "\n";
+  std::cout << fmt::format("  TTFT   p50 {:.1f} ms  p90 {:.1f} ms  p99 {:.1f} ms\n", ms(m.ttft.p50), ms(m.ttft.p90),
+                           ms(m.ttft.p99));
+  std::cout << fmt::format("  TPOT   p50 {:.2f} ms  p90 {:.2f} ms  p99 {:.2f} ms ({:.0f} tok/s per user at p50)\n",
+                           ms(m.tpot.p50), ms(m.tpot.p90), ms(m.tpot.p99), 1.0 / m.tpot.p50.value());
+  if (s.kv_pool > 0) {
+    std::cout << fmt::format(
+        "  KV transfer p50 {:.2f} ms  p99 {:.2f} ms; wait for the decode pool p50 {:.1f} ms  p99 {:.1f} ms\n",
+        ms(m.kv_transfer.p50), ms(m.kv_transfer.p99), ms(m.decode_wait.p50), ms(m.decode_wait.p99));
+  }
+  std::cout << fmt::format("  E2E    p50 {:.2f} s  p90 {:.2f} s  p99 {:.2f} s; queueing p50 {:.1f} ms\n",
+                           m.e2e.p50.value(), m.e2e.p90.value(), m.e2e.p99.value(), ms(m.queueing.p50));
+  std::cout << fmt::format(
+      "  throughput: {:.2f} requests/s, {:.0f} output tok/s, {:.0f} tok/s per device ({} devices)\n",
+      m.requests_per_second, m.output_tokens_per_second, m.tokens_per_second_per_device, s.devices);
+  std::cout << fmt::format("  decode batch {:.1f} on average; KV cache at most {:.0f}% full; {} preemptions\n",
+                           m.mean_decode_batch, 100 * m.peak_kv_share, m.preemptions);
+  if (o.ttft_slo > 0 || o.tpot_slo > 0) {
+    std::cout << fmt::format(
+        "  SLO (TTFT <= {:.0f} ms, TPOT <= {:.1f} ms): {:.1f}% of requests, goodput {:.2f} requests/s\n",
+        1e3 * o.ttft_slo, 1e3 * o.tpot_slo, 100 * m.slo_attainment, m.goodput);
+  }
+  std::cout << "  wrote " << o.run.out << "/serving.json, requests.csv" << (o.timeline.empty() ? "" : ", " + o.timeline)
+            << "\n";
+  return 0;
+}
+
+Routing routing_of(const Options& o) {
+  return o.routing == "least_loaded" ? Routing::least_loaded : Routing::round_robin;
+}
+
+// A deployment file: its pools, as the file sets them.
+int serve_deployment(const Options& o, const Invocation& invocation, const std::optional<RequestTrace>& trace) {
+  if (o.engine != "analytical")
+    throw InputError({"engine"},
+                     "a deployment's pools are timed by the analytical step model (SystemC elaborates "
+                     "one replica per process; serve a run file with --engine systemc)");
+  if (o.replicas != 1 || o.max_batch > 0 || o.batch_wait_steps > 0)
+    throw InputError({"replicas"},
+                     "a deployment sets its replicas and batch limits in its file (change them with --set)");
+  const LoadedDeployment loaded = load_deployment(o.run.run_file, o.run.sets);
+  const Deployment& d = loaded.deployment;
+  const DeploymentRun built(loaded, o.bound);
+  Served s;
+  s.run = built.simulate(request_load(o, trace), routing_of(o));
+  s.devices = built.devices();
+  s.kv_pool = built.kv_pool();
+  s.kv_blocks = built.pools().back().scheduler.kv_blocks;
+  s.timeline_system = &built.pools().back().pool->system;
+  s.answer = o.bound || !has_deployment_terms(d.engine) ? "hardware bound" : "deployed estimate";
+  s.json["deployment"] = d.name;
+  s.json["style"] = std::string(enum_name(d.style));
+  s.json["model"] = loaded.model.name;
+  s.json["routing"] = o.routing;
+  nlohmann::ordered_json pools = nlohmann::ordered_json::array();
+  s.header.push_back(fmt::format("{} ({}): {} on {}, {} requests, {} steps", d.name, enum_name(d.style),
+                                 loaded.model.name, d.pod.name, s.run.requests.size(), s.run.steps.size()));
+  s.header.push_back(
+      fmt::format("  {}: GPU pools with {}; LPU pools with no deployment terms", s.answer,
+                  s.answer == "hardware bound" ? "every deployment term off" : "the deployment's engine terms"));
+  for (const BuiltPool& p : built.pools()) {
+    nlohmann::ordered_json pj{{"role", p.label},
+                              {"pool", p.pool->name},
+                              {"system", p.pool->system.name},
+                              {"mapping", p.mapping.str()},
+                              {"replicas", p.replicas},
+                              {"devices", p.devices},
+                              {"engine", p.lpu ? "hardware bound (LPU)" : s.answer}};
+    pj["scheduler"] = scheduler_json(p.scheduler);
+    pools.push_back(pj);
+    const std::string ffn =
+        p.devices > p.replicas * p.mapping.replica_devices()
+            ? fmt::format(" with {} LPUs for the FFN", p.devices - p.replicas * p.mapping.replica_devices())
+            : "";
+    s.header.push_back(fmt::format("  {}: {} x {} on {}{} ({} devices); {}", p.label, p.replicas, p.mapping.label(),
+                                   p.pool->system.name, ffn, p.devices, scheduler_line(p.scheduler)));
+  }
+  s.json["pools"] = pools;
+  if (built.pools().size() > 1) {
+    const KvLink& k = built.kv_link();
+    s.json["kv_transfer"] = {{"fixed_s", k.fixed.value()},
+                             {"sending_bytes_per_s", k.sending.value()},
+                             {"taking_bytes_per_s", k.taking.value()},
+                             {"bytes_per_token", k.per_token.value()}};
+    s.header.push_back(fmt::format("  KV transfer over {}: {:.1f} kB a token, {} fixed, ports {} out and {} in",
+                                   d.pod.interconnect.name, k.per_token.value() / 1e3, to_string(k.fixed),
+                                   to_string(k.sending), to_string(k.taking)));
+  }
+  return report(o, invocation, trace, s);
+}
+
 int serve(const Options& o, const Invocation& invocation) {
   if (o.concurrency <= 0 && !(o.rate > 0) && o.trace.empty())
     throw InputError({"serve"}, "give a closed-loop --concurrency, a Poisson --rate or a --trace");
@@ -74,6 +245,7 @@ int serve(const Options& o, const Invocation& invocation) {
     trace = read_request_trace(o.trace);
     scale_arrivals(trace->requests, o.speedup);
   }
+  if (is_deployment(o.run.run_file)) return serve_deployment(o, invocation, trace);
   LoadedRun run = load(o.run);
   const RunConfig& c = run.config;
   const EngineConfig engine = o.bound ? hardware_bound(c.engine) : c.engine;
@@ -85,112 +257,43 @@ int serve(const Options& o, const Invocation& invocation) {
                             .batch_wait_tokens_ratio = o.batch_wait_tokens_ratio});
   const Scheduler& scheduler = setup.scheduler;
   const StepModelConfig config = setup.config();
-  const int drafts = scheduler.draft_tokens;
-  const LengthRange in = lengths(o.input_tokens, o.length_ratio), out = lengths(o.output_tokens, o.length_ratio);
-  RequestLoad load;
-  if (trace) {
-    load = OpenLoop{trace->requests};
-  } else if (o.concurrency > 0) {
-    load = ClosedLoop{o.concurrency, o.requests > 0 ? o.requests : 10 * o.concurrency, in, out, o.seed};
-  } else {
-    load = OpenLoop{poisson_requests({o.rate, o.requests > 0 ? o.requests : 1000, in, out, o.seed})};
-  }
   std::unique_ptr<StepModel> steps;
   if (o.engine == "systemc") {
     steps = std::make_unique<SystemCStepModel>(config);
   } else {
     steps = std::make_unique<AnalyticalStepModel>(config);
   }
+  Served s;
   // One step model serves every replica: each step is timed on its own.
-  const ServingRun served =
-      simulate(std::vector<StepModel*>(static_cast<std::size_t>(o.replicas), steps.get()), scheduler, load,
-               o.routing == "least_loaded" ? Routing::least_loaded : Routing::round_robin);
-  const Slo slo{Seconds(o.ttft_slo > 0 ? o.ttft_slo : 1e300), Seconds(o.tpot_slo > 0 ? o.tpot_slo : 1e300)};
-  const int devices = c.mapping.replica_devices() * o.replicas;
-  const ServingMetrics m = serving_metrics(served, slo, devices, scheduler.kv_blocks);
-
-  nlohmann::ordered_json j;
-  j["command"] = "serve";
-  j["arguments"] = invocation.arguments;
-  j["system"] = c.system.name;
-  j["model"] = run.model.name;
-  j["mapping"] = c.mapping.str();
-  j["engine"] = o.engine;
-  j["replicas"] = o.replicas;
-  j["routing"] = o.routing;
-  j["answer"] = o.bound || !has_deployment_terms(c.engine) ? "hardware bound" : "deployed estimate";
-  if (trace) {
-    j["load"] = {{"trace", o.trace}, {"speedup", o.speedup}, {"skipped_failed_requests", trace->skipped}};
-  } else if (o.concurrency > 0) {
-    j["load"] = {{"closed_loop_concurrency", o.concurrency}};
-  } else {
-    j["load"] = {{"poisson_rate_per_s", o.rate}};
+  s.run = simulate(std::vector<StepModel*>(static_cast<std::size_t>(o.replicas), steps.get()), scheduler,
+                   request_load(o, trace), routing_of(o));
+  s.devices = c.mapping.replica_devices() * o.replicas;
+  s.kv_blocks = scheduler.kv_blocks;
+  s.timeline_system = &c.system;
+  s.answer = o.bound || !has_deployment_terms(c.engine) ? "hardware bound" : "deployed estimate";
+  s.json["system"] = c.system.name;
+  s.json["model"] = run.model.name;
+  s.json["mapping"] = c.mapping.str();
+  s.json["engine"] = o.engine;
+  s.json["replicas"] = o.replicas;
+  s.json["routing"] = o.routing;
+  s.json["scheduler"] = scheduler_json(scheduler);
+  s.header.push_back(fmt::format("{} on {} ({}{}), {} step model: {} requests, {} steps", run.model.name, c.system.name,
+                                 c.mapping.str(),
+                                 o.replicas > 1 ? fmt::format("; {} replicas, {}", o.replicas, o.routing) : "",
+                                 o.engine, s.run.requests.size(), s.run.steps.size()));
+  s.header.push_back(fmt::format("  {}: {}", s.answer,
+                                 s.answer == "hardware bound" ? "the run's engine with every deployment term off"
+                                                              : "the run's engine terms (kernel efficiencies, "
+                                                                "overheads, memory share)"));
+  if (scheduler.draft_tokens > 0) {
+    s.header.push_back(fmt::format(
+        "  speculative decoding: {} draft token{} verified a step, each kept with p = {:.2f}: {:.2f} tokens a step",
+        scheduler.draft_tokens, scheduler.draft_tokens == 1 ? "" : "s", engine.speculative.acceptance,
+        scheduler.tokens_per_step));
   }
-  j["scheduler"] = {{"max_batch", scheduler.max_batch},
-                    {"batch_wait_steps", scheduler.batch_wait_steps},
-                    {"batch_wait_tokens_ratio", scheduler.batch_wait_tokens_ratio},
-                    {"token_budget", scheduler.token_budget},
-                    {"block_tokens", scheduler.block_tokens},
-                    {"kv_blocks", scheduler.kv_blocks}};
-  j["requests"] = m.requests;
-  j["ttft_s"] = percentiles_json(m.ttft);
-  j["tpot_s"] = percentiles_json(m.tpot);
-  j["e2e_s"] = percentiles_json(m.e2e);
-  j["queueing_s"] = percentiles_json(m.queueing);
-  j["span_s"] = m.span.value();
-  j["requests_per_s"] = m.requests_per_second;
-  j["output_tokens_per_s"] = m.output_tokens_per_second;
-  j["tokens_per_s_per_device"] = m.tokens_per_second_per_device;
-  j["slo"] = {
-      {"ttft_s", o.ttft_slo}, {"tpot_s", o.tpot_slo}, {"attainment", m.slo_attainment}, {"goodput_per_s", m.goodput}};
-  j["preemptions"] = m.preemptions;
-  j["mean_decode_batch"] = m.mean_decode_batch;
-  j["peak_kv_share"] = m.peak_kv_share;
-  j["steps"] = served.steps.size();
-  write_file_atomically(std::filesystem::path(o.run.out) / "serving.json", j.dump(2) + "\n");
-  write_file_atomically(std::filesystem::path(o.run.out) / "requests.csv", requests_csv(served));
-  if (!o.timeline.empty()) {
-    const double from = o.window.empty() ? 0.0 : o.window[0], to = o.window.empty() ? 10.0 : o.window[1];
-    if (!(to > from)) throw InputError({"window"}, "expected a window's start before its end");
-    serving_timeline(served, c.system, Seconds(from), Seconds(to)).write(o.timeline);
-  }
-  if (o.run.quiet) return 0;
-  auto ms = [](Seconds s) { return 1e3 * s.value(); };
-  std::cout << fmt::format("{} on {} ({}{}), {} step model: {} requests, {} steps\n", run.model.name, c.system.name,
-                           c.mapping.str(),
-                           o.replicas > 1 ? fmt::format("; {} replicas, {}", o.replicas, o.routing) : "", o.engine,
-                           m.requests, served.steps.size());
-  std::cout << fmt::format("  {}: {}\n", j["answer"].get<std::string>(),
-                           o.bound || !has_deployment_terms(c.engine)
-                               ? "the run's engine with every deployment term off"
-                               : "the run's engine terms (kernel efficiencies, overheads, memory share)");
-  if (drafts > 0) {
-    std::cout << fmt::format(
-        "  speculative decoding: {} draft token{} verified a step, each kept with p = {:.2f}: {:.2f} tokens a step\n",
-        drafts, drafts == 1 ? "" : "s", engine.speculative.acceptance, scheduler.tokens_per_step);
-  }
-  std::cout << fmt::format(
-      "  scheduler: up to {} sequences, {} new tokens a step on each of {} attention ranks, KV cache {} blocks of {} "
-      "tokens\n",
-      scheduler.max_batch, scheduler.token_budget, scheduler.ranks, scheduler.kv_blocks, scheduler.block_tokens);
-  std::cout << fmt::format("  TTFT   p50 {:.1f} ms  p90 {:.1f} ms  p99 {:.1f} ms\n", ms(m.ttft.p50), ms(m.ttft.p90),
-                           ms(m.ttft.p99));
-  std::cout << fmt::format("  TPOT   p50 {:.2f} ms  p90 {:.2f} ms  p99 {:.2f} ms ({:.0f} tok/s per user at p50)\n",
-                           ms(m.tpot.p50), ms(m.tpot.p90), ms(m.tpot.p99), 1.0 / m.tpot.p50.value());
-  std::cout << fmt::format("  E2E    p50 {:.2f} s  p90 {:.2f} s  p99 {:.2f} s; queueing p50 {:.1f} ms\n",
-                           m.e2e.p50.value(), m.e2e.p90.value(), m.e2e.p99.value(), ms(m.queueing.p50));
-  std::cout << fmt::format("  throughput: {:.2f} requests/s, {:.0f} output tok/s, {:.0f} tok/s per device\n",
-                           m.requests_per_second, m.output_tokens_per_second, m.tokens_per_second_per_device);
-  std::cout << fmt::format("  decode batch {:.1f} on average; KV cache at most {:.0f}% full; {} preemptions\n",
-                           m.mean_decode_batch, 100 * m.peak_kv_share, m.preemptions);
-  if (o.ttft_slo > 0 || o.tpot_slo > 0) {
-    std::cout << fmt::format(
-        "  SLO (TTFT <= {:.0f} ms, TPOT <= {:.1f} ms): {:.1f}% of requests, goodput {:.2f} requests/s\n",
-        1e3 * o.ttft_slo, 1e3 * o.tpot_slo, 100 * m.slo_attainment, m.goodput);
-  }
-  std::cout << "  wrote " << o.run.out << "/serving.json, requests.csv" << (o.timeline.empty() ? "" : ", " + o.timeline)
-            << "\n";
-  return 0;
+  s.header.push_back("  scheduler: " + scheduler_line(scheduler));
+  return report(o, invocation, trace, s);
 }
 
 }  // namespace

@@ -18,9 +18,10 @@ Percentiles percentiles(std::vector<double> values) {
   return {rank(0.5), rank(0.9), rank(0.99), Seconds(sum / static_cast<double>(values.size()))};
 }
 
-ServingMetrics serving_metrics(const ServingRun& run, const Slo& slo, int devices, std::int64_t kv_blocks) {
+ServingMetrics serving_metrics(const ServingRun& run, const Slo& slo, int devices, std::int64_t kv_blocks,
+                               int kv_pool) {
   ServingMetrics m;
-  std::vector<double> ttft, tpot, e2e, queueing;
+  std::vector<double> ttft, tpot, e2e, queueing, transfer, wait;
   double first = 1e300, last = 0, input = 0, output = 0, within = 0;
   for (const auto& r : run.requests) {
     const double arrival = r.request.arrival.value();
@@ -29,6 +30,10 @@ ServingMetrics serving_metrics(const ServingRun& run, const Slo& slo, int device
     ttft.push_back(ft);
     e2e.push_back(total);
     queueing.push_back((r.admitted - r.request.arrival).value());
+    if (r.kv_arrived >= Seconds(0)) {
+      transfer.push_back((r.kv_arrived - r.prefilled).value());
+      wait.push_back((r.decode_admitted - r.kv_arrived).value());
+    }
     const bool has_tpot = r.request.output_tokens > 1;
     const double per_token =
         has_tpot ? (r.finished - r.first_token).value() / static_cast<double>(r.request.output_tokens - 1) : 0.0;
@@ -44,6 +49,8 @@ ServingMetrics serving_metrics(const ServingRun& run, const Slo& slo, int device
   m.tpot = percentiles(tpot);
   m.e2e = percentiles(e2e);
   m.queueing = percentiles(queueing);
+  m.kv_transfer = percentiles(transfer);
+  m.decode_wait = percentiles(wait);
   m.preemptions = run.preemptions;
   if (m.requests == 0) return m;
   m.span = Seconds(last - first);
@@ -54,12 +61,14 @@ ServingMetrics serving_metrics(const ServingRun& run, const Slo& slo, int device
   m.tokens_per_second_per_device = (input + output) / span / std::max(devices, 1);
   m.slo_attainment = within / static_cast<double>(m.requests);
   m.goodput = within / span;
-  double decodes = 0, peak = 0;
+  double decodes = 0, peak = 0, steps = 0;
   for (const auto& s : run.steps) {
+    if (s.pool != kv_pool) continue;
+    steps += 1;
     decodes += static_cast<double>(s.decodes);
     peak = std::max(peak, static_cast<double>(s.kv_blocks_used));
   }
-  if (!run.steps.empty()) m.mean_decode_batch = decodes / static_cast<double>(run.steps.size());
+  if (steps > 0) m.mean_decode_batch = decodes / steps;
   m.peak_kv_share = peak / static_cast<double>(std::max<std::int64_t>(kv_blocks, 1));
   return m;
 }

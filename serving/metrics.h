@@ -35,7 +35,11 @@ struct Slo {
 struct ServingMetrics {
   std::int64_t requests = 0;
   Percentiles ttft, tpot, e2e, queueing;  // queueing: admitted - arrival
-  Seconds span;                           // first arrival to last finish
+  // Disaggregated runs (over requests that moved): the cache's transfer
+  // (kv_arrived - prefilled) and the wait for the decode pool's batch and
+  // cache (decode_admitted - kv_arrived); both are inside TPOT.
+  Percentiles kv_transfer, decode_wait;
+  Seconds span;  // first arrival to last finish
   double requests_per_second = 0;
   double input_tokens_per_second = 0, output_tokens_per_second = 0;
   double tokens_per_second_per_device = 0;  // input and output
@@ -46,6 +50,9 @@ struct ServingMetrics {
   double peak_kv_share = 0;      // most KV blocks in use at a step's start, over all
 };
 
-ServingMetrics serving_metrics(const ServingRun& run, const Slo& slo, int devices, std::int64_t kv_blocks);
+// `kv_blocks`: of each replica of pool `kv_pool` (StepRecord::pool), whose
+// steps the decode batch and KV figures are taken over.
+ServingMetrics serving_metrics(const ServingRun& run, const Slo& slo, int devices, std::int64_t kv_blocks,
+                               int kv_pool = 0);
 
 }  // namespace tokenfab

@@ -113,7 +113,11 @@ int Replica::step() {
   // Admission, first come first served, while the batch and the cache have room.
   while (!hold && !waiting_.empty() && std::ssize(running_) < s_.max_batch) {
     Active& w = waiting_.front();
-    const std::int64_t need = blocks_for(w.target, s_.block_tokens);  // at most kv_blocks, checked at arrival
+    const Request& r = run_.requests[w.record].request;
+    const std::int64_t need =  // at most kv_blocks, checked at arrival
+        blocks_for(
+            s_.reserve_output && role_ != Role::prefill ? r.input_tokens + r.output_tokens + s_.draft_tokens : w.target,
+            s_.block_tokens);
     if (need > free_blocks_) break;
     free_blocks_ -= need;
     w.blocks = need;

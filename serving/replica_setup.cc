@@ -23,7 +23,8 @@ ReplicaSetup::ReplicaSetup(const SystemConfig& system, const ModelSpec& model, c
                .draft_tokens = drafts,
                .tokens_per_step = drafts > 0 ? engine.speculative.tokens_per_step() : 1.0,
                .batch_wait_steps = limits.batch_wait_steps,
-               .batch_wait_tokens_ratio = limits.batch_wait_tokens_ratio};
+               .batch_wait_tokens_ratio = limits.batch_wait_tokens_ratio,
+               .reserve_output = limits.reserve_output};
 }
 
 }  // namespace tokenfab

@@ -56,6 +56,11 @@ struct Scheduler {
   // token_budget; 0 steps: admitted at once.
   std::int64_t batch_wait_steps = 0;
   double batch_wait_tokens_ratio = 0;
+  // Admission reserves the blocks of the whole request (prompt, output and
+  // drafts) so that no running request is ever preempted (TensorRT-LLM's
+  // GUARANTEED_NO_EVICT capacity policy); false: only the prompt's, and a
+  // full cache preempts (vLLM's and TensorRT-LLM's MAX_UTILIZATION).
+  bool reserve_output = false;
 };
 
 struct OpenLoop {

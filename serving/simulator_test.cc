@@ -143,6 +143,23 @@ TEST_CASE("serving: when the KV cache fills, the latest admitted request is pree
                   InputError);
 }
 
+TEST_CASE("serving: reserving each request's whole cache at admission never preempts") {
+  FakeSteps steps;
+  // The two requests of the test above, under GUARANTEED_NO_EVICT: each
+  // reserves blocks for 16 + 40 tokens, 4 blocks; the cache of 6 holds one
+  // reservation, so the second waits for the first to finish. The first runs
+  // alone: prefill 10 + 1.6 = 11.6 ms, then 39 decodes of 11 ms, 440.6 ms;
+  // the second is admitted then and takes as long again: 881.2 ms.
+  const ServingRun run = simulate(
+      steps, {.max_batch = 8, .token_budget = 8192, .block_tokens = 16, .kv_blocks = 6, .reserve_output = true},
+      OpenLoop{{request(0, 0.0, 16, 40), request(1, 0.0, 16, 40)}});
+  CHECK(run.preemptions == 0);
+  CHECK(run.requests[0].finished.value() == doctest::Approx(0.4406));
+  CHECK(run.requests[1].admitted.value() == doctest::Approx(0.4406));
+  CHECK(run.requests[1].finished.value() == doctest::Approx(0.8812));
+  for (const auto& s : run.steps) CHECK(s.kv_blocks_used <= 6);
+}
+
 TEST_CASE("serving: a closed loop keeps its concurrency and obeys Little's law") {
   FakeSteps steps;
   const ClosedLoop client{.concurrency = 16, .requests = 640, .input = {80, 100}, .output = {40, 50}, .seed = 3};

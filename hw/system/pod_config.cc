@@ -78,8 +78,9 @@ const PoolConfig& pool_with_role(const PodConfig& pod, const std::string& role) 
   throw InputError({"pools"}, pod.name + ": no pool has the role '" + role + "'");
 }
 
-SystemConfig ffn_system(const PodConfig& pod) {
-  const PoolConfig& pool = pool_with_role(pod, "ffn");
+SystemConfig ffn_system(const PodConfig& pod) { return pool_as_one_system(pool_with_role(pod, "ffn")); }
+
+SystemConfig pool_as_one_system(const PoolConfig& pool) {
   SystemConfig s = pool.system;
   s.chips = pool.system.chips * pool.systems;
   // The LPUs' chip-to-chip network spans the pool's racks, as Groq v1's

@@ -41,6 +41,9 @@ const PoolConfig& pool_with_role(const PodConfig& pod, const std::string& role);
 // The FFN pool as one system: its systems' chips together, in one
 // chip-to-chip domain.
 SystemConfig ffn_system(const PodConfig& pod);
+// A pool's systems as one: their chips in one chip-to-chip domain (as LPU
+// racks' links join them), price and power summed.
+SystemConfig pool_as_one_system(const PoolConfig& pool);
 // A pool's port onto the interconnect: its NIC link, or the interconnect's
 // own per chip when it has no `nic`.
 BytesPerSecond port_bandwidth(const PodConfig& pod, const PoolConfig& pool);
