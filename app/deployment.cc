@@ -66,6 +66,22 @@ const Schema<Deployment>& deployment_schema() {
   return schema;
 }
 
+// Where a dotted key of the deployment's document is, for its messages: the
+// deepest part of the path the document has.
+Location where(const ConfigNode& root, const std::string& dotted) {
+  const ConfigNode* node = &root;
+  Location loc = root.loc;
+  std::size_t from = 0;
+  while (from <= dotted.size()) {
+    const std::size_t dot = std::min(dotted.find('.', from), dotted.size());
+    node = node->find(dotted.substr(from, dot - from));
+    if (!node) break;
+    loc = node->loc;
+    from = dot + 1;
+  }
+  return loc;
+}
+
 const PoolConfig* find_pool(const PodConfig& pod, const std::string& name) {
   for (const auto& p : pod.pools) {
     if (p.name == name) return &p;
@@ -81,32 +97,33 @@ SystemConfig replica_system(const PoolConfig& p) { return is_lpu(p) ? pool_as_on
 
 // Checks one pool's use; the chips it takes of its pool.
 int check_use(const PoolUse& u, const Deployment& d, const ModelSpec& model, const std::string& key,
-              Diagnostics& diags) {
+              const ConfigNode& root, Diagnostics& diags) {
   const PoolConfig* pool = find_pool(d.pod, u.pool);
   if (!pool) {
     std::string names;
     for (const auto& p : d.pod.pools) names += (names.empty() ? "" : ", ") + p.name;
-    diags.error({key + ".pool"}, "", fmt::format("no pool '{}' in pod {} (it has {})", u.pool, d.pod.name, names));
+    diags.error(where(root, key + ".pool"), key + ".pool",
+                fmt::format("no pool '{}' in pod {} (it has {})", u.pool, d.pod.name, names));
     return 0;
   }
-  validate_mapping(u.mapping, model, diags, {key + ".mapping"});
+  validate_mapping(u.mapping, model, diags, where(root, key + ".mapping"));
   const SystemConfig system = replica_system(*pool);
   if (u.mapping.replica_devices() > system.chips) {
-    diags.error({key + ".mapping"}, "",
+    diags.error(where(root, key + ".mapping"), key + ".mapping",
                 fmt::format("{} needs {} chips; a replica on pool {} has {}", u.mapping.label(),
                             u.mapping.replica_devices(), pool->name, system.chips));
   }
   const int per_system = system.chips / std::max(1, u.mapping.replica_devices());
   const int room = is_lpu(*pool) ? per_system : per_system * pool->systems;
   if (u.replicas > room) {
-    diags.error({key + ".replicas"}, "",
+    diags.error(where(root, key + ".replicas"), key + ".replicas",
                 fmt::format("{} replicas of {} chips do not fit pool {} ({} x {} chips)", u.replicas,
                             u.mapping.replica_devices(), pool->name, pool->systems, pool->system.chips));
   }
   return u.replicas * u.mapping.replica_devices();
 }
 
-void check_attention_ffn(const Deployment& d, const ModelSpec& model, Diagnostics& diags) {
+void check_attention_ffn(const Deployment& d, const ModelSpec& model, const ConfigNode& root, Diagnostics& diags) {
   const PoolUse& u = *d.decode;
   const PoolConfig* attention = find_pool(d.pod, u.pool);
   const PoolConfig* ffn = nullptr;
@@ -114,20 +131,20 @@ void check_attention_ffn(const Deployment& d, const ModelSpec& model, Diagnostic
     if (p.role == "ffn") ffn = &p;
   }
   if (!attention || attention->role != "attention" || !ffn) {
-    diags.error({"decode.pool"}, "",
+    diags.error(where(root, "decode.pool"), "decode.pool",
                 "attention_ffn decodes on the pod's pool of role attention, beside a pool of role ffn");
     return;
   }
   if (u.mapping.replica_devices() != attention->system.chips || u.replicas != attention->systems) {
-    diags.error({"decode.replicas"}, "",
+    diags.error(where(root, "decode.replicas"), "decode.replicas",
                 fmt::format("attention_ffn runs one replica on each of the attention pool's {} systems, over all "
                             "{} chips of each (the pod's estimate shares the FFN pool between systems)",
                             attention->systems, attention->system.chips));
   }
-  validate_mapping(*u.ffn_mapping, model, diags, {"decode.ffn_mapping"});
+  validate_mapping(*u.ffn_mapping, model, diags, where(root, "decode.ffn_mapping"));
   const int lpus = ffn->system.chips * ffn->systems;
   if (u.ffn_mapping->replica_devices() > lpus)
-    diags.error({"decode.ffn_mapping"}, "",
+    diags.error(where(root, "decode.ffn_mapping"), "decode.ffn_mapping",
                 fmt::format("{} needs {} chips, the ffn pool has {}", u.ffn_mapping->label(),
                             u.ffn_mapping->replica_devices(), lpus));
 }
@@ -144,16 +161,16 @@ LoadedDeployment load_deployment(const std::string& file, const std::vector<std:
   Deployment d = load_config(file, deployment_schema(), sets, nullptr, &resolved);
   ModelSpec model = load_hf_config(path_beside(resolved.find("model"), d.model));
   Diagnostics diags;
-  if (d.colocated) check_use(*d.colocated, d, model, "colocated", diags);
+  if (d.colocated) check_use(*d.colocated, d, model, "colocated", resolved, diags);
   if (d.prefill && d.decode) {
-    const int p = check_use(*d.prefill, d, model, "prefill", diags);
+    const int p = check_use(*d.prefill, d, model, "prefill", resolved, diags);
     if (d.style == DeploymentStyle::attention_ffn) {
-      check_attention_ffn(d, model, diags);
+      check_attention_ffn(d, model, resolved, diags);
     } else {
-      const int q = check_use(*d.decode, d, model, "decode", diags);
+      const int q = check_use(*d.decode, d, model, "decode", resolved, diags);
       const PoolConfig* shared = find_pool(d.pod, d.prefill->pool);
       if (shared && d.prefill->pool == d.decode->pool && p + q > shared->system.chips * shared->systems)
-        diags.error({"decode.replicas"}, "",
+        diags.error(where(resolved, "decode.replicas"), "decode.replicas",
                     fmt::format("prefill ({} chips) and decode ({} chips) share pool {} of {} chips", p, q,
                                 shared->name, shared->system.chips * shared->systems));
     }

@@ -119,3 +119,11 @@ bad_input(lpu_fp4 "precision.weights: Groq LPU v1 has no fp4 unit (its units: in
 bad_input(activations_without_unit "precision.activations: H100 SXM has no fp4 unit" run --system configs/systems/hgx_h100.yaml --set mapping.ep=8 --set mapping.attn_dp=8 --set precision.activations=fp4)
 bad_input(context_beyond_model "workload.context: 500001 positions (context 500000 + 1 new) is beyond llama-2-70b's max_position_embeddings of 4096" run --model workloads/models/llama-2-70b.json --set mapping.ep=1 --set mapping.attn_dp=1 --set mapping.tp=8 --set workload.context=500000)
 bad_input(emulate_chips_unused "--chips: applies to the allreduce and layer kernels; the gemv kernel runs on one chip" emulate --kernel gemv --chips 4)
+# Serving deployments (app/deployment.h): an unknown pool, more replicas than the pool holds, a decode pool whose
+# memory leaves no KV cache, a request beyond the decode pool's cache, a style's section missing.
+bad_input(deployment_unknown_pool "decode.pool: no pool 'lpx2' in pod Vera Rubin NVL72 x 2 + Groq 3 LPX (it has vr_prefill, vr_nvl72, lpx)" serve configs/deployments/vr_lpx_prefill_decode.yaml --concurrency 1 --set decode.pool=lpx2)
+bad_input(deployment_too_many_replicas "prefill.replicas: 10 replicas of 8 chips do not fit pool vr_prefill" serve configs/deployments/vr_nvl72_prefill_decode.yaml --concurrency 1 --set prefill.replicas=10)
+bad_input(deployment_lpu_pool_too_small "the weights (10.7 GB) and one step's activations leave no memory for a KV cache on 8 x Groq 3 LPX" serve configs/deployments/vr_lpx_prefill_decode.yaml --concurrency 1 --set decode.mapping.tp=32 --set decode.mapping.ep=32 --set decode.mapping.pp=2)
+bad_input(deployment_request_beyond_cache "needs 2323 KV blocks of 16 tokens on the decode pool; the cache holds 1857" serve configs/deployments/vr_lpx_prefill_decode.yaml --concurrency 1 --input-tokens 40000)
+bad_input(deployment_afd_without_ffn "deployment_afd_without_ffn.yaml:1:1: decode.ffn_mapping: attention_ffn needs the LPUs' mapping" serve @deployment_afd_without_ffn.yaml --concurrency 1)
+bad_input(deployment_colocated_with_pools "a colocated deployment needs its `colocated:` replicas" serve configs/deployments/vr_nvl72_prefill_decode.yaml --concurrency 1 --set style=colocated)
