@@ -46,7 +46,8 @@ struct Options {
   std::string timeline;               // Perfetto timeline of a window of the run
   int replicas = 1;                   // of the run's mapping, behind one router
   std::string routing = "round_robin";
-  std::vector<double> window;  // its start and end, seconds (default: the first 10 s)
+  std::vector<double> window;        // its start and end, seconds (default: the first 10 s)
+  std::vector<std::string> compare;  // deployments served the same stream after the first
 };
 
 LengthRange lengths(std::int64_t nominal, double ratio) {
@@ -237,6 +238,80 @@ int serve_deployment(const Options& o, const Invocation& invocation, const std::
   return report(o, invocation, trace, s);
 }
 
+std::string load_text(const Options& o) {
+  if (!o.trace.empty()) return fmt::format("the trace {} ({}x)", o.trace, o.speedup);
+  const std::string lengths =
+      fmt::format("prompts of {} and outputs of {} tokens (x{}-1)", o.input_tokens, o.output_tokens, o.length_ratio);
+  if (o.concurrency > 0)
+    return fmt::format("a closed loop of {} users, {} requests, {}", o.concurrency,
+                       o.requests > 0 ? o.requests : 10 * o.concurrency, lengths);
+  return fmt::format("Poisson arrivals at {}/s, {} requests, {}", o.rate, o.requests > 0 ? o.requests : 1000, lengths);
+}
+
+// Several deployments, one request stream: each one's latencies, throughput
+// and SLO attainment, and its latencies over the first one's.
+int serve_comparison(const Options& o, const Invocation& invocation, const std::optional<RequestTrace>& trace) {
+  if (o.engine != "analytical" || o.replicas != 1 || o.max_batch > 0 || o.batch_wait_steps > 0)
+    throw InputError({"compare"}, "--compare serves deployment files, whose pools set their own replicas and limits");
+  std::vector<std::string> files{o.run.run_file};
+  files.insert(files.end(), o.compare.begin(), o.compare.end());
+  const Slo slo{Seconds(o.ttft_slo > 0 ? o.ttft_slo : 1e300), Seconds(o.tpot_slo > 0 ? o.tpot_slo : 1e300)};
+  struct Row {
+    std::string name, style;
+    int devices = 0;
+    ServingMetrics m;
+  };
+  std::vector<Row> rows;
+  nlohmann::ordered_json j;
+  j["command"] = "serve";
+  j["arguments"] = invocation.arguments;
+  j["load"] = load_text(o);
+  j["answer"] = o.bound ? "hardware bound" : "deployed estimate (GPU pools; LPU pools at their bound)";
+  j["deployments"] = nlohmann::ordered_json::array();
+  for (const auto& file : files) {
+    if (!is_deployment(file)) throw InputError({"compare"}, file + ": not a deployment file (it has no `style:`)");
+    const LoadedDeployment loaded = load_deployment(file, o.run.sets);
+    const DeploymentRun built(loaded, o.bound);
+    const ServingRun run = built.simulate(request_load(o, trace), routing_of(o));
+    Row row{loaded.deployment.name, std::string(enum_name(loaded.deployment.style)), built.devices(),
+            serving_metrics(run, slo, built.devices(), built.pools().back().scheduler.kv_blocks, built.kv_pool())};
+    j["deployments"].push_back({{"file", file},
+                                {"name", row.name},
+                                {"style", row.style},
+                                {"devices", row.devices},
+                                {"ttft_s", percentiles_json(row.m.ttft)},
+                                {"tpot_s", percentiles_json(row.m.tpot)},
+                                {"e2e_s", percentiles_json(row.m.e2e)},
+                                {"tokens_per_s_per_device", row.m.tokens_per_second_per_device},
+                                {"slo_attainment", row.m.slo_attainment}});
+    rows.push_back(std::move(row));
+  }
+  write_file_atomically(std::filesystem::path(o.run.out) / "serving_compare.json", j.dump(2) + "\n");
+  if (o.run.quiet) return 0;
+  auto ms = [](Seconds t) { return 1e3 * t.value(); };
+  std::cout << fmt::format("{} on each deployment, {}:\n", load_text(o), j["answer"].get<std::string>());
+  std::cout << fmt::format("  {:<48} {:>7} {:>17} {:>15} {:>15} {:>9} {:>5}\n", "deployment", "devices",
+                           "TTFT p50/p99 ms", "TPOT p50/p99 ms", "E2E p50/p99 s", "tok/s/dev", "SLO");
+  for (const Row& r : rows) {
+    std::cout << fmt::format(
+        "  {:<48} {:>7} {:>8.1f}/{:<8.1f} {:>7.2f}/{:<7.2f} {:>7.2f}/{:<7.2f} {:>9.0f} {:>4.0f}%\n", r.name, r.devices,
+        ms(r.m.ttft.p50), ms(r.m.ttft.p99), ms(r.m.tpot.p50), ms(r.m.tpot.p99), r.m.e2e.p50.value(),
+        r.m.e2e.p99.value(), r.m.tokens_per_second_per_device, 100 * r.m.slo_attainment);
+  }
+  const ServingMetrics& base = rows.front().m;
+  std::cout << fmt::format("  against {} (p50; E2E also p99):\n", rows.front().name);
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    const ServingMetrics& m = rows[i].m;
+    std::cout << fmt::format("  {:<48} TTFT {:.2f}  TPOT {:.2f}  E2E {:.2f} (p99 {:.2f})\n", rows[i].name,
+                             m.ttft.p50 / base.ttft.p50, m.tpot.p50 / base.tpot.p50, m.e2e.p50 / base.e2e.p50,
+                             m.e2e.p99 / base.e2e.p99);
+  }
+  if (o.ttft_slo > 0 || o.tpot_slo > 0)
+    std::cout << fmt::format("  SLO: TTFT <= {:.0f} ms and TPOT <= {:.1f} ms\n", 1e3 * o.ttft_slo, 1e3 * o.tpot_slo);
+  std::cout << "  wrote " << o.run.out << "/serving_compare.json\n";
+  return 0;
+}
+
 int serve(const Options& o, const Invocation& invocation) {
   if (o.concurrency <= 0 && !(o.rate > 0) && o.trace.empty())
     throw InputError({"serve"}, "give a closed-loop --concurrency, a Poisson --rate or a --trace");
@@ -245,6 +320,7 @@ int serve(const Options& o, const Invocation& invocation) {
     trace = read_request_trace(o.trace);
     scale_arrivals(trace->requests, o.speedup);
   }
+  if (!o.compare.empty()) return serve_comparison(o, invocation, trace);
   if (is_deployment(o.run.run_file)) return serve_deployment(o, invocation, trace);
   LoadedRun run = load(o.run);
   const RunConfig& c = run.config;
@@ -338,6 +414,8 @@ Command serve_command() {
             ->check(CLI::Range(1, 4096));
         cmd.add_option("--routing", o->routing, "round_robin or least_loaded (fewest running and waiting)")
             ->check(CLI::IsMember({"round_robin", "least_loaded"}));
+        cmd.add_option("--compare", o->compare,
+                       "more deployment files served the same request stream, in one table against the first");
         cmd.add_flag("--bound", o->bound, "time steps with the hardware bound (every deployment term off)");
         cmd.add_option("--tpot-slo", o->tpot_slo, "time-per-output-token limit, seconds")
             ->check(CLI::NonNegativeNumber);
