@@ -48,7 +48,8 @@ const Schema<Deployment>& deployment_schema() {
         .at_least(std::int64_t{1})
         .default_value(16);
     s.add("context_bucket", &Deployment::context_bucket,
-          "attention_ffn: a step is timed at its mean context rounded up to a multiple of this")
+          "decodes are timed at contexts rounded up to a multiple of this (attention_ffn: the batch's mean "
+          "context); 1: exact")
         .at_least(std::int64_t{1})
         .default_value(256);
     s.check([](const Deployment& d, Checker& k) {
@@ -211,7 +212,7 @@ DeploymentRun::DeploymentRun(const LoadedDeployment& loaded, bool bound) {
       b.steps = std::make_unique<PodStepModel>(pod_input(d, model, engine), d.context_bucket);
     } else {
       b.setup = std::make_unique<ReplicaSetup>(replica_system(*b.pool), model, d.precision, u.mapping, engine, limits);
-      b.steps = std::make_unique<AnalyticalStepModel>(b.setup->config());
+      b.steps = std::make_unique<AnalyticalStepModel>(b.setup->config(d.context_bucket));
     }
     b.scheduler = b.setup->scheduler;
   };

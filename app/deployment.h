@@ -78,7 +78,9 @@ struct Deployment {
   EngineConfig engine;
   std::optional<PoolUse> colocated, prefill, decode;
   std::int64_t block_tokens = 16;
-  std::int64_t context_bucket = 256;  // attention_ffn: steps timed at the mean context rounded up to this
+  // Decodes timed at contexts rounded up to a multiple of this (attention_ffn:
+  // the batch's mean context); StepModelConfig::context_bucket.
+  std::int64_t context_bucket = 256;
 };
 
 struct LoadedDeployment {

@@ -46,8 +46,9 @@ struct Options {
   std::string timeline;               // Perfetto timeline of a window of the run
   int replicas = 1;                   // of the run's mapping, behind one router
   std::string routing = "round_robin";
-  std::vector<double> window;        // its start and end, seconds (default: the first 10 s)
-  std::vector<std::string> compare;  // deployments served the same stream after the first
+  std::vector<double> window;         // its start and end, seconds (default: the first 10 s)
+  std::vector<std::string> compare;   // deployments served the same stream after the first
+  std::int64_t context_bucket = 256;  // decodes timed at contexts rounded up to this (1: exact)
 };
 
 LengthRange lengths(std::int64_t nominal, double ratio) {
@@ -332,7 +333,7 @@ int serve(const Options& o, const Invocation& invocation) {
                             .batch_wait_steps = o.batch_wait_steps,
                             .batch_wait_tokens_ratio = o.batch_wait_tokens_ratio});
   const Scheduler& scheduler = setup.scheduler;
-  const StepModelConfig config = setup.config();
+  const StepModelConfig config = setup.config(o.context_bucket);
   std::unique_ptr<StepModel> steps;
   if (o.engine == "systemc") {
     steps = std::make_unique<SystemCStepModel>(config);
@@ -414,6 +415,10 @@ Command serve_command() {
             ->check(CLI::Range(1, 4096));
         cmd.add_option("--routing", o->routing, "round_robin or least_loaded (fewest running and waiting)")
             ->check(CLI::IsMember({"round_robin", "least_loaded"}));
+        cmd.add_option("--context-bucket", o->context_bucket,
+                       "run files: time decodes at contexts rounded up to a multiple of this (1: exact; "
+                       "deployments set context_bucket in their file)")
+            ->check(CLI::PositiveNumber);
         cmd.add_option("--compare", o->compare,
                        "more deployment files served the same request stream, in one table against the first");
         cmd.add_flag("--bound", o->bound, "time steps with the hardware bound (every deployment term off)");

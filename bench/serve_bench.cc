@@ -11,6 +11,7 @@
 #include <chrono>
 
 #include "app/run_config.h"
+#include "serving/metrics.h"
 #include "serving/replica_setup.h"
 #include "serving/simulator.h"
 
@@ -20,10 +21,11 @@ void BM_ServeThousandUsers(benchmark::State& state) {
   const tokenfab::LoadedRun run = tokenfab::load_run("configs/runs/default.yaml", {});
   const auto& c = run.config;
   const tokenfab::ReplicaSetup setup(c.system, run.model, c.precision, c.mapping, c.engine, {});
-  const tokenfab::StepModelConfig config = setup.config();
+  tokenfab::StepModelConfig config = setup.config();
+  config.context_bucket = state.range(0);
   const tokenfab::Scheduler& scheduler = setup.scheduler;
   const tokenfab::ClosedLoop client{.concurrency = 1000, .requests = 2000, .input = {819, 1024}, .output = {205, 256}};
-  double simulated = 0, wall = 0;
+  double simulated = 0, wall = 0, tpot = 0;
   std::size_t steps = 0;
   for (auto _ : state) {
     tokenfab::AnalyticalStepModel model(config);
@@ -34,12 +36,15 @@ void BM_ServeThousandUsers(benchmark::State& state) {
     for (const auto& r : served.requests) last = std::max(last, r.finished.value());
     simulated += last;
     steps += served.steps.size();
+    tpot = tokenfab::serving_metrics(served, {}, 1, 1).tpot.p50.value();
   }
   state.counters["faster_than_real_time"] = simulated / wall;
   state.counters["steps"] = static_cast<double>(steps) / static_cast<double>(state.iterations());
   state.counters["wall_per_step_us"] = 1e6 * wall / static_cast<double>(steps);
+  state.counters["tpot_p50_ms"] = 1e3 * tpot;
 }
-BENCHMARK(BM_ServeThousandUsers)->Unit(benchmark::kMillisecond)->Iterations(3);
+// The argument: StepModelConfig::context_bucket (1: every context exact).
+BENCHMARK(BM_ServeThousandUsers)->Arg(1)->Arg(16)->Arg(64)->Arg(256)->Unit(benchmark::kMillisecond)->Iterations(3);
 
 }  // namespace
 

@@ -31,7 +31,11 @@ class ReplicaSetup {
   // replica holds only part of the model (an attention-FFN pod's GPUs).
   ReplicaSetup(const SystemConfig& system, const ModelSpec& model, const Precision& precision, const Mapping& mapping,
                const EngineConfig& engine, const SchedulerLimits& limits, std::optional<Bytes> resident = {});
-  StepModelConfig config() const { return {system_, stepped_, precision_, mapping_, engine_}; }
+  // The step model's configuration; decodes timed at contexts rounded up to
+  // `context_bucket` (StepModelConfig::context_bucket).
+  StepModelConfig config(std::int64_t context_bucket = 1) const {
+    return {system_, stepped_, precision_, mapping_, engine_, false, context_bucket};
+  }
   Scheduler scheduler;
   std::int64_t kv_tokens = 0;  // the KV cache's tokens, all ranks
 

@@ -12,6 +12,7 @@
 // scheduler's business, not the step's).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -45,6 +46,13 @@ struct StepModelConfig {
   Mapping mapping;
   EngineConfig engine;
   bool per_op = false;  // keep every op's timing in the stages (slower)
+  // Decodes are timed at their context rounded up to a multiple of this
+  // (1: exact). Rounded, a rank's load repeats from step to step until a
+  // sequence crosses a boundary or the batch changes, and a repeated load is
+  // timed once (AnalyticalStepModel keeps what it timed): a long serving run
+  // goes several times faster for attention charged at most bucket - 1
+  // tokens more per sequence (docs/performance.md measures the difference).
+  std::int64_t context_bucket = 1;
 };
 
 // Level 1: every distinct device of each stage timed by the closed forms;
@@ -56,6 +64,9 @@ class AnalyticalStepModel : public StepModel {
 
  private:
   StepModelConfig config_;
+  // Each device load timed so far: its stage, experts, stage tokens and the
+  // rank's sequence groups, flattened; its timing and footprint.
+  std::map<std::vector<std::int64_t>, std::pair<StageEstimate, Footprint>> timed_;
 };
 
 // Fills time, bound, capacity and fit from a finished pass, the engine's

@@ -61,14 +61,36 @@ TEST_CASE("step model: 1,000 varied batches, SystemC within 1% of the analytical
     prefill_steps += std::any_of(b.sequences.begin(), b.sequences.end(),
                                  [](const Sequence& q) { return q.phase == Phase::prefill; });
   }
-  MESSAGE("largest relative difference over 1,000 steps: " << worst << "; steps with a prefill chunk: "
-                                                             << prefill_steps);
+  MESSAGE("largest relative difference over 1,000 steps: " << worst
+                                                           << "; steps with a prefill chunk: " << prefill_steps);
   CHECK(prefill_steps > 500);  // the draw mixes phases: 1 in 4 sequences prefills
 }
 
 // Attention data parallel with expert parallelism: ranks hold different
 // loads and meet at every all-to-all, so the simulation makes the lighter
 // ranks wait and is never faster than the analytical critical device.
+TEST_CASE("step model: a context bucket times decodes at their rounded-up context, and a repeated load once") {
+  Fixture f("llama-3.1-8b", Mapping{.tp = 4, .pp = 2}, Dtype::fp8);
+  AnalyticalStepModel exact(f.config);
+  StepModelConfig bucketed = f.config;
+  bucketed.context_bucket = 256;
+  AnalyticalStepModel rounded(bucketed);
+  // Contexts 1,000 and 700 are timed as 1,024 and 768; a prefill chunk keeps its own.
+  const Batch b{{{Phase::decode, 1, 1000}, {Phase::decode, 1, 700}, {Phase::prefill, 128, 40}}};
+  const Batch up{{{Phase::decode, 1, 1024}, {Phase::decode, 1, 768}, {Phase::prefill, 128, 40}}};
+  CHECK(rounded.time_step(b).time.value() == exact.time_step(up).time.value());
+  CHECK(rounded.time_step(b).time.value() > exact.time_step(b).time.value());
+  // Timed again, the same load gives the same step, bit for bit, from what the model kept.
+  std::mt19937 rng(5);
+  for (int i = 0; i < 50; ++i) {
+    const Batch r = random_batch(rng, 32, 8000);
+    const double first = exact.time_step(r).time.value();
+    CHECK(exact.time_step(r).time.value() == first);
+    AnalyticalStepModel fresh(f.config);
+    CHECK(fresh.time_step(r).time.value() == first);
+  }
+}
+
 TEST_CASE("step model: uneven attention-DP ranks wait at the all-to-alls and are never faster in SystemC") {
   const Fixture f("qwen3-235b-a22b", Mapping{.attn_dp = 8, .ep = 8}, Dtype::fp4);
   AnalyticalStepModel analytical(f.config);
