@@ -10,6 +10,7 @@
 
 #include "app/command.h"
 #include "app/validate_measured.h"
+#include "app/validate_serving.h"
 #include "core/atomic_file.h"
 #include "explore/validation.h"
 
@@ -114,9 +115,15 @@ struct Options {
   bool strict = false;
   bool fit = false;
   MeasuredOptions measured;
+  std::string serving;  // the serving validation's file: run it instead
+  bool rows = false;
 };
 
 int run_validation(const Options& o) {
+  if (!o.serving.empty()) {
+    const int beyond = run_serving_validation({o.serving, o.sets, o.out, o.measured.rows, o.fit});
+    return o.strict && beyond > 0 ? 1 : 0;
+  }
   if (o.fit) {
     fit_measured(o.measured);
     return 0;
@@ -158,6 +165,9 @@ Command validate_command() {
                 ->capture_default_str();
             cmd.add_option("--leave-out", o->measured.leave_out,
                            "with --fit: a generation (e.g. blackwell_ultra) left out of the fit");
+            cmd.add_option("--serving", o->serving,
+                           "serve the InferenceX disaggregated rows of this file (configs/validation/serving.yaml) "
+                           "through the serving simulation instead; --set applies to it");
             cmd.add_flag("--fit", o->fit,
                          "fit the measured file's `fit` parameters on the calibration half and print them");
           },

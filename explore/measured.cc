@@ -186,8 +186,12 @@ std::vector<MeasuredRow> inferencex_rows(const MeasuredSpec& spec) {
     m.mapping = c.at("dp_attention") == "yes" ? Mapping{.tp = 1, .attn_dp = tp, .ep = ep}
                                               : Mapping{.tp = tp, .attn_dp = 1, .ep = ep};
     m.speculative = c.at("spec_decoding") == "mtp";
-    m.input_tokens = std::llround(within(file, r, "isl", 1, kMostTokens) * spec.inferencex.length_factor);
-    m.output_tokens = std::llround(within(file, r, "osl", 1, kMostTokens) * spec.inferencex.length_factor);
+    m.nominal_input = std::llround(within(file, r, "isl", 1, kMostTokens));
+    m.nominal_output = std::llround(within(file, r, "osl", 1, kMostTokens));
+    m.input_tokens = std::llround(static_cast<double>(m.nominal_input) * spec.inferencex.length_factor);
+    m.output_tokens = std::llround(static_cast<double>(m.nominal_output) * spec.inferencex.length_factor);
+    if (const auto t = c.find("ttft_median_ms"); t != c.end() && !t->second.empty())
+      m.ttft = number(file, r, "ttft_median_ms") * 1e-3;
     m.concurrency = std::llround(within(file, r, "concurrency", 1, kMostTokens));
     m.gpus = static_cast<int>(within(file, r, "num_gpus", 1, kMostDevices));
     m.throughput_per_gpu = number(file, r, "tok_s_per_gpu");

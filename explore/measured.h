@@ -114,11 +114,13 @@ struct MeasuredRow {
   std::string format;
   Mapping mapping;
   bool speculative = false;
-  std::int64_t input_tokens = 0, output_tokens = 0;  // means, not nominal
-  std::optional<std::int64_t> concurrency;           // none: Offline (as many as the engine holds)
-  int gpus = 1;                                      // what the per-GPU figures divide by
-  double throughput_per_gpu = 0;                     // tokens/s: input + output (InferenceX), output (MLPerf)
-  std::optional<double> tpot;                        // seconds, median
+  std::int64_t input_tokens = 0, output_tokens = 0;    // means, not nominal
+  std::int64_t nominal_input = 0, nominal_output = 0;  // InferenceX's ISL and OSL
+  std::optional<std::int64_t> concurrency;             // none: Offline (as many as the engine holds)
+  int gpus = 1;                                        // what the per-GPU figures divide by
+  double throughput_per_gpu = 0;                       // tokens/s: input + output (InferenceX), output (MLPerf)
+  std::optional<double> tpot;                          // seconds, median
+  std::optional<double> ttft;                          // seconds, median, where the row gives it
   // Set at load when the row's own figures disagree (InferencexSpec::steady_share).
   std::optional<KnownMiss> inconsistent;
 };

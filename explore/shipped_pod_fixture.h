@@ -21,15 +21,9 @@ struct ShippedPod {
               Mapping{.attn_dp = 256, .ep = 256, .pp = 8},
               Workload{Phase::decode, 72, 1, 8192},
               {}};
-  RequestInput phases{pod,
-                      model,
-                      fp8,
-                      Mapping{.tp = 8, .ep = 8},
-                      Mapping{.tp = 128, .ep = 128, .pp = 16},
-                      Mapping{.tp = 32, .ep = 32},
-                      8192,
-                      1024,
-                      2};
+  RequestInput phases{
+      pod,  model, fp8, Mapping{.tp = 8, .ep = 8}, Mapping{.tp = 128, .ep = 128, .pp = 16}, Mapping{.tp = 32, .ep = 32},
+      8192, 1024,  2};
 };
 
 }  // namespace tokenfab

@@ -22,7 +22,13 @@ import sys
 
 INFERENCEX_COLUMNS = [
     "hardware", "framework", "precision", "spec_decoding", "tp", "ep", "dp_attention", "num_gpus",
-    "isl", "osl", "concurrency", "tpot_median_ms", "tok_s_per_gpu", "output_tok_s_per_gpu",
+    "isl", "osl", "concurrency", "ttft_median_ms", "tpot_median_ms", "tok_s_per_gpu", "output_tok_s_per_gpu",
+    "run_date", "image", "run_url",
+]
+DISAGGREGATED_COLUMNS = [
+    "hardware", "framework", "precision", "spec_decoding", "prefill_workers", "prefill_tp", "prefill_ep",
+    "prefill_dp_attention", "prefill_gpus", "decode_workers", "decode_tp", "decode_ep", "decode_dp_attention",
+    "decode_gpus", "num_gpus", "isl", "osl", "concurrency", "ttft_median_ms", "tpot_median_ms", "tok_s_per_gpu",
     "run_date", "image", "run_url",
 ]
 MLPERF_BENCHMARKS = {"llama2-70b", "llama3.1-405b", "llama3.1-8b", "deepseek-r1", "gpt-oss-120b"}
@@ -43,6 +49,22 @@ def inferencex(shared):
             if r["littles_law_ratio"] and float(r["littles_law_ratio"]) < 0.9:
                 continue
             kept.append([r[c] for c in INFERENCEX_COLUMNS])
+    kept.sort()
+    return src, kept
+
+
+def disaggregated(shared):
+    """InferenceX rows served by Dynamo with prefill and decode pools, for the
+    serving simulation; the same Little's-law rule as the aggregated rows."""
+    src = shared / "reference/data/inferencex/deepseek_r1_nvidia.csv"
+    kept = []
+    with open(src, newline="") as f:
+        for r in csv.DictReader(f):
+            if r["disaggregated"] != "yes":
+                continue
+            if r["littles_law_ratio"] and float(r["littles_law_ratio"]) < 0.9:
+                continue
+            kept.append([r[c] for c in DISAGGREGATED_COLUMNS])
     kept.sort()
     return src, kept
 
@@ -128,10 +150,20 @@ def main():
           ["InferenceX DeepSeek-R1-0528, aggregated serving on NVIDIA GPUs (SemiAnalysis; each row's run_url).",
            "From shared/reference/data/inferencex/deepseek_r1_nvidia.csv by scripts/extract_measured.py:",
            "disaggregated = no; rows with littles_law_ratio < 0.9 dropped (throughput contradicts latency).",
-           "tpot_median_ms: median (E2E - TTFT) / (output tokens - 1); tok_s_per_gpu: (input + output) tokens/s",
+           "ttft_median_ms: median time to first token; tpot_median_ms: median (E2E - TTFT) / (output tokens - 1);",
+           "tok_s_per_gpu: (input + output) tokens/s",
            "over num_gpus. isl/osl nominal; request lengths uniform in [0.8, 1.0] x nominal."],
           INFERENCEX_COLUMNS, rows)
     print(f"inferencex: {len(rows)} rows")
+    src, rows = disaggregated(shared)
+    write(out / "inferencex_dsr1_disaggregated.csv",
+          ["InferenceX DeepSeek-R1-0528, prefill/decode disaggregated serving (Dynamo) on NVIDIA GPUs",
+           "(SemiAnalysis; each row's run_url). From shared/reference/data/inferencex/deepseek_r1_nvidia.csv by",
+           "scripts/extract_measured.py: disaggregated = yes; rows with littles_law_ratio < 0.9 dropped.",
+           "prefill_* and decode_*: workers and each worker's parallelism; num_gpus: both pools. ttft and",
+           "tpot medians in ms; tok_s_per_gpu: (input + output) tokens/s over num_gpus. isl/osl nominal."],
+          DISAGGREGATED_COLUMNS, rows)
+    print(f"inferencex disaggregated: {len(rows)} rows")
     src, rows = mlperf(shared)
     write(out / "mlperf_offline.csv",
           ["MLPerf Inference closed-division Offline results (MLCommons; each row's source_path).",

@@ -29,7 +29,7 @@ std::vector<std::int64_t> loads_of(const std::vector<Replica>& replicas) {
 }  // namespace
 
 ServingRun simulate_disaggregated(const Pool& prefill, const Pool& decode, const KvLink& link, const RequestLoad& load,
-                                  Routing routing) {
+                                  Routing routing, FirstToken first_token) {
   if (prefill.steps.empty() || decode.steps.empty())
     throw InputError({"pools"}, "expected at least one prefill and one decode replica");
   if (!(link.sending.value() > 0) || !(link.taking.value() > 0) || link.per_token.value() < 0)
@@ -70,9 +70,10 @@ ServingRun simulate_disaggregated(const Pool& prefill, const Pool& decode, const
     for (auto& r : dec) {
       if (r.busy() && (!next || r.clock() < next->clock())) next = &r, next_prefills = false;
     }
-    const bool arriving = !arrivals.empty() && (!next || arrivals.front().arrival <= next->clock());
+    const Seconds front_end = prefill.scheduler.request_overhead;  // before a request reaches a queue
+    const bool arriving = !arrivals.empty() && (!next || arrivals.front().arrival + front_end <= next->clock());
     const bool landing = !flights.empty() && (!next || Seconds(flights.begin()->first.first) <= next->clock()) &&
-                         (!arriving || flights.begin()->first.first < arrivals.front().arrival.value());
+                         (!arriving || Seconds(flights.begin()->first.first) < arrivals.front().arrival + front_end);
     if (landing) {
       const auto [record, to] = flights.begin()->second;
       const Seconds at(flights.begin()->first.first);
@@ -91,7 +92,8 @@ ServingRun simulate_disaggregated(const Pool& prefill, const Pool& decode, const
       run.requests.push_back(record);
       const std::size_t to = route(routing, loads_of(pre), prefill_turn);
       run.requests.back().replica = static_cast<int>(to);
-      pre[to].accept(run.requests.size() - 1, r.arrival);
+      run.requests.back().queued = r.arrival + front_end;
+      pre[to].accept(run.requests.size() - 1, r.arrival + front_end);
       continue;
     }
     if (!next) break;
@@ -99,6 +101,11 @@ ServingRun simulate_disaggregated(const Pool& prefill, const Pool& decode, const
     if (next_prefills) {
       const auto from = static_cast<std::size_t>(next - pre.data());
       for (const std::size_t record : next->handed_off()) send_cache(record, from, next->clock());
+    }
+  }
+  if (first_token == FirstToken::decode) {
+    for (RequestRecord& r : run.requests) {
+      if (r.decode_streamed >= Seconds(0)) r.first_token = r.decode_streamed;
     }
   }
   return run;

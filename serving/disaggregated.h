@@ -41,9 +41,16 @@ struct Pool {
   Scheduler scheduler;
 };
 
+// Where a moved request's first token reaches the client: when the prefill
+// step that sampled it ends, or with the decode pool's first step for it
+// (Dynamo: the prefill worker returns the transfer's metadata, the decode
+// worker takes the cache and streams every token, docs.nvidia.com/dynamo
+// "Architecture Flow"), so that TTFT holds the transfer and the wait there.
+enum class FirstToken { prefill, decode };
+
 // Throws InputError as simulate() does, naming the pool, and when a pool is
 // empty or the link's bandwidths are not positive.
 ServingRun simulate_disaggregated(const Pool& prefill, const Pool& decode, const KvLink& link, const RequestLoad& load,
-                                  Routing routing);
+                                  Routing routing, FirstToken first_token = FirstToken::prefill);
 
 }  // namespace tokenfab

@@ -73,6 +73,11 @@ const Schema<EngineConfig>& engine_schema() {
     s.add("sequence_overhead", &EngineConfig::sequence_overhead, "host time per sequence in a step")
         .default_value(Seconds(0))
         .at_least(Seconds(0));
+    s.add("request_overhead", &EngineConfig::request_overhead,
+          "per request, outside the engine's steps: the server's HTTP handling, tokenising and routing before the "
+          "engine's queue (the serving simulation only)")
+        .at_least(Seconds(0))
+        .default_value(Seconds(0));
     s.add("max_batch", &EngineConfig::max_batch, "sequences one replica keeps in flight (the engine's limit)")
         .at_least(std::int64_t{1});
     s.add("memory_fraction", &EngineConfig::memory_fraction,
@@ -113,7 +118,7 @@ bool has_deployment_terms(const EngineConfig& e) {
   return k.gemm != 1.0 || k.grouped_gemm != 1.0 || k.attention != 1.0 || e.kernel_overhead.value() > 0 ||
          e.collective_overhead.value() > 0 || e.all_to_all_overhead.value() > 0 || e.step_overhead.value() > 0 ||
          e.sequence_overhead.value() > 0 || e.max_batch || e.memory_fraction != 1.0 || e.kv_free_fraction != 1.0 ||
-         e.speculative.draft_tokens > 0 || e.expert_imbalance != 1.0;
+         e.speculative.draft_tokens > 0 || e.expert_imbalance != 1.0 || e.request_overhead.value() > 0;
 }
 
 double kernel_efficiency(const EngineConfig& engine, OpKind kind) {

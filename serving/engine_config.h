@@ -54,6 +54,10 @@ struct EngineConfig {
   Seconds all_to_all_overhead;  // per expert dispatch or combine, beyond collective_overhead: routing metadata, layout
   Seconds step_overhead;        // host work per engine step: scheduling, sampling, detokenising
   Seconds sequence_overhead;    // host work per sequence in the step
+  // Per request, outside the steps: the server's front end (HTTP, tokenising,
+  // routing) before the request reaches the engine's queue. The serving
+  // simulation delays each arrival by it; a step model never sees it.
+  Seconds request_overhead;
   std::optional<std::int64_t> max_batch;  // sequences one replica's engine keeps in flight
   // Device memory the engine fills with weights, KV cache and activations
   // (the rest holds its CUDA context, graphs and workspaces), and the share

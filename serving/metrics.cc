@@ -29,7 +29,7 @@ ServingMetrics serving_metrics(const ServingRun& run, const Slo& slo, int device
     const double total = (r.finished - r.request.arrival).value();
     ttft.push_back(ft);
     e2e.push_back(total);
-    queueing.push_back((r.admitted - r.request.arrival).value());
+    queueing.push_back((r.admitted - r.queued).value());
     if (r.kv_arrived >= Seconds(0)) {
       transfer.push_back((r.kv_arrived - r.prefilled).value());
       wait.push_back((r.decode_admitted - r.kv_arrived).value());

@@ -34,7 +34,7 @@ struct Slo {
 
 struct ServingMetrics {
   std::int64_t requests = 0;
-  Percentiles ttft, tpot, e2e, queueing;  // queueing: admitted - arrival
+  Percentiles ttft, tpot, e2e, queueing;  // queueing: admitted - queued (the front end's time left out)
   // Disaggregated runs (over requests that moved): the cache's transfer
   // (kv_arrived - prefilled) and the wait for the decode pool's batch and
   // cache (decode_admitted - kv_arrived); both are inside TPOT.

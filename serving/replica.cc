@@ -181,6 +181,7 @@ int Replica::step() {
     Active& a = running_[member[k]];
     RequestRecord& rec = run_.requests[a.record];
     if (batch.sequences[k].phase == Phase::decode) {
+      if (role_ == Role::decode && rec.decode_streamed < Seconds(0)) rec.decode_streamed = t_;
       const double before = a.progress;
       a.progress += s_.tokens_per_step;
       const auto gained = std::min(static_cast<std::int64_t>(std::floor(a.progress) - std::floor(before)),

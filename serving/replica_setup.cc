@@ -24,7 +24,8 @@ ReplicaSetup::ReplicaSetup(const SystemConfig& system, const ModelSpec& model, c
                .tokens_per_step = drafts > 0 ? engine.speculative.tokens_per_step() : 1.0,
                .batch_wait_steps = limits.batch_wait_steps,
                .batch_wait_tokens_ratio = limits.batch_wait_tokens_ratio,
-               .reserve_output = limits.reserve_output};
+               .reserve_output = limits.reserve_output,
+               .request_overhead = engine.request_overhead};
 }
 
 }  // namespace tokenfab

@@ -28,7 +28,7 @@ ServingRun simulate(const std::vector<StepModel*>& steps, const Scheduler& s, co
     for (auto& r : replicas) {
       if (r.busy() && (!next || r.clock() < next->clock())) next = &r;
     }
-    if (!arrivals.empty() && (!next || arrivals.front().arrival <= next->clock())) {
+    if (!arrivals.empty() && (!next || arrivals.front().arrival + s.request_overhead <= next->clock())) {
       const Request r = arrivals.pop();
       // Its prompt and every token it generates stay cached to its end, and
       // a verify step writes its drafts too before they are kept or dropped.
@@ -40,7 +40,8 @@ ServingRun simulate(const std::vector<StepModel*>& steps, const Scheduler& s, co
       for (const auto& replica : replicas) loads.push_back(replica.outstanding());
       const std::size_t to = route(routing, loads, turn);
       run.requests.back().replica = static_cast<int>(to);
-      replicas[to].accept(run.requests.size() - 1, r.arrival);
+      run.requests.back().queued = r.arrival + s.request_overhead;
+      replicas[to].accept(run.requests.size() - 1, r.arrival + s.request_overhead);
       continue;
     }
     if (!next) break;

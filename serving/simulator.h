@@ -61,6 +61,9 @@ struct Scheduler {
   // GUARANTEED_NO_EVICT capacity policy); false: only the prompt's, and a
   // full cache preempts (vLLM's and TensorRT-LLM's MAX_UTILIZATION).
   bool reserve_output = false;
+  // Each request reaches the queue this long after it arrives (the server's
+  // front end, EngineConfig::request_overhead); its TTFT and E2E hold it.
+  Seconds request_overhead{0};
 };
 
 struct OpenLoop {
@@ -71,6 +74,7 @@ using RequestLoad = std::variant<OpenLoop, ClosedLoop>;
 
 struct RequestRecord {
   Request request;
+  Seconds queued;       // reached the engine's queue: arrival and the front end's time
   Seconds admitted;     // first joined the running batch
   Seconds first_token;  // end of the step that finished its prompt
   Seconds finished;     // end of the step that gave its last token
@@ -80,6 +84,7 @@ struct RequestRecord {
   // end on the prefill pool, its cache's arrival at the decode pool, its
   // admission there, and the decode replica.
   Seconds prefilled{-1}, kv_arrived{-1}, decode_admitted{-1};
+  Seconds decode_streamed{-1};  // end of its first step on the decode pool
   int decode_replica = -1;
 };
 

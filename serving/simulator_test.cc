@@ -37,6 +37,20 @@ TEST_CASE("serving: one request is prefilled in one step and decoded a token a s
   CHECK(m.e2e.p99.value() == doctest::Approx(0.064));
 }
 
+TEST_CASE("serving: the front end's time per request delays its queueing, first token and end alike") {
+  FakeSteps steps;
+  // The request of the test above with 50 ms before it reaches the queue:
+  // admitted at 1.050 s, first token at 1.070 s, done at 1.114 s.
+  const ServingRun run = simulate(
+      steps,
+      {.max_batch = 8, .token_budget = 8192, .block_tokens = 16, .kv_blocks = 100, .request_overhead = Seconds(0.050)},
+      OpenLoop{{request(0, 1.0, 100, 5)}});
+  CHECK(run.requests[0].admitted.value() == doctest::Approx(1.050));
+  CHECK(run.requests[0].first_token.value() == doctest::Approx(1.070));
+  CHECK(run.requests[0].finished.value() == doctest::Approx(1.114));
+  CHECK(serving_metrics(run, {}, 1, 100).ttft.p50.value() == doctest::Approx(0.070));
+}
+
 TEST_CASE("serving: speculative decoding verifies drafts each step and gains tokens_per_step on average") {
   FakeSteps steps;
   // One draft kept with p = 0.5: 1.5 tokens a step. After the prefill's first

@@ -1,0 +1,149 @@
+#include "app/validate_serving.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <iostream>
+#include <map>
+
+#include "core/atomic_file.h"
+#include "explore/serving_rows.h"
+
+namespace tokenfab {
+namespace {
+
+double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+std::string pools_text(const ServingRow& r) {
+  if (!r.prefill || !r.decode) return "-";
+  return fmt::format("{}x[{}] + {}x[{}]", r.prefill->workers, r.prefill->mapping.label(), r.decode->workers,
+                     r.decode->mapping.label());
+}
+
+// What the simulation depends on: rows that differ only by run date share it.
+std::string inputs_of(const ServingRow& r) {
+  return fmt::format("{}|{}|{}|{}", r.key, pools_text(r), r.concurrency, r.gpus);
+}
+
+}  // namespace
+
+// The fit of request_overhead (validate_serving.h).
+int fit_front_end(const ServingValidationSpec& spec, const std::vector<ServingRow>& rows) {
+  constexpr std::int64_t kQuiet = 8;  // concurrency at which a request hardly queues
+  std::map<std::string, double> done;
+  std::vector<double> gaps;
+  for (const ServingRow& r : rows) {
+    if (r.disaggregated || r.half != "calibration" || r.concurrency > kQuiet || !r.unusable.empty()) continue;
+    auto it = done.find(inputs_of(r));
+    if (it == done.end()) {
+      const ServedRow s = serve_row(spec, r, Seconds(0));
+      it = done.emplace(inputs_of(r), s.served ? s.ttft : -1.0).first;
+    }
+    if (it->second >= 0) gaps.push_back(r.ttft - it->second);
+  }
+  if (gaps.empty()) throw InputError({"fit"}, "no calibration row at a concurrency of at most 8 to fit on");
+  std::cout << fmt::format(
+      "request_overhead: {:.1f} ms, the median over {} calibration rows at concurrency <= {} ({} distinct runs) of "
+      "the measured TTFT less the simulated one without it (range {:.0f} to {:.0f} ms)\n",
+      1e3 * median(gaps), gaps.size(), kQuiet, done.size(), 1e3 * *std::min_element(gaps.begin(), gaps.end()),
+      1e3 * *std::max_element(gaps.begin(), gaps.end()));
+  return 0;
+}
+
+int run_serving_validation(const ServingValidationOptions& o) {
+  const ServingValidationSpec spec = load_serving_validation(o.file, o.sets);
+  const std::vector<ServingRow> rows = serving_rows(spec);
+  if (o.fit) return fit_front_end(spec, rows);
+  std::map<std::string, ServedRow> done;
+  std::vector<const ServedRow*> served;
+  for (const ServingRow& r : rows) {
+    auto it = done.find(inputs_of(r));
+    if (it == done.end()) it = done.emplace(inputs_of(r), serve_row(spec, r)).first;
+    served.push_back(&it->second);
+  }
+  struct Errors {
+    std::vector<double> ttft, tpot, throughput;
+  };
+  // Evaluation rows by kind and by generation; calibration rows apart.
+  std::map<std::string, Errors> by;
+  std::map<std::string, int> outside;
+  std::string csv =
+      "key,kind,half,concurrency,pools,gpus,ttft_measured_s,ttft_modelled_s,ttft_error,tpot_measured_s,"
+      "tpot_modelled_s,tpot_error,throughput_per_gpu_measured,throughput_per_gpu_modelled,throughput_error,kv_path,"
+      "outside,source\n";
+  auto err = [](double modelled, double measured) { return modelled / measured - 1; };
+  int served_rows = 0;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const ServingRow& r = rows[i];
+    const ServedRow& s = *served[i];
+    const std::string kind = r.disaggregated ? "disaggregated" : "aggregated";
+    if (!s.served) {
+      ++outside[kind + ": " + s.outside_kind];
+      csv +=
+          fmt::format("{},{},{},{},\"{}\",{},{:.6g},,,{:.6g},,,{:.6g},,,,\"{}\",{}\n", r.key, kind, r.half,
+                      r.concurrency, pools_text(r), r.gpus, r.ttft, r.tpot, r.throughput_per_gpu, s.outside, r.source);
+      continue;
+    }
+    ++served_rows;
+    const double et = err(s.ttft, r.ttft), ep = err(s.tpot, r.tpot),
+                 eq = err(s.throughput_per_gpu, r.throughput_per_gpu);
+    std::vector<std::string> groups{r.half == "evaluation" ? "evaluation" : "calibration", kind + " " + r.half};
+    if (r.half == "evaluation") {
+      groups.push_back(system_for(spec.spec, r.hardware).generation);
+      // Queueing grows with the load: the same rows by concurrency.
+      groups.push_back(r.concurrency <= 8    ? "evaluation, concurrency 1-8"
+                       : r.concurrency <= 64 ? "evaluation, concurrency 9-64"
+                                             : "evaluation, concurrency 65+");
+    }
+    for (const std::string& group : groups) {
+      by[group].ttft.push_back(et);
+      by[group].tpot.push_back(ep);
+      by[group].throughput.push_back(eq);
+    }
+    csv += fmt::format("{},{},{},{},\"{}\",{},{:.6g},{:.6g},{:.4f},{:.6g},{:.6g},{:.4f},{:.6g},{:.6g},{:.4f},{},,{}\n",
+                       r.key, kind, r.half, r.concurrency, pools_text(r), r.gpus, r.ttft, s.ttft, et, r.tpot, s.tpot,
+                       ep, r.throughput_per_gpu, s.throughput_per_gpu, eq, s.kv_path, r.source);
+    if (o.rows) {
+      std::cout << fmt::format(
+          "{} @{} {}: TTFT {:.0f} vs {:.0f} ms ({:+.0f}%), TPOT {:.1f} vs {:.1f} ms ({:+.0f}%), "
+          "{:.0f} vs {:.0f} tok/s per GPU ({:+.0f}%)\n",
+          r.key, r.concurrency, pools_text(r), 1e3 * s.ttft, 1e3 * r.ttft, 100 * et, 1e3 * s.tpot, 1e3 * r.tpot,
+          100 * ep, s.throughput_per_gpu, r.throughput_per_gpu, 100 * eq);
+    }
+  }
+  write_file_atomically(std::filesystem::path(o.out) / "serving.csv", csv);
+  std::cout << fmt::format(
+      "{} InferenceX rows ({} distinct runs) served by the serving simulation at their own pools, concurrency and "
+      "lengths; {} served, {} outside. Disaggregated rows are all evaluation points (no fit saw one); aggregated "
+      "rows keep their split.yaml half:\n",
+      rows.size(), done.size(), served_rows, rows.size() - served_rows);
+  std::cout << fmt::format("  {:<30} {:<20} {:>6} {:>10} {:>8} {:>7}\n", "subset", "metric", "points", "median|e|",
+                           "median", "within");
+  int beyond = 0;
+  for (const auto& [group, e] : by) {
+    for (const auto& [name, v] :
+         {std::pair{"TTFT", &e.ttft}, std::pair{"TPOT", &e.tpot}, std::pair{"throughput per GPU", &e.throughput}}) {
+      std::vector<double> a;
+      for (double x : *v) a.push_back(std::abs(x));
+      const double m = median(a);
+      const bool judged = group == "evaluation";
+      if (judged && m > spec.tolerance) ++beyond;
+      std::cout << fmt::format("  {:<30} {:<20} {:>6} {:>9.1f}% {:>+7.1f}% {:>7}\n", group, name, v->size(), 100 * m,
+                               100 * median(*v), judged ? (m <= spec.tolerance ? "yes" : "NO") : "");
+    }
+  }
+  std::cout << fmt::format("  tolerance: median |error| of each metric at most {:.0f}% over the evaluation rows\n",
+                           100 * spec.tolerance);
+  for (const auto& [why, n] : outside) std::cout << fmt::format("  outside, {} rows: {}\n", n, why);
+  std::cout << "  wrote " << o.out << "/serving.csv\n";
+  return beyond;
+}
+
+}  // namespace tokenfab

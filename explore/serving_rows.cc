@@ -1,0 +1,266 @@
+#include "explore/serving_rows.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <map>
+
+#include "core/config_loader.h"
+#include "core/csv.h"
+#include "serving/disaggregated.h"
+#include "serving/metrics.h"
+#include "serving/replica_setup.h"
+#include "workloads/hf_config.h"
+
+namespace tokenfab {
+namespace {
+
+const Schema<ServingValidationSpec>& serving_validation_schema() {
+  static const Schema<ServingValidationSpec> schema = [] {
+    Schema<ServingValidationSpec> s("InferenceX rows served by the serving simulation");
+    s.add("measured", &ServingValidationSpec::measured, "measured.yaml (engines, systems, precisions), relative");
+    s.add("file", &ServingValidationSpec::file, "the disaggregated rows' CSV, relative to this file");
+    s.add("model", &ServingValidationSpec::model, "config.json, relative to this file");
+    s.add("requests_per_user", &ServingValidationSpec::requests_per_user, "requests sent per concurrent user")
+        .positive();
+    s.add("length_ratio", &ServingValidationSpec::length_ratio, "lengths uniform in [ratio, 1] x nominal")
+        .at_least(0.0)
+        .at_most(1.0);
+    s.add("max_concurrency", &ServingValidationSpec::max_concurrency, "rows above are printed outside, not served")
+        .at_least(std::int64_t{1});
+    s.add("context_bucket", &ServingValidationSpec::context_bucket, "decodes timed at contexts rounded up to this")
+        .at_least(std::int64_t{1});
+    s.add("tolerance", &ServingValidationSpec::tolerance, "largest median |error| of each metric").at_least(0.0);
+    return s;
+  }();
+  return schema;
+}
+
+// The mapping of a worker: SGLang's and TensorRT-LLM's "DP attention" is
+// attention data parallel over the worker's GPUs, experts over ep (as the
+// aggregated rows, explore/measured.cc).
+Mapping worker_mapping(int tp, int ep, bool dp_attention) {
+  return dp_attention ? Mapping{.tp = 1, .attn_dp = tp, .ep = ep} : Mapping{.tp = tp, .attn_dp = 1, .ep = ep};
+}
+
+const ModelSpec& model_at(const std::string& path) {
+  static std::map<std::string, ModelSpec> cache;  // config.json files do not change during a run
+  auto it = cache.find(path);
+  if (it == cache.end()) it = cache.emplace(path, load_hf_config(path)).first;
+  return it->second;
+}
+
+const EngineConfig& engine_named(const MeasuredSpec& spec, std::string framework) {
+  if (framework.starts_with("dynamo-")) framework = framework.substr(7);  // Dynamo runs the named engine
+  for (const auto& f : spec.frameworks) {
+    if (f.name == framework) return f.engine;
+  }
+  return spec.engine;
+}
+
+const Precision& precision_named(const MeasuredSpec& spec, const std::string& format) {
+  for (const auto& p : spec.precisions) {
+    if (p.name == format) return p.precision;
+  }
+  throw InputError({"precisions"}, "no precision is given for the measured format '" + format + "'");
+}
+
+LengthRange lengths(std::int64_t nominal, double ratio) {
+  return {std::max<std::int64_t>(1, std::llround(ratio * static_cast<double>(nominal))), nominal};
+}
+
+}  // namespace
+
+ServingValidationSpec load_serving_validation(const std::string& file, const std::vector<std::string>& sets) {
+  ConfigNode resolved;
+  ServingValidationSpec s = load_config(file, serving_validation_schema(), sets, nullptr, &resolved);
+  s.measured = path_beside(resolved.find("measured"), s.measured);
+  s.file = path_beside(resolved.find("file"), s.file);
+  s.model = path_beside(resolved.find("model"), s.model);
+  s.spec = load_measured_spec(s.measured, {});
+  return s;
+}
+
+std::vector<ServingRow> serving_rows(const ServingValidationSpec& spec) {
+  const std::string& file = spec.file;
+  std::vector<ServingRow> out;
+  constexpr double kMost = 1 << 20;
+  auto count = [&](const CsvRow& r, const char* column) {
+    const double v = csv_number(file, r, column, "measured");
+    if (!(v >= 1 && v <= kMost))
+      throw InputError({"measured"}, fmt::format("{}:{}: column '{}' holds '{}', expected a number from 1 to {}", file,
+                                                 r.line, column, r.cell.at(column), kMost));
+    return static_cast<int>(v);
+  };
+  for (const CsvRow& r : read_csv_file(file,
+                                       {"hardware",
+                                        "framework",
+                                        "precision",
+                                        "spec_decoding",
+                                        "prefill_workers",
+                                        "prefill_tp",
+                                        "prefill_ep",
+                                        "prefill_dp_attention",
+                                        "prefill_gpus",
+                                        "decode_workers",
+                                        "decode_tp",
+                                        "decode_ep",
+                                        "decode_dp_attention",
+                                        "decode_gpus",
+                                        "num_gpus",
+                                        "isl",
+                                        "osl",
+                                        "concurrency",
+                                        "ttft_median_ms",
+                                        "tpot_median_ms",
+                                        "tok_s_per_gpu",
+                                        "run_url"},
+                                       "measured")) {
+    const auto& c = r.cell;
+    ServingRow row;
+    row.key = fmt::format("inferencex/{}/{}/{}/{}x{}/{}", c.at("hardware"), c.at("framework"), c.at("precision"),
+                          c.at("isl"), c.at("osl"), c.at("spec_decoding"));
+    row.source = c.at("run_url");
+    row.hardware = c.at("hardware");
+    row.framework = c.at("framework");
+    row.format = c.at("precision");
+    row.speculative = c.at("spec_decoding") == "mtp";
+    row.half = "evaluation";
+    row.isl = count(r, "isl");
+    row.osl = count(r, "osl");
+    row.concurrency = count(r, "concurrency");
+    row.gpus = count(r, "num_gpus");
+    row.ttft = csv_number(file, r, "ttft_median_ms", "measured") * 1e-3;
+    row.tpot = csv_number(file, r, "tpot_median_ms", "measured") * 1e-3;
+    row.throughput_per_gpu = csv_number(file, r, "tok_s_per_gpu", "measured");
+    if (c.at("prefill_workers").empty() || c.at("decode_workers").empty()) {
+      row.unusable = "the row does not give its workers' parallelism";
+    } else {
+      for (const char* side : {"prefill", "decode"}) {
+        const std::string p = side;
+        const int workers = count(r, (p + "_workers").c_str()), tp = count(r, (p + "_tp").c_str());
+        const int gpus = count(r, (p + "_gpus").c_str());
+        PoolShape shape{workers, worker_mapping(tp, count(r, (p + "_ep").c_str()), c.at(p + "_dp_attention") == "yes")};
+        if (gpus != workers * tp && row.unusable.empty())
+          row.unusable = fmt::format("its {} parallelism (tp {}) does not cover its {} GPUs over {} workers", side, tp,
+                                     gpus, workers);
+        (p == "prefill" ? row.prefill : row.decode) = shape;
+      }
+    }
+    out.push_back(std::move(row));
+  }
+  // The aggregated rows, as the steady-state validation reads them.
+  for (const MeasuredRow& m : load_measured_rows(spec.spec)) {
+    if (!m.concurrency || !m.key.starts_with("inferencex/")) continue;
+    ServingRow row;
+    row.key = m.key;
+    row.source = m.source;
+    row.hardware = m.hardware;
+    row.framework = m.framework;
+    row.format = m.format;
+    row.speculative = m.speculative;
+    row.disaggregated = false;
+    const auto half = spec.spec.calibration.find(m.key);
+    row.half = half != spec.spec.calibration.end() && half->second ? "calibration" : "evaluation";
+    row.decode = PoolShape{1, m.mapping};
+    row.isl = m.nominal_input;
+    row.osl = m.nominal_output;
+    row.concurrency = *m.concurrency;
+    row.gpus = m.gpus;
+    row.ttft = m.ttft.value_or(0);
+    row.tpot = m.tpot.value_or(0);
+    row.throughput_per_gpu = m.throughput_per_gpu;
+    if (!m.ttft) row.unusable = "the row gives no TTFT";
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+ServedRow serve_row(const ServingValidationSpec& spec, const ServingRow& row, std::optional<Seconds> front_end) {
+  ServedRow out;
+  if (!row.unusable.empty()) {
+    out.outside = row.unusable;
+    out.outside_kind = row.disaggregated && row.prefill ? "the row's parallelism does not cover its GPUs"
+                                                        : "the row does not give its workers' parallelism or its TTFT";
+    return out;
+  }
+  if (row.concurrency > spec.max_concurrency) {
+    out.outside = fmt::format("concurrency {} is above the {} served here (the run's steps grow with it)",
+                              row.concurrency, spec.max_concurrency);
+    out.outside_kind =
+        fmt::format("concurrency above {}: not served (a run's steps grow with it)", spec.max_concurrency);
+    return out;
+  }
+  const SystemConfig& system = system_for(spec.spec, row.hardware).system;
+  for (const auto* side : {&row.prefill, &row.decode}) {
+    if (!side->has_value()) continue;
+    const PoolShape* p = &**side;
+    if (p->mapping.replica_devices() > system.chips) {
+      out.outside = fmt::format(
+          "a worker of {} GPUs spans {} systems of {} ({} over the scale-out network is not "
+          "modelled)",
+          p->mapping.replica_devices(), system.name, system.chips, p->mapping.label());
+      out.outside_kind = "a worker spans several systems (tensor parallel over the scale-out network is not modelled)";
+      return out;
+    }
+  }
+  const ModelSpec& model = model_at(spec.model);
+  const Precision& precision = precision_named(spec.spec, row.format);
+  EngineConfig engine = engine_named(spec.spec, row.framework);
+  if (!row.speculative) engine.speculative = {};
+  if (front_end) engine.request_overhead = *front_end;
+  const SchedulerLimits limits{.token_budget = spec.spec.inferencex.prefill_chunk_tokens};
+  const ClosedLoop load{row.concurrency,
+                        std::max<std::int64_t>(row.concurrency, std::llround(spec.requests_per_user *
+                                                                             static_cast<double>(row.concurrency))),
+                        lengths(row.isl, spec.length_ratio), lengths(row.osl, spec.length_ratio), 1};
+  try {
+    if (!row.disaggregated) {
+      const ReplicaSetup one(system, model, precision, row.decode->mapping, engine, limits);
+      AnalyticalStepModel steps(one.config(spec.context_bucket));
+      const ServingRun run = simulate(steps, one.scheduler, load);
+      const ServingMetrics m = serving_metrics(run, {}, row.gpus, one.scheduler.kv_blocks);
+      out.served = true;
+      out.ttft = m.ttft.p50.value();
+      out.tpot = m.tpot.p50.value();
+      out.throughput_per_gpu = m.tokens_per_second_per_device;
+      out.steps = std::ssize(run.steps);
+      return out;
+    }
+    const ReplicaSetup pre(system, model, precision, row.prefill->mapping, engine, limits);
+    const ReplicaSetup dec(system, model, precision, row.decode->mapping, engine, limits);
+    AnalyticalStepModel prefill_steps(pre.config(spec.context_bucket)), decode_steps(dec.config(spec.context_bucket));
+    const int prefill_devices = row.prefill->mapping.replica_devices();
+    const int decode_devices = row.decode->mapping.replica_devices();
+    const int both = row.prefill->workers * prefill_devices + row.decode->workers * decode_devices;
+    // NVLink when both pools share one scale-up domain, else the NICs.
+    const bool nvlink = both <= system.scale_up.domain;
+    if (!nvlink && !system.chip.scale_out) {
+      out.outside = system.name + " has no scale-out link for the KV cache";
+      out.outside_kind = out.outside;
+      return out;
+    }
+    const LinkConfig& link = nvlink ? system.chip.scale_up : *system.chip.scale_out;
+    constexpr std::int64_t kProbe = 4096;
+    const KvLink kv{link.latency, link.sustained_bandwidth() * static_cast<double>(prefill_devices),
+                    link.sustained_bandwidth() * static_cast<double>(decode_devices),
+                    kv_cache_bytes(model, kProbe, precision.kv_cache) / static_cast<double>(kProbe)};
+    const ServingRun run = simulate_disaggregated(
+        {std::vector<StepModel*>(static_cast<std::size_t>(row.prefill->workers), &prefill_steps), pre.scheduler},
+        {std::vector<StepModel*>(static_cast<std::size_t>(row.decode->workers), &decode_steps), dec.scheduler}, kv,
+        load, Routing::least_loaded, FirstToken::decode);
+    const ServingMetrics m = serving_metrics(run, {}, row.gpus, dec.scheduler.kv_blocks, 1);
+    out.served = true;
+    out.ttft = m.ttft.p50.value();
+    out.tpot = m.tpot.p50.value();
+    out.throughput_per_gpu = m.tokens_per_second_per_device;
+    out.kv_path = nvlink ? "nvlink" : "nic";
+    out.steps = std::ssize(run.steps);
+  } catch (const InputError& e) {
+    out.outside = e.what();
+    out.outside_kind = "the model does not fit (weights and a step's activations leave no KV cache)";
+  }
+  return out;
+}
+
+}  // namespace tokenfab

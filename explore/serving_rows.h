@@ -1,0 +1,82 @@
+// InferenceX rows served by the serving simulation at their own settings
+// (issue 14): the Dynamo prefill/decode disaggregated rows, each with its
+// pools, concurrency and lengths, through serving/disaggregated.h, and the
+// aggregated rows of measured.yaml through one replica (serving/simulator.h);
+// TTFT, TPOT and throughput per GPU against the row's medians.
+// configs/validation/serving.yaml says which rows and how:
+//
+//   ServingValidationSpec spec = load_serving_validation("configs/validation/serving.yaml", {});
+//   for (const ServingRow& row : serving_rows(spec)) { ServedRow r = serve_row(spec, row); ... }
+//
+// A row is served as InferenceX's client runs it: a closed loop of
+// `concurrency` users sending requests_per_user x concurrency requests,
+// prompts and outputs uniform in [length_ratio, 1] x the nominal ISL and OSL.
+// Its prefill pool: prefill_workers replicas of its parallelism, its decode
+// pool likewise, each replica on the row's system with the framework's
+// engine of measured.yaml (dynamo-sglang: sglang's; dynamo-trt: trt's). A
+// prompt's KV cache crosses NVLink when both pools fit one scale-up domain
+// (a GB200 NVL72), else the GPUs' NICs (HGX nodes over the scale-out
+// network): a replica's ports are its GPUs' links together.
+// Throughput counts every token of the run over its span, as InferenceX.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "explore/measured.h"
+
+namespace tokenfab {
+
+struct ServingValidationSpec {
+  std::string measured;  // measured.yaml: engines, systems, precisions
+  std::string file;      // the disaggregated rows' CSV
+  std::string model;     // config.json
+  double requests_per_user = 10;
+  double length_ratio = 0.8;
+  std::int64_t max_concurrency = 1024;  // rows above are printed outside, not served
+  std::int64_t context_bucket = 256;    // StepModelConfig::context_bucket
+  double tolerance = 0.20;              // median |error| of each metric
+  MeasuredSpec spec;                    // measured.yaml, loaded
+};
+
+ServingValidationSpec load_serving_validation(const std::string& file, const std::vector<std::string>& sets);
+
+struct PoolShape {
+  int workers = 0;
+  Mapping mapping;
+};
+
+struct ServingRow {
+  std::string key;  // inferencex/<hardware>/<framework>/<precision>/<isl>x<osl>/<decoding>
+  std::string source, hardware, framework, format;
+  bool speculative = false;
+  bool disaggregated = true;
+  std::string half;  // calibration or evaluation (split.yaml; disaggregated rows: evaluation, no fit saw one)
+  // Disaggregated: both pools; aggregated: `decode` is the one replica that
+  // prefills and decodes. Absent: the row does not give them.
+  std::optional<PoolShape> prefill, decode;
+  std::string unusable;  // why the row's pools cannot be built, else empty
+  std::int64_t isl = 0, osl = 0, concurrency = 0;
+  int gpus = 0;
+  double ttft = 0, tpot = 0, throughput_per_gpu = 0;  // measured: s, s, tok/s
+};
+
+// The disaggregated rows, then the aggregated rows of measured.yaml's file.
+std::vector<ServingRow> serving_rows(const ServingValidationSpec& spec);
+
+struct ServedRow {
+  bool served = false;
+  std::string outside;       // why not served, this row's figures
+  std::string outside_kind;  // the reason's kind, shared by rows alike
+  double ttft = 0, tpot = 0, throughput_per_gpu = 0;
+  std::string kv_path;  // "nvlink" or "nic"
+  std::int64_t steps = 0;
+};
+
+// `front_end`, when given, replaces the engine's request_overhead (the fit
+// serves rows without it).
+ServedRow serve_row(const ServingValidationSpec& spec, const ServingRow& row,
+                    std::optional<Seconds> front_end = std::nullopt);
+
+}  // namespace tokenfab
