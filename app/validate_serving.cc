@@ -9,17 +9,11 @@
 #include <map>
 
 #include "core/atomic_file.h"
+#include "explore/measured_report.h"
 #include "explore/serving_rows.h"
 
 namespace tokenfab {
 namespace {
-
-double median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
 
 std::string pools_text(const ServingRow& r) {
   if (!r.prefill || !r.decode) return "-";

@@ -164,6 +164,15 @@ double within(const std::string& file, const CsvRow& row, const std::string& col
 // Limits of the measured rows' counts: GPUs and parallel degrees, tokens.
 constexpr double kMostDevices = 1 << 20, kMostTokens = 1e9;
 
+}  // namespace
+
+std::string inferencex_key(const std::map<std::string, std::string>& c) {
+  return fmt::format("inferencex/{}/{}/{}/{}x{}/{}", c.at("hardware"), c.at("framework"), c.at("precision"),
+                     c.at("isl"), c.at("osl"), c.at("spec_decoding"));
+}
+
+namespace {
+
 std::vector<MeasuredRow> inferencex_rows(const MeasuredSpec& spec) {
   const std::string& file = spec.inferencex.file;
   std::vector<MeasuredRow> out;
@@ -172,8 +181,7 @@ std::vector<MeasuredRow> inferencex_rows(const MeasuredSpec& spec) {
                        "isl", "osl", "concurrency", "tpot_median_ms", "tok_s_per_gpu", "run_url"})) {
     const auto& c = r.cell;
     MeasuredRow m;
-    m.key = fmt::format("inferencex/{}/{}/{}/{}x{}/{}", c.at("hardware"), c.at("framework"), c.at("precision"),
-                        c.at("isl"), c.at("osl"), c.at("spec_decoding"));
+    m.key = inferencex_key(c);
     m.source = c.at("run_url");
     m.hardware = c.at("hardware");
     m.framework = c.at("framework");

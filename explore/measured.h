@@ -125,6 +125,10 @@ struct MeasuredRow {
   std::optional<KnownMiss> inconsistent;
 };
 
+// A measured CSV row's configuration key: inferencex/<hardware>/<framework>/
+// <precision>/<isl>x<osl>/<spec_decoding>, as split.yaml names it.
+std::string inferencex_key(const std::map<std::string, std::string>& cell);
+
 MeasuredSpec load_measured_spec(const std::filesystem::path& file, const std::vector<std::string>& sets);
 std::vector<MeasuredRow> load_measured_rows(const MeasuredSpec& spec);
 

@@ -11,13 +11,6 @@
 namespace tokenfab {
 namespace {
 
-double median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
 std::optional<double> error_of(const RowComparison& r, RowMetric m) {
   return m == RowMetric::throughput_per_gpu ? std::optional<double>(r.throughput_error) : r.tpot_error;
 }
@@ -150,6 +143,13 @@ std::string known_miss_report(const std::vector<RowComparison>& rows, const Vali
     out += fmt::format("known miss {} ({} of {} rows outside): {}\n", miss->key, counts.first, counts.second,
                        miss->reason);
   return out;
+}
+
+double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
 }  // namespace tokenfab

@@ -14,6 +14,9 @@
 
 namespace tokenfab {
 
+// The median of `v` (the mean of the middle two for an even count; 0 when empty).
+double median(std::vector<double> v);
+
 struct RowComparison {
   const MeasuredRow* row = nullptr;
   RowResult model;

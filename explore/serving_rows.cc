@@ -118,8 +118,7 @@ std::vector<ServingRow> serving_rows(const ServingValidationSpec& spec) {
                                        "measured")) {
     const auto& c = r.cell;
     ServingRow row;
-    row.key = fmt::format("inferencex/{}/{}/{}/{}x{}/{}", c.at("hardware"), c.at("framework"), c.at("precision"),
-                          c.at("isl"), c.at("osl"), c.at("spec_decoding"));
+    row.key = inferencex_key(c);
     row.source = c.at("run_url");
     row.hardware = c.at("hardware");
     row.framework = c.at("framework");
