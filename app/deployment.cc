@@ -237,12 +237,15 @@ DeploymentRun::DeploymentRun(const LoadedDeployment& loaded, bool bound) {
            kv_cache_bytes(model, kProbe, d.precision.kv_cache) / static_cast<double>(kProbe)};
 }
 
-ServingRun DeploymentRun::simulate(const RequestLoad& load, Routing routing) const {
-  auto replicas = [](const BuiltPool& b) {
-    return Pool{std::vector<StepModel*>(static_cast<std::size_t>(b.replicas), b.steps.get()), b.scheduler};
+ServingRun DeploymentRun::simulate(const RequestLoad& load, Routing routing, std::int64_t prefix_block_tokens) const {
+  auto replicas = [&](const BuiltPool& b, bool first) {
+    Pool p{std::vector<StepModel*>(static_cast<std::size_t>(b.replicas), b.steps.get()), b.scheduler};
+    if (first) p.scheduler.prefix_block_tokens = prefix_block_tokens;
+    return p;
   };
-  if (pools_.size() == 1) return tokenfab::simulate(replicas(pools_[0]).steps, pools_[0].scheduler, load, routing);
-  return simulate_disaggregated(replicas(pools_[0]), replicas(pools_[1]), link_, load, routing);
+  const Pool first = replicas(pools_[0], true);
+  if (pools_.size() == 1) return tokenfab::simulate(first.steps, first.scheduler, load, routing);
+  return simulate_disaggregated(first, replicas(pools_[1], false), link_, load, routing, FirstToken::decode);
 }
 
 int DeploymentRun::devices() const {

@@ -112,7 +112,9 @@ class DeploymentRun {
   // Builds every pool's step model and scheduler. Throws InputError when a
   // pool's memory leaves no room for a KV cache.
   DeploymentRun(const LoadedDeployment& loaded, bool bound);
-  ServingRun simulate(const RequestLoad& load, Routing routing) const;
+  // `prefix_block_tokens` > 0 turns on the prefill (or colocated) pool's
+  // prefix cache for requests that carry block hashes (Scheduler).
+  ServingRun simulate(const RequestLoad& load, Routing routing, std::int64_t prefix_block_tokens = 0) const;
   const std::vector<BuiltPool>& pools() const { return pools_; }
   const KvLink& kv_link() const { return link_; }
   int devices() const;

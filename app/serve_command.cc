@@ -30,6 +30,7 @@ struct Options {
   std::string engine = "analytical";
   std::int64_t concurrency = 0;  // closed loop when positive
   double rate = 0;               // Poisson requests per second otherwise
+  double burstiness = 1;         // coefficient of variation of the gaps (1: Poisson; above: gamma bursts)
   std::string trace;             // or a request trace replayed
   double speedup = 1;            // the trace's arrivals this many times faster
   std::int64_t requests = 0;     // 0: ten per concurrent user (InferenceX), or 1,000 at a rate
@@ -46,6 +47,7 @@ struct Options {
   std::string timeline;               // Perfetto timeline of a window of the run
   int replicas = 1;                   // of the run's mapping, behind one router
   std::string routing = "round_robin";
+  bool prefix_caching = false;        // replicas keep prefilled prompts' blocks (a trace with block hashes)
   std::vector<double> window;         // its start and end, seconds (default: the first 10 s)
   std::vector<std::string> compare;   // deployments served the same stream after the first
   std::int64_t context_bucket = 256;  // decodes timed at contexts rounded up to this (1: exact)
@@ -74,7 +76,7 @@ RequestLoad request_load(const Options& o, const std::optional<RequestTrace>& tr
   if (trace) return OpenLoop{trace->requests};
   if (o.concurrency > 0)
     return ClosedLoop{o.concurrency, o.requests > 0 ? o.requests : 10 * o.concurrency, in, out, o.seed};
-  return OpenLoop{poisson_requests({o.rate, o.requests > 0 ? o.requests : 1000, in, out, o.seed})};
+  return OpenLoop{poisson_requests({o.rate, o.requests > 0 ? o.requests : 1000, in, out, o.seed, o.burstiness})};
 }
 
 nlohmann::ordered_json scheduler_json(const Scheduler& s) {
@@ -117,7 +119,7 @@ int report(const Options& o, const Invocation& invocation, const std::optional<R
   } else if (o.concurrency > 0) {
     j["load"] = {{"closed_loop_concurrency", o.concurrency}};
   } else {
-    j["load"] = {{"poisson_rate_per_s", o.rate}};
+    j["load"] = {{"poisson_rate_per_s", o.rate}, {"gap_cv", o.burstiness}};
   }
   j["requests"] = m.requests;
   j["ttft_s"] = percentiles_json(m.ttft);
@@ -138,6 +140,7 @@ int report(const Options& o, const Invocation& invocation, const std::optional<R
   j["preemptions"] = m.preemptions;
   j["mean_decode_batch"] = m.mean_decode_batch;
   j["peak_kv_share"] = m.peak_kv_share;
+  j["prefix_reuse"] = m.prefix_reuse;
   j["steps"] = s.run.steps.size();
   write_file_atomically(std::filesystem::path(o.run.out) / "serving.json", j.dump(2) + "\n");
   write_file_atomically(std::filesystem::path(o.run.out) / "requests.csv", requests_csv(s.run));
@@ -165,6 +168,8 @@ int report(const Options& o, const Invocation& invocation, const std::optional<R
       m.requests_per_second, m.output_tokens_per_second, m.tokens_per_second_per_device, s.devices);
   std::cout << fmt::format("  decode batch {:.1f} on average; KV cache at most {:.0f}% full; {} preemptions\n",
                            m.mean_decode_batch, 100 * m.peak_kv_share, m.preemptions);
+  if (o.prefix_caching)
+    std::cout << fmt::format("  prefix cache: {:.1f}% of prompt tokens reused\n", 100 * m.prefix_reuse);
   if (o.ttft_slo > 0 || o.tpot_slo > 0) {
     std::cout << fmt::format(
         "  SLO (TTFT <= {:.0f} ms, TPOT <= {:.1f} ms): {:.1f}% of requests, goodput {:.2f} requests/s\n",
@@ -176,7 +181,17 @@ int report(const Options& o, const Invocation& invocation, const std::optional<R
 }
 
 Routing routing_of(const Options& o) {
+  if (o.routing == "kv_aware") return Routing::kv_aware;
   return o.routing == "least_loaded" ? Routing::least_loaded : Routing::round_robin;
+}
+
+// Tokens per prefix block when --prefix-caching asks for a cache, else 0.
+std::int64_t prefix_blocks_of(const Options& o, const std::optional<RequestTrace>& trace) {
+  if (!o.prefix_caching) return 0;
+  if (!trace || trace->prefix_block_tokens == 0)
+    throw InputError({"prefix-caching"},
+                     "--prefix-caching needs a --trace whose requests carry prefix block hashes (Mooncake's hash_ids)");
+  return trace->prefix_block_tokens;
 }
 
 // A deployment file: its pools, as the file sets them.
@@ -192,7 +207,7 @@ int serve_deployment(const Options& o, const Invocation& invocation, const std::
   const Deployment& d = loaded.deployment;
   const DeploymentRun built(loaded, o.bound);
   Served s;
-  s.run = built.simulate(request_load(o, trace), routing_of(o));
+  s.run = built.simulate(request_load(o, trace), routing_of(o), prefix_blocks_of(o, trace));
   s.devices = built.devices();
   s.kv_pool = built.kv_pool();
   s.kv_blocks = built.pools().back().scheduler.kv_blocks;
@@ -246,7 +261,9 @@ std::string load_text(const Options& o) {
   if (o.concurrency > 0)
     return fmt::format("a closed loop of {} users, {} requests, {}", o.concurrency,
                        o.requests > 0 ? o.requests : 10 * o.concurrency, lengths);
-  return fmt::format("Poisson arrivals at {}/s, {} requests, {}", o.rate, o.requests > 0 ? o.requests : 1000, lengths);
+  return fmt::format("{} arrivals at {}/s, {} requests, {}",
+                     o.burstiness == 1 ? std::string("Poisson") : fmt::format("gamma (cv {})", o.burstiness), o.rate,
+                     o.requests > 0 ? o.requests : 1000, lengths);
 }
 
 // Several deployments, one request stream: each one's latencies, throughput
@@ -273,7 +290,7 @@ int serve_comparison(const Options& o, const Invocation& invocation, const std::
     if (!is_deployment(file)) throw InputError({"compare"}, file + ": not a deployment file (it has no `style:`)");
     const LoadedDeployment loaded = load_deployment(file, o.run.sets);
     const DeploymentRun built(loaded, o.bound);
-    const ServingRun run = built.simulate(request_load(o, trace), routing_of(o));
+    const ServingRun run = built.simulate(request_load(o, trace), routing_of(o), prefix_blocks_of(o, trace));
     Row row{loaded.deployment.name, std::string(enum_name(loaded.deployment.style)), built.devices(),
             serving_metrics(run, slo, built.devices(), built.pools().back().scheduler.kv_blocks, built.kv_pool())};
     j["deployments"].push_back({{"file", file},
@@ -332,7 +349,8 @@ int serve(const Options& o, const Invocation& invocation) {
                             .block_tokens = o.block_tokens,
                             .batch_wait_steps = o.batch_wait_steps,
                             .batch_wait_tokens_ratio = o.batch_wait_tokens_ratio});
-  const Scheduler& scheduler = setup.scheduler;
+  Scheduler scheduler = setup.scheduler;
+  scheduler.prefix_block_tokens = prefix_blocks_of(o, trace);
   const StepModelConfig config = setup.config(o.context_bucket);
   std::unique_ptr<StepModel> steps;
   if (o.engine == "systemc") {
@@ -386,6 +404,10 @@ Command serve_command() {
             ->check(CLI::IsMember({"analytical", "systemc"}));
         cmd.add_option("--concurrency", o->concurrency, "closed loop: requests in flight (as InferenceX's client)");
         cmd.add_option("--rate", o->rate, "open loop: Poisson arrivals per second");
+        cmd.add_option("--burstiness", o->burstiness,
+                       "with --rate: coefficient of variation of the gaps between arrivals (1: Poisson; above 1: "
+                       "gamma-distributed, in bursts)")
+            ->check(CLI::PositiveNumber);
         cmd.add_option("--trace", o->trace,
                        "replay a request trace: Azure or BurstGPT .csv, Mooncake .jsonl (workloads/requests/)");
         cmd.add_option("--speedup", o->speedup, "replay the trace's arrivals this many times faster")
@@ -413,8 +435,13 @@ Command serve_command() {
         cmd.add_option("--window", o->window, "the timeline's start and end, seconds (default: 0 10)")->expected(2);
         cmd.add_option("--replicas", o->replicas, "replicas of the run's mapping behind one router")
             ->check(CLI::Range(1, 4096));
-        cmd.add_option("--routing", o->routing, "round_robin or least_loaded (fewest running and waiting)")
-            ->check(CLI::IsMember({"round_robin", "least_loaded"}));
+        cmd.add_option("--routing", o->routing,
+                       "round_robin, least_loaded (fewest running and waiting) or kv_aware (most of the prompt's "
+                       "prefix cached, then least loaded)")
+            ->check(CLI::IsMember({"round_robin", "least_loaded", "kv_aware"}));
+        cmd.add_flag("--prefix-caching", o->prefix_caching,
+                     "replicas keep the blocks of the prompts they prefilled and skip a new prompt's cached prefix "
+                     "(a trace with block hashes: Mooncake's hash_ids)");
         cmd.add_option("--context-bucket", o->context_bucket,
                        "run files: time decodes at contexts rounded up to a multiple of this (1: exact; "
                        "deployments set context_bucket in their file)")

@@ -208,7 +208,7 @@ ServedRow serve_row(const ServingValidationSpec& spec, const ServingRow& row, st
   EngineConfig engine = engine_named(spec.spec, row.framework);
   if (!row.speculative) engine.speculative = {};
   if (front_end) engine.request_overhead = *front_end;
-  const SchedulerLimits limits{.token_budget = spec.spec.inferencex.prefill_chunk_tokens};
+  const SchedulerLimits limits{.max_batch = std::nullopt, .token_budget = spec.spec.inferencex.prefill_chunk_tokens};
   const ClosedLoop load{row.concurrency,
                         std::max<std::int64_t>(row.concurrency, std::llround(spec.requests_per_user *
                                                                              static_cast<double>(row.concurrency))),

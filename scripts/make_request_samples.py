@@ -51,25 +51,37 @@ def burstgpt(rng, n=240):
     return "\n".join(lines) + "\n"
 
 
-def mooncake(rng, n=120):
+def mooncake(rng, n=120, share=0.9):
     # Mooncake conversation trace: 3.4 requests/s; input mean 12,035, p50
-    # 6,909; output mean 343; 512-token blocks, some repeating earlier ones.
+    # 6,909; output mean 343; hash_ids of 512-token prefix blocks, equal ids
+    # meaning an equal prefix up to that block. A request continues an
+    # earlier one's prefix (a later turn of its conversation, a shared
+    # system prompt) with probability `share`, taking between half and all of
+    # that one's blocks; `share` is set so that about 37% of blocks repeat an
+    # earlier block, as in the published trace (0.9 gives 36% here).
     t = 0.0
-    seen = []
+    earlier = []
+    next_id = 0
+    reused = total = 0
     lines = []
     for _ in range(n):
         t += rng.expovariate(3.4)
         length = lognormal(rng, 12035, 6909)
+        count = math.ceil(length / 512)
         blocks = []
-        for _ in range(math.ceil(length / 512)):
-            if seen and rng.random() < 0.37:
-                blocks.append(rng.choice(seen))
-            else:
-                blocks.append(len(seen))
-                seen.append(len(seen))
+        if earlier and rng.random() < share:
+            parent = rng.choice(earlier)
+            blocks = parent[:min(count, rng.randint((len(parent) + 1) // 2, len(parent)))]
+        reused += len(blocks)
+        total += count
+        while len(blocks) < count:
+            blocks.append(next_id)
+            next_id += 1
+        earlier.append(blocks)
         record = {"timestamp": round(t * 1000), "input_length": length,
                   "output_length": lognormal(rng, 343, 250), "hash_ids": blocks}
         lines.append(json.dumps(record))
+    print(f"mooncake sample: {reused} of {total} blocks repeat an earlier prefix ({100 * reused / total:.0f}%)")
     return "\n".join(lines) + "\n"
 
 

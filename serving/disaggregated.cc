@@ -51,7 +51,8 @@ ServingRun simulate_disaggregated(const Pool& prefill, const Pool& decode, const
   auto send_cache = [&](std::size_t record, std::size_t from, Seconds ready) {
     std::vector<std::int64_t> loads = loads_of(dec);
     for (std::size_t i = 0; i < dec.size(); ++i) loads[i] += inbound[i];
-    const std::size_t to = route(routing, loads, decode_turn);
+    // The decode pool holds no prefixes: a KV-aware router balances its load.
+    const std::size_t to = route(routing == Routing::kv_aware ? Routing::least_loaded : routing, loads, decode_turn);
     RequestRecord& rec = run.requests[record];
     const Seconds start = std::max({ready, sender_free[from], receiver_free[to]});
     const Seconds busy = link.per_token * static_cast<double>(rec.request.input_tokens) / rate;
@@ -90,7 +91,11 @@ ServingRun simulate_disaggregated(const Pool& prefill, const Pool& decode, const
       RequestRecord record;
       record.request = r;
       run.requests.push_back(record);
-      const std::size_t to = route(routing, loads_of(pre), prefill_turn);
+      std::vector<std::int64_t> matched;
+      if (routing == Routing::kv_aware) {
+        for (const auto& replica : pre) matched.push_back(replica.cached_blocks(r));
+      }
+      const std::size_t to = route(routing, loads_of(pre), prefill_turn, matched);
       run.requests.back().replica = static_cast<int>(to);
       run.requests.back().queued = r.arrival + front_end;
       pre[to].accept(run.requests.size() - 1, r.arrival + front_end);

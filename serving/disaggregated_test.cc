@@ -18,7 +18,7 @@ const KvLink kSlowLink{Seconds(0.005), BytesPerSecond(1e6), BytesPerSecond(2e6),
 TEST_CASE("disaggregated: prefill, the cache's transfer, then decode on the other pool") {
   FakeSteps prefill, decode;
   const ServingRun run = simulate_disaggregated({{&prefill}, kRoomy}, {{&decode}, kRoomy}, kSlowLink,
-                                                OpenLoop{{{0, Seconds(1.0), 100, 5}}}, Routing::round_robin);
+                                                OpenLoop{{{0, Seconds(1.0), 100, 5, {}}}}, Routing::round_robin);
   REQUIRE(run.requests.size() == 1);
   const RequestRecord& r = run.requests[0];
   // Prefill of 100 tokens: 10 + 10 ms, its first token at 1.020 s. The cache:
@@ -44,9 +44,9 @@ TEST_CASE("disaggregated: two caches leaving one prefill replica queue on its po
   // cache holds the ports from 30 to 130 ms and lands at 135 ms; the second
   // waits for them, 130 to 230 ms, and lands at 235 ms (two decode replicas:
   // the receivers are not what queues).
-  const ServingRun run =
-      simulate_disaggregated({{&prefill}, kRoomy}, {{&decode, &decode}, kRoomy}, kSlowLink,
-                             OpenLoop{{{0, Seconds(0), 100, 2}, {1, Seconds(0), 100, 2}}}, Routing::round_robin);
+  const ServingRun run = simulate_disaggregated({{&prefill}, kRoomy}, {{&decode, &decode}, kRoomy}, kSlowLink,
+                                                OpenLoop{{{0, Seconds(0), 100, 2, {}}, {1, Seconds(0), 100, 2, {}}}},
+                                                Routing::round_robin);
   CHECK(run.requests[0].kv_arrived.value() == doctest::Approx(0.135));
   CHECK(run.requests[1].kv_arrived.value() == doctest::Approx(0.235));
   CHECK(run.requests[0].decode_replica == 0);
@@ -59,7 +59,7 @@ TEST_CASE("disaggregated: two caches leaving one prefill replica queue on its po
 TEST_CASE("disaggregated: a request of one output token ends on the prefill pool") {
   FakeSteps prefill, decode;
   const ServingRun run = simulate_disaggregated({{&prefill}, kRoomy}, {{&decode}, kRoomy}, kSlowLink,
-                                                OpenLoop{{{0, Seconds(0), 100, 1}}}, Routing::round_robin);
+                                                OpenLoop{{{0, Seconds(0), 100, 1, {}}}}, Routing::round_robin);
   CHECK(run.requests[0].finished.value() == doctest::Approx(0.020));
   CHECK(run.requests[0].kv_arrived.value() < 0);
   CHECK(run.steps.size() == 1);
@@ -91,10 +91,10 @@ TEST_CASE("disaggregated: a prompt beyond the decode pool's cache is refused, na
   Scheduler small = kRoomy;
   small.kv_blocks = 5;  // 80 tokens
   CHECK_THROWS_WITH_AS(simulate_disaggregated({{&prefill}, kRoomy}, {{&decode}, small}, kSlowLink,
-                                              OpenLoop{{{0, Seconds(0), 100, 5}}}, Routing::round_robin),
+                                              OpenLoop{{{0, Seconds(0), 100, 5, {}}}}, Routing::round_robin),
                        doctest::Contains("decode pool"), InputError);
   CHECK_THROWS_AS(simulate_disaggregated({{}, kRoomy}, {{&decode}, kRoomy}, kSlowLink,
-                                         OpenLoop{{{0, Seconds(0), 100, 5}}}, Routing::round_robin),
+                                         OpenLoop{{{0, Seconds(0), 100, 5, {}}}}, Routing::round_robin),
                   InputError);
 }
 

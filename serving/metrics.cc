@@ -22,7 +22,7 @@ ServingMetrics serving_metrics(const ServingRun& run, const Slo& slo, int device
                                int kv_pool) {
   ServingMetrics m;
   std::vector<double> ttft, tpot, e2e, queueing, transfer, wait;
-  double first = 1e300, last = 0, input = 0, output = 0, within = 0;
+  double first = 1e300, last = 0, input = 0, output = 0, within = 0, reused = 0;
   for (const auto& r : run.requests) {
     const double arrival = r.request.arrival.value();
     const double ft = (r.first_token - r.request.arrival).value();
@@ -42,6 +42,7 @@ ServingMetrics serving_metrics(const ServingRun& run, const Slo& slo, int device
     first = std::min(first, arrival);
     last = std::max(last, r.finished.value());
     input += static_cast<double>(r.request.input_tokens);
+    reused += static_cast<double>(r.reused_tokens);
     output += static_cast<double>(r.request.output_tokens);
   }
   m.requests = std::ssize(run.requests);
@@ -60,6 +61,7 @@ ServingMetrics serving_metrics(const ServingRun& run, const Slo& slo, int device
   m.output_tokens_per_second = output / span;
   m.tokens_per_second_per_device = (input + output) / span / std::max(devices, 1);
   m.slo_attainment = within / static_cast<double>(m.requests);
+  m.prefix_reuse = reused / input;
   m.goodput = within / span;
   double decodes = 0, peak = 0, steps = 0;
   for (const auto& s : run.steps) {

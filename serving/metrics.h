@@ -48,6 +48,7 @@ struct ServingMetrics {
   std::int64_t preemptions = 0;
   double mean_decode_batch = 0;  // sequences decoding per step, averaged over steps
   double peak_kv_share = 0;      // most KV blocks in use at a step's start, over all
+  double prefix_reuse = 0;       // share of prompt tokens a prefix cache held
 };
 
 // `kv_blocks`: of each replica of pool `kv_pool` (StepRecord::pool), whose

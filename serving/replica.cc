@@ -39,7 +39,7 @@ void Arrivals::finished(Seconds t) {
 
 void Arrivals::send(Seconds t) {
   const std::int64_t input = random_->between(closed_->input);
-  pending_.push_back({sent_++, t, input, random_->between(closed_->output)});
+  pending_.push_back({sent_++, t, input, random_->between(closed_->output), {}});
 }
 
 std::int64_t blocks_for(std::int64_t tokens, std::int64_t block) { return (tokens + block - 1) / block; }
@@ -60,7 +60,15 @@ void check_fits(const Request& r, std::int64_t tokens, const Scheduler& s, const
   }
 }
 
-std::size_t route(Routing routing, const std::vector<std::int64_t>& loads, std::size_t& turn) {
+std::size_t route(Routing routing, const std::vector<std::int64_t>& loads, std::size_t& turn,
+                  const std::vector<std::int64_t>& matched) {
+  if (routing == Routing::kv_aware) {
+    std::size_t best = 0;
+    for (std::size_t i = 1; i < loads.size(); ++i) {
+      if (matched[i] > matched[best] || (matched[i] == matched[best] && loads[i] < loads[best])) best = i;
+    }
+    return best;
+  }
   if (routing == Routing::least_loaded)
     return static_cast<std::size_t>(std::min_element(loads.begin(), loads.end()) - loads.begin());
   const std::size_t to = turn;
@@ -68,8 +76,36 @@ std::size_t route(Routing routing, const std::vector<std::int64_t>& loads, std::
   return to;
 }
 
+std::int64_t PrefixCache::matched(const std::vector<std::int64_t>& blocks) const {
+  std::int64_t n = 0;
+  while (n < std::ssize(blocks) && last_.contains(blocks[static_cast<std::size_t>(n)])) ++n;
+  return n;
+}
+
+void PrefixCache::touch(const std::vector<std::int64_t>& blocks, std::int64_t count) {
+  if (capacity_ <= 0) return;
+  for (std::int64_t i = 0; i < count; ++i) {
+    const std::int64_t hash = blocks[static_cast<std::size_t>(i)];
+    if (auto it = last_.find(hash); it != last_.end()) by_use_.erase(it->second);
+    last_[hash] = tick_;
+    by_use_[tick_++] = hash;
+  }
+  while (std::ssize(last_) > capacity_) {
+    last_.erase(by_use_.begin()->second);
+    by_use_.erase(by_use_.begin());
+  }
+}
+
 Replica::Replica(StepModel& steps, const Scheduler& s, ServingRun& run, int index, Role role, int pool)
-    : steps_(steps), s_(s), run_(run), index_(index), pool_(pool), role_(role), free_blocks_(s.kv_blocks) {}
+    : steps_(steps),
+      s_(s),
+      run_(run),
+      index_(index),
+      pool_(pool),
+      role_(role),
+      prefix_(s.prefix_block_tokens > 0 && role != Role::decode ? s.kv_blocks * s.block_tokens / s.prefix_block_tokens
+                                                                : 0),
+      free_blocks_(s.kv_blocks) {}
 
 void Replica::accept(std::size_t record, Seconds arrival) {
   if (!busy()) t_ = std::max(t_, arrival);
@@ -123,6 +159,15 @@ int Replica::step() {
     w.blocks = need;
     w.order = order_++;
     RequestRecord& rec = run_.requests[w.record];
+    if (s_.prefix_block_tokens > 0 && role_ != Role::decode && w.prefilled == 0 && w.target == r.input_tokens) {
+      // The prompt's leading blocks an earlier prompt left in the cache are
+      // not computed again; its last token always is (it gives the first
+      // output token).
+      const std::int64_t hit = prefix_.matched(r.prefix_blocks);
+      w.prefilled = w.cached = std::min(hit * s_.prefix_block_tokens, r.input_tokens - 1);
+      rec.reused_tokens = w.prefilled;
+      prefix_.touch(r.prefix_blocks, hit);
+    }
     if (role_ == Role::decode) {
       if (rec.decode_admitted < Seconds(0)) rec.decode_admitted = t_;
     } else if (rec.preemptions == 0) {
@@ -192,6 +237,7 @@ int Replica::step() {
       a.prefilled += batch.sequences[k].new_tokens;
       a.cached = a.prefilled;
       if (!a.decoding()) continue;
+      prefix_.touch(rec.request.prefix_blocks, std::ssize(rec.request.prefix_blocks));
       ++a.generated;  // the step that ends the prompt samples the next token
       a.progress = static_cast<double>(a.generated);
       if (a.generated == 1) rec.first_token = t_;

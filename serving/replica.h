@@ -5,7 +5,9 @@
 #pragma once
 
 #include <deque>
+#include <map>
 #include <optional>
+#include <unordered_map>
 #include <vector>
 
 #include "serving/simulator.h"
@@ -52,8 +54,27 @@ void check_scheduler(const Scheduler& s);
 void check_fits(const Request& r, std::int64_t tokens, const Scheduler& s, const char* pool);
 
 // The replica a router picks among ones carrying `loads` requests: in turn
-// (advancing `turn`), or the least loaded (the lowest index on a tie).
-std::size_t route(Routing routing, const std::vector<std::int64_t>& loads, std::size_t& turn);
+// (advancing `turn`), the least loaded (the lowest index on a tie), or
+// (kv_aware) the one holding the most of the prompt's leading blocks,
+// `matched`, the least loaded of those.
+std::size_t route(Routing routing, const std::vector<std::int64_t>& loads, std::size_t& turn,
+                  const std::vector<std::int64_t>& matched = {});
+
+// A replica's prefix cache: block hashes, the least recently used evicted
+// first once it holds `capacity` of them.
+class PrefixCache {
+ public:
+  explicit PrefixCache(std::int64_t capacity) : capacity_(capacity) {}
+  // How many of `blocks`, from the first, it holds.
+  std::int64_t matched(const std::vector<std::int64_t>& blocks) const;
+  // The first `count` of `blocks` used now: kept, or added.
+  void touch(const std::vector<std::int64_t>& blocks, std::int64_t count);
+
+ private:
+  std::int64_t capacity_, tick_ = 0;
+  std::unordered_map<std::int64_t, std::int64_t> last_;  // hash -> its last use
+  std::map<std::int64_t, std::int64_t> by_use_;          // last use -> hash
+};
 
 // What an engine loop does with a request: all of it (colocated), only its
 // prompt and first token (a prefill pool: the request then leaves for a
@@ -67,6 +88,8 @@ class Replica {
   bool busy() const { return !running_.empty() || !waiting_.empty(); }
   Seconds clock() const { return t_; }
   std::int64_t outstanding() const { return std::ssize(running_) + std::ssize(waiting_); }
+  // Leading blocks of `r`'s prompt in this replica's prefix cache (0 when off).
+  std::int64_t cached_blocks(const Request& r) const { return prefix_.matched(r.prefix_blocks); }
   // A new request (both, prefill) or one whose prompt's cache has arrived (decode).
   void accept(std::size_t record, Seconds arrival);
   // One iteration at the replica's clock: admission, one step; the number of
@@ -85,6 +108,7 @@ class Replica {
   std::deque<Active> waiting_;
   std::vector<Active> running_;  // in admission order
   std::vector<std::size_t> handed_off_;
+  PrefixCache prefix_;
   std::int64_t free_blocks_, order_ = 0, held_steps_ = 0;
   Seconds t_{0};
 };

@@ -86,8 +86,11 @@ RequestTrace csv_trace(const std::string& file) {
       ++t.skipped;
       continue;
     }
-    t.requests.push_back(
-        {std::ssize(t.requests), Seconds(0), whole_tokens(file, row.line, input, row.cell.at(input), 1), out_tokens});
+    t.requests.push_back({std::ssize(t.requests),
+                          Seconds(0),
+                          whole_tokens(file, row.line, input, row.cell.at(input), 1),
+                          out_tokens,
+                          {}});
     times.push_back(*at);
     lines.push_back(row.line);
   }
@@ -100,6 +103,7 @@ RequestTrace jsonl_trace(const std::string& file) {
   if (!in) throw InputError({"trace"}, file + ": cannot read the file");
   RequestTrace t;
   t.format = RequestTraceFormat::mooncake;
+  t.prefix_block_tokens = 512;
   std::vector<double> times;
   std::vector<int> lines;
   std::string line;
@@ -129,9 +133,21 @@ RequestTrace jsonl_trace(const std::string& file) {
     }
     if (ms < 0)
       throw InputError({"trace"}, fmt::format("{}:{}: timestamp: expected milliseconds, got '{}'", file, n, stamp));
+    // hash_ids, where given: the prompt's 512-token blocks for a prefix cache.
+    std::vector<std::int64_t> blocks;
+    if (j.contains("hash_ids")) {
+      const auto& ids = j.at("hash_ids");
+      bool whole = ids.is_array();
+      for (std::size_t i = 0; whole && i < ids.size(); ++i) {
+        whole = ids[i].is_number_integer();
+        if (whole) blocks.push_back(ids[i].get<std::int64_t>());
+      }
+      if (!whole)
+        throw InputError({"trace"}, fmt::format("{}:{}: hash_ids: expected a list of whole numbers", file, n));
+    }
     t.requests.push_back({std::ssize(t.requests), Seconds(0),
                           whole_tokens(file, n, "input_length", field("input_length"), 1),
-                          whole_tokens(file, n, "output_length", field("output_length"), 1)});
+                          whole_tokens(file, n, "output_length", field("output_length"), 1), std::move(blocks)});
     times.push_back(ms * 1e-3);
     lines.push_back(n);
   }

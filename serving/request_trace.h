@@ -31,6 +31,9 @@ struct RequestTrace {
   RequestTraceFormat format = RequestTraceFormat::azure;
   std::vector<Request> requests;  // arrivals from the first request's, ids in file order
   std::int64_t skipped = 0;       // failed requests left out (BurstGPT)
+  // Tokens per prefix block of the requests' prefix_blocks (Mooncake's
+  // hash_ids are of 512-token blocks, economics-serving.md 3.5); 0: none.
+  std::int64_t prefix_block_tokens = 0;
 };
 
 RequestTrace read_request_trace(const std::string& file);

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <cmath>
+
 #include "core/diagnostics.h"
 
 namespace tokenfab {
@@ -38,11 +40,57 @@ TEST_CASE("request traces: the shipped samples of each format") {
   const RequestTrace moon = read_request_trace("workloads/requests/mooncake_sample.jsonl");
   CHECK(moon.format == RequestTraceFormat::mooncake);
   CHECK(moon.requests.size() == 120);
-  // 139 ms and 291 ms: 0.152 s after the first.
-  CHECK(moon.requests[1].arrival.value() == doctest::Approx(0.152));
+  // 139 ms and 247 ms: 0.108 s after the first.
+  CHECK(moon.requests[1].arrival.value() == doctest::Approx(0.108));
   std::vector<Request> faster = moon.requests;
   scale_arrivals(faster, 2.0);
-  CHECK(faster[1].arrival.value() == doctest::Approx(0.076));
+  CHECK(faster[1].arrival.value() == doctest::Approx(0.054));
+  // Its hash_ids, one per 512-token block: the second request continues the first's prefix.
+  CHECK(moon.prefix_block_tokens == 512);
+  CHECK(std::ssize(moon.requests[0].prefix_blocks) == (8939 + 511) / 512);
+  CHECK(moon.requests[1].prefix_blocks.front() == moon.requests[0].prefix_blocks.front());
+}
+
+}  // namespace
+}  // namespace tokenfab
+
+namespace tokenfab {
+namespace {
+
+// Arrival gaps of a stream: their mean and coefficient of variation.
+std::pair<double, double> gap_moments(const std::vector<Request>& r) {
+  double sum = 0, sq = 0, last = 0;
+  for (const auto& q : r) {
+    const double gap = q.arrival.value() - last;
+    last = q.arrival.value();
+    sum += gap;
+    sq += gap * gap;
+  }
+  const double n = static_cast<double>(r.size()), mean = sum / n;
+  return {mean, std::sqrt(sq / n - mean * mean) / mean};
+}
+
+TEST_CASE("requests: gamma gaps keep the rate and take the asked variation; cv 1 is the Poisson stream") {
+  // 40,000 gaps: the sample mean and CV are within a few per cent of the
+  // distribution's (the CV's standard error at cv 2 is about 2.5%).
+  for (const double cv : {0.5, 1.0, 2.0}) {
+    CAPTURE(cv);
+    const auto r =
+        poisson_requests({.rate = 4.0, .count = 40000, .input = {1, 1}, .output = {1, 1}, .seed = 9, .cv = cv});
+    const auto [mean, measured_cv] = gap_moments(r);
+    CHECK(mean == doctest::Approx(0.25).epsilon(0.03));
+    CHECK(measured_cv == doctest::Approx(cv).epsilon(0.08));
+  }
+  const auto poisson = poisson_requests({.rate = 4.0, .count = 100, .input = {1, 1}, .output = {1, 1}, .seed = 9});
+  RequestRandom draw(9);
+  double t = 0;
+  for (const auto& q : poisson) {
+    t += draw.exponential(0.25);
+    draw.between({1, 1});
+    draw.between({1, 1});
+    CHECK(q.arrival.value() == t);
+  }
+  CHECK_THROWS_AS(poisson_requests({.rate = 4.0, .count = 1, .input = {1, 1}, .output = {1, 1}, .cv = 0}), InputError);
 }
 
 }  // namespace

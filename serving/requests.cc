@@ -23,6 +23,24 @@ std::int64_t RequestRandom::between(const LengthRange& r) {
 
 double RequestRandom::exponential(double mean) { return -mean * std::log1p(-uniform()); }
 
+double RequestRandom::normal() {
+  const double u = 1.0 - uniform();  // (0, 1]
+  const double v = uniform();
+  return std::sqrt(-2.0 * std::log(u)) * std::cos(2.0 * 3.14159265358979323846 * v);
+}
+
+double RequestRandom::gamma(double shape, double scale) {
+  if (shape < 1.0) return gamma(shape + 1.0, scale) * std::pow(1.0 - uniform(), 1.0 / shape);
+  const double d = shape - 1.0 / 3.0, c = 1.0 / std::sqrt(9.0 * d);
+  while (true) {
+    const double x = normal();
+    const double v = std::pow(1.0 + c * x, 3);
+    if (v <= 0) continue;
+    const double u = 1.0 - uniform();
+    if (std::log(u) < 0.5 * x * x + d - d * v + d * std::log(v)) return d * v * scale;
+  }
+}
+
 void check_lengths(const LengthRange& r, const char* what) {
   if (r.low < 1 || r.high < r.low) {
     throw InputError({std::string(what)},
@@ -33,6 +51,8 @@ void check_lengths(const LengthRange& r, const char* what) {
 std::vector<Request> poisson_requests(const PoissonLoad& load) {
   if (!(load.rate > 0) || !std::isfinite(load.rate)) throw InputError({"rate"}, "expected a positive request rate");
   if (load.count < 1) throw InputError({"requests"}, "expected at least one request");
+  if (!(load.cv > 0) || !std::isfinite(load.cv))
+    throw InputError({"cv"}, "expected a positive coefficient of variation of the arrival gaps");
   check_lengths(load.input, "input tokens");
   check_lengths(load.output, "output tokens");
   RequestRandom random(load.seed);
@@ -40,8 +60,10 @@ std::vector<Request> poisson_requests(const PoissonLoad& load) {
   out.reserve(static_cast<std::size_t>(load.count));
   double t = 0;
   for (std::int64_t i = 0; i < load.count; ++i) {
-    t += random.exponential(1.0 / load.rate);
-    out.push_back({i, Seconds(t), random.between(load.input), random.between(load.output)});
+    // cv 1 keeps the exponential draw itself, so Poisson runs stay as they were.
+    const double shape = 1.0 / (load.cv * load.cv);
+    t += load.cv == 1.0 ? random.exponential(1.0 / load.rate) : random.gamma(shape, 1.0 / (load.rate * shape));
+    out.push_back({i, Seconds(t), random.between(load.input), random.between(load.output), {}});
   }
   return out;
 }

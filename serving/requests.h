@@ -25,6 +25,11 @@ struct Request {
   Seconds arrival;
   std::int64_t input_tokens = 1;
   std::int64_t output_tokens = 1;
+  // Hashes of the prompt's consecutive blocks of Scheduler::
+  // prefix_block_tokens tokens, each standing for its whole prefix (two
+  // prompts with the same i-th hash share their first i + 1 blocks): what a
+  // prefix cache matches (Mooncake's hash_ids). Empty: nothing to share.
+  std::vector<std::int64_t> prefix_blocks;
 };
 
 // Uniform integers in [low, high].
@@ -38,6 +43,12 @@ struct PoissonLoad {
   std::int64_t count = 1;
   LengthRange input, output;
   std::uint64_t seed = 1;
+  // Coefficient of variation of the gaps between arrivals: 1 is Poisson
+  // (exponential gaps); above 1 the gaps are gamma distributed with shape
+  // 1/cv^2 and the same mean, so requests come in bursts (cv 2: shape 0.25),
+  // as the bursty sources of serving benchmarks (vLLM's --burstiness is
+  // 1/cv^2) and BurstGPT's fitted arrivals.
+  double cv = 1.0;
 };
 
 struct ClosedLoop {
@@ -56,12 +67,16 @@ class RequestRandom {
   double uniform();  // [0, 1), 53 bits
   std::int64_t between(const LengthRange& r);
   double exponential(double mean);
+  double normal();  // standard, Box-Muller over two uniforms
+  // Gamma of `shape` and mean shape x scale (Marsaglia-Tsang; shape < 1 by
+  // boosting: gamma(shape + 1) x u^(1/shape)).
+  double gamma(double shape, double scale);
 
  private:
   std::uint64_t state_;
 };
 
-// Throws InputError for a non-positive rate or count, or an empty range.
+// Throws InputError for a non-positive rate, count or cv, or an empty range.
 std::vector<Request> poisson_requests(const PoissonLoad& load);
 void check_lengths(const LengthRange& r, const char* what);
 

@@ -36,9 +36,12 @@ ServingRun simulate(const std::vector<StepModel*>& steps, const Scheduler& s, co
       RequestRecord record;
       record.request = r;
       run.requests.push_back(record);
-      std::vector<std::int64_t> loads;
-      for (const auto& replica : replicas) loads.push_back(replica.outstanding());
-      const std::size_t to = route(routing, loads, turn);
+      std::vector<std::int64_t> loads, matched;
+      for (const auto& replica : replicas) {
+        loads.push_back(replica.outstanding());
+        if (routing == Routing::kv_aware) matched.push_back(replica.cached_blocks(r));
+      }
+      const std::size_t to = route(routing, loads, turn, matched);
       run.requests.back().replica = static_cast<int>(to);
       run.requests.back().queued = r.arrival + s.request_overhead;
       replicas[to].accept(run.requests.size() - 1, r.arrival + s.request_overhead);

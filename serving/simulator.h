@@ -64,6 +64,12 @@ struct Scheduler {
   // Each request reaches the queue this long after it arrives (the server's
   // front end, EngineConfig::request_overhead); its TTFT and E2E hold it.
   Seconds request_overhead{0};
+  // Prefix caching (vLLM's automatic prefix caching, SGLang's radix cache):
+  // a replica keeps the blocks of the prompts it prefilled, by hash
+  // (Request::prefix_blocks), least recently used first out, as many as its
+  // KV cache holds; a new prompt whose leading blocks are there prefills
+  // only the rest (at least its last token). 0: off.
+  std::int64_t prefix_block_tokens = 0;
 };
 
 struct OpenLoop {
@@ -79,7 +85,8 @@ struct RequestRecord {
   Seconds first_token;  // end of the step that finished its prompt
   Seconds finished;     // end of the step that gave its last token
   int preemptions = 0;
-  int replica = 0;  // the one the router sent it to (of the prefill pool when disaggregated)
+  std::int64_t reused_tokens = 0;  // of its prompt, from the replica's prefix cache
+  int replica = 0;                 // the one the router sent it to (of the prefill pool when disaggregated)
   // Disaggregated (serving/disaggregated.h) only, else negative: its prompt's
   // end on the prefill pool, its cache's arrival at the decode pool, its
   // admission there, and the decode replica.
@@ -104,8 +111,11 @@ struct ServingRun {
 };
 
 // How arriving requests are spread over replicas: in turn, or to the one
-// with the fewest requests running and waiting (the lowest index on a tie).
-enum class Routing { round_robin, least_loaded };
+// with the fewest requests running and waiting (the lowest index on a tie),
+// kv_aware: to the replica whose prefix cache holds the most of the
+// prompt's leading blocks, the least loaded of those (Dynamo's KV router,
+// SGLang's cache-aware router).
+enum class Routing { round_robin, least_loaded, kv_aware };
 
 // Throws InputError when a request's prompt needs more blocks than the whole
 // cache holds, or the scheduler's limits are not positive.

@@ -16,7 +16,7 @@ namespace tokenfab {
 namespace {
 
 Request request(std::int64_t id, double arrival, std::int64_t input, std::int64_t output) {
-  return {id, Seconds(arrival), input, output};
+  return {id, Seconds(arrival), input, output, {}};
 }
 
 TEST_CASE("serving: one request is prefilled in one step and decoded a token a step") {
@@ -292,6 +292,59 @@ TEST_CASE("serving: the KV cache's size comes from the memory the weights leave"
   const KvCapacity less = kv_cache_capacity({sys, m, Precision{}, Mapping{}, e}, 16, 2048);
   CHECK((k.usable - less.usable).value() ==
         doctest::Approx(0.1 * sys.chip.weight_memory().capacity.value()).epsilon(1e-9));
+}
+
+}  // namespace
+}  // namespace tokenfab
+
+namespace tokenfab {
+namespace {
+
+Request prompt(std::int64_t id, double arrival, std::vector<std::int64_t> blocks) {
+  return {id, Seconds(arrival), 300, 2, std::move(blocks)};
+}
+
+TEST_CASE("serving: a prefix cache skips the leading blocks an earlier prompt left, and always the last token") {
+  FakeSteps steps;
+  // Blocks of 100 tokens; 100 KV blocks of 16 tokens hold 16 of them.
+  // A prefills 300 tokens: 10 + 30 = 40 ms, its first token at 0.040 s.
+  // B shares A's first two blocks: it prefills 100 tokens, 10 + 10 = 20 ms.
+  // C repeats A's prompt: all of it is cached but its last token, 10.1 ms.
+  const Scheduler s{
+      .max_batch = 8, .token_budget = 8192, .block_tokens = 16, .kv_blocks = 100, .prefix_block_tokens = 100};
+  const ServingRun run =
+      simulate(steps, s, OpenLoop{{prompt(0, 0.0, {1, 2, 3}), prompt(1, 1.0, {1, 2, 9}), prompt(2, 2.0, {1, 2, 3})}});
+  CHECK(run.requests[0].first_token.value() == doctest::Approx(0.040));
+  CHECK(run.requests[0].reused_tokens == 0);
+  CHECK(run.requests[1].first_token.value() == doctest::Approx(1.020));
+  CHECK(run.requests[1].reused_tokens == 200);
+  CHECK(run.requests[2].first_token.value() == doctest::Approx(2.0101));
+  CHECK(run.requests[2].reused_tokens == 299);
+  // Off, every prompt is prefilled whole.
+  Scheduler off = s;
+  off.prefix_block_tokens = 0;
+  CHECK(simulate(steps, off, OpenLoop{{prompt(0, 0.0, {1, 2, 3}), prompt(1, 1.0, {1, 2, 3})}})
+            .requests[1]
+            .reused_tokens == 0);
+}
+
+TEST_CASE("serving: a KV-aware router sends a prompt where its prefix is, the least loaded among equals") {
+  FakeSteps steps;
+  const Scheduler s{
+      .max_batch = 8, .token_budget = 8192, .block_tokens = 16, .kv_blocks = 100, .prefix_block_tokens = 100};
+  // A and B go to idle replicas 0 and 1; at 1 s E (new) goes to 0, F (B's
+  // blocks) to 1, G (A's) to 0; H (A's again) finds replica 0 busier (E, G)
+  // than 1 (F) and still goes to 0, where its prefix is; by load it goes to 1.
+  const std::vector<Request> load{prompt(0, 0.0, {1, 2, 3}),    prompt(1, 0.001, {7, 8}),
+                                  prompt(2, 1.0, {9}),          prompt(3, 1.0001, {7, 8}),
+                                  prompt(4, 1.0002, {1, 2, 3}), prompt(5, 1.0003, {1, 2, 3})};
+  const ServingRun kv = simulate({&steps, &steps}, s, OpenLoop{load}, Routing::kv_aware);
+  const std::vector<int> expected{0, 1, 0, 1, 0, 0};
+  for (std::size_t i = 0; i < load.size(); ++i) CHECK(kv.requests[i].replica == expected[i]);
+  CHECK(kv.requests[5].reused_tokens == 299);
+  const ServingRun by_load = simulate({&steps, &steps}, s, OpenLoop{load}, Routing::least_loaded);
+  CHECK(by_load.requests[5].replica == 1);
+  CHECK(by_load.requests[5].reused_tokens == 0);
 }
 
 }  // namespace

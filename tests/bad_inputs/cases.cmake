@@ -127,3 +127,5 @@ bad_input(deployment_lpu_pool_too_small "the weights (10.7 GB) and one step's ac
 bad_input(deployment_request_beyond_cache "needs 2323 KV blocks of 16 tokens on the decode pool; the cache holds 1857" serve configs/deployments/vr_lpx_prefill_decode.yaml --concurrency 1 --input-tokens 40000)
 bad_input(deployment_afd_without_ffn "deployment_afd_without_ffn.yaml:1:1: decode.ffn_mapping: attention_ffn needs the LPUs' mapping" serve @deployment_afd_without_ffn.yaml --concurrency 1)
 bad_input(deployment_colocated_with_pools "a colocated deployment needs its `colocated:` replicas" serve configs/deployments/vr_nvl72_prefill_decode.yaml --concurrency 1 --set style=colocated)
+# A prefix cache needs the trace's block hashes.
+bad_input(prefix_caching_without_hashes "--prefix-caching needs a --trace whose requests carry prefix block hashes" serve --trace workloads/requests/azure_conv_sample.csv --prefix-caching)
