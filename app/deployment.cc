@@ -26,6 +26,10 @@ const Schema<PoolUse>& pool_use_schema() {
           "KV admission: max_utilization (the prompt's blocks; a full cache preempts) or guaranteed_no_evict (the "
           "whole request's blocks, TensorRT-LLM's policy)")
         .default_value(AdmissionPolicy::max_utilization);
+    s.add("prefill_apart", &PoolUse::prefill_apart,
+          "steps with prompts carry only them and decodes wait (vLLM before chunked prefill); false: chunked "
+          "prefill beside the decodes")
+        .default_value(false);
     s.section("ffn_mapping", &PoolUse::ffn_mapping, mapping_schema());
     return s;
   }();
@@ -202,7 +206,8 @@ DeploymentRun::DeploymentRun(const LoadedDeployment& loaded, bool bound) {
     const SchedulerLimits limits{.max_batch = u.max_batch,
                                  .token_budget = u.token_budget,
                                  .block_tokens = d.block_tokens,
-                                 .reserve_output = u.policy == AdmissionPolicy::guaranteed_no_evict};
+                                 .reserve_output = u.policy == AdmissionPolicy::guaranteed_no_evict,
+                                 .prefill_apart = u.prefill_apart};
     if (std::string(label) == "decode" && d.style == DeploymentStyle::attention_ffn) {
       // The GPUs hold the weights that are not the FFN's, over their tensor ranks.
       const Bytes resident =

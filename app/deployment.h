@@ -66,6 +66,7 @@ struct PoolUse {
   std::optional<std::int64_t> max_batch;  // absent: the engine's, else 256
   std::int64_t token_budget = 8192;
   AdmissionPolicy policy = AdmissionPolicy::max_utilization;
+  bool prefill_apart = false;          // Scheduler::prefill_apart
   std::optional<Mapping> ffn_mapping;  // attention_ffn's decode: over the ffn pool
 };
 

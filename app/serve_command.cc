@@ -16,6 +16,7 @@
 #include "app/run_options.h"
 #include "core/atomic_file.h"
 #include "hw/rack/systemc_step_model.h"
+#include "serving/goodput.h"
 #include "serving/metrics.h"
 #include "serving/replica_setup.h"
 #include "serving/request_trace.h"
@@ -51,6 +52,7 @@ struct Options {
   std::vector<double> window;         // its start and end, seconds (default: the first 10 s)
   std::vector<std::string> compare;   // deployments served the same stream after the first
   std::int64_t context_bucket = 256;  // decodes timed at contexts rounded up to this (1: exact)
+  double goodput = 0;                 // with --compare: search each one's goodput at this attainment
 };
 
 LengthRange lengths(std::int64_t nominal, double ratio) {
@@ -274,10 +276,13 @@ int serve_comparison(const Options& o, const Invocation& invocation, const std::
   std::vector<std::string> files{o.run.run_file};
   files.insert(files.end(), o.compare.begin(), o.compare.end());
   const Slo slo{Seconds(o.ttft_slo > 0 ? o.ttft_slo : 1e300), Seconds(o.tpot_slo > 0 ? o.tpot_slo : 1e300)};
+  if (o.goodput > 0 && (!(o.rate > 0) || (o.ttft_slo <= 0 && o.tpot_slo <= 0)))
+    throw InputError({"goodput"}, "--goodput searches the Poisson --rate, starting there, under --ttft-slo/--tpot-slo");
   struct Row {
     std::string name, style;
     int devices = 0;
     ServingMetrics m;
+    double goodput = 0;  // requests/s
   };
   std::vector<Row> rows;
   nlohmann::ordered_json j;
@@ -291,8 +296,20 @@ int serve_comparison(const Options& o, const Invocation& invocation, const std::
     const LoadedDeployment loaded = load_deployment(file, o.run.sets);
     const DeploymentRun built(loaded, o.bound);
     const ServingRun run = built.simulate(request_load(o, trace), routing_of(o), prefix_blocks_of(o, trace));
-    Row row{loaded.deployment.name, std::string(enum_name(loaded.deployment.style)), built.devices(),
-            serving_metrics(run, slo, built.devices(), built.pools().back().scheduler.kv_blocks, built.kv_pool())};
+    auto metrics_of = [&](const ServingRun& r) {
+      return serving_metrics(r, slo, built.devices(), built.pools().back().scheduler.kv_blocks, built.kv_pool());
+    };
+    Row row{loaded.deployment.name, std::string(enum_name(loaded.deployment.style)), built.devices(), metrics_of(run)};
+    if (o.goodput > 0) {
+      row.goodput = goodput_rate(
+          [&](double rate) {
+            Options at = o;
+            at.rate = rate;
+            return metrics_of(built.simulate(request_load(at, trace), routing_of(o), prefix_blocks_of(o, trace)))
+                .slo_attainment;
+          },
+          o.goodput, o.rate);
+    }
     j["deployments"].push_back({{"file", file},
                                 {"name", row.name},
                                 {"style", row.style},
@@ -301,7 +318,8 @@ int serve_comparison(const Options& o, const Invocation& invocation, const std::
                                 {"tpot_s", percentiles_json(row.m.tpot)},
                                 {"e2e_s", percentiles_json(row.m.e2e)},
                                 {"tokens_per_s_per_device", row.m.tokens_per_second_per_device},
-                                {"slo_attainment", row.m.slo_attainment}});
+                                {"slo_attainment", row.m.slo_attainment},
+                                {"goodput_requests_per_s", row.goodput}});
     rows.push_back(std::move(row));
   }
   write_file_atomically(std::filesystem::path(o.run.out) / "serving_compare.json", j.dump(2) + "\n");
@@ -326,6 +344,16 @@ int serve_comparison(const Options& o, const Invocation& invocation, const std::
   }
   if (o.ttft_slo > 0 || o.tpot_slo > 0)
     std::cout << fmt::format("  SLO: TTFT <= {:.0f} ms and TPOT <= {:.1f} ms\n", 1e3 * o.ttft_slo, 1e3 * o.tpot_slo);
+  if (o.goodput > 0) {
+    std::cout << fmt::format("  goodput, the highest Poisson rate with at least {:.0f}% of requests within the SLO:\n",
+                             100 * o.goodput);
+    const double first = rows.front().goodput / rows.front().devices;
+    for (const Row& r : rows) {
+      const double per = r.goodput / r.devices;
+      std::cout << fmt::format("  {:<48} {:>8.2f} requests/s, {:.3f} per device ({:.2f}x the first)\n", r.name,
+                               r.goodput, per, per / first);
+    }
+  }
   std::cout << "  wrote " << o.run.out << "/serving_compare.json\n";
   return 0;
 }
@@ -446,6 +474,10 @@ Command serve_command() {
                        "run files: time decodes at contexts rounded up to a multiple of this (1: exact; "
                        "deployments set context_bucket in their file)")
             ->check(CLI::PositiveNumber);
+        cmd.add_option("--goodput", o->goodput,
+                       "with --compare and --rate: each deployment's goodput, the highest rate with at least this "
+                       "share of requests within the SLOs (DistServe: 0.9)")
+            ->check(CLI::Range(0.0, 1.0));
         cmd.add_option("--compare", o->compare,
                        "more deployment files served the same request stream, in one table against the first");
         cmd.add_flag("--bound", o->bound, "time steps with the hardware bound (every deployment term off)");

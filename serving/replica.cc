@@ -196,7 +196,10 @@ int Replica::step() {
   Batch batch;
   std::vector<std::size_t> member;  // running index of each sequence
   std::int64_t budget = s_.token_budget * s_.ranks, prefill_tokens = 0;
-  for (std::size_t i = 0; i < running_.size(); ++i) {
+  // Prefill apart: while a prompt is waiting to be prefilled, decodes pause.
+  const bool pause_decodes =
+      s_.prefill_apart && std::any_of(running_.begin(), running_.end(), [](const Active& a) { return !a.decoding(); });
+  for (std::size_t i = 0; i < running_.size() && !pause_decodes; ++i) {
     if (!running_[i].decoding()) continue;
     batch.sequences.push_back({Phase::decode, verified, running_[i].cached});
     member.push_back(i);

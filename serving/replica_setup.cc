@@ -25,7 +25,9 @@ ReplicaSetup::ReplicaSetup(const SystemConfig& system, const ModelSpec& model, c
                .batch_wait_steps = limits.batch_wait_steps,
                .batch_wait_tokens_ratio = limits.batch_wait_tokens_ratio,
                .reserve_output = limits.reserve_output,
-               .request_overhead = engine.request_overhead};
+               .request_overhead = engine.request_overhead,
+               .prefix_block_tokens = 0,
+               .prefill_apart = limits.prefill_apart};
 }
 
 }  // namespace tokenfab

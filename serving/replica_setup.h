@@ -23,6 +23,7 @@ struct SchedulerLimits {
   std::int64_t batch_wait_steps = 0;
   double batch_wait_tokens_ratio = 0;
   bool reserve_output = false;  // Scheduler::reserve_output
+  bool prefill_apart = false;   // Scheduler::prefill_apart
 };
 
 class ReplicaSetup {

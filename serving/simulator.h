@@ -70,6 +70,10 @@ struct Scheduler {
   // KV cache holds; a new prompt whose leading blocks are there prefills
   // only the rest (at least its last token). 0: off.
   std::int64_t prefix_block_tokens = 0;
+  // Prompts apart from decodes, as vLLM scheduled before chunked prefill
+  // (DistServe's and Splitwise's baseline): a step with prompts to prefill
+  // carries only them, and every running decode waits for it.
+  bool prefill_apart = false;
 };
 
 struct OpenLoop {

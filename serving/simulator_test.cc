@@ -7,6 +7,7 @@
 #include "core/config_loader.h"
 #include "hw/system/system_config.h"
 #include "serving/fake_steps.h"
+#include "serving/goodput.h"
 #include "serving/kv_capacity.h"
 #include "serving/metrics.h"
 #include "serving/serving_timeline.h"
@@ -345,6 +346,55 @@ TEST_CASE("serving: a KV-aware router sends a prompt where its prefix is, the le
   const ServingRun by_load = simulate({&steps, &steps}, s, OpenLoop{load}, Routing::least_loaded);
   CHECK(by_load.requests[5].replica == 1);
   CHECK(by_load.requests[5].reused_tokens == 0);
+}
+
+}  // namespace
+}  // namespace tokenfab
+
+namespace tokenfab {
+namespace {
+
+TEST_CASE("goodput: the highest rate that holds the attainment, found by doubling and bisecting") {
+  // Attainment falls linearly from 1 at rate 0 to 0 at rate 10: 90% holds up
+  // to rate 1. From 0.3: doubling holds at 0.6, fails at 1.2; bisection
+  // narrows [0.6, 1.2] to 2% of the rate held.
+  int calls = 0;
+  const auto linear = [&](double r) {
+    ++calls;
+    return 1.0 - r / 10.0;
+  };
+  const double g = goodput_rate(linear, 0.9, 0.3);
+  CHECK(g <= 1.0);
+  CHECK(g >= 0.98);
+  // From above the answer it halves first.
+  CHECK(goodput_rate(linear, 0.9, 40.0) == doctest::Approx(1.0).epsilon(0.02));
+  CHECK(calls < 40);
+  CHECK_THROWS_AS(goodput_rate([](double) { return 0.0; }, 0.9, 1.0), InputError);
+}
+
+}  // namespace
+}  // namespace tokenfab
+
+namespace tokenfab {
+namespace {
+
+TEST_CASE("serving: prompts apart from decodes pause every decode while a prompt is prefilled") {
+  FakeSteps steps;
+  // A: 10-token prompt, 11 ms, first token at 0.011 s; a decode to 0.022 s.
+  // B arrives at 0.012 s and is admitted at 0.022 s: apart, the step holds
+  // only B's 100 tokens, 10 + 10 = 20 ms, and A's decode waits.
+  Scheduler s{.max_batch = 8, .token_budget = 8192, .block_tokens = 16, .kv_blocks = 100};
+  s.prefill_apart = true;
+  const ServingRun run = simulate(steps, s, OpenLoop{{request(0, 0.0, 10, 5), request(1, 0.012, 100, 5)}});
+  CHECK(run.requests[1].first_token.value() == doctest::Approx(0.042));
+  REQUIRE(run.steps.size() > 2);
+  CHECK(run.steps[2].decodes == 0);
+  CHECK(run.steps[2].prefill_tokens == 100);
+  // Chunked beside the decode instead: 10 + 1 + 10 = 21 ms.
+  s.prefill_apart = false;
+  const ServingRun mixed = simulate(steps, s, OpenLoop{{request(0, 0.0, 10, 5), request(1, 0.012, 100, 5)}});
+  CHECK(mixed.requests[1].first_token.value() == doctest::Approx(0.043));
+  CHECK(mixed.steps[2].decodes == 1);
 }
 
 }  // namespace
