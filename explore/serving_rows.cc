@@ -7,6 +7,7 @@
 
 #include "core/config_loader.h"
 #include "core/csv.h"
+#include "explore/mapping_search.h"
 #include "serving/disaggregated.h"
 #include "serving/metrics.h"
 #include "serving/replica_setup.h"
@@ -31,6 +32,9 @@ const Schema<ServingValidationSpec>& serving_validation_schema() {
     s.add("context_bucket", &ServingValidationSpec::context_bucket, "decodes timed at contexts rounded up to this")
         .at_least(std::int64_t{1});
     s.add("tolerance", &ServingValidationSpec::tolerance, "largest median |error| of each metric").at_least(0.0);
+    s.add("server_file", &ServingValidationSpec::server_file, "MLPerf Server/Interactive rows' CSV, relative");
+    s.add("server_requests", &ServingValidationSpec::server_requests, "Poisson requests per MLPerf row")
+        .at_least(std::int64_t{100});
     return s;
   }();
   return schema;
@@ -77,6 +81,7 @@ ServingValidationSpec load_serving_validation(const std::string& file, const std
   s.measured = path_beside(resolved.find("measured"), s.measured);
   s.file = path_beside(resolved.find("file"), s.file);
   s.model = path_beside(resolved.find("model"), s.model);
+  s.server_file = path_beside(resolved.find("server_file"), s.server_file);
   s.spec = load_measured_spec(s.measured, {});
   return s;
 }
@@ -258,6 +263,96 @@ ServedRow serve_row(const ServingValidationSpec& spec, const ServingRow& row, st
   } catch (const InputError& e) {
     out.outside = e.what();
     out.outside_kind = "the model does not fit (weights and a step's activations leave no KV cache)";
+  }
+  return out;
+}
+
+std::vector<ServerRow> server_rows(const ServingValidationSpec& spec) {
+  const std::string& file = spec.server_file;
+  std::vector<ServerRow> out;
+  for (const CsvRow& r : read_csv_file(file,
+                                       {"round", "scenario", "accelerator_short", "total_accelerators", "benchmark",
+                                        "samples_per_s", "tokens_per_sample_observed", "ttft_limit_ms", "tpot_limit_ms",
+                                        "ttft_p99_ms", "tpot_p99_ms", "software_framework", "source_path"},
+                                       "measured")) {
+    const auto& c = r.cell;
+    auto number = [&](const char* column) { return csv_number(file, r, column, "measured"); };
+    ServerRow row;
+    row.benchmark = c.at("benchmark");
+    row.scenario = c.at("scenario");
+    row.hardware = c.at("accelerator_short");
+    row.key = fmt::format("mlperf/{}/{}/{}/{}", row.hardware, c.at("round"), row.benchmark, row.scenario);
+    row.source = c.at("source_path");
+    row.framework = c.at("software_framework").starts_with("TensorRT") ? "trt" : "";
+    const double gpus = number("total_accelerators");
+    if (!(gpus >= 1 && gpus <= 1 << 20))
+      throw InputError({"measured"}, fmt::format("{}:{}: total_accelerators out of range", file, r.line));
+    row.gpus = static_cast<int>(gpus);
+    row.samples_per_s = number("samples_per_s");
+    const BenchmarkSpec* bench = nullptr;
+    for (const auto& b : spec.spec.mlperf.benchmarks) {
+      if (b.name == row.benchmark) bench = &b;
+    }
+    if (!bench)
+      throw InputError({"measured"}, fmt::format("{}:{}: benchmark '{}' is not described in measured.yaml", file,
+                                                 r.line, row.benchmark));
+    row.input = bench->input_tokens;
+    row.output = c.at("tokens_per_sample_observed").empty()
+                     ? bench->output_tokens
+                     : std::max<std::int64_t>(1, std::llround(number("tokens_per_sample_observed")));
+    row.ttft_limit = number("ttft_limit_ms") * 1e-3;
+    row.tpot_limit = number("tpot_limit_ms") * 1e-3;
+    row.ttft_p99 = number("ttft_p99_ms") * 1e-3;
+    row.tpot_p99 = number("tpot_p99_ms") * 1e-3;
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+ServedServerRow serve_server_row(const ServingValidationSpec& spec, const ServerRow& row) {
+  ServedServerRow out;
+  const HardwareSystem& hw = system_for(spec.spec, row.hardware);
+  std::string model_path;
+  for (const auto& b : spec.spec.mlperf.benchmarks) {
+    if (b.name == row.benchmark) model_path = b.model;
+  }
+  const ModelSpec& model = model_at(model_path);
+  const Precision& precision = precision_named(spec.spec, hw.format);
+  EngineConfig engine = engine_named(spec.spec, row.framework);
+  engine.speculative = {};
+  engine.request_overhead = Seconds(0);  // LoadGen calls the engine: no server front end
+  try {
+    // The decode mapping with the most tokens per GPU at the middle of the
+    // output, as the Offline rows choose it, without pipeline stages: a
+    // serving step passes one batch through every stage in turn (the loop
+    // does not overlap micro-batches), so a pipeline would time as its sum.
+    SearchSpace space = default_space(hw.system, model, engine.max_batch.value_or(4096));
+    space.pp = {1};
+    space.max_devices = std::min(row.gpus, hw.system.chips);
+    const auto points = sweep(hw.system, model, precision, engine, decode_shape(row.input + row.output / 2), space);
+    const Point* best = most_per_device(points);
+    if (!best) {
+      out.outside = "no mapping of the model fits the submitted GPUs";
+      return out;
+    }
+    out.mapping = best->mapping;
+    out.replicas = std::max(1, row.gpus / out.mapping.replica_devices());
+    const ReplicaSetup setup(hw.system, model, precision, out.mapping, engine,
+                             {.max_batch = std::nullopt, .token_budget = spec.spec.inferencex.prefill_chunk_tokens});
+    AnalyticalStepModel steps(setup.config(spec.context_bucket));
+    const OpenLoop load{poisson_requests({.rate = row.samples_per_s,
+                                          .count = spec.server_requests,
+                                          .input = {row.input, row.input},
+                                          .output = {row.output, row.output},
+                                          .seed = 1})};
+    const ServingRun run = simulate(std::vector<StepModel*>(static_cast<std::size_t>(out.replicas), &steps),
+                                    setup.scheduler, load, Routing::least_loaded);
+    const ServingMetrics m = serving_metrics(run, {}, row.gpus, setup.scheduler.kv_blocks);
+    out.served = true;
+    out.ttft_p99 = m.ttft.p99.value();
+    out.tpot_p99 = m.tpot.p99.value();
+  } catch (const InputError& e) {
+    out.outside = e.what();
   }
   return out;
 }

@@ -37,6 +37,8 @@ struct ServingValidationSpec {
   std::int64_t max_concurrency = 1024;  // rows above are printed outside, not served
   std::int64_t context_bucket = 256;    // StepModelConfig::context_bucket
   double tolerance = 0.20;              // median |error| of each metric
+  std::string server_file;              // MLPerf Server and Interactive rows' CSV
+  std::int64_t server_requests = 1000;  // Poisson requests per MLPerf row
   MeasuredSpec spec;                    // measured.yaml, loaded
 };
 
@@ -78,5 +80,34 @@ struct ServedRow {
 // serves rows without it).
 ServedRow serve_row(const ServingValidationSpec& spec, const ServingRow& row,
                     std::optional<Seconds> front_end = std::nullopt);
+
+// MLPerf Server and Interactive rows: LoadGen's Poisson queries at the
+// published samples per second on the submitted GPUs, each of the
+// benchmark's mean prompt (measured.yaml, assumed) and the row's observed
+// output tokens. The submitter's mapping is not published: replicas of the
+// decode mapping with the most tokens per GPU, as the Offline rows choose
+// it, among those without pipeline stages (the serving loop does not
+// overlap micro-batches), behind a least-loaded router, on the framework's
+// engine with no front end (LoadGen calls the engine, no HTTP server) and
+// no drafts (the rows do not say). Compared: the simulated p99 TTFT and TPOT
+// with the measured ones and with the benchmark's limits.
+struct ServerRow {
+  std::string key;  // mlperf/<accelerator>/<round>/<benchmark>/<scenario>
+  std::string source, hardware, benchmark, scenario, framework;
+  int gpus = 0;
+  double samples_per_s = 0;
+  std::int64_t input = 0, output = 0;
+  double ttft_limit = 0, tpot_limit = 0, ttft_p99 = 0, tpot_p99 = 0;  // seconds
+};
+std::vector<ServerRow> server_rows(const ServingValidationSpec& spec);
+
+struct ServedServerRow {
+  bool served = false;
+  std::string outside;
+  double ttft_p99 = 0, tpot_p99 = 0;  // seconds
+  Mapping mapping;
+  int replicas = 0;
+};
+ServedServerRow serve_server_row(const ServingValidationSpec& spec, const ServerRow& row);
 
 }  // namespace tokenfab

@@ -31,6 +31,12 @@ DISAGGREGATED_COLUMNS = [
     "decode_gpus", "num_gpus", "isl", "osl", "concurrency", "ttft_median_ms", "tpot_median_ms", "tok_s_per_gpu",
     "run_date", "image", "run_url",
 ]
+MLPERF_SERVER_COLUMNS = [
+    "round", "scenario", "submitter", "accelerator_short", "total_accelerators", "benchmark", "samples_per_s",
+    "tokens_per_s", "tokens_per_sample_observed", "ttft_limit_ms", "tpot_limit_ms", "ttft_p99_ms", "tpot_p99_ms",
+    "software_framework", "source_path",
+]
+SERVER_BENCHMARKS = {"llama2-70b", "llama3.1-405b", "llama3.1-8b", "deepseek-r1"}
 MLPERF_BENCHMARKS = {"llama2-70b", "llama3.1-405b", "llama3.1-8b", "deepseek-r1", "gpt-oss-120b"}
 MLPERF_ACCELERATORS = {"H100-SXM", "H200-SXM", "B200", "B300", "GB200", "GB300"}
 MLPERF_COLUMNS = [
@@ -83,6 +89,28 @@ def mlperf(shared):
                 continue
             seen.add(key)
             kept.append([r[c] for c in MLPERF_COLUMNS])
+    kept.sort()
+    return src, kept
+
+
+def mlperf_server(shared):
+    """MLPerf Server and Interactive rows with a measured p99 TTFT and TPOT,
+    for the serving simulation: the same filters as the Offline rows."""
+    src = shared / "reference/data/mlperf/llm_nvidia.csv"
+    kept, seen = [], set()
+    with open(src, newline="") as f:
+        for r in csv.DictReader(f):
+            if r["division"] != "closed" or r["scenario"] not in ("Server", "Interactive"):
+                continue
+            if r["inferred_from_other_variant"] == "1" or not r["ttft_p99_ms"] or not r["tpot_p99_ms"]:
+                continue
+            if r["benchmark"] not in SERVER_BENCHMARKS or r["accelerator_short"] not in MLPERF_ACCELERATORS:
+                continue
+            key = (r["round"], r["scenario"], r["submitter"], r["platform"], r["benchmark"], r["result_value"])
+            if key in seen:
+                continue
+            seen.add(key)
+            kept.append([r[c] for c in MLPERF_SERVER_COLUMNS])
     kept.sort()
     return src, kept
 
@@ -164,6 +192,14 @@ def main():
            "tpot medians in ms; tok_s_per_gpu: (input + output) tokens/s over num_gpus. isl/osl nominal."],
           DISAGGREGATED_COLUMNS, rows)
     print(f"inferencex disaggregated: {len(rows)} rows")
+    src, rows = mlperf_server(shared)
+    write(out / "mlperf_server.csv",
+          ["MLPerf Inference closed-division Server and Interactive results with a measured p99 TTFT and TPOT",
+           "(MLCommons; each row's source_path). From shared/reference/data/mlperf/llm_nvidia.csv by",
+           "scripts/extract_measured.py: benchmarks whose model tokenfab ships, GPUs whose system it ships;",
+           "de-duplicated; rows copied from another variant left out. Limits and p99s in ms."],
+          MLPERF_SERVER_COLUMNS, rows)
+    print(f"mlperf server: {len(rows)} rows")
     src, rows = mlperf(shared)
     write(out / "mlperf_offline.csv",
           ["MLPerf Inference closed-division Offline results (MLCommons; each row's source_path).",
