@@ -75,44 +75,36 @@ def disaggregated(shared):
     return src, kept
 
 
-def mlperf(shared):
+def mlperf_rows(shared, scenarios, benchmarks, columns, keep=lambda r: True):
+    """Closed-division MLPerf rows of `scenarios` and `benchmarks` on GPUs
+    whose system tokenfab ships, rows copied from another variant left out,
+    de-duplicated on round, scenario, submitter, platform, benchmark, result."""
     src = shared / "reference/data/mlperf/llm_nvidia.csv"
     kept, seen = [], set()
     with open(src, newline="") as f:
         for r in csv.DictReader(f):
-            if r["division"] != "closed" or r["scenario"] != "Offline" or r["inferred_from_other_variant"] == "1":
+            if r["division"] != "closed" or r["scenario"] not in scenarios or r["inferred_from_other_variant"] == "1":
                 continue
-            if r["benchmark"] not in MLPERF_BENCHMARKS or r["accelerator_short"] not in MLPERF_ACCELERATORS:
-                continue
-            key = (r["round"], r["submitter"], r["platform"], r["benchmark"], r["result_value"])
-            if key in seen:
-                continue
-            seen.add(key)
-            kept.append([r[c] for c in MLPERF_COLUMNS])
-    kept.sort()
-    return src, kept
-
-
-def mlperf_server(shared):
-    """MLPerf Server and Interactive rows with a measured p99 TTFT and TPOT,
-    for the serving simulation: the same filters as the Offline rows."""
-    src = shared / "reference/data/mlperf/llm_nvidia.csv"
-    kept, seen = [], set()
-    with open(src, newline="") as f:
-        for r in csv.DictReader(f):
-            if r["division"] != "closed" or r["scenario"] not in ("Server", "Interactive"):
-                continue
-            if r["inferred_from_other_variant"] == "1" or not r["ttft_p99_ms"] or not r["tpot_p99_ms"]:
-                continue
-            if r["benchmark"] not in SERVER_BENCHMARKS or r["accelerator_short"] not in MLPERF_ACCELERATORS:
+            if r["benchmark"] not in benchmarks or r["accelerator_short"] not in MLPERF_ACCELERATORS or not keep(r):
                 continue
             key = (r["round"], r["scenario"], r["submitter"], r["platform"], r["benchmark"], r["result_value"])
             if key in seen:
                 continue
             seen.add(key)
-            kept.append([r[c] for c in MLPERF_SERVER_COLUMNS])
+            kept.append([r[c] for c in columns])
     kept.sort()
     return src, kept
+
+
+def mlperf(shared):
+    return mlperf_rows(shared, ("Offline",), MLPERF_BENCHMARKS, MLPERF_COLUMNS)
+
+
+def mlperf_server(shared):
+    """Server and Interactive rows with a measured p99 TTFT and TPOT, for the
+    serving simulation."""
+    return mlperf_rows(shared, ("Server", "Interactive"), SERVER_BENCHMARKS, MLPERF_SERVER_COLUMNS,
+                       lambda r: r["ttft_p99_ms"] and r["tpot_p99_ms"])
 
 
 def write(path, header_lines, columns, rows):
