@@ -229,12 +229,12 @@ DeploymentRun::DeploymentRun(const LoadedDeployment& loaded, bool bound) {
   add("decode", *d.decode);
   const BuiltPool& prefill = pools_[0];
   const BuiltPool& decode = pools_[1];
-  Seconds fixed = d.pod.crossing_overhead + d.pod.interconnect.latency;
+  Seconds latency = d.pod.interconnect.latency;
   for (const PoolConfig* p : {prefill.pool, decode.pool}) {
-    if (p->nic) fixed += p->nic->link.latency;
+    if (p->nic) latency += p->nic->link.latency;
   }
   constexpr std::int64_t kProbe = 4096;  // tokens: the cache per token without rounding
-  link_ = {fixed,
+  link_ = {d.pod.crossing_overhead, latency,
            port_bandwidth(d.pod, *prefill.pool) *
                static_cast<double>(ports_for(*prefill.pool, prefill.mapping.replica_devices())),
            port_bandwidth(d.pod, *decode.pool) *

@@ -245,13 +245,14 @@ int serve_deployment(const Options& o, const Invocation& invocation, const std::
   s.json["pools"] = pools;
   if (built.pools().size() > 1) {
     const KvLink& k = built.kv_link();
-    s.json["kv_transfer"] = {{"fixed_s", k.fixed.value()},
+    s.json["kv_transfer"] = {{"overhead_s", k.overhead.value()},
+                             {"latency_s", k.latency.value()},
                              {"sending_bytes_per_s", k.sending.value()},
                              {"taking_bytes_per_s", k.taking.value()},
                              {"bytes_per_token", k.per_token.value()}};
     s.header.push_back(fmt::format("  KV transfer over {}: {:.1f} kB a token, {} fixed, ports {} out and {} in",
-                                   d.pod.interconnect.name, k.per_token.value() / 1e3, to_string(k.fixed),
-                                   to_string(k.sending), to_string(k.taking)));
+                                   d.pod.interconnect.name, k.per_token.value() / 1e3,
+                                   to_string(k.overhead + k.latency), to_string(k.sending), to_string(k.taking)));
   }
   return report(o, invocation, trace, s);
 }

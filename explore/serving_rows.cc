@@ -246,7 +246,7 @@ ServedRow serve_row(const ServingValidationSpec& spec, const ServingRow& row, st
     }
     const LinkConfig& link = nvlink ? system.chip.scale_up : *system.chip.scale_out;
     constexpr std::int64_t kProbe = 4096;
-    const KvLink kv{link.latency, link.sustained_bandwidth() * static_cast<double>(prefill_devices),
+    const KvLink kv{Seconds(0), link.latency, link.sustained_bandwidth() * static_cast<double>(prefill_devices),
                     link.sustained_bandwidth() * static_cast<double>(decode_devices),
                     kv_cache_bytes(model, kProbe, precision.kv_cache) / static_cast<double>(kProbe)};
     const ServingRun run = simulate_disaggregated(

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "core/diagnostics.h"
+#include "hw/common/port_server.h"
 #include "serving/replica.h"
 
 namespace tokenfab {
@@ -40,13 +41,12 @@ ServingRun simulate_disaggregated(const Pool& prefill, const Pool& decode, const
   Arrivals arrivals(load);
   std::vector<Replica> pre = replicas_of(prefill, run, Role::prefill, 0);
   std::vector<Replica> dec = replicas_of(decode, run, Role::decode, 1);
-  std::vector<Seconds> sender_free(pre.size(), Seconds(0)), receiver_free(dec.size(), Seconds(0));
+  std::vector<PortServer> sender(pre.size()), receiver(dec.size());
   std::vector<std::int64_t> inbound(dec.size(), 0);
   // Caches on their way, by arrival (and the order they left, on a tie).
   std::map<std::pair<double, std::int64_t>, std::pair<std::size_t, std::size_t>> flights;
   std::int64_t sent = 0;
   std::size_t prefill_turn = 0, decode_turn = 0;
-  const BytesPerSecond rate = std::min(link.sending, link.taking);
 
   auto send_cache = [&](std::size_t record, std::size_t from, Seconds ready) {
     std::vector<std::int64_t> loads = loads_of(dec);
@@ -54,12 +54,13 @@ ServingRun simulate_disaggregated(const Pool& prefill, const Pool& decode, const
     // The decode pool holds no prefixes: a KV-aware router balances its load.
     const std::size_t to = route(routing == Routing::kv_aware ? Routing::least_loaded : routing, loads, decode_turn);
     RequestRecord& rec = run.requests[record];
-    const Seconds start = std::max({ready, sender_free[from], receiver_free[to]});
-    const Seconds busy = link.per_token * static_cast<double>(rec.request.input_tokens) / rate;
-    sender_free[from] = receiver_free[to] = start + busy;
+    Seconds start;
+    const Seconds landed =
+        cut_through(sender[from], link.sending, receiver[to], link.taking, link.latency, ready + link.overhead,
+                    link.per_token * static_cast<double>(rec.request.input_tokens), &start);
     rec.decode_replica = static_cast<int>(to);
     ++inbound[to];
-    flights.emplace(std::make_pair((start + busy + link.fixed).value(), sent++), std::make_pair(record, to));
+    flights.emplace(std::make_pair(landed.value(), sent++), std::make_pair(record, to));
   };
 
   while (true) {

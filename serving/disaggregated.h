@@ -10,14 +10,14 @@
 //   ServingRun run = simulate_disaggregated(prefill, decode, link, ClosedLoop{...}, Routing::least_loaded);
 //
 // The KV transfer: the prompt's keys and values (per_token x its tokens)
-// leave the prefill replica when the step that ended its prompt ends, to the
-// decode replica the router picks then (least loaded counts the transfers
-// still on their way to it). Each prefill replica's ports send one cache at a
-// time and each decode replica's ports take one at a time, so a transfer
-// starts when both are free:
-//   start  = max(prompt's end, sender free, receiver free)
-//   busy   = bytes / min(sending, taking)     (both ports held that long)
-//   arrive = start + busy + fixed             (latency and software per transfer)
+// leave the prefill replica when the step that ended its prompt ends and the
+// per-transfer overhead has passed, to the decode replica the router picks
+// then (least loaded counts the transfers still on their way to it). Each
+// prefill replica's ports are one port server and each decode replica's
+// another, and a transfer goes through both as the SystemC pod's crossings
+// do (cut_through, hw/common/port_server.h): a cache leaves when its
+// sender's ports are free and lands when the slower side has it, so caches
+// that share a replica's ports queue behind each other.
 // On arrival the request waits in the decode replica's queue like any other,
 // admitted when its batch and KV cache have room (the whole prompt's blocks).
 // A request of one output token finishes on the prefill pool. A preempted
@@ -30,7 +30,8 @@
 namespace tokenfab {
 
 struct KvLink {
-  Seconds fixed;           // per transfer: the path's latency and software overhead
+  Seconds overhead;        // software per transfer, before its first byte leaves
+  Seconds latency;         // NIC to NIC
   BytesPerSecond sending;  // one prefill replica's ports together
   BytesPerSecond taking;   // one decode replica's ports together
   Bytes per_token;         // one token's keys and values, every layer

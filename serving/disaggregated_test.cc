@@ -13,7 +13,7 @@ const Scheduler kRoomy{.max_batch = 8, .token_budget = 8192, .block_tokens = 16,
 
 // 1 kB of cache per token over 1 MB/s ports: a 100-token prompt's 100 kB
 // holds the ports 100 ms; 5 ms of latency on top.
-const KvLink kSlowLink{Seconds(0.005), BytesPerSecond(1e6), BytesPerSecond(2e6), Bytes(1000)};
+const KvLink kSlowLink{Seconds(0), Seconds(0.005), BytesPerSecond(1e6), BytesPerSecond(2e6), Bytes(1000)};
 
 TEST_CASE("disaggregated: prefill, the cache's transfer, then decode on the other pool") {
   FakeSteps prefill, decode;

@@ -21,4 +21,16 @@ class PortServer {
   Seconds next_free_;
 };
 
+// A flow of `bytes` from port `from` to port `to`, cut through (the
+// receiving port takes the bytes as they come; a flow ends with the slower
+// port), ready at `ready`:
+//   from.start = from.reserve(ready, bytes / from_bandwidth)
+//   to.start   = to.reserve(from.start + latency, bytes / to_bandwidth)
+//   delivered  = max(from.start + bytes / from_bandwidth + latency, to.start + bytes / to_bandwidth)
+// Sets `start` to when it leaves and returns when it is delivered. The
+// SystemC pod's crossings (hw/pod/crossing_engine.h) and the serving
+// loop's KV transfers (serving/disaggregated.h) both go by it.
+Seconds cut_through(PortServer& from, BytesPerSecond from_bandwidth, PortServer& to, BytesPerSecond to_bandwidth,
+                    Seconds latency, Seconds ready, Bytes bytes, Seconds* start);
+
 }  // namespace tokenfab

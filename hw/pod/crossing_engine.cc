@@ -16,15 +16,6 @@ CrossingPorts ports_of(const PodConfig& pod, const PoolConfig& pool, int ports) 
 
 }  // namespace
 
-Seconds cut_through(PortServer& from, BytesPerSecond from_bandwidth, PortServer& to, BytesPerSecond to_bandwidth,
-                    Seconds latency, Seconds ready, Bytes bytes, Seconds* start) {
-  const Seconds out = bytes / from_bandwidth;
-  const Seconds in = bytes / to_bandwidth;
-  *start = from.reserve(ready, out);
-  const Seconds taken = to.reserve(*start + latency, in);
-  return std::max(*start + out + latency, taken + in);
-}
-
 Seconds transfer_kv(const PodConfig& pod, int senders, int stage_devices, const std::vector<double>& stage_share,
                     Bytes kv, Seconds ready, std::vector<CrossingFlow>* flows) {
   const PoolConfig& gpus = pool_with_role(pod, "attention");

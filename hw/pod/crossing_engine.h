@@ -60,11 +60,6 @@ struct CrossingPorts {
   std::vector<PortServer> egress, ingress;
 };
 
-// A flow of `bytes` from port `from` to port `to` by the rule above; sets
-// `start` to when it leaves and returns when it is delivered.
-Seconds cut_through(PortServer& from, BytesPerSecond from_bandwidth, PortServer& to, BytesPerSecond to_bandwidth,
-                    Seconds latency, Seconds ready, Bytes bytes, Seconds* start);
-
 // The prefill-decode style's one crossing: a prompt's KV cache, held evenly
 // by the prefill replica's `senders` devices, to the decoding pool (the FFN
 // role's LPUs) whose pipeline stages of `stage_devices` each take their
