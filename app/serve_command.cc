@@ -55,10 +55,6 @@ struct Options {
   double goodput = 0;                 // with --compare: search each one's goodput at this attainment
 };
 
-LengthRange lengths(std::int64_t nominal, double ratio) {
-  return {std::max<std::int64_t>(1, std::llround(ratio * static_cast<double>(nominal))), nominal};
-}
-
 nlohmann::ordered_json percentiles_json(const Percentiles& p) {
   return {{"p50", p.p50.value()}, {"p90", p.p90.value()}, {"p99", p.p99.value()}, {"mean", p.mean.value()}};
 }
@@ -74,7 +70,8 @@ std::string requests_csv(const ServingRun& run) {
 }
 
 RequestLoad request_load(const Options& o, const std::optional<RequestTrace>& trace) {
-  const LengthRange in = lengths(o.input_tokens, o.length_ratio), out = lengths(o.output_tokens, o.length_ratio);
+  const LengthRange in = nominal_lengths(o.input_tokens, o.length_ratio),
+                    out = nominal_lengths(o.output_tokens, o.length_ratio);
   if (trace) return OpenLoop{trace->requests};
   if (o.concurrency > 0)
     return ClosedLoop{o.concurrency, o.requests > 0 ? o.requests : 10 * o.concurrency, in, out, o.seed};

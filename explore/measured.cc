@@ -303,8 +303,13 @@ MeasuredSpec load_measured_spec(const std::filesystem::path& file, const std::ve
 }
 
 const EngineConfig& engine_for(const MeasuredSpec& spec, const MeasuredRow& row) {
+  return engine_named(spec, row.framework);
+}
+
+const EngineConfig& engine_named(const MeasuredSpec& spec, std::string framework) {
+  if (framework.starts_with("dynamo-")) framework = framework.substr(7);  // Dynamo runs the named engine
   for (const auto& f : spec.frameworks) {
-    if (f.name == row.framework) return f.engine;
+    if (f.name == framework) return f.engine;
   }
   return spec.engine;
 }

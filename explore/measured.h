@@ -161,6 +161,14 @@ RowResult model_row(const MeasuredSpec& spec, const MeasuredRow& row, const Engi
 // The deployed engine of a row's framework (the shared engine when the
 // framework has no entries of its own); the bound is hardware_bound of it.
 const EngineConfig& engine_for(const MeasuredSpec& spec, const MeasuredRow& row);
+// The same by the framework's name; Dynamo's ("dynamo-sglang") runs the
+// engine it names.
+const EngineConfig& engine_named(const MeasuredSpec& spec, std::string framework);
+// The precision of a measured number format (fp8, fp4). Throws InputError.
+const Precision& precision_for(const MeasuredSpec& spec, const std::string& format);
+// A config.json, read once per process (the tool is single-threaded and the
+// files do not change during a run).
+const ModelSpec& model_at(const std::string& path);
 
 const HardwareSystem& system_for(const MeasuredSpec& spec, const std::string& hardware);
 

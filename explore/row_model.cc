@@ -11,22 +11,6 @@
 namespace tokenfab {
 namespace {
 
-const Precision& precision_for(const MeasuredSpec& spec, const std::string& format) {
-  for (const auto& p : spec.precisions) {
-    if (p.name == format) return p.precision;
-  }
-  throw InputError({"precisions"}, "no precision is given for the measured format '" + format + "'");
-}
-
-// Models are read once per process: the tool is single-threaded and
-// config.json files do not change during a run.
-const ModelSpec& model_at(const std::string& path) {
-  static std::map<std::string, ModelSpec> cache;
-  auto it = cache.find(path);
-  if (it == cache.end()) it = cache.emplace(path, load_hf_config(path)).first;
-  return it->second;
-}
-
 RowResult aggregated(const MeasuredSpec& spec, const MeasuredRow& row, EngineConfig engine) {
   const SystemConfig& system = system_for(spec, row.hardware).system;
   const ModelSpec& model = model_at(row.model);
@@ -115,6 +99,20 @@ std::string inputs_key(const MeasuredRow& r) {
 }
 
 }  // namespace
+
+const Precision& precision_for(const MeasuredSpec& spec, const std::string& format) {
+  for (const auto& p : spec.precisions) {
+    if (p.name == format) return p.precision;
+  }
+  throw InputError({"precisions"}, "no precision is given for the measured format '" + format + "'");
+}
+
+const ModelSpec& model_at(const std::string& path) {
+  static std::map<std::string, ModelSpec> cache;
+  auto it = cache.find(path);
+  if (it == cache.end()) it = cache.emplace(path, load_hf_config(path)).first;
+  return it->second;
+}
 
 RowResult model_row(const MeasuredSpec& spec, const MeasuredRow& row, const EngineConfig& engine) {
   return row.concurrency ? aggregated(spec, row, engine) : offline(spec, row, engine);

@@ -47,32 +47,6 @@ Mapping worker_mapping(int tp, int ep, bool dp_attention) {
   return dp_attention ? Mapping{.tp = 1, .attn_dp = tp, .ep = ep} : Mapping{.tp = tp, .attn_dp = 1, .ep = ep};
 }
 
-const ModelSpec& model_at(const std::string& path) {
-  static std::map<std::string, ModelSpec> cache;  // config.json files do not change during a run
-  auto it = cache.find(path);
-  if (it == cache.end()) it = cache.emplace(path, load_hf_config(path)).first;
-  return it->second;
-}
-
-const EngineConfig& engine_named(const MeasuredSpec& spec, std::string framework) {
-  if (framework.starts_with("dynamo-")) framework = framework.substr(7);  // Dynamo runs the named engine
-  for (const auto& f : spec.frameworks) {
-    if (f.name == framework) return f.engine;
-  }
-  return spec.engine;
-}
-
-const Precision& precision_named(const MeasuredSpec& spec, const std::string& format) {
-  for (const auto& p : spec.precisions) {
-    if (p.name == format) return p.precision;
-  }
-  throw InputError({"precisions"}, "no precision is given for the measured format '" + format + "'");
-}
-
-LengthRange lengths(std::int64_t nominal, double ratio) {
-  return {std::max<std::int64_t>(1, std::llround(ratio * static_cast<double>(nominal))), nominal};
-}
-
 }  // namespace
 
 ServingValidationSpec load_serving_validation(const std::string& file, const std::vector<std::string>& sets) {
@@ -209,7 +183,7 @@ ServedRow serve_row(const ServingValidationSpec& spec, const ServingRow& row, st
     }
   }
   const ModelSpec& model = model_at(spec.model);
-  const Precision& precision = precision_named(spec.spec, row.format);
+  const Precision& precision = precision_for(spec.spec, row.format);
   EngineConfig engine = engine_named(spec.spec, row.framework);
   if (!row.speculative) engine.speculative = {};
   if (front_end) engine.request_overhead = *front_end;
@@ -217,7 +191,7 @@ ServedRow serve_row(const ServingValidationSpec& spec, const ServingRow& row, st
   const ClosedLoop load{row.concurrency,
                         std::max<std::int64_t>(row.concurrency, std::llround(spec.requests_per_user *
                                                                              static_cast<double>(row.concurrency))),
-                        lengths(row.isl, spec.length_ratio), lengths(row.osl, spec.length_ratio), 1};
+                        nominal_lengths(row.isl, spec.length_ratio), nominal_lengths(row.osl, spec.length_ratio), 1};
   try {
     if (!row.disaggregated) {
       const ReplicaSetup one(system, model, precision, row.decode->mapping, engine, limits);
@@ -317,7 +291,7 @@ ServedServerRow serve_server_row(const ServingValidationSpec& spec, const Server
     if (b.name == row.benchmark) model_path = b.model;
   }
   const ModelSpec& model = model_at(model_path);
-  const Precision& precision = precision_named(spec.spec, hw.format);
+  const Precision& precision = precision_for(spec.spec, hw.format);
   EngineConfig engine = engine_named(spec.spec, row.framework);
   engine.speculative = {};
   engine.request_overhead = Seconds(0);  // LoadGen calls the engine: no server front end

@@ -1,5 +1,6 @@
 #include "serving/requests.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -39,6 +40,10 @@ double RequestRandom::gamma(double shape, double scale) {
     const double u = 1.0 - uniform();
     if (std::log(u) < 0.5 * x * x + d - d * v + d * std::log(v)) return d * v * scale;
   }
+}
+
+LengthRange nominal_lengths(std::int64_t nominal, double ratio) {
+  return {std::max<std::int64_t>(1, std::llround(ratio * static_cast<double>(nominal))), nominal};
 }
 
 void check_lengths(const LengthRange& r, const char* what) {

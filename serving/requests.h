@@ -76,6 +76,10 @@ class RequestRandom {
   std::uint64_t state_;
 };
 
+// Lengths uniform in [ratio, 1] x `nominal` (at least 1): InferenceX's
+// random_range_ratio.
+LengthRange nominal_lengths(std::int64_t nominal, double ratio);
+
 // Throws InputError for a non-positive rate, count or cv, or an empty range.
 std::vector<Request> poisson_requests(const PoissonLoad& load);
 void check_lengths(const LengthRange& r, const char* what);
