@@ -129,3 +129,7 @@ bad_input(deployment_afd_without_ffn "deployment_afd_without_ffn.yaml:1:1: decod
 bad_input(deployment_colocated_with_pools "a colocated deployment needs its `colocated:` replicas" serve configs/deployments/vr_nvl72_prefill_decode.yaml --concurrency 1 --set style=colocated)
 # A prefix cache needs the trace's block hashes.
 bad_input(prefix_caching_without_hashes "--prefix-caching needs a --trace whose requests carry prefix block hashes" serve --trace workloads/requests/azure_conv_sample.csv --prefix-caching)
+# Mooncake block hashes that are not whole numbers; a misspelt key of the serving validation; a goodput search without a rate.
+bad_input(requests_bad_hash_ids "requests_bad_hash_ids.jsonl:1: hash_ids: expected a list of whole numbers" serve --trace @requests_bad_hash_ids.jsonl)
+bad_input(serving_validation_unknown_key "max_concurency: unknown key; did you mean 'max_concurrency'?" validate --serving configs/validation/serving.yaml --set max_concurency=8)
+bad_input(goodput_without_rate "--goodput searches the Poisson --rate" serve configs/deployments/vr_nvl72_colocated.yaml --compare configs/deployments/vr_nvl72_prefill_decode.yaml --concurrency 4 --goodput 0.9)
