@@ -43,10 +43,12 @@ struct Options {
   std::int64_t block_tokens = 16;
   std::int64_t batch_wait_steps = 0;  // delayed batching (TensorRT-LLM batch_wait_timeout_iters)
   double batch_wait_tokens_ratio = 0;
-  double ttft_slo = 0, tpot_slo = 0;  // seconds; 0: no limit
-  bool bound = false;                 // the hardware bound's engine instead of the run's
-  std::string timeline;               // Perfetto timeline of a window of the run
-  int replicas = 1;                   // of the run's mapping, behind one router
+  std::int64_t receive_interval = 1;       // SGLang's --scheduler-recv-interval
+  std::int64_t balance_timeout_steps = 0;  // TensorRT-LLM's attention-DP balance timeout_iters
+  double ttft_slo = 0, tpot_slo = 0;       // seconds; 0: no limit
+  bool bound = false;                      // the hardware bound's engine instead of the run's
+  std::string timeline;                    // Perfetto timeline of a window of the run
+  int replicas = 1;                        // of the run's mapping, behind one router
   std::string routing = "round_robin";
   bool prefix_caching = false;        // replicas keep prefilled prompts' blocks (a trace with block hashes)
   std::vector<double> window;         // its start and end, seconds (default: the first 10 s)
@@ -82,6 +84,8 @@ nlohmann::ordered_json scheduler_json(const Scheduler& s) {
   return {{"max_batch", s.max_batch},
           {"batch_wait_steps", s.batch_wait_steps},
           {"batch_wait_tokens_ratio", s.batch_wait_tokens_ratio},
+          {"receive_interval", s.receive_interval},
+          {"balance_timeout_steps", s.balance_timeout_steps},
           {"token_budget", s.token_budget},
           {"block_tokens", s.block_tokens},
           {"kv_blocks", s.kv_blocks}};
@@ -199,7 +203,8 @@ int serve_deployment(const Options& o, const Invocation& invocation, const std::
     throw InputError({"engine"},
                      "a deployment's pools are timed by the analytical step model (SystemC elaborates "
                      "one replica per process; serve a run file with --engine systemc)");
-  if (o.replicas != 1 || o.max_batch > 0 || o.batch_wait_steps > 0)
+  if (o.replicas != 1 || o.max_batch > 0 || o.batch_wait_steps > 0 || o.receive_interval != 1 ||
+      o.balance_timeout_steps > 0)
     throw InputError({"replicas"},
                      "a deployment sets its replicas and batch limits in its file (change them with --set)");
   const LoadedDeployment loaded = load_deployment(o.run.run_file, o.run.sets);
@@ -269,7 +274,8 @@ std::string load_text(const Options& o) {
 // Several deployments, one request stream: each one's latencies, throughput
 // and SLO attainment, and its latencies over the first one's.
 int serve_comparison(const Options& o, const Invocation& invocation, const std::optional<RequestTrace>& trace) {
-  if (o.engine != "analytical" || o.replicas != 1 || o.max_batch > 0 || o.batch_wait_steps > 0)
+  if (o.engine != "analytical" || o.replicas != 1 || o.max_batch > 0 || o.batch_wait_steps > 0 ||
+      o.receive_interval != 1 || o.balance_timeout_steps > 0)
     throw InputError({"compare"}, "--compare serves deployment files, whose pools set their own replicas and limits");
   std::vector<std::string> files{o.run.run_file};
   files.insert(files.end(), o.compare.begin(), o.compare.end());
@@ -374,7 +380,9 @@ int serve(const Options& o, const Invocation& invocation) {
                             .token_budget = o.token_budget,
                             .block_tokens = o.block_tokens,
                             .batch_wait_steps = o.batch_wait_steps,
-                            .batch_wait_tokens_ratio = o.batch_wait_tokens_ratio});
+                            .batch_wait_tokens_ratio = o.batch_wait_tokens_ratio,
+                            .receive_interval = o.receive_interval,
+                            .balance_timeout_steps = o.balance_timeout_steps});
   Scheduler scheduler = setup.scheduler;
   scheduler.prefix_block_tokens = prefix_blocks_of(o, trace);
   const StepModelConfig config = setup.config(o.context_bucket);
@@ -454,6 +462,13 @@ Command serve_command() {
         cmd.add_option("--batch-wait-tokens-ratio", o->batch_wait_tokens_ratio,
                        "or until the step's tokens reach this share of the budget (batch_wait_max_tokens_ratio)")
             ->check(CLI::Range(0.0, 1.0));
+        cmd.add_option("--receive-interval", o->receive_interval,
+                       "decode steps between the engine's looks for new requests (SGLang --scheduler-recv-interval)")
+            ->check(CLI::PositiveNumber);
+        cmd.add_option("--balance-timeout-steps", o->balance_timeout_steps,
+                       "attention-DP balance: prompts wait until every rank has one, at most this many steps "
+                       "(TensorRT-LLM attention_dp_config timeout_iters)")
+            ->check(CLI::NonNegativeNumber);
         cmd.add_option("--block-tokens", o->block_tokens, "tokens per KV-cache block")->check(CLI::PositiveNumber);
         cmd.add_option("--ttft-slo", o->ttft_slo, "time-to-first-token limit, seconds")->check(CLI::NonNegativeNumber);
         require_output_path(

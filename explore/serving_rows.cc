@@ -16,6 +16,42 @@
 namespace tokenfab {
 namespace {
 
+const Schema<Recipe>& recipe_schema() {
+  static const Schema<Recipe> schema = [] {
+    Schema<Recipe> s("an InferenceX recipe's scheduler settings, for the rows it matches");
+    s.add("framework", &Recipe::framework, "rows of these frameworks (sglang, trt, dynamo-trt, ...); empty: any")
+        .default_value({});
+    s.add("hardware", &Recipe::hardware, "rows on these GPUs (b200, h200, ...); empty: any").default_value({});
+    s.add("precision", &Recipe::precision, "rows of these formats (fp8, fp4); empty: any").default_value({});
+    s.add("speculative", &Recipe::speculative, "MTP rows only (true) or rows without (false)");
+    s.add("dp_attention", &Recipe::dp_attention, "rows with attention data parallel (true) or without (false)");
+    s.add("gpus_per_worker", &Recipe::gpus_per_worker, "the script's TP: GPUs of one engine").at_least(std::int64_t{1});
+    s.add("isl", &Recipe::isl, "nominal prompt length").at_least(std::int64_t{1});
+    s.add("osl", &Recipe::osl, "nominal output length").at_least(std::int64_t{1});
+    s.add("min_concurrency", &Recipe::min_concurrency, "rows at this concurrency or more").at_least(std::int64_t{1});
+    s.add("max_concurrency", &Recipe::max_concurrency, "rows at this concurrency or less").at_least(std::int64_t{1});
+    s.add("receive_interval", &Recipe::receive_interval, "decode steps between looks for new requests (SGLang)")
+        .at_least(std::int64_t{1});
+    s.add("max_batch", &Recipe::max_batch, "running requests at most").at_least(std::int64_t{1});
+    s.add("token_budget", &Recipe::token_budget, "new tokens per step at most (chunked prefill)")
+        .at_least(std::int64_t{1});
+    s.add("budget_fits_prompt", &Recipe::budget_fits_prompt,
+          "the budget is at least a prompt and a token per running request, rounded up to 64");
+    s.add("batch_wait_steps", &Recipe::batch_wait_steps, "TensorRT-LLM batch_wait_timeout_iters")
+        .at_least(std::int64_t{0});
+    s.add("batch_wait_tokens_ratio", &Recipe::batch_wait_tokens_ratio, "TensorRT-LLM batch_wait_max_tokens_ratio")
+        .at_least(0.0)
+        .at_most(1.0);
+    s.add("balance_timeout_steps", &Recipe::balance_timeout_steps, "TensorRT-LLM attention_dp_config timeout_iters")
+        .at_least(std::int64_t{0});
+    s.add("balance_batching_steps", &Recipe::balance_batching_steps,
+          "TensorRT-LLM attention_dp_config batching_wait_iters")
+        .at_least(std::int64_t{0});
+    return s;
+  }();
+  return schema;
+}
+
 const Schema<ServingValidationSpec>& serving_validation_schema() {
   static const Schema<ServingValidationSpec> schema = [] {
     Schema<ServingValidationSpec> s("InferenceX rows served by the serving simulation");
@@ -35,6 +71,7 @@ const Schema<ServingValidationSpec>& serving_validation_schema() {
     s.add("server_file", &ServingValidationSpec::server_file, "MLPerf Server/Interactive rows' CSV, relative");
     s.add("server_requests", &ServingValidationSpec::server_requests, "Poisson requests per MLPerf row")
         .at_least(std::int64_t{100});
+    s.list("recipes", &ServingValidationSpec::recipes, recipe_schema());
     return s;
   }();
   return schema;
@@ -47,7 +84,38 @@ Mapping worker_mapping(int tp, int ep, bool dp_attention) {
   return dp_attention ? Mapping{.tp = 1, .attn_dp = tp, .ep = ep} : Mapping{.tp = tp, .attn_dp = 1, .ep = ep};
 }
 
+// Whether a recipe applies to a row's pool of workers of `mapping`.
+bool matches(const Recipe& r, const ServingRow& row, const Mapping& mapping) {
+  auto in = [](const std::vector<std::string>& set, const std::string& v) {
+    return set.empty() || std::find(set.begin(), set.end(), v) != set.end();
+  };
+  auto is = [](const auto& want, auto v) { return !want || *want == v; };
+  return in(r.framework, row.framework) && in(r.hardware, row.hardware) && in(r.precision, row.format) &&
+         is(r.speculative, row.speculative) && is(r.dp_attention, mapping.attn_dp > 1) &&
+         is(r.gpus_per_worker, std::int64_t{mapping.replica_devices()}) && is(r.isl, row.isl) && is(r.osl, row.osl) &&
+         (!r.min_concurrency || row.concurrency >= *r.min_concurrency) &&
+         (!r.max_concurrency || row.concurrency <= *r.max_concurrency);
+}
+
 }  // namespace
+
+SchedulerLimits row_limits(const ServingValidationSpec& spec, const ServingRow& row, const Mapping& mapping) {
+  SchedulerLimits l{.max_batch = std::nullopt, .token_budget = spec.spec.inferencex.prefill_chunk_tokens};
+  bool fits_prompt = false;
+  for (const Recipe& r : spec.recipes) {
+    if (!matches(r, row, mapping)) continue;
+    if (r.receive_interval) l.receive_interval = *r.receive_interval;
+    if (r.max_batch) l.max_batch = *r.max_batch;
+    if (r.token_budget) l.token_budget = *r.token_budget;
+    if (r.budget_fits_prompt) fits_prompt = *r.budget_fits_prompt;
+    if (r.batch_wait_steps) l.batch_wait_steps = *r.batch_wait_steps;
+    if (r.batch_wait_tokens_ratio) l.batch_wait_tokens_ratio = *r.batch_wait_tokens_ratio;
+    if (r.balance_timeout_steps) l.balance_timeout_steps = *r.balance_timeout_steps;
+    if (r.balance_batching_steps) l.balance_batching_steps = *r.balance_batching_steps;
+  }
+  if (fits_prompt) l.token_budget = std::max(l.token_budget, (row.concurrency + row.isl + 64 + 63) / 64 * 64);
+  return l;
+}
 
 ServingValidationSpec load_serving_validation(const std::string& file, const std::vector<std::string>& sets) {
   ConfigNode resolved;
@@ -187,14 +255,14 @@ ServedRow serve_row(const ServingValidationSpec& spec, const ServingRow& row, st
   EngineConfig engine = engine_named(spec.spec, row.framework);
   if (!row.speculative) engine.speculative = {};
   if (front_end) engine.request_overhead = *front_end;
-  const SchedulerLimits limits{.max_batch = std::nullopt, .token_budget = spec.spec.inferencex.prefill_chunk_tokens};
   const ClosedLoop load{row.concurrency,
                         std::max<std::int64_t>(row.concurrency, std::llround(spec.requests_per_user *
                                                                              static_cast<double>(row.concurrency))),
                         nominal_lengths(row.isl, spec.length_ratio), nominal_lengths(row.osl, spec.length_ratio), 1};
   try {
     if (!row.disaggregated) {
-      const ReplicaSetup one(system, model, precision, row.decode->mapping, engine, limits);
+      const ReplicaSetup one(system, model, precision, row.decode->mapping, engine,
+                             row_limits(spec, row, row.decode->mapping));
       AnalyticalStepModel steps(one.config(spec.context_bucket));
       const ServingRun run = simulate(steps, one.scheduler, load);
       const ServingMetrics m = serving_metrics(run, {}, row.gpus, one.scheduler.kv_blocks);
@@ -205,8 +273,10 @@ ServedRow serve_row(const ServingValidationSpec& spec, const ServingRow& row, st
       out.steps = std::ssize(run.steps);
       return out;
     }
-    const ReplicaSetup pre(system, model, precision, row.prefill->mapping, engine, limits);
-    const ReplicaSetup dec(system, model, precision, row.decode->mapping, engine, limits);
+    const ReplicaSetup pre(system, model, precision, row.prefill->mapping, engine,
+                           row_limits(spec, row, row.prefill->mapping));
+    const ReplicaSetup dec(system, model, precision, row.decode->mapping, engine,
+                           row_limits(spec, row, row.decode->mapping));
     AnalyticalStepModel prefill_steps(pre.config(spec.context_bucket)), decode_steps(dec.config(spec.context_bucket));
     const int prefill_devices = row.prefill->mapping.replica_devices();
     const int decode_devices = row.decode->mapping.replica_devices();

@@ -25,8 +25,28 @@
 #include <vector>
 
 #include "explore/measured.h"
+#include "serving/replica_setup.h"
 
 namespace tokenfab {
+
+// What an InferenceX recipe's launch script sets for its engine's scheduler
+// (serving.yaml `recipes:`, each entry with its source): an entry applies to
+// every row it matches, and later entries over earlier ones. A match field
+// left out matches any row.
+struct Recipe {
+  // Match.
+  std::vector<std::string> framework, hardware, precision;
+  std::optional<bool> speculative, dp_attention;
+  std::optional<std::int64_t> gpus_per_worker, isl, osl, min_concurrency, max_concurrency;
+  // Settings (serving/simulator.h's Scheduler); absent: as before.
+  std::optional<std::int64_t> receive_interval, max_batch, token_budget, batch_wait_steps, balance_timeout_steps,
+      balance_batching_steps;
+  std::optional<double> batch_wait_tokens_ratio;
+  // The step's token budget is at least a whole prompt and a token for each
+  // running request, rounded up to 64 (InferenceX's TensorRT-LLM scripts set
+  // max_num_tokens so: no prompt is chunked).
+  std::optional<bool> budget_fits_prompt;
+};
 
 struct ServingValidationSpec {
   std::string measured;  // measured.yaml: engines, systems, precisions
@@ -39,6 +59,7 @@ struct ServingValidationSpec {
   double tolerance = 0.20;              // median |error| of each metric
   std::string server_file;              // MLPerf Server and Interactive rows' CSV
   std::int64_t server_requests = 1000;  // Poisson requests per MLPerf row
+  std::vector<Recipe> recipes;          // the engines' scheduler settings, by row
   MeasuredSpec spec;                    // measured.yaml, loaded
 };
 
@@ -63,6 +84,11 @@ struct ServingRow {
   int gpus = 0;
   double ttft = 0, tpot = 0, throughput_per_gpu = 0;  // measured: s, s, tok/s
 };
+
+struct ServingRow;
+// The scheduler a row's engine runs with: the shared prefill budget, then
+// every recipe that matches the row (a pool's workers by `mapping`).
+SchedulerLimits row_limits(const ServingValidationSpec& spec, const ServingRow& row, const Mapping& mapping);
 
 // The disaggregated rows, then the aggregated rows of measured.yaml's file.
 std::vector<ServingRow> serving_rows(const ServingValidationSpec& spec);

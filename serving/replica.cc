@@ -45,8 +45,12 @@ void Arrivals::send(Seconds t) {
 std::int64_t blocks_for(std::int64_t tokens, std::int64_t block) { return (tokens + block - 1) / block; }
 
 void check_scheduler(const Scheduler& s) {
-  if (s.max_batch < 1 || s.token_budget < 1 || s.block_tokens < 1 || s.kv_blocks < 1 || s.ranks < 1)
-    throw InputError({"scheduler"}, "max_batch, token_budget, block_tokens, kv_blocks and ranks must be at least 1");
+  if (s.max_batch < 1 || s.token_budget < 1 || s.block_tokens < 1 || s.kv_blocks < 1 || s.ranks < 1 ||
+      s.receive_interval < 1)
+    throw InputError({"scheduler"},
+                     "max_batch, token_budget, block_tokens, kv_blocks, ranks and receive_interval must be at least 1");
+  if (s.balance_timeout_steps < 0 || s.balance_batching_steps < 0 || s.batch_wait_steps < 0)
+    throw InputError({"scheduler"}, "batch_wait_steps and the balance's steps must not be negative");
   if (s.draft_tokens < 0 || !(s.tokens_per_step >= 1.0) || s.tokens_per_step > 1.0 + s.draft_tokens)
     throw InputError({"scheduler"}, "tokens_per_step must lie between 1 and 1 + draft_tokens");
 }
@@ -105,7 +109,8 @@ Replica::Replica(StepModel& steps, const Scheduler& s, ServingRun& run, int inde
       role_(role),
       prefix_(s.prefix_block_tokens > 0 && role != Role::decode ? s.kv_blocks * s.block_tokens / s.prefix_block_tokens
                                                                 : 0),
-      free_blocks_(s.kv_blocks) {}
+      free_blocks_(s.kv_blocks),
+      since_poll_(s.receive_interval) {}
 
 void Replica::accept(std::size_t record, Seconds arrival) {
   if (!busy()) t_ = std::max(t_, arrival);
@@ -117,7 +122,8 @@ void Replica::accept(std::size_t record, Seconds arrival) {
     a.generated = 1;
     a.progress = 1.0;
   }
-  waiting_.push_back(a);
+  // A busy engine sees it at its next poll; an idle one polls at once.
+  (busy() ? inbox_ : waiting_).push_back(a);
 }
 
 void Replica::preempt_latest() {
@@ -134,8 +140,35 @@ void Replica::preempt_latest() {
   waiting_.push_front(a);
 }
 
+bool Replica::balance_holds() {
+  if (s_.balance_timeout_steps == 0 || s_.ranks < 2) return false;
+  const bool every_rank_decodes =
+      std::count_if(running_.begin(), running_.end(), [](const Active& a) { return a.decoding(); }) >= s_.ranks;
+  if (std::ssize(waiting_) >= s_.ranks && std::ssize(running_) < s_.max_batch) {
+    balance_waited_ = 0;
+    if (every_rank_decodes && balance_batched_ < s_.balance_batching_steps) {
+      ++balance_batched_;
+      return true;
+    }
+    balance_batched_ = 0;
+    return false;
+  }
+  // The count runs whether or not a prompt waits: a lone prompt goes at the
+  // next timeout, whenever the last one was.
+  if (++balance_waited_ >= s_.balance_timeout_steps || !every_rank_decodes) {
+    balance_waited_ = 0;
+    return false;
+  }
+  return true;
+}
+
 int Replica::step() {
   const std::int64_t verified = 1 + s_.draft_tokens;  // new tokens of a decode step
+  if (since_poll_ >= s_.receive_interval) {
+    since_poll_ = 0;
+    waiting_.insert(waiting_.end(), inbox_.begin(), inbox_.end());
+    inbox_.clear();
+  }
   // Delayed batching holds new prompts back while decodes keep the engine busy.
   bool hold = false;
   if (s_.batch_wait_steps > 0 && !running_.empty() && !waiting_.empty()) {
@@ -145,6 +178,7 @@ int Replica::step() {
            tokens < s_.batch_wait_tokens_ratio * static_cast<double>(s_.token_budget * s_.ranks);
   }
   held_steps_ = hold ? held_steps_ + 1 : 0;
+  if (balance_holds()) hold = true;
   handed_off_.clear();
   // Admission, first come first served, while the batch and the cache have room.
   while (!hold && !waiting_.empty() && std::ssize(running_) < s_.max_batch) {
@@ -268,6 +302,13 @@ int Replica::step() {
     }
   }
   running_ = std::move(still);
+  // A step with a prompt in it is a whole interval; a decode step one.
+  since_poll_ += prefill_tokens > 0 ? s_.receive_interval : 1;
+  if (!busy()) since_poll_ = s_.receive_interval;  // idle: the next request is seen at once
+  if (!busy() && !inbox_.empty()) {
+    waiting_.insert(waiting_.end(), inbox_.begin(), inbox_.end());
+    inbox_.clear();
+  }
   return finished;
 }
 

@@ -87,7 +87,7 @@ class Replica {
   Replica(StepModel& steps, const Scheduler& s, ServingRun& run, int index, Role role, int pool);
   bool busy() const { return !running_.empty() || !waiting_.empty(); }
   Seconds clock() const { return t_; }
-  std::int64_t outstanding() const { return std::ssize(running_) + std::ssize(waiting_); }
+  std::int64_t outstanding() const { return std::ssize(running_) + std::ssize(waiting_) + std::ssize(inbox_); }
   // Leading blocks of `r`'s prompt in this replica's prefix cache (0 when off).
   std::int64_t cached_blocks(const Request& r) const { return prefix_.matched(r.prefix_blocks); }
   // A new request (both, prefill) or one whose prompt's cache has arrived (decode).
@@ -105,11 +105,16 @@ class Replica {
   ServingRun& run_;
   int index_, pool_;
   Role role_;
+  std::deque<Active> inbox_;  // reached the engine, not yet seen by it (Scheduler::receive_interval)
   std::deque<Active> waiting_;
   std::vector<Active> running_;  // in admission order
   std::vector<std::size_t> handed_off_;
   PrefixCache prefix_;
   std::int64_t free_blocks_, order_ = 0, held_steps_ = 0;
+  std::int64_t since_poll_;                                // decode steps since the engine last looked for new requests
+  std::int64_t balance_waited_ = 0, balance_batched_ = 0;  // Scheduler::balance_timeout_steps' counters
+  // Whether the attention-DP balance holds new prompts back this step.
+  bool balance_holds();
   Seconds t_{0};
 };
 

@@ -27,7 +27,10 @@ ReplicaSetup::ReplicaSetup(const SystemConfig& system, const ModelSpec& model, c
                .reserve_output = limits.reserve_output,
                .request_overhead = engine.request_overhead,
                .prefix_block_tokens = 0,
-               .prefill_apart = limits.prefill_apart};
+               .prefill_apart = limits.prefill_apart,
+               .receive_interval = limits.receive_interval,
+               .balance_timeout_steps = limits.balance_timeout_steps,
+               .balance_batching_steps = limits.balance_batching_steps};
 }
 
 }  // namespace tokenfab

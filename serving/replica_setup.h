@@ -22,8 +22,10 @@ struct SchedulerLimits {
   std::int64_t block_tokens = 16;
   std::int64_t batch_wait_steps = 0;
   double batch_wait_tokens_ratio = 0;
-  bool reserve_output = false;  // Scheduler::reserve_output
-  bool prefill_apart = false;   // Scheduler::prefill_apart
+  bool reserve_output = false;                                         // Scheduler::reserve_output
+  bool prefill_apart = false;                                          // Scheduler::prefill_apart
+  std::int64_t receive_interval = 1;                                   // Scheduler::receive_interval
+  std::int64_t balance_timeout_steps = 0, balance_batching_steps = 0;  // Scheduler's
 };
 
 class ReplicaSetup {

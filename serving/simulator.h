@@ -74,6 +74,21 @@ struct Scheduler {
   // (DistServe's and Splitwise's baseline): a step with prompts to prefill
   // carries only them, and every running decode waits for it.
   bool prefill_apart = false;
+  // The engine looks for new requests once per receive_interval decode
+  // steps (SGLang's --scheduler-recv-interval): one that reaches it between
+  // polls waits in its inbox. A step with a prompt in it counts as the whole
+  // interval (SGLang weighs a prefill forward 1,000 decodes), and an idle
+  // engine polls at once. 1: every step.
+  std::int64_t receive_interval = 1;
+  // TensorRT-LLM's attention-DP balance (attention_dp_config enable_balance,
+  // timeout_iters, batching_wait_iters; PyExecutor._balance_adp_requests):
+  // with ranks > 1, new prompts wait until every rank has one (taken as at
+  // least `ranks` waiting), counting every step that not all do; after
+  // balance_timeout_steps such steps, or when some rank has no decode to keep
+  // busy (fewer than `ranks` decoding), they go as they are. Once every rank
+  // has one they may wait balance_batching_steps more for company. 0: off.
+  std::int64_t balance_timeout_steps = 0;
+  std::int64_t balance_batching_steps = 0;
 };
 
 struct OpenLoop {
