@@ -161,7 +161,8 @@ std::vector<ServingRow> serving_rows(const ServingValidationSpec& spec) {
                                         "ttft_median_ms",
                                         "tpot_median_ms",
                                         "tok_s_per_gpu",
-                                        "run_url"},
+                                        "run_url",
+                                        "decode_max_batch"},
                                        "measured")) {
     const auto& c = r.cell;
     ServingRow row;
@@ -179,6 +180,7 @@ std::vector<ServingRow> serving_rows(const ServingValidationSpec& spec) {
     row.ttft = csv_number(file, r, "ttft_median_ms", "measured") * 1e-3;
     row.tpot = csv_number(file, r, "tpot_median_ms", "measured") * 1e-3;
     row.throughput_per_gpu = csv_number(file, r, "tok_s_per_gpu", "measured");
+    if (!c.at("decode_max_batch").empty()) row.decode_max_batch = count(r, "decode_max_batch");
     if (c.at("prefill_workers").empty() || c.at("decode_workers").empty()) {
       row.unusable = "the row does not give its workers' parallelism";
     } else {
@@ -275,8 +277,9 @@ ServedRow serve_row(const ServingValidationSpec& spec, const ServingRow& row, st
     }
     const ReplicaSetup pre(system, model, precision, row.prefill->mapping, engine,
                            row_limits(spec, row, row.prefill->mapping));
-    const ReplicaSetup dec(system, model, precision, row.decode->mapping, engine,
-                           row_limits(spec, row, row.decode->mapping));
+    SchedulerLimits decode_limits = row_limits(spec, row, row.decode->mapping);
+    if (row.decode_max_batch) decode_limits.max_batch = *row.decode_max_batch;
+    const ReplicaSetup dec(system, model, precision, row.decode->mapping, engine, decode_limits);
     AnalyticalStepModel prefill_steps(pre.config(spec.context_bucket)), decode_steps(dec.config(spec.context_bucket));
     const int prefill_devices = row.prefill->mapping.replica_devices();
     const int decode_devices = row.decode->mapping.replica_devices();

@@ -18,6 +18,7 @@ why (each rule is also printed into the files' header comment):
 import argparse
 import csv
 import pathlib
+import re
 import sys
 
 INFERENCEX_COLUMNS = [
@@ -29,7 +30,7 @@ DISAGGREGATED_COLUMNS = [
     "hardware", "framework", "precision", "spec_decoding", "prefill_workers", "prefill_tp", "prefill_ep",
     "prefill_dp_attention", "prefill_gpus", "decode_workers", "decode_tp", "decode_ep", "decode_dp_attention",
     "decode_gpus", "num_gpus", "isl", "osl", "concurrency", "ttft_median_ms", "tpot_median_ms", "tok_s_per_gpu",
-    "run_date", "image", "run_url",
+    "run_date", "image", "run_url", "decode_max_batch", "recipe",
 ]
 MLPERF_SERVER_COLUMNS = [
     "round", "scenario", "submitter", "accelerator_short", "total_accelerators", "benchmark", "samples_per_s",
@@ -59,10 +60,47 @@ def inferencex(shared):
     return src, kept
 
 
+POOL_COLUMNS = ["prefill_workers", "prefill_tp", "prefill_ep", "prefill_dp_attention", "decode_workers", "decode_tp",
+                "decode_ep", "decode_dp_attention"]
+
+
+def trt_decode_batches(shared):
+    """The decode worker's batch limit of each Dynamo TensorRT-LLM recipe in
+    sweep_configs.csv, by its row's settings and each concurrency it runs: the
+    recipe's name gives the generation workers' max_batch_size ("_batchN_"),
+    which under attention data parallelism is each rank's, so a worker holds
+    N x its tp ranks. A settings key two recipes give different limits is
+    left out."""
+    found = {}
+    with open(shared / "reference/data/inferencex/sweep_configs.csv", newline="") as f:
+        for r in csv.DictReader(f):
+            if r["model_prefix"] != "dsr1" or r["framework"] != "dynamo-trt":
+                continue
+            m = re.search(r"_batch(\d+)_", r["recipe"])
+            if not m:
+                continue
+            yes = {"True": "yes", "False": "no"}
+            dp = yes[r["decode_dp_attn"]] == "yes"
+            per_worker = int(m.group(1)) * (int(r["decode_tp"]) if dp else 1)
+            settings = [r["entry"].split("-")[2], r["precision"], r["isl"], r["osl"], r["spec_decoding"]] + [
+                yes.get(r[c.replace("_attention", "_attn")], r[c.replace("_attention", "_attn")]) for c in POOL_COLUMNS]
+            name = r["recipe"].split("/")[-1]
+            for conc in r["conc_list"].split():
+                key = tuple(settings + [conc])
+                if key in found and found[key][0] != per_worker:
+                    found[key] = (None, "")
+                elif key not in found:
+                    found[key] = (per_worker, name)
+    return found
+
+
 def disaggregated(shared):
     """InferenceX rows served by Dynamo with prefill and decode pools, for the
-    serving simulation; the same Little's-law rule as the aggregated rows."""
+    serving simulation; the same Little's-law rule as the aggregated rows.
+    Each TensorRT-LLM row whose settings and concurrency one recipe of
+    sweep_configs.csv runs gets that recipe's decode batch limit."""
     src = shared / "reference/data/inferencex/deepseek_r1_nvidia.csv"
+    batches = trt_decode_batches(shared)
     kept = []
     with open(src, newline="") as f:
         for r in csv.DictReader(f):
@@ -70,6 +108,11 @@ def disaggregated(shared):
                 continue
             if r["littles_law_ratio"] and float(r["littles_law_ratio"]) < 0.9:
                 continue
+            key = tuple([r["hardware"], r["precision"], r["isl"], r["osl"], r["spec_decoding"]] +
+                        [r[c] for c in POOL_COLUMNS] + [r["concurrency"]])
+            batch, name = batches.get(key, (None, "")) if r["framework"] == "dynamo-trt" else (None, "")
+            r["decode_max_batch"] = "" if batch is None else str(batch)
+            r["recipe"] = name if batch is not None else ""
             kept.append([r[c] for c in DISAGGREGATED_COLUMNS])
     kept.sort()
     return src, kept
@@ -181,7 +224,10 @@ def main():
            "(SemiAnalysis; each row's run_url). From shared/reference/data/inferencex/deepseek_r1_nvidia.csv by",
            "scripts/extract_measured.py: disaggregated = yes; rows with littles_law_ratio < 0.9 dropped.",
            "prefill_* and decode_*: workers and each worker's parallelism; num_gpus: both pools. ttft and",
-           "tpot medians in ms; tok_s_per_gpu: (input + output) tokens/s over num_gpus. isl/osl nominal."],
+           "tpot medians in ms; tok_s_per_gpu: (input + output) tokens/s over num_gpus. isl/osl nominal.",
+           "decode_max_batch: requests one decode worker runs at most, from the name of the TensorRT-LLM recipe",
+           "(recipe, sweep_configs.csv) that runs the row's settings at its concurrency: N of '_batchN_' per",
+           "attention rank; empty where no one recipe of that snapshot does."],
           DISAGGREGATED_COLUMNS, rows)
     print(f"inferencex disaggregated: {len(rows)} rows")
     src, rows = mlperf_server(shared)
