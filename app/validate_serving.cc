@@ -82,39 +82,78 @@ void report_server_rows(const ServingValidationSpec& spec, const ServingValidati
   std::cout << "  wrote " << o.out << "/mlperf_server.csv\n";
 }
 
-// The fit of request_overhead (validate_serving.h).
-int fit_front_end(const ServingValidationSpec& spec, const std::vector<ServingRow>& rows) {
+// The fit of request_overhead and prefill_attention (validate_serving.h).
+int fit_serving_terms(const ServingValidationSpec& spec, const std::vector<ServingRow>& rows) {
   constexpr std::int64_t kQuiet = 8;  // concurrency at which a request hardly queues
   // Prompts this short prefill in a few tens of ms: the front end is most of
-  // what is left, and the model's prefill speed (docs/validation.md: faster
-  // than measured) is not folded into it.
+  // what is left of their TTFT; longer ones carry the prefill's own speed.
   constexpr std::int64_t kShort = 1024;
-  std::map<std::string, double> done;
-  std::vector<double> gaps;
-  for (const ServingRow& r : rows) {
-    if (r.disaggregated || r.half != "calibration" || r.concurrency > kQuiet || r.isl > kShort || !r.unusable.empty())
-      continue;
-    auto it = done.find(inputs_of(r));
-    if (it == done.end()) {
-      const ServedRow s = serve_row(spec, r, Seconds(0));
-      it = done.emplace(inputs_of(r), s.served ? s.ttft : -1.0).first;
+  auto quiet = [&](const ServingRow& r, bool long_prompt) {
+    return !r.disaggregated && r.half == "calibration" && r.concurrency <= kQuiet && (r.isl > kShort) == long_prompt &&
+           r.unusable.empty();
+  };
+  struct Gaps {
+    std::vector<double> gaps;  // measured TTFT less simulated, per row
+    std::size_t runs = 0;
+  };
+  auto gaps_of = [&](bool long_prompt, const ServingTerms& terms) {
+    std::map<std::string, double> done;
+    Gaps g;
+    for (const ServingRow& r : rows) {
+      if (!quiet(r, long_prompt)) continue;
+      auto it = done.find(inputs_of(r));
+      if (it == done.end()) {
+        const ServedRow s = serve_row(spec, r, terms);
+        it = done.emplace(inputs_of(r), s.served ? s.ttft : -1.0).first;
+      }
+      if (it->second >= 0) g.gaps.push_back(r.ttft - it->second);
     }
-    if (it->second >= 0) gaps.push_back(r.ttft - it->second);
+    if (g.gaps.empty())
+      throw InputError(
+          {"fit"}, fmt::format("no calibration row at a concurrency of at most {} with {} prompts to fit on", kQuiet,
+                               long_prompt ? "long" : "short"));
+    g.runs = done.size();
+    return g;
+  };
+  ServingTerms terms{Seconds(0), 1.0};
+  Gaps front, prefill;
+  for (int round = 0; round < 2; ++round) {
+    front = gaps_of(false, {Seconds(0), terms.prefill_attention});
+    terms.front_end = Seconds(median(front.gaps));
+    // The simulated TTFT grows as the share falls: bisect for a zero median gap.
+    double low = 0.2, high = 1.0;
+    auto gap_at = [&](double share) { return median(gaps_of(true, {terms.front_end, share}).gaps); };
+    if (gap_at(high) <= 0) {
+      low = high;
+    } else if (gap_at(low) >= 0) {
+      high = low;
+    }
+    for (int i = 0; i < 12 && high - low > 1e-4; ++i) {
+      const double mid = 0.5 * (low + high);
+      (gap_at(mid) > 0 ? high : low) = mid;
+    }
+    terms.prefill_attention = 0.5 * (low + high);
+    prefill = gaps_of(true, terms);
   }
-  if (gaps.empty())
-    throw InputError({"fit"}, "no calibration row at a concurrency of at most 8 with a short prompt to fit on");
+  auto range = [](const std::vector<double>& v) {
+    return fmt::format("{:.0f} to {:.0f} ms", 1e3 * *std::min_element(v.begin(), v.end()),
+                       1e3 * *std::max_element(v.begin(), v.end()));
+  };
   std::cout << fmt::format(
       "request_overhead: {:.1f} ms, the median over {} calibration rows at concurrency <= {} and prompts of at most {} "
-      "tokens ({} distinct runs) of the measured TTFT less the simulated one without it (range {:.0f} to {:.0f} ms)\n",
-      1e3 * median(gaps), gaps.size(), kQuiet, kShort, done.size(), 1e3 * *std::min_element(gaps.begin(), gaps.end()),
-      1e3 * *std::max_element(gaps.begin(), gaps.end()));
+      "tokens ({} distinct runs) of the measured TTFT less the simulated one without it (range {})\n",
+      1e3 * terms.front_end->value(), front.gaps.size(), kQuiet, kShort, front.runs, range(front.gaps));
+  std::cout << fmt::format(
+      "prefill_attention: {:.4f}, where the median over {} calibration rows at concurrency <= {} and longer prompts "
+      "({} distinct runs) of the measured TTFT less the simulated one is zero (gaps {} at the fit)\n",
+      *terms.prefill_attention, prefill.gaps.size(), kQuiet, prefill.runs, range(prefill.gaps));
   return 0;
 }
 
 int run_serving_validation(const ServingValidationOptions& o) {
   const ServingValidationSpec spec = load_serving_validation(o.file, o.sets);
   const std::vector<ServingRow> rows = serving_rows(spec);
-  if (o.fit) return fit_front_end(spec, rows);
+  if (o.fit) return fit_serving_terms(spec, rows);
   std::map<std::string, ServedRow> done;
   std::vector<const ServedRow*> served;
   for (const ServingRow& r : rows) {

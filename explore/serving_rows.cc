@@ -224,7 +224,7 @@ std::vector<ServingRow> serving_rows(const ServingValidationSpec& spec) {
   return out;
 }
 
-ServedRow serve_row(const ServingValidationSpec& spec, const ServingRow& row, std::optional<Seconds> front_end) {
+ServedRow serve_row(const ServingValidationSpec& spec, const ServingRow& row, const ServingTerms& terms) {
   ServedRow out;
   if (!row.unusable.empty()) {
     out.outside = row.unusable;
@@ -256,7 +256,8 @@ ServedRow serve_row(const ServingValidationSpec& spec, const ServingRow& row, st
   const Precision& precision = precision_for(spec.spec, row.format);
   EngineConfig engine = engine_named(spec.spec, row.framework);
   if (!row.speculative) engine.speculative = {};
-  if (front_end) engine.request_overhead = *front_end;
+  if (terms.front_end) engine.request_overhead = *terms.front_end;
+  if (terms.prefill_attention) engine.prefill_attention = *terms.prefill_attention;
   const ClosedLoop load{row.concurrency,
                         std::max<std::int64_t>(row.concurrency, std::llround(spec.requests_per_user *
                                                                              static_cast<double>(row.concurrency))),

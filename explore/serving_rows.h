@@ -105,10 +105,12 @@ struct ServedRow {
   std::int64_t steps = 0;
 };
 
-// `front_end`, when given, replaces the engine's request_overhead (the fit
-// serves rows without it).
-ServedRow serve_row(const ServingValidationSpec& spec, const ServingRow& row,
-                    std::optional<Seconds> front_end = std::nullopt);
+// Engine terms a fit tries in place of the engine's own.
+struct ServingTerms {
+  std::optional<Seconds> front_end;         // EngineConfig::request_overhead
+  std::optional<double> prefill_attention;  // EngineConfig::prefill_attention
+};
+ServedRow serve_row(const ServingValidationSpec& spec, const ServingRow& row, const ServingTerms& terms = {});
 
 // MLPerf Server and Interactive rows: LoadGen's Poisson queries at the
 // published samples per second on the submitted GPUs, each of the

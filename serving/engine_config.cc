@@ -78,6 +78,11 @@ const Schema<EngineConfig>& engine_schema() {
           "engine's queue (the serving simulation only)")
         .at_least(Seconds(0))
         .default_value(Seconds(0));
+    s.add("prefill_attention", &EngineConfig::prefill_attention,
+          "attention over a prompt (compute-bound): the share of the chip's sustained dense rate its kernels reach")
+        .default_value(1.0)
+        .positive()
+        .at_most(1.0);
     s.add("max_batch", &EngineConfig::max_batch, "sequences one replica keeps in flight (the engine's limit)")
         .at_least(std::int64_t{1});
     s.add("memory_fraction", &EngineConfig::memory_fraction,
@@ -118,7 +123,8 @@ bool has_deployment_terms(const EngineConfig& e) {
   return k.gemm != 1.0 || k.grouped_gemm != 1.0 || k.attention != 1.0 || e.kernel_overhead.value() > 0 ||
          e.collective_overhead.value() > 0 || e.all_to_all_overhead.value() > 0 || e.step_overhead.value() > 0 ||
          e.sequence_overhead.value() > 0 || e.max_batch || e.memory_fraction != 1.0 || e.kv_free_fraction != 1.0 ||
-         e.speculative.draft_tokens > 0 || e.expert_imbalance != 1.0 || e.request_overhead.value() > 0;
+         e.speculative.draft_tokens > 0 || e.expert_imbalance != 1.0 || e.request_overhead.value() > 0 ||
+         e.prefill_attention != 1.0;
 }
 
 double kernel_efficiency(const EngineConfig& engine, OpKind kind) {
@@ -133,6 +139,10 @@ double kernel_efficiency(const EngineConfig& engine, OpKind kind) {
     default:
       return 1.0;
   }
+}
+
+double compute_efficiency(const EngineConfig& engine, const Op& op) {
+  return op.kind == OpKind::attention && op.over_prompt ? engine.prefill_attention : 1.0;
 }
 
 Seconds collective_software(const EngineConfig& engine, CollectiveKind kind) {

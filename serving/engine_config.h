@@ -58,6 +58,9 @@ struct EngineConfig {
   // routing) before the request reaches the engine's queue. The serving
   // simulation delays each arrival by it; a step model never sees it.
   Seconds request_overhead;
+  // Attention over a prompt (prefill, compute-bound): the share of the
+  // chip's sustained dense rate the engine's prefill attention kernels reach.
+  double prefill_attention = 1.0;
   std::optional<std::int64_t> max_batch;  // sequences one replica's engine keeps in flight
   // Device memory the engine fills with weights, KV cache and activations
   // (the rest holds its CUDA context, graphs and workspaces), and the share
@@ -86,6 +89,9 @@ bool has_deployment_terms(const EngineConfig& engine);
 // The fraction of the sustained memory bandwidth an op of `kind` reaches on this engine
 // (1 for ops that are not kernels of a listed kind).
 double kernel_efficiency(const EngineConfig& engine, OpKind kind);
+// The share of the chip's sustained compute rate `op` reaches on this engine
+// (prefill attention's; 1 for every other op).
+double compute_efficiency(const EngineConfig& engine, const Op& op);
 
 // The engine's own synchronisation time for a collective of `kind`.
 Seconds collective_software(const EngineConfig& engine, CollectiveKind kind);
@@ -108,7 +114,9 @@ Bytes usable_memory(const EngineConfig& engine, Bytes capacity);
 // what they leave.
 bool fits_memory(const EngineConfig& engine, const Footprint& f, Bytes capacity);
 
-// Host time of one step over `sequences` sequences.
+// Host time of one step over `sequences` sequences: those of the busiest
+// attention data-parallel rank, each rank's host work running beside the
+// others'.
 Seconds host_time(const EngineConfig& engine, std::int64_t sequences);
 
 }  // namespace tokenfab

@@ -85,6 +85,10 @@ struct Op {
   Bytes activation_bytes;  // activations read and written
   Bytes kv_read;
   Bytes kv_write;
+  // Attention over a prompt's own tokens (prefill): compute-bound, timed at
+  // the engine's prefill_attention share of the dense rate. Not kept in
+  // trace files.
+  bool over_prompt = false;
   std::optional<Collective> collective;
 };
 

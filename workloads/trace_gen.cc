@@ -160,6 +160,7 @@ class DeviceBuilder {
       longest = std::max(longest, static_cast<std::int64_t>(cached_tokens_read(g, window)) + g.tokens);
     }
     Op& op = push(std::move(name), OpKind::attention, p_.kv_cache);
+    op.over_prompt = phase == Phase::prefill;
     op.m = tokens;
     op.n = longest;
     op.k = static_cast<std::int64_t>(score_dim);

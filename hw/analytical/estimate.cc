@@ -24,7 +24,8 @@ OpTiming time_op(const StepContext& ctx, int device, const Op& op, Seconds start
   // rate, which is already a measured figure.
   const ChipConfig& chip = ctx.system.chip;
   const double efficiency = kernel_efficiency(ctx.engine, op.kind);
-  return charge_kernel(start, chip.compute.launch_overhead + ctx.engine.kernel_overhead, compute_time(chip.compute, op),
+  return charge_kernel(start, chip.compute.launch_overhead + ctx.engine.kernel_overhead,
+                       compute_time(chip.compute, op) / compute_efficiency(ctx.engine, op),
                        stream_time(chip.weight_memory(), kernel_bytes(chip.compute, op) / efficiency));
 }
 
@@ -155,7 +156,9 @@ Estimate finish_estimate(PassTiming pass, const EstimateInput& in) {
   const double tokens_per_step = w.phase == Phase::decode && draft_tokens(in.engine, in.model) > 0
                                      ? in.engine.speculative.tokens_per_step()
                                      : static_cast<double>(w.tokens);
-  const Seconds host = host_time(in.engine, w.batch);
+  // One scheduler and sampler per attention data-parallel rank, side by side
+  // (finish_step in step_model.cc): the busiest rank's sequences.
+  const Seconds host = host_time(in.engine, (w.batch + map.attn_dp - 1) / map.attn_dp);
   e.step_time += host;
   e.breakdown[Resource::host] += host;
   e.bound = e.breakdown.largest();

@@ -227,6 +227,10 @@ TEST_CASE("estimate: deployment terms, each derived from the bound") {
     CHECK(d.step_time.value() == doctest::Approx(bound.step_time.value() + 2.4e-3).epsilon(1e-12));
     CHECK(d.breakdown[Resource::host].value() == doctest::Approx(2.4e-3));
     CHECK(d.breakdown.total().value() == doctest::Approx(d.step_time.value()).epsilon(1e-12));
+    // Over 4 attention data-parallel ranks each runs its own host loop beside
+    // the others: 1 sequence each, 2 ms + 0.1 ms.
+    const Estimate ranks = estimate({sys, m, Precision{}, Mapping{.attn_dp = 4}, w, nullptr, true, e});
+    CHECK(ranks.breakdown[Resource::host].value() == doctest::Approx(2.1e-3));
   }
   SUBCASE("speculative decoding verifies the drafts and gains the accepted tokens") {
     EngineConfig e;
@@ -248,6 +252,37 @@ TEST_CASE("estimate: deployment terms, each derived from the bound") {
     CHECK(d.tokens_per_second_per_user.value() == doctest::Approx(1.5 / d.step_time.value()).epsilon(1e-12));
     CHECK(d.tokens_per_second_per_replica.value() == doctest::Approx(6.0 / d.step_time.value()).epsilon(1e-12));
   }
+}
+
+TEST_CASE("estimate: prefill attention runs at the engine's share of the compute rate, nothing else does") {
+  // A 2,048-token prompt of Llama-3.1-8B on one chip: each layer's attention
+  // over the prompt is an op of its own, marked over_prompt. At a share of
+  // 0.25 its arithmetic takes 4x the bound's; every other op's, and every
+  // memory time, is the bound's.
+  SystemConfig sys = node16({"chip.hbm.latency=0 s", "chip.compute.launch_overhead=0 s"});
+  ModelSpec m = load_hf_config("workloads/models/llama-3.1-8b.json");
+  const Workload w{Phase::prefill, 1, 2048, 0};
+  const Estimate bound = estimate({sys, m, Precision{}, Mapping{}, w, nullptr, true, {}});
+  EngineConfig e;
+  e.prefill_attention = 0.25;
+  const Estimate d = estimate({sys, m, Precision{}, Mapping{}, w, nullptr, true, e});
+  int prompt_attention = 0;
+  for (std::size_t i = 0; i < bound.stages[0].ops.size(); ++i) {
+    const Op& op = bound.stages[0].ops[i];
+    const double scale = op.kind == OpKind::attention && op.over_prompt ? 4.0 : 1.0;
+    prompt_attention += scale > 1.0 ? 1 : 0;
+    CHECK(d.stages[0].timings[i].compute.value() ==
+          doctest::Approx(scale * bound.stages[0].timings[i].compute.value()).epsilon(1e-12));
+    CHECK(d.stages[0].timings[i].memory.value() ==
+          doctest::Approx(bound.stages[0].timings[i].memory.value()).epsilon(1e-12));
+  }
+  CHECK(prompt_attention == m.layers);
+  CHECK(d.step_time.value() > bound.step_time.value());
+  // A decode step has no attention over a prompt: the share changes nothing.
+  const Workload decode{Phase::decode, 4, 1, 1024};
+  CHECK(estimate({sys, m, Precision{}, Mapping{}, decode, nullptr, true, e}).step_time.value() ==
+        doctest::Approx(estimate({sys, m, Precision{}, Mapping{}, decode, nullptr, true, {}}).step_time.value())
+            .epsilon(1e-12));
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "hw/analytical/step_model.h"
 
+#include <algorithm>
+#include <map>
 #include <set>
 
 #include "hw/common/device_classes.h"
@@ -82,7 +84,17 @@ StepResult AnalyticalStepModel::time_step(const Batch& batch) {
 
 StepResult finish_step(PassTiming pass, const SystemConfig& system, const EngineConfig& engine, std::int64_t sequences,
                        std::vector<int> rank_of) {
-  const Seconds host = host_time(engine, sequences);
+  // Each attention data-parallel rank runs its own scheduler and sampler
+  // (SGLang's and TensorRT-LLM's DP attention), side by side: the step waits
+  // for the rank with the most sequences.
+  std::int64_t busiest = sequences;
+  if (!rank_of.empty()) {
+    std::map<int, std::int64_t> per_rank;
+    for (int rank : rank_of) ++per_rank[rank];
+    busiest = 0;
+    for (const auto& [rank, n] : per_rank) busiest = std::max(busiest, n);
+  }
+  const Seconds host = host_time(engine, busiest);
   StepResult r;
   r.time = pass.time + host;
   r.breakdown = pass.breakdown;

@@ -14,7 +14,8 @@ ComputeEngine::ComputeEngine(sc_core::sc_module_name name, const ComputeConfig& 
 void ComputeEngine::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
   auto* payload = trans.get_extension<OpPayload>();
   const Seconds ready = from_sc(sc_core::sc_time_stamp() + delay);
-  const Seconds busy = payload && payload->op ? compute_time(config_, *payload->op) : Seconds(0);
+  const Seconds busy =
+      payload && payload->op ? compute_time(config_, *payload->op) / payload->compute_efficiency : Seconds(0);
   const Seconds start = engine_.reserve(ready, busy);
   delay += to_sc(start + busy - ready);
   trans.set_response_status(tlm::TLM_OK_RESPONSE);

@@ -46,6 +46,7 @@ void DeviceModule::kernel(const Op& op) {
   sc_core::sc_time issue = to_sc(local_ + launch);
   payload_.op = &op;
   payload_.bytes = kernel_bytes(chip_.compute, op) / kernel_efficiency(engine_, op.kind);
+  payload_.compute_efficiency = compute_efficiency(engine_, op);
   sc_core::sc_time memory_done = issue, compute_done = issue;
   memory_socket->b_transport(trans_, memory_done);
   compute_socket->b_transport(trans_, compute_done);
