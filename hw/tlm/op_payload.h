@@ -14,7 +14,7 @@ namespace tokenfab {
 
 struct OpPayload : tlm::tlm_extension<OpPayload> {
   const Op* op = nullptr;
-  Bytes bytes;  // as the memory sees them: the op's bytes over its kernel's bandwidth efficiency
+  Bytes bytes;                      // as the memory sees them: the op's bytes over its kernel's bandwidth efficiency
   double compute_efficiency = 1.0;  // the engine's share of the compute rate (compute_efficiency())
 
   tlm::tlm_extension_base* clone() const override { return new OpPayload(*this); }
