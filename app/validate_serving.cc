@@ -116,6 +116,7 @@ int fit_serving_terms(const ServingValidationSpec& spec, const std::vector<Servi
     return g;
   };
   ServingTerms terms{Seconds(0), 1.0};
+  bool clamped = false;  // the median gap kept its sign over the whole range
   Gaps front, prefill;
   for (int round = 0; round < 2; ++round) {
     front = gaps_of(false, {Seconds(0), terms.prefill_attention});
@@ -133,6 +134,7 @@ int fit_serving_terms(const ServingValidationSpec& spec, const std::vector<Servi
       (gap_at(mid) > 0 ? high : low) = mid;
     }
     terms.prefill_attention = 0.5 * (low + high);
+    clamped = low == high;
     prefill = gaps_of(true, terms);
   }
   auto range = [](const std::vector<double>& v) {
@@ -144,9 +146,10 @@ int fit_serving_terms(const ServingValidationSpec& spec, const std::vector<Servi
       "tokens ({} distinct runs) of the measured TTFT less the simulated one without it (range {})\n",
       1e3 * terms.front_end->value(), front.gaps.size(), kQuiet, kShort, front.runs, range(front.gaps));
   std::cout << fmt::format(
-      "prefill_attention: {:.4f}, where the median over {} calibration rows at concurrency <= {} and longer prompts "
-      "({} distinct runs) of the measured TTFT less the simulated one is zero (gaps {} at the fit)\n",
-      *terms.prefill_attention, prefill.gaps.size(), kQuiet, prefill.runs, range(prefill.gaps));
+      "prefill_attention: {:.4f}, {} the median over {} calibration rows at concurrency <= {} and longer prompts "
+      "({} distinct runs) of the measured TTFT less the simulated one (median {:.0f} ms, gaps {} at the fit)\n",
+      *terms.prefill_attention, clamped ? "the end of the range 0.2-1 nearest to zeroing" : "where it is zero, for",
+      prefill.gaps.size(), kQuiet, prefill.runs, 1e3 * median(prefill.gaps), range(prefill.gaps));
   return 0;
 }
 

@@ -113,7 +113,11 @@ SchedulerLimits row_limits(const ServingValidationSpec& spec, const ServingRow& 
     if (r.balance_timeout_steps) l.balance_timeout_steps = *r.balance_timeout_steps;
     if (r.balance_batching_steps) l.balance_batching_steps = *r.balance_batching_steps;
   }
-  if (fits_prompt) l.token_budget = std::max(l.token_budget, (row.concurrency + row.isl + 64 + 63) / 64 * 64);
+  if (fits_prompt) {
+    // A decode step verifies its drafts too: (1 + drafts) tokens a request.
+    const std::int64_t drafts = row.speculative ? engine_named(spec.spec, row.framework).speculative.draft_tokens : 0;
+    l.token_budget = std::max(l.token_budget, ((1 + drafts) * row.concurrency + row.isl + 64 + 63) / 64 * 64);
+  }
   return l;
 }
 

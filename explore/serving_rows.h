@@ -42,9 +42,9 @@ struct Recipe {
   std::optional<std::int64_t> receive_interval, max_batch, token_budget, batch_wait_steps, balance_timeout_steps,
       balance_batching_steps;
   std::optional<double> batch_wait_tokens_ratio;
-  // The step's token budget is at least a whole prompt and a token for each
-  // running request, rounded up to 64 (InferenceX's TensorRT-LLM scripts set
-  // max_num_tokens so: no prompt is chunked).
+  // The step's token budget is at least a whole prompt and each running
+  // request's decode tokens (1 + its drafts), rounded up to 64 (InferenceX's
+  // TensorRT-LLM scripts set max_num_tokens so: no prompt is chunked).
   std::optional<bool> budget_fits_prompt;
 };
 

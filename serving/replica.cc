@@ -254,8 +254,8 @@ int Replica::step() {
     throw InputError({"kv_cache"}, "the running requests hold every KV block and none can proceed");
   }
   const StepResult step = steps_.time_step(batch);
-  run_.steps.push_back({t_, step.time, decodes, prefill_tokens, std::ssize(waiting_), s_.kv_blocks - free_blocks_,
-                        step.bound, index_, pool_});
+  run_.steps.push_back({t_, step.time, decodes, prefill_tokens, std::ssize(waiting_) + std::ssize(inbox_),
+                        s_.kv_blocks - free_blocks_, step.bound, index_, pool_});
   t_ += step.time;
   std::vector<bool> done(running_.size(), false);
   int finished = 0;

@@ -86,8 +86,9 @@ struct Op {
   Bytes kv_read;
   Bytes kv_write;
   // Attention over a prompt's own tokens (prefill): compute-bound, timed at
-  // the engine's prefill_attention share of the dense rate. Not kept in
-  // trace files.
+  // the engine's prefill_attention share of the dense rate. No trace column
+  // holds it: a trace read from a file is one phase, and its reader sets it
+  // for a prefill trace's attention.
   bool over_prompt = false;
   std::optional<Collective> collective;
 };

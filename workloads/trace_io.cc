@@ -232,6 +232,12 @@ Trace read_trace_text(const std::string& text, TraceFormat format, const std::st
   FileErrors errors(file);
   Trace t = format == TraceFormat::csv ? read_csv(text, file, errors) : read_jsonl(text, file, errors);
   errors.finish().throw_if_any();
+  // A trace is one phase: a prefill trace's attention runs over its prompt
+  // (Op::over_prompt, which no column holds), as trace_gen marks it.
+  if (t.workload.phase == Phase::prefill) {
+    for (auto& d : t.devices)
+      for (Op& op : d.ops) op.over_prompt = op.kind == OpKind::attention;
+  }
   return t;
 }
 

@@ -120,6 +120,23 @@ TEST_CASE("trace: prefill attention is causal") {
   CHECK(attention == doctest::Approx(32.0 * 500500 * (2 * 256 + 5) * 32));
 }
 
+TEST_CASE("trace: a prefill trace read back keeps its attention marked as over the prompt") {
+  // No column holds Op::over_prompt; the reader sets it from the phase, as
+  // the generator does, so a traced prefill is timed as a generated one.
+  ModelSpec m = load_hf_config("workloads/models/llama-3.1-8b.json");
+  for (Phase phase : {Phase::prefill, Phase::decode}) {
+    Trace t = generate_trace(m, Precision{}, Mapping{}, Workload{phase, 1, phase == Phase::prefill ? 500 : 1, 100});
+    Trace back = read_trace_text(write_trace(t, TraceFormat::csv), TraceFormat::csv, "t");
+    REQUIRE(back.devices[0].ops.size() == t.devices[0].ops.size());
+    int marked = 0;
+    for (std::size_t i = 0; i < t.devices[0].ops.size(); ++i) {
+      CHECK(back.devices[0].ops[i].over_prompt == t.devices[0].ops[i].over_prompt);
+      marked += t.devices[0].ops[i].over_prompt ? 1 : 0;
+    }
+    CHECK(marked == (phase == Phase::prefill ? m.layers : 0));
+  }
+}
+
 TEST_CASE("trace: CSV and JSON lines round-trip exactly") {
   ModelSpec m = load_hf_config("workloads/models/gpt-oss-120b.json");
   Trace t = generate_trace(m, Precision{}, Mapping{.tp = 2, .attn_dp = 2, .ep = 4, .pp = 2},

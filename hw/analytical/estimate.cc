@@ -21,7 +21,8 @@ OpTiming time_op(const StepContext& ctx, int device, const Op& op, Seconds start
   }
   // A kernel at efficiency e moves its bytes at e times the memory's
   // sustained bandwidth; its arithmetic keeps the chip's sustained GEMM
-  // rate, which is already a measured figure.
+  // rate, a measured figure, except attention over a prompt, at the
+  // engine's prefill_attention share of it.
   const ChipConfig& chip = ctx.system.chip;
   const double efficiency = kernel_efficiency(ctx.engine, op.kind);
   return charge_kernel(start, chip.compute.launch_overhead + ctx.engine.kernel_overhead,
