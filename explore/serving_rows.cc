@@ -47,6 +47,14 @@ const Schema<Recipe>& recipe_schema() {
     s.add("balance_batching_steps", &Recipe::balance_batching_steps,
           "TensorRT-LLM attention_dp_config batching_wait_iters")
         .at_least(std::int64_t{0});
+    s.check([](const Recipe& r, Checker& k) {
+      if (r.min_concurrency && r.max_concurrency && *r.min_concurrency > *r.max_concurrency)
+        k.fail("max_concurrency", "below min_concurrency: the entry would match no row");
+      if (r.balance_batching_steps && !r.balance_timeout_steps)
+        k.fail("balance_batching_steps", "the balance runs only with balance_timeout_steps in the same entry");
+      if (r.batch_wait_tokens_ratio && !r.batch_wait_steps)
+        k.fail("batch_wait_tokens_ratio", "delayed batching runs only with batch_wait_steps in the same entry");
+    });
     return s;
   }();
   return schema;

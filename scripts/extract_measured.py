@@ -80,7 +80,7 @@ def trt_decode_batches(shared):
             if not m:
                 continue
             yes = {"True": "yes", "False": "no"}
-            dp = yes[r["decode_dp_attn"]] == "yes"
+            dp = yes.get(r["decode_dp_attn"], "") == "yes"
             per_worker = int(m.group(1)) * (int(r["decode_tp"]) if dp else 1)
             settings = [r["entry"].split("-")[2], r["precision"], r["isl"], r["osl"], r["spec_decoding"]] + [
                 yes.get(r[c.replace("_attention", "_attn")], r[c.replace("_attention", "_attn")]) for c in POOL_COLUMNS]
@@ -227,7 +227,8 @@ def main():
            "tpot medians in ms; tok_s_per_gpu: (input + output) tokens/s over num_gpus. isl/osl nominal.",
            "decode_max_batch: requests one decode worker runs at most, from the name of the TensorRT-LLM recipe",
            "(recipe, sweep_configs.csv) that runs the row's settings at its concurrency: N of '_batchN_' per",
-           "attention rank; empty where no one recipe of that snapshot does."],
+           "attention rank; empty where no one recipe of that snapshot does. The snapshot is one InferenceX commit",
+           "(sweep_configs.csv's source), applied to runs of every date: a recipe changed since may not be the run's."],
           DISAGGREGATED_COLUMNS, rows)
     print(f"inferencex disaggregated: {len(rows)} rows")
     src, rows = mlperf_server(shared)

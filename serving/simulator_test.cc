@@ -121,6 +121,21 @@ TEST_CASE("serving: an engine that polls every few decode steps leaves a new req
   CHECK_THROWS_AS(simulate(again, every, load), InputError);
 }
 
+TEST_CASE("serving: a request in the inbox of an engine whose last request just finished is seen at once") {
+  // Receive interval 4. A (10-token prompt, 2 tokens out): prefill 11 ms,
+  // then one decode step of 11 ms ends it at 22 ms. B reaches the busy
+  // engine at 15 ms, into its inbox; at 22 ms nothing runs or waits, so the
+  // idle engine polls and admits B at once (not 3 decode steps later):
+  // prefill of 100 tokens, 10 + 10 ms, first token at 42 ms.
+  FakeSteps steps;
+  Scheduler polling = small_engine();
+  polling.receive_interval = 4;
+  const ServingRun run = simulate(steps, polling, OpenLoop{{request(0, 0.0, 10, 2), request(1, 0.015, 100, 2)}});
+  CHECK(run.requests[0].finished.value() == doctest::Approx(0.022));
+  CHECK(run.requests[1].admitted.value() == doctest::Approx(0.022));
+  CHECK(run.requests[1].first_token.value() == doctest::Approx(0.042));
+}
+
 TEST_CASE("serving: the attention-DP balance holds a lone prompt until every rank has one or the timeout") {
   // Two ranks, timeout 3 steps. A and B (10-token prompts) arrive at 0 with
   // nothing decoding, so they go at once: 10 + 2 x 1 = 12 ms. Steps from 12

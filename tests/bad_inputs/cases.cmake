@@ -132,4 +132,7 @@ bad_input(prefix_caching_without_hashes "--prefix-caching needs a --trace whose 
 # Mooncake block hashes that are not whole numbers; a misspelt key of the serving validation; a goodput search without a rate.
 bad_input(requests_bad_hash_ids "requests_bad_hash_ids.jsonl:1: hash_ids: expected a list of whole numbers" serve --trace @requests_bad_hash_ids.jsonl)
 bad_input(serving_validation_unknown_key "max_concurency: unknown key; did you mean 'max_concurrency'?" validate --serving configs/validation/serving.yaml --set max_concurency=8)
+# A recipe whose fields contradict each other (explore/serving_rows.cc): a range matching no row, a balance without its timeout.
+bad_input(serving_recipe_empty_range "recipes.0.max_concurrency: below min_concurrency: the entry would match no row" validate --serving configs/validation/serving.yaml --set recipes.0.max_concurrency=8 --set recipes.0.min_concurrency=64)
+bad_input(serving_recipe_balance_alone "recipes.0.balance_batching_steps: the balance runs only with balance_timeout_steps in the same entry" validate --serving configs/validation/serving.yaml --set recipes.0.balance_batching_steps=3)
 bad_input(goodput_without_rate "--goodput searches the Poisson --rate" serve configs/deployments/vr_nvl72_colocated.yaml --compare configs/deployments/vr_nvl72_prefill_decode.yaml --concurrency 4 --goodput 0.9)
