@@ -25,28 +25,10 @@
 #include <vector>
 
 #include "explore/measured.h"
+#include "explore/recipes.h"
 #include "serving/replica_setup.h"
 
 namespace tokenfab {
-
-// What an InferenceX recipe's launch script sets for its engine's scheduler
-// (serving.yaml `recipes:`, each entry with its source): an entry applies to
-// every row it matches, and later entries over earlier ones. A match field
-// left out matches any row.
-struct Recipe {
-  // Match.
-  std::vector<std::string> framework, hardware, precision;
-  std::optional<bool> speculative, dp_attention;
-  std::optional<std::int64_t> gpus_per_worker, isl, osl, min_concurrency, max_concurrency;
-  // Settings (serving/simulator.h's Scheduler); absent: as before.
-  std::optional<std::int64_t> receive_interval, max_batch, token_budget, batch_wait_steps, balance_timeout_steps,
-      balance_batching_steps;
-  std::optional<double> batch_wait_tokens_ratio;
-  // The step's token budget is at least a whole prompt and each running
-  // request's decode tokens (1 + its drafts), rounded up to 64 (InferenceX's
-  // TensorRT-LLM scripts set max_num_tokens so: no prompt is chunked).
-  std::optional<bool> budget_fits_prompt;
-};
 
 struct ServingValidationSpec {
   std::string measured;  // measured.yaml: engines, systems, precisions
