@@ -57,6 +57,13 @@ struct Options {
   double goodput = 0;                 // with --compare: search each one's goodput at this attainment
 };
 
+// Whether the command line sets a run file's replicas or scheduler limits,
+// which a deployment file sets for each of its pools.
+bool sets_run_limits(const Options& o) {
+  return o.replicas != 1 || o.max_batch > 0 || o.batch_wait_steps > 0 || o.receive_interval != 1 ||
+         o.balance_timeout_steps > 0;
+}
+
 nlohmann::ordered_json percentiles_json(const Percentiles& p) {
   return {{"p50", p.p50.value()}, {"p90", p.p90.value()}, {"p99", p.p99.value()}, {"mean", p.mean.value()}};
 }
@@ -203,8 +210,7 @@ int serve_deployment(const Options& o, const Invocation& invocation, const std::
     throw InputError({"engine"},
                      "a deployment's pools are timed by the analytical step model (SystemC elaborates "
                      "one replica per process; serve a run file with --engine systemc)");
-  if (o.replicas != 1 || o.max_batch > 0 || o.batch_wait_steps > 0 || o.receive_interval != 1 ||
-      o.balance_timeout_steps > 0)
+  if (sets_run_limits(o))
     throw InputError({"replicas"},
                      "a deployment sets its replicas and batch limits in its file (change them with --set)");
   const LoadedDeployment loaded = load_deployment(o.run.run_file, o.run.sets);
@@ -274,8 +280,7 @@ std::string load_text(const Options& o) {
 // Several deployments, one request stream: each one's latencies, throughput
 // and SLO attainment, and its latencies over the first one's.
 int serve_comparison(const Options& o, const Invocation& invocation, const std::optional<RequestTrace>& trace) {
-  if (o.engine != "analytical" || o.replicas != 1 || o.max_batch > 0 || o.batch_wait_steps > 0 ||
-      o.receive_interval != 1 || o.balance_timeout_steps > 0)
+  if (o.engine != "analytical" || sets_run_limits(o))
     throw InputError({"compare"}, "--compare serves deployment files, whose pools set their own replicas and limits");
   std::vector<std::string> files{o.run.run_file};
   files.insert(files.end(), o.compare.begin(), o.compare.end());

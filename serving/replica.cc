@@ -164,7 +164,7 @@ bool Replica::balance_holds() {
 
 int Replica::step() {
   const std::int64_t verified = 1 + s_.draft_tokens;  // new tokens of a decode step
-  if (since_poll_ >= s_.receive_interval) {
+  if (since_poll_ >= s_.receive_interval) {           // it looks for new requests
     since_poll_ = 0;
     waiting_.insert(waiting_.end(), inbox_.begin(), inbox_.end());
     inbox_.clear();
@@ -302,13 +302,9 @@ int Replica::step() {
     }
   }
   running_ = std::move(still);
-  // A step with a prompt in it is a whole interval; a decode step one.
-  since_poll_ += prefill_tokens > 0 ? s_.receive_interval : 1;
-  if (!busy()) since_poll_ = s_.receive_interval;  // idle: the next request is seen at once
-  if (!busy() && !inbox_.empty()) {
-    waiting_.insert(waiting_.end(), inbox_.begin(), inbox_.end());
-    inbox_.clear();
-  }
+  // A step with a prompt in it is a whole interval, a decode step one; an
+  // idle engine looks at once (its inbox, if any, at its next step).
+  since_poll_ = idle() ? s_.receive_interval : since_poll_ + (prefill_tokens > 0 ? s_.receive_interval : 1);
   return finished;
 }
 

@@ -85,7 +85,8 @@ enum class Role { both, prefill, decode };
 class Replica {
  public:
   Replica(StepModel& steps, const Scheduler& s, ServingRun& run, int index, Role role, int pool);
-  bool busy() const { return !running_.empty() || !waiting_.empty(); }
+  // Requests it runs, holds or has yet to see: it takes another step.
+  bool busy() const { return !idle() || !inbox_.empty(); }
   Seconds clock() const { return t_; }
   std::int64_t outstanding() const { return std::ssize(running_) + std::ssize(waiting_) + std::ssize(inbox_); }
   // Leading blocks of `r`'s prompt in this replica's prefix cache (0 when off).
@@ -100,6 +101,8 @@ class Replica {
 
  private:
   void preempt_latest();
+  // Nothing running or waiting: such an engine looks for requests at once.
+  bool idle() const { return running_.empty() && waiting_.empty(); }
   StepModel& steps_;
   const Scheduler& s_;
   ServingRun& run_;
