@@ -55,8 +55,9 @@ DecodeSearch decode_search(const LoadedRun& run, std::int64_t max_batch) {
 std::string no_deployed_answer(const std::string& what, const SystemConfig& system) {
   if (system.chip.kind == ChipKind::lpu) {
     return "  " + what +
-           ": none for an LPU (the deployed engine's terms were fitted on GPU serving frameworks; an LPU's compiled "
-           "program has no launches or host steps, and no LPU deployment term is measured: docs/lpu.md)\n";
+           ": none for an LPU (the run's engine was fitted on GPU serving frameworks, whose launches and host "
+           "steps an LPU's compiled program does not have; configs/engines/groq_2024.yaml holds Groq v1's 2024 "
+           "deployment term: docs/lpu.md)\n";
   }
   return "  " + what + ": none (the run's engine has no deployment terms; see configs/engines/)\n";
 }

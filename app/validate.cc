@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "app/command.h"
+#include "app/validate_lpu.h"
 #include "app/validate_measured.h"
 #include "app/validate_serving.h"
 #include "core/atomic_file.h"
@@ -116,6 +117,8 @@ struct Options {
   bool fit = false;
   MeasuredOptions measured;
   std::string serving;  // the serving validation's file: run it instead
+  std::string lpu;      // the LPU validation's file: run it instead
+  std::vector<std::string> lpu_run_sets;
   bool rows = false;
 };
 
@@ -123,6 +126,10 @@ int run_validation(const Options& o) {
   if (!o.serving.empty()) {
     const int beyond = run_serving_validation({o.serving, o.sets, o.out, o.measured.rows, o.fit});
     return o.strict && beyond > 0 ? 1 : 0;
+  }
+  if (!o.lpu.empty()) {
+    const int failures = run_lpu_validation({o.lpu, o.sets, o.lpu_run_sets, o.out, o.fit});
+    return o.strict && failures > 0 ? 1 : 0;
   }
   if (o.fit) {
     fit_measured(o.measured);
@@ -168,6 +175,11 @@ Command validate_command() {
             cmd.add_option("--serving", o->serving,
                            "serve the InferenceX disaggregated rows of this file (configs/validation/serving.yaml) "
                            "through the serving simulation instead; --set applies to it");
+            cmd.add_option("--lpu", o->lpu,
+                           "compare compiled LPU deployments' per-user speeds (configs/validation/lpu.yaml) "
+                           "instead; with --fit, fit the LPU engine's term; --set applies to that file");
+            cmd.add_option("--run-set", o->lpu_run_sets,
+                           "with --lpu: override in every run, the fit's included, e.g. mapping.pp=8");
             cmd.add_flag("--fit", o->fit,
                          "fit the measured file's `fit` parameters on the calibration half and print them");
           },

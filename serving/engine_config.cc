@@ -47,6 +47,10 @@ double SpeculativeConfig::tokens_per_step() const {
 const Schema<EngineConfig>& engine_schema() {
   static const Schema<EngineConfig> schema = [] {
     Schema<EngineConfig> s("serving-engine behaviour");
+    s.add("measured_on", &EngineConfig::measured_on,
+          "the chips its deployment terms were measured on: gpu (serving frameworks) or lpu (a compiled LPU "
+          "deployment); on the other kind a run gets the hardware bound")
+        .default_value(EngineChips::gpu);
     s.add("fuse_elementwise", &EngineConfig::fuse_elementwise,
           "norms, RoPE and activations run inside neighbouring kernels: no launch, no extra memory pass")
         .default_value(true);
@@ -114,8 +118,13 @@ bool fused_away(const EngineConfig& engine, OpKind kind) {
 
 EngineConfig hardware_bound(const EngineConfig& engine) {
   EngineConfig bound;
+  bound.measured_on = engine.measured_on;
   bound.fuse_elementwise = engine.fuse_elementwise;
   return bound;
+}
+
+EngineConfig engine_for_chip(const EngineConfig& engine, bool lpu) {
+  return (engine.measured_on == EngineChips::lpu) == lpu ? engine : hardware_bound(engine);
 }
 
 bool has_deployment_terms(const EngineConfig& e) {

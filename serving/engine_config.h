@@ -46,7 +46,20 @@ struct SpeculativeConfig {
   double tokens_per_step() const;
 };
 
+// The kind of chip an engine's deployment terms were measured on. A GPU
+// serving engine's launches and host steps have no meaning for an LPU's
+// compiled program, nor an LPU compiler's for a GPU: a run whose chip is of
+// the other kind gets the hardware bound (engine_for_chip).
+enum class EngineChips { gpu, lpu };
+
+template <>
+struct EnumNames<EngineChips> {
+  static constexpr std::array<std::pair<EngineChips, std::string_view>, 2> table{
+      {{EngineChips::gpu, "gpu"}, {EngineChips::lpu, "lpu"}}};
+};
+
 struct EngineConfig {
+  EngineChips measured_on = EngineChips::gpu;
   bool fuse_elementwise = true;  // norms, RoPE and activations ride in neighbouring kernels
   KernelEfficiency kernel_efficiency;
   Seconds kernel_overhead;      // per kernel, beyond the chip's launch: the engine's unfused helper kernels and tails
@@ -85,6 +98,10 @@ EngineConfig hardware_bound(const EngineConfig& engine);
 
 // True when any deployment term is on.
 bool has_deployment_terms(const EngineConfig& engine);
+
+// `engine` on a chip that is an LPU (`lpu`) or a GPU: itself where it was
+// measured on that kind of chip, else its hardware bound.
+EngineConfig engine_for_chip(const EngineConfig& engine, bool lpu);
 
 // The fraction of the sustained memory bandwidth an op of `kind` reaches on this engine
 // (1 for ops that are not kernels of a listed kind).

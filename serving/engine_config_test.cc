@@ -63,6 +63,21 @@ TEST_CASE(
   CHECK_FALSE(has_deployment_terms(hardware_bound(e)));
 }
 
+TEST_CASE("an engine's terms apply only on the kind of chip they were measured on") {
+  EngineConfig gpu;
+  gpu.kernel_overhead = Seconds(5e-6);
+  EngineConfig lpu = gpu;
+  lpu.measured_on = EngineChips::lpu;
+  // Each kind keeps its terms on its own chips and gives the bound on the other's.
+  CHECK(has_deployment_terms(engine_for_chip(gpu, false)));
+  CHECK_FALSE(has_deployment_terms(engine_for_chip(gpu, true)));
+  CHECK(has_deployment_terms(engine_for_chip(lpu, true)));
+  CHECK_FALSE(has_deployment_terms(engine_for_chip(lpu, false)));
+  CHECK(engine_for_chip(lpu, true).kernel_overhead.value() == doctest::Approx(5e-6));
+  // The bound remembers the kind, so a bound LPU engine stays an LPU's.
+  CHECK(hardware_bound(lpu).measured_on == EngineChips::lpu);
+}
+
 TEST_CASE("drafts run only on a model with a draft module, one more layer like its last per draft") {
   ModelSpec m;
   m.layers = 3;

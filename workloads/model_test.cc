@@ -25,6 +25,10 @@ TEST_CASE("models: parameter totals match published figures within 1%") {
   CHECK(off(count_params(load("gpt-oss-120b")).total(), 116.83e9) < 0.01);
   // Qwen3 report: 235B total.
   CHECK(off(count_params(load("qwen3-235b-a22b")).total(), 235e9) < 0.01);
+  // Llama-2-7B: 6.74B (HF model card "7B"; exact count from the weights).
+  CHECK(off(count_params(load("llama-2-7b")).total(), 6.74e9) < 0.01);
+  // Mixtral-8x7B: 46.7B total (Mistral's announcement).
+  CHECK(off(count_params(load("mixtral-8x7b")).total(), 46.7e9) < 0.01);
 }
 
 TEST_CASE("models: Kimi-K2 total is 1.3% under the tech report's 1.04T") {
@@ -48,6 +52,8 @@ TEST_CASE("models: active parameters follow each vendor's convention") {
   CHECK(off(count_params(load("gpt-oss-120b")).active_without_embedding(), 5.13e9) < 0.01);
   // Qwen3-235B-A22B: 22B activated.
   CHECK(off(count_params(load("qwen3-235b-a22b")).active_with_embeddings(), 22e9) < 0.01);
+  // Mixtral-8x7B: 12.9B used per token (Mistral's announcement, embeddings counted).
+  CHECK(off(count_params(load("mixtral-8x7b")).active_with_embeddings(), 12.9e9) < 0.01);
 }
 
 TEST_CASE("models: architecture details are read from config.json") {
