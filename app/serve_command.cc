@@ -43,12 +43,13 @@ struct Options {
   std::int64_t block_tokens = 16;
   std::int64_t batch_wait_steps = 0;  // delayed batching (TensorRT-LLM batch_wait_timeout_iters)
   double batch_wait_tokens_ratio = 0;
-  std::int64_t receive_interval = 1;       // SGLang's --scheduler-recv-interval
-  std::int64_t balance_timeout_steps = 0;  // TensorRT-LLM's attention-DP balance timeout_iters
-  double ttft_slo = 0, tpot_slo = 0;       // seconds; 0: no limit
-  bool bound = false;                      // the hardware bound's engine instead of the run's
-  std::string timeline;                    // Perfetto timeline of a window of the run
-  int replicas = 1;                        // of the run's mapping, behind one router
+  std::int64_t receive_interval = 1;        // SGLang's --scheduler-recv-interval
+  std::int64_t balance_timeout_steps = 0;   // TensorRT-LLM's attention-DP balance timeout_iters
+  std::int64_t balance_batching_steps = 0;  // and its batching_wait_iters
+  double ttft_slo = 0, tpot_slo = 0;        // seconds; 0: no limit
+  bool bound = false;                       // the hardware bound's engine instead of the run's
+  std::string timeline;                     // Perfetto timeline of a window of the run
+  int replicas = 1;                         // of the run's mapping, behind one router
   std::string routing = "round_robin";
   bool prefix_caching = false;        // replicas keep prefilled prompts' blocks (a trace with block hashes)
   std::vector<double> window;         // its start and end, seconds (default: the first 10 s)
@@ -61,7 +62,7 @@ struct Options {
 // which a deployment file sets for each of its pools.
 bool sets_run_limits(const Options& o) {
   return o.replicas != 1 || o.max_batch > 0 || o.batch_wait_steps > 0 || o.receive_interval != 1 ||
-         o.balance_timeout_steps > 0;
+         o.balance_timeout_steps > 0 || o.balance_batching_steps > 0;
 }
 
 nlohmann::ordered_json percentiles_json(const Percentiles& p) {
@@ -93,6 +94,7 @@ nlohmann::ordered_json scheduler_json(const Scheduler& s) {
           {"batch_wait_tokens_ratio", s.batch_wait_tokens_ratio},
           {"receive_interval", s.receive_interval},
           {"balance_timeout_steps", s.balance_timeout_steps},
+          {"balance_batching_steps", s.balance_batching_steps},
           {"token_budget", s.token_budget},
           {"block_tokens", s.block_tokens},
           {"kv_blocks", s.kv_blocks}};
@@ -387,7 +389,8 @@ int serve(const Options& o, const Invocation& invocation) {
                             .batch_wait_steps = o.batch_wait_steps,
                             .batch_wait_tokens_ratio = o.batch_wait_tokens_ratio,
                             .receive_interval = o.receive_interval,
-                            .balance_timeout_steps = o.balance_timeout_steps});
+                            .balance_timeout_steps = o.balance_timeout_steps,
+                            .balance_batching_steps = o.balance_batching_steps});
   Scheduler scheduler = setup.scheduler;
   scheduler.prefix_block_tokens = prefix_blocks_of(o, trace);
   const StepModelConfig config = setup.config(o.context_bucket);
@@ -473,6 +476,10 @@ Command serve_command() {
         cmd.add_option("--balance-timeout-steps", o->balance_timeout_steps,
                        "attention-DP balance: prompts wait until every rank has one, at most this many steps "
                        "(TensorRT-LLM attention_dp_config timeout_iters)")
+            ->check(CLI::NonNegativeNumber);
+        cmd.add_option("--balance-batching-steps", o->balance_batching_steps,
+                       "with --balance-timeout-steps: once every rank has a prompt, wait at most this many steps "
+                       "more for company (TensorRT-LLM attention_dp_config batching_wait_iters)")
             ->check(CLI::NonNegativeNumber);
         cmd.add_option("--block-tokens", o->block_tokens, "tokens per KV-cache block")->check(CLI::PositiveNumber);
         cmd.add_option("--ttft-slo", o->ttft_slo, "time-to-first-token limit, seconds")->check(CLI::NonNegativeNumber);
