@@ -55,9 +55,9 @@ DecodeSearch decode_search(const LoadedRun& run, std::int64_t max_batch) {
 std::string no_deployed_answer(const std::string& what, const SystemConfig& system) {
   if (system.chip.kind == ChipKind::lpu) {
     return "  " + what +
-           ": none for an LPU (the run's engine was fitted on GPU serving frameworks, whose launches and host "
-           "steps an LPU's compiled program does not have; configs/engines/groq_2024.yaml holds Groq v1's 2024 "
-           "deployment term: docs/lpu.md)\n";
+           ": none for an LPU (no engine measured on this chip's software; a GPU engine's launches and host "
+           "steps do not apply to a compiled LPU program; configs/engines/groq_2024.yaml holds Groq v1's 2024 "
+           "term: docs/lpu.md)\n";
   }
   return "  " + what + ": none (the run's engine has no deployment terms; see configs/engines/)\n";
 }

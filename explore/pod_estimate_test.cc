@@ -32,10 +32,11 @@ TEST_CASE("pod: a decode step is the GPUs' attention, the LPUs' FFN and two cros
       std::max(sent / link.sustained_bandwidth().value(), 2 * sent / lpx.nic->link.sustained_bandwidth().value());
   CHECK(p.crossing.value() == doctest::Approx(crossing).epsilon(1e-12));
   CHECK(p.step.value() == doctest::Approx(p.attention.time.value() + p.ffn.time.value() + 122 * crossing));
-  // Each side does only its own work: the GPUs read HBM and no SRAM, the LPUs
-  // read SRAM and no HBM (Resource::memory is the chip's weight memory).
+  // Each side does only its own work: the GPUs read HBM (Resource::memory
+  // is the chip's weight memory); the LPUs' expert GEMMs are the emulator's
+  // kernels, their SRAM reads inside the kernels' compute time.
   CHECK(p.attention.breakdown[Resource::memory].value() > 0);
-  CHECK(p.ffn.breakdown[Resource::memory].value() > 0);
+  CHECK(p.ffn.breakdown[Resource::compute].value() > 0);
   CHECK(p.attention.time.value() == doctest::Approx(p.attention.breakdown.total().value()));
   // Every op of the FFN pool's step that is the FFN's, and only those, is
   // the FFN side: timing the LPUs' whole step gives more (their attention).

@@ -58,6 +58,35 @@ TEST_CASE("lpu v1: the links file agrees with the preset's C2C links") {
   CHECK(link.sustained_bandwidth().value() == doctest::Approx(tsp.c2c_bandwidth().value()).epsilon(0.005));
 }
 
+TEST_CASE("lp30: the chip's figures are the emulator preset's, near NVIDIA's 500 MB, 150 TB/s and 2.5 TB/s") {
+  const ChipConfig chip = load_config<ChipConfig>("configs/chips/groq_lp30.yaml", chip_schema());
+  const lpu::LpuParams lp30 = lpu::load_lpu_params("configs/lpu/lp30.yaml");
+  REQUIRE(chip.sram);
+  CHECK(chip.compute.emulator.ends_with("lp30.yaml"));
+  REQUIRE(chip.compute.clock);
+  CHECK(chip.compute.clock->value() == doctest::Approx(lp30.clock.value()).epsilon(1e-15));
+  // 2 x 96 slices x 20 tiles x 2 banks x 4096 words x 16 B = 503.3 MB, the
+  // published ~500 MB within 1%.
+  CHECK(chip.sram->capacity.value() == lp30.sram_capacity().value());
+  CHECK(chip.sram->capacity.value() == doctest::Approx(500e6).epsilon(0.01));
+  // The read bandwidth is one bank of every slice a cycle; ISCA 2020 counts
+  // both banks, and so counted it is NVIDIA's 150 TB/s (the clock is derived
+  // from it): 2 x 192 x 320 B x 1.2207 GHz = 150.0 TB/s.
+  CHECK(2 * chip.sram->bandwidth.value() == doctest::Approx(150e12).epsilon(1e-4));
+  // Weights stream at the MXM's install rate: 20,480 B x 1.2207 GHz = 25 TB/s.
+  CHECK(chip.sram->sustained_bandwidth().value() == doctest::Approx(lp30.weight_install_rate().value()).epsilon(1e-12));
+  // 96 links x 13.02 GB/s = 1.25 TB/s a direction, half of NVIDIA's 2.5
+  // TB/s both ways; a hop of 610 cycles at 1.2207 GHz = 0.5 us.
+  CHECK(chip.scale_up.lanes == 96);
+  CHECK(chip.scale_up.sustained_bandwidth().value() == doctest::Approx(1.25e12).epsilon(0.001));
+  CHECK(chip.scale_up.latency.value() == doctest::Approx(0.5e-6).epsilon(0.001));
+  // The links file describes the same links.
+  const LinkConfig link = load_config<LinkConfig>("configs/links/lp30_c2c.yaml", link_schema());
+  CHECK(link.lanes == lp30.c2c_links);
+  CHECK(link.sustained_bandwidth().value() == doctest::Approx(lp30.c2c_bandwidth().value()).epsilon(0.001));
+  CHECK(link.latency.value() == doctest::Approx(lp30.c2c_hop_time().value()).epsilon(0.001));
+}
+
 TEST_CASE("lpu: a chip that restates a figure its emulator preset gives is an error at that key") {
   const std::string text =
       "name: x\nkind: lpu\nemulator_preset: ../lpu/tsp_v1.yaml\nsram:\n  latency: 30 ns\n"

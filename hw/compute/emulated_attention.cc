@@ -15,6 +15,7 @@ namespace {
 // costs 2 (key width + value width) + this.
 constexpr double kSoftmaxFlopsPerScore = 5;
 constexpr std::int64_t kLastBucket = 16;  // tiles
+constexpr int kMaxHeads = 16;             // query heads on a chip costed exactly
 
 // A whole number from a ratio of the op's fields, or -1 if it is not one.
 std::int64_t whole(double x) {
@@ -30,6 +31,20 @@ std::int64_t exact_cycles(const lpu::LpuParams& p, int heads, int kv_heads, int 
                                   .value_dim = value_dim,
                                   .context = static_cast<int>(tiles * p.mxm_dim)};
   return lpu::decode_attention(p, lpu::attention_data(shape, 0, true)).expected_cycles;
+}
+
+// By the heads rule of the header: up to kMaxHeads exact; beyond, linear in
+// the heads through the exact costs of kMaxHeads and twice as many, the KV
+// heads scaled with them (at least one).
+std::int64_t head_rule_cycles(const lpu::LpuParams& p, int heads, int kv_heads, int key_dim, int value_dim,
+                              std::int64_t tiles) {
+  if (heads <= kMaxHeads) return exact_cycles(p, heads, kv_heads, key_dim, value_dim, tiles);
+  const int group = heads / kv_heads;
+  auto at = [&](int h) {
+    return static_cast<double>(exact_cycles(p, h, std::max(1, h / group), key_dim, value_dim, tiles));
+  };
+  const double low = at(kMaxHeads), high = at(2 * kMaxHeads);
+  return std::llround(low + (high - low) / kMaxHeads * static_cast<double>(heads - kMaxHeads));
 }
 
 }  // namespace
@@ -70,7 +85,8 @@ std::int64_t attention_cycles(const std::string& preset, const std::string& chan
     const std::lock_guard<std::mutex> lock(mutex);
     const auto key = std::make_tuple(preset, changes, heads, kv_heads, key_dim, value_dim, tiles);
     auto it = costs.find(key);
-    if (it == costs.end()) it = costs.emplace(key, exact_cycles(p, heads, kv_heads, key_dim, value_dim, tiles)).first;
+    if (it == costs.end())
+      it = costs.emplace(key, head_rule_cycles(p, heads, kv_heads, key_dim, value_dim, tiles)).first;
     return static_cast<double>(it->second);
   };
   const std::int64_t tiles = std::max<std::int64_t>(1, (context + p.mxm_dim - 1) / p.mxm_dim);

@@ -28,6 +28,13 @@
 //   the tiles, so larger contexts are not scheduled). Held to 5% of the exact
 //   cycles at off-bucket contexts in emulated_attention_test.cc (3.8% seen
 //   on tsp-v1).
+// - Beyond 16 query heads on a chip the heads are not scheduled either (the
+//   scheduler took 25 s for DeepSeek-R1's 128 MLA heads over 16 tiles on
+//   lp30): cycles are linear in the heads through the exact costs of 16 and
+//   32 heads, the KV heads scaled with them (one shared KV head stays one);
+//   from 16 heads on each head adds about the same work (8 to 16 add less,
+//   as the heads' pipelines overlap). Held to 5% of the exact cycles in
+//   emulated_attention_test.cc (4.4% seen on tsp-v1 at 48 heads).
 #pragma once
 
 #include <cstdint>

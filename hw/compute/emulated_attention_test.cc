@@ -74,6 +74,27 @@ TEST_CASE("emulated attention: buckets are exact, contexts between them within 5
   }
 }
 
+TEST_CASE("emulated attention: heads beyond 16 on a chip within 5% of the scheduler's cycles") {
+  // One shared KV head (MLA-like, 128 wide) and GQA with 8 query heads a KV
+  // head, at 48 and 64 heads on the line through 16 and 32, over one and
+  // two tiles of positions.
+  struct Shape {
+    int heads, kv_heads, context;
+  };
+  for (const Shape s : {Shape{48, 1, 320}, Shape{64, 8, 320}, Shape{48, 6, 640}}) {
+    const double exact = static_cast<double>(scheduled(s.heads, s.kv_heads, 128, 128, s.context));
+    const double ruled = static_cast<double>(attention_cycles(kPreset, "", s.heads, s.kv_heads, 128, 128, s.context));
+    CAPTURE(s.heads);
+    CAPTURE(s.kv_heads);
+    CAPTURE(s.context);
+    CAPTURE(exact);
+    CAPTURE(ruled);
+    CHECK(std::fabs(ruled / exact - 1.0) < 0.05);
+  }
+  // At 16 heads the rule is the scheduler's own count.
+  CHECK(attention_cycles(kPreset, "", 16, 1, 128, 128, 320) == scheduled(16, 1, 128, 128, 320));
+}
+
 TEST_CASE("emulated attention: an LPU's decode attention is timed by its emulator, the cache read inside") {
   // Groq v1 (tsp-v1 at 900 MHz), Llama-3.1-70B at TP8, 2 sequences at
   // context 1,279: each query attends 1,280 positions, a bucket, so the op

@@ -1,6 +1,9 @@
 #include "hw/compute/emulated_mxm.h"
 
 #include <algorithm>
+#include <array>
+
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <mutex>
@@ -30,11 +33,21 @@ std::int64_t exact_cycles(const lpu::LpuParams& p, std::int64_t m, std::int64_t 
 
 std::int64_t tiles_of(std::int64_t size, int dim) { return (size + dim - 1) / dim; }
 
+// The row counts costed exactly: every one to 8, then half octaves to 64.
+constexpr std::array<std::int64_t, 7> kRowBuckets = {8, 12, 16, 24, 32, 48, 64};
+
 std::int64_t rule_cycles(const lpu::LpuParams& p, std::int64_t m, std::int64_t k, std::int64_t n, bool int8) {
   constexpr std::int64_t kMaxRows = 64, kMaxTiles = 64;
   if (m > kMaxRows) {
     const double per_row = static_cast<double>(rule_cycles(p, kMaxRows, k, n, int8)) / kMaxRows;
     return static_cast<std::int64_t>(std::llround(per_row * static_cast<double>(m)));
+  }
+  if (m > kRowBuckets.front() && !std::binary_search(kRowBuckets.begin(), kRowBuckets.end(), m)) {
+    const auto high = std::upper_bound(kRowBuckets.begin(), kRowBuckets.end(), m);
+    const std::int64_t lo = *(high - 1), hi = *high;
+    const double c_lo = static_cast<double>(rule_cycles(p, lo, k, n, int8));
+    const double c_hi = static_cast<double>(rule_cycles(p, hi, k, n, int8));
+    return std::llround(c_lo + (c_hi - c_lo) * static_cast<double>(m - lo) / static_cast<double>(hi - lo));
   }
   const int dim = p.mxm_dim;
   const std::int64_t tiles = tiles_of(k, dim) * tiles_of(n, dim);

@@ -62,6 +62,24 @@ TEST_CASE("emulated MXM: larger shapes follow the line through 4 x 4 and 8 x 8 t
   }
 }
 
+TEST_CASE("emulated MXM: row counts between the buckets within 10% of the scheduler's cycles") {
+  // Up to 8 rows and at 12, 16, 24, 32, 48 and 64 the scheduler's own count;
+  // 10, 20 and 40 rows on the line through the buckets around them.
+  CHECK(mxm_cycles(kPreset, "", 7, 2560, 1920, true) == scheduled(7, 2560, 1920));
+  CHECK(mxm_cycles(kPreset, "", 24, 2560, 1920, true) == scheduled(24, 2560, 1920));
+  for (const int m : {10, 20, 40}) {
+    for (const auto [k, n] : {std::pair{2560, 1920}, std::pair{7168, 640}}) {
+      const double exact = static_cast<double>(scheduled(m, k, n));
+      const double ruled = static_cast<double>(mxm_cycles(kPreset, "", m, k, n, true));
+      CAPTURE(m);
+      CAPTURE(k);
+      CAPTURE(exact);
+      CAPTURE(ruled);
+      CHECK(std::fabs(ruled / exact - 1.0) < 0.10);
+    }
+  }
+}
+
 TEST_CASE("emulated MXM: an LPU's matrix ops are timed by its emulator preset, weights inside the kernel") {
   // Groq v1 names configs/lpu/tsp_v1.yaml; its compute section takes the
   // preset's path from it. A grouped product of 3 x (2 x 8192 x 640) INT8
@@ -81,6 +99,22 @@ TEST_CASE("emulated MXM: an LPU's matrix ops are timed by its emulator preset, w
   const ChipConfig gpu = load_config("configs/chips/b200_gb200.yaml", chip_schema());
   CHECK_FALSE(emulated(gpu.compute, op));
   CHECK(kernel_bytes(gpu.compute, op).value() == doctest::Approx(memory_bytes(op).value()));
+}
+
+TEST_CASE("emulated MXM: the LP30 of the LPX rack is timed by its own preset too") {
+  // configs/chips/groq_lp30.yaml names configs/lpu/lp30.yaml: an FP8 product
+  // runs as the 8-bit MXM type, cycles(1, 2560, 1920) of that preset (48
+  // tiles: the scheduler's own count) at its 1.2207 GHz clock, and leaves
+  // its weights out of the memory charge.
+  const ChipConfig chip = load_config("configs/chips/groq_lp30.yaml", chip_schema());
+  REQUIRE(chip.compute.emulator.ends_with("lp30.yaml"));
+  const Op op = gemm(1, 2560, 1920, 1, Dtype::fp8);
+  REQUIRE(emulated(chip.compute, op));
+  const lpu::LpuParams lp30 = lpu::load_lpu_params("configs/lpu/lp30.yaml");
+  const auto cycles = lpu::matmul(lp30, lpu::matmul_data(1, 2560, 1920, 7, lpu::ElemType::i8)).expected_cycles;
+  CHECK(compute_time(chip.compute, op).value() ==
+        doctest::Approx(static_cast<double>(cycles) / lp30.clock.value()).epsilon(1e-12));
+  CHECK(kernel_bytes(chip.compute, op).value() == doctest::Approx(op.activation_bytes.value()));
 }
 
 TEST_CASE("emulated MXM: the chip's emulator_set changes the preset everything is derived from") {

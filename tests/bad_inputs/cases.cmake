@@ -29,7 +29,7 @@ bad_input(in_switch_without_reduction "system.scale_up.all_reduce: in_switch all
 bad_input(direct_without_links "system.scale_up.all_reduce: a direct all-reduce needs a 'direct' section" run configs/runs/default.yaml --set system.scale_up.all_reduce=direct)
 bad_input(emulator_stated "system.chip.compute.emulator: set from emulator_preset" run configs/runs/llama2_70b_groq_v1.yaml --set system.chip.compute.emulator=x.yaml)
 bad_input(pod_pool_too_small "ffn_mapping: attn_dp=256,ep=256,pp=8 needs 2048 chips, the pool has 256" pod --set pod.pools.1.systems=1)
-bad_input(pod_experts_do_not_fit "the LPUs 2.57 GB of 500 MB" pod --set ffn_mapping.pp=1)
+bad_input(pod_experts_do_not_fit "the LPUs 2.57 GB of 503 MB" pod --set ffn_mapping.pp=1)
 bad_input(pod_without_interconnect "pod.interconnect: expected a map (a link: NVLink, NIC, chip-to-chip)" pod --set pod.interconnect=)
 bad_input(pod_timeline_without_systemc "a timeline comes from the SystemC engine: add --engine systemc" pod --timeline pod.json)
 bad_input(pod_nic_share_uneven "pod.pools.1.nic.chips_per_nic: does not divide the system's 256 chips" pod --set pod.pools.1.nic.chips_per_nic=3)
@@ -124,7 +124,7 @@ bad_input(emulate_chips_unused "--chips: applies to the allreduce and layer kern
 bad_input(deployment_unknown_pool "decode.pool: no pool 'lpx2' in pod Vera Rubin NVL72 x 2 + Groq 3 LPX (it has vr_prefill, vr_nvl72, lpx)" serve configs/deployments/vr_lpx_prefill_decode.yaml --concurrency 1 --set decode.pool=lpx2)
 bad_input(deployment_too_many_replicas "prefill.replicas: 10 replicas of 8 chips do not fit pool vr_prefill" serve configs/deployments/vr_nvl72_prefill_decode.yaml --concurrency 1 --set prefill.replicas=10)
 bad_input(deployment_lpu_pool_too_small "the weights (10.7 GB) and one step's activations leave no memory for a KV cache on 8 x Groq 3 LPX" serve configs/deployments/vr_lpx_prefill_decode.yaml --concurrency 1 --set decode.mapping.tp=32 --set decode.mapping.ep=32 --set decode.mapping.pp=2)
-bad_input(deployment_request_beyond_cache "needs 2323 KV blocks of 16 tokens on the decode pool; the cache holds 1857" serve configs/deployments/vr_lpx_prefill_decode.yaml --concurrency 1 --input-tokens 40000)
+bad_input(deployment_request_beyond_cache "needs 2323 KV blocks of 16 tokens on the decode pool; the cache holds 1947" serve configs/deployments/vr_lpx_prefill_decode.yaml --concurrency 1 --input-tokens 40000)
 bad_input(deployment_afd_without_ffn "deployment_afd_without_ffn.yaml:1:1: decode.ffn_mapping: attention_ffn needs the LPUs' mapping" serve @deployment_afd_without_ffn.yaml --concurrency 1)
 bad_input(deployment_colocated_with_pools "a colocated deployment needs its `colocated:` replicas" serve configs/deployments/vr_nvl72_prefill_decode.yaml --concurrency 1 --set style=colocated)
 # A prefix cache needs the trace's block hashes.
