@@ -68,7 +68,7 @@ nlohmann::ordered_json ceiling_json(const LoadedRun& run, const CeilingResult& c
 
 // The deployed ceiling: the fastest point per user with the run's engine terms on.
 std::string deployed_report(const LoadedRun& run, const std::optional<Point>& deployed) {
-  if (!deployed) return no_deployed_answer("deployed ceiling", run.config.system);
+  if (!deployed) return no_deployed_answer("deployed ceiling", run.config.system, run.config.engine);
   const SystemConfig& sys = run.config.system;
   const Summary& b = deployed->summary;
   return fmt::format(

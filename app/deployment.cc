@@ -202,7 +202,8 @@ DeploymentRun::DeploymentRun(const LoadedDeployment& loaded, bool bound) {
     b.replicas = u.replicas;
     b.devices = u.replicas * u.mapping.replica_devices();
     b.lpu = is_lpu(*b.pool);
-    const EngineConfig engine = bound || b.lpu ? hardware_bound(d.engine) : d.engine;
+    const EngineConfig engine =
+        bound ? hardware_bound(d.engine) : engine_for_chip(d.engine, b.lpu, b.pool->system.chip.name);
     const SchedulerLimits limits{.max_batch = u.max_batch,
                                  .token_budget = u.token_budget,
                                  .block_tokens = d.block_tokens,

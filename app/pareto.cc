@@ -73,7 +73,7 @@ int pareto(const SearchOptions& o) {
   if (!o.run.quiet) {
     std::cout << pareto_report(run, p, "hardware bound");
     std::cout << (deployed ? pareto_report(run, *deployed, "deployed estimate")
-                           : no_deployed_answer("deployed estimate", c.system));
+                           : no_deployed_answer("deployed estimate", c.system, c.engine));
   }
   if (!o.run.quiet) std::cout << "  wrote " << o.run.out << "/pareto.json, pareto.csv\n";
   return 0;

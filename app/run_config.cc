@@ -86,7 +86,8 @@ LoadedRun bind_run(ConfigNode document, const std::vector<std::string>& sets, bo
   // A GPU serving engine's terms (launches, host steps, fitted efficiencies)
   // have no meaning for an LPU's compiled program, nor an LPU engine's for a
   // GPU: such a run gives the bound.
-  out.config.engine = engine_for_chip(out.config.engine, out.config.system.chip.kind == ChipKind::lpu);
+  out.config.engine =
+      engine_for_chip(out.config.engine, out.config.system.chip.kind == ChipKind::lpu, out.config.system.chip.name);
   // Trace generation sees the mapping, not the engine: the routing skew rides there.
   out.config.mapping.expert_imbalance = out.config.engine.expert_imbalance;
 

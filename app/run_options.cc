@@ -52,14 +52,18 @@ DecodeSearch decode_search(const LoadedRun& run, std::int64_t max_batch) {
   return {run.model, c.precision, c.workload.context, max_batch};
 }
 
-std::string no_deployed_answer(const std::string& what, const SystemConfig& system) {
-  if (system.chip.kind == ChipKind::lpu) {
-    return "  " + what +
-           ": none for an LPU (no engine measured on this chip's software; a GPU engine's launches and host "
-           "steps do not apply to a compiled LPU program; configs/engines/groq_2024.yaml holds Groq v1's 2024 "
-           "term: docs/lpu.md)\n";
+std::string no_deployed_answer(const std::string& what, const SystemConfig& system, const EngineConfig& engine) {
+  const bool lpu = system.chip.kind == ChipKind::lpu;
+  if (measured_for(engine, lpu, system.chip.name)) {
+    return "  " + what + ": none (the run's engine has no deployment terms; see configs/engines/)\n";
   }
-  return "  " + what + ": none (the run's engine has no deployment terms; see configs/engines/)\n";
+  const std::string measured = engine.measured_chip.empty()
+                                   ? (engine.measured_on == EngineChips::lpu ? "LPUs" : "GPU serving frameworks")
+                                   : engine.measured_chip;
+  std::string out = "  " + what + ": none (the run's engine was measured on " + measured + ", not on " +
+                    system.chip.name + ": its terms do not apply";
+  if (lpu) out += "; configs/engines/groq_2024.yaml holds Groq v1's 2024 term: docs/lpu.md";
+  return out + ")\n";
 }
 
 }  // namespace tokenfab

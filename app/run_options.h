@@ -20,7 +20,7 @@ namespace tokenfab {
 
 // The line a command prints in place of its deployed answer when the run's
 // engine has no deployment terms: `what` is "deployed estimate" or "deployed ceiling".
-std::string no_deployed_answer(const std::string& what, const SystemConfig& system);
+std::string no_deployed_answer(const std::string& what, const SystemConfig& system, const EngineConfig& engine);
 
 struct RunOptions {
   std::string run_file = "configs/runs/default.yaml";

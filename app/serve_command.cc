@@ -101,9 +101,16 @@ nlohmann::ordered_json scheduler_json(const Scheduler& s) {
 }
 
 std::string scheduler_line(const Scheduler& s) {
-  return fmt::format(
+  std::string out = fmt::format(
       "up to {} sequences, {} new tokens a step on each of {} attention ranks, KV cache {} blocks of {} tokens",
       s.max_batch, s.token_budget, s.ranks, s.kv_blocks, s.block_tokens);
+  // The admission settings an engine runs with, where they are on.
+  if (s.batch_wait_steps > 0) out += fmt::format("; new prompts held up to {} steps", s.batch_wait_steps);
+  if (s.receive_interval > 1) out += fmt::format("; new requests seen every {} decode steps", s.receive_interval);
+  if (s.balance_timeout_steps > 0)
+    out += fmt::format("; attention-DP balance up to {} steps (+{} for company)", s.balance_timeout_steps,
+                       s.balance_batching_steps);
+  return out;
 }
 
 // What every serving run writes and prints after its own header lines.

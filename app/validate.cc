@@ -172,14 +172,18 @@ Command validate_command() {
                 ->capture_default_str();
             cmd.add_option("--leave-out", o->measured.leave_out,
                            "with --fit: a generation (e.g. blackwell_ultra) left out of the fit");
-            cmd.add_option("--serving", o->serving,
-                           "serve the InferenceX disaggregated rows of this file (configs/validation/serving.yaml) "
-                           "through the serving simulation instead; --set applies to it");
-            cmd.add_option("--lpu", o->lpu,
-                           "compare compiled LPU deployments' per-user speeds (configs/validation/lpu.yaml) "
-                           "instead; with --fit, fit the LPU engine's term; --set applies to that file");
+            auto* serving =
+                cmd.add_option("--serving", o->serving,
+                               "serve the InferenceX disaggregated rows of this file (configs/validation/serving.yaml) "
+                               "through the serving simulation instead; --set applies to it");
+            auto* lpu =
+                cmd.add_option("--lpu", o->lpu,
+                               "compare compiled LPU deployments' per-user speeds (configs/validation/lpu.yaml) "
+                               "instead; with --fit, fit the LPU engine's term; --set applies to that file")
+                    ->excludes(serving);
             cmd.add_option("--run-set", o->lpu_run_sets,
-                           "with --lpu: override in every run, the fit's included, e.g. mapping.pp=8");
+                           "with --lpu: override in every run, the fit's included, e.g. mapping.pp=8")
+                ->needs(lpu);
             cmd.add_flag("--fit", o->fit,
                          "fit the measured file's `fit` parameters on the calibration half and print them");
           },

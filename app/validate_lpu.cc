@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <iostream>
@@ -10,6 +9,7 @@
 #include "app/run_config.h"
 #include "core/atomic_file.h"
 #include "core/config_loader.h"
+#include "explore/measured_report.h"
 #include "hw/analytical/estimate.h"
 
 namespace tokenfab {
@@ -72,10 +72,12 @@ const Schema<LpuPoint>& point_schema() {
 const Schema<LpuFit>& fit_schema() {
   static const Schema<LpuFit> schema = [] {
     Schema<LpuFit> s("the LPU engine term fitted on the calibration points");
-    s.add("key", &LpuFit::key, "engine key the runs' --set reaches, e.g. kernel_overhead");
+    s.add("key", &LpuFit::key, "the engine term fitted: kernel_overhead (the time per op)");
     s.add("low", &LpuFit::low, "low end of the term's source range").at_least(Seconds(0));
     s.add("high", &LpuFit::high, "high end of the term's source range").positive();
     s.check([](const LpuFit& f, Checker& k) {
+      if (f.key != "kernel_overhead")
+        k.fail("key", "the LPU fit fits kernel_overhead, the engine's time per op; got '" + f.key + "'");
       if (f.high <= f.low) k.fail("high", "the range's high end must be above its low end");
     });
     return s;
@@ -112,13 +114,18 @@ LpuResult model_point(const LpuPoint& p, const std::filesystem::path& dir, const
   const RunConfig& c = run.config;
   if (c.workload.phase != Phase::decode)
     throw InputError({p.run}, fmt::format("point '{}': an LPU point is a decode speed; the run is a prefill", p.id));
-  if (c.system.chip.kind != ChipKind::lpu || c.engine.measured_on != EngineChips::lpu)
+  if (c.system.chip.kind != ChipKind::lpu || !measured_for(c.engine, true, c.system.chip.name))
     throw InputError({p.run},
-                     fmt::format("point '{}': the run needs an LPU system and an engine measured_on: lpu", p.id));
+                     fmt::format("point '{}': the run needs an LPU system and an engine measured on its chip", p.id));
   EstimateInput input{c.system, run.model, c.precision, c.mapping, c.workload, nullptr, false, c.engine};
   LpuResult r;
   r.point = &p;
-  r.deployed = estimate(input).tokens_per_second_per_user;
+  const Estimate deployed = estimate(input);
+  if (!deployed.fits)
+    throw InputError(
+        {p.run}, fmt::format("point '{}': {} does not fit {} per chip on {} ({} needed)", p.id, run.model.name,
+                             to_string(deployed.capacity), c.mapping.label(), to_string(deployed.footprint.total())));
+  r.deployed = deployed.tokens_per_second_per_user;
   r.bound = estimate(bound_input(input)).tokens_per_second_per_user;
   r.mapping = c.mapping.label();
   r.term = c.engine.kernel_overhead;
@@ -134,30 +141,35 @@ std::vector<LpuResult> model_points(const LpuValidation& v, const std::filesyste
   return out;
 }
 
-// The median over the calibration points of log(deployed / published).
-double calibration_loss(const std::vector<LpuResult>& results) {
+// The median over the calibration points of log(deployed / published), the
+// term at `term`; only they are modelled.
+double calibration_loss(const LpuValidation& v, const std::filesystem::path& dir, Seconds term,
+                        const std::vector<std::string>& sets) {
   std::vector<double> logs;
-  for (const auto& r : results) {
-    if (r.point->role == PointRole::calibration) logs.push_back(std::log(r.deployed / r.point->published));
+  for (const auto& p : v.points) {
+    if (p.role == PointRole::calibration)
+      logs.push_back(std::log(model_point(p, dir, v.fit, term, sets).deployed / p.published));
   }
   if (logs.empty()) throw InputError({"points"}, "the fit needs at least one calibration point");
-  std::sort(logs.begin(), logs.end());
-  const std::size_t n = logs.size();
-  return n % 2 ? logs[n / 2] : 0.5 * (logs[n / 2 - 1] + logs[n / 2]);
+  return median(std::move(logs));
 }
 
-Seconds fit_term(const LpuValidation& v, const std::filesystem::path& dir, const std::vector<std::string>& sets) {
+struct FittedTerm {
+  Seconds value;
+  bool at_range_end = false;  // the loss does not cross zero inside the range
+};
+
+FittedTerm fit_term(const LpuValidation& v, const std::filesystem::path& dir, const std::vector<std::string>& sets) {
   Seconds lo = v.fit.low, hi = v.fit.high;
-  const double at_low = calibration_loss(model_points(v, dir, lo, sets));
-  const double at_high = calibration_loss(model_points(v, dir, hi, sets));
-  if (at_low <= 0) return lo;  // slower than published even without the term
-  if (at_high >= 0) return hi;
-  // 40 halvings of a 100 us range: below a picosecond.
+  if (calibration_loss(v, dir, lo, sets) <= 0) return {lo, true};  // slower than published even at the low end
+  if (calibration_loss(v, dir, hi, sets) >= 0) return {hi, true};
+  // The loss falls as the term grows; 40 halvings narrow any range a
+  // trillion-fold.
   for (int i = 0; i < 40; ++i) {
     const Seconds mid = 0.5 * (lo + hi);
-    (calibration_loss(model_points(v, dir, mid, sets)) > 0 ? lo : hi) = mid;
+    (calibration_loss(v, dir, mid, sets) > 0 ? lo : hi) = mid;
   }
-  return 0.5 * (lo + hi);
+  return {0.5 * (lo + hi), false};
 }
 
 std::string report(const std::vector<LpuResult>& results) {
@@ -182,9 +194,10 @@ std::string report(const std::vector<LpuResult>& results) {
 std::string results_csv(const std::vector<LpuResult>& results) {
   std::string out = "id,role,published_tok_s_user,bound_tok_s_user,deployed_tok_s_user,error,tolerance,within\n";
   for (const auto& r : results) {
+    const char* within = r.point->role == PointRole::calibration ? "fit" : r.within ? "true" : "false";
     out += fmt::format("{},{},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{}\n", r.point->id, enum_name(r.point->role),
                        r.point->published.value(), r.bound.value(), r.deployed.value(), r.error, r.point->tolerance,
-                       r.within ? "true" : "false");
+                       within);
   }
   return out;
 }
@@ -197,18 +210,27 @@ int run_lpu_validation(const LpuValidationOptions& o) {
   int failures = 0;
   std::optional<Seconds> term;  // the points' term: the engine's, or the one just fitted
   if (o.fit) {
-    const Seconds fitted = fit_term(v, dir, o.run_sets);
-    term = fitted;
+    const FittedTerm fitted = fit_term(v, dir, o.run_sets);
+    term = fitted.value;
     const Seconds held = model_point(v.points.front(), dir, v.fit, std::nullopt, o.run_sets).term;
-    const bool same = std::fabs(held.value() - fitted.value()) <= 0.01 * fitted.value();
+    const bool same = std::fabs(held.value() - fitted.value.value()) <= 0.01 * fitted.value.value();
     std::cout << fmt::format(
-        "fitted {} = {:.4g} us on the calibration points (range {:.4g}-{:.4g} us); the runs' "
-        "engine holds {:.4g} us{}\n",
-        v.fit.key, fitted.value() * 1e6, v.fit.low.value() * 1e6, v.fit.high.value() * 1e6, held.value() * 1e6,
+        "fitted {} = {:.4g} us on the calibration points (range {:.4g}-{:.4g} us{}); the runs' engine holds {:.4g} "
+        "us{}\n",
+        v.fit.key, fitted.value.value() * 1e6, v.fit.low.value() * 1e6, v.fit.high.value() * 1e6,
+        fitted.at_range_end ? ", stopped at an end: the calibration points are not matched" : "", held.value() * 1e6,
         same ? "" : ": update configs/engines/ to the fitted value");
-    if (!same) ++failures;
+    if (!same || fitted.at_range_end) ++failures;
   }
   const auto results = model_points(v, dir, term, o.run_sets);
+  // The check above read the engine's term from the first run: every run's
+  // engine must hold the same.
+  for (const auto& r : results) {
+    if (r.term != results.front().term)
+      throw InputError({r.point->run},
+                       fmt::format("point '{}': its engine's {} is {}, the first point's {}", r.point->id, v.fit.key,
+                                   to_string(r.term), to_string(results.front().term)));
+  }
   write_file_atomically(std::filesystem::path(o.out) / "lpu.csv", results_csv(results));
   std::cout << report(results) << "  wrote " << o.out << "/lpu.csv\n";
   for (const auto& r : results) {

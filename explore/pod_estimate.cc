@@ -25,8 +25,9 @@ namespace {
 PodSide ffn_side(const PodInput& in) {
   PodSide out;
   // The LPUs' compiled program has no kernel launches or host steps.
-  const Estimate f = estimate({ffn_system(in.pod), in.model, in.precision, in.ffn_mapping, in.workload, nullptr, true,
-                               hardware_bound(in.engine)});
+  const SystemConfig lpus = ffn_system(in.pod);
+  const Estimate f = estimate({lpus, in.model, in.precision, in.ffn_mapping, in.workload, nullptr, true,
+                               engine_for_chip(in.engine, true, lpus.chip.name)});
   add_side(f, true, out);
   out.weights = ffn_weight_bytes(in.model, in.precision) / static_cast<double>(in.ffn_mapping.replica_devices());
   out.footprint = out.weights + f.footprint.activations;
@@ -40,8 +41,8 @@ PodEstimate with_ffn(const PodInput& in, const PodSide& ffn) {
   PodEstimate out;
   out.ffn = ffn;
   const SystemConfig& gpus = pool_with_role(in.pod, "attention").system;
-  const Estimate a =
-      estimate({gpus, in.model, in.precision, in.attention_mapping, in.workload, nullptr, true, in.engine});
+  const Estimate a = estimate({gpus, in.model, in.precision, in.attention_mapping, in.workload, nullptr, true,
+                               engine_for_chip(in.engine, false, gpus.chip.name)});
   add_side(a, false, out.attention);
   // The GPUs hold the rest of the weights, spread over their tensor-parallel
   // ranks and replicated across attention data-parallel ones, and the KV cache.

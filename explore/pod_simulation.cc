@@ -106,8 +106,9 @@ class AttentionFfn {
       : in_(in),
         gpus_(pool_with_role(in.pod, "attention").system),
         lpus_(ffn_system(in.pod)),
-        lpu_engine_(hardware_bound(in.engine)) {
-    const EstimateInput a{gpus_, in.model, in.precision, in.attention_mapping, in.workload, nullptr, true, in.engine};
+        gpu_engine_(engine_for_chip(in.engine, false, gpus_.chip.name)),
+        lpu_engine_(engine_for_chip(in.engine, true, lpus_.chip.name)) {
+    const EstimateInput a{gpus_, in.model, in.precision, in.attention_mapping, in.workload, nullptr, true, gpu_engine_};
     const EstimateInput f{lpus_, in.model, in.precision, in.ffn_mapping, in.workload, nullptr, true, lpu_engine_};
     // Every GPU is simulated: where GPUs share an FFN NIC, each gets its
     // output back at its own place in the NIC's queue, and the next layer's
@@ -134,7 +135,7 @@ class AttentionFfn {
     link_ = std::make_unique<CrossingEngine>(in.pod, in.attention_mapping.replica_devices(), in.attention_mapping.tp,
                                              in.ffn_mapping.stage_devices(), layer_stage);
     gpu_side_ =
-        std::make_unique<ReplicaModule>("attention", gpus_, in.attention_mapping, in.engine, gpu_ops_.simulated);
+        std::make_unique<ReplicaModule>("attention", gpus_, in.attention_mapping, gpu_engine_, gpu_ops_.simulated);
     lpu_side_ = std::make_unique<ReplicaModule>("ffn", lpus_, in.ffn_mapping, lpu_engine_, lpu_ops_.simulated);
     lpu_side_->chain_stages(false);
     gpu_side_->collectives().route_crossings(link_.get(), 0);
@@ -190,7 +191,7 @@ class AttentionFfn {
  private:
   PodInput in_;
   SystemConfig gpus_, lpus_;
-  EngineConfig lpu_engine_;
+  EngineConfig gpu_engine_, lpu_engine_;
   ReplicaOps gpu_ops_, lpu_ops_;
   std::unique_ptr<CrossingEngine> link_;
   std::unique_ptr<ReplicaModule> gpu_side_, lpu_side_;

@@ -51,6 +51,9 @@ const Schema<EngineConfig>& engine_schema() {
           "the chips its deployment terms were measured on: gpu (serving frameworks) or lpu (a compiled LPU "
           "deployment); on the other kind a run gets the hardware bound")
         .default_value(EngineChips::gpu);
+    s.add("measured_chip", &EngineConfig::measured_chip,
+          "the chip's name (configs/chips) the terms were measured on; empty: any chip of measured_on's kind")
+        .default_value(std::string());
     s.add("fuse_elementwise", &EngineConfig::fuse_elementwise,
           "norms, RoPE and activations run inside neighbouring kernels: no launch, no extra memory pass")
         .default_value(true);
@@ -119,12 +122,18 @@ bool fused_away(const EngineConfig& engine, OpKind kind) {
 EngineConfig hardware_bound(const EngineConfig& engine) {
   EngineConfig bound;
   bound.measured_on = engine.measured_on;
+  bound.measured_chip = engine.measured_chip;
   bound.fuse_elementwise = engine.fuse_elementwise;
   return bound;
 }
 
-EngineConfig engine_for_chip(const EngineConfig& engine, bool lpu) {
-  return (engine.measured_on == EngineChips::lpu) == lpu ? engine : hardware_bound(engine);
+bool measured_for(const EngineConfig& engine, bool lpu, const std::string& chip) {
+  return (engine.measured_on == EngineChips::lpu) == lpu &&
+         (engine.measured_chip.empty() || engine.measured_chip == chip);
+}
+
+EngineConfig engine_for_chip(const EngineConfig& engine, bool lpu, const std::string& chip) {
+  return measured_for(engine, lpu, chip) ? engine : hardware_bound(engine);
 }
 
 bool has_deployment_terms(const EngineConfig& e) {

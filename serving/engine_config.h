@@ -60,6 +60,9 @@ struct EnumNames<EngineChips> {
 
 struct EngineConfig {
   EngineChips measured_on = EngineChips::gpu;
+  // The chip (its configs/chips `name`) the terms were measured on; empty:
+  // any chip of the kind. Groq v1's 2024 term says nothing of LP30 software.
+  std::string measured_chip;
   bool fuse_elementwise = true;  // norms, RoPE and activations ride in neighbouring kernels
   KernelEfficiency kernel_efficiency;
   Seconds kernel_overhead;      // per kernel, beyond the chip's launch: the engine's unfused helper kernels and tails
@@ -99,9 +102,12 @@ EngineConfig hardware_bound(const EngineConfig& engine);
 // True when any deployment term is on.
 bool has_deployment_terms(const EngineConfig& engine);
 
-// `engine` on a chip that is an LPU (`lpu`) or a GPU: itself where it was
-// measured on that kind of chip, else its hardware bound.
-EngineConfig engine_for_chip(const EngineConfig& engine, bool lpu);
+// `engine` on the chip named `chip`, an LPU (`lpu`) or a GPU: itself where
+// it was measured on that kind of chip (and on that chip, if it names one),
+// else its hardware bound.
+EngineConfig engine_for_chip(const EngineConfig& engine, bool lpu, const std::string& chip);
+// True when engine_for_chip keeps `engine`'s terms on that chip.
+bool measured_for(const EngineConfig& engine, bool lpu, const std::string& chip);
 
 // The fraction of the sustained memory bandwidth an op of `kind` reaches on this engine
 // (1 for ops that are not kernels of a listed kind).

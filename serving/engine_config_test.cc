@@ -69,11 +69,16 @@ TEST_CASE("an engine's terms apply only on the kind of chip they were measured o
   EngineConfig lpu = gpu;
   lpu.measured_on = EngineChips::lpu;
   // Each kind keeps its terms on its own chips and gives the bound on the other's.
-  CHECK(has_deployment_terms(engine_for_chip(gpu, false)));
-  CHECK_FALSE(has_deployment_terms(engine_for_chip(gpu, true)));
-  CHECK(has_deployment_terms(engine_for_chip(lpu, true)));
-  CHECK_FALSE(has_deployment_terms(engine_for_chip(lpu, false)));
-  CHECK(engine_for_chip(lpu, true).kernel_overhead.value() == doctest::Approx(5e-6));
+  CHECK(has_deployment_terms(engine_for_chip(gpu, false, "B200")));
+  CHECK_FALSE(has_deployment_terms(engine_for_chip(gpu, true, "Groq LPU v1")));
+  CHECK(has_deployment_terms(engine_for_chip(lpu, true, "Groq LPU v1")));
+  CHECK_FALSE(has_deployment_terms(engine_for_chip(lpu, false, "B200")));
+  CHECK(engine_for_chip(lpu, true, "Groq LPU v1").kernel_overhead.value() == doctest::Approx(5e-6));
+  // An engine naming its chip keeps its terms on that chip only: Groq v1's
+  // 2024 software says nothing of an LP30's.
+  lpu.measured_chip = "Groq LPU v1";
+  CHECK(has_deployment_terms(engine_for_chip(lpu, true, "Groq LPU v1")));
+  CHECK_FALSE(has_deployment_terms(engine_for_chip(lpu, true, "Groq 3 LP30")));
   // The bound remembers the kind, so a bound LPU engine stays an LPU's.
   CHECK(hardware_bound(lpu).measured_on == EngineChips::lpu);
 }

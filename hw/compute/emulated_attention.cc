@@ -23,14 +23,21 @@ std::int64_t whole(double x) {
   return std::abs(x - r) < 1e-6 * std::max(1.0, std::abs(x)) ? static_cast<std::int64_t>(r) : -1;
 }
 
+// The scheduler's own count, each shape once per preset (emulator_preset's
+// references are stable): the heads rule asks for the same 16- and 32-head
+// shapes for every larger head count. Called under attention_cycles' mutex.
 std::int64_t exact_cycles(const lpu::LpuParams& p, int heads, int kv_heads, int key_dim, int value_dim,
                           std::int64_t tiles) {
+  static std::map<std::tuple<const lpu::LpuParams*, int, int, int, int, std::int64_t>, std::int64_t> exact;
+  const auto key = std::make_tuple(&p, heads, kv_heads, key_dim, value_dim, tiles);
+  if (auto it = exact.find(key); it != exact.end()) return it->second;
   const lpu::AttentionShape shape{.heads = heads,
                                   .kv_heads = kv_heads,
                                   .key_dim = key_dim,
                                   .value_dim = value_dim,
                                   .context = static_cast<int>(tiles * p.mxm_dim)};
-  return lpu::decode_attention(p, lpu::attention_data(shape, 0, true)).expected_cycles;
+  return exact.emplace(key, lpu::decode_attention(p, lpu::attention_data(shape, 0, true)).expected_cycles)
+      .first->second;
 }
 
 // By the heads rule of the header: up to kMaxHeads exact; beyond, linear in

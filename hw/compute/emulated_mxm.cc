@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <array>
-
-#include <algorithm>
 #include <cmath>
 #include <map>
 #include <mutex>
@@ -24,16 +22,26 @@ namespace {
 std::mutex cache_mutex;
 
 // The scheduler's exact prediction; its data are placeholders (timing does
-// not depend on values).
+// not depend on values). Each shape once per preset (emulator_preset's
+// references are stable): the rules below ask for the same bucket and tile
+// shapes for many row counts. Called under cache_mutex.
 std::int64_t exact_cycles(const lpu::LpuParams& p, std::int64_t m, std::int64_t k, std::int64_t n, bool int8) {
+  static std::map<std::tuple<const lpu::LpuParams*, std::int64_t, std::int64_t, std::int64_t, bool>, std::int64_t>
+      exact;
+  const auto key = std::make_tuple(&p, m, k, n, int8);
+  if (auto it = exact.find(key); it != exact.end()) return it->second;
   const auto type = int8 ? lpu::ElemType::i8 : lpu::ElemType::f16;
-  return lpu::matmul(p, lpu::matmul_data(static_cast<int>(m), static_cast<int>(k), static_cast<int>(n), 1, type))
-      .expected_cycles;
+  const std::int64_t cycles =
+      lpu::matmul(p, lpu::matmul_data(static_cast<int>(m), static_cast<int>(k), static_cast<int>(n), 1, type))
+          .expected_cycles;
+  return exact.emplace(key, cycles).first->second;
 }
 
 std::int64_t tiles_of(std::int64_t size, int dim) { return (size + dim - 1) / dim; }
 
-// The row counts costed exactly: every one to 8, then half octaves to 64.
+// The row counts costed exactly: every one to 8, then half octaves to 64;
+// scheduling each of up to 64 row counts of every shape made a frontier
+// search's first step take tens of seconds.
 constexpr std::array<std::int64_t, 7> kRowBuckets = {8, 12, 16, 24, 32, 48, 64};
 
 std::int64_t rule_cycles(const lpu::LpuParams& p, std::int64_t m, std::int64_t k, std::int64_t n, bool int8) {

@@ -25,8 +25,9 @@
 //   are costed besides; other counts lie on the line through the two around
 //   them (a frontier search meets most counts from 1 to 64 for each shape).
 //   The scheduler's own counts step unevenly between nearby row counts:
-//   held to 10% in emulated_mxm_test.cc, 8.3% the worst seen over four
-//   shapes on both presets, about 2% typical.
+//   8.3% the worst seen over four shapes on tsp_v1 and lp30 (measured once,
+//   about 2% typical); emulated_mxm_test.cc holds two shapes on tsp_v1 to
+//   10%.
 // - Each distinct (preset, m, k, n, format) is costed once per process.
 #pragma once
 

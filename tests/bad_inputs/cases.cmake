@@ -137,5 +137,7 @@ bad_input(serving_recipe_empty_range "recipes.0.max_concurrency: below min_concu
 bad_input(serving_recipe_balance_alone "recipes.0.balance_batching_steps: the balance runs only with balance_timeout_steps in the same entry" validate --serving configs/validation/serving.yaml --set recipes.0.balance_batching_steps=3)
 bad_input(goodput_without_rate "--goodput searches the Poisson --rate" serve configs/deployments/vr_nvl72_colocated.yaml --compare configs/deployments/vr_nvl72_prefill_decode.yaml --concurrency 4 --goodput 0.9)
 bad_input(lpu_validation_no_tolerance "points.1.tolerance: an evaluation point needs a tolerance above 0, decided before the comparison" validate --lpu configs/validation/lpu.yaml --set points.1.tolerance=0)
-bad_input(lpu_validation_gpu_run "point 'llama-2-70b (C8)': the run needs an LPU system and an engine measured_on: lpu" validate --lpu configs/validation/lpu.yaml --set points.1.run=../runs/default.yaml)
+bad_input(lpu_validation_gpu_run "point 'llama-2-70b (C8)': the run needs an LPU system and an engine measured on its chip" validate --lpu configs/validation/lpu.yaml --set points.1.run=../runs/default.yaml)
 bad_input(serve_batching_without_balance "balance_batching_steps waits within the attention-DP balance: it needs balance_timeout_steps above 0" serve --concurrency 4 --requests 8 --balance-batching-steps 3)
+bad_input(lpu_validation_does_not_fit "point 'llama-2-70b (C8)': llama-2-70b does not fit 231 MB per chip on tp=64" validate --lpu configs/validation/lpu.yaml --run-set mapping.pp=1)
+bad_input(lpu_fit_other_key "fit.key: the LPU fit fits kernel_overhead, the engine's time per op" validate --lpu configs/validation/lpu.yaml --set fit.key=step_overhead)
