@@ -149,7 +149,8 @@ std::string terminal_summary(const LoadedRun& run, const Estimate& e, const std:
   for (const std::string& note : run.notes) out += "  note: " + note + "\n";
   // Two answers, each named: what the hardware allows and what today's software delivers.
   out += "  hardware bound:    " + speed_line(bound ? *bound : e, w.phase);
-  out += bound ? "  deployed estimate: " + speed_line(e, w.phase) : no_deployed_answer("deployed estimate", c.system, c.engine);
+  out += bound ? "  deployed estimate: " + speed_line(e, w.phase)
+               : no_deployed_answer("deployed estimate", c.system, c.engine);
   const SpeculativeConfig& spec = c.engine.speculative;
   if (bound && w.phase == Phase::decode && draft_tokens(c.engine, run.model) > 0) {
     out += fmt::format(
