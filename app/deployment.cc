@@ -204,6 +204,7 @@ DeploymentRun::DeploymentRun(const LoadedDeployment& loaded, bool bound) {
     b.lpu = is_lpu(*b.pool);
     const EngineConfig engine =
         bound ? hardware_bound(d.engine) : engine_for_chip(d.engine, b.lpu, b.pool->system.chip.name);
+    b.deployed = has_deployment_terms(engine);
     const SchedulerLimits limits{.max_batch = u.max_batch,
                                  .token_budget = u.token_budget,
                                  .block_tokens = d.block_tokens,

@@ -103,7 +103,8 @@ struct BuiltPool {
   Mapping mapping;
   int replicas = 0, devices = 0;  // devices: all its replicas' (and an attention-FFN pod's LPUs)
   Scheduler scheduler;
-  bool lpu = false;                     // runs with the hardware bound's engine
+  bool lpu = false;                     // an LPU pool
+  bool deployed = false;                // its engine keeps deployment terms on its chips (engine_for_chip)
   std::unique_ptr<ReplicaSetup> setup;  // what the step model refers to
   std::unique_ptr<StepModel> steps;
 };

@@ -249,7 +249,9 @@ int serve_deployment(const Options& o, const Invocation& invocation, const std::
                               {"mapping", p.mapping.str()},
                               {"replicas", p.replicas},
                               {"devices", p.devices},
-                              {"engine", p.lpu ? "hardware bound (LPU)" : s.answer}};
+                              {"engine", p.deployed ? "deployed estimate"
+                                         : p.lpu    ? "hardware bound (LPU)"
+                                                    : "hardware bound"}};
     pj["scheduler"] = scheduler_json(p.scheduler);
     pools.push_back(pj);
     const std::string ffn =

@@ -99,24 +99,46 @@ struct LpuResult {
   const LpuPoint* point = nullptr;
   TokensPerSecond bound, deployed;
   std::string mapping;
-  Seconds term;      // the fitted term's value in the run
   double error = 0;  // deployed / published - 1
   bool within = false;
 };
 
-// One point's bound and deployed speed, the engine term at `term` if given.
-LpuResult model_point(const LpuPoint& p, const std::filesystem::path& dir, const LpuFit& fit,
-                      const std::optional<Seconds>& term, const std::vector<std::string>& sets) {
+// The point's run with `sets`, and the fitted term at `term` if given: an
+// LPU decode whose engine was measured on its chip.
+LoadedRun point_run(const LpuPoint& p, const std::filesystem::path& dir, const LpuFit& fit,
+                    const std::optional<Seconds>& term, const std::vector<std::string>& sets) {
   RunOverrides overrides;
   overrides.sets = sets;
   if (term) overrides.sets.push_back(fmt::format("engine.{}={} us", fit.key, term->value() * 1e6));
-  const LoadedRun run = load_run((dir / p.run).lexically_normal(), overrides);
+  LoadedRun run = load_run((dir / p.run).lexically_normal(), overrides);
   const RunConfig& c = run.config;
   if (c.workload.phase != Phase::decode)
     throw InputError({p.run}, fmt::format("point '{}': an LPU point is a decode speed; the run is a prefill", p.id));
   if (c.system.chip.kind != ChipKind::lpu || !measured_for(c.engine, true, c.system.chip.name))
     throw InputError({p.run},
                      fmt::format("point '{}': the run needs an LPU system and an engine measured on its chip", p.id));
+  return run;
+}
+
+// The term every run's own engine holds (the one --fit checks); the runs
+// must agree on it.
+Seconds held_term(const LpuValidation& v, const std::filesystem::path& dir, const std::vector<std::string>& sets) {
+  std::optional<Seconds> first;
+  for (const auto& p : v.points) {
+    const Seconds own = point_run(p, dir, v.fit, std::nullopt, sets).config.engine.kernel_overhead;
+    if (!first) first = own;
+    if (own != *first)
+      throw InputError({p.run}, fmt::format("point '{}': its engine's {} is {}, the first point's {}", p.id, v.fit.key,
+                                            to_string(own), to_string(*first)));
+  }
+  return *first;
+}
+
+// One point's bound and deployed speed, the engine term at `term` if given.
+LpuResult model_point(const LpuPoint& p, const std::filesystem::path& dir, const LpuFit& fit,
+                      const std::optional<Seconds>& term, const std::vector<std::string>& sets) {
+  const LoadedRun run = point_run(p, dir, fit, term, sets);
+  const RunConfig& c = run.config;
   EstimateInput input{c.system, run.model, c.precision, c.mapping, c.workload, nullptr, false, c.engine};
   LpuResult r;
   r.point = &p;
@@ -128,7 +150,6 @@ LpuResult model_point(const LpuPoint& p, const std::filesystem::path& dir, const
   r.deployed = deployed.tokens_per_second_per_user;
   r.bound = estimate(bound_input(input)).tokens_per_second_per_user;
   r.mapping = c.mapping.label();
-  r.term = c.engine.kernel_overhead;
   r.error = r.deployed / p.published - 1.0;
   r.within = std::fabs(r.error) <= p.tolerance;
   return r;
@@ -208,11 +229,11 @@ int run_lpu_validation(const LpuValidationOptions& o) {
   const LpuValidation v = load_config<LpuValidation>(o.file, validation_schema(), o.sets);
   const std::filesystem::path dir = std::filesystem::path(o.file).parent_path();
   int failures = 0;
+  const Seconds held = held_term(v, dir, o.run_sets);
   std::optional<Seconds> term;  // the points' term: the engine's, or the one just fitted
   if (o.fit) {
     const FittedTerm fitted = fit_term(v, dir, o.run_sets);
     term = fitted.value;
-    const Seconds held = model_point(v.points.front(), dir, v.fit, std::nullopt, o.run_sets).term;
     const bool same = std::fabs(held.value() - fitted.value.value()) <= 0.01 * fitted.value.value();
     std::cout << fmt::format(
         "fitted {} = {:.4g} us on the calibration points (range {:.4g}-{:.4g} us{}); the runs' engine holds {:.4g} "
@@ -223,14 +244,6 @@ int run_lpu_validation(const LpuValidationOptions& o) {
     if (!same || fitted.at_range_end) ++failures;
   }
   const auto results = model_points(v, dir, term, o.run_sets);
-  // The check above read the engine's term from the first run: every run's
-  // engine must hold the same.
-  for (const auto& r : results) {
-    if (r.term != results.front().term)
-      throw InputError({r.point->run},
-                       fmt::format("point '{}': its engine's {} is {}, the first point's {}", r.point->id, v.fit.key,
-                                   to_string(r.term), to_string(results.front().term)));
-  }
   write_file_atomically(std::filesystem::path(o.out) / "lpu.csv", results_csv(results));
   std::cout << report(results) << "  wrote " << o.out << "/lpu.csv\n";
   for (const auto& r : results) {
