@@ -103,6 +103,7 @@ std::vector<ServingRow> serving_rows(const ServingValidationSpec& spec) {
                                         "tpot_median_ms",
                                         "tok_s_per_gpu",
                                         "run_url",
+                                        "prefill_max_batch",
                                         "decode_max_batch"},
                                        "measured")) {
     const auto& c = r.cell;
@@ -121,6 +122,7 @@ std::vector<ServingRow> serving_rows(const ServingValidationSpec& spec) {
     row.ttft = csv_number(file, r, "ttft_median_ms", "measured") * 1e-3;
     row.tpot = csv_number(file, r, "tpot_median_ms", "measured") * 1e-3;
     row.throughput_per_gpu = csv_number(file, r, "tok_s_per_gpu", "measured");
+    if (!c.at("prefill_max_batch").empty()) row.prefill_max_batch = count(r, "prefill_max_batch");
     if (!c.at("decode_max_batch").empty()) row.decode_max_batch = count(r, "decode_max_batch");
     if (c.at("prefill_workers").empty() || c.at("decode_workers").empty()) {
       row.unusable = "the row does not give its workers' parallelism";
@@ -217,8 +219,9 @@ ServedRow serve_row(const ServingValidationSpec& spec, const ServingRow& row, co
       out.steps = std::ssize(run.steps);
       return out;
     }
-    const ReplicaSetup pre(system, model, precision, row.prefill->mapping, engine,
-                           row_limits(spec, row, row.prefill->mapping));
+    SchedulerLimits prefill_limits = row_limits(spec, row, row.prefill->mapping);
+    if (row.prefill_max_batch) prefill_limits.max_batch = *row.prefill_max_batch;
+    const ReplicaSetup pre(system, model, precision, row.prefill->mapping, engine, prefill_limits);
     SchedulerLimits decode_limits = row_limits(spec, row, row.decode->mapping);
     if (row.decode_max_batch) decode_limits.max_batch = *row.decode_max_batch;
     const ReplicaSetup dec(system, model, precision, row.decode->mapping, engine, decode_limits);

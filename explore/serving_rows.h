@@ -62,9 +62,11 @@ struct ServingRow {
   // prefills and decodes. Absent: the row does not give them.
   std::optional<PoolShape> prefill, decode;
   std::string unusable;  // why the row's pools cannot be built, else empty
-  // Requests one decode worker runs at most, from its TensorRT-LLM recipe's
-  // name (the CSV's decode_max_batch); absent: the engine's limit.
-  std::optional<std::int64_t> decode_max_batch;
+  // Requests one worker of each pool runs at most, as the file of the
+  // row's recipe sets them (the CSV's prefill_max_batch and
+  // decode_max_batch, configs/validation/measured/dynamo_recipes.csv);
+  // absent: the engine's limit.
+  std::optional<std::int64_t> prefill_max_batch, decode_max_batch;
   std::int64_t isl = 0, osl = 0, concurrency = 0;
   int gpus = 0;
   double ttft = 0, tpot = 0, throughput_per_gpu = 0;  // measured: s, s, tok/s

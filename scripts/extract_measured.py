@@ -30,7 +30,7 @@ DISAGGREGATED_COLUMNS = [
     "hardware", "framework", "precision", "spec_decoding", "prefill_workers", "prefill_tp", "prefill_ep",
     "prefill_dp_attention", "prefill_gpus", "decode_workers", "decode_tp", "decode_ep", "decode_dp_attention",
     "decode_gpus", "num_gpus", "isl", "osl", "concurrency", "ttft_median_ms", "tpot_median_ms", "tok_s_per_gpu",
-    "run_date", "image", "run_url", "decode_max_batch", "recipe",
+    "run_date", "image", "run_url", "prefill_max_batch", "decode_max_batch", "recipe",
 ]
 MLPERF_SERVER_COLUMNS = [
     "round", "scenario", "submitter", "accelerator_short", "total_accelerators", "benchmark", "samples_per_s",
@@ -64,27 +64,37 @@ POOL_COLUMNS = ["prefill_workers", "prefill_tp", "prefill_ep", "prefill_dp_atten
                 "decode_ep", "decode_dp_attention"]
 
 
-def trt_decode_batches(shared):
-    """The decode worker's batch limit of each Dynamo TensorRT-LLM recipe in
-    sweep_configs.csv, by its row's settings and each concurrency it runs: the
-    recipe's name gives the generation workers' max_batch_size ("_batchN_"),
-    which under attention data parallelism is each rank's, so a worker holds
-    N x its tp ranks. A settings key two recipes give different limits is
-    left out."""
+def recipe_limits(out):
+    """Each Dynamo recipe's batch limit per worker, prefill and decode, as its
+    file sets it (configs/validation/measured/dynamo_recipes.csv, read from the
+    srt-slurm repositories named there); None where the file sets none."""
+    limits = {}
+    with open(out / "dynamo_recipes.csv", newline="") as f:
+        for r in csv.DictReader(line for line in f if not line.startswith("#")):
+            value = r["batch_limit_per_worker"]
+            limits[(r["recipe"], r["side"])] = int(value) if value else None
+    return limits
+
+
+def dynamo_recipes(shared, out):
+    """The recipe of sweep_configs.csv that runs each Dynamo row's settings at
+    its concurrency, with its workers' batch limits from the recipe's file
+    (recipe_limits). A settings key two recipes give different limits is left
+    out."""
+    limits = recipe_limits(out)
     found = {}
     with open(shared / "reference/data/inferencex/sweep_configs.csv", newline="") as f:
         for r in csv.DictReader(f):
-            if r["model_prefix"] != "dsr1" or r["framework"] != "dynamo-trt":
+            if r["model_prefix"] != "dsr1" or not r["framework"].startswith("dynamo-"):
                 continue
-            m = re.search(r"_batch(\d+)_", r["recipe"])
-            if not m:
-                continue
+            recipe = r["recipe"].removeprefix("CONFIG_FILE=")
+            per_worker = (limits.get((recipe, "prefill")), limits.get((recipe, "decode")))
             yes = {"True": "yes", "False": "no"}
-            dp = yes.get(r["decode_dp_attn"], "") == "yes"
-            per_worker = int(m.group(1)) * (int(r["decode_tp"]) if dp else 1)
-            settings = [r["entry"].split("-")[2], r["precision"], r["isl"], r["osl"], r["spec_decoding"]] + [
+            framework = "dynamo-sglang" if r["framework"].startswith("dynamo-sglang") else r["framework"]
+            settings = [r["entry"].split("-")[2], framework, r["precision"], r["isl"], r["osl"],
+                        r["spec_decoding"]] + [
                 yes.get(r[c.replace("_attention", "_attn")], r[c.replace("_attention", "_attn")]) for c in POOL_COLUMNS]
-            name = r["recipe"].split("/")[-1]
+            name = recipe.split("/")[-1]
             for conc in r["conc_list"].split():
                 key = tuple(settings + [conc])
                 if key in found and found[key][0] != per_worker:
@@ -94,13 +104,13 @@ def trt_decode_batches(shared):
     return found
 
 
-def disaggregated(shared):
+def disaggregated(shared, out):
     """InferenceX rows served by Dynamo with prefill and decode pools, for the
     serving simulation; the same Little's-law rule as the aggregated rows.
-    Each TensorRT-LLM row whose settings and concurrency one recipe of
-    sweep_configs.csv runs gets that recipe's decode batch limit."""
+    Each row whose settings and concurrency one recipe of sweep_configs.csv
+    runs gets that recipe's batch limits per worker (dynamo_recipes)."""
     src = shared / "reference/data/inferencex/deepseek_r1_nvidia.csv"
-    batches = trt_decode_batches(shared)
+    recipes = dynamo_recipes(shared, out)
     kept = []
     with open(src, newline="") as f:
         for r in csv.DictReader(f):
@@ -108,11 +118,13 @@ def disaggregated(shared):
                 continue
             if r["littles_law_ratio"] and float(r["littles_law_ratio"]) < 0.9:
                 continue
-            key = tuple([r["hardware"], r["precision"], r["isl"], r["osl"], r["spec_decoding"]] +
+            key = tuple([r["hardware"], r["framework"], r["precision"], r["isl"], r["osl"], r["spec_decoding"]] +
                         [r[c] for c in POOL_COLUMNS] + [r["concurrency"]])
-            batch, name = batches.get(key, (None, "")) if r["framework"] == "dynamo-trt" else (None, "")
-            r["decode_max_batch"] = "" if batch is None else str(batch)
-            r["recipe"] = name if batch is not None else ""
+            limits, name = recipes.get(key, (None, ""))
+            prefill, decode = limits if limits else (None, None)
+            r["prefill_max_batch"] = "" if prefill is None else str(prefill)
+            r["decode_max_batch"] = "" if decode is None else str(decode)
+            r["recipe"] = name
             kept.append([r[c] for c in DISAGGREGATED_COLUMNS])
     kept.sort()
     return src, kept
@@ -218,17 +230,18 @@ def main():
            "over num_gpus. isl/osl nominal; request lengths uniform in [0.8, 1.0] x nominal."],
           INFERENCEX_COLUMNS, rows)
     print(f"inferencex: {len(rows)} rows")
-    src, rows = disaggregated(shared)
+    src, rows = disaggregated(shared, out)
     write(out / "inferencex_dsr1_disaggregated.csv",
           ["InferenceX DeepSeek-R1-0528, prefill/decode disaggregated serving (Dynamo) on NVIDIA GPUs",
            "(SemiAnalysis; each row's run_url). From shared/reference/data/inferencex/deepseek_r1_nvidia.csv by",
            "scripts/extract_measured.py: disaggregated = yes; rows with littles_law_ratio < 0.9 dropped.",
            "prefill_* and decode_*: workers and each worker's parallelism; num_gpus: both pools. ttft and",
            "tpot medians in ms; tok_s_per_gpu: (input + output) tokens/s over num_gpus. isl/osl nominal.",
-           "decode_max_batch: requests one decode worker runs at most, from the name of the TensorRT-LLM recipe",
-           "(recipe, sweep_configs.csv) that runs the row's settings at its concurrency: N of '_batchN_' per",
-           "attention rank; empty where no one recipe of that snapshot does. The snapshot is one InferenceX commit",
-           "(sweep_configs.csv's source), applied to runs of every date: a recipe changed since may not be the run's."],
+           "prefill_max_batch, decode_max_batch: requests one worker of each pool runs at most, as the file of the",
+           "recipe (sweep_configs.csv) that runs the row's settings at its concurrency sets them",
+           "(dynamo_recipes.csv: SGLang's max-running-requests, TensorRT-LLM's max_batch_size per attention rank",
+           "times the ranks); empty where no one recipe of that snapshot does or its file sets none. The snapshot",
+           "is one InferenceX commit, applied to runs of every date: a recipe changed since may not be the run's."],
           DISAGGREGATED_COLUMNS, rows)
     print(f"inferencex disaggregated: {len(rows)} rows")
     src, rows = mlperf_server(shared)
