@@ -18,7 +18,6 @@ why (each rule is also printed into the files' header comment):
 import argparse
 import csv
 import pathlib
-import re
 import sys
 
 INFERENCEX_COLUMNS = [
