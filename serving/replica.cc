@@ -73,7 +73,24 @@ void Replica::accept(std::size_t record, Seconds arrival) {
     a.progress = 1.0;
   }
   // A busy engine sees it at its next poll; an idle one polls at once.
-  (busy() ? inbox_ : waiting_).push_back(a);
+  if (busy()) {
+    inbox_.push_back(a);
+  } else {
+    std::deque<Active> one{a};
+    fetch(one);
+  }
+}
+
+void Replica::fetch(std::deque<Active>& from) {
+  std::vector<std::int64_t> load(static_cast<std::size_t>(s_.ranks), 0);
+  for (const Active& a : running_) ++load[static_cast<std::size_t>(a.rank)];
+  for (const Active& a : waiting_) ++load[static_cast<std::size_t>(a.rank)];
+  for (Active& a : from) {
+    a.rank = static_cast<int>(std::min_element(load.begin(), load.end()) - load.begin());
+    ++load[static_cast<std::size_t>(a.rank)];
+    waiting_.push_back(a);
+  }
+  from.clear();
 }
 
 void Replica::preempt_latest() {
@@ -92,9 +109,18 @@ void Replica::preempt_latest() {
 
 bool Replica::balance_holds() {
   if (s_.balance_timeout_steps == 0 || s_.ranks < 2) return false;
-  const bool every_rank_decodes =
-      std::count_if(running_.begin(), running_.end(), [](const Active& a) { return a.decoding(); }) >= s_.ranks;
-  if (std::ssize(waiting_) >= s_.ranks && std::ssize(running_) < s_.max_batch) {
+  // TensorRT-LLM asks it of every rank: each has a decode running, each a
+  // prompt waiting (the prompts wait on the ranks the router gave them).
+  auto every_rank = [&](auto&& requests, auto&& counts) {
+    std::vector<bool> has(static_cast<std::size_t>(s_.ranks), false);
+    for (const Active& a : requests) {
+      if (counts(a)) has[static_cast<std::size_t>(a.rank)] = true;
+    }
+    return std::all_of(has.begin(), has.end(), [](bool h) { return h; });
+  };
+  const bool every_rank_decodes = every_rank(running_, [](const Active& a) { return a.decoding(); });
+  const bool every_rank_waits = every_rank(waiting_, [](const Active&) { return true; });
+  if (every_rank_waits && std::ssize(running_) < s_.max_batch) {
     balance_waited_ = 0;
     if (every_rank_decodes && balance_batched_ < s_.balance_batching_steps) {
       ++balance_batched_;
@@ -116,8 +142,7 @@ int Replica::step() {
   const std::int64_t verified = 1 + s_.draft_tokens;  // new tokens of a decode step
   if (since_poll_ >= s_.receive_interval) {           // it looks for new requests
     since_poll_ = 0;
-    waiting_.insert(waiting_.end(), inbox_.begin(), inbox_.end());
-    inbox_.clear();
+    fetch(inbox_);
   }
   // Delayed batching holds new prompts back while decodes keep the engine busy.
   bool hold = false;

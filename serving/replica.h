@@ -24,6 +24,7 @@ struct Active {
   std::int64_t blocks = 0;
   std::int64_t order = 0;  // admission order: the latest is preempted first
   double progress = 0;     // tokens generated, with the fraction speculative decoding carries
+  int rank = 0;            // the attention-DP rank it runs on (Scheduler::ranks)
   bool decoding() const { return prefilled == target; }
 };
 
@@ -118,6 +119,10 @@ class Replica {
   std::int64_t balance_waited_ = 0, balance_batched_ = 0;  // Scheduler::balance_timeout_steps' counters
   // Whether the attention-DP balance holds new prompts back this step.
   bool balance_holds();
+  // Requests the engine sees at a poll, each given the attention rank that
+  // carries the fewest (the lowest on a tie), as an attention-DP router
+  // spreads them.
+  void fetch(std::deque<Active>& from);
   Seconds t_{0};
 };
 

@@ -82,11 +82,12 @@ struct Scheduler {
   std::int64_t receive_interval = 1;
   // TensorRT-LLM's attention-DP balance (attention_dp_config enable_balance,
   // timeout_iters, batching_wait_iters; PyExecutor._balance_adp_requests):
-  // with ranks > 1, new prompts wait until every rank has one (taken as at
-  // least `ranks` waiting), counting every step that not all do; after
+  // with ranks > 1, each request goes to the rank carrying fewest (the
+  // lowest on a tie) when the engine fetches it, and new prompts wait until
+  // every rank has one, counting every step that not all do; after
   // balance_timeout_steps such steps, or when some rank has no decode to keep
-  // busy (fewer than `ranks` decoding), they go as they are. Once every rank
-  // has one they may wait balance_batching_steps more for company. 0: off.
+  // busy, they go as they are. Once every rank has one they may wait
+  // balance_batching_steps more for company. 0: off.
   std::int64_t balance_timeout_steps = 0;
   std::int64_t balance_batching_steps = 0;
 };

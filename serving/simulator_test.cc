@@ -163,6 +163,31 @@ TEST_CASE("serving: the attention-DP balance holds a lone prompt until every ran
             .admitted.value() == doctest::Approx(0.024));
 }
 
+TEST_CASE("serving: the balance asks every rank for a prompt: two on one rank still wait for the timeout") {
+  // Two ranks, timeout 5 steps. Six 10-token prompts at 0 go to ranks 0, 1,
+  // 0, 1, 0, 1 (each to the rank carrying fewest) and at once, every rank
+  // having one: 10 + 6 x 1 = 16 ms. The two short ones on rank 1 finish with
+  // their second token at 32 ms, leaving rank 0 with three and rank 1 with
+  // one. C and D arrive at 33 ms and are seen at the next step, 46 ms (the
+  // step from 32 decodes four: 14 ms); both go to rank 1, the less loaded,
+  // so rank 0 has no prompt waiting. The count, run since the step at 16
+  // ms, reaches 5 at 74 ms (steps at 46 and 60 hold them), when they go.
+  // Counted over the replica instead, two prompts for two ranks would go at
+  // 46 ms.
+  FakeSteps steps;
+  Scheduler balance = small_engine();
+  balance.ranks = 2;
+  balance.balance_timeout_steps = 5;
+  std::vector<Request> load;
+  for (int i = 0; i < 6; ++i) load.push_back(request(i, 0.0, 10, i == 1 || i == 3 ? 2 : 40));
+  load.push_back(request(6, 0.033, 10, 2));
+  load.push_back(request(7, 0.033, 10, 2));
+  const ServingRun run = simulate(steps, balance, OpenLoop{load});
+  CHECK(run.requests[1].finished.value() == doctest::Approx(0.032));
+  CHECK(run.requests[6].admitted.value() == doctest::Approx(0.074));
+  CHECK(run.requests[7].admitted.value() == doctest::Approx(0.074));
+}
+
 TEST_CASE("serving: replicas each run their own loop, and the router spreads the requests") {
   FakeSteps steps;
   const Scheduler s{.max_batch = 8, .token_budget = 8192, .block_tokens = 16, .kv_blocks = 100};
