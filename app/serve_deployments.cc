@@ -1,10 +1,11 @@
+#include "app/serve_options.h"
+
 #include <fmt/format.h>
 
 #include <filesystem>
 #include <iostream>
 
 #include "app/deployment.h"
-#include "app/serve_options.h"
 #include "core/atomic_file.h"
 #include "serving/goodput.h"
 

@@ -1,9 +1,10 @@
+#include "app/serve_options.h"
+
 #include <fmt/format.h>
 
 #include <filesystem>
 #include <iostream>
 
-#include "app/serve_options.h"
 #include "core/atomic_file.h"
 #include "serving/serving_timeline.h"
 
@@ -18,6 +19,8 @@ nlohmann::ordered_json percentiles_json(const Percentiles& p) {
   return {{"p50", p.p50.value()}, {"p90", p.p90.value()}, {"p99", p.p99.value()}, {"mean", p.mean.value()}};
 }
 
+namespace {
+
 std::string requests_csv(const ServingRun& run) {
   std::string out = "id,arrival_s,input_tokens,output_tokens,admitted_s,first_token_s,finished_s,preemptions\n";
   for (const auto& r : run.requests) {
@@ -27,6 +30,8 @@ std::string requests_csv(const ServingRun& run) {
   }
   return out;
 }
+
+}  // namespace
 
 RequestLoad request_load(const ServeOptions& o, const std::optional<RequestTrace>& trace) {
   const LengthRange in = nominal_lengths(o.input_tokens, o.length_ratio),

@@ -14,6 +14,10 @@ why (each rule is also printed into the files' header comment):
   tokenfab ships, on GPUs whose system tokenfab ships, de-duplicated on
   (round, submitter, platform, benchmark, result), rows copied from another
   variant left out.
+- Dynamo rows take their recipe's batch limits from
+  configs/validation/measured/dynamo_recipes.csv, an input kept beside the
+  outputs: the settings read by hand from each recipe file in srt-slurm
+  repositories (its header says which), not generated here.
 """
 import argparse
 import csv
@@ -87,10 +91,11 @@ def dynamo_recipes(shared, out):
             if r["model_prefix"] != "dsr1" or not r["framework"].startswith("dynamo-"):
                 continue
             recipe = r["recipe"].removeprefix("CONFIG_FILE=")
-            per_worker = (limits.get((recipe, "prefill")), limits.get((recipe, "decode")))
+            if (recipe, "prefill") not in limits or (recipe, "decode") not in limits:
+                sys.exit(f"dynamo_recipes.csv: no prefill and decode rows for the recipe {recipe}")
+            per_worker = (limits[(recipe, "prefill")], limits[(recipe, "decode")])
             yes = {"True": "yes", "False": "no"}
-            framework = "dynamo-sglang" if r["framework"].startswith("dynamo-sglang") else r["framework"]
-            settings = [r["entry"].split("-")[2], framework, r["precision"], r["isl"], r["osl"],
+            settings = [r["entry"].split("-")[2], r["framework"], r["precision"], r["isl"], r["osl"],
                         r["spec_decoding"]] + [
                 yes.get(r[c.replace("_attention", "_attn")], r[c.replace("_attention", "_attn")]) for c in POOL_COLUMNS]
             name = recipe.split("/")[-1]

@@ -82,6 +82,11 @@ void Replica::accept(std::size_t record, Seconds arrival) {
 }
 
 void Replica::fetch(std::deque<Active>& from) {
+  if (s_.balance_timeout_steps == 0 || s_.ranks < 2) {  // only the balance reads ranks
+    waiting_.insert(waiting_.end(), from.begin(), from.end());
+    from.clear();
+    return;
+  }
   std::vector<std::int64_t> load(static_cast<std::size_t>(s_.ranks), 0);
   for (const Active& a : running_) ++load[static_cast<std::size_t>(a.rank)];
   for (const Active& a : waiting_) ++load[static_cast<std::size_t>(a.rank)];
@@ -108,7 +113,8 @@ void Replica::preempt_latest() {
 }
 
 bool Replica::balance_holds() {
-  if (s_.balance_timeout_steps == 0 || s_.ranks < 2) return false;
+  // It gates prompts: a decode pool's arrivals come prefilled.
+  if (s_.balance_timeout_steps == 0 || s_.ranks < 2 || role_ == Role::decode) return false;
   // TensorRT-LLM asks it of every rank: each has a decode running, each a
   // prompt waiting (the prompts wait on the ranks the router gave them).
   auto every_rank = [&](auto&& requests, auto&& counts) {
