@@ -73,16 +73,18 @@ void Replica::accept(std::size_t record, Seconds arrival) {
     a.progress = 1.0;
   }
   // A busy engine sees it at its next poll; an idle one polls at once.
-  if (busy()) {
-    inbox_.push_back(a);
-  } else {
-    std::deque<Active> one{a};
-    fetch(one);
-  }
+  const bool polls_now = !busy();
+  inbox_.push_back(a);
+  if (polls_now) fetch(inbox_);
+}
+
+bool Replica::balances() const {
+  // It gates prompts: a decode pool's arrivals come prefilled.
+  return s_.balance_timeout_steps > 0 && s_.ranks > 1 && role_ != Role::decode;
 }
 
 void Replica::fetch(std::deque<Active>& from) {
-  if (s_.balance_timeout_steps == 0 || s_.ranks < 2) {  // only the balance reads ranks
+  if (!balances()) {  // only the balance reads ranks
     waiting_.insert(waiting_.end(), from.begin(), from.end());
     from.clear();
     return;
@@ -113,8 +115,7 @@ void Replica::preempt_latest() {
 }
 
 bool Replica::balance_holds() {
-  // It gates prompts: a decode pool's arrivals come prefilled.
-  if (s_.balance_timeout_steps == 0 || s_.ranks < 2 || role_ == Role::decode) return false;
+  if (!balances()) return false;
   // TensorRT-LLM asks it of every rank: each has a decode running, each a
   // prompt waiting (the prompts wait on the ranks the router gave them).
   auto every_rank = [&](auto&& requests, auto&& counts) {

@@ -117,7 +117,9 @@ class Replica {
   std::int64_t free_blocks_, order_ = 0, held_steps_ = 0;
   std::int64_t since_poll_;                                // decode steps since the engine last looked for new requests
   std::int64_t balance_waited_ = 0, balance_batched_ = 0;  // Scheduler::balance_timeout_steps' counters
-  // Whether the attention-DP balance holds new prompts back this step.
+  // Whether TensorRT-LLM's attention-DP balance runs here, and whether it
+  // holds new prompts back this step.
+  bool balances() const;
   bool balance_holds();
   // Requests the engine sees at a poll, each given the attention rank that
   // carries the fewest (the lowest on a tie), as an attention-DP router
