@@ -28,9 +28,7 @@ int serve(const ServeOptions& o, const Invocation& invocation) {
   LoadedRun run = load(o.run);
   const RunConfig& c = run.config;
   const EngineConfig engine = o.bound ? hardware_bound(c.engine) : c.engine;
-  SchedulerLimits limits = o.limits;
-  if (o.max_batch > 0) limits.max_batch = o.max_batch;
-  const ReplicaSetup setup(c.system, run.model, c.precision, c.mapping, engine, limits);
+  const ReplicaSetup setup(c.system, run.model, c.precision, c.mapping, engine, o.limits);
   Scheduler scheduler = setup.scheduler;
   scheduler.prefix_block_tokens = prefix_blocks_of(o, trace);
   const StepModelConfig config = setup.config(o.context_bucket);
@@ -100,7 +98,10 @@ Command serve_command() {
         cmd.add_option("--length-ratio", o->length_ratio, "lengths uniform in [ratio, 1] x nominal (InferenceX: 0.8)")
             ->check(CLI::Range(0.0, 1.0));
         cmd.add_option("--seed", o->seed, "request generator seed");
-        cmd.add_option("--max-batch", o->max_batch, "running sequences (default: the engine's max_batch, else 256)");
+        cmd.add_option_function<std::int64_t>(
+               "--max-batch", [o](std::int64_t n) { o->limits.max_batch = n; },
+               "running sequences (default: the engine's max_batch, else 256)")
+            ->check(CLI::PositiveNumber);
         cmd.add_option("--token-budget", o->limits.token_budget, "new tokens per step (chunked prefill)")
             ->check(CLI::PositiveNumber);
         cmd.add_option(

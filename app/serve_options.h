@@ -33,8 +33,7 @@ struct ServeOptions {
   std::int64_t input_tokens = 1024, output_tokens = 1024;
   double length_ratio = 0.8;  // lengths uniform in [ratio, 1] x nominal (InferenceX's random_range_ratio)
   std::uint64_t seed = 1;
-  std::int64_t max_batch = 0;  // 0: the engine's, else 256
-  // The rest of a run file's scheduler (its max_batch stays absent: the line above).
+  // A run file's scheduler (max_batch absent: the engine's, else 256).
   SchedulerLimits limits;
   double ttft_slo = 0, tpot_slo = 0;  // seconds; 0: no limit
   bool bound = false;                 // the hardware bound's engine instead of the run's

@@ -11,8 +11,14 @@
 namespace tokenfab {
 
 bool sets_run_limits(const ServeOptions& o) {
-  return o.replicas != 1 || o.max_batch > 0 || o.limits.batch_wait_steps > 0 || o.limits.receive_interval != 1 ||
-         o.limits.balance_timeout_steps > 0 || o.limits.balance_batching_steps > 0;
+  // Any limit away from its default: the command line set it (CLI11 leaves
+  // an option it was not given at the struct's default).
+  const SchedulerLimits d;
+  const SchedulerLimits& l = o.limits;
+  return o.replicas != 1 || l.max_batch != d.max_batch || l.token_budget != d.token_budget ||
+         l.block_tokens != d.block_tokens || l.batch_wait_steps != d.batch_wait_steps ||
+         l.batch_wait_tokens_ratio != d.batch_wait_tokens_ratio || l.receive_interval != d.receive_interval ||
+         l.balance_timeout_steps != d.balance_timeout_steps || l.balance_batching_steps != d.balance_batching_steps;
 }
 
 nlohmann::ordered_json percentiles_json(const Percentiles& p) {

@@ -181,10 +181,12 @@ TEST_CASE("serving: a closed loop keeps its concurrency and obeys Little's law")
 
 TEST_CASE("serving: under any load every request finishes in order of its own events, within the cache") {
   // Random Poisson loads over small caches and budgets: whatever preempts,
-  // chunks or waits, each request is admitted after it arrives, gets its
-  // first token after admission and finishes after that, and no step holds
-  // more blocks than the cache.
+  // chunks or waits (delayed batching, the attention-DP balance holding a
+  // preempted request on its rank), each request is admitted after it
+  // arrives, gets its first token after admission and finishes after that,
+  // and no step holds more blocks than the cache.
   RequestRandom pick(11);
+  int balanced_preemptions = 0;  // rounds where the balance held preempted requests
   for (int round = 0; round < 40; ++round) {
     CAPTURE(round);
     const Scheduler s{.max_batch = pick.between({1, 16}),
@@ -197,6 +199,8 @@ TEST_CASE("serving: under any load every request finishes in order of its own ev
                       .batch_wait_tokens_ratio = 0.5};
     Scheduler sized = s;
     sized.tokens_per_step = 1.0 + 0.5 * s.draft_tokens;
+    sized.balance_timeout_steps = pick.between({0, 8});
+    if (sized.balance_timeout_steps > 0) sized.balance_batching_steps = pick.between({0, 3});
     const PoissonLoad load{.rate = 50.0, .count = 60, .input = {1, 300}, .output = {1, 60}, .seed = pick.next()};
     // Room for the largest request and a little more: preemption is common.
     sized.kv_blocks = (300 + 60 + 2 + sized.block_tokens - 1) / sized.block_tokens + pick.between({0, 40});
@@ -209,7 +213,9 @@ TEST_CASE("serving: under any load every request finishes in order of its own ev
       CHECK(r.finished >= r.first_token);
     }
     for (const auto& st : run.steps) CHECK(st.kv_blocks_used <= sized.kv_blocks);
+    if (sized.balance_timeout_steps > 0 && sized.ranks > 1 && run.preemptions > 0) ++balanced_preemptions;
   }
+  CHECK(balanced_preemptions > 0);
 }
 
 TEST_CASE("serving metrics: nearest-rank percentiles, SLO attainment and goodput") {

@@ -141,3 +141,5 @@ bad_input(lpu_validation_gpu_run "point 'llama-2-70b (C8)': the run needs an LPU
 bad_input(serve_batching_without_balance "balance_batching_steps waits within the attention-DP balance: it needs balance_timeout_steps above 0" serve --concurrency 4 --requests 8 --balance-batching-steps 3)
 bad_input(lpu_validation_does_not_fit "point 'llama-2-70b (C8)': llama-2-70b does not fit 231 MB per chip on tp=64" validate --lpu configs/validation/lpu.yaml --run-set mapping.pp=1)
 bad_input(lpu_fit_other_key "fit.key: the LPU fit fits kernel_overhead, the engine's time per op" validate --lpu configs/validation/lpu.yaml --set fit.key=step_overhead)
+# A deployment file sets its pools' limits; the command line's would be dropped.
+bad_input(deployment_token_budget "replicas: a deployment sets its replicas and batch limits in its file (change them with --set)" serve configs/deployments/vr_nvl72_prefill_decode.yaml --concurrency 1 --token-budget 4096)
