@@ -17,7 +17,10 @@ why (each rule is also printed into the files' header comment):
 - Dynamo rows take their recipe's batch limits from
   configs/validation/measured/dynamo_recipes.csv, an input kept beside the
   outputs: the settings read by hand from each recipe file in srt-slurm
-  repositories (its header says which), not generated here.
+  repositories (its header says which), not generated here. A row's recipe is
+  the one sweep_configs.csv names for its settings and concurrency, or else
+  one of configs/validation/measured/dynamo_sweeps.csv (earlier InferenceX
+  versions' items, read by hand, each with its source).
 """
 import argparse
 import csv
@@ -68,43 +71,83 @@ POOL_COLUMNS = ["prefill_workers", "prefill_tp", "prefill_ep", "prefill_dp_atten
 
 
 def recipe_limits(out):
-    """Each Dynamo recipe's batch limit per worker, prefill and decode, as its
-    file sets it (configs/validation/measured/dynamo_recipes.csv, read from the
-    srt-slurm repositories named there); None where the file sets none."""
+    """Each Dynamo recipe's batch limit per worker and per attention rank,
+    prefill and decode, as its file sets it (configs/validation/measured/
+    dynamo_recipes.csv, read from the srt-slurm repositories named there);
+    None where the file sets none."""
     limits = {}
     with open(out / "dynamo_recipes.csv", newline="") as f:
         for r in csv.DictReader(line for line in f if not line.startswith("#")):
-            value = r["batch_limit_per_worker"]
-            limits[(r["recipe"], r["side"])] = int(value) if value else None
+            worker, rank = r["batch_limit_per_worker"], r["batch_limit_per_rank"]
+            limits[(r["recipe"], r["side"])] = (int(worker) if worker else None, int(rank) if rank else None)
     return limits
 
 
-def dynamo_recipes(shared, out):
-    """The recipe of sweep_configs.csv that runs each Dynamo row's settings at
-    its concurrency, with its workers' batch limits from the recipe's file
-    (recipe_limits). A settings key two recipes give different limits is left
-    out."""
-    limits = recipe_limits(out)
-    found = {}
+def same_ranks(limit, tp, dp_attention):
+    """Whether a side's limits per worker and per rank split over the
+    attention ranks the item gives that side (tp under attention DP, else
+    one): a file whose attention DP differs is not the version the item ran."""
+    worker, rank = limit
+    if worker is None or rank is None:
+        return True
+    ranks = int(tp) if dp_attention == "yes" and tp else 1
+    return worker // ranks == rank
+
+
+def sweep_items(shared, out):
+    """Each Dynamo DeepSeek-R1 sweep item as (settings, concurrencies, recipe):
+    sweep_configs.csv's first, then dynamo_sweeps.csv's (earlier versions)."""
+    yes = {"True": "yes", "False": "no"}
+    snapshot = []
     with open(shared / "reference/data/inferencex/sweep_configs.csv", newline="") as f:
         for r in csv.DictReader(f):
             if r["model_prefix"] != "dsr1" or not r["framework"].startswith("dynamo-"):
                 continue
-            recipe = r["recipe"].removeprefix("CONFIG_FILE=")
-            if (recipe, "prefill") not in limits or (recipe, "decode") not in limits:
-                sys.exit(f"dynamo_recipes.csv: no prefill and decode rows for the recipe {recipe}")
-            per_worker = (limits[(recipe, "prefill")], limits[(recipe, "decode")])
-            yes = {"True": "yes", "False": "no"}
             settings = [r["entry"].split("-")[2], r["framework"], r["precision"], r["isl"], r["osl"],
                         r["spec_decoding"]] + [
                 yes.get(r[c.replace("_attention", "_attn")], r[c.replace("_attention", "_attn")]) for c in POOL_COLUMNS]
+            snapshot.append((settings, r["conc_list"].split(), r["recipe"].removeprefix("CONFIG_FILE=")))
+    earlier = []
+    with open(out / "dynamo_sweeps.csv", newline="") as f:
+        for r in csv.DictReader(line for line in f if not line.startswith("#")):
+            settings = [r[c] for c in ["hardware", "framework", "precision", "isl", "osl", "spec_decoding"]] + [
+                r[c] for c in POOL_COLUMNS]
+            earlier.append((settings, r["conc_list"].split(), r["recipe"]))
+    return snapshot, earlier
+
+
+def dynamo_recipes(shared, out):
+    """The recipe that runs each Dynamo row's settings at its concurrency, with
+    its workers' batch limits from the recipe's file (recipe_limits):
+    sweep_configs.csv's where it names one, else the earlier versions' of
+    dynamo_sweeps.csv. A settings key two recipes of one source give
+    different limits is left out, and so is a recipe whose file splits a
+    side's limit over other attention ranks than the item gives it."""
+    limits = recipe_limits(out)
+
+    def index(items):
+        found = {}
+        for settings, concurrencies, recipe in items:
+            if (recipe, "prefill") not in limits or (recipe, "decode") not in limits:
+                sys.exit(f"dynamo_recipes.csv: no prefill and decode rows for the recipe {recipe}")
+            prefill, decode = limits[(recipe, "prefill")], limits[(recipe, "decode")]
+            pools = dict(zip(POOL_COLUMNS, settings[6:]))
+            if not (same_ranks(prefill, pools["prefill_tp"], pools["prefill_dp_attention"]) and
+                    same_ranks(decode, pools["decode_tp"], pools["decode_dp_attention"])):
+                continue
+            per_worker = (prefill[0], decode[0])
             name = recipe.split("/")[-1]
-            for conc in r["conc_list"].split():
+            for conc in concurrencies:
                 key = tuple(settings + [conc])
                 if key in found and found[key][0] != per_worker:
                     found[key] = (None, "")
                 elif key not in found:
                     found[key] = (per_worker, name)
+        return found
+
+    snapshot, earlier = sweep_items(shared, out)
+    found = index(earlier)
+    found.update(index(snapshot))
     return found
 
 
@@ -242,10 +285,11 @@ def main():
            "prefill_* and decode_*: workers and each worker's parallelism; num_gpus: both pools. ttft and",
            "tpot medians in ms; tok_s_per_gpu: (input + output) tokens/s over num_gpus. isl/osl nominal.",
            "prefill_max_batch, decode_max_batch: requests one worker of each pool runs at most, as the file of the",
-           "recipe (sweep_configs.csv) that runs the row's settings at its concurrency sets them",
-           "(dynamo_recipes.csv: SGLang's max-running-requests, TensorRT-LLM's max_batch_size per attention rank",
-           "times the ranks); empty where no one recipe of that snapshot does or its file sets none. The snapshot",
-           "is one InferenceX commit, applied to runs of every date: a recipe changed since may not be the run's."],
+           "recipe that runs the row's settings at its concurrency sets them: sweep_configs.csv's, else that of an",
+           "earlier InferenceX version (dynamo_sweeps.csv) (dynamo_recipes.csv: SGLang's max-running-requests,",
+           "TensorRT-LLM's max_batch_size per attention rank times the ranks); empty where no one recipe of a",
+           "source does or its file sets none. A version is applied to runs of every date: a recipe changed since",
+           "may not be the run's."],
           DISAGGREGATED_COLUMNS, rows)
     print(f"inferencex disaggregated: {len(rows)} rows")
     src, rows = mlperf_server(shared)
