@@ -31,6 +31,8 @@ const Schema<ServingValidationSpec>& serving_validation_schema() {
         .at_least(std::int64_t{1});
     s.add("context_bucket", &ServingValidationSpec::context_bucket, "decodes timed at contexts rounded up to this")
         .at_least(std::int64_t{1});
+    s.add("routing", &ServingValidationSpec::routing, "how the frontend picks a disaggregated row's workers")
+        .default_value(Routing::round_robin);
     s.add("tolerance", &ServingValidationSpec::tolerance, "largest median |error| of each metric").at_least(0.0);
     s.add("server_file", &ServingValidationSpec::server_file, "MLPerf Server/Interactive rows' CSV, relative");
     s.add("server_requests", &ServingValidationSpec::server_requests, "Poisson requests per MLPerf row")
@@ -244,7 +246,7 @@ ServedRow serve_row(const ServingValidationSpec& spec, const ServingRow& row, co
     const ServingRun run = simulate_disaggregated(
         {std::vector<StepModel*>(static_cast<std::size_t>(row.prefill->workers), &prefill_steps), pre.scheduler},
         {std::vector<StepModel*>(static_cast<std::size_t>(row.decode->workers), &decode_steps), dec.scheduler}, kv,
-        load, Routing::least_loaded, FirstToken::decode);
+        load, spec.routing, FirstToken::decode);
     const ServingMetrics m = serving_metrics(run, {}, row.gpus, dec.scheduler.kv_blocks, 1);
     out.served = true;
     out.ttft = m.ttft.p50.value();

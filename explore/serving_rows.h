@@ -27,6 +27,7 @@
 #include "explore/measured.h"
 #include "explore/recipes.h"
 #include "serving/replica_setup.h"
+#include "serving/simulator.h"
 
 namespace tokenfab {
 
@@ -36,13 +37,14 @@ struct ServingValidationSpec {
   std::string model;     // config.json
   double requests_per_user = 10;
   double length_ratio = 0.8;
-  std::int64_t max_concurrency = 1024;  // rows above are printed outside, not served
-  std::int64_t context_bucket = 256;    // StepModelConfig::context_bucket
-  double tolerance = 0.20;              // median |error| of each metric
-  std::string server_file;              // MLPerf Server and Interactive rows' CSV
-  std::int64_t server_requests = 1000;  // Poisson requests per MLPerf row
-  std::vector<Recipe> recipes;          // the engines' scheduler settings, by row
-  MeasuredSpec spec;                    // measured.yaml, loaded
+  std::int64_t max_concurrency = 1024;     // rows above are printed outside, not served
+  std::int64_t context_bucket = 256;       // StepModelConfig::context_bucket
+  Routing routing = Routing::round_robin;  // how Dynamo's frontend picks a disaggregated row's workers
+  double tolerance = 0.20;                 // median |error| of each metric
+  std::string server_file;                 // MLPerf Server and Interactive rows' CSV
+  std::int64_t server_requests = 1000;     // Poisson requests per MLPerf row
+  std::vector<Recipe> recipes;             // the engines' scheduler settings, by row
+  MeasuredSpec spec;                       // measured.yaml, loaded
 };
 
 ServingValidationSpec load_serving_validation(const std::string& file, const std::vector<std::string>& sets);

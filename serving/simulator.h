@@ -136,6 +136,12 @@ struct ServingRun {
 // prompt's leading blocks, the least loaded of those (Dynamo's KV router,
 // SGLang's cache-aware router).
 enum class Routing { round_robin, least_loaded, kv_aware };
+template <>
+struct EnumNames<Routing> {
+  static constexpr std::array<std::pair<Routing, std::string_view>, 3> table{{{Routing::round_robin, "round_robin"},
+                                                                              {Routing::least_loaded, "least_loaded"},
+                                                                              {Routing::kv_aware, "kv_aware"}}};
+};
 
 // Throws InputError when a request's prompt needs more blocks than the whole
 // cache holds, or the scheduler's limits are not positive.

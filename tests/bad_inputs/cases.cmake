@@ -143,3 +143,5 @@ bad_input(lpu_validation_does_not_fit "point 'llama-2-70b (C8)': llama-2-70b doe
 bad_input(lpu_fit_other_key "fit.key: the LPU fit fits kernel_overhead, the engine's time per op" validate --lpu configs/validation/lpu.yaml --set fit.key=step_overhead)
 # A deployment file sets its pools' limits; the command line's would be dropped.
 bad_input(deployment_token_budget "replicas: a deployment sets its replicas and batch limits in its file (change them with --set)" serve configs/deployments/vr_nvl72_prefill_decode.yaml --concurrency 1 --token-budget 4096)
+# How Dynamo's frontend picks workers is one of the serving simulation's routers.
+bad_input(serving_routing_unknown "routing: expected one of round_robin, least_loaded, kv_aware, got 'fastest'" validate --serving configs/validation/serving.yaml --set routing=fastest)
