@@ -133,7 +133,7 @@ Command serve_command() {
         cmd.add_option("--routing", o->routing,
                        "round_robin, least_loaded (fewest running and waiting) or kv_aware (most of the prompt's "
                        "prefix cached, then least loaded)")
-            ->check(CLI::IsMember({"round_robin", "least_loaded", "kv_aware"}));
+            ->check(CLI::IsMember(enum_names<Routing>()));
         cmd.add_flag("--prefix-caching", o->prefix_caching,
                      "replicas keep the blocks of the prompts they prefilled and skip a new prompt's cached prefix "
                      "(a trace with block hashes: Mooncake's hash_ids)");

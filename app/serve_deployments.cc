@@ -17,8 +17,7 @@ int serve_deployment(const ServeOptions& o, const Invocation& invocation, const 
                      "a deployment's pools are timed by the analytical step model (SystemC elaborates "
                      "one replica per process; serve a run file with --engine systemc)");
   if (sets_run_limits(o))
-    throw InputError({"replicas"},
-                     "a deployment sets its replicas and batch limits in its file (change them with --set)");
+    throw InputError({"serve"}, "a deployment sets its replicas and batch limits in its file (change them with --set)");
   const LoadedDeployment loaded = load_deployment(o.run.run_file, o.run.sets);
   const Deployment& d = loaded.deployment;
   const DeploymentRun built(loaded, o.bound);

@@ -11,14 +11,10 @@
 namespace tokenfab {
 
 bool sets_run_limits(const ServeOptions& o) {
-  // Any limit away from its default: the command line set it (CLI11 leaves
-  // an option it was not given at the struct's default).
-  const SchedulerLimits d;
-  const SchedulerLimits& l = o.limits;
-  return o.replicas != 1 || l.max_batch != d.max_batch || l.token_budget != d.token_budget ||
-         l.block_tokens != d.block_tokens || l.batch_wait_steps != d.batch_wait_steps ||
-         l.batch_wait_tokens_ratio != d.batch_wait_tokens_ratio || l.receive_interval != d.receive_interval ||
-         l.balance_timeout_steps != d.balance_timeout_steps || l.balance_batching_steps != d.balance_batching_steps;
+  // CLI11 leaves an option it was not given at the struct's default, so a
+  // limit away from it was set on the command line (one set to its default
+  // changes nothing, and passes).
+  return o.replicas != 1 || o.limits != SchedulerLimits{};
 }
 
 nlohmann::ordered_json percentiles_json(const Percentiles& p) {
@@ -74,8 +70,8 @@ std::string scheduler_line(const Scheduler& s) {
 }
 
 Routing routing_of(const ServeOptions& o) {
-  if (o.routing == "kv_aware") return Routing::kv_aware;
-  return o.routing == "least_loaded" ? Routing::least_loaded : Routing::round_robin;
+  // --routing is checked against the same names when parsed.
+  return enum_from_name<Routing>(o.routing).value_or(Routing::round_robin);
 }
 
 std::int64_t prefix_blocks_of(const ServeOptions& o, const std::optional<RequestTrace>& trace) {

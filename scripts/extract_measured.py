@@ -71,32 +71,38 @@ POOL_COLUMNS = ["prefill_workers", "prefill_tp", "prefill_ep", "prefill_dp_atten
 
 
 def recipe_limits(out):
-    """Each Dynamo recipe's batch limit per worker and per attention rank,
-    prefill and decode, as its file sets it (configs/validation/measured/
-    dynamo_recipes.csv, read from the srt-slurm repositories named there);
-    None where the file sets none."""
+    """Each Dynamo recipe's framework and its batch limit per worker and per
+    attention rank, prefill and decode, as its file sets it
+    (configs/validation/measured/dynamo_recipes.csv, read from the srt-slurm
+    files or InferenceX items named there); None where the file sets none."""
     limits = {}
     with open(out / "dynamo_recipes.csv", newline="") as f:
         for r in csv.DictReader(line for line in f if not line.startswith("#")):
             worker, rank = r["batch_limit_per_worker"], r["batch_limit_per_rank"]
-            limits[(r["recipe"], r["side"])] = (int(worker) if worker else None, int(rank) if rank else None)
+            limits[(r["recipe"], r["side"])] = (int(worker) if worker else None, int(rank) if rank else None,
+                                                r["framework"])
     return limits
 
 
 def same_ranks(limit, tp, dp_attention):
     """Whether a side's limits per worker and per rank split over the
     attention ranks the item gives that side (tp under attention DP, else
-    one): a file whose attention DP differs is not the version the item ran."""
-    worker, rank = limit
+    one): a file whose attention DP differs is not the version the item ran.
+    TensorRT-LLM's limit is per rank, so the worker's is an exact multiple;
+    SGLang's max-running-requests is per server and each DP rank takes the
+    quotient rounded down (gb200-fp8/8k1k/max_tpt.yaml: 8,192 over 24)."""
+    worker, rank, framework = limit
     if worker is None or rank is None:
         return True
     ranks = int(tp) if dp_attention == "yes" and tp else 1
-    return worker // ranks == rank
+    return worker // ranks == rank if framework == "dynamo-sglang" else worker == rank * ranks
 
 
 def sweep_items(shared, out):
-    """Each Dynamo DeepSeek-R1 sweep item as (settings, concurrencies, recipe):
-    sweep_configs.csv's first, then dynamo_sweeps.csv's (earlier versions)."""
+    """The Dynamo DeepSeek-R1 sweep items, each as (settings, concurrencies,
+    recipe), by source in order of preference: sweep_configs.csv's snapshot,
+    then each source of dynamo_sweeps.csv in the order the file first names
+    it (earlier InferenceX versions, then recipe files run as they stand)."""
     yes = {"True": "yes", "False": "no"}
     snapshot = []
     with open(shared / "reference/data/inferencex/sweep_configs.csv", newline="") as f:
@@ -107,22 +113,24 @@ def sweep_items(shared, out):
                         r["spec_decoding"]] + [
                 yes.get(r[c.replace("_attention", "_attn")], r[c.replace("_attention", "_attn")]) for c in POOL_COLUMNS]
             snapshot.append((settings, r["conc_list"].split(), r["recipe"].removeprefix("CONFIG_FILE=")))
-    earlier = []
+    sources = {"sweep_configs.csv": snapshot}
     with open(out / "dynamo_sweeps.csv", newline="") as f:
         for r in csv.DictReader(line for line in f if not line.startswith("#")):
             settings = [r[c] for c in ["hardware", "framework", "precision", "isl", "osl", "spec_decoding"]] + [
                 r[c] for c in POOL_COLUMNS]
-            earlier.append((settings, r["conc_list"].split(), r["recipe"]))
-    return snapshot, earlier
+            # The repository and commit: one InferenceX version, or the recipe files of one srt-slurm commit.
+            source = r["source"].split(":")[0]
+            sources.setdefault(source, []).append((settings, r["conc_list"].split(), r["recipe"]))
+    return list(sources.values())
 
 
 def dynamo_recipes(shared, out):
     """The recipe that runs each Dynamo row's settings at its concurrency, with
-    its workers' batch limits from the recipe's file (recipe_limits):
-    sweep_configs.csv's where it names one, else the earlier versions' of
-    dynamo_sweeps.csv. A settings key two recipes of one source give
-    different limits is left out, and so is a recipe whose file splits a
-    side's limit over other attention ranks than the item gives it."""
+    its workers' batch limits from the recipe's file (recipe_limits), from
+    the first source (sweep_items' order) whose items run that key. A source
+    whose recipes for a key give different limits leaves the key out; an
+    item whose recipe file splits a side's limit over other attention ranks
+    than the item gives it is not counted (a different version)."""
     limits = recipe_limits(out)
 
     def index(items):
@@ -145,17 +153,19 @@ def dynamo_recipes(shared, out):
                     found[key] = (per_worker, name)
         return found
 
-    snapshot, earlier = sweep_items(shared, out)
-    found = index(earlier)
-    found.update(index(snapshot))
+    found = {}
+    for items in sweep_items(shared, out):
+        for key, value in index(items).items():
+            found.setdefault(key, value)
     return found
 
 
 def disaggregated(shared, out):
     """InferenceX rows served by Dynamo with prefill and decode pools, for the
     serving simulation; the same Little's-law rule as the aggregated rows.
-    Each row whose settings and concurrency one recipe of sweep_configs.csv
-    runs gets that recipe's batch limits per worker (dynamo_recipes)."""
+    Each row whose settings and concurrency a known recipe runs gets that
+    recipe's batch limits per worker (dynamo_recipes: sweep_configs.csv's
+    first, then dynamo_sweeps.csv's)."""
     src = shared / "reference/data/inferencex/deepseek_r1_nvidia.csv"
     recipes = dynamo_recipes(shared, out)
     kept = []
@@ -286,10 +296,11 @@ def main():
            "tpot medians in ms; tok_s_per_gpu: (input + output) tokens/s over num_gpus. isl/osl nominal.",
            "prefill_max_batch, decode_max_batch: requests one worker of each pool runs at most, as the file of the",
            "recipe that runs the row's settings at its concurrency sets them: sweep_configs.csv's, else that of an",
-           "earlier InferenceX version (dynamo_sweeps.csv) (dynamo_recipes.csv: SGLang's max-running-requests,",
-           "TensorRT-LLM's max_batch_size per attention rank times the ranks); empty where no one recipe of a",
-           "source does or its file sets none. A version is applied to runs of every date: a recipe changed since",
-           "may not be the run's."],
+           "earlier InferenceX version or recipe file (dynamo_sweeps.csv) (dynamo_recipes.csv: SGLang's",
+           "max-running-requests, TensorRT-LLM's max_batch_size per attention rank times the ranks); empty where",
+           "no one recipe of a source does, its file sets none, or its file splits a pool's limit over other",
+           "attention ranks than the item gives the pool. A version is applied to runs of every date: a recipe",
+           "changed since may not be the run's."],
           DISAGGREGATED_COLUMNS, rows)
     print(f"inferencex disaggregated: {len(rows)} rows")
     src, rows = mlperf_server(shared)

@@ -26,6 +26,7 @@ struct SchedulerLimits {
   bool prefill_apart = false;                                          // Scheduler::prefill_apart
   std::int64_t receive_interval = 1;                                   // Scheduler::receive_interval
   std::int64_t balance_timeout_steps = 0, balance_batching_steps = 0;  // Scheduler's
+  bool operator==(const SchedulerLimits&) const = default;
 };
 
 class ReplicaSetup {

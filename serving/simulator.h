@@ -28,6 +28,7 @@
 #include <variant>
 #include <vector>
 
+#include "core/value_codec.h"
 #include "hw/analytical/step_model.h"
 #include "serving/requests.h"
 

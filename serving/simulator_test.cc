@@ -186,7 +186,7 @@ TEST_CASE("serving: under any load every request finishes in order of its own ev
   // arrives, gets its first token after admission and finishes after that,
   // and no step holds more blocks than the cache.
   RequestRandom pick(11);
-  int balanced_preemptions = 0;  // rounds where the balance held preempted requests
+  int balanced_preemptions = 0;  // rounds that preempted with the balance on over several ranks
   for (int round = 0; round < 40; ++round) {
     CAPTURE(round);
     const Scheduler s{.max_batch = pick.between({1, 16}),

@@ -142,6 +142,7 @@ bad_input(serve_batching_without_balance "balance_batching_steps waits within th
 bad_input(lpu_validation_does_not_fit "point 'llama-2-70b (C8)': llama-2-70b does not fit 231 MB per chip on tp=64" validate --lpu configs/validation/lpu.yaml --run-set mapping.pp=1)
 bad_input(lpu_fit_other_key "fit.key: the LPU fit fits kernel_overhead, the engine's time per op" validate --lpu configs/validation/lpu.yaml --set fit.key=step_overhead)
 # A deployment file sets its pools' limits; the command line's would be dropped.
-bad_input(deployment_token_budget "replicas: a deployment sets its replicas and batch limits in its file (change them with --set)" serve configs/deployments/vr_nvl72_prefill_decode.yaml --concurrency 1 --token-budget 4096)
+bad_input(deployment_token_budget "serve: a deployment sets its replicas and batch limits in its file (change them with --set)" serve configs/deployments/vr_nvl72_prefill_decode.yaml --concurrency 1 --token-budget 4096)
 # How Dynamo's frontend picks workers is one of the serving simulation's routers.
 bad_input(serving_routing_unknown "routing: expected one of round_robin, least_loaded, kv_aware, got 'fastest'" validate --serving configs/validation/serving.yaml --set routing=fastest)
+bad_input(serve_max_batch_zero "--max-batch: Value 0 not in range" serve --concurrency 1 --max-batch 0)
