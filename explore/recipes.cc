@@ -42,6 +42,8 @@ const Schema<Recipe>& recipe_schema() {
         .at_least(std::int64_t{1});
     s.add("budget_fits_prompt", &Recipe::budget_fits_prompt,
           "the budget is at least a prompt and a token per running request, rounded up to 64");
+    s.add("max_batch_is_concurrency", &Recipe::max_batch_is_concurrency,
+          "max_batch is the row's concurrency over the attention ranks, a limit per rank");
     s.add("batch_wait_steps", &Recipe::batch_wait_steps, "TensorRT-LLM batch_wait_timeout_iters")
         .at_least(std::int64_t{0});
     s.add("batch_wait_tokens_ratio", &Recipe::batch_wait_tokens_ratio, "TensorRT-LLM batch_wait_max_tokens_ratio")
@@ -67,8 +69,16 @@ const Schema<Recipe>& recipe_schema() {
 
 SchedulerLimits apply_recipes(const std::vector<Recipe>& recipes, SchedulerLimits l, const RecipeRow& row, int drafts) {
   bool fits_prompt = false;
+  // Requests the budget counts a decode token for: the script's batch limit
+  // when it sets one, else the whole concurrency.
+  std::int64_t budget_batch = row.concurrency;
+  const std::int64_t ranks = std::max(1, row.mapping.attn_dp);
   for (const Recipe& r : recipes) {
     if (!matches(r, row)) continue;
+    if (r.max_batch_is_concurrency && *r.max_batch_is_concurrency) {
+      budget_batch = std::max<std::int64_t>(1, row.concurrency / ranks);
+      l.max_batch = budget_batch * ranks;
+    }
     if (r.receive_interval) l.receive_interval = *r.receive_interval;
     if (r.max_batch) l.max_batch = *r.max_batch;
     if (r.token_budget) l.token_budget = *r.token_budget;
@@ -80,7 +90,7 @@ SchedulerLimits apply_recipes(const std::vector<Recipe>& recipes, SchedulerLimit
   }
   // A decode step verifies its drafts too: (1 + drafts) tokens a request.
   if (fits_prompt)
-    l.token_budget = std::max(l.token_budget, ((1 + drafts) * row.concurrency + row.isl + 64 + 63) / 64 * 64);
+    l.token_budget = std::max(l.token_budget, ((1 + drafts) * budget_batch + row.isl + 64 + 63) / 64 * 64);
   return l;
 }
 

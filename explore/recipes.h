@@ -34,6 +34,11 @@ struct Recipe {
   // request's decode tokens (1 + its drafts), rounded up to 64 (InferenceX's
   // TensorRT-LLM scripts set max_num_tokens so: no prompt is chunked).
   std::optional<bool> budget_fits_prompt;
+  // The batch limit is the row's concurrency, split evenly over the
+  // attention ranks (rounded down) as a limit per rank, and the budget above
+  // counts a rank's limit, not the concurrency (InferenceX's TensorRT-LLM MTP
+  // scripts: MAX_BATCH_SIZE = CONC / TP under attention DP, else CONC).
+  std::optional<bool> max_batch_is_concurrency;
 };
 
 // Rejects contradictory entries (a concurrency range that matches nothing, a

@@ -144,5 +144,26 @@ TEST_CASE("serving: once every rank has a prompt the balance may wait a few step
   CHECK(simulate(steps, two_ranks(10), load).requests[2].admitted.value() == doctest::Approx(0.024));
 }
 
+TEST_CASE("serving: the balance waits while a rank has no room for one more decode") {
+  // Two ranks, timeout 3, max_batch 4: two decodes a rank (TensorRT-LLM's
+  // max_batch_size is per rank). A, B and C (10-token prompts) go at once
+  // with nothing decoding, to ranks 0, 1, 0: 10 + 3 x 1 = 13 ms. The step
+  // from 13 ms decodes them (13 ms) and counts 1, no prompt waiting. D and
+  // E arrive at 14 ms and are seen at 26 ms, D on rank 1 and E on rank 0
+  // (each to the rank carrying fewest, the lower on a tie): every rank has a
+  // prompt, but rank 0 holds two decodes, so they wait (2) and go at 39 ms
+  // (3), D first, the replica's fourth slot. With three decodes a rank
+  // (max_batch 6) rank 0 has room and D goes at 26 ms.
+  FakeSteps steps;
+  Scheduler full = two_ranks(3);
+  full.max_batch = 4;
+  const OpenLoop load{{request(0, 0.0, 10, 40), request(1, 0.0, 10, 40), request(2, 0.0, 10, 40),
+                       request(3, 0.014, 10, 2), request(4, 0.014, 10, 2)}};
+  CHECK(simulate(steps, full, load).requests[3].admitted.value() == doctest::Approx(0.039));
+  Scheduler room = full;
+  room.max_batch = 6;
+  CHECK(simulate(steps, room, load).requests[3].admitted.value() == doctest::Approx(0.026));
+}
+
 }  // namespace
 }  // namespace tokenfab

@@ -117,17 +117,22 @@ void Replica::preempt_latest() {
 bool Replica::balance_holds() {
   if (!balances()) return false;
   // TensorRT-LLM asks it of every rank: each has a decode running, each a
-  // prompt waiting (the prompts wait on the ranks the router gave them).
-  auto every_rank = [&](auto&& requests, auto&& counts) {
-    std::vector<bool> has(static_cast<std::size_t>(s_.ranks), false);
+  // prompt waiting (the prompts wait on the ranks the router gave them), and
+  // each fewer decodes than its max_batch_size, so that a prompt has a slot.
+  auto per_rank = [&](auto&& requests, auto&& counts) {
+    std::vector<std::int64_t> n(static_cast<std::size_t>(s_.ranks), 0);
     for (const Active& a : requests) {
-      if (counts(a)) has[static_cast<std::size_t>(a.rank)] = true;
+      if (counts(a)) ++n[static_cast<std::size_t>(a.rank)];
     }
-    return std::all_of(has.begin(), has.end(), [](bool h) { return h; });
+    return n;
   };
-  const bool every_rank_decodes = every_rank(running_, [](const Active& a) { return a.decoding(); });
-  const bool every_rank_waits = every_rank(waiting_, [](const Active&) { return true; });
-  if (every_rank_waits && std::ssize(running_) < s_.max_batch) {
+  auto all = [](const std::vector<std::int64_t>& n, auto&& holds) { return std::all_of(n.begin(), n.end(), holds); };
+  const std::vector<std::int64_t> decodes = per_rank(running_, [](const Active& a) { return a.decoding(); });
+  const bool every_rank_decodes = all(decodes, [](std::int64_t d) { return d > 0; });
+  const bool every_rank_has_room = all(decodes, [&](std::int64_t d) { return d < s_.max_batch / s_.ranks; });
+  const bool every_rank_waits =
+      all(per_rank(waiting_, [](const Active&) { return true; }), [](std::int64_t w) { return w > 0; });
+  if (every_rank_waits && every_rank_has_room) {
     balance_waited_ = 0;
     if (every_rank_decodes && balance_batched_ < s_.balance_batching_steps) {
       ++balance_batched_;

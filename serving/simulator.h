@@ -85,7 +85,9 @@ struct Scheduler {
   // timeout_iters, batching_wait_iters; PyExecutor._balance_adp_requests):
   // with ranks > 1, each request goes to the rank carrying fewest (the
   // lowest on a tie) when the engine fetches it, and new prompts wait until
-  // every rank has one, counting every step that not all do; after
+  // every rank has one and room for one more decode (max_batch split evenly
+  // over the ranks, as TensorRT-LLM's max_batch_size is per rank), counting
+  // every step that not all do; after
   // balance_timeout_steps such steps, or when some rank has no decode to keep
   // busy, they go as they are. Once every rank has one they may wait
   // balance_batching_steps more for company. 0: off.

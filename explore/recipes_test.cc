@@ -1,0 +1,45 @@
+#include "explore/recipes.h"
+
+#include <doctest/doctest.h>
+
+namespace tokenfab {
+namespace {
+
+TEST_CASE("recipes: an MTP script's batch limit is the concurrency over the attention ranks") {
+  // InferenceX's TensorRT-LLM MTP scripts: MAX_BATCH_SIZE = CONC / TP under
+  // attention DP, MAX_NUM_TOKENS = roundup64((MTP + 1) x MAX_BATCH_SIZE +
+  // ISL + 64). 250 users over 8 ranks: 31 a rank, 248 a replica; with 3
+  // drafts the budget is 4 x 31 + 1024 + 64 = 1212, rounded up to 1216.
+  Recipe mtp;
+  mtp.framework = {"trt"};
+  mtp.max_batch_is_concurrency = true;
+  mtp.token_budget = 1;
+  mtp.budget_fits_prompt = true;
+  RecipeRow row{.framework = "trt",
+                .hardware = "b200",
+                .format = "fp8",
+                .speculative = true,
+                .isl = 1024,
+                .osl = 1024,
+                .concurrency = 250,
+                .mapping = Mapping{.tp = 1, .attn_dp = 8, .ep = 8}};
+  SchedulerLimits l = apply_recipes({mtp}, SchedulerLimits{}, row, 3);
+  CHECK(l.max_batch == 248);
+  CHECK(l.token_budget == 1216);
+  // Without attention DP the one rank takes them all: 250, and the budget
+  // counts 250 requests: 4 x 250 + 1088 = 2088, rounded up to 2112.
+  row.mapping = Mapping{.tp = 8, .attn_dp = 1, .ep = 8};
+  l = apply_recipes({mtp}, SchedulerLimits{}, row, 3);
+  CHECK(l.max_batch == 250);
+  CHECK(l.token_budget == 2112);
+  // A recipe without the key leaves the limit alone and budgets the whole
+  // concurrency, as the scripts without MTP do.
+  mtp.max_batch_is_concurrency.reset();
+  row.mapping = Mapping{.tp = 1, .attn_dp = 8, .ep = 8};
+  l = apply_recipes({mtp}, SchedulerLimits{}, row, 0);
+  CHECK(!l.max_batch);
+  CHECK(l.token_budget == 1344);  // 250 + 1088 = 1338, rounded up
+}
+
+}  // namespace
+}  // namespace tokenfab
