@@ -7,6 +7,21 @@
 #include "core/diagnostics.h"
 
 namespace tokenfab::serving_detail {
+namespace {
+
+// How many of `requests` each attention rank carries that `counts` accepts.
+template <class Requests, class Counts>
+std::vector<std::int64_t> per_rank(std::int64_t ranks, const Requests& requests, Counts counts) {
+  std::vector<std::int64_t> n(static_cast<std::size_t>(ranks), 0);
+  for (const Active& a : requests) {
+    if (counts(a)) ++n[static_cast<std::size_t>(a.rank)];
+  }
+  return n;
+}
+
+bool any(const Active&) { return true; }
+
+}  // namespace
 
 std::int64_t blocks_for(std::int64_t tokens, std::int64_t block) { return (tokens + block - 1) / block; }
 
@@ -89,9 +104,9 @@ void Replica::fetch(std::deque<Active>& from) {
     from.clear();
     return;
   }
-  std::vector<std::int64_t> load(static_cast<std::size_t>(s_.ranks), 0);
-  for (const Active& a : running_) ++load[static_cast<std::size_t>(a.rank)];
-  for (const Active& a : waiting_) ++load[static_cast<std::size_t>(a.rank)];
+  std::vector<std::int64_t> load = per_rank(s_.ranks, running_, any);
+  const std::vector<std::int64_t> waiting = per_rank(s_.ranks, waiting_, any);
+  for (std::size_t r = 0; r < load.size(); ++r) load[r] += waiting[r];
   for (Active& a : from) {
     a.rank = static_cast<int>(std::min_element(load.begin(), load.end()) - load.begin());
     ++load[static_cast<std::size_t>(a.rank)];
@@ -119,19 +134,11 @@ bool Replica::balance_holds() {
   // TensorRT-LLM asks it of every rank: each has a decode running, each a
   // prompt waiting (the prompts wait on the ranks the router gave them), and
   // each fewer decodes than its max_batch_size, so that a prompt has a slot.
-  auto per_rank = [&](auto&& requests, auto&& counts) {
-    std::vector<std::int64_t> n(static_cast<std::size_t>(s_.ranks), 0);
-    for (const Active& a : requests) {
-      if (counts(a)) ++n[static_cast<std::size_t>(a.rank)];
-    }
-    return n;
-  };
   auto all = [](const std::vector<std::int64_t>& n, auto&& holds) { return std::all_of(n.begin(), n.end(), holds); };
-  const std::vector<std::int64_t> decodes = per_rank(running_, [](const Active& a) { return a.decoding(); });
+  const std::vector<std::int64_t> decodes = per_rank(s_.ranks, running_, [](const Active& a) { return a.decoding(); });
   const bool every_rank_decodes = all(decodes, [](std::int64_t d) { return d > 0; });
   const bool every_rank_has_room = all(decodes, [&](std::int64_t d) { return d < s_.max_batch / s_.ranks; });
-  const bool every_rank_waits =
-      all(per_rank(waiting_, [](const Active&) { return true; }), [](std::int64_t w) { return w > 0; });
+  const bool every_rank_waits = all(per_rank(s_.ranks, waiting_, any), [](std::int64_t w) { return w > 0; });
   if (every_rank_waits && every_rank_has_room) {
     balance_waited_ = 0;
     if (every_rank_decodes && balance_batched_ < s_.balance_batching_steps) {

@@ -87,10 +87,10 @@ struct Scheduler {
   // lowest on a tie) when the engine fetches it, and new prompts wait until
   // every rank has one and room for one more decode (max_batch split evenly
   // over the ranks, as TensorRT-LLM's max_batch_size is per rank), counting
-  // every step that not all do; after
-  // balance_timeout_steps such steps, or when some rank has no decode to keep
-  // busy, they go as they are. Once every rank has one they may wait
-  // balance_batching_steps more for company. 0: off.
+  // every step that not all do; after balance_timeout_steps such steps, or
+  // when some rank has no decode to keep busy, they go as they are. Once
+  // every rank has one they may wait balance_batching_steps more for
+  // company. 0: off.
   std::int64_t balance_timeout_steps = 0;
   std::int64_t balance_batching_steps = 0;
 };
