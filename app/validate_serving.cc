@@ -36,6 +36,7 @@ void report_server_rows(const ServingValidationSpec& spec, const ServingValidati
   std::vector<double> ttft, tpot;
   int within = 0, served = 0;
   std::map<std::string, int> outside;
+  std::vector<std::string> beyond;  // served rows past a limit, each with what sets its latency
   std::string csv =
       "key,gpus,samples_per_s,input,output,mapping,replicas,ttft_p99_measured_s,ttft_p99_modelled_s,ttft_error,"
       "tpot_p99_measured_s,tpot_p99_modelled_s,tpot_error,ttft_limit_s,tpot_limit_s,within_limits,outside,source\n";
@@ -57,10 +58,24 @@ void report_server_rows(const ServingValidationSpec& spec, const ServingValidati
     tpot.push_back(ep);
     const bool ok = s.ttft_p99 <= r.ttft_limit && s.tpot_p99 <= r.tpot_limit;
     within += ok ? 1 : 0;
-    csv +=
-        fmt::format("{},{},{},{},{},{},{},{:.6g},{:.6g},{:.4f},{:.6g},{:.6g},{:.4f},{:.6g},{:.6g},{},,{}\n", r.key,
-                    r.gpus, r.samples_per_s, r.input, r.output, s.mapping.label(), s.replicas, r.ttft_p99, s.ttft_p99,
-                    et, r.tpot_p99, s.tpot_p99, ep, r.ttft_limit, r.tpot_limit, ok ? "yes" : "no", r.source);
+    std::string why;
+    if (s.ttft_p99 > r.ttft_limit) {
+      why = fmt::format(
+          "p99 TTFT {:.2f} s against the {:.1f} s limit (measured {:.2f} s): a prompt of the benchmark's mean "
+          "length ({} tokens, measured.yaml) takes {:.2f} s to prefill alone on {}, so {} queued one behind another "
+          "reach the limit",
+          s.ttft_p99, r.ttft_limit, r.ttft_p99, r.input, s.prompt_alone, s.mapping.label(),
+          static_cast<int>(std::ceil(r.ttft_limit / s.prompt_alone)));
+    }
+    if (s.tpot_p99 > r.tpot_limit) {
+      why += fmt::format("{}p99 TPOT {:.0f} ms against the {:.0f} ms limit (measured {:.0f} ms)",
+                         why.empty() ? "" : "; ", 1e3 * s.tpot_p99, 1e3 * r.tpot_limit, 1e3 * r.tpot_p99);
+    }
+    if (!ok) beyond.push_back(fmt::format("{} on {} GPUs at {:.3g} a second: {}", r.key, r.gpus, r.samples_per_s, why));
+    csv += fmt::format("{},{},{},{},{},{},{},{:.6g},{:.6g},{:.4f},{:.6g},{:.6g},{:.4f},{:.6g},{:.6g},{},\"{}\",{}\n",
+                       r.key, r.gpus, r.samples_per_s, r.input, r.output, s.mapping.label(), s.replicas, r.ttft_p99,
+                       s.ttft_p99, et, r.tpot_p99, s.tpot_p99, ep, r.ttft_limit, r.tpot_limit, ok ? "yes" : "no", why,
+                       r.source);
   }
   write_file_atomically(std::filesystem::path(o.out) / "mlperf_server.csv", csv);
   auto abs_median = [](const std::vector<double>& v) {
@@ -79,6 +94,7 @@ void report_server_rows(const ServingValidationSpec& spec, const ServingValidati
   std::cout << fmt::format(
       "  within the benchmark's TTFT and TPOT limits: {} of {} served rows (every measured one is)\n", within, served);
   for (const auto& [why, n] : outside) std::cout << fmt::format("  outside, {} rows: {}\n", n, why);
+  for (const auto& b : beyond) std::cout << "  beyond the limits, " << b << "\n";
   std::cout << "  wrote " << o.out << "/mlperf_server.csv\n";
 }
 

@@ -345,6 +345,12 @@ ServedServerRow serve_server_row(const ServingValidationSpec& spec, const Server
     out.served = true;
     out.ttft_p99 = m.ttft.p99.value();
     out.tpot_p99 = m.tpot.p99.value();
+    // The floor under a TTFT: one prompt alone, a chunk a step.
+    for (std::int64_t done = 0; done < row.input;) {
+      const std::int64_t chunk = std::min(row.input - done, setup.scheduler.token_budget);
+      out.prompt_alone += steps.time_step({.sequences = {{Phase::prefill, chunk, done}}}).time.value();
+      done += chunk;
+    }
   } catch (const InputError& e) {
     out.outside = e.what();
   }

@@ -122,6 +122,7 @@ struct ServedServerRow {
   bool served = false;
   std::string outside;
   double ttft_p99 = 0, tpot_p99 = 0;  // seconds
+  double prompt_alone = 0;            // seconds one prompt takes to prefill on an idle replica
   Mapping mapping;
   int replicas = 0;
 };
