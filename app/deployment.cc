@@ -30,6 +30,10 @@ const Schema<PoolUse>& pool_use_schema() {
           "steps with prompts carry only them and decodes wait (vLLM before chunked prefill); false: chunked "
           "prefill beside the decodes")
         .default_value(false);
+    s.add("chunked_prefill", &PoolUse::chunked_prefill,
+          "a prompt may take what is left of a step's token budget and finish later; false: it goes into a step "
+          "whole or waits (TensorRT-LLM without enable_chunked_prefill)")
+        .default_value(true);
     s.section("ffn_mapping", &PoolUse::ffn_mapping, mapping_schema());
     return s;
   }();
@@ -209,7 +213,8 @@ DeploymentRun::DeploymentRun(const LoadedDeployment& loaded, bool bound) {
                                  .token_budget = u.token_budget,
                                  .block_tokens = d.block_tokens,
                                  .reserve_output = u.policy == AdmissionPolicy::guaranteed_no_evict,
-                                 .prefill_apart = u.prefill_apart};
+                                 .prefill_apart = u.prefill_apart,
+                                 .chunked_prefill = u.chunked_prefill};
     if (std::string(label) == "decode" && d.style == DeploymentStyle::attention_ffn) {
       // The GPUs hold the weights that are not the FFN's, over their tensor ranks.
       const Bytes resident =

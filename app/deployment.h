@@ -67,6 +67,7 @@ struct PoolUse {
   std::int64_t token_budget = 8192;
   AdmissionPolicy policy = AdmissionPolicy::max_utilization;
   bool prefill_apart = false;          // Scheduler::prefill_apart
+  bool chunked_prefill = true;         // Scheduler::chunked_prefill
   std::optional<Mapping> ffn_mapping;  // attention_ffn's decode: over the ffn pool
 };
 

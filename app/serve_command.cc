@@ -104,6 +104,9 @@ Command serve_command() {
             ->check(CLI::PositiveNumber);
         cmd.add_option("--token-budget", o->limits.token_budget, "new tokens per step (chunked prefill)")
             ->check(CLI::PositiveNumber);
+        cmd.add_flag_function(
+            "--whole-prompts", [o](std::int64_t) { o->limits.chunked_prefill = false; },
+            "a prompt goes into a step whole or waits, no chunked prefill (TensorRT-LLM's default)");
         cmd.add_option(
                "--batch-wait-steps", o->limits.batch_wait_steps,
                "hold new prompts back this many steps while decodes run (TensorRT-LLM batch_wait_timeout_iters)")

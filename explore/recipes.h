@@ -39,6 +39,8 @@ struct Recipe {
   // counts a rank's limit, not the concurrency (InferenceX's TensorRT-LLM MTP
   // scripts: MAX_BATCH_SIZE = CONC / TP under attention DP, else CONC).
   std::optional<bool> max_batch_is_concurrency;
+  // Scheduler::chunked_prefill: false, a prompt goes into a step whole.
+  std::optional<bool> chunked_prefill;
 };
 
 // Rejects contradictory entries (a concurrency range that matches nothing, a

@@ -165,5 +165,46 @@ TEST_CASE("serving: the balance waits while a rank has no room for one more deco
   CHECK(simulate(steps, room, load).requests[3].admitted.value() == doctest::Approx(0.026));
 }
 
+TEST_CASE("serving: without chunked prefill a prompt waits whole for a step it fits") {
+  // Budget 100 tokens a step. A and B (60-token prompts) arrive at 0. Whole
+  // prompts: A goes alone, 10 + 6 = 16 ms; B, 60 > the 40 left, waits and
+  // goes beside A's decode, 10 + 1 + 6 = 17 ms: admitted at 16, first token
+  // at 33 ms. Chunked: A's 60 and 40 of B's, 10 + 10 = 20 ms (A's first token
+  // at 20), then B's last 20 beside A's decode, 10 + 1 + 2 = 13 ms: 33 ms.
+  FakeSteps steps;
+  Scheduler whole = small_engine();
+  whole.token_budget = 100;
+  whole.chunked_prefill = false;
+  const OpenLoop load{{request(0, 0.0, 60, 20), request(1, 0.0, 60, 20)}};
+  const ServingRun run = simulate(steps, whole, load);
+  CHECK(run.requests[0].first_token.value() == doctest::Approx(0.016));
+  CHECK(run.requests[1].admitted.value() == doctest::Approx(0.016));
+  CHECK(run.requests[1].first_token.value() == doctest::Approx(0.033));
+  Scheduler chunked = whole;
+  chunked.chunked_prefill = true;
+  const ServingRun split = simulate(steps, chunked, load);
+  CHECK(split.requests[0].first_token.value() == doctest::Approx(0.020));
+  CHECK(split.requests[1].admitted.value() == doctest::Approx(0.0));
+  CHECK(split.requests[1].first_token.value() == doctest::Approx(0.033));
+}
+
+TEST_CASE("serving: under the balance each attention rank's prompts share that rank's budget") {
+  // Two ranks of 100 tokens a step, timeout 10. Four 60-token prompts at 0
+  // go to ranks 0, 1, 0, 1 and at once (nothing decodes yet). Rank 0 takes A
+  // and 40 of C, rank 1 B and 40 of D: 10 + 20 = 30 ms, A and B done. Then
+  // A's and B's decodes and C's and D's last 20 each: 10 + 2 + 4 = 16 ms, C
+  // and D's first tokens at 46 ms. Over one budget of 200 for both ranks
+  // A, B and C would be done at 30 ms.
+  FakeSteps steps;
+  Scheduler balance = two_ranks(10);
+  balance.token_budget = 100;
+  std::vector<Request> load;
+  for (int i = 0; i < 4; ++i) load.push_back(request(i, 0.0, 60, 20));
+  const ServingRun run = simulate(steps, balance, OpenLoop{load});
+  CHECK(run.requests[1].first_token.value() == doctest::Approx(0.030));
+  CHECK(run.requests[2].first_token.value() == doctest::Approx(0.046));
+  CHECK(run.requests[3].first_token.value() == doctest::Approx(0.046));
+}
+
 }  // namespace
 }  // namespace tokenfab

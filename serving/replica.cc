@@ -129,6 +129,15 @@ void Replica::preempt_latest() {
   waiting_.push_front(a);
 }
 
+std::size_t Replica::budget_index(const Active& a) const { return balances() ? static_cast<std::size_t>(a.rank) : 0; }
+
+std::vector<std::int64_t> Replica::step_budgets(std::int64_t verified) const {
+  std::vector<std::int64_t> b(balances() ? static_cast<std::size_t>(s_.ranks) : 1,
+                              balances() ? s_.token_budget : s_.token_budget * s_.ranks);
+  for (const Active& a : running_) b[budget_index(a)] -= a.decoding() ? verified : a.target - a.prefilled;
+  return b;
+}
+
 bool Replica::balance_holds() {
   if (!balances()) return false;
   // TensorRT-LLM asks it of every rank: each has a decode running, each a
@@ -174,9 +183,25 @@ int Replica::step() {
   held_steps_ = hold ? held_steps_ + 1 : 0;
   if (balance_holds()) hold = true;
   handed_off_.clear();
+  // Without chunked prefill a prompt is admitted only into a step it fits
+  // whole, within its rank's budget less that rank's decodes and the prompts
+  // before it; the others stay waiting (TensorRT-LLM picks a step's prompts
+  // within max_num_tokens, and the balance sees the rest again next step).
+  std::vector<std::int64_t> room = step_budgets(verified);
+  std::vector<bool> closed(room.size(), false);
   // Admission, first come first served, while the batch and the cache have room.
-  while (!hold && !waiting_.empty() && std::ssize(running_) < s_.max_batch) {
-    Active& w = waiting_.front();
+  for (auto it = waiting_.begin(); !hold && it != waiting_.end() && std::ssize(running_) < s_.max_batch;) {
+    Active& w = *it;
+    if (!s_.chunked_prefill && !w.decoding()) {
+      const std::size_t b = budget_index(w);
+      const std::int64_t left = w.target - w.prefilled;
+      if (closed[b] || (left > room[b] && left <= s_.token_budget)) {
+        closed[b] = true;
+        ++it;
+        continue;
+      }
+      room[b] -= left;
+    }
     const Request& r = run_.requests[w.record].request;
     const std::int64_t need =  // at most kv_blocks, checked at arrival
         blocks_for(
@@ -202,7 +227,7 @@ int Replica::step() {
       rec.admitted = t_;
     }
     running_.push_back(w);
-    waiting_.pop_front();
+    it = waiting_.erase(it);
   }
   // Every decode writes its tokens' keys and values: a block when it crosses
   // into a new one, taken from the latest admitted when none is free.
@@ -223,7 +248,9 @@ int Replica::step() {
   }
   Batch batch;
   std::vector<std::size_t> member;  // running index of each sequence
-  std::int64_t budget = s_.token_budget * s_.ranks, prefill_tokens = 0;
+  std::vector<std::int64_t> budget(room.size(), balances() ? s_.token_budget : s_.token_budget * s_.ranks);
+  std::fill(closed.begin(), closed.end(), false);
+  std::int64_t prefill_tokens = 0;
   // Prefill apart: while a prompt is waiting to be prefilled, decodes pause.
   const bool pause_decodes =
       s_.prefill_apart && std::any_of(running_.begin(), running_.end(), [](const Active& a) { return !a.decoding(); });
@@ -231,16 +258,23 @@ int Replica::step() {
     if (!running_[i].decoding()) continue;
     batch.sequences.push_back({Phase::decode, verified, running_[i].cached});
     member.push_back(i);
-    budget -= verified;
+    budget[budget_index(running_[i])] -= verified;
   }
   const std::int64_t decodes = std::ssize(batch.sequences);
-  for (std::size_t i = 0; i < running_.size() && budget > 0; ++i) {
+  for (std::size_t i = 0; i < running_.size(); ++i) {
     Active& a = running_[i];
     if (a.decoding()) continue;
-    const std::int64_t chunk = std::min({a.target - a.prefilled, budget, s_.token_budget});
+    const std::size_t b = budget_index(a);
+    const std::int64_t left = a.target - a.prefilled;
+    if (closed[b] || budget[b] <= 0) continue;
+    if (!s_.chunked_prefill && left > budget[b] && left <= s_.token_budget) {
+      closed[b] = true;
+      continue;
+    }
+    const std::int64_t chunk = std::min({left, budget[b], s_.token_budget});
     batch.sequences.push_back({Phase::prefill, chunk, a.prefilled});
     member.push_back(i);
-    budget -= chunk;
+    budget[b] -= chunk;
     prefill_tokens += chunk;
   }
   if (batch.sequences.empty()) {

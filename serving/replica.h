@@ -121,6 +121,12 @@ class Replica {
   // holds new prompts back this step.
   bool balances() const;
   bool balance_holds();
+  // Where requests have ranks (the balance places them) each rank schedules
+  // its own token_budget; elsewhere the replica's ranks share theirs. The
+  // budget a request draws on, and what each budget has left this step
+  // beside the running requests (a decode's tokens, a prompt's rest).
+  std::size_t budget_index(const Active& a) const;
+  std::vector<std::int64_t> step_budgets(std::int64_t verified) const;
   // Requests the engine sees at a poll, each given the attention rank that
   // carries the fewest (the lowest on a tie), as an attention-DP router
   // spreads them.

@@ -28,6 +28,7 @@ ReplicaSetup::ReplicaSetup(const SystemConfig& system, const ModelSpec& model, c
                .request_overhead = engine.request_overhead,
                .prefix_block_tokens = 0,
                .prefill_apart = limits.prefill_apart,
+               .chunked_prefill = limits.chunked_prefill,
                .receive_interval = limits.receive_interval,
                .balance_timeout_steps = limits.balance_timeout_steps,
                .balance_batching_steps = limits.balance_batching_steps};

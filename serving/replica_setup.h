@@ -24,6 +24,7 @@ struct SchedulerLimits {
   double batch_wait_tokens_ratio = 0;
   bool reserve_output = false;                                         // Scheduler::reserve_output
   bool prefill_apart = false;                                          // Scheduler::prefill_apart
+  bool chunked_prefill = true;                                         // Scheduler::chunked_prefill
   std::int64_t receive_interval = 1;                                   // Scheduler::receive_interval
   std::int64_t balance_timeout_steps = 0, balance_batching_steps = 0;  // Scheduler's
   bool operator==(const SchedulerLimits&) const = default;

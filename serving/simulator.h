@@ -40,8 +40,10 @@ struct Scheduler {
   std::int64_t block_tokens = 16;    // tokens per KV-cache block
   std::int64_t kv_blocks = 1;        // blocks the replica's KV cache holds
   // Attention data-parallel ranks, each scheduling its own token_budget (as
-  // SGLang's and TensorRT-LLM's DP attention do): a step takes up to
-  // ranks x token_budget new tokens, each prompt's chunk at most token_budget.
+  // SGLang's and TensorRT-LLM's DP attention do). Where the replica places
+  // requests on ranks (the balance below) each rank's decodes and prompts
+  // share that rank's budget; elsewhere a step takes up to ranks x
+  // token_budget new tokens, each prompt's chunk at most token_budget.
   std::int64_t ranks = 1;
   // Speculative decoding: each decode verifies draft_tokens drafted tokens
   // beside its own (a step of 1 + draft_tokens new tokens through a model
@@ -75,6 +77,12 @@ struct Scheduler {
   // (DistServe's and Splitwise's baseline): a step with prompts to prefill
   // carries only them, and every running decode waits for it.
   bool prefill_apart = false;
+  // Chunked prefill: a prompt may take what is left of a step's budget and
+  // finish in later steps. false: a prompt goes into a step whole or, first
+  // come first served, it and the prompts behind it on its rank wait
+  // (TensorRT-LLM without enable_chunked_prefill); one longer than a whole
+  // budget (a recompute after preemption) is still chunked.
+  bool chunked_prefill = true;
   // The engine looks for new requests once per receive_interval decode
   // steps (SGLang's --scheduler-recv-interval): one that reaches it between
   // polls waits in its inbox. A step with a prompt in it counts as the whole

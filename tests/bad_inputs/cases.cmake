@@ -147,3 +147,4 @@ bad_input(deployment_token_budget "serve: a deployment sets its replicas and bat
 bad_input(serving_routing_unknown "routing: expected one of round_robin, least_loaded, kv_aware, got 'fastest'" validate --serving configs/validation/serving.yaml --set routing=fastest)
 bad_input(serve_max_batch_zero "--max-batch: Value 0 not in range" serve --concurrency 1 --max-batch 0)
 bad_input(serving_recipe_batch_flag "recipes.0.max_batch_is_concurrency: expected true or false, got 'maybe'" validate --serving configs/validation/serving.yaml --set recipes.0.max_batch_is_concurrency=maybe)
+bad_input(deployment_chunked_prefill_flag "prefill.chunked_prefill: expected true or false, got 'sometimes'" serve configs/deployments/vr_nvl72_prefill_decode.yaml --concurrency 1 --set prefill.chunked_prefill=sometimes)
