@@ -182,7 +182,8 @@ TEST_CASE("serving: a closed loop keeps its concurrency and obeys Little's law")
 TEST_CASE("serving: under any load every request finishes in order of its own events, within the cache") {
   // Random Poisson loads over small caches and budgets: whatever preempts,
   // chunks or waits (delayed batching, the attention-DP balance holding a
-  // preempted request on its rank), each request is admitted after it
+  // preempted request on its rank, a whole prompt waiting for room in its
+  // rank's budget), each request is admitted after it
   // arrives, gets its first token after admission and finishes after that,
   // and no step holds more blocks than the cache.
   RequestRandom pick(11);
@@ -204,6 +205,8 @@ TEST_CASE("serving: under any load every request finishes in order of its own ev
     const PoissonLoad load{.rate = 50.0, .count = 60, .input = {1, 300}, .output = {1, 60}, .seed = pick.next()};
     // Room for the largest request and a little more: preemption is common.
     sized.kv_blocks = (300 + 60 + 2 + sized.block_tokens - 1) / sized.block_tokens + pick.between({0, 40});
+    // Whole prompts or chunks: a prompt longer than the budget is chunked anyway.
+    sized.chunked_prefill = pick.between({0, 1}) == 1;
     FakeSteps steps;
     const ServingRun run = simulate(steps, sized, OpenLoop{poisson_requests(load)});
     REQUIRE(run.requests.size() == 60);
