@@ -106,7 +106,8 @@ std::vector<ServingRow> serving_rows(const ServingValidationSpec& spec) {
                                         "tok_s_per_gpu",
                                         "run_url",
                                         "prefill_max_batch",
-                                        "decode_max_batch"},
+                                        "decode_max_batch",
+                                        "prefill_token_budget"},
                                        "measured")) {
     const auto& c = r.cell;
     ServingRow row;
@@ -126,6 +127,7 @@ std::vector<ServingRow> serving_rows(const ServingValidationSpec& spec) {
     row.throughput_per_gpu = csv_number(file, r, "tok_s_per_gpu", "measured");
     if (!c.at("prefill_max_batch").empty()) row.prefill_max_batch = count(r, "prefill_max_batch");
     if (!c.at("decode_max_batch").empty()) row.decode_max_batch = count(r, "decode_max_batch");
+    if (!c.at("prefill_token_budget").empty()) row.prefill_token_budget = count(r, "prefill_token_budget");
     if (c.at("prefill_workers").empty() || c.at("decode_workers").empty()) {
       row.unusable = "the row does not give its workers' parallelism";
     } else {
@@ -223,6 +225,7 @@ ServedRow serve_row(const ServingValidationSpec& spec, const ServingRow& row, co
     }
     SchedulerLimits prefill_limits = row_limits(spec, row, row.prefill->mapping);
     if (row.prefill_max_batch) prefill_limits.max_batch = *row.prefill_max_batch;
+    if (row.prefill_token_budget) prefill_limits.token_budget = *row.prefill_token_budget;
     const ReplicaSetup pre(system, model, precision, row.prefill->mapping, engine, prefill_limits);
     SchedulerLimits decode_limits = row_limits(spec, row, row.decode->mapping);
     if (row.decode_max_batch) decode_limits.max_batch = *row.decode_max_batch;

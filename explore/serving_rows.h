@@ -69,6 +69,9 @@ struct ServingRow {
   // decode_max_batch, configs/validation/measured/dynamo_recipes.csv);
   // absent: the engine's limit.
   std::optional<std::int64_t> prefill_max_batch, decode_max_batch;
+  // The prefill pool's new tokens a step and attention rank from the same
+  // recipe (the CSV's prefill_token_budget); absent: the shared budget.
+  std::optional<std::int64_t> prefill_token_budget;
   std::int64_t isl = 0, osl = 0, concurrency = 0;
   int gpus = 0;
   double ttft = 0, tpot = 0, throughput_per_gpu = 0;  // measured: s, s, tok/s

@@ -36,7 +36,7 @@ DISAGGREGATED_COLUMNS = [
     "hardware", "framework", "precision", "spec_decoding", "prefill_workers", "prefill_tp", "prefill_ep",
     "prefill_dp_attention", "prefill_gpus", "decode_workers", "decode_tp", "decode_ep", "decode_dp_attention",
     "decode_gpus", "num_gpus", "isl", "osl", "concurrency", "ttft_median_ms", "tpot_median_ms", "tok_s_per_gpu",
-    "run_date", "image", "run_url", "prefill_max_batch", "decode_max_batch", "recipe",
+    "run_date", "image", "run_url", "prefill_max_batch", "decode_max_batch", "prefill_token_budget", "recipe",
 ]
 MLPERF_SERVER_COLUMNS = [
     "round", "scenario", "submitter", "accelerator_short", "total_accelerators", "benchmark", "samples_per_s",
@@ -74,14 +74,29 @@ def recipe_limits(out):
     """Each Dynamo recipe's framework and its batch limit per worker and per
     attention rank, prefill and decode, as its file sets it
     (configs/validation/measured/dynamo_recipes.csv, read from the srt-slurm
-    files or InferenceX items named there); None where the file sets none."""
+    files or InferenceX items named there); None where the file sets none.
+    With them the tokens a step takes: SGLang's chunked-prefill-size (the
+    server's) or TensorRT-LLM's max_num_tokens (a rank's)."""
     limits = {}
     with open(out / "dynamo_recipes.csv", newline="") as f:
         for r in csv.DictReader(line for line in f if not line.startswith("#")):
             worker, rank = r["batch_limit_per_worker"], r["batch_limit_per_rank"]
+            tokens = r["chunked_prefill_size"] or r["max_num_tokens"]
             limits[(r["recipe"], r["side"])] = (int(worker) if worker else None, int(rank) if rank else None,
-                                                r["framework"])
+                                                r["framework"], int(tokens) if tokens else None)
     return limits
+
+
+def rank_budget(limit, tp, dp_attention):
+    """A side's tokens a step on each attention rank: TensorRT-LLM's
+    max_num_tokens is a rank's already; SGLang divides its server's
+    chunked-prefill-size over its DP ranks (server_args.py, with
+    enable_dp_attention: chunked_prefill_size // dp_size)."""
+    tokens, framework = limit[3], limit[2]
+    if tokens is None:
+        return None
+    ranks = int(tp) if dp_attention == "yes" and tp else 1
+    return tokens // ranks if framework == "dynamo-sglang" else tokens
 
 
 def same_ranks(limit, tp, dp_attention):
@@ -91,7 +106,7 @@ def same_ranks(limit, tp, dp_attention):
     TensorRT-LLM's limit is per rank, so the worker's is an exact multiple;
     SGLang's max-running-requests is per server and each DP rank takes the
     quotient rounded down (gb200-fp8/8k1k/max_tpt.yaml: 8,192 over 24)."""
-    worker, rank, framework = limit
+    worker, rank, framework = limit[:3]
     if worker is None or rank is None:
         return True
     ranks = int(tp) if dp_attention == "yes" and tp else 1
@@ -144,13 +159,16 @@ def dynamo_recipes(shared, out):
                     same_ranks(decode, pools["decode_tp"], pools["decode_dp_attention"])):
                 continue
             per_worker = (prefill[0], decode[0])
+            budget = rank_budget(prefill, pools["prefill_tp"], pools["prefill_dp_attention"])
             name = recipe.split("/")[-1]
             for conc in concurrencies:
                 key = tuple(settings + [conc])
                 if key in found and found[key][0] != per_worker:
-                    found[key] = (None, "")
+                    found[key] = (None, "", None)
+                elif key in found and found[key][2] != budget:
+                    found[key] = (found[key][0], found[key][1], None)
                 elif key not in found:
-                    found[key] = (per_worker, name)
+                    found[key] = (per_worker, name, budget)
         return found
 
     found = {}
@@ -177,10 +195,11 @@ def disaggregated(shared, out):
                 continue
             key = tuple([r["hardware"], r["framework"], r["precision"], r["isl"], r["osl"], r["spec_decoding"]] +
                         [r[c] for c in POOL_COLUMNS] + [r["concurrency"]])
-            limits, name = recipes.get(key, (None, ""))
+            limits, name, budget = recipes.get(key, (None, "", None))
             prefill, decode = limits if limits else (None, None)
             r["prefill_max_batch"] = "" if prefill is None else str(prefill)
             r["decode_max_batch"] = "" if decode is None else str(decode)
+            r["prefill_token_budget"] = "" if budget is None else str(budget)
             r["recipe"] = name
             kept.append([r[c] for c in DISAGGREGATED_COLUMNS])
     kept.sort()
@@ -300,7 +319,9 @@ def main():
            "max-running-requests, TensorRT-LLM's max_batch_size per attention rank times the ranks); empty where",
            "no one recipe of a source does, its file sets none, or its file splits a pool's limit over other",
            "attention ranks than the item gives the pool. A version is applied to runs of every date: a recipe",
-           "changed since may not be the run's."],
+           "changed since may not be the run's. prefill_token_budget: the prefill pool's new tokens a step and",
+           "attention rank, from the same recipe: TensorRT-LLM's max_num_tokens (a rank's), SGLang's",
+           "chunked-prefill-size over its DP ranks (SGLang divides the server's); empty where the file sets none."],
           DISAGGREGATED_COLUMNS, rows)
     print(f"inferencex disaggregated: {len(rows)} rows")
     src, rows = mlperf_server(shared)
