@@ -201,6 +201,8 @@ TEST_CASE("serving: under the balance each attention rank's prompts share that r
   std::vector<Request> load;
   for (int i = 0; i < 4; ++i) load.push_back(request(i, 0.0, 60, 20));
   const ServingRun run = simulate(steps, balance, OpenLoop{load});
+  // The step is timed with each sequence on its own rank.
+  CHECK(steps.ranks.front() == std::vector<int>{0, 1, 0, 1});
   CHECK(run.requests[1].first_token.value() == doctest::Approx(0.030));
   CHECK(run.requests[2].first_token.value() == doctest::Approx(0.046));
   CHECK(run.requests[3].first_token.value() == doctest::Approx(0.046));

@@ -3,6 +3,8 @@
 // by hand.
 #pragma once
 
+#include <vector>
+
 #include "hw/analytical/step_model.h"
 
 namespace tokenfab {
@@ -11,6 +13,8 @@ class FakeSteps : public StepModel {
  public:
   StepResult time_step(const Batch& batch) override {
     ++steps;
+    std::vector<int>& on = ranks.emplace_back();
+    for (const auto& s : batch.sequences) on.push_back(s.rank);
     double t = 0.010;
     for (const auto& s : batch.sequences)
       t += s.phase == Phase::decode ? 0.001 : 1e-4 * static_cast<double>(s.new_tokens);
@@ -19,6 +23,7 @@ class FakeSteps : public StepModel {
     return r;
   }
   int steps = 0;
+  std::vector<std::vector<int>> ranks;  // each step's sequences' ranks (-1: placed by the step model)
 };
 
 }  // namespace tokenfab

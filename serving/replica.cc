@@ -131,6 +131,8 @@ void Replica::preempt_latest() {
 
 std::size_t Replica::budget_index(const Active& a) const { return balances() ? static_cast<std::size_t>(a.rank) : 0; }
 
+int Replica::placed(const Active& a) const { return balances() ? a.rank : -1; }
+
 std::vector<std::int64_t> Replica::step_budgets(std::int64_t verified) const {
   std::vector<std::int64_t> b(balances() ? static_cast<std::size_t>(s_.ranks) : 1,
                               balances() ? s_.token_budget : s_.token_budget * s_.ranks);
@@ -256,7 +258,7 @@ int Replica::step() {
       s_.prefill_apart && std::any_of(running_.begin(), running_.end(), [](const Active& a) { return !a.decoding(); });
   for (std::size_t i = 0; i < running_.size() && !pause_decodes; ++i) {
     if (!running_[i].decoding()) continue;
-    batch.sequences.push_back({Phase::decode, verified, running_[i].cached});
+    batch.sequences.push_back({Phase::decode, verified, running_[i].cached, placed(running_[i])});
     member.push_back(i);
     budget[budget_index(running_[i])] -= verified;
   }
@@ -272,7 +274,7 @@ int Replica::step() {
       continue;
     }
     const std::int64_t chunk = std::min({left, budget[b], s_.token_budget});
-    batch.sequences.push_back({Phase::prefill, chunk, a.prefilled});
+    batch.sequences.push_back({Phase::prefill, chunk, a.prefilled, placed(a)});
     member.push_back(i);
     budget[b] -= chunk;
     prefill_tokens += chunk;

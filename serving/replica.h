@@ -126,6 +126,9 @@ class Replica {
   // budget a request draws on, and what each budget has left this step
   // beside the running requests (a decode's tokens, a prompt's rest).
   std::size_t budget_index(const Active& a) const;
+  // The rank a sequence runs on in the step's timing: its own where the
+  // balance placed it, else -1 (the step model places it on the least loaded).
+  int placed(const Active& a) const;
   std::vector<std::int64_t> step_budgets(std::int64_t verified) const;
   // Requests the engine sees at a poll, each given the attention rank that
   // carries the fewest (the lowest on a tie), as an attention-DP router
