@@ -46,6 +46,8 @@ const Schema<Recipe>& recipe_schema() {
           "max_batch is the row's concurrency over the attention ranks, a limit per rank");
     s.add("chunked_prefill", &Recipe::chunked_prefill,
           "a prompt may be split over steps (true) or goes into a step whole (false)");
+    s.add("prefill_apart", &Recipe::prefill_apart,
+          "a step with prompts carries only them and the decodes wait (true) or runs them beside (false)");
     s.add("batch_wait_steps", &Recipe::batch_wait_steps, "TensorRT-LLM batch_wait_timeout_iters")
         .at_least(std::int64_t{0});
     s.add("batch_wait_tokens_ratio", &Recipe::batch_wait_tokens_ratio, "TensorRT-LLM batch_wait_max_tokens_ratio")
@@ -86,6 +88,7 @@ SchedulerLimits apply_recipes(const std::vector<Recipe>& recipes, SchedulerLimit
     if (r.token_budget) l.token_budget = *r.token_budget;
     if (r.budget_fits_prompt) fits_prompt = *r.budget_fits_prompt;
     if (r.chunked_prefill) l.chunked_prefill = *r.chunked_prefill;
+    if (r.prefill_apart) l.prefill_apart = *r.prefill_apart;
     if (r.batch_wait_steps) l.batch_wait_steps = *r.batch_wait_steps;
     if (r.batch_wait_tokens_ratio) l.batch_wait_tokens_ratio = *r.batch_wait_tokens_ratio;
     if (r.balance_timeout_steps) l.balance_timeout_steps = *r.balance_timeout_steps;

@@ -41,6 +41,8 @@ struct Recipe {
   std::optional<bool> max_batch_is_concurrency;
   // Scheduler::chunked_prefill: false, a prompt goes into a step whole.
   std::optional<bool> chunked_prefill;
+  // Scheduler::prefill_apart: a step with prompts carries only them.
+  std::optional<bool> prefill_apart;
 };
 
 // Rejects contradictory entries (a concurrency range that matches nothing, a

@@ -41,5 +41,31 @@ TEST_CASE("recipes: an MTP script's batch limit is the concurrency over the atte
   CHECK(l.token_budget == 1344);  // 250 + 1088 = 1338, rounded up
 }
 
+TEST_CASE("recipes: an entry's scheduler switches reach the rows it matches, and no others") {
+  // SGLang runs its prompts apart from the decodes (enable_mixed_chunk is
+  // false by default); TensorRT-LLM takes prompts whole (enable_chunked_prefill
+  // is false by default). Each entry names its framework.
+  Recipe sglang;
+  sglang.framework = {"sglang"};
+  sglang.prefill_apart = true;
+  Recipe trt;
+  trt.framework = {"trt"};
+  trt.chunked_prefill = false;
+  RecipeRow row{.framework = "sglang",
+                .hardware = "h200",
+                .format = "fp8",
+                .isl = 1024,
+                .osl = 1024,
+                .concurrency = 4,
+                .mapping = Mapping{.tp = 8}};
+  SchedulerLimits l = apply_recipes({sglang, trt}, SchedulerLimits{}, row, 0);
+  CHECK(l.prefill_apart);
+  CHECK(l.chunked_prefill);
+  row.framework = "trt";
+  l = apply_recipes({sglang, trt}, SchedulerLimits{}, row, 0);
+  CHECK_FALSE(l.prefill_apart);
+  CHECK_FALSE(l.chunked_prefill);
+}
+
 }  // namespace
 }  // namespace tokenfab
