@@ -27,8 +27,8 @@ const Schema<PoolUse>& pool_use_schema() {
           "whole request's blocks, TensorRT-LLM's policy)")
         .default_value(AdmissionPolicy::max_utilization);
     s.add("prefill_apart", &PoolUse::prefill_apart,
-          "steps with prompts carry only them and decodes wait (vLLM before chunked prefill); false: chunked "
-          "prefill beside the decodes")
+          "steps with prompts carry only them and decodes wait (vLLM before chunked prefill, SGLang without "
+          "--enable-mixed-chunk); false: prompts beside the decodes")
         .default_value(false);
     s.add("chunked_prefill", &PoolUse::chunked_prefill,
           "a prompt may take what is left of a step's token budget and finish later; false: it goes into a step "

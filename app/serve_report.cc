@@ -52,6 +52,8 @@ nlohmann::ordered_json scheduler_json(const Scheduler& s) {
           {"balance_timeout_steps", s.balance_timeout_steps},
           {"balance_batching_steps", s.balance_batching_steps},
           {"token_budget", s.token_budget},
+          {"chunked_prefill", s.chunked_prefill},
+          {"prefill_apart", s.prefill_apart},
           {"block_tokens", s.block_tokens},
           {"kv_blocks", s.kv_blocks}};
 }
@@ -61,6 +63,8 @@ std::string scheduler_line(const Scheduler& s) {
       "up to {} sequences, {} new tokens a step on each of {} attention ranks, KV cache {} blocks of {} tokens",
       s.max_batch, s.token_budget, s.ranks, s.kv_blocks, s.block_tokens);
   // The admission settings an engine runs with, where they are on.
+  if (!s.chunked_prefill) out += "; prompts whole, not chunked";
+  if (s.prefill_apart) out += "; prompts apart from the decodes";
   if (s.batch_wait_steps > 0) out += fmt::format("; new prompts held up to {} steps", s.batch_wait_steps);
   if (s.receive_interval > 1) out += fmt::format("; new requests seen every {} decode steps", s.receive_interval);
   if (s.balance_timeout_steps > 0)

@@ -9,6 +9,7 @@
 #include <map>
 
 #include "core/atomic_file.h"
+#include "core/csv.h"
 #include "explore/measured_report.h"
 #include "explore/serving_rows.h"
 
@@ -47,9 +48,9 @@ void report_server_rows(const ServingValidationSpec& spec, const ServingValidati
     const ServedServerRow& s = it->second;
     if (!s.served) {
       ++outside[s.outside];
-      csv +=
-          fmt::format("{},{},{},{},{},,,{:.6g},,,{:.6g},,,{:.6g},{:.6g},,\"{}\",{}\n", r.key, r.gpus, r.samples_per_s,
-                      r.input, r.output, r.ttft_p99, r.tpot_p99, r.ttft_limit, r.tpot_limit, s.outside, r.source);
+      csv += fmt::format("{},{},{},{},{},,,{:.6g},,,{:.6g},,,{:.6g},{:.6g},,{},{}\n", csv_cell(r.key), r.gpus,
+                         r.samples_per_s, r.input, r.output, r.ttft_p99, r.tpot_p99, r.ttft_limit, r.tpot_limit,
+                         csv_cell(s.outside), csv_cell(r.source));
       continue;
     }
     ++served;
@@ -60,22 +61,24 @@ void report_server_rows(const ServingValidationSpec& spec, const ServingValidati
     within += ok ? 1 : 0;
     std::string why;
     if (s.ttft_p99 > r.ttft_limit) {
+      const std::string queued = s.prompt_alone >= r.ttft_limit
+                                     ? std::string("already past the limit alone")
+                                     : fmt::format("so {} queued one behind another reach the limit",
+                                                   static_cast<int>(std::ceil(r.ttft_limit / s.prompt_alone)));
       why = fmt::format(
           "p99 TTFT {:.2f} s against the {:.1f} s limit (measured {:.2f} s): a prompt of the benchmark's mean "
-          "length ({} tokens, measured.yaml) takes {:.2f} s to prefill alone on {}, so {} queued one behind another "
-          "reach the limit",
-          s.ttft_p99, r.ttft_limit, r.ttft_p99, r.input, s.prompt_alone, s.mapping.label(),
-          static_cast<int>(std::ceil(r.ttft_limit / s.prompt_alone)));
+          "length ({} tokens, measured.yaml) takes {:.2f} s to prefill alone on {}, {}",
+          s.ttft_p99, r.ttft_limit, r.ttft_p99, r.input, s.prompt_alone, s.mapping.label(), queued);
     }
     if (s.tpot_p99 > r.tpot_limit) {
       why += fmt::format("{}p99 TPOT {:.0f} ms against the {:.0f} ms limit (measured {:.0f} ms)",
                          why.empty() ? "" : "; ", 1e3 * s.tpot_p99, 1e3 * r.tpot_limit, 1e3 * r.tpot_p99);
     }
     if (!ok) beyond.push_back(fmt::format("{} on {} GPUs at {:.3g} a second: {}", r.key, r.gpus, r.samples_per_s, why));
-    csv += fmt::format("{},{},{},{},{},{},{},{:.6g},{:.6g},{:.4f},{:.6g},{:.6g},{:.4f},{:.6g},{:.6g},{},\"{}\",{}\n",
-                       r.key, r.gpus, r.samples_per_s, r.input, r.output, s.mapping.label(), s.replicas, r.ttft_p99,
-                       s.ttft_p99, et, r.tpot_p99, s.tpot_p99, ep, r.ttft_limit, r.tpot_limit, ok ? "yes" : "no", why,
-                       r.source);
+    csv += fmt::format("{},{},{},{},{},{},{},{:.6g},{:.6g},{:.4f},{:.6g},{:.6g},{:.4f},{:.6g},{:.6g},{},{},{}\n",
+                       csv_cell(r.key), r.gpus, r.samples_per_s, r.input, r.output, csv_cell(s.mapping.label()),
+                       s.replicas, r.ttft_p99, s.ttft_p99, et, r.tpot_p99, s.tpot_p99, ep, r.ttft_limit, r.tpot_limit,
+                       ok ? "yes" : "no", csv_cell(why), csv_cell(r.source));
   }
   write_file_atomically(std::filesystem::path(o.out) / "mlperf_server.csv", csv);
   auto abs_median = [](const std::vector<double>& v) {
@@ -198,9 +201,9 @@ int run_serving_validation(const ServingValidationOptions& o) {
     const std::string kind = r.disaggregated ? "disaggregated" : "aggregated";
     if (!s.served) {
       ++outside[kind + ": " + s.outside_kind];
-      csv +=
-          fmt::format("{},{},{},{},\"{}\",{},{:.6g},,,{:.6g},,,{:.6g},,,,\"{}\",{}\n", r.key, kind, r.half,
-                      r.concurrency, pools_text(r), r.gpus, r.ttft, r.tpot, r.throughput_per_gpu, s.outside, r.source);
+      csv += fmt::format("{},{},{},{},{},{},{:.6g},,,{:.6g},,,{:.6g},,,,{},{}\n", csv_cell(r.key), kind, r.half,
+                         r.concurrency, csv_cell(pools_text(r)), r.gpus, r.ttft, r.tpot, r.throughput_per_gpu,
+                         csv_cell(s.outside), csv_cell(r.source));
       continue;
     }
     ++served_rows;
@@ -219,9 +222,10 @@ int run_serving_validation(const ServingValidationOptions& o) {
       by[group].tpot.push_back(ep);
       by[group].throughput.push_back(eq);
     }
-    csv += fmt::format("{},{},{},{},\"{}\",{},{:.6g},{:.6g},{:.4f},{:.6g},{:.6g},{:.4f},{:.6g},{:.6g},{:.4f},{},,{}\n",
-                       r.key, kind, r.half, r.concurrency, pools_text(r), r.gpus, r.ttft, s.ttft, et, r.tpot, s.tpot,
-                       ep, r.throughput_per_gpu, s.throughput_per_gpu, eq, s.kv_path, r.source);
+    csv +=
+        fmt::format("{},{},{},{},{},{},{:.6g},{:.6g},{:.4f},{:.6g},{:.6g},{:.4f},{:.6g},{:.6g},{:.4f},{},,{}\n",
+                    csv_cell(r.key), kind, r.half, r.concurrency, csv_cell(pools_text(r)), r.gpus, r.ttft, s.ttft, et,
+                    r.tpot, s.tpot, ep, r.throughput_per_gpu, s.throughput_per_gpu, eq, s.kv_path, csv_cell(r.source));
     if (o.rows) {
       std::cout << fmt::format(
           "{} @{} {}: TTFT {:.0f} vs {:.0f} ms ({:+.0f}%), TPOT {:.1f} vs {:.1f} ms ({:+.0f}%), "

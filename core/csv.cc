@@ -81,4 +81,11 @@ double csv_number(const std::string& file, const CsvRow& row, const std::string&
                    fmt::format("{}:{}: column '{}' holds '{}', expected a number", file, row.line, column, text));
 }
 
+std::string csv_cell(const std::string& text) {
+  if (text.find_first_of(",\"\n") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
 }  // namespace tokenfab

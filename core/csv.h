@@ -33,4 +33,8 @@ std::vector<CsvRow> read_csv_file(const std::string& file, const std::vector<std
 // A cell that must be a number, whole: "12.5" but not "12.5x" or "".
 double csv_number(const std::string& file, const CsvRow& row, const std::string& column, const std::string& what);
 
+// `text` as one cell of a written record: quoted, with its quotes doubled,
+// when it holds a comma, a quote or a newline.
+std::string csv_cell(const std::string& text);
+
 }  // namespace tokenfab

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/csv.h"
+
 namespace tokenfab {
 
 Summary summarize(const Estimate& e, const SystemConfig& system, const Mapping& mapping) {
@@ -91,17 +93,6 @@ std::vector<std::pair<std::string, std::string>> flatten_json(const nlohmann::or
   }
   return out;
 }
-
-namespace {
-
-std::string csv_cell(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
-}  // namespace
 
 std::string rows_csv(const nlohmann::ordered_json& rows, const nlohmann::ordered_json& common) {
   std::vector<std::string> columns;

@@ -82,8 +82,10 @@ def recipe_limits(out):
         for r in csv.DictReader(line for line in f if not line.startswith("#")):
             worker, rank = r["batch_limit_per_worker"], r["batch_limit_per_rank"]
             tokens = r["chunked_prefill_size"] or r["max_num_tokens"]
+            # SGLang's -1 turns chunking off: no budget a step to take.
+            tokens = int(tokens) if tokens and int(tokens) > 0 else None
             limits[(r["recipe"], r["side"])] = (int(worker) if worker else None, int(rank) if rank else None,
-                                                r["framework"], int(tokens) if tokens else None)
+                                                r["framework"], tokens)
     return limits
 
 
@@ -143,9 +145,11 @@ def dynamo_recipes(shared, out):
     """The recipe that runs each Dynamo row's settings at its concurrency, with
     its workers' batch limits from the recipe's file (recipe_limits), from
     the first source (sweep_items' order) whose items run that key. A source
-    whose recipes for a key give different limits leaves the key out; an
-    item whose recipe file splits a side's limit over other attention ranks
-    than the item gives it is not counted (a different version)."""
+    whose recipes for a key give different limits leaves the key out, and
+    one whose recipes give different prefill budgets (or one and none)
+    leaves the budget out; an item whose recipe file splits a side's limit
+    over other attention ranks than the item gives it is not counted (a
+    different version)."""
     limits = recipe_limits(out)
 
     def index(items):
@@ -321,7 +325,8 @@ def main():
            "attention ranks than the item gives the pool. A version is applied to runs of every date: a recipe",
            "changed since may not be the run's. prefill_token_budget: the prefill pool's new tokens a step and",
            "attention rank, from the same recipe: TensorRT-LLM's max_num_tokens (a rank's), SGLang's",
-           "chunked-prefill-size over its DP ranks (SGLang divides the server's); empty where the file sets none."],
+           "chunked-prefill-size over its DP ranks (SGLang divides the server's); empty where the file sets none or",
+           "the source's recipes for the row disagree."],
           DISAGGREGATED_COLUMNS, rows)
     print(f"inferencex disaggregated: {len(rows)} rows")
     src, rows = mlperf_server(shared)

@@ -208,5 +208,24 @@ TEST_CASE("serving: under the balance each attention rank's prompts share that r
   CHECK(run.requests[3].first_token.value() == doctest::Approx(0.046));
 }
 
+TEST_CASE("serving: with prompts apart, a whole prompt is not held back by the decodes it pauses") {
+  // Budget 10 tokens, whole prompts, prompts apart. A, B and C (1-token
+  // prompts) go at 0: 10 + 0.3 = 10.3 ms, then decode steps of 10 + 3 = 13
+  // ms, ending at 23.3, 36.3, 49.3 and 62.3 ms. D (9 tokens) arrives at 50
+  // ms and is seen at 62.3 ms; its step pauses the three decodes, so it has
+  // the whole budget: admitted at 62.3 ms, first token 10 + 0.9 ms later.
+  // Counting the paused decodes (10 - 3 = 7 < 9) would hold D until they end.
+  FakeSteps steps;
+  Scheduler apart = small_engine();
+  apart.token_budget = 10;
+  apart.chunked_prefill = false;
+  apart.prefill_apart = true;
+  const OpenLoop load{
+      {request(0, 0.0, 1, 50), request(1, 0.0, 1, 50), request(2, 0.0, 1, 50), request(3, 0.050, 9, 2)}};
+  const ServingRun run = simulate(steps, apart, load);
+  CHECK(run.requests[3].admitted.value() == doctest::Approx(0.0623));
+  CHECK(run.requests[3].first_token.value() == doctest::Approx(0.0732));
+}
+
 }  // namespace
 }  // namespace tokenfab

@@ -136,8 +136,20 @@ int Replica::placed(const Active& a) const { return balances() ? a.rank : -1; }
 std::vector<std::int64_t> Replica::step_budgets(std::int64_t verified) const {
   std::vector<std::int64_t> b(balances() ? static_cast<std::size_t>(s_.ranks) : 1,
                               balances() ? s_.token_budget : s_.token_budget * s_.ranks);
-  for (const Active& a : running_) b[budget_index(a)] -= a.decoding() ? verified : a.target - a.prefilled;
+  for (const Active& a : running_) {
+    // With prompts apart the decodes pause in a step that takes a prompt.
+    if (a.decoding() && s_.prefill_apart) continue;
+    b[budget_index(a)] -= a.decoding() ? verified : a.target - a.prefilled;
+  }
   return b;
+}
+
+bool Replica::reuses_prefix(const Active& w, const Request& r) const {
+  return s_.prefix_block_tokens > 0 && role_ != Role::decode && w.prefilled == 0 && w.target == r.input_tokens;
+}
+
+std::int64_t Replica::reused_tokens(const Request& r, std::int64_t hit) const {
+  return std::min(hit * s_.prefix_block_tokens, r.input_tokens - 1);
 }
 
 bool Replica::balance_holds() {
@@ -191,20 +203,26 @@ int Replica::step() {
   // within max_num_tokens, and the balance sees the rest again next step).
   std::vector<std::int64_t> room = step_budgets(verified);
   std::vector<bool> closed(room.size(), false);
-  // Admission, first come first served, while the batch and the cache have room.
+  // Admission, first come first served on each budget, while the batch and
+  // the cache have room.
   for (auto it = waiting_.begin(); !hold && it != waiting_.end() && std::ssize(running_) < s_.max_batch;) {
     Active& w = *it;
-    if (!s_.chunked_prefill && !w.decoding()) {
+    const Request& r = run_.requests[w.record].request;
+    if (!s_.chunked_prefill) {
       const std::size_t b = budget_index(w);
-      const std::int64_t left = w.target - w.prefilled;
-      if (closed[b] || (left > room[b] && left <= s_.token_budget)) {
+      // What the request computes this step: a decode's tokens (none where
+      // prompts go apart) or the prompt's rest less a prefix hit.
+      const std::int64_t left =
+          w.decoding()
+              ? (s_.prefill_apart ? 0 : verified)
+              : w.target - w.prefilled - (reuses_prefix(w, r) ? reused_tokens(r, prefix_.matched(r.prefix_blocks)) : 0);
+      if (closed[b] || (!w.decoding() && left > room[b] && left <= s_.token_budget)) {
         closed[b] = true;
         ++it;
         continue;
       }
       room[b] -= left;
     }
-    const Request& r = run_.requests[w.record].request;
     const std::int64_t need =  // at most kv_blocks, checked at arrival
         blocks_for(
             s_.reserve_output && role_ != Role::prefill ? r.input_tokens + r.output_tokens + s_.draft_tokens : w.target,
@@ -214,12 +232,12 @@ int Replica::step() {
     w.blocks = need;
     w.order = order_++;
     RequestRecord& rec = run_.requests[w.record];
-    if (s_.prefix_block_tokens > 0 && role_ != Role::decode && w.prefilled == 0 && w.target == r.input_tokens) {
+    if (reuses_prefix(w, r)) {
       // The prompt's leading blocks an earlier prompt left in the cache are
       // not computed again; its last token always is (it gives the first
       // output token).
       const std::int64_t hit = prefix_.matched(r.prefix_blocks);
-      w.prefilled = w.cached = std::min(hit * s_.prefix_block_tokens, r.input_tokens - 1);
+      w.prefilled = w.cached = reused_tokens(r, hit);
       rec.reused_tokens = w.prefilled;
       prefix_.touch(r.prefix_blocks, hit);
     }

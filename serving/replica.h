@@ -130,6 +130,10 @@ class Replica {
   // balance placed it, else -1 (the step model places it on the least loaded).
   int placed(const Active& a) const;
   std::vector<std::int64_t> step_budgets(std::int64_t verified) const;
+  // Prefix caching: whether a fresh prompt looks its blocks up, and the
+  // tokens `hit` cached blocks save it (never its last one).
+  bool reuses_prefix(const Active& w, const Request& r) const;
+  std::int64_t reused_tokens(const Request& r, std::int64_t hit) const;
   // Requests the engine sees at a poll, each given the attention rank that
   // carries the fewest (the lowest on a tie), as an attention-DP router
   // spreads them.

@@ -12,7 +12,8 @@
 // TensorRT-LLM schedule):
 // - Admission, first come first served: a waiting request joins the running
 //   batch while it holds fewer than max_batch sequences and the KV cache has
-//   free blocks for the prompt (blocks of block_tokens tokens, a paged cache).
+//   free blocks for the prompt (blocks of block_tokens tokens, a paged cache);
+//   without chunked prefill, first come first served on each budget.
 // - Each step carries every running decode (one new token each) and then
 //   prefill chunks of the admitted prompts, oldest first, up to token_budget
 //   new tokens in all per attention rank (chunked prefill, Sarathi-style).
@@ -36,7 +37,7 @@ namespace tokenfab {
 
 struct Scheduler {
   std::int64_t max_batch = 256;      // running sequences (the engine's limit)
-  std::int64_t token_budget = 8192;  // new tokens per step (chunked prefill)
+  std::int64_t token_budget = 8192;  // new tokens per step and attention rank (chunked prefill)
   std::int64_t block_tokens = 16;    // tokens per KV-cache block
   std::int64_t kv_blocks = 1;        // blocks the replica's KV cache holds
   // Attention data-parallel ranks, each scheduling its own token_budget (as
@@ -78,10 +79,12 @@ struct Scheduler {
   // carries only them, and every running decode waits for it.
   bool prefill_apart = false;
   // Chunked prefill: a prompt may take what is left of a step's budget and
-  // finish in later steps. false: a prompt goes into a step whole or, first
-  // come first served, it and the prompts behind it on its rank wait
-  // (TensorRT-LLM without enable_chunked_prefill); one longer than a whole
-  // budget (a recompute after preemption) is still chunked.
+  // finish in later steps. false: a prompt of at most token_budget tokens
+  // goes into a step whole or, first come first served, it and the requests
+  // behind it on its budget wait (TensorRT-LLM without
+  // enable_chunked_prefill); a longer one (a recompute after preemption, or a
+  // prompt TensorRT-LLM would refuse) is chunked as with true, and where the
+  // ranks share one budget the whole-prompt rule still reads token_budget.
   bool chunked_prefill = true;
   // The engine looks for new requests once per receive_interval decode
   // steps (SGLang's --scheduler-recv-interval): one that reaches it between

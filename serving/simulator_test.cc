@@ -205,8 +205,10 @@ TEST_CASE("serving: under any load every request finishes in order of its own ev
     const PoissonLoad load{.rate = 50.0, .count = 60, .input = {1, 300}, .output = {1, 60}, .seed = pick.next()};
     // Room for the largest request and a little more: preemption is common.
     sized.kv_blocks = (300 + 60 + 2 + sized.block_tokens - 1) / sized.block_tokens + pick.between({0, 40});
-    // Whole prompts or chunks: a prompt longer than the budget is chunked anyway.
+    // Whole prompts or chunks: a prompt longer than the budget is chunked
+    // anyway. Prompts beside the decodes or apart from them.
     sized.chunked_prefill = pick.between({0, 1}) == 1;
+    sized.prefill_apart = pick.between({0, 1}) == 1;
     FakeSteps steps;
     const ServingRun run = simulate(steps, sized, OpenLoop{poisson_requests(load)});
     REQUIRE(run.requests.size() == 60);
@@ -214,6 +216,14 @@ TEST_CASE("serving: under any load every request finishes in order of its own ev
       CHECK(r.admitted >= r.request.arrival);
       CHECK(r.first_token > r.admitted);
       CHECK(r.finished >= r.first_token);
+      // A whole prompt within one budget, never preempted, is prefilled in
+      // the step that admits it: that step ends with its first token.
+      if (!sized.chunked_prefill && r.preemptions == 0 && r.request.input_tokens <= sized.token_budget) {
+        const auto at = std::find_if(run.steps.begin(), run.steps.end(),
+                                     [&](const StepRecord& st) { return st.start == r.admitted; });
+        REQUIRE(at != run.steps.end());
+        CHECK((at->start + at->time).value() == doctest::Approx(r.first_token.value()));
+      }
     }
     for (const auto& st : run.steps) CHECK(st.kv_blocks_used <= sized.kv_blocks);
     if (sized.balance_timeout_steps > 0 && sized.ranks > 1 && run.preemptions > 0) ++balanced_preemptions;
