@@ -23,6 +23,7 @@ why (each rule is also printed into the files' header comment):
   versions' items, read by hand, each with its source).
 """
 import argparse
+import collections
 import csv
 import pathlib
 import sys
@@ -70,6 +71,11 @@ POOL_COLUMNS = ["prefill_workers", "prefill_tp", "prefill_ep", "prefill_dp_atten
                 "decode_ep", "decode_dp_attention"]
 
 
+# One side of a Dynamo recipe: requests a worker and a rank run at most, the
+# framework, and the tokens a step takes (None where the file sets none).
+Limit = collections.namedtuple("Limit", ["worker", "rank", "framework", "tokens"])
+
+
 def recipe_limits(out):
     """Each Dynamo recipe's framework and its batch limit per worker and per
     attention rank, prefill and decode, as its file sets it
@@ -84,8 +90,8 @@ def recipe_limits(out):
             tokens = r["chunked_prefill_size"] or r["max_num_tokens"]
             # SGLang's -1 turns chunking off: no budget a step to take.
             tokens = int(tokens) if tokens and int(tokens) > 0 else None
-            limits[(r["recipe"], r["side"])] = (int(worker) if worker else None, int(rank) if rank else None,
-                                                r["framework"], tokens)
+            limits[(r["recipe"], r["side"])] = Limit(int(worker) if worker else None, int(rank) if rank else None,
+                                                     r["framework"], tokens)
     return limits
 
 
@@ -94,11 +100,10 @@ def rank_budget(limit, tp, dp_attention):
     max_num_tokens is a rank's already; SGLang divides its server's
     chunked-prefill-size over its DP ranks (server_args.py, with
     enable_dp_attention: chunked_prefill_size // dp_size)."""
-    tokens, framework = limit[3], limit[2]
-    if tokens is None:
+    if limit.tokens is None:
         return None
     ranks = int(tp) if dp_attention == "yes" and tp else 1
-    return tokens // ranks if framework == "dynamo-sglang" else tokens
+    return limit.tokens // ranks if limit.framework == "dynamo-sglang" else limit.tokens
 
 
 def same_ranks(limit, tp, dp_attention):
@@ -108,7 +113,7 @@ def same_ranks(limit, tp, dp_attention):
     TensorRT-LLM's limit is per rank, so the worker's is an exact multiple;
     SGLang's max-running-requests is per server and each DP rank takes the
     quotient rounded down (gb200-fp8/8k1k/max_tpt.yaml: 8,192 over 24)."""
-    worker, rank, framework = limit[:3]
+    worker, rank, framework = limit.worker, limit.rank, limit.framework
     if worker is None or rank is None:
         return True
     ranks = int(tp) if dp_attention == "yes" and tp else 1
@@ -162,7 +167,7 @@ def dynamo_recipes(shared, out):
             if not (same_ranks(prefill, pools["prefill_tp"], pools["prefill_dp_attention"]) and
                     same_ranks(decode, pools["decode_tp"], pools["decode_dp_attention"])):
                 continue
-            per_worker = (prefill[0], decode[0])
+            per_worker = (prefill.worker, decode.worker)
             budget = rank_budget(prefill, pools["prefill_tp"], pools["prefill_dp_attention"])
             name = recipe.split("/")[-1]
             for conc in concurrencies:

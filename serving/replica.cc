@@ -133,9 +133,17 @@ std::size_t Replica::budget_index(const Active& a) const { return balances() ? s
 
 int Replica::placed(const Active& a) const { return balances() ? a.rank : -1; }
 
+std::vector<std::int64_t> Replica::fresh_budgets() const {
+  return std::vector<std::int64_t>(balances() ? static_cast<std::size_t>(s_.ranks) : 1,
+                                   balances() ? s_.token_budget : s_.token_budget * s_.ranks);
+}
+
+bool Replica::waits_whole(std::int64_t left, std::int64_t room) const {
+  return !s_.chunked_prefill && left > room && left <= s_.token_budget;
+}
+
 std::vector<std::int64_t> Replica::step_budgets(std::int64_t verified) const {
-  std::vector<std::int64_t> b(balances() ? static_cast<std::size_t>(s_.ranks) : 1,
-                              balances() ? s_.token_budget : s_.token_budget * s_.ranks);
+  std::vector<std::int64_t> b = fresh_budgets();
   for (const Active& a : running_) {
     // With prompts apart the decodes pause in a step that takes a prompt.
     if (a.decoding() && s_.prefill_apart) continue;
@@ -208,15 +216,15 @@ int Replica::step() {
   for (auto it = waiting_.begin(); !hold && it != waiting_.end() && std::ssize(running_) < s_.max_batch;) {
     Active& w = *it;
     const Request& r = run_.requests[w.record].request;
+    // Prefix blocks an earlier prompt left that this one reuses (-1: none looked up).
+    const std::int64_t hit = reuses_prefix(w, r) ? prefix_.matched(r.prefix_blocks) : -1;
     if (!s_.chunked_prefill) {
       const std::size_t b = budget_index(w);
       // What the request computes this step: a decode's tokens (none where
       // prompts go apart) or the prompt's rest less a prefix hit.
-      const std::int64_t left =
-          w.decoding()
-              ? (s_.prefill_apart ? 0 : verified)
-              : w.target - w.prefilled - (reuses_prefix(w, r) ? reused_tokens(r, prefix_.matched(r.prefix_blocks)) : 0);
-      if (closed[b] || (!w.decoding() && left > room[b] && left <= s_.token_budget)) {
+      const std::int64_t left = w.decoding() ? (s_.prefill_apart ? 0 : verified)
+                                             : w.target - w.prefilled - (hit >= 0 ? reused_tokens(r, hit) : 0);
+      if (closed[b] || (!w.decoding() && waits_whole(left, room[b]))) {
         closed[b] = true;
         ++it;
         continue;
@@ -232,11 +240,10 @@ int Replica::step() {
     w.blocks = need;
     w.order = order_++;
     RequestRecord& rec = run_.requests[w.record];
-    if (reuses_prefix(w, r)) {
+    if (hit >= 0) {
       // The prompt's leading blocks an earlier prompt left in the cache are
       // not computed again; its last token always is (it gives the first
       // output token).
-      const std::int64_t hit = prefix_.matched(r.prefix_blocks);
       w.prefilled = w.cached = reused_tokens(r, hit);
       rec.reused_tokens = w.prefilled;
       prefix_.touch(r.prefix_blocks, hit);
@@ -268,7 +275,7 @@ int Replica::step() {
   }
   Batch batch;
   std::vector<std::size_t> member;  // running index of each sequence
-  std::vector<std::int64_t> budget(room.size(), balances() ? s_.token_budget : s_.token_budget * s_.ranks);
+  std::vector<std::int64_t> budget = fresh_budgets();
   std::fill(closed.begin(), closed.end(), false);
   std::int64_t prefill_tokens = 0;
   // Prefill apart: while a prompt is waiting to be prefilled, decodes pause.
@@ -287,7 +294,7 @@ int Replica::step() {
     const std::size_t b = budget_index(a);
     const std::int64_t left = a.target - a.prefilled;
     if (closed[b] || budget[b] <= 0) continue;
-    if (!s_.chunked_prefill && left > budget[b] && left <= s_.token_budget) {
+    if (waits_whole(left, budget[b])) {
       closed[b] = true;
       continue;
     }

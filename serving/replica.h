@@ -130,6 +130,11 @@ class Replica {
   // balance placed it, else -1 (the step model places it on the least loaded).
   int placed(const Active& a) const;
   std::vector<std::int64_t> step_budgets(std::int64_t verified) const;
+  // Each budget untouched: token_budget a rank, or all ranks' in one.
+  std::vector<std::int64_t> fresh_budgets() const;
+  // Without chunked prefill, whether a prompt of `left` tokens waits for a
+  // step with more than `room` (one longer than a whole budget is chunked).
+  bool waits_whole(std::int64_t left, std::int64_t room) const;
   // Prefix caching: whether a fresh prompt looks its blocks up, and the
   // tokens `hit` cached blocks save it (never its last one).
   bool reuses_prefix(const Active& w, const Request& r) const;
