@@ -148,3 +148,6 @@ bad_input(serving_routing_unknown "routing: expected one of round_robin, least_l
 bad_input(serve_max_batch_zero "--max-batch: Value 0 not in range" serve --concurrency 1 --max-batch 0)
 bad_input(serving_recipe_batch_flag "recipes.0.max_batch_is_concurrency: expected true or false, got 'maybe'" validate --serving configs/validation/serving.yaml --set recipes.0.max_batch_is_concurrency=maybe)
 bad_input(deployment_chunked_prefill_flag "prefill.chunked_prefill: expected true or false, got 'sometimes'" serve configs/deployments/vr_nvl72_prefill_decode.yaml --concurrency 1 --set prefill.chunked_prefill=sometimes)
+# A Dynamo row's prefill budget must be a positive token count.
+bad_input(serving_zero_prefill_budget "serving_bad_budget.csv:2: column 'prefill_token_budget' holds '0', expected a number from 1 to 1048576" validate --serving configs/validation/serving.yaml --set file=tests/bad_inputs/serving_bad_budget.csv)
+bad_input(serving_recipe_chunked_flag "recipes.1.chunked_prefill: expected true or false, got 'maybe'" validate --serving configs/validation/serving.yaml --set recipes.1.chunked_prefill=maybe)
