@@ -107,6 +107,7 @@ int fit_serving_terms(const ServingValidationSpec& spec, const std::vector<Servi
   // Prompts this short prefill in a few tens of ms: the front end is most of
   // what is left of their TTFT; longer ones carry the prefill's own speed.
   constexpr std::int64_t kShort = 1024;
+  constexpr double kMaxFrontEnd = 0.5;  // s: above every gap the 1k rows show (50-465 ms)
   auto quiet = [&](const ServingRow& r, bool long_prompt) {
     return !r.disaggregated && r.half == "calibration" && r.concurrency <= kQuiet && (r.isl > kShort) == long_prompt &&
            r.unusable.empty();
@@ -134,26 +135,41 @@ int fit_serving_terms(const ServingValidationSpec& spec, const std::vector<Servi
     g.runs = done.size();
     return g;
   };
+  // The value in [low, high] at which `gap` (falling as the value grows)
+  // crosses zero, by bisection; an end of the range when it keeps its sign.
+  struct Root {
+    double value;
+    bool clamped;
+  };
+  auto root = [](double low, double high, double tolerance, auto gap) {
+    if (gap(high) >= 0) return Root{high, true};
+    if (gap(low) <= 0) return Root{low, true};
+    for (int i = 0; i < 16 && high - low > tolerance; ++i) {
+      const double mid = 0.5 * (low + high);
+      (gap(mid) > 0 ? low : high) = mid;
+    }
+    return Root{0.5 * (low + high), false};
+  };
   ServingTerms terms{Seconds(0), 1.0};
-  bool clamped = false;  // the median gap kept its sign over the whole range
+  bool clamped = false;  // the attention share's median gap kept its sign over the whole range
   Gaps front, prefill;
   for (int round = 0; round < 2; ++round) {
-    front = gaps_of(false, {Seconds(0), terms.prefill_attention});
-    terms.front_end = Seconds(median(front.gaps));
-    // The simulated TTFT grows as the share falls: bisect for a zero median gap.
-    double low = 0.2, high = 1.0;
-    auto gap_at = [&](double share) { return median(gaps_of(true, {terms.front_end, share}).gaps); };
-    if (gap_at(high) <= 0) {
-      low = high;
-    } else if (gap_at(low) >= 0) {
-      high = low;
-    }
-    for (int i = 0; i < 12 && high - low > 1e-4; ++i) {
-      const double mid = 0.5 * (low + high);
-      (gap_at(mid) > 0 ? high : low) = mid;
-    }
-    terms.prefill_attention = 0.5 * (low + high);
-    clamped = low == high;
+    // The front end is not simply added to a simulated TTFT: it moves when a
+    // request meets the engine's receive and balance points and how a closed
+    // loop's users spread, so it is the value at which the median gap is
+    // zero, not the median gap without it.
+    const double front_end = root(0.0, kMaxFrontEnd, 1e-4, [&](double s) {
+                               return median(gaps_of(false, {Seconds(s), terms.prefill_attention}).gaps);
+                             }).value;
+    terms.front_end = Seconds(front_end);
+    front = gaps_of(false, terms);
+    // The simulated TTFT grows as the share falls, so the gap falls with it:
+    // bisect over the share's negation.
+    const Root share = root(-1.0, -0.2, 1e-4, [&](double minus) {
+      return median(gaps_of(true, {terms.front_end, -minus}).gaps);
+    });
+    terms.prefill_attention = -share.value;
+    clamped = share.clamped;
     prefill = gaps_of(true, terms);
   }
   auto range = [](const std::vector<double>& v) {
@@ -161,8 +177,8 @@ int fit_serving_terms(const ServingValidationSpec& spec, const std::vector<Servi
                        1e3 * *std::max_element(v.begin(), v.end()));
   };
   std::cout << fmt::format(
-      "request_overhead: {:.1f} ms, the median over {} calibration rows at concurrency <= {} and prompts of at most {} "
-      "tokens ({} distinct runs) of the measured TTFT less the simulated one without it (range {})\n",
+      "request_overhead: {:.1f} ms, where the median over {} calibration rows at concurrency <= {} and prompts of at "
+      "most {} tokens ({} distinct runs) of the measured TTFT less the simulated one is zero (gaps {} at the fit)\n",
       1e3 * terms.front_end->value(), front.gaps.size(), kQuiet, kShort, front.runs, range(front.gaps));
   std::cout << fmt::format(
       "prefill_attention: {:.4f}, {} the median over {} calibration rows at concurrency <= {} and longer prompts "

@@ -23,8 +23,9 @@ struct ServingValidationOptions {
 // concurrency of at most 8, where a request hardly queues, printed for
 // configs/engines/deployed.yaml (status: fitted):
 // - the front end's time per request (EngineConfig::request_overhead), from
-//   the rows of 1k prompts, whose prefill is a few tens of ms: the median
-//   over them of the measured TTFT less the simulated one without it;
+//   the rows of 1k prompts, whose prefill is a few tens of ms: the value at
+//   which the median over them of the measured TTFT less the simulated one
+//   is zero, by bisection over 0-0.5 s;
 // - prefill attention's share of the dense rate (EngineConfig::
 //   prefill_attention), from the rows of longer prompts: the share at which
 //   the median of their measured TTFT less the simulated one is zero, by
