@@ -34,6 +34,10 @@ const Schema<PoolUse>& pool_use_schema() {
           "a prompt may take what is left of a step's token budget and finish later; false: it goes into a step "
           "whole or waits (TensorRT-LLM without enable_chunked_prefill)")
         .default_value(true);
+    s.add("overlap", &PoolUse::overlap,
+          "the engine forms a step while the last one runs (SGLang's and TensorRT-LLM's overlap scheduler), so a "
+          "request reaching it during a step waits one step more; false: it looks between steps")
+        .default_value(false);
     s.section("ffn_mapping", &PoolUse::ffn_mapping, mapping_schema());
     return s;
   }();
@@ -214,7 +218,8 @@ DeploymentRun::DeploymentRun(const LoadedDeployment& loaded, bool bound) {
                                  .block_tokens = d.block_tokens,
                                  .reserve_output = u.policy == AdmissionPolicy::guaranteed_no_evict,
                                  .prefill_apart = u.prefill_apart,
-                                 .chunked_prefill = u.chunked_prefill};
+                                 .chunked_prefill = u.chunked_prefill,
+                                 .overlap = u.overlap};
     if (std::string(label) == "decode" && d.style == DeploymentStyle::attention_ffn) {
       // The GPUs hold the weights that are not the FFN's, over their tensor ranks.
       const Bytes resident =

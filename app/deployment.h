@@ -68,6 +68,7 @@ struct PoolUse {
   AdmissionPolicy policy = AdmissionPolicy::max_utilization;
   bool prefill_apart = false;          // Scheduler::prefill_apart
   bool chunked_prefill = true;         // Scheduler::chunked_prefill
+  bool overlap = false;                // Scheduler::overlap
   std::optional<Mapping> ffn_mapping;  // attention_ffn's decode: over the ffn pool
 };
 

@@ -107,6 +107,10 @@ Command serve_command() {
         cmd.add_flag_function(
             "--whole-prompts", [o](std::int64_t) { o->limits.chunked_prefill = false; },
             "a prompt goes into a step whole or waits, no chunked prefill (TensorRT-LLM's default)");
+        cmd.add_flag_function(
+            "--overlap", [o](std::int64_t) { o->limits.overlap = true; },
+            "the engine forms a step while the last one runs, so a new request waits one step more (SGLang's and "
+            "TensorRT-LLM's overlap scheduler)");
         cmd.add_option(
                "--batch-wait-steps", o->limits.batch_wait_steps,
                "hold new prompts back this many steps while decodes run (TensorRT-LLM batch_wait_timeout_iters)")

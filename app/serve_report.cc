@@ -54,6 +54,7 @@ nlohmann::ordered_json scheduler_json(const Scheduler& s) {
           {"token_budget", s.token_budget},
           {"chunked_prefill", s.chunked_prefill},
           {"prefill_apart", s.prefill_apart},
+          {"overlap", s.overlap},
           {"block_tokens", s.block_tokens},
           {"kv_blocks", s.kv_blocks}};
 }
@@ -65,6 +66,7 @@ std::string scheduler_line(const Scheduler& s) {
   // The admission settings an engine runs with, where they are on.
   if (!s.chunked_prefill) out += "; prompts whole, not chunked";
   if (s.prefill_apart) out += "; prompts apart from the decodes";
+  if (s.overlap) out += "; overlap scheduler (a request seen a step later)";
   if (s.batch_wait_steps > 0) out += fmt::format("; new prompts held up to {} steps", s.batch_wait_steps);
   if (s.receive_interval > 1) out += fmt::format("; new requests seen every {} decode steps", s.receive_interval);
   if (s.balance_timeout_steps > 0)

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <set>
 
 #include "core/atomic_file.h"
 #include "core/csv.h"
@@ -108,19 +109,24 @@ int fit_serving_terms(const ServingValidationSpec& spec, const std::vector<Servi
   // what is left of their TTFT; longer ones carry the prefill's own speed.
   constexpr std::int64_t kShort = 1024;
   constexpr double kMaxFrontEnd = 0.5;  // s: above every gap the 1k rows show (50-465 ms)
-  auto quiet = [&](const ServingRow& r, bool long_prompt) {
+  // A kind of system gets its own front end where its quiet short-prompt
+  // calibration rows come from this many runs; the others take the one
+  // fitted over every system's.
+  constexpr std::size_t kOwnRuns = 3;
+  // Rows of `hardware` (empty: every system's).
+  auto quiet = [&](const ServingRow& r, bool long_prompt, const std::string& hardware) {
     return !r.disaggregated && r.half == "calibration" && r.concurrency <= kQuiet && (r.isl > kShort) == long_prompt &&
-           r.unusable.empty();
+           r.unusable.empty() && (hardware.empty() || r.hardware == hardware);
   };
   struct Gaps {
     std::vector<double> gaps;  // measured TTFT less simulated, per row
     std::size_t runs = 0;
   };
-  auto gaps_of = [&](bool long_prompt, const ServingTerms& terms) {
+  auto gaps_of = [&](bool long_prompt, const std::string& hardware, const ServingTerms& terms) {
     std::map<std::string, double> done;
     Gaps g;
     for (const ServingRow& r : rows) {
-      if (!quiet(r, long_prompt)) continue;
+      if (!quiet(r, long_prompt, hardware)) continue;
       auto it = done.find(inputs_of(r));
       if (it == done.end()) {
         const ServedRow s = serve_row(spec, r, terms);
@@ -150,27 +156,54 @@ int fit_serving_terms(const ServingValidationSpec& spec, const std::vector<Servi
     }
     return Root{0.5 * (low + high), false};
   };
-  ServingTerms terms{Seconds(0), 1.0};
+  // The systems with enough quiet short-prompt calibration runs of their own.
+  std::vector<std::string> own;
+  {
+    std::map<std::string, std::set<std::string>> runs;
+    for (const ServingRow& r : rows) {
+      if (quiet(r, false, "")) runs[r.hardware].insert(inputs_of(r));
+    }
+    for (const auto& [hardware, of] : runs) {
+      if (of.size() >= kOwnRuns) own.push_back(hardware);
+    }
+  }
+  ServingTerms terms{Seconds(0), 1.0, {}};
   bool clamped = false;  // the attention share's median gap kept its sign over the whole range
   Gaps front, prefill;
+  std::map<std::string, Gaps> front_of;
   for (int round = 0; round < 2; ++round) {
     // The front end is not simply added to a simulated TTFT: it moves when a
     // request meets the engine's receive and balance points and how a closed
     // loop's users spread, so it is the value at which the median gap is
-    // zero, not the median gap without it.
-    const double front_end = root(0.0, kMaxFrontEnd, 1e-4, [&](double s) {
-                               return median(gaps_of(false, {Seconds(s), terms.prefill_attention}).gaps);
-                             }).value;
-    terms.front_end = Seconds(front_end);
-    front = gaps_of(false, terms);
+    // zero, not the median gap without it. First one over every system's
+    // rows (the engine's, for systems without their own), then each
+    // system's own where it has the runs.
+    ServingTerms pooled = terms;
+    pooled.front_end_of.clear();
+    terms.front_end = Seconds(root(0.0, kMaxFrontEnd, 1e-4, [&](double s) {
+                                pooled.front_end = Seconds(s);
+                                return median(gaps_of(false, "", pooled).gaps);
+                              }).value);
+    pooled.front_end = terms.front_end;
+    front = gaps_of(false, "", pooled);
+    for (const std::string& hardware : own) {
+      ServingTerms one = terms;
+      terms.front_end_of[hardware] = Seconds(root(0.0, kMaxFrontEnd, 1e-4, [&](double s) {
+                                               one.front_end_of[hardware] = Seconds(s);
+                                               return median(gaps_of(false, hardware, one).gaps);
+                                             }).value);
+      front_of[hardware] = gaps_of(false, hardware, terms);
+    }
     // The simulated TTFT grows as the share falls, so the gap falls with it:
     // bisect over the share's negation.
+    ServingTerms at = terms;
     const Root share = root(-1.0, -0.2, 1e-4, [&](double minus) {
-      return median(gaps_of(true, {terms.front_end, -minus}).gaps);
+      at.prefill_attention = -minus;
+      return median(gaps_of(true, "", at).gaps);
     });
     terms.prefill_attention = -share.value;
     clamped = share.clamped;
-    prefill = gaps_of(true, terms);
+    prefill = gaps_of(true, "", terms);
   }
   auto range = [](const std::vector<double>& v) {
     return fmt::format("{:.0f} to {:.0f} ms", 1e3 * *std::min_element(v.begin(), v.end()),
@@ -180,9 +213,15 @@ int fit_serving_terms(const ServingValidationSpec& spec, const std::vector<Servi
       "request_overhead: {:.1f} ms, where the median over {} calibration rows at concurrency <= {} and prompts of at "
       "most {} tokens ({} distinct runs) of the measured TTFT less the simulated one is zero (gaps {} at the fit)\n",
       1e3 * terms.front_end->value(), front.gaps.size(), kQuiet, kShort, front.runs, range(front.gaps));
+  for (const auto& [hardware, g] : front_of) {
+    std::cout << fmt::format("  on {}: {:.1f} ms, over its {} such rows ({} distinct runs; gaps {} at the fit)\n",
+                             hardware, 1e3 * terms.front_end_of.at(hardware).value(), g.gaps.size(), g.runs,
+                             range(g.gaps));
+  }
   std::cout << fmt::format(
       "prefill_attention: {:.4f}, {} the median over {} calibration rows at concurrency <= {} and longer prompts "
-      "({} distinct runs) of the measured TTFT less the simulated one (median {:.0f} ms, gaps {} at the fit)\n",
+      "({} distinct runs) of the measured TTFT less the simulated one (median {:.0f} ms, gaps {} at the fit), each "
+      "row with its system's front end\n",
       *terms.prefill_attention, clamped ? "the end of the range 0.2-1 nearest to zeroing" : "where it is zero, for",
       prefill.gaps.size(), kQuiet, prefill.runs, 1e3 * median(prefill.gaps), range(prefill.gaps));
   return 0;

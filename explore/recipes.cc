@@ -13,7 +13,7 @@ bool matches(const Recipe& r, const RecipeRow& row) {
   auto is = [](const auto& want, auto v) { return !want || *want == v; };
   const Mapping& m = row.mapping;
   return in(r.framework, row.framework) && in(r.hardware, row.hardware) && in(r.precision, row.format) &&
-         is(r.speculative, row.speculative) && is(r.dp_attention, m.attn_dp > 1) &&
+         in(r.pool, row.pool) && is(r.speculative, row.speculative) && is(r.dp_attention, m.attn_dp > 1) &&
          is(r.gpus_per_worker, std::int64_t{m.replica_devices()}) && is(r.isl, row.isl) && is(r.osl, row.osl) &&
          (!r.min_concurrency || row.concurrency >= *r.min_concurrency) &&
          (!r.max_concurrency || row.concurrency <= *r.max_concurrency);
@@ -27,6 +27,8 @@ const Schema<Recipe>& recipe_schema() {
     s.add("framework", &Recipe::framework, "rows of these frameworks (sglang, trt, dynamo-trt, ...); empty: any")
         .default_value({});
     s.add("hardware", &Recipe::hardware, "rows on these GPUs (b200, h200, ...); empty: any").default_value({});
+    s.add("pool", &Recipe::pool, "workers of these pools (both: colocated, prefill, decode); empty: any")
+        .default_value({});
     s.add("precision", &Recipe::precision, "rows of these formats (fp8, fp4); empty: any").default_value({});
     s.add("speculative", &Recipe::speculative, "MTP rows only (true) or rows without (false)");
     s.add("dp_attention", &Recipe::dp_attention, "rows with attention data parallel (true) or without (false)");
@@ -48,6 +50,8 @@ const Schema<Recipe>& recipe_schema() {
           "a prompt may be split over steps (true) or goes into a step whole (false)");
     s.add("prefill_apart", &Recipe::prefill_apart,
           "a step with prompts carries only them and the decodes wait (true) or runs them beside (false)");
+    s.add("overlap", &Recipe::overlap,
+          "the engine forms a step while the last runs, so a request reaching it during a step waits one more");
     s.add("batch_wait_steps", &Recipe::batch_wait_steps, "TensorRT-LLM batch_wait_timeout_iters")
         .at_least(std::int64_t{0});
     s.add("batch_wait_tokens_ratio", &Recipe::batch_wait_tokens_ratio, "TensorRT-LLM batch_wait_max_tokens_ratio")
@@ -59,6 +63,10 @@ const Schema<Recipe>& recipe_schema() {
           "TensorRT-LLM attention_dp_config batching_wait_iters")
         .at_least(std::int64_t{0});
     s.check([](const Recipe& r, Checker& k) {
+      for (const std::string& p : r.pool) {
+        if (p != "both" && p != "prefill" && p != "decode")
+          k.fail("pool", "'" + p + "' is no pool: both (colocated), prefill or decode");
+      }
       if (r.min_concurrency && r.max_concurrency && *r.min_concurrency > *r.max_concurrency)
         k.fail("max_concurrency", "below min_concurrency: the entry would match no row");
       if (r.balance_batching_steps && !r.balance_timeout_steps)
@@ -89,6 +97,7 @@ SchedulerLimits apply_recipes(const std::vector<Recipe>& recipes, SchedulerLimit
     if (r.budget_fits_prompt) fits_prompt = *r.budget_fits_prompt;
     if (r.chunked_prefill) l.chunked_prefill = *r.chunked_prefill;
     if (r.prefill_apart) l.prefill_apart = *r.prefill_apart;
+    if (r.overlap) l.overlap = *r.overlap;
     if (r.batch_wait_steps) l.batch_wait_steps = *r.batch_wait_steps;
     if (r.batch_wait_tokens_ratio) l.batch_wait_tokens_ratio = *r.batch_wait_tokens_ratio;
     if (r.balance_timeout_steps) l.balance_timeout_steps = *r.balance_timeout_steps;

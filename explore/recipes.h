@@ -24,6 +24,7 @@ namespace tokenfab {
 struct Recipe {
   // Match.
   std::vector<std::string> framework, hardware, precision;
+  std::vector<std::string> pool;  // both (colocated), prefill, decode
   std::optional<bool> speculative, dp_attention;
   std::optional<std::int64_t> gpus_per_worker, isl, osl, min_concurrency, max_concurrency;
   // Settings (serving/simulator.h's Scheduler); absent: as before.
@@ -43,6 +44,8 @@ struct Recipe {
   std::optional<bool> chunked_prefill;
   // Scheduler::prefill_apart: a step with prompts carries only them.
   std::optional<bool> prefill_apart;
+  // Scheduler::overlap: it polls at a step's start, not its end.
+  std::optional<bool> overlap;
 };
 
 // Rejects contradictory entries (a concurrency range that matches nothing, a
@@ -55,6 +58,7 @@ struct RecipeRow {
   bool speculative = false;
   std::int64_t isl = 0, osl = 0, concurrency = 0;
   Mapping mapping;
+  std::string pool = "both";  // the workers' pool: both (colocated), prefill or decode
 };
 
 // `base` with every matching entry's settings, later entries over earlier;

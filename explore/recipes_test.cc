@@ -67,5 +67,28 @@ TEST_CASE("recipes: an entry's scheduler switches reach the rows it matches, and
   CHECK_FALSE(l.chunked_prefill);
 }
 
+TEST_CASE("recipes: an entry with pools reaches only those pools' workers") {
+  // Dynamo's TensorRT-LLM recipes keep the overlap scheduler on their decode
+  // workers and turn it off on their prefill workers.
+  Recipe decode;
+  decode.framework = {"dynamo-trt"};
+  decode.pool = {"decode"};
+  decode.overlap = true;
+  RecipeRow row{.framework = "dynamo-trt",
+                .hardware = "gb200",
+                .format = "fp4",
+                .isl = 1024,
+                .osl = 1024,
+                .concurrency = 64,
+                .mapping = Mapping{.tp = 4},
+                .pool = "prefill"};
+  CHECK_FALSE(apply_recipes({decode}, SchedulerLimits{}, row, 0).overlap);
+  row.pool = "decode";
+  CHECK(apply_recipes({decode}, SchedulerLimits{}, row, 0).overlap);
+  decode.pool = {};  // no pools named: every pool
+  row.pool = "prefill";
+  CHECK(apply_recipes({decode}, SchedulerLimits{}, row, 0).overlap);
+}
+
 }  // namespace
 }  // namespace tokenfab

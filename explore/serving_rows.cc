@@ -16,6 +16,18 @@
 namespace tokenfab {
 namespace {
 
+const Schema<FrontEnd>& front_end_schema() {
+  static const Schema<FrontEnd> schema = [] {
+    Schema<FrontEnd> s("the server's front end on one kind of system");
+    s.add("hardware", &FrontEnd::hardware, "InferenceX's hardware name (h200, b200, ...)");
+    s.add("request_overhead", &FrontEnd::request_overhead,
+          "per request outside the engine's steps on this hardware (EngineConfig::request_overhead)")
+        .at_least(Seconds(0));
+    return s;
+  }();
+  return schema;
+}
+
 const Schema<ServingValidationSpec>& serving_validation_schema() {
   static const Schema<ServingValidationSpec> schema = [] {
     Schema<ServingValidationSpec> s("InferenceX rows served by the serving simulation");
@@ -38,6 +50,7 @@ const Schema<ServingValidationSpec>& serving_validation_schema() {
     s.add("server_requests", &ServingValidationSpec::server_requests, "Poisson requests per MLPerf row")
         .at_least(std::int64_t{100});
     s.list("recipes", &ServingValidationSpec::recipes, recipe_schema());
+    s.list("front_ends", &ServingValidationSpec::front_ends, front_end_schema());
     return s;
   }();
   return schema;
@@ -52,9 +65,10 @@ Mapping worker_mapping(int tp, int ep, bool dp_attention) {
 
 }  // namespace
 
-SchedulerLimits row_limits(const ServingValidationSpec& spec, const ServingRow& row, const Mapping& mapping) {
-  const RecipeRow r{row.framework, row.hardware, row.format,      row.speculative,
-                    row.isl,       row.osl,      row.concurrency, mapping};
+SchedulerLimits row_limits(const ServingValidationSpec& spec, const ServingRow& row, const Mapping& mapping,
+                           const std::string& pool) {
+  const RecipeRow r{row.framework,   row.hardware, row.format, row.speculative, row.isl, row.osl,
+                    row.concurrency, mapping,      pool};
   const int drafts = row.speculative ? engine_named(spec.spec, row.framework).speculative.draft_tokens : 0;
   return apply_recipes(
       spec.recipes, {.max_batch = std::nullopt, .token_budget = spec.spec.inferencex.prefill_chunk_tokens}, r, drafts);
@@ -171,6 +185,16 @@ std::vector<ServingRow> serving_rows(const ServingValidationSpec& spec) {
   return out;
 }
 
+Seconds front_end_for(const ServingValidationSpec& spec, const ServingRow& row, const ServingTerms& terms,
+                      Seconds engine) {
+  if (auto it = terms.front_end_of.find(row.hardware); it != terms.front_end_of.end()) return it->second;
+  if (terms.front_end) return *terms.front_end;
+  for (const FrontEnd& f : spec.front_ends) {
+    if (f.hardware == row.hardware) return f.request_overhead;
+  }
+  return engine;
+}
+
 ServedRow serve_row(const ServingValidationSpec& spec, const ServingRow& row, const ServingTerms& terms) {
   ServedRow out;
   if (!row.unusable.empty()) {
@@ -203,7 +227,7 @@ ServedRow serve_row(const ServingValidationSpec& spec, const ServingRow& row, co
   const Precision& precision = precision_for(spec.spec, row.format);
   EngineConfig engine = engine_named(spec.spec, row.framework);
   if (!row.speculative) engine.speculative = {};
-  if (terms.front_end) engine.request_overhead = *terms.front_end;
+  engine.request_overhead = front_end_for(spec, row, terms, engine.request_overhead);
   if (terms.prefill_attention) engine.prefill_attention = *terms.prefill_attention;
   const ClosedLoop load{row.concurrency,
                         std::max<std::int64_t>(row.concurrency, std::llround(spec.requests_per_user *
@@ -212,7 +236,7 @@ ServedRow serve_row(const ServingValidationSpec& spec, const ServingRow& row, co
   try {
     if (!row.disaggregated) {
       const ReplicaSetup one(system, model, precision, row.decode->mapping, engine,
-                             row_limits(spec, row, row.decode->mapping));
+                             row_limits(spec, row, row.decode->mapping, "both"));
       AnalyticalStepModel steps(one.config(spec.context_bucket));
       const ServingRun run = simulate(steps, one.scheduler, load);
       const ServingMetrics m = serving_metrics(run, {}, row.gpus, one.scheduler.kv_blocks);
@@ -223,11 +247,11 @@ ServedRow serve_row(const ServingValidationSpec& spec, const ServingRow& row, co
       out.steps = std::ssize(run.steps);
       return out;
     }
-    SchedulerLimits prefill_limits = row_limits(spec, row, row.prefill->mapping);
+    SchedulerLimits prefill_limits = row_limits(spec, row, row.prefill->mapping, "prefill");
     if (row.prefill_max_batch) prefill_limits.max_batch = *row.prefill_max_batch;
     if (row.prefill_token_budget) prefill_limits.token_budget = *row.prefill_token_budget;
     const ReplicaSetup pre(system, model, precision, row.prefill->mapping, engine, prefill_limits);
-    SchedulerLimits decode_limits = row_limits(spec, row, row.decode->mapping);
+    SchedulerLimits decode_limits = row_limits(spec, row, row.decode->mapping, "decode");
     if (row.decode_max_batch) decode_limits.max_batch = *row.decode_max_batch;
     const ReplicaSetup dec(system, model, precision, row.decode->mapping, engine, decode_limits);
     AnalyticalStepModel prefill_steps(pre.config(spec.context_bucket)), decode_steps(dec.config(spec.context_bucket));

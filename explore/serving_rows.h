@@ -20,6 +20,7 @@
 // Throughput counts every token of the run over its span, as InferenceX.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,6 +31,14 @@
 #include "serving/simulator.h"
 
 namespace tokenfab {
+
+// The server's front end (EngineConfig::request_overhead) on one kind of
+// system: the host's CPU runs it (HTTP, tokenising, the first token's way
+// back), and InferenceX runs each GPU on its own cluster.
+struct FrontEnd {
+  std::string hardware;  // InferenceX's hardware name (h200, b200, ...)
+  Seconds request_overhead;
+};
 
 struct ServingValidationSpec {
   std::string measured;  // measured.yaml: engines, systems, precisions
@@ -44,7 +53,10 @@ struct ServingValidationSpec {
   std::string server_file;                 // MLPerf Server and Interactive rows' CSV
   std::int64_t server_requests = 1000;     // Poisson requests per MLPerf row
   std::vector<Recipe> recipes;             // the engines' scheduler settings, by row
-  MeasuredSpec spec;                       // measured.yaml, loaded
+  // Front ends by hardware, over the engine's request_overhead; a row of
+  // other hardware keeps the engine's.
+  std::vector<FrontEnd> front_ends;
+  MeasuredSpec spec;  // measured.yaml, loaded
 };
 
 ServingValidationSpec load_serving_validation(const std::string& file, const std::vector<std::string>& sets);
@@ -79,8 +91,10 @@ struct ServingRow {
 
 struct ServingRow;
 // The scheduler a row's engine runs with: the shared prefill budget, then
-// every recipe that matches the row (a pool's workers by `mapping`).
-SchedulerLimits row_limits(const ServingValidationSpec& spec, const ServingRow& row, const Mapping& mapping);
+// every recipe that matches the row (a pool's workers by `mapping` and
+// `pool`: both for an aggregated row, prefill or decode).
+SchedulerLimits row_limits(const ServingValidationSpec& spec, const ServingRow& row, const Mapping& mapping,
+                           const std::string& pool);
 
 // The disaggregated rows, then the aggregated rows of measured.yaml's file.
 std::vector<ServingRow> serving_rows(const ServingValidationSpec& spec);
@@ -96,9 +110,15 @@ struct ServedRow {
 
 // Engine terms a fit tries in place of the engine's own.
 struct ServingTerms {
-  std::optional<Seconds> front_end;         // EngineConfig::request_overhead
+  std::optional<Seconds> front_end;         // EngineConfig::request_overhead, every row's
   std::optional<double> prefill_attention;  // EngineConfig::prefill_attention
+  // Over front_end and the spec's front_ends: the rows of this hardware's.
+  std::map<std::string, Seconds> front_end_of;
 };
+// The front end a row's requests pass: the terms', the spec's for its
+// hardware, else the engine's.
+Seconds front_end_for(const ServingValidationSpec& spec, const ServingRow& row, const ServingTerms& terms,
+                      Seconds engine);
 ServedRow serve_row(const ServingValidationSpec& spec, const ServingRow& row, const ServingTerms& terms = {});
 
 // MLPerf Server and Interactive rows: LoadGen's Poisson queries at the

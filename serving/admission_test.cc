@@ -80,6 +80,34 @@ TEST_CASE("serving: a request in the inbox of an engine whose last request just 
   CHECK(run.requests[1].first_token.value() == doctest::Approx(0.042));
 }
 
+TEST_CASE("serving: an overlap scheduler sees a request that arrives during a step only after the next one starts") {
+  // A (10-token prompt, 40 out) reaches an idle engine at 0 and is seen at
+  // once: prefill 10 + 1 = 11 ms, then decodes of 11 ms, [11, 22], [22, 33].
+  // B (10-token prompt) arrives at 12 ms, during [11, 22]. Polling between
+  // steps, the engine sees it at 22 ms: A's decode and B's prefill, 10 + 1 +
+  // 1 = 12 ms, first token at 34 ms. An overlap scheduler formed the step at
+  // 22 ms while [11, 22] ran, from what had reached it by 11 ms; it sees B
+  // at 33 ms, first token at 45 ms: one step (11 ms) later.
+  const OpenLoop load{{request(0, 0.0, 10, 40), request(1, 0.012, 10, 2)}};
+  FakeSteps steps;
+  Scheduler between = small_engine();
+  const ServingRun polled = simulate(steps, between, load);
+  CHECK(polled.requests[1].admitted.value() == doctest::Approx(0.022));
+  CHECK(polled.requests[1].first_token.value() == doctest::Approx(0.034));
+  Scheduler overlap = between;
+  overlap.overlap = true;
+  const ServingRun ahead = simulate(steps, overlap, load);
+  CHECK(ahead.requests[0].admitted.value() == doctest::Approx(0.0));
+  CHECK(ahead.requests[1].admitted.value() == doctest::Approx(0.033));
+  CHECK(ahead.requests[1].first_token.value() == doctest::Approx(0.045));
+  // An engine left with nothing to run spins without the GPU and sees its
+  // inbox at once: A (2 out) ends at 22 ms, and C, arriving at 15 ms, is
+  // admitted at 22 ms, not a step later.
+  const ServingRun idle = simulate(steps, overlap, OpenLoop{{request(0, 0.0, 10, 2), request(1, 0.015, 10, 2)}});
+  CHECK(idle.requests[0].finished.value() == doctest::Approx(0.022));
+  CHECK(idle.requests[1].admitted.value() == doctest::Approx(0.022));
+}
+
 TEST_CASE("serving: the attention-DP balance holds a lone prompt until every rank has one or the timeout") {
   // Two ranks, timeout 3 steps. A and B (10-token prompts) arrive at 0 with
   // nothing decoding, so they go at once: 10 + 2 x 1 = 12 ms. Steps from 12

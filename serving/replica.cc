@@ -80,7 +80,7 @@ Replica::Replica(StepModel& steps, const Scheduler& s, ServingRun& run, int inde
 void Replica::accept(std::size_t record, Seconds arrival) {
   if (!busy()) t_ = std::max(t_, arrival);
   const Request& r = run_.requests[record].request;
-  Active a{.record = record, .target = r.input_tokens};
+  Active a{.record = record, .target = r.input_tokens, .reached = arrival};
   if (role_ == Role::decode) {
     // The prompt's keys and values came with it, and its first token.
     a.prefilled = a.cached = r.input_tokens;
@@ -90,7 +90,7 @@ void Replica::accept(std::size_t record, Seconds arrival) {
   // A busy engine sees it at its next poll; an idle one polls at once.
   const bool polls_now = !busy();
   inbox_.push_back(a);
-  if (polls_now) fetch(inbox_);
+  if (polls_now) fetch(inbox_, arrival);
 }
 
 bool Replica::balances() const {
@@ -98,21 +98,23 @@ bool Replica::balances() const {
   return s_.balance_timeout_steps > 0 && s_.ranks > 1 && role_ != Role::decode;
 }
 
-void Replica::fetch(std::deque<Active>& from) {
-  if (!balances()) {  // only the balance reads ranks
-    waiting_.insert(waiting_.end(), from.begin(), from.end());
-    from.clear();
-    return;
-  }
+void Replica::fetch(std::deque<Active>& from, Seconds by) {
   std::vector<std::int64_t> load = per_rank(s_.ranks, running_, any);
   const std::vector<std::int64_t> waiting = per_rank(s_.ranks, waiting_, any);
   for (std::size_t r = 0; r < load.size(); ++r) load[r] += waiting[r];
+  std::deque<Active> later;
   for (Active& a : from) {
-    a.rank = static_cast<int>(std::min_element(load.begin(), load.end()) - load.begin());
-    ++load[static_cast<std::size_t>(a.rank)];
+    if (a.reached > by) {
+      later.push_back(a);
+      continue;
+    }
+    if (balances()) {  // only the balance reads ranks
+      a.rank = static_cast<int>(std::min_element(load.begin(), load.end()) - load.begin());
+      ++load[static_cast<std::size_t>(a.rank)];
+    }
     waiting_.push_back(a);
   }
-  from.clear();
+  from = std::move(later);
 }
 
 void Replica::preempt_latest() {
@@ -192,7 +194,10 @@ int Replica::step() {
   const std::int64_t verified = 1 + s_.draft_tokens;  // new tokens of a decode step
   if (since_poll_ >= s_.receive_interval) {           // it looks for new requests
     since_poll_ = 0;
-    fetch(inbox_);
+    fetch(inbox_, s_.overlap ? last_start_ : t_);
+    // An overlap scheduler with nothing to run spins without the GPU and
+    // sees its inbox at once.
+    if (idle()) fetch(inbox_, t_);
   }
   // Delayed batching holds new prompts back while decodes keep the engine busy.
   bool hold = false;
@@ -311,6 +316,7 @@ int Replica::step() {
   const StepResult step = steps_.time_step(batch);
   run_.steps.push_back({t_, step.time, decodes, prefill_tokens, std::ssize(waiting_) + std::ssize(inbox_),
                         s_.kv_blocks - free_blocks_, step.bound, index_, pool_});
+  last_start_ = t_;
   t_ += step.time;
   std::vector<bool> done(running_.size(), false);
   int finished = 0;

@@ -25,6 +25,7 @@ struct Active {
   std::int64_t order = 0;  // admission order: the latest is preempted first
   double progress = 0;     // tokens generated, with the fraction speculative decoding carries
   int rank = 0;            // the attention-DP rank it runs on (Scheduler::ranks)
+  Seconds reached{0};      // when it reached this engine (its inbox)
   bool decoding() const { return prefilled == target; }
 };
 
@@ -139,11 +140,12 @@ class Replica {
   // tokens `hit` cached blocks save it (never its last one).
   bool reuses_prefix(const Active& w, const Request& r) const;
   std::int64_t reused_tokens(const Request& r, std::int64_t hit) const;
-  // Requests the engine sees at a poll, each given the attention rank that
-  // carries the fewest (the lowest on a tie), as an attention-DP router
-  // spreads them.
-  void fetch(std::deque<Active>& from);
+  // Requests the engine sees at a poll, those of `from` that reached it by
+  // `by`, each given the attention rank that carries the fewest (the lowest
+  // on a tie), as an attention-DP router spreads them.
+  void fetch(std::deque<Active>& from, Seconds by);
   Seconds t_{0};
+  Seconds last_start_{0};  // of the step that ended at t_ (Scheduler::overlap polls there)
 };
 
 }  // namespace tokenfab::serving_detail

@@ -31,7 +31,8 @@ ReplicaSetup::ReplicaSetup(const SystemConfig& system, const ModelSpec& model, c
                .chunked_prefill = limits.chunked_prefill,
                .receive_interval = limits.receive_interval,
                .balance_timeout_steps = limits.balance_timeout_steps,
-               .balance_batching_steps = limits.balance_batching_steps};
+               .balance_batching_steps = limits.balance_batching_steps,
+               .overlap = limits.overlap};
 }
 
 }  // namespace tokenfab

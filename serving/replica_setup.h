@@ -27,6 +27,7 @@ struct SchedulerLimits {
   bool chunked_prefill = true;                                         // Scheduler::chunked_prefill
   std::int64_t receive_interval = 1;                                   // Scheduler::receive_interval
   std::int64_t balance_timeout_steps = 0, balance_batching_steps = 0;  // Scheduler's
+  bool overlap = false;                                                // Scheduler::overlap
   bool operator==(const SchedulerLimits&) const = default;
 };
 

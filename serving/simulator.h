@@ -104,6 +104,13 @@ struct Scheduler {
   // company. 0: off.
   std::int64_t balance_timeout_steps = 0;
   std::int64_t balance_batching_steps = 0;
+  // An overlap scheduler (SGLang's default event_loop_overlap, TensorRT-LLM
+  // PyExecutor's without disable_overlap_scheduler) forms and launches step
+  // k+1 while step k runs on the GPU, so it polls at step k's start: a
+  // request that reaches it during step k joins step k+2 at the earliest,
+  // one step later than a scheduler that polls between steps. An idle
+  // engine still polls at once. false: it polls when a step ends.
+  bool overlap = false;
 };
 
 struct OpenLoop {
