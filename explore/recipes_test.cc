@@ -5,6 +5,17 @@
 namespace tokenfab {
 namespace {
 
+// A 1k/1k row at 4 users of `framework` on one H200 node's TP8 worker.
+RecipeRow h200_row(const std::string& framework) {
+  return {.framework = framework,
+          .hardware = "h200",
+          .format = "fp8",
+          .isl = 1024,
+          .osl = 1024,
+          .concurrency = 4,
+          .mapping = Mapping{.tp = 8}};
+}
+
 TEST_CASE("recipes: an MTP script's batch limit is the concurrency over the attention ranks") {
   // InferenceX's TensorRT-LLM MTP scripts: MAX_BATCH_SIZE = CONC / TP under
   // attention DP, MAX_NUM_TOKENS = roundup64((MTP + 1) x MAX_BATCH_SIZE +
@@ -51,13 +62,7 @@ TEST_CASE("recipes: an entry's scheduler switches reach the rows it matches, and
   Recipe trt;
   trt.framework = {"trt"};
   trt.chunked_prefill = false;
-  RecipeRow row{.framework = "sglang",
-                .hardware = "h200",
-                .format = "fp8",
-                .isl = 1024,
-                .osl = 1024,
-                .concurrency = 4,
-                .mapping = Mapping{.tp = 8}};
+  RecipeRow row = h200_row("sglang");
   SchedulerLimits l = apply_recipes({sglang, trt}, SchedulerLimits{}, row, 0);
   CHECK(l.prefill_apart);
   CHECK(l.chunked_prefill);
@@ -74,14 +79,8 @@ TEST_CASE("recipes: an entry with pools reaches only those pools' workers") {
   decode.framework = {"dynamo-trt"};
   decode.pool = {"decode"};
   decode.overlap = true;
-  RecipeRow row{.framework = "dynamo-trt",
-                .hardware = "gb200",
-                .format = "fp4",
-                .isl = 1024,
-                .osl = 1024,
-                .concurrency = 64,
-                .mapping = Mapping{.tp = 4},
-                .pool = "prefill"};
+  RecipeRow row = h200_row("dynamo-trt");
+  row.pool = "prefill";
   CHECK_FALSE(apply_recipes({decode}, SchedulerLimits{}, row, 0).overlap);
   row.pool = "decode";
   CHECK(apply_recipes({decode}, SchedulerLimits{}, row, 0).overlap);
