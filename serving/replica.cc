@@ -99,16 +99,20 @@ bool Replica::balances() const {
 }
 
 void Replica::fetch(std::deque<Active>& from, Seconds by) {
-  std::vector<std::int64_t> load = per_rank(s_.ranks, running_, any);
-  const std::vector<std::int64_t> waiting = per_rank(s_.ranks, waiting_, any);
-  for (std::size_t r = 0; r < load.size(); ++r) load[r] += waiting[r];
+  // Only the balance reads ranks: the others skip counting each rank's load.
+  std::vector<std::int64_t> load;
+  if (balances()) {
+    load = per_rank(s_.ranks, running_, any);
+    const std::vector<std::int64_t> waiting = per_rank(s_.ranks, waiting_, any);
+    for (std::size_t r = 0; r < load.size(); ++r) load[r] += waiting[r];
+  }
   std::deque<Active> later;
   for (Active& a : from) {
     if (a.reached > by) {
       later.push_back(a);
       continue;
     }
-    if (balances()) {  // only the balance reads ranks
+    if (!load.empty()) {
       a.rank = static_cast<int>(std::min_element(load.begin(), load.end()) - load.begin());
       ++load[static_cast<std::size_t>(a.rank)];
     }
@@ -197,7 +201,7 @@ int Replica::step() {
     fetch(inbox_, s_.overlap ? last_start_ : t_);
     // An overlap scheduler with nothing to run spins without the GPU and
     // sees its inbox at once.
-    if (idle()) fetch(inbox_, t_);
+    if (s_.overlap && idle()) fetch(inbox_, t_);
   }
   // Delayed batching holds new prompts back while decodes keep the engine busy.
   bool hold = false;
