@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 
@@ -82,6 +83,14 @@ ServingValidationSpec load_serving_validation(const std::string& file, const std
   s.model = path_beside(resolved.find("model"), s.model);
   s.server_file = path_beside(resolved.find("server_file"), s.server_file);
   s.spec = load_measured_spec(s.measured, {});
+  // A front end for hardware no row runs on would apply to nothing: a typo.
+  for (std::size_t i = 0; i < s.front_ends.size(); ++i) {
+    const std::string& hardware = s.front_ends[i].hardware;
+    if (std::none_of(s.spec.systems.begin(), s.spec.systems.end(),
+                     [&](const HardwareSystem& h) { return h.hardware == hardware; }))
+      throw InputError({fmt::format("front_ends.{}.hardware", i)},
+                       fmt::format("{}: '{}' is no hardware of {}'s systems", file, hardware, s.measured));
+  }
   return s;
 }
 

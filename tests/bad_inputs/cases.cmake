@@ -151,3 +151,8 @@ bad_input(deployment_chunked_prefill_flag "prefill.chunked_prefill: expected tru
 # A Dynamo row's prefill budget must be a positive token count.
 bad_input(serving_zero_prefill_budget "serving_bad_budget.csv:2: column 'prefill_token_budget' holds '0', expected a number from 1 to 1048576" validate --serving configs/validation/serving.yaml --set file=tests/bad_inputs/serving_bad_budget.csv)
 bad_input(serving_recipe_chunked_flag "recipes.1.chunked_prefill: expected true or false, got 'maybe'" validate --serving configs/validation/serving.yaml --set recipes.1.chunked_prefill=maybe)
+# serving.yaml's front ends by hardware, recipe pools and the overlap switch.
+bad_input(serving_front_end_hardware "front_ends.0.hardware: configs/validation/serving.yaml: 'h20' is no hardware of configs/validation/measured.yaml's systems" validate --serving configs/validation/serving.yaml --set front_ends.0.hardware=h20)
+bad_input(serving_front_end_unit "front_ends.0.request_overhead: expected a time such as '1.5 us', got '59' without a unit" validate --serving configs/validation/serving.yaml --set front_ends.0.request_overhead=59)
+bad_input(serving_recipe_pool "recipes.3.pool: 'colocated' is no pool: both (colocated), prefill or decode" validate --serving configs/validation/serving.yaml --set "recipes.3.pool=[colocated]")
+bad_input(deployment_overlap_flag "decode.overlap: expected true or false, got 'often'" serve configs/deployments/vr_nvl72_prefill_decode.yaml --concurrency 1 --set decode.overlap=often)
